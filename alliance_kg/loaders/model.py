@@ -1,0 +1,98 @@
+"""Plain data passed between the stages of a load: read -> recognise -> extract -> RDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document's main text and metadata, as a reader returns it.
+
+    ``text`` is the text all character offsets refer to (page furniture of HTML already
+    dropped, PDF pages joined). ``key`` is a stable slug made from the file name; it names
+    the document's IRI and its named graph.
+    """
+
+    key: str
+    path: str
+    kind: str
+    text: str
+    title: str | None = None
+    publisher: str | None = None
+    source_url: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A real-world entity: one node of the graph.
+
+    ``key`` is ``"<type-lowercase>/<slug>"`` (``"state/united-states"``); the node's IRI is
+    ``https://w3id.org/alliance-kg/id/<key>``. ``type`` is one of ``ENTITY_TYPES``.
+    """
+
+    key: str
+    type: str
+    label: str
+    aliases: frozenset[str] = frozenset()
+    office: str | None = None
+    represents: str | None = None  # key of a State, for persons
+    demonyms: frozenset[str] = frozenset()
+    wikidata: str | None = None  # "Q17"
+    wkt: str | None = None  # "POINT(lon lat)"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the document's text that names an entity."""
+
+    start: int
+    end: int
+    text: str
+    entity: str  # Entity.key
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or a list item completing a lead-in) with its offsets in the text."""
+
+    start: int
+    end: int
+    text: str  # verbatim slice, whitespace collapsed
+    lead_in: Sentence | None = None  # the "agreed to:" sentence a list item completes
+
+
+@dataclass
+class Commitment:
+    """A commitment sentence and what it says."""
+
+    sentence: Sentence
+    types: list[str]  # COMMITMENT_TYPES local names, in order of appearance
+    parties: list[str]  # Entity keys of States (and other actors)
+    concerns: list[str]  # Entity keys
+    deadline: str | None = None  # "2025" or "2025-03-31"
+
+
+@dataclass
+class MeetingInfo:
+    """The meeting a document reports."""
+
+    series: str | None  # Entity key of the Mechanism (e.g. "mechanism/security-consultative-committee")
+    date: str | None  # ISO date of the (last) day
+    start_date: str | None = None  # first day when it spans several days
+    place: str | None = None  # Entity key of the Place, or None
+    virtual: bool = False
+    participants: list[str] = field(default_factory=list)  # Entity keys of Persons
+    states: list[str] = field(default_factory=list)  # Entity keys of the States that met
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: SourceDocument
+    entities: dict[str, Entity]
+    mentions: list[Mention]
+    commitments: list[Commitment]
+    meeting: MeetingInfo | None

@@ -1,0 +1,72 @@
+"""The alliance-kg ontology: the Turtle file and the Python namespace that mirrors it."""
+
+from importlib.resources import files
+
+from rdflib import Graph, Namespace
+
+from alliance_kg.ontology.namespace import AKG
+
+ONTOLOGY_IRI = "https://w3id.org/alliance-kg/ontology"
+ID = Namespace("https://w3id.org/alliance-kg/id/")
+ONTOLOGY_GRAPH = ID["graph/ontology"]
+
+#: The entity types of the annotation guidelines, in the order they are shown.
+ENTITY_TYPES: tuple[str, ...] = (
+    "Person",
+    "State",
+    "Organization",
+    "Unit",
+    "Capability",
+    "Place",
+    "Agreement",
+    "Mechanism",
+)
+
+#: The six commitment types, as local names of SKOS concepts in the ontology.
+COMMITMENT_TYPES: tuple[str, ...] = (
+    "Reaffirmation",
+    "Pledge",
+    "Endorsement",
+    "Opposition",
+    "Announcement",
+    "Request",
+)
+
+PREFIXES: dict[str, str] = {
+    "akg": str(AKG),
+    "id": str(ID),
+    "dct": "http://purl.org/dc/terms/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def ontology_path() -> str:
+    """Return the path of the ontology's Turtle file inside the installed package."""
+    return str(files("alliance_kg.ontology").joinpath("akg.ttl"))
+
+
+def load_ontology() -> Graph:
+    """Parse the ontology's Turtle file into a new rdflib graph."""
+    graph = Graph()
+    graph.parse(ontology_path(), format="turtle")
+    return graph
+
+
+__all__ = [
+    "AKG",
+    "COMMITMENT_TYPES",
+    "ENTITY_TYPES",
+    "ID",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "PREFIXES",
+    "load_ontology",
+    "ontology_path",
+]

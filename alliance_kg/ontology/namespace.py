@@ -1,0 +1,62 @@
+"""The ``akg:`` vocabulary as an rdflib ``DefinedNamespace``.
+
+It mirrors ``akg.ttl`` term for term; ``tests/test_ontology.py`` checks that the two agree.
+"""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class AKG(DefinedNamespace):
+    """alliance-kg ontology: https://w3id.org/alliance-kg/ontology#"""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/alliance-kg/ontology#")
+
+    # Classes
+    Actor: URIRef
+    Person: URIRef
+    State: URIRef
+    Organization: URIRef
+    Unit: URIRef
+    Capability: URIRef
+    Place: URIRef
+    Agreement: URIRef
+    Mechanism: URIRef
+    Meeting: URIRef
+    Document: URIRef
+    Commitment: URIRef
+    CommitmentType: URIRef
+
+    # Commitment types (SKOS concepts) and their scheme
+    CommitmentTypes: URIRef
+    Reaffirmation: URIRef
+    Pledge: URIRef
+    Endorsement: URIRef
+    Opposition: URIRef
+    Announcement: URIRef
+    Request: URIRef
+
+    # Object properties
+    commitmentType: URIRef
+    madeBy: URIRef
+    concerns: URIRef
+    statedIn: URIRef
+    atMeeting: URIRef
+    reports: URIRef
+    participant: URIRef
+    heldIn: URIRef
+    series: URIRef
+    mentionedIn: URIRef
+    represents: URIRef
+
+    # Datatype properties
+    quote: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    deadline: URIRef
+    startDate: URIRef
+    office: URIRef
+    demonym: URIRef
+    sourceFile: URIRef
+    sha256: URIRef
