@@ -1,0 +1,107 @@
+"""Dates as statements write them: "January 11, 2023", "On Mar 16", "January 6-7, 2022"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# "January 6-7, 2022", "July 28", "Mar 16, 2023"
+_MDY = re.compile(
+    r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?(?:st|nd|rd|th)?"
+    r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\b",
+    re.IGNORECASE,
+)
+# "11 January 2023", "6-7 January 2022"
+_DMY = re.compile(
+    r"\b(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+" + _MONTH + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b",
+    re.IGNORECASE,
+)
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in text; ``year`` is None when the text leaves it out."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+    first_day: int | None = None  # for ranges such as "January 6-7"
+
+    def iso(self, default_year: int | None = None) -> str | None:
+        """The ISO date of the (last) day, completing the year from ``default_year``."""
+        year = self.year or default_year
+        if year is None or not _valid(year, self.month, self.day):
+            return None
+        return f"{year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def iso_start(self, default_year: int | None = None) -> str | None:
+        """The ISO date of the first day of a range, or None for a single day."""
+        year = self.year or default_year
+        if self.first_day is None or year is None or not _valid(year, self.month, self.first_day):
+            return None
+        return f"{year:04d}-{self.month:02d}-{self.first_day:02d}"
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    import datetime
+
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date mention in the text, in order; overlapping forms keep the first found."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], month: int) -> None:
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            return
+        day2 = m.groupdict().get("day2")
+        day = int(day2 or m.group("day"))
+        first = int(m.group("day")) if day2 else None
+        year = int(m.group("year")) if m.group("year") else None
+        found.append(DateMention(m.start(), m.end(), year, month, day, first))
+        taken.append((m.start(), m.end()))
+
+    for m in _ISO.finditer(text):
+        add(m, int(m.group("month")))
+    for m in _MDY.finditer(text):
+        add(m, MONTHS[m.group("month").lower()])
+    for m in _DMY.finditer(text):
+        add(m, MONTHS[m.group("month").lower()])
+    # "may" is also a verb: keep "May 5" only when a year follows or it starts a phrase.
+    found = [
+        d
+        for d in found
+        if not (text[d.start : d.start + 3].lower() == "may" and text[d.start] == "m")
+    ]
+    return sorted(found, key=lambda d: d.start)

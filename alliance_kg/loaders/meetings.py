@@ -1,0 +1,170 @@
+"""The meeting a statement reports: its series, date, place, participants and States."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from alliance_kg.loaders.dates import DateMention, find_dates
+from alliance_kg.loaders.model import Entity, MeetingInfo, Mention, Sentence, SourceDocument
+
+_MEETING_CUE = re.compile(
+    r"\b(?:met|meets?|meeting|convened?|held|hosted|took place|2\s?\+\s?2|consultations?|"
+    r"dialogue|committee|summit|talks|ministerial)\b",
+    re.IGNORECASE,
+)
+_VIRTUAL = re.compile(
+    r"\b(?:virtual(?:ly)?|video\s?conference|videoconference|online|teleconference|"
+    r"video link)\b",
+    re.IGNORECASE,
+)
+_SERIES_HEAD = re.compile(
+    r"(?:Committee|Dialogue|Consultations?|Meeting|Summit|Ministerial|2\+2|AUSMIN)", re.I
+)
+VIRTUAL_PLACE = "place/virtual"
+
+
+def extract_meeting(
+    doc: SourceDocument,
+    text: str,
+    sentences: list[Sentence],
+    paragraphs: list[tuple[int, int]],
+    mentions: list[Mention],
+    entities: dict[str, Entity],
+    state_mentions: list[Mention],
+) -> MeetingInfo | None:
+    """Find the meeting the document reports.
+
+    ``text`` has page furniture blanked; ``state_mentions`` are the State mentions including
+    demonyms ("Japanese officials"), used to tell which States met.
+    """
+    dates = find_dates(text)
+    default_year = _default_year(doc, dates)
+    meeting_sentence, meeting_date = _meeting_sentence(text, sentences, dates)
+
+    if meeting_sentence is not None:
+        scope = _paragraph_of(paragraphs, meeting_sentence.start, meeting_sentence.end)
+    else:
+        scope = _first_paragraph_with_person(paragraphs, mentions, entities)
+    participants = _unique(
+        m.entity
+        for m in mentions
+        if scope and scope[0] <= m.start < scope[1] and entities[m.entity].type == "Person"
+    )
+
+    series = None
+    place = None
+    virtual = False
+    states: list[str] = []
+    if meeting_sentence is not None:
+        inside = [m for m in mentions if meeting_sentence.start <= m.start < meeting_sentence.end]
+        series = _series(inside, entities)
+        place = _place(text, inside, entities)
+        virtual = bool(_VIRTUAL.search(meeting_sentence.text))
+        if virtual:
+            place = VIRTUAL_PLACE
+        states = _unique(
+            m.entity
+            for m in state_mentions
+            if meeting_sentence.start <= m.start < meeting_sentence.end
+        )
+    if series is None:
+        head = [m for m in mentions if m.start < _head_end(text)]
+        series = _series(head, entities)
+    for person in participants:
+        represented = entities[person].represents
+        if represented and represented not in states:
+            states.append(represented)
+    if len(states) < 2:
+        counts = Counter(m.entity for m in state_mentions)
+        for key, _ in counts.most_common():
+            if len(states) >= 2:
+                break
+            if key not in states:
+                states.append(key)
+
+    if meeting_date is None and series is None and not participants:
+        return None
+    return MeetingInfo(
+        series=series,
+        date=meeting_date.iso(default_year) if meeting_date else None,
+        start_date=meeting_date.iso_start(default_year) if meeting_date else None,
+        place=place,
+        virtual=virtual,
+        participants=participants,
+        states=sorted(states),
+    )
+
+
+def _default_year(doc: SourceDocument, dates: list[DateMention]) -> int | None:
+    if doc.date and doc.date[:4].isdigit():
+        return int(doc.date[:4])
+    for d in dates:
+        if d.year:
+            return d.year
+    return None
+
+
+def _meeting_sentence(
+    text: str, sentences: list[Sentence], dates: list[DateMention]
+) -> tuple[Sentence | None, DateMention | None]:
+    for sentence in sentences:
+        if not _MEETING_CUE.search(sentence.text):
+            continue
+        inside = [d for d in dates if sentence.start <= d.start < sentence.end]
+        if inside:
+            return sentence, inside[0]
+    return None, None
+
+
+def _paragraph_of(paragraphs: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    for a, b in paragraphs:
+        if a <= start < b:
+            return a, max(b, end)
+    return start, end
+
+
+def _first_paragraph_with_person(
+    paragraphs: list[tuple[int, int]], mentions: list[Mention], entities: dict[str, Entity]
+) -> tuple[int, int] | None:
+    for a, b in paragraphs[:3]:
+        if any(a <= m.start < b and entities[m.entity].type == "Person" for m in mentions):
+            return a, b
+    return None
+
+
+def _series(mentions: list[Mention], entities: dict[str, Entity]) -> str | None:
+    for m in mentions:
+        entity = entities[m.entity]
+        if entity.type == "Mechanism" and _SERIES_HEAD.search(entity.label + " " + m.text):
+            return entity.key
+    return None
+
+
+def _place(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> str | None:
+    for m in mentions:
+        if entities[m.entity].type != "Place":
+            continue
+        before = text[max(0, m.start - 8) : m.start].lower()
+        if re.search(r"\b(?:in|at)\s+(?:the\s+)?$", before):
+            return m.entity
+    return None
+
+
+def _head_end(text: str) -> int:
+    """End of the document's head: its first few lines, where titles name the series."""
+    pos = 0
+    for _ in range(6):
+        nxt = text.find("\n", pos + 1)
+        if nxt < 0:
+            return len(text)
+        pos = nxt
+    return pos
+
+
+def _unique(keys: object) -> list[str]:
+    out: list[str] = []
+    for key in keys:  # type: ignore[attr-defined]
+        if key not in out:
+            out.append(key)
+    return out

@@ -1,0 +1,121 @@
+"""Commitment detection, types, parties, concerns and deadlines on made-up statements."""
+
+import re
+
+from alliance_kg.loaders.commitments import Context, extract_commitments
+from alliance_kg.loaders.model import Entity, Mention
+from alliance_kg.loaders.sentences import segment
+
+ENTITIES = {
+    "state/australia": Entity("state/australia", "State", "Australia"),
+    "state/philippines": Entity("state/philippines", "State", "Philippines"),
+    "state/china": Entity("state/china", "State", "People's Republic of China", frozenset({"PRC"})),
+    "place/south-china-sea": Entity("place/south-china-sea", "Place", "South China Sea"),
+    "person/richard-marles": Entity(
+        "person/richard-marles", "Person", "Richard Marles", represents="state/australia"
+    ),
+    "unit/littoral-regiment": Entity("unit/littoral-regiment", "Unit", "Littoral Regiment"),
+    "mechanism/ausmin": Entity("mechanism/ausmin", "Mechanism", "AUSMIN"),
+}
+FORMS = {
+    "Australia": "state/australia",
+    "the Philippines": "state/philippines",
+    "PRC": "state/china",
+    "South China Sea": "place/south-china-sea",
+    "Minister Marles": "person/richard-marles",
+    "Littoral Regiment": "unit/littoral-regiment",
+    "AUSMIN": "mechanism/ausmin",
+}
+
+
+def _run(text: str):  # type: ignore[no-untyped-def]
+    mentions = sorted(
+        (
+            Mention(m.start(), m.end(), form, key)
+            for form, key in FORMS.items()
+            for m in re.finditer(re.escape(form), text)
+        ),
+        key=lambda m: m.start,
+    )
+    states = [m for m in mentions if ENTITIES[m.entity].type == "State"]
+    context = Context(
+        entities=ENTITIES,
+        mentions=mentions,
+        state_mentions=states,
+        meeting_states=["state/australia", "state/philippines"],
+        meeting_series="mechanism/ausmin",
+    )
+    sentences, _ = segment(text)
+    return extract_commitments(text, sentences, context)
+
+
+def test_types_parties_and_concerns() -> None:
+    text = (
+        "The Ministers strongly condemned the PRC's dangerous actions in the South China Sea "
+        "and reaffirmed their commitment to the rule of law. "
+        "Australia welcomed the establishment of a Littoral Regiment by 2027. "
+        "The meeting was held in a warm atmosphere. "
+        "These steps aim to boost deterrence."
+    )
+    found = _run(text)
+    assert [(c.types, c.parties, c.concerns, c.deadline) for c in found] == [
+        (
+            ["Opposition", "Reaffirmation"],
+            ["state/australia", "state/philippines"],
+            ["state/china", "place/south-china-sea"],
+            None,
+        ),
+        (["Endorsement"], ["state/australia"], ["unit/littoral-regiment"], "2027"),
+    ]
+
+
+def test_person_subject_resolves_to_their_state_and_support_for_is_not_a_party() -> None:
+    text = (
+        "Minister Marles announced new patrols. "
+        "The support for the Philippines highlights the global dimension of the partnership."
+    )
+    found = _run(text)
+    assert [(c.sentence.text, c.types, c.parties) for c in found] == [
+        ("Minister Marles announced new patrols.", ["Announcement"], ["state/australia"])
+    ]
+
+
+def test_list_items_complete_the_lead_in() -> None:
+    text = (
+        "To deepen cooperation, Australia and the Philippines agreed to:\n"
+        "- Expand Exercises: Hold larger drills near the South China Sea.\n"
+        "- Support Partners: Supporting regional states and condemning coercion.\n"
+    )
+    found = _run(text)
+    assert [(c.sentence.text, c.types, c.parties) for c in found] == [
+        (
+            "To deepen cooperation, Australia and the Philippines agreed to:",
+            ["Pledge"],
+            ["state/australia", "state/philippines"],
+        ),
+        (
+            "Expand Exercises: Hold larger drills near the South China Sea.",
+            ["Pledge"],
+            ["state/australia", "state/philippines"],
+        ),
+        (
+            "Support Partners: Supporting regional states and condemning coercion.",
+            ["Endorsement", "Opposition"],
+            ["state/australia", "state/philippines"],
+        ),
+    ]
+    assert found[1].concerns == ["place/south-china-sea"]
+
+
+def test_series_as_subject_and_deadline_forms() -> None:
+    text = (
+        "AUSMIN reaffirmed the importance of the alliance. "
+        "Both sides decided to rotate forces beginning in 2026. "
+        "They will complete the facility by the end of FY2028."
+    )
+    found = _run(text)
+    assert [(c.types, c.parties, c.deadline) for c in found] == [
+        (["Reaffirmation"], ["state/australia", "state/philippines"], None),
+        (["Pledge"], ["state/australia", "state/philippines"], "2026"),
+        (["Pledge"], ["state/australia", "state/philippines"], "2028"),
+    ]
