@@ -24,6 +24,7 @@ _PREDICATES: list[tuple[str, str]] = [
     (r"expressed (?:\w+ )?(?:\w+ )?concerns?|shared (?:\w+ )?(?:\w+ )?concerns?|"
      r"highlighted with concern|raised (?:\w+ )?concerns?|voiced (?:\w+ )?concerns?|"
      r"stressed (?:their|its) opposition|rejected", "Opposition"),
+    (r"shared (?:the|a|their) (?:\w+ )?(?:understanding|view|assessment)", "Reaffirmation"),
     (r"reaffirm(?:ed|s)|reiterat(?:ed|es)|restat(?:ed|es)|reconfirm(?:ed|s)|renew(?:ed|s)|"
      r"affirm(?:ed|s)|confirm(?:ed|s)|remain(?:s|ed)? (?:firmly |fully )?committed|"
      r"underscor(?:ed|es)|underlin(?:ed|es)|emphasi[sz](?:ed|es)|stress(?:ed|es)|"
@@ -39,7 +40,7 @@ _PREDICATES: list[tuple[str, str]] = [
      r"highlighted (?:the )?(?:\w+ )?(?:progress|achievements?|success)|"
      r"recogni[sz]ed (?:the )?(?:\w+ )?(?:achievements?|progress|efforts|contributions?)",
      "Endorsement"),
-    (r"announc(?:ed|es)|launch(?:ed|es)|sign(?:ed|s)\b|unveil(?:ed|s)|highlighted|"
+    (r"announc(?:ed|es)|launched|signed|unveil(?:ed|s)|highlighted|"
      r"provided a vision", "Announcement"),
     (r"request(?:ed|s)|urg(?:ed|es)|called (?:on|upon|for)|calls (?:on|upon|for)|"
      r"encourag(?:ed|es)|asked", "Request"),
@@ -75,8 +76,20 @@ _COLLECTIVE = re.compile(
     re.IGNORECASE,
 )
 _PREPOSITION_BEFORE = re.compile(
-    r"\b(?:of|for|to|with|about|on|against|from|in|at|by|into|toward|towards|over)\s+(?:the\s+)?$",
+    r"\b(?:of|for|to|with|about|on|against|from|in|at|by|into|toward|towards|over)\s+"
+    r"(?:(?:the|this|that|these|those|its|their|our|a|an)\s+)?$",
     re.IGNORECASE,
+)
+# Words after a name that show it is used as a noun, not as a modifier ("Alliance activities").
+_FUNCTION_WORDS = frozenset(
+    """and or but nor of in on at to for from with by under over into onto as than that which
+    who whom whose is are was were be been being has have had will would shall should can could
+    may might must do does did not also its their his her our this these those the a an
+    remains remain applies apply""".split()
+)
+# A verb that ends the subject before the predicate ("officials also discussed X and reaffirmed").
+_EARLIER_VERB = re.compile(
+    r"\s(?:also\s+)?(?:[a-z]{3,}ed|held|met|made|took|had|gave|saw|said|sent|began)\b"
 )
 _GROUP_OF = re.compile(
     r"\b(?:leaders|officials|ministers|representatives|delegations|governments|members)\s+of\s+"
@@ -138,7 +151,7 @@ def extract_commitments(
             parties = commitment.parties if commitment else _subject_parties(text, sentence, context)
             lead_in_parties[sentence.start] = parties
             lead_in_types[sentence.start] = commitment.types if commitment else []
-        if commitment is None and sentence.lead_in is not None:
+        if commitment is None and sentence.lead_in is not None and not _own_subject(text, sentence):
             parties = lead_in_parties.get(sentence.lead_in.start, [])
             if parties:
                 types = _item_types(sentence.text) or lead_in_types.get(
@@ -171,6 +184,13 @@ def _commitment(text: str, sentence: Sentence, context: Context) -> Commitment |
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
     return Commitment(sentence, types, parties, concerns, _deadline(sentence.text))
+
+
+def _own_subject(text: str, sentence: Sentence) -> bool:
+    """True when a list item is a clause of its own ("X: The emphasis on Y underscores Z")."""
+    body_start = sentence.start + _label_length(sentence.text)
+    matches = _predicates(text[body_start : sentence.end])
+    return bool(matches) and bool(text[body_start : body_start + matches[0][0]].strip())
 
 
 def _predicates(body: str) -> list[tuple[int, str]]:
@@ -210,6 +230,9 @@ def _subject_parties(text: str, sentence: Sentence, context: Context) -> list[st
 def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]:
     """The States making the commitment, from the subject before the verb."""
     zone_start = _subject_start(text, start, verb_at)
+    earlier = _EARLIER_VERB.search(text, zone_start, verb_at)
+    if earlier and re.search(r"\band\s+(?:also\s+)?$", text[earlier.end() : verb_at]):
+        verb_at = earlier.start()
     parties: list[str] = []
 
     def add(keys: Iterable[str]) -> None:
@@ -242,7 +265,7 @@ def _subject_start(text: str, start: int, verb_at: int) -> int:
     if attribution:
         return start + attribution.end()
     pos = 0
-    while _LEADING_CLAUSE.match(zone[pos:]):
+    while _LEADING_CLAUSE.match(zone[pos:]) or (pos and re.match(r"[a-z]+ing\b", zone[pos:])):
         comma = zone.find(", ", pos)
         if comma < 0:
             break
@@ -279,16 +302,34 @@ def _concerns(
             continue
         if m.entity in parties and not _party_as_object(text, m):
             continue
+        if entity.type == "Organization" and _modifier(text, m):
+            continue
         if m.entity not in concerns:
             concerns.append(m.entity)
     return concerns
+
+
+def _next_word(text: str, m: Mention) -> str:
+    nxt = re.match(r"[ \t]+([A-Za-z][\w-]*)", text[m.end : m.end + 40])
+    return nxt.group(1) if nxt else ""
+
+
+def _modifier(text: str, m: Mention) -> bool:
+    """A name used to qualify a noun ("Alliance activities"), not named as a thing itself."""
+    word = _next_word(text, m)
+    if not word or word.lower() in _FUNCTION_WORDS or not word[0].islower():
+        return False
+    return not re.search(r"\bthe\s+$", text[max(0, m.start - 5) : m.start], re.IGNORECASE)
 
 
 def _party_as_object(text: str, m: Mention) -> bool:
     """A party State is also a concern where it is the object: "the defense of Japan"."""
     before = text[max(0, m.start - 12) : m.start]
     after = text[m.end : m.end + 12]
-    if re.match(r"[’']s\b|\s+[a-z]", after):  # possessive or adjective: "Japan's", "U.S. forces"
+    if re.match(r"[’']s\b", after):  # possessive: "Japan's Southwest Islands"
+        return False
+    word = _next_word(text, m)
+    if word and word.lower() not in _FUNCTION_WORDS:  # a modifier: "U.S. forces", "U.S. MQ-9"
         return False
     return bool(re.search(r"\b(?:in|across|of|to|for|with|from|on|against)\s+(?:the\s+)?$", before))
 

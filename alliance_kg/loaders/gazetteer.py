@@ -1,0 +1,138 @@
+"""The reference vocabulary: states, organizations, people, places and domain terms.
+
+The Turtle files in ``gazetteer/`` use the ontology's own terms (``skos:prefLabel``,
+``skos:altLabel``, ``akg:demonym``, ``akg:office``, ``akg:represents``, ``skos:exactMatch``,
+``geo:hasGeometry``/``geo:asWKT``), so the build can copy an entry straight into the graph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib.resources import files
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS, Namespace
+
+from alliance_kg.loaders.model import Entity
+from alliance_kg.ontology import AKG, ENTITY_TYPES, ID
+
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+#: States whose people write the family name first, in English too.
+FAMILY_FIRST = frozenset(
+    {
+        "state/japan",
+        "state/republic-of-korea",
+        "state/north-korea",
+        "state/peoples-republic-of-china",
+    }
+)
+_NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII slug: "People's Republic of China" -> "peoples-republic-of-china"."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"['’]", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def gazetteer_files() -> list[str]:
+    """Paths of the gazetteer's Turtle files, in a fixed order."""
+    folder = files("alliance_kg.loaders").joinpath("gazetteer")
+    return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".ttl"))
+
+
+def load_gazetteer_graph() -> Graph:
+    """Parse every gazetteer Turtle file into one rdflib graph."""
+    graph = Graph()
+    for path in gazetteer_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> dict[str, Entity]:
+    """All vocabulary entries as Entities keyed by ``"<type>/<slug>"`` (parsed once)."""
+    graph = load_gazetteer_graph()
+    prefix = str(ID)
+    types = {str(AKG[name]): name for name in ENTITY_TYPES}
+    out: dict[str, Entity] = {}
+    for subject, cls in sorted(graph.subject_objects(RDF.type)):
+        if str(cls) not in types or not isinstance(subject, URIRef):
+            continue
+        key = str(subject)[len(prefix) :]
+        label = str(graph.value(subject, SKOS.prefLabel))
+        aliases = frozenset(str(o) for o in graph.objects(subject, SKOS.altLabel))
+        demonyms = frozenset(str(o) for o in graph.objects(subject, AKG.demonym))
+        office = graph.value(subject, AKG.office)
+        represents = graph.value(subject, AKG.represents)
+        match = graph.value(subject, SKOS.exactMatch)
+        geometry = graph.value(subject, GEO.hasGeometry)
+        wkt = graph.value(geometry, GEO.asWKT) if geometry is not None else None
+        out[key] = Entity(
+            key=key,
+            type=types[str(cls)],
+            label=label,
+            aliases=aliases,
+            office=str(office) if office is not None else None,
+            represents=str(represents)[len(prefix) :] if represents is not None else None,
+            demonyms=demonyms,
+            wikidata=str(match)[len(WIKIDATA) :] if match is not None else None,
+            wkt=str(wkt) if wkt is not None else None,
+        )
+    return out
+
+
+def _variants(form: str) -> list[str]:
+    """A form plus the spellings writers use for the same name ("U.S. Navy" -> "US Navy")."""
+    out = [form]
+    if form.startswith("U.S. "):
+        out += ["US " + form[5:], "United States " + form[5:]]
+    return out
+
+
+@lru_cache(maxsize=1)
+def surface_forms() -> dict[str, tuple[str, ...]]:
+    """Every label and alias of the vocabulary mapped to the keys it can name."""
+    found: dict[str, list[str]] = {}
+    for key, entity in load_gazetteer().items():
+        for form in (entity.label, *sorted(entity.aliases)):
+            if form.lower().startswith("the "):
+                form = form[4:]
+            for variant in _variants(form):
+                keys = found.setdefault(variant, [])
+                if key not in keys:
+                    keys.append(key)
+    return {form: tuple(keys) for form, keys in found.items()}
+
+
+def family_name(entity: Entity) -> str:
+    """The family name of a vocabulary person (first word for family-first names)."""
+    words = [w for w in entity.label.split() if w not in _NAME_SUFFIXES]
+    if entity.represents in FAMILY_FIRST:
+        return words[0]
+    return words[-1]
+
+
+@lru_cache(maxsize=1)
+def family_names() -> dict[str, str]:
+    """Family name -> person key, for family names only one vocabulary person bears."""
+    seen: dict[str, list[str]] = {}
+    for key, entity in load_gazetteer().items():
+        if entity.type == "Person":
+            seen.setdefault(family_name(entity), []).append(key)
+    return {name: keys[0] for name, keys in seen.items() if len(keys) == 1}
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Demonym -> State key ("Japanese" -> "state/japan")."""
+    out: dict[str, str] = {}
+    for key, entity in load_gazetteer().items():
+        for demonym in entity.demonyms:
+            out.setdefault(demonym, key)
+    return out

@@ -1,0 +1,207 @@
+"""Document readers: find the documents under some paths and read each into a SourceDocument.
+
+Each input kind has a reader, ``(path, bytes) -> ReaderOutput``; a file's kind comes from its
+suffix, or from its first bytes when the suffix says nothing. Metadata comes from a
+``NAME.meta.json`` sidecar, YAML front matter, or what the document itself gives, in that order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from importlib.resources import files
+from pathlib import Path
+
+from alliance_kg.errors import InputError
+from alliance_kg.loaders.model import SourceDocument
+from alliance_kg.loaders.readers.html import read_html
+from alliance_kg.loaders.readers.metadata import (
+    SIDECAR_SUFFIX,
+    Metadata,
+    ReaderOutput,
+    merge,
+    read_sidecar,
+)
+from alliance_kg.loaders.readers.pdf import read_pdf
+from alliance_kg.loaders.readers.text import read_text
+
+__all__ = [
+    "READERS",
+    "SUFFIXES",
+    "Metadata",
+    "Reader",
+    "ReaderOutput",
+    "collect_paths",
+    "detect_kind",
+    "document_key",
+    "read_document",
+    "sample_corpus_dir",
+]
+
+Reader = Callable[[Path, bytes], ReaderOutput]
+
+#: The reader of each input kind; Markdown is read as text.
+READERS: dict[str, Reader] = {"text": read_text, "html": read_html, "pdf": read_pdf}
+
+#: The kind of each file suffix a reader handles (lower case).
+SUFFIXES: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".markdown": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+}
+
+_SNIFF_BYTES = 1024
+# Zero-width characters and stray BOMs: a document of these and whitespace is empty.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_HTML_START = re.compile(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+# Files a folder of documents holds that are not documents: its own description and licence.
+_NOT_DOCUMENTS = re.compile(r"(?:readme|licen[cs]e|copying|changelog)(?:\.[^.]*)?", re.I)
+
+
+def detect_kind(path: Path, head: bytes | None = None) -> str | None:
+    """The kind of the file at ``path`` (a key of ``READERS``), or ``None`` if unsupported.
+
+    The suffix decides; for another suffix or none, the first bytes (``head``, read from the
+    file when not given) are sniffed for the PDF magic number or an HTML start tag. A file with
+    no suffix that is neither is taken for plain text.
+    """
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is not None:
+        return kind
+    if head is None:
+        try:
+            with path.open("rb") as f:
+                head = f.read(_SNIFF_BYTES)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    head = head[:_SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if _HTML_START.match(head):
+        return "html"
+    if not path.suffix:
+        return "text"
+    return None
+
+
+def sample_corpus_dir() -> Path:
+    """The folder of the bundled sample corpus (five U.S.-Japan "2+2" documents)."""
+    return Path(str(files("alliance_kg").joinpath("sample_corpus")))
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _wanted_in_folder(name: str) -> bool:
+    return (
+        not _is_hidden(name)
+        and not name.endswith(SIDECAR_SUFFIX)
+        and not _NOT_DOCUMENTS.fullmatch(name)
+        and Path(name).suffix.lower() in SUFFIXES
+    )
+
+
+def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """The document files named by ``paths``: files as given, folders searched recursively.
+
+    Within a folder, hidden files and folders, ``*.meta.json`` sidecars, README/LICENSE files
+    and files of unsupported suffixes are skipped, and files are sorted by their path relative
+    to the folder. A file named explicitly must be of a supported kind. Paths keep the order
+    given; a file reached twice is listed once.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            found.append(path)
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            in_folder: list[tuple[tuple[str, ...], Path]] = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and d != "__pycache__")
+                base = Path(root)
+                for name in names:
+                    if _wanted_in_folder(name):
+                        file = base / name
+                        in_folder.append((file.relative_to(path).parts, file))
+            for _, file in sorted(in_folder):
+                add(file)
+        elif path.is_file():
+            if detect_kind(path) is None:
+                raise InputError(_unsupported(path))
+            add(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return found
+
+
+def _unsupported(path: Path) -> str:
+    suffixes = ", ".join(sorted(SUFFIXES))
+    return f"{path}: unsupported kind of document (supported suffixes: {suffixes})"
+
+
+def document_key(path: Path) -> str:
+    """A stable slug of the file name without its extension: lower case, ``[a-z0-9_-]``.
+
+    ``000_45bebea0770f1da9.txt`` gives ``000_45bebea0770f1da9``; ``Joint Statement (2023).md``
+    gives ``joint-statement-2023``. A name with no Latin letter or digit gets ``doc-`` and a
+    hash of the name.
+    """
+    stem = path.stem if path.suffix else path.name
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_]+", "-", ascii_stem.lower()).strip("-_")
+    if slug:
+        return slug
+    return "doc-" + hashlib.sha256(stem.encode()).hexdigest()[:12]
+
+
+def read_document(path: Path) -> SourceDocument:
+    """Read one document file: its main text and its metadata.
+
+    Raises ``InputError`` naming the file when it is missing, of an unsupported kind, binary,
+    not UTF-8, empty, an unreadable PDF or one without text, or when its sidecar or front
+    matter is malformed.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a document")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file or directory") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    kind = detect_kind(path, data)
+    if kind is None:
+        raise InputError(_unsupported(path))
+    output = READERS[kind](path, data)
+    if all(c.isspace() or c in _INVISIBLE for c in output.text):
+        raise InputError(f"{path}: document is empty")
+    metadata = merge(read_sidecar(path) or Metadata(), output.metadata)
+    return SourceDocument(
+        key=document_key(path),
+        path=str(path),
+        kind=kind,
+        text=output.text,
+        title=metadata.title,
+        publisher=metadata.publisher,
+        source_url=metadata.source_url,
+        date=metadata.date,
+    )

@@ -1,0 +1,213 @@
+"""Entity recognition and the reference vocabulary, on short made-up statements."""
+
+from __future__ import annotations
+
+import time
+
+from rdflib import RDF, SKOS, URIRef
+
+from alliance_kg.loaders.entities import recognize
+from alliance_kg.loaders.gazetteer import load_gazetteer, load_gazetteer_graph
+from alliance_kg.ontology import AKG, ENTITY_TYPES, ID
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    """(surface, entity key) of every mention, in order."""
+    _, mentions = recognize(text)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    return [(m.text, m.entity) for m in mentions]
+
+
+def test_gazetteer_turtle_entries_have_one_type_and_a_label() -> None:
+    graph = load_gazetteer_graph()
+    classes = {AKG[name] for name in ENTITY_TYPES}
+    subjects = {s for s in graph.subjects(SKOS.prefLabel)}
+    assert len(subjects) > 500
+    for subject in subjects:
+        types = [t for t in graph.objects(subject, RDF.type) if t in classes]
+        assert len(types) == 1, subject
+        assert len(list(graph.objects(subject, SKOS.prefLabel))) == 1, subject
+    gaz = load_gazetteer()
+    assert sum(e.type == "State" for e in gaz.values()) == 195
+    assert gaz["state/japan"].wikidata == "Q17"
+    assert gaz["state/japan"].demonyms == frozenset({"Japanese"})
+    assert gaz["place/tokyo"].wkt == "POINT(139.69 35.69)"
+    assert gaz["place/taiwan"].type == "Place"
+    hayashi = gaz["person/hayashi-yoshimasa"]
+    assert ("Yoshimasa Hayashi" in hayashi.aliases, hayashi.represents) == (True, "state/japan")
+    assert URIRef(str(ID) + "state/united-states") in set(graph.subjects())
+
+
+def test_acronym_defined_in_parentheses_is_reused() -> None:
+    text = "They stood up the Coastal Defense Regiment (CDR) in Kyushu. The CDR will train."
+    entities, _ = recognize(text)
+    assert spans(text) == [
+        ("Coastal Defense Regiment", "unit/coastal-defense-regiment"),
+        ("CDR", "unit/coastal-defense-regiment"),
+        ("Kyushu", "place/kyushu"),
+        ("CDR", "unit/coastal-defense-regiment"),
+    ]
+    assert entities["unit/coastal-defense-regiment"].aliases == frozenset({"CDR"})
+
+
+def test_numbered_formation_of_a_defined_acronym() -> None:
+    text = "A Marine Littoral Regiment (MLR) exists; the 3rd MLR will follow."
+    entities, _ = recognize(text)
+    assert spans(text)[-1] == ("3rd MLR", "unit/3rd-marine-littoral-regiment")
+    assert entities["unit/3rd-marine-littoral-regiment"].label == "3rd Marine Littoral Regiment"
+
+
+def test_possessive_apostrophes_and_the_us_without_period() -> None:
+    text = "China’s coercion and the People's Republic of China's claims worry Japan and the U.S"
+    assert spans(text) == [
+        ("China", "state/peoples-republic-of-china"),
+        ("People's Republic of China", "state/peoples-republic-of-china"),
+        ("Japan", "state/japan"),
+        ("U.S", "state/united-states"),
+    ]
+
+
+def test_longest_match_wins_and_hyphenated_compounds() -> None:
+    text = "The Japan Self-Defense Forces met the Republic of Korea on Russia-North Korea ties."
+    assert spans(text) == [
+        ("Japan Self-Defense Forces", "organization/japan-self-defense-forces"),
+        ("Republic of Korea", "state/republic-of-korea"),
+        ("Russia", "state/russia"),
+        ("North Korea", "state/north-korea"),
+    ]
+
+
+def test_case_of_acronyms_matters() -> None:
+    assert spans("Let us talk about US policy.") == [("US", "state/united-states")]
+
+
+def test_plurals_and_lowercase_terms() -> None:
+    text = "Both National Security Strategies mention counterstrike capabilities."
+    entities, _ = recognize(text)
+    assert spans(text) == [
+        ("National Security Strategies", "agreement/national-security-strategy"),
+        ("counterstrike capabilities", "capability/counterstrike-capability"),
+    ]
+    assert (
+        "National Security Strategies" in entities["agreement/national-security-strategy"].aliases
+    )
+
+
+def test_demonyms_name_their_state() -> None:
+    text = "Japanese forces trained with the Korean Peninsula in mind."
+    assert spans(text) == [
+        ("Japanese", "state/japan"),
+        ("Korean Peninsula", "place/korean-peninsula"),
+    ]
+
+
+def test_person_by_title_and_family_name_then_bare_family_name() -> None:
+    text = "Secretary Austin met Mr. KIHARA Minoru. Austin said Kihara agreed."
+    assert spans(text) == [
+        ("Secretary Austin", "person/lloyd-austin"),
+        ("Mr. KIHARA Minoru", "person/kihara-minoru"),
+        ("Austin", "person/lloyd-austin"),
+        ("Kihara", "person/kihara-minoru"),
+    ]
+    # A family name alone does not name a person the text has not introduced.
+    assert spans("Austin is a city.") == []
+
+
+def test_unknown_person_after_an_office_title() -> None:
+    text = "Japanese Foreign Minister Taro Yamada met Minister Marles."
+    entities, _ = recognize(text)
+    person = entities["person/taro-yamada"]
+    assert (person.label, person.office, person.represents) == (
+        "Taro Yamada",
+        "Foreign Minister",
+        "state/japan",
+    )
+    assert entities["person/richard-marles"].represents == "state/australia"
+
+
+def test_discovered_unit_place_agreement_and_mechanism_names() -> None:
+    text = (
+        "They welcomed the 7th Coastal Artillery Regiment at Naval Base Kure, "
+        "the 2030 Southern Basing Plan, the Memorandum of Understanding on Space, "
+        "Test and Evaluation and the inaugural Maritime Security Working Group. "
+        "Joint Statement headings such as Fact Sheet and Official Visit are not names."
+    )
+    assert spans(text) == [
+        ("7th Coastal Artillery Regiment", "unit/7th-coastal-artillery-regiment"),
+        ("Naval Base Kure", "place/naval-base-kure"),
+        ("2030 Southern Basing Plan", "agreement/2030-southern-basing-plan"),
+        (
+            "Memorandum of Understanding on Space, Test and Evaluation",
+            "agreement/memorandum-of-understanding-on-space-test-and-evaluation",
+        ),
+        ("Maritime Security Working Group", "mechanism/maritime-security-working-group"),
+    ]
+
+
+def test_article_of_a_known_treaty_and_session_numbers() -> None:
+    text = (
+        "Article V of the Japan-U.S. Security Treaty was discussed at the 9th "
+        "Extended Deterrence Dialogue."
+    )
+    assert spans(text) == [
+        ("Article V", "agreement/article-v"),
+        ("Japan-U.S. Security Treaty", "agreement/japan-u-s-security-treaty"),
+        ("Extended Deterrence Dialogue", "mechanism/extended-deterrence-dialogue"),
+    ]
+
+
+def test_a_statement_from_another_alliance() -> None:
+    text = (
+        "Secretary of National Defense Gilberto Teodoro and Secretary of State Blinken met "
+        "in Manila. They welcomed exercise Balikatan and new Enhanced Defense Cooperation "
+        "Agreement (EDCA) sites in northern Luzon, and condemned the PRC’s conduct at Second "
+        "Thomas Shoal. They reaffirmed that the Alliance is ironclad and that Article IV of "
+        "the U.S.-Philippines Mutual Defense Treaty covers the Philippine Coast Guard."
+    )
+    entities, mentions = recognize(text)
+    assert [(m.text, m.entity) for m in mentions] == [
+        ("Secretary of National Defense Gilberto Teodoro", "person/gilberto-teodoro"),
+        ("Secretary of State Blinken", "person/antony-blinken"),
+        ("Manila", "place/manila"),
+        ("Balikatan", "mechanism/balikatan"),
+        (
+            "Enhanced Defense Cooperation Agreement",
+            "agreement/enhanced-defense-cooperation-agreement",
+        ),
+        ("EDCA", "agreement/enhanced-defense-cooperation-agreement"),
+        ("northern Luzon", "place/northern-luzon"),
+        ("PRC", "state/peoples-republic-of-china"),
+        ("Second Thomas Shoal", "place/second-thomas-shoal"),
+        ("Alliance", "organization/u-s-philippines-alliance"),
+        ("Article IV", "agreement/article-iv"),
+        (
+            "U.S.-Philippines Mutual Defense Treaty",
+            "agreement/u-s-philippines-mutual-defense-treaty",
+        ),
+        ("Philippine Coast Guard", "organization/philippine-coast-guard"),
+    ]
+    assert entities["place/northern-luzon"].type == "Place"
+    assert entities["organization/u-s-philippines-alliance"].label == "U.S.-Philippines Alliance"
+
+
+def test_two_plus_two_follows_the_mechanism_the_text_names() -> None:
+    assert spans("The 2+2 met in Tokyo.")[0] == ("2+2", "mechanism/security-consultative-committee")
+    text = "AUSMIN met in Canberra. This 2+2 was the 35th."
+    assert spans(text)[-1] == (
+        "2+2",
+        "mechanism/australia-united-states-ministerial-consultations",
+    )
+
+
+def test_recognition_is_fast_and_deterministic() -> None:
+    text = (
+        "Japan and the U.S. welcomed the Bilateral Information Analysis Cell (BIAC) and the "
+        "deployment of MQ-9 Uncrewed Aerial Vehicles to Kanoya Air Base. "
+    ) * 60
+    recognize(text)
+    started = time.perf_counter()
+    first = recognize(text)
+    elapsed = time.perf_counter() - started
+    assert first == recognize(text)
+    assert elapsed < 0.25  # about 10 kB; generous for loaded CI machines
