@@ -56,17 +56,18 @@ def _store(ctx: click.Context, *, read_only: bool = False) -> Any:
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Load documents (files or folders; default: the bundled sample corpus) into the store."""
-    from alliance_kg.graph.load import load_paths
+    from alliance_kg.graph.load import extract_paths, write_extractions
     from alliance_kg.graph.stats import format_stats, graph_stats
     from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
     sources: list[Path] = list(paths) or [sample_corpus_dir()]
     count = len(collect_paths(sources))
+    with click.progressbar(length=count, label="Extracting", file=sys.stderr, show_pos=True) as bar:
+        extractions = extract_paths(sources, progress=lambda _path: bar.update(1))
+    # The store is opened only once every document has been read: a bad file fails before any
+    # write, and the store is not held while extraction runs.
     store = _store(ctx)
-    with click.progressbar(
-        length=count, label="Extracting", file=sys.stderr, show_pos=True
-    ) as bar:
-        result = load_paths(store, sources, progress=lambda _path: bar.update(1))
+    result = write_extractions(store, extractions)
     click.echo(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
@@ -76,7 +77,13 @@ def build(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file.")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path),
+    help="Read the query from a file.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default="table", show_default=True
 )
@@ -101,9 +108,16 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, fmt: s
 
 @main.command()
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(EXPORT_FORMAT_NAMES), default="turtle", show_default=True
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMAT_NAMES),
+    default="turtle",
+    show_default=True,
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     """Export the whole graph (Turtle to standard output by default)."""
@@ -120,8 +134,12 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("akg-graph.html"),
-    show_default=True, help="The HTML file to write.",
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("akg-graph.html"),
+    show_default=True,
+    help="The HTML file to write.",
 )
 @click.option("--title", default="alliance-kg", show_default=True, help="Title of the page.")
 @click.pass_context
@@ -145,7 +163,9 @@ def stats(ctx: click.Context) -> None:
 @main.command()
 @click.argument("gold_dir", type=click.Path(path_type=Path))
 @click.option("--per-document", is_flag=True, help="Also score each document on its own.")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
+)
 @click.pass_context
 def evaluate(ctx: click.Context, gold_dir: Path, per_document: bool, fmt: str) -> None:
     """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""

@@ -472,7 +472,7 @@ def _select(store: pyoxigraph.Store, query: str, doc: str | None = None) -> list
         # pyoxigraph only substitutes projected variables, so bind ?doc inside the pattern.
         iri = str(pyoxigraph.NamedNode(doc))  # validated and written as <...>
         query = query.replace("WHERE {", f"WHERE {{ VALUES ?doc {{ {iri} }}", 1)
-    result = store.query(_PROLOGUE + query, use_default_graph_as_union=True)
+    result = store.query(_PROLOGUE + query)
     assert isinstance(result, pyoxigraph.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: sol[n] for n in names} for sol in result]

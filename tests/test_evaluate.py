@@ -43,6 +43,8 @@ def _iri(value: str) -> ox.NamedNode:
 
 def _add(store: ox.Store, doc: str, s: str, p: str, o: ox.NamedNode | ox.Literal) -> None:
     store.add(ox.Quad(_iri(s), ox.NamedNode(p), o, _iri(f"document/{doc}")))
+    # What replace_graphs keeps in step: the default graph is the union of the documents.
+    store.add(ox.Quad(_iri(s), ox.NamedNode(p), o, ox.DefaultGraph()))
 
 
 def add_document(store: ox.Store, doc: str, source_file: str, meeting: str | None = None) -> None:

@@ -21,7 +21,9 @@ def test_us_abbreviation_does_not_end_a_sentence() -> None:
 
 
 def test_sentence_broken_by_blank_line_and_page_break_is_joined() -> None:
-    text = "(1) Japan and the U.S. condemned coercion of\n\ncountries and co-\n\nproduction limits.\n"
+    text = (
+        "(1) Japan and the U.S. condemned coercion of\n\ncountries and co-\n\nproduction limits.\n"
+    )
     sentences, _ = segment(text)
     assert [s.text for s in sentences] == [
         "Japan and the U.S. condemned coercion of countries and co- production limits."

@@ -166,4 +166,10 @@ def _add_entity(g: Graph, entity: Entity, forms: set[str], doc: URIRef) -> None:
         geometry = ID[f"{entity.key}/geometry"]
         g.add((node, URIRef(GEO + "hasGeometry"), geometry))
         g.add((geometry, RDF.type, URIRef(GEO + "Geometry")))
-        g.add((geometry, URIRef(GEO + "asWKT"), Literal(entity.wkt, datatype=URIRef(GEO + "wktLiteral"))))
+        g.add(
+            (
+                geometry,
+                URIRef(GEO + "asWKT"),
+                Literal(entity.wkt, datatype=URIRef(GEO + "wktLiteral")),
+            )
+        )

@@ -61,7 +61,11 @@ def load_paths(
     All or nothing: every document is read and extracted before the store is touched, and the
     graphs are written in one transaction, so a failure leaves the store as it was.
     """
-    extractions = extract_paths(paths, progress)
+    return write_extractions(store, extract_paths(paths, progress))
+
+
+def write_extractions(store: pyoxigraph.Store, extractions: Sequence[Extraction]) -> LoadResult:
+    """Write the named graphs of extracted documents (and the ontology) in one transaction."""
     graphs = {str(ONTOLOGY_GRAPH): list(load_ontology())}
     triples = 0
     meetings: set[str] = set()

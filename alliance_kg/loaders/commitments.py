@@ -20,40 +20,73 @@ from alliance_kg.loaders.model import Commitment, Entity, Mention, Sentence
 # the type it carries. Order matters only for readability; every match adds its type.
 _PREDICATES: list[tuple[str, str]] = [
     # Opposition first: "highlighted with concern" must not read as Announcement.
-    (r"condemn(?:ed|s)|oppos(?:ed|es)|object(?:ed|s)\b|criticiz(?:ed|es)|deplor(?:ed|es)", "Opposition"),
-    (r"expressed (?:\w+ )?(?:\w+ )?concerns?|shared (?:\w+ )?(?:\w+ )?concerns?|"
-     r"highlighted with concern|raised (?:\w+ )?concerns?|voiced (?:\w+ )?concerns?|"
-     r"stressed (?:their|its) opposition|rejected", "Opposition"),
+    (
+        r"condemn(?:ed|s)|oppos(?:ed|es)|object(?:ed|s)\b|criticiz(?:ed|es)|deplor(?:ed|es)",
+        "Opposition",
+    ),
+    (
+        r"expressed (?:\w+ )?(?:\w+ )?concerns?|shared (?:\w+ )?(?:\w+ )?concerns?|"
+        r"highlighted with concern|raised (?:\w+ )?concerns?|voiced (?:\w+ )?concerns?|"
+        r"stressed (?:their|its) opposition|rejected",
+        "Opposition",
+    ),
     (r"shared (?:the|a|their) (?:\w+ )?(?:understanding|view|assessment)", "Reaffirmation"),
-    (r"reaffirm(?:ed|s)|reiterat(?:ed|es)|restat(?:ed|es)|reconfirm(?:ed|s)|renew(?:ed|s)|"
-     r"affirm(?:ed|s)|confirm(?:ed|s)|remain(?:s|ed)? (?:firmly |fully )?committed|"
-     r"underscor(?:ed|es)|underlin(?:ed|es)|emphasi[sz](?:ed|es)|stress(?:ed|es)|"
-     r"highlighted the (?:importance|value|significance|need|necessity)|"
-     r"recogni[sz]ed the (?:importance|value|need)", "Reaffirmation"),
-    (r"resolv(?:ed|es)|committed to|commit to|decid(?:ed|es)|agreed|agree to|agree on|"
-     r"pledg(?:ed|es)|intends? to|will(?! be able)|determined to|concurr(?:ed)?|concur|"
-     r"instruct(?:ed|s)|vow(?:ed|s)|are committed|is committed|have agreed|has agreed|"
-     r"shared (?:a |their |the )?commitment|noted the need|expressed (?:its|their) "
-     r"(?:\w+ )?determination|seek to", "Pledge"),
-    (r"welcom(?:ed|es)|support(?:ed|s)\b|celebrat(?:ed|es)|appreciat(?:ed|es)|prais(?:ed|es)|"
-     r"commend(?:ed|s)|expressed (?:its|their) (?:\w+ )?(?:\w+ )?support|"
-     r"highlighted (?:the )?(?:\w+ )?(?:progress|achievements?|success)|"
-     r"recogni[sz]ed (?:the )?(?:\w+ )?(?:achievements?|progress|efforts|contributions?)",
-     "Endorsement"),
-    (r"announc(?:ed|es)|launched|signed|unveil(?:ed|s)|highlighted|"
-     r"provided a vision", "Announcement"),
-    (r"request(?:ed|s)|urg(?:ed|es)|called (?:on|upon|for)|calls (?:on|upon|for)|"
-     r"encourag(?:ed|es)|asked", "Request"),
+    (
+        r"reaffirm(?:ed|s)|reiterat(?:ed|es)|restat(?:ed|es)|reconfirm(?:ed|s)|renew(?:ed|s)|"
+        r"affirm(?:ed|s)|confirm(?:ed|s)|remain(?:s|ed)? (?:firmly |fully )?committed|"
+        r"underscor(?:ed|es)|underlin(?:ed|es)|emphasi[sz](?:ed|es)|stress(?:ed|es)|"
+        r"highlighted the (?:importance|value|significance|need|necessity)|"
+        r"recogni[sz]ed the (?:importance|value|need)",
+        "Reaffirmation",
+    ),
+    (
+        r"resolv(?:ed|es)|committed to|commit to|decid(?:ed|es)|agreed|agree to|agree on|"
+        r"pledg(?:ed|es)|intends? to|will(?! be able)|determined to|concurr(?:ed)?|concur|"
+        r"instruct(?:ed|s)|vow(?:ed|s)|are committed|is committed|have agreed|has agreed|"
+        r"shared (?:a |their |the )?commitment|noted the need|expressed (?:its|their) "
+        r"(?:\w+ )?determination|seek to",
+        "Pledge",
+    ),
+    (
+        r"welcom(?:ed|es)|support(?:ed|s)\b|celebrat(?:ed|es)|appreciat(?:ed|es)|prais(?:ed|es)|"
+        r"commend(?:ed|s)|expressed (?:its|their) (?:\w+ )?(?:\w+ )?support|"
+        r"highlighted (?:the )?(?:\w+ )?(?:progress|achievements?|success)|"
+        r"recogni[sz]ed (?:the )?(?:\w+ )?(?:achievements?|progress|efforts|contributions?)",
+        "Endorsement",
+    ),
+    (
+        r"announc(?:ed|es)|launched|signed|unveil(?:ed|s)|highlighted|"
+        r"provided a vision",
+        "Announcement",
+    ),
+    (
+        r"request(?:ed|s)|urg(?:ed|es)|called (?:on|upon|for)|calls (?:on|upon|for)|"
+        r"encourag(?:ed|es)|asked",
+        "Request",
+    ),
 ]
 _PREDICATE_RES = [(re.compile(r"\b(?:" + p + r")", re.IGNORECASE), t) for p, t in _PREDICATES]
 
 # Words inside the rest of the sentence that add a type to a commitment already found.
 _COMPLEMENTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bto (?:oppose|condemn|counter)\b|\bopposition\b|\bconcerns?\b", re.I), "Opposition"),
-    (re.compile(r"\b(?:its|their) (?:\w+ )?(?:resolve|determination|intent|intention) to\b|"
-                r"\bintend to\b|(?<!which )(?<!that )\bwill (?!be able)\w+", re.I), "Pledge"),
-    (re.compile(r"\b(?:reaffirmed|reiterated|renewed|expressed) (?:its|their) (?:\w+ )?support\b", re.I),
-     "Endorsement"),
+    (
+        re.compile(r"\bto (?:oppose|condemn|counter)\b|\bopposition\b|\bconcerns?\b", re.I),
+        "Opposition",
+    ),
+    (
+        re.compile(
+            r"\b(?:its|their) (?:\w+ )?(?:resolve|determination|intent|intention) to\b|"
+            r"\bintend to\b|(?<!which )(?<!that )\bwill (?!be able)\w+",
+            re.I,
+        ),
+        "Pledge",
+    ),
+    (
+        re.compile(
+            r"\b(?:reaffirmed|reiterated|renewed|expressed) (?:its|their) (?:\w+ )?support\b", re.I
+        ),
+        "Endorsement",
+    ),
 ]
 # Gerunds and bare verbs that carry a type in list items ("Reaffirming their support").
 _ITEM_VERBS: list[tuple[re.Pattern[str], str]] = [
@@ -82,10 +115,71 @@ _PREPOSITION_BEFORE = re.compile(
 )
 # Words after a name that show it is used as a noun, not as a modifier ("Alliance activities").
 _FUNCTION_WORDS = frozenset(
-    """and or but nor of in on at to for from with by under over into onto as than that which
-    who whom whose is are was were be been being has have had will would shall should can could
-    may might must do does did not also its their his her our this these those the a an
-    remains remain applies apply""".split()
+    [
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "with",
+        "by",
+        "under",
+        "over",
+        "into",
+        "onto",
+        "as",
+        "than",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "not",
+        "also",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "this",
+        "these",
+        "those",
+        "the",
+        "a",
+        "an",
+        "remains",
+        "remain",
+        "applies",
+        "apply",
+    ]
 )
 # A verb that ends the subject before the predicate ("officials also discussed X and reaffirmed").
 _EARLIER_VERB = re.compile(
@@ -116,13 +210,19 @@ _DEADLINE_PATTERNS: list[re.Pattern[str]] = [
     re.compile(r"\bby " + _MONTH_NAMES + r" (\d{1,2}), " + _YEAR),
     re.compile(
         r"\b(?:by|no later than|before|until) (?:the (?:end|middle|start|beginning) of )?"
-        r"(?:(?:early|mid|late)[- ])?(?:" + _MONTH_NAMES + r" )?(?:(?:fiscal year|FY|JFY|CY)\s?)?"
-        + _YEAR + r"\b"
+        r"(?:(?:early|mid|late)[- ])?(?:"
+        + _MONTH_NAMES
+        + r" )?(?:(?:fiscal year|FY|JFY|CY)\s?)?"
+        + _YEAR
+        + r"\b"
     ),
     re.compile(
         r"\b(?:beginning|starting|commencing|from|as early as|as of) (?:in )?"
-        r"(?:(?:early|mid|late)[- ])?(?:" + _MONTH_NAMES + r" )?(?:(?:fiscal year|FY|JFY)\s?)?"
-        + _YEAR + r"\b"
+        r"(?:(?:early|mid|late)[- ])?(?:"
+        + _MONTH_NAMES
+        + r" )?(?:(?:fiscal year|FY|JFY)\s?)?"
+        + _YEAR
+        + r"\b"
     ),
 ]
 
@@ -138,9 +238,7 @@ class Context:
     meeting_series: str | None
 
 
-def extract_commitments(
-    text: str, sentences: list[Sentence], context: Context
-) -> list[Commitment]:
+def extract_commitments(text: str, sentences: list[Sentence], context: Context) -> list[Commitment]:
     """Return the commitments among the sentences, in document order."""
     out: list[Commitment] = []
     lead_in_parties: dict[int, list[str]] = {}
@@ -148,17 +246,23 @@ def extract_commitments(
     for sentence in sentences:
         commitment = _commitment(text, sentence, context)
         if sentence.text.endswith(":"):
-            parties = commitment.parties if commitment else _subject_parties(text, sentence, context)
+            parties = (
+                commitment.parties if commitment else _subject_parties(text, sentence, context)
+            )
             lead_in_parties[sentence.start] = parties
             lead_in_types[sentence.start] = commitment.types if commitment else []
         if commitment is None and sentence.lead_in is not None and not _own_subject(text, sentence):
             parties = lead_in_parties.get(sentence.lead_in.start, [])
             if parties:
-                types = _item_types(sentence.text) or lead_in_types.get(
-                    sentence.lead_in.start
-                ) or ["Pledge"]
+                types = (
+                    _item_types(sentence.text)
+                    or lead_in_types.get(sentence.lead_in.start)
+                    or ["Pledge"]
+                )
                 concerns = _concerns(text, sentence, context, parties, subject_end=sentence.start)
-                commitment = Commitment(sentence, types, parties, concerns, _deadline(sentence.text))
+                commitment = Commitment(
+                    sentence, types, parties, concerns, _deadline(sentence.text)
+                )
         if commitment is not None:
             out.append(commitment)
     return out
@@ -252,8 +356,8 @@ def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]
         elif m.entity == context.meeting_series:
             add(context.meeting_states)
     zone = text[zone_start:verb_at]
-    for m in _COLLECTIVE.finditer(zone):
-        if _heads_subject(text, zone_start, zone_start + m.start()):
+    for phrase in _COLLECTIVE.finditer(zone):
+        if _heads_subject(text, zone_start, zone_start + phrase.start()):
             add(context.meeting_states)
     return sorted(parties, key=lambda k: context.entities[k].label if k in context.entities else k)
 
@@ -293,7 +397,11 @@ def _concerns(
             continue
         if cut is not None and m.start >= cut:
             continue
-        if attribution and attribution.start() == 0 and m.start < sentence.start + attribution.end():
+        if (
+            attribution
+            and attribution.start() == 0
+            and m.start < sentence.start + attribution.end()
+        ):
             continue
         entity = context.entities[m.entity]
         if entity.type == "Person":

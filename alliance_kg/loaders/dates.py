@@ -35,7 +35,9 @@ _MDY = re.compile(
 )
 # "11 January 2023", "6-7 January 2022"
 _DMY = re.compile(
-    r"\b(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+" + _MONTH + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b",
+    r"\b(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+"
+    + _MONTH
+    + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b",
     re.IGNORECASE,
 )
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")

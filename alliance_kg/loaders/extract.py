@@ -26,7 +26,7 @@ def extract(doc: SourceDocument) -> Extraction:
     state_mentions = _state_mentions(text, entities, mentions)
     paras = [(p.start, p.end) for p in paragraphs(doc.text, lines)]
     meeting = extract_meeting(doc, text, sentences, paras, mentions, entities, state_mentions)
-    for key in (meeting.states if meeting else []):
+    for key in meeting.states if meeting else []:
         if key not in entities:
             entities[key] = load_gazetteer()[key]
     context = Context(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from alliance_kg.loaders.dates import DateMention, find_dates
 from alliance_kg.loaders.model import Entity, MeetingInfo, Mention, Sentence, SourceDocument
@@ -42,6 +43,7 @@ def extract_meeting(
     default_year = _default_year(doc, dates)
     meeting_sentence, meeting_date = _meeting_sentence(text, sentences, dates)
 
+    scope: tuple[int, int] | None = None
     if meeting_sentence is not None:
         scope = _paragraph_of(paragraphs, meeting_sentence.start, meeting_sentence.end)
     else:
@@ -162,9 +164,9 @@ def _head_end(text: str) -> int:
     return pos
 
 
-def _unique(keys: object) -> list[str]:
+def _unique(keys: Iterable[str]) -> list[str]:
     out: list[str] = []
-    for key in keys:  # type: ignore[attr-defined]
+    for key in keys:
         if key not in out:
             out.append(key)
     return out

@@ -47,16 +47,98 @@ _CLOSERS = "\"'”’)]"
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr st jr sr no nos gen lt col adm maj capt sgt rep sen gov amb hon prof
-    vs etc e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec inc co corp ltd
-    a.m p.m approx dept fig est""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "nos",
+        "gen",
+        "lt",
+        "col",
+        "adm",
+        "maj",
+        "capt",
+        "sgt",
+        "rep",
+        "sen",
+        "gov",
+        "amb",
+        "hon",
+        "prof",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "a.m",
+        "p.m",
+        "approx",
+        "dept",
+        "fig",
+        "est",
+    ]
 )
 # After an initialism such as "U.S." a sentence ends only if one of these words follows:
 # in these statements "U.S." is far more often an adjective ("U.S. forces").
 _SENTENCE_STARTERS = frozenset(
-    """The They This These Those It Its We Our He She His Her Both In On At During As
-    After Before Since While When Japan's A An Their There However Additionally Also
-    Further Furthermore Moreover Meanwhile""".split()
+    [
+        "The",
+        "They",
+        "This",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "We",
+        "Our",
+        "He",
+        "She",
+        "His",
+        "Her",
+        "Both",
+        "In",
+        "On",
+        "At",
+        "During",
+        "As",
+        "After",
+        "Before",
+        "Since",
+        "While",
+        "When",
+        "Japan's",
+        "A",
+        "An",
+        "Their",
+        "There",
+        "However",
+        "Additionally",
+        "Also",
+        "Further",
+        "Furthermore",
+        "Moreover",
+        "Meanwhile",
+    ]
 )
 
 
@@ -188,10 +270,10 @@ def paragraphs(text: str, lines: list[Line]) -> list[Paragraph]:
             if line.kind == "text" and runs_on and (content[:1].islower() or tail[-1] in ",-"):
                 current = Paragraph(current.start, line.end, current.is_item, current.marker)
                 continue
-            if line.kind == "text" and not _blank_between(text, current.end, line.start):
-                if runs_on and not current.is_item:
-                    current = Paragraph(current.start, line.end, False)
-                    continue
+            joined = line.kind == "text" and not _blank_between(text, current.end, line.start)
+            if joined and runs_on and not current.is_item:
+                current = Paragraph(current.start, line.end, False)
+                continue
             flush()
         current = Paragraph(line.start, line.end, line.kind == "item", line.marker)
     flush()

@@ -1,0 +1,201 @@
+"""Run SPARQL over the store and format the results (table, W3C CSV/TSV/JSON/XML, Turtle)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import TypeAlias
+
+import pyoxigraph as ox
+
+from alliance_kg.errors import QueryError
+from alliance_kg.graph.export import serialize_sorted
+from alliance_kg.ontology import PREFIXES
+
+#: What ``run_query`` returns: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT,
+#: DESCRIBE). Each can be formatted once: the solutions are read as they are formatted.
+QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+#: The result formats by the name the CLI offers, with their media types.
+RESULT_FORMATS: dict[str, str] = {
+    "table": "text/plain",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+}
+
+_W3C_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+_MAX_CELL = 80
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def run_query(store: ox.Store, sparql: str) -> QueryResult:
+    """Run a SPARQL query over the union of all named graphs.
+
+    ``GRAPH ?g`` reaches each document's graph. The prefixes of ``PREFIXES`` can be used
+    without declaring them; a query's own ``PREFIX`` lines win. They are handed to the parser
+    rather than pasted in front of the text, so error positions are those of the query as
+    written. Invalid SPARQL raises ``QueryError`` with "line L, column C: ...".
+    """
+    try:
+        return store.query(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise QueryError(_syntax_message(sparql, str(exc))) from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed: {exc}") from exc
+
+
+def format_results(result: QueryResult, fmt: str) -> str:
+    """Format a query result as ``fmt`` (a key of ``RESULT_FORMATS``), ending with a newline.
+
+    SELECT: ``table`` is fixed-width text with compact IRIs and an "N rows" line; csv, tsv, json
+    and xml are the W3C SPARQL 1.1 results formats. ASK: ``true``/``false`` (json and xml as the
+    W3C formats write booleans). CONSTRUCT and DESCRIBE: Turtle with the project prefixes,
+    whatever ``fmt`` is.
+    """
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+    try:
+        return _format(result, fmt)
+    except (OSError, RuntimeError, ValueError) as exc:
+        # Solutions are computed as they are read, so evaluation errors surface here.
+        raise QueryError(f"the query failed: {exc}") from exc
+
+
+def _format(result: QueryResult, fmt: str) -> str:
+    if isinstance(result, ox.QueryTriples):
+        return serialize_sorted(result, ox.RdfFormat.TURTLE).decode()
+    if isinstance(result, ox.QueryBoolean):
+        if fmt in ("json", "xml"):
+            return _serialize(result, fmt)
+        return "true\n" if bool(result) else "false\n"
+    if fmt == "table":
+        return _table(result)
+    return _serialize(result, fmt)
+
+
+def load_query_file(path: str | Path) -> str:
+    """Read a query file as UTF-8 text (a byte-order mark is dropped)."""
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError as exc:
+        raise QueryError(f"{file}: no such query file") from exc
+    except IsADirectoryError as exc:
+        raise QueryError(f"{file}: is a folder, not a query file") from exc
+    except OSError as exc:
+        raise QueryError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryError(
+            f"{file}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    if not text.strip():
+        raise QueryError(f"{file}: the query file is empty")
+    return text
+
+
+def compact_iri(iri: str) -> str:
+    """Write an IRI as ``prefix:local`` with the longest matching project prefix, else ``<iri>``."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            best = prefix
+    if best and re.fullmatch(r"[^\s<>\"{}|^`\\]*", iri[len(PREFIXES[best]) :]):
+        return f"{best}:{iri[len(PREFIXES[best]) :]}"
+    return f"<{iri}>"
+
+
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """A short readable form of a term for the table: compact IRIs, bare literal values
+    (``value@lang`` for language-tagged ones), ``_:id`` for blank nodes, "" when unbound."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact_iri(term.value)
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    return str(term)
+
+
+def _table(result: ox.QuerySolutions) -> str:
+    names = [v.value for v in result.variables]
+    rows = [[_cell(term_text(solution[name])) for name in names] for solution in result]
+    widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    lines = [_row(names, widths), "  ".join("-" * w for w in widths)]
+    lines += [_row(r, widths) for r in rows]
+    lines.append(f"{len(rows)} row" if len(rows) == 1 else f"{len(rows)} rows")
+    return "\n".join(lines) + "\n"
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+    return "  ".join(padded).rstrip()
+
+
+def _width(text: str) -> int:
+    # Wide (CJK) characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: str) -> str:
+    # One line per row: newlines and tabs in quotes would break the columns.
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+
+def _serialize(result: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:
+    text = (result.serialize(format=_W3C_FORMATS[fmt]) or b"").decode()
+    return text if text.endswith("\n") else text + "\n"
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+# Character classes such as ['A' ..= 'Z' | '_'] in the parser's "expected" lists.
+_CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
+_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\w+')
+
+
+def _syntax_message(sparql: str, raw: str) -> str:
+    match = _POSITION.match(raw)
+    if match is None:
+        return f"invalid SPARQL: {raw}"
+    line_no, col_no, detail = int(match[1]), int(match[2]), match[3]
+    lines = sparql.splitlines() or [""]
+    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+    if "Prefix not found" in detail:
+        detail, col_no = _unknown_prefix(line, col_no)
+    elif detail.startswith("expected one of "):
+        expected = _CHAR_CLASS.sub("", detail[len("expected one of ") :])
+        tokens = _TOKEN.findall(expected)
+        detail = "expected one of " + ", ".join(tokens) if tokens else "unexpected character"
+    caret = " " * (col_no - 1) + "^"
+    return f"line {line_no}, column {col_no}: {detail}\n  {line}\n  {caret}"
+
+
+def _unknown_prefix(line: str, column: int) -> tuple[str, int]:
+    """The message and the column of the prefixed name (the parser stops after its end)."""
+    names = [m for m in re.finditer(r"([A-Za-z][\w.-]*)?:", line) if m.start() < column]
+    if not names:
+        return "unknown prefix", column
+    known = ", ".join(sorted(PREFIXES))
+    message = f"unknown prefix '{names[-1][0]}' (declare it with PREFIX; built in: {known})"
+    return message, names[-1].start() + 1
+
+
+__all__ = [
+    "RESULT_FORMATS",
+    "QueryResult",
+    "compact_iri",
+    "format_results",
+    "load_query_file",
+    "run_query",
+    "term_text",
+]

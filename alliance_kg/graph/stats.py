@@ -1,0 +1,97 @@
+"""Counts of what the store holds: documents, meetings, commitments, entities, triples."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import pyoxigraph as ox
+
+from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES
+
+
+class GraphStats(TypedDict):
+    """The counts ``graph_stats`` returns."""
+
+    documents: int
+    meetings: int
+    commitments: int
+    entities: int
+    entities_by_type: dict[str, int]
+    commitments_by_type: dict[str, int]
+    named_graphs: int
+    triples: int
+    quads: int
+
+
+def graph_stats(store: ox.Store) -> GraphStats:
+    """Count the store's content over the union of its graphs.
+
+    ``entities_by_type`` has every type of ``ENTITY_TYPES`` and ``commitments_by_type`` every
+    type of ``COMMITMENT_TYPES`` (zero when absent). ``entities`` counts distinct entity IRIs
+    (one typed twice counts once), ``triples`` distinct triples over all graphs, ``quads``
+    everything stored, so a triple stated by two documents is one triple and two quads.
+    """
+    by_class = _grouped(store, "SELECT ?k (COUNT(DISTINCT ?x) AS ?n) { ?x a ?k } GROUP BY ?k")
+    by_kind = _grouped(
+        store,
+        f"SELECT ?k (COUNT(DISTINCT ?x) AS ?n) {{ ?x a <{AKG.Commitment}> ; "
+        f"<{AKG.commitmentType}> ?k }} GROUP BY ?k",
+    )
+    entity_classes = " ".join(f"<{AKG[t]}>" for t in ENTITY_TYPES)
+    entities = _count(
+        store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) {{ VALUES ?k {{ {entity_classes} }} ?x a ?k }}"
+    )
+    triples = _count(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    return GraphStats(
+        documents=by_class.get(str(AKG.Document), 0),
+        meetings=by_class.get(str(AKG.Meeting), 0),
+        commitments=by_class.get(str(AKG.Commitment), 0),
+        entities=entities,
+        entities_by_type={t: by_class.get(str(AKG[t]), 0) for t in ENTITY_TYPES},
+        commitments_by_type={t: by_kind.get(str(AKG[t]), 0) for t in COMMITMENT_TYPES},
+        named_graphs=sum(1 for _ in store.named_graphs()),
+        triples=triples,
+        # The default graph is a derived copy of the union; count what the documents state.
+        quads=_count(store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"),
+    )
+
+
+def format_stats(stats: GraphStats) -> str:
+    """The counts as aligned text, one per line, types indented under their totals."""
+    rows: list[tuple[str, int]] = [
+        ("Documents", stats["documents"]),
+        ("Meetings", stats["meetings"]),
+        ("Commitments", stats["commitments"]),
+        *((f"  {t}", n) for t, n in stats["commitments_by_type"].items()),
+        ("Entities", stats["entities"]),
+        *((f"  {t}", n) for t, n in stats["entities_by_type"].items()),
+        ("Named graphs", stats["named_graphs"]),
+        ("Triples", stats["triples"]),
+        ("Quads", stats["quads"]),
+    ]
+    label_width = max(len(label) for label, _ in rows)
+    number_width = max(len(str(n)) for _, n in rows)
+    return "\n".join(f"{label.ljust(label_width)}  {n:>{number_width}}" for label, n in rows)
+
+
+def _grouped(store: ox.Store, sparql: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for solution in _solutions(store, sparql):
+        key, number = solution["k"], solution["n"]
+        if isinstance(key, ox.NamedNode) and isinstance(number, ox.Literal):
+            counts[key.value] = int(number.value)
+    return counts
+
+
+def _count(store: ox.Store, sparql: str) -> int:
+    for solution in _solutions(store, sparql):
+        number = solution["n"]
+        if isinstance(number, ox.Literal):
+            return int(number.value)
+    return 0
+
+
+def _solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+    result = store.query(sparql)
+    assert isinstance(result, ox.QuerySolutions)
+    return result

@@ -1,0 +1,183 @@
+"""The on-disk pyoxigraph store: opening it with clear errors, and replacing named graphs.
+
+Each document's triples live in the named graph named by the document's IRI, the ontology in
+``id:graph/ontology`` (see docs/graph-shape.md). Writes go through one SPARQL Update request,
+which pyoxigraph applies in a single transaction: all of it is written or none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TypeAlias
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from alliance_kg.errors import StoreError
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: A term of a pyoxigraph quad's subject, predicate or object position.
+OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+#: A triple as the graph builders produce it: three rdflib terms.
+RdfTriple: TypeAlias = tuple[Node, Node, Node]
+
+
+def open_store(path: str | Path, *, read_only: bool = False, create: bool = True) -> ox.Store:
+    """Open the store in the folder ``path``.
+
+    ``read_only`` opens without taking the write lock, so it works while another process holds
+    the store open for writing (it sees the data as of opening). ``create=False`` refuses to make
+    a new store. Every failure is a ``StoreError`` that names the folder.
+    """
+    folder = Path(path)
+    is_store = (folder / "CURRENT").is_file()
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"store {folder} is a file, not a store folder")
+    if folder.is_dir() and not is_store and any(folder.iterdir()):
+        # pyoxigraph would happily create a database among someone else's files.
+        raise StoreError(f"{folder} exists but is not an alliance-kg store (no CURRENT file)")
+    if not is_store and (read_only or not create):
+        raise StoreError(f"no store at {folder}; run `akg build` first")
+    try:
+        if read_only:
+            return ox.Store.read_only(str(folder))
+        return ox.Store(str(folder))
+    except OSError as exc:
+        message = str(exc)
+        if "lock hold by current process" in message:
+            raise StoreError(f"store {folder} is already open in this process") from exc
+        if "LOCK" in message:
+            raise StoreError(
+                f"store {folder} is in use by another process ({message}); "
+                "wait for it to finish or use another --store"
+            ) from exc
+        raise StoreError(f"cannot open store {folder}: {message}") from exc
+
+
+def to_oxigraph(term: Node | OxTerm) -> OxTerm:
+    """Convert an rdflib term (URIRef, BNode, Literal) to the pyoxigraph term it stands for.
+
+    pyoxigraph terms pass through. Raises ``ValueError`` for an invalid IRI, language tag or
+    blank node id, and ``TypeError`` for anything else (variables, graphs, RDF-star triples).
+    """
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term that can be stored: {term!r}")
+
+
+def from_oxigraph(term: OxTerm) -> Node:
+    """Convert a pyoxigraph term to rdflib; ``xsd:string`` literals become plain literals."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            # rdflib writes plain literals for xsd:string; keep round trips equal.
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not a pyoxigraph term that rdflib can hold: {term!r}")
+
+
+# Oxigraph's "union default graph" repeats a triple once per named graph that holds it, which
+# inflates counts and slows joins. Instead the store's own default graph holds the de-duplicated
+# union of all named graphs, rebuilt in the same transaction as every write.
+_REFRESH_UNION = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def refresh_union(store: ox.Store) -> None:
+    """Rebuild the default graph as the set union of all named graphs (one transaction)."""
+    _update(store, _REFRESH_UNION)
+
+
+def replace_graphs(store: ox.Store, graphs: Mapping[str, Iterable[RdfTriple]]) -> None:
+    """Replace the content of each named graph with the given triples, all or nothing.
+
+    Every term is converted before the store is touched; then one SPARQL Update request drops
+    the graphs and inserts their new triples in a single transaction, so on any failure the
+    store is exactly as before. Loading the same triples again leaves the same quads. A graph
+    given no triples is removed. Blank nodes with the same id are one node across the graphs of
+    one call (but never equal to blank nodes written by an earlier call).
+    """
+    drops: list[str] = []
+    inserts: list[str] = []
+    # Graphs repeat the same IRIs over and over: convert each term once.
+    texts: dict[Node | OxTerm, str] = {}
+    for name in sorted(graphs):
+        graph = _graph_node(name)
+        drops.append(f"DROP SILENT GRAPH {graph}")
+        lines: list[str] = []
+        for triple in graphs[name]:
+            try:
+                s, p, o = triple
+                if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+                    raise ValueError("a literal subject or a predicate that is not an IRI")
+                line = " ".join(_nt(term, texts) for term in (s, p, o))
+            except (ValueError, TypeError) as exc:
+                raise StoreError(
+                    f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; "
+                    "nothing was written"
+                ) from exc
+            lines.append(line + " .")
+        if lines:
+            inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
+    if not drops:
+        return
+    # One INSERT DATA for all graphs, so a blank node id means one node across them.
+    operations = drops + ([f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}"] if inserts else [])
+    operations.append(_REFRESH_UNION)
+    _update(store, " ;\n".join(operations))
+
+
+def remove_graphs(store: ox.Store, names: Iterable[str]) -> None:
+    """Remove the named graphs and their triples in one transaction; unknown names are ignored."""
+    drops = [f"DROP SILENT GRAPH {_graph_node(name)}" for name in sorted(set(names))]
+    if drops:
+        _update(store, " ;\n".join([*drops, _REFRESH_UNION]))
+
+
+def graph_names(store: ox.Store) -> list[str]:
+    """The IRIs of the store's named graphs, sorted."""
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _nt(term: Node | OxTerm, texts: dict[Node | OxTerm, str]) -> str:
+    text = texts.get(term)
+    if text is None:
+        # N-Triples syntax of a checked term is also valid in a SPARQL INSERT DATA block.
+        text = texts[term] = str(to_oxigraph(term))
+    return text
+
+
+def _graph_node(name: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(name)
+    except ValueError as exc:
+        raise StoreError(f"graph name {name!r} is not a valid IRI: {exc}") from exc
+
+
+def _update(store: ox.Store, request: str) -> None:
+    try:
+        store.update(request)
+    except (OSError, RuntimeError, SyntaxError) as exc:
+        # pyoxigraph rolled the transaction back; nothing of the request was written.
+        raise StoreError(f"cannot write to the store: {exc}; nothing was written") from exc
+
+
+def _show(triple: Iterable[object]) -> str:
+    return "(" + ", ".join(repr(t) for t in triple) + ")"

@@ -1,0 +1,201 @@
+"""The `akg` commands end to end on real on-disk stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from alliance_kg.cli import main
+from alliance_kg.ontology import load_ontology
+
+DATA = Path(__file__).parent / "data" / "cli"
+SMALL = DATA / "ausmin-2031.md"
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+
+
+def akg(store: Path, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["--store", str(store), *args], input=input)
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("corpus") / "store"
+    result = akg(store, "build")
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_build_summary_of_the_bundled_corpus(corpus_store: Path) -> None:
+    result = akg(corpus_store, "stats")
+    assert result.exit_code == 0
+    lines = dict(
+        (line[:18].strip(), line[18:].strip()) for line in result.output.splitlines() if line
+    )
+    assert lines["Documents"] == "5"
+    # 2023-01-11 (reported by two documents... one of them undated), 2022, 2024 x2, undated 001
+    assert lines["Meetings"] == "5"
+    assert int(lines["Commitments"]) >= 100
+
+
+def test_small_statement_graph_matches_expected_file(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert akg(store, "build", str(SMALL)).exit_code == 0
+    out = tmp_path / "small.ttl"
+    assert akg(store, "export", "-o", str(out)).exit_code == 0
+    got = Graph().parse(out, format="turtle")
+    for triple in load_ontology():
+        got.remove(triple)
+    expected = Graph().parse(DATA / "ausmin-2031.expected.ttl", format="turtle")
+    assert isomorphic(got, expected)
+
+
+def test_query_formats(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(SMALL))
+    query = (
+        "SELECT ?type (COUNT(?c) AS ?n) WHERE { ?c akg:commitmentType/skos:prefLabel ?type }"
+        " GROUP BY ?type ORDER BY ?type"
+    )
+    table = akg(store, "query", query)
+    assert table.exit_code == 0
+    assert table.output.splitlines() == [
+        "type              n",
+        "----------------  -",
+        "Opposition@en     1",
+        "Pledge@en         2",
+        "Reaffirmation@en  1",
+        "3 rows",
+    ]
+    csv = akg(store, "query", "--format", "csv", query)
+    assert csv.stdout_bytes == b"type,n\r\nOpposition,1\r\nPledge,2\r\nReaffirmation,1\r\n"
+    data = json.loads(akg(store, "query", "--format", "json", query).output)
+    assert [b["type"]["value"] for b in data["results"]["bindings"]] == [
+        "Opposition",
+        "Pledge",
+        "Reaffirmation",
+    ]
+    from_stdin = akg(store, "query", "--format", "tsv", input=query)
+    assert from_stdin.output.splitlines()[0] == "?type\t?n"
+
+
+def test_union_counts_each_triple_once(corpus_store: Path) -> None:
+    result = akg(
+        corpus_store,
+        "query",
+        "--format",
+        "csv",
+        "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/alliance-kg/id/state/japan> a ?t }",
+    )
+    assert result.output.splitlines()[1] == "1"
+    per_doc = akg(
+        corpus_store,
+        "query",
+        "--format",
+        "csv",
+        "SELECT (COUNT(?g) AS ?n) WHERE { GRAPH ?g { id:state\\/japan a ?t } }",
+    )
+    assert per_doc.output.splitlines()[1] == "5"
+
+
+def test_export_reparses_and_is_reproducible(corpus_store: Path, tmp_path: Path) -> None:
+    first = tmp_path / "a.ttl"
+    assert akg(corpus_store, "export", "-o", str(first)).exit_code == 0
+    again = tmp_path / "store2"
+    assert akg(again, "build").exit_code == 0
+    second = tmp_path / "b.ttl"
+    assert akg(again, "export", "-o", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    parsed = list(ox.parse(path=str(first), format=ox.RdfFormat.TURTLE))
+    assert len(parsed) == len(set(parsed)) > 2000
+    nquads = akg(corpus_store, "export", "-f", "nquads")
+    ds = Dataset()
+    ds.parse(data=nquads.output, format="nquads")
+    assert len(list(ds.graphs())) >= 7  # default + ontology + five documents
+
+
+def test_reloading_replaces_instead_of_duplicating(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(SMALL))
+    first = akg(store, "export", "-f", "nquads").output
+    akg(store, "build", str(SMALL))
+    assert akg(store, "export", "-f", "nquads").output == first
+
+
+def test_bad_input_fails_clearly_and_changes_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(SMALL))
+    before = akg(store, "export", "-f", "nquads").output
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The Ministers reaffirmed the alliance.\n")
+    (folder / "b.txt").write_bytes(b"caf\xe9 au lait\n")
+    result = akg(store, "build", str(folder))
+    assert result.exit_code == 1
+    assert f"Error: {folder / 'b.txt'}: not UTF-8 text (invalid byte 0xe9 at offset 3)" in (
+        result.output
+    )
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    result = akg(store, "build", str(empty))
+    assert result.exit_code == 1
+    assert f"Error: {empty}: document is empty" in result.output
+    missing = akg(store, "build", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 1
+    assert "no such file or directory" in missing.output
+    assert akg(store, "export", "-f", "nquads").output == before
+
+
+def test_invalid_sparql_names_the_position(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(SMALL))
+    result = akg(store, "query", "SELECT ?x WHERE { ?x ?y }")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: line 1, column 26:")
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = akg(tmp_path / "s", "export", "-f", "yaml")
+    assert result.exit_code == 2
+    assert "Invalid value for '-f' / '--format'" in result.output
+
+
+def test_query_without_a_store_says_build_first(tmp_path: Path) -> None:
+    result = akg(tmp_path / "none", "query", "ASK {}")
+    assert result.exit_code == 1
+    assert "run `akg build` first" in result.output
+
+
+def test_render_writes_an_offline_page(corpus_store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "g.html"
+    result = akg(corpus_store, "render", "-o", str(page), "--title", "2+2")
+    assert result.exit_code == 0
+    html = page.read_text()
+    assert "<title>2+2</title>" in html
+    assert 'src="http' not in html and 'href="http' not in html
+
+
+@pytest.mark.skipif(not GOLD.is_dir(), reason="../shared/gold is not beside the project")
+def test_extraction_quality_on_the_bundled_corpus(corpus_store: Path) -> None:
+    """Regression guard: the figures reached on the sample corpus (see README) must hold."""
+    result = akg(corpus_store, "evaluate", str(GOLD), "--format", "json")
+    assert result.exit_code == 0, result.output
+    totals = json.loads(result.output)["totals"]
+    floor = {
+        "entities": 0.99,
+        "commitment sentences": 0.99,
+        "types": 0.97,
+        "parties": 1.0,
+        "concerns": 0.94,
+        "deadlines": 1.0,
+        "meeting date": 1.0,
+        "meeting place": 1.0,
+        "meeting participants": 1.0,
+    }
+    for category, minimum in floor.items():
+        assert totals[category]["f1"] >= minimum, (category, totals[category])

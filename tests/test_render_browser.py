@@ -1,0 +1,221 @@
+"""The rendered page in a real browser: Debian's chromium driven by Playwright, fully offline.
+
+Needs /usr/bin/chromium (or the browser named by AKG_CHROMIUM); without it these tests fail,
+unless AKG_SKIP_BROWSER=1 is set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest_browser import (
+    C1,
+    C1_QUOTE,
+    C2,
+    EDGE_COUNTS,
+    JAPAN,
+    NODE_COUNT,
+    US,
+    XSS_QUOTE,
+    sample_store,
+)
+
+from alliance_kg.graph.render import write_html
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("AKG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("AKG_SKIP_BROWSER") == "1":
+            pytest.skip("AKG_SKIP_BROWSER=1 and no chromium")
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), "
+            "or set AKG_SKIP_BROWSER=1 to skip the browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("render") / "graph.html"
+    write_html(sample_store(), path, title="2+2 <test> graph")
+    return path
+
+
+class Visit:
+    """A page opened from file:// with every non-file request recorded and aborted."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 860})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("() => window.akg && window.akg.stabilized === true")
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file://", "data:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def panel_text(self) -> str:
+        return str(self.page.locator("#akg-panel").text_content())
+
+
+@pytest.fixture
+def visit(browser: Any, page_file: Path) -> Iterator[Visit]:
+    v = Visit(browser, page_file)
+    yield v
+    v.context.close()
+
+
+def test_loads_offline_without_errors(visit: Visit) -> None:
+    assert visit.outside == []
+    assert visit.errors == []
+    assert visit.page.title() == "2+2 <test> graph"
+    assert visit.page.locator("h1").text_content() == "2+2 <test> graph"
+    assert visit.js("akg.nodes.length") == NODE_COUNT
+    assert visit.js("akg.edges.length") == sum(EDGE_COUNTS.values())
+    assert visit.js("akg.network.body.data.nodes.length") == NODE_COUNT
+    # The layout settled and the physics was switched off.
+    assert visit.js("akg.network.physics.physicsEnabled") is False
+    assert visit.page.locator("#akg-summary").text_content() == "8 nodes, 12 edges"
+
+
+def test_legend_lists_the_classes_present(visit: Visit) -> None:
+    names = visit.page.locator("#akg-legend .akg-class-name").all_text_contents()
+    assert names == ["Person", "State", "Place", "Meeting", "Document", "Commitment"]
+    counts = visit.page.locator("#akg-legend .akg-count").all_text_contents()
+    assert counts == ["(1)", "(2)", "(1)", "(1)", "(1)", "(2)"]
+
+
+def test_unticking_a_class_hides_its_nodes(visit: Visit) -> None:
+    hidden_states = "akg.nodes.get({filter: n => n.cls === 'State'}).map(n => !!n.hidden)"
+    visible = "akg.network.body.nodeIndices.length"
+    assert visit.js(hidden_states) == [False, False]
+    assert visit.js(visible) == NODE_COUNT
+    visit.page.locator("#akg-legend li[data-cls='State'] input").uncheck()
+    assert visit.js(hidden_states) == [True, True]
+    assert visit.js(visible) == NODE_COUNT - 2
+    assert visit.js("akg.nodes.get({filter: n => n.hidden}).length") == 2
+    visit.page.locator("#akg-legend li[data-cls='State'] input").check()
+    assert visit.js(hidden_states) == [False, False]
+    assert visit.js(visible) == NODE_COUNT
+
+
+def test_search_selects_and_focuses_a_node(visit: Visit) -> None:
+    visit.page.locator("#akg-search").fill("japan")
+    visit.page.locator("#akg-search").press("Enter")
+    assert visit.js("akg.network.getSelectedNodes()") == [JAPAN]
+    # The view moves (animated) until Japan is in its centre.
+    visit.page.wait_for_function(
+        "(id) => { const v = akg.network.getViewPosition();"
+        " const p = akg.network.getPositions([id])[id];"
+        " return Math.abs(v.x - p.x) < 1 && Math.abs(v.y - p.y) < 1; }",
+        arg=JAPAN,
+        timeout=5000,
+    )
+    assert visit.page.locator("#akg-panel h3").text_content() == "Japan"
+    panel = visit.panel_text()
+    assert "Japanese government" in panel
+    assert "Commitments concerning it" in panel
+    # Another name finds the node too, and a miss says so.
+    visit.page.locator("#akg-search").fill("U.S.")
+    visit.page.locator("#akg-search").press("Enter")
+    assert visit.js("akg.network.getSelectedNodes()") == [US]
+    visit.page.locator("#akg-search").fill("no such thing")
+    visit.page.locator("#akg-search").press("Enter")
+    assert visit.page.locator("#akg-search-status").text_content() == "No match"
+
+
+def _node_point(visit: Visit, iri: str) -> tuple[float, float]:
+    """Where the node is on the screen, after centring the view on it."""
+    visit.js("(id) => akg.network.focus(id, {scale: 1.5})", iri)
+    box = visit.page.locator("#akg-network").bounding_box()
+    dom = visit.js("(id) => akg.network.canvasToDOM(akg.network.getPositions([id])[id])", iri)
+    return box["x"] + dom["x"], box["y"] + dom["y"]
+
+
+def _click_node(visit: Visit, iri: str) -> None:
+    visit.page.mouse.click(*_node_point(visit, iri))
+
+
+def test_clicking_a_commitment_shows_its_quote(visit: Visit) -> None:
+    _click_node(visit, C1)
+    assert visit.js("akg.network.getSelectedNodes()") == [C1]
+    assert visit.page.locator("#akg-panel blockquote").text_content() == C1_QUOTE
+    panel = visit.panel_text()
+    for text in (
+        "Reaffirmation",
+        "United States",
+        "Security Consultative Committee, 2023-01-11",
+        "2023-01-11",
+        "Joint Statement of the Security Consultative Committee",
+    ):
+        assert text in panel
+    # A party in the panel is a link to its node.
+    visit.page.locator("#akg-panel button", has_text="United States").first.click()
+    assert visit.js("akg.network.getSelectedNodes()") == [US]
+    ARTIFACTS.mkdir(exist_ok=True)
+    _click_node(visit, C1)
+    visit.js("akg.network.fit()")
+    # Rest the pointer on an empty corner of the canvas, so no tooltip covers the graph.
+    box = visit.page.locator("#akg-network").bounding_box()
+    visit.page.mouse.move(box["x"] + 8, box["y"] + 8)
+    visit.page.wait_for_timeout(300)
+    visit.page.screenshot(path=str(ARTIFACTS / "render.png"))
+
+
+def test_xss_payloads_stay_text(visit: Visit) -> None:
+    _click_node(visit, C2)
+    assert visit.js("akg.network.getSelectedNodes()") == [C2]
+    assert visit.page.locator("#akg-panel blockquote").text_content() == XSS_QUOTE
+    assert XSS_QUOTE in visit.panel_text()
+    assert visit.page.locator("#akg-panel img, #akg-panel script").count() == 0
+    # The tooltip shows the quote as text too.
+    x, y = _node_point(visit, C2)
+    visit.page.mouse.move(x + 2, y + 2)
+    tip = visit.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible")
+    assert "Opposition by party" in str(tip.text_content())
+    assert XSS_QUOTE[:60] in str(tip.text_content())
+    assert tip.locator("img, script").count() == 0
+    assert visit.js("typeof window.pwned") == "undefined"
+    assert visit.page.locator("body img").count() == 0
+    assert visit.errors == []
+    assert visit.outside == []
