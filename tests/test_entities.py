@@ -211,3 +211,20 @@ def test_recognition_is_fast_and_deterministic() -> None:
     elapsed = time.perf_counter() - started
     assert first == recognize(text)
     assert elapsed < 0.25  # about 10 kB; generous for loaded CI machines
+
+
+def test_title_and_one_name_refers_back_to_a_new_person_in_either_name_order() -> None:
+    text = (
+        "South Korean Minister of Foreign Affairs Kim Min-su and Minister of National Defense "
+        "Park Jae-won met. Minister Park welcomed the plan."
+    )
+    entities, mentions = recognize(text)
+    people = [(m.text, m.entity) for m in mentions if m.entity.startswith("person/")]
+    assert people == [
+        ("Minister of Foreign Affairs Kim Min-su", "person/kim-min-su"),
+        ("Minister of National Defense Park Jae-won", "person/park-jae-won"),
+        ("Minister Park", "person/park-jae-won"),
+    ]
+    # The State before the first title qualifies both ministers of the coordination.
+    assert entities["person/kim-min-su"].represents == "state/republic-of-korea"
+    assert entities["person/park-jae-won"].represents == "state/republic-of-korea"

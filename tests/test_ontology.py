@@ -33,9 +33,7 @@ def test_required_classes_and_hierarchy() -> None:
 
 def test_commitment_types_form_a_skos_scheme() -> None:
     graph = load_ontology()
-    in_scheme = {
-        str(c)[len(NS) :] for c in graph.subjects(SKOS.inScheme, AKG.CommitmentTypes)
-    }
+    in_scheme = {str(c)[len(NS) :] for c in graph.subjects(SKOS.inScheme, AKG.CommitmentTypes)}
     assert in_scheme == set(COMMITMENT_TYPES)
     for name in COMMITMENT_TYPES:
         assert (AKG[name], RDF.type, SKOS.Concept) in graph

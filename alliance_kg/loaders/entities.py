@@ -401,6 +401,7 @@ def _person_candidates(text: str, forms: dict[str, str]) -> list[_Candidate]:
     gaz = load_gazetteer()
     families = family_names()
     out: list[_Candidate] = []
+    single: list[tuple[int, int, str]] = []
     for m in _TITLE.finditer(text):
         words = m.group("name").split(" ")
         # Trim words that are not part of the name ("Minister Marles Said" never happens,
@@ -414,18 +415,51 @@ def _person_candidates(text: str, forms: dict[str, str]) -> list[_Candidate]:
         name = " ".join(words)
         name_end = m.start("name") + len(name)
         title = text[m.start() : m.start("name")].strip()
+        if len(words) == 1:
+            single.append((m.start(), name_end, words[0]))
+            continue
         key = _person_key(name, forms, families)
         entity = None
         if key is None:
-            if len(words) < 2 or any(w in _state_forms() for w in words):
+            if any(w in _state_forms() for w in words):
                 continue
             label = " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
             key = f"person/{slugify(label)}"
             office = None if title in _HONORIFICS else title
-            represents = _OFFICE_STATE.get(title) or _preceding_state(text, m.start())
+            represents = (
+                _OFFICE_STATE.get(title)
+                or _preceding_state(text, m.start())
+                or _coordinated_state(text, m.start(), out)
+            )
             entity = Entity(key, "Person", label, office=office, represents=represents)
         out.append(_Candidate(m.start(), name_end, key, 0, entity=entity))
+    # "Minister Ahn" after "Minister of National Defense Ahn Gyu-back": a title and one name
+    # refer to a person the text introduced, whichever end of the name is the family name.
+    for start, end, word in single:
+        # People this text has introduced come first, then the vocabulary's family names.
+        known = {c.key for c in out if word in _name_ends(c, gaz)}
+        key = known.pop() if len(known) == 1 else _person_key(word, forms, families)
+        if key is not None:
+            out.append(_Candidate(start, end, key, 0))
     return out
+
+
+def _name_ends(candidate: _Candidate, gaz: dict[str, Entity]) -> tuple[str, ...]:
+    entity = candidate.entity or gaz.get(candidate.key)
+    if entity is None:
+        return ()
+    words = entity.label.split()
+    return (words[0], words[-1])
+
+
+def _coordinated_state(text: str, pos: int, before: list[_Candidate]) -> str | None:
+    """ "Korean Minister A and Minister B": B shares the State of the person just named."""
+    if not before or not re.search(r"(?:,|\band)\s*$", text[before[-1].end : pos]):
+        return None
+    if pos - before[-1].end > 8:
+        return None
+    previous = before[-1].entity or load_gazetteer().get(before[-1].key)
+    return previous.represents if previous is not None else None
 
 
 def _person_key(name: str, forms: dict[str, str], families: dict[str, str]) -> str | None:
