@@ -78,7 +78,7 @@ class Commitment:
 class MeetingInfo:
     """The meeting a document reports."""
 
-    series: str | None  # Entity key of the Mechanism (e.g. "mechanism/security-consultative-committee")
+    series: str | None  # Entity key of the series Mechanism ("mechanism/<slug>")
     date: str | None  # ISO date of the (last) day
     start_date: str | None = None  # first day when it spans several days
     place: str | None = None  # Entity key of the Place, or None
