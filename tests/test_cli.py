@@ -202,3 +202,33 @@ def test_extraction_quality_on_the_bundled_corpus(corpus_store: Path) -> None:
     }
     for category, minimum in floor.items():
         assert totals[category]["f1"] >= minimum, (category, totals[category])
+
+
+def test_two_reports_of_one_meeting_share_its_node(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "readout.txt").write_text(
+        "Secretary of State Marco Rubio met Minister for Foreign Affairs Penny Wong in Canberra "
+        "on August 2, 2029 for the Australia-U.S. Ministerial Consultations (AUSMIN).\n\n"
+        "The two sides reaffirmed the ANZUS Treaty.\n"
+    )
+    (folder / "news.md").write_text(
+        "# AUSMIN in Canberra\n\nAt AUSMIN on August 2, 2029, Australia and the United States "
+        "agreed to expand rotations in northern Australia.\n"
+    )
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["build", str(folder)], env={"AKG_STORE": str(store)})
+    assert result.exit_code == 0, result.output
+    rows = akg(
+        store,
+        "query",
+        "--format",
+        "csv",
+        "SELECT ?m (COUNT(DISTINCT ?d) AS ?docs) (COUNT(DISTINCT ?c) AS ?commitments) "
+        "WHERE { ?d akg:reports ?m . OPTIONAL { ?c akg:atMeeting ?m } } GROUP BY ?m",
+    )
+    assert rows.stdout_bytes.decode().splitlines() == [
+        "m,docs,commitments",
+        "https://w3id.org/alliance-kg/id/meeting/australia-united-states-ministerial-consultations"
+        "/2029-08-02,2,2",
+    ]

@@ -41,7 +41,13 @@ def extract_meeting(
     """
     dates = find_dates(text)
     default_year = _default_year(doc, dates)
-    meeting_sentence, meeting_date = _meeting_sentence(text, sentences, dates)
+    series_spans = [
+        (m.start, m.end)
+        for m in mentions
+        if entities[m.entity].type == "Mechanism"
+        and _SERIES_HEAD.search(entities[m.entity].label + " " + m.text)
+    ]
+    meeting_sentence, meeting_date = _meeting_sentence(sentences, dates, series_spans)
 
     scope: tuple[int, int] | None = None
     if meeting_sentence is not None:
@@ -108,10 +114,12 @@ def _default_year(doc: SourceDocument, dates: list[DateMention]) -> int | None:
 
 
 def _meeting_sentence(
-    text: str, sentences: list[Sentence], dates: list[DateMention]
+    sentences: list[Sentence], dates: list[DateMention], series_spans: list[tuple[int, int]]
 ) -> tuple[Sentence | None, DateMention | None]:
+    """The first sentence that speaks of a meeting (or names a meeting series) with a date."""
     for sentence in sentences:
-        if not _MEETING_CUE.search(sentence.text):
+        names_series = any(sentence.start <= a < sentence.end for a, _ in series_spans)
+        if not (names_series or _MEETING_CUE.search(sentence.text)):
             continue
         inside = [d for d in dates if sentence.start <= d.start < sentence.end]
         if inside:
