@@ -232,3 +232,17 @@ def test_two_reports_of_one_meeting_share_its_node(tmp_path: Path) -> None:
         "https://w3id.org/alliance-kg/id/meeting/australia-united-states-ministerial-consultations"
         "/2029-08-02,2,2",
     ]
+
+
+def test_meeting_year_from_the_title_when_the_date_leaves_it_out(tmp_path: Path) -> None:
+    doc = tmp_path / "ausmin.txt"
+    doc.write_text(
+        "Joint statement AUSMIN 2030\n"
+        "On 5 June, Minister for Foreign Affairs Penny Wong hosted Secretary of State Marco Rubio "
+        "in Sydney for AUSMIN.\n"
+        "The principals reaffirmed the ANZUS Treaty.\n"
+    )
+    store = tmp_path / "store"
+    assert akg(store, "build", str(doc)).exit_code == 0
+    rows = akg(store, "query", "--format", "csv", "SELECT ?d WHERE { ?m dct:date ?d }")
+    assert rows.output.splitlines() == ["d", "2030-06-05"]

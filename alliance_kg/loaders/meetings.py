@@ -40,7 +40,7 @@ def extract_meeting(
     demonyms ("Japanese officials"), used to tell which States met.
     """
     dates = find_dates(text)
-    default_year = _default_year(doc, dates)
+    default_year = _default_year(doc, dates, text)
     series_spans = [
         (m.start, m.end)
         for m in mentions
@@ -104,13 +104,16 @@ def extract_meeting(
     )
 
 
-def _default_year(doc: SourceDocument, dates: list[DateMention]) -> int | None:
+def _default_year(doc: SourceDocument, dates: list[DateMention], text: str) -> int | None:
+    """The year that completes "On 5 June": the document's date, a full date in the text, or a
+    year its title gives ("Joint statement AUSMIN 2017")."""
     if doc.date and doc.date[:4].isdigit():
         return int(doc.date[:4])
     for d in dates:
         if d.year:
             return d.year
-    return None
+    titled = re.search(r"\b(19[5-9]\d|20\d\d)\b", text[: _head_end(text, lines=2)])
+    return int(titled.group(1)) if titled else None
 
 
 def _meeting_sentence(
@@ -161,10 +164,10 @@ def _place(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> s
     return None
 
 
-def _head_end(text: str) -> int:
+def _head_end(text: str, lines: int = 6) -> int:
     """End of the document's head: its first few lines, where titles name the series."""
     pos = 0
-    for _ in range(6):
+    for _ in range(lines):
         nxt = text.find("\n", pos + 1)
         if nxt < 0:
             return len(text)
