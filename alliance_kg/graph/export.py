@@ -93,6 +93,10 @@ def export_to_file(store: ox.Store, fmt: str, path: str | Path) -> None:
         raise AkgError(f"{target}: cannot write: folder {folder} does not exist")
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private; an export is an ordinary file, so follow the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from alliance_kg.loaders.commitments import Context, extract_commitments
 from alliance_kg.loaders.entities import recognize
-from alliance_kg.loaders.gazetteer import load_gazetteer
+from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer
 from alliance_kg.loaders.meetings import extract_meeting
 from alliance_kg.loaders.model import Entity, Extraction, Mention, SourceDocument
 from alliance_kg.loaders.sentences import (
@@ -59,11 +59,7 @@ def _state_mentions(
 
 @lru_cache(maxsize=1)
 def _demonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    by_form: dict[str, str] = {}
-    for key, entity in load_gazetteer().items():
-        if entity.type == "State":
-            for demonym in entity.demonyms:
-                by_form.setdefault(demonym, key)
+    by_form = demonyms()
     forms = sorted(by_form, key=len, reverse=True)
     # A demonym names its State when it qualifies the people or the side that speaks for it.
     pattern = re.compile(
