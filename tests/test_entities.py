@@ -228,3 +228,22 @@ def test_title_and_one_name_refers_back_to_a_new_person_in_either_name_order() -
     # The State before the first title qualifies both ministers of the coordination.
     assert entities["person/kim-min-su"].represents == "state/republic-of-korea"
     assert entities["person/park-jae-won"].represents == "state/republic-of-korea"
+
+
+def test_middle_initials_and_suffixes_resolve_to_the_vocabulary_person() -> None:
+    text = "Secretary of National Defense Gilberto C. Teodoro, Jr. met Lloyd J. Austin III."
+    _, mentions = recognize(text)
+    assert [m.entity for m in mentions if m.entity.startswith("person/")] == [
+        "person/gilberto-teodoro",
+        "person/lloyd-austin",
+    ]
+
+
+def test_between_after_a_named_agreement_names_its_parties() -> None:
+    text = "They signed the Force Posture Agreement between Australia and the United States."
+    _, mentions = recognize(text)
+    assert [(m.text, m.entity) for m in mentions] == [
+        ("Force Posture Agreement", "agreement/force-posture-agreement"),
+        ("Australia", "state/australia"),
+        ("United States", "state/united-states"),
+    ]

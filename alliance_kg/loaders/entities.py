@@ -253,7 +253,12 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
             continue
         last = i
         nxt = plain[i + 1] if i + 1 < len(plain) else ""
-        if nxt in ("of", "for", "on", "between") and i + 2 < len(plain):
+        named_left = i > 0 and plain[i - 1] not in _CONNECTORS and plain[i - 1] != "and"
+        if nxt == "between" and named_left:
+            # "Force Posture Agreement between Australia and the United States": the name ends
+            # at its head; "between ..." names the parties.
+            pass
+        elif nxt in ("of", "for", "on", "between") and i + 2 < len(plain):
             last = len(plain) - 1  # head-first: "Forum on ...", "Memorandum of Understanding ..."
             while plain[last] in _CONNECTORS:
                 last -= 1
@@ -464,7 +469,9 @@ def _coordinated_state(text: str, pos: int, before: list[_Candidate]) -> str | N
 
 def _person_key(name: str, forms: dict[str, str], families: dict[str, str]) -> str | None:
     gaz = load_gazetteer()
-    for variant in (name, _title_case(name)):
+    # "Gilberto C. Teodoro", "Lloyd J. Austin III": middle initials and suffixes vary by text.
+    bare = re.sub(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$", "", re.sub(r"\s[A-Z]\.(?=\s)", "", name))
+    for variant in (name, _title_case(name), bare, _title_case(bare)):
         key = forms.get(variant)
         if key and gaz[key].type == "Person":
             return key
