@@ -55,6 +55,12 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
                 "wait for it to finish or use another --store"
             ) from exc
         raise StoreError(f"cannot open store {folder}: {message}") from exc
+    except RuntimeError as exc:
+        # A read-only open can race with a writer's compaction in another process.
+        raise StoreError(
+            f"cannot open store {folder}: {exc}; if another `akg build` is writing it, "
+            "try again when it has finished"
+        ) from exc
 
 
 def to_oxigraph(term: Node | OxTerm) -> OxTerm:
