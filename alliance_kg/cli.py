@@ -60,10 +60,12 @@ def build(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     from alliance_kg.graph.stats import format_stats, graph_stats
     from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
-    sources: list[Path] = list(paths) or [sample_corpus_dir()]
-    count = len(collect_paths(sources))
-    with click.progressbar(length=count, label="Extracting", file=sys.stderr, show_pos=True) as bar:
-        extractions = extract_paths(sources, progress=lambda _path: bar.update(1))
+    files = collect_paths(list(paths) or [sample_corpus_dir()])
+    with click.progressbar(
+        length=len(files), label="Extracting", file=sys.stderr, show_pos=True
+    ) as bar:
+        # Files, not folders: extract_paths then has no directory to walk a second time.
+        extractions = extract_paths(files, progress=lambda _path: bar.update(1))
     # The store is opened only once every document has been read: a bad file fails before any
     # write, and the store is not held while extraction runs.
     store = _store(ctx)

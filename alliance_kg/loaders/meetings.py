@@ -41,12 +41,7 @@ def extract_meeting(
     """
     dates = find_dates(text)
     default_year = _default_year(doc, dates, text)
-    series_spans = [
-        (m.start, m.end)
-        for m in mentions
-        if entities[m.entity].type == "Mechanism"
-        and _SERIES_HEAD.search(entities[m.entity].label + " " + m.text)
-    ]
+    series_spans = [(m.start, m.end) for m in mentions if _names_series(m, entities)]
     meeting_sentence, meeting_date = _meeting_sentence(sentences, dates, series_spans)
 
     scope: tuple[int, int] | None = None
@@ -146,12 +141,14 @@ def _first_paragraph_with_person(
     return None
 
 
+def _names_series(m: Mention, entities: dict[str, Entity]) -> bool:
+    """A mention of a meeting series: a Mechanism named as a committee, dialogue, 2+2, ..."""
+    entity = entities[m.entity]
+    return entity.type == "Mechanism" and bool(_SERIES_HEAD.search(entity.label + " " + m.text))
+
+
 def _series(mentions: list[Mention], entities: dict[str, Entity]) -> str | None:
-    for m in mentions:
-        entity = entities[m.entity]
-        if entity.type == "Mechanism" and _SERIES_HEAD.search(entity.label + " " + m.text):
-            return entity.key
-    return None
+    return next((m.entity for m in mentions if _names_series(m, entities)), None)
 
 
 def _place(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> str | None:
