@@ -192,9 +192,11 @@ def test_extraction_quality_on_the_bundled_corpus(corpus_store: Path) -> None:
     floor = {
         "entities": 0.99,
         "commitment sentences": 0.99,
-        "types": 0.97,
+        "types": 0.98,
         "parties": 1.0,
-        "concerns": 0.94,
+        # 0.938 since the vocabulary no longer has "permanent joint headquarters" as a name of
+        # the JSDF Joint Operations Command: an alias that only matched one corpus sentence.
+        "concerns": 0.93,
         "deadlines": 1.0,
         "meeting date": 1.0,
         "meeting place": 1.0,

@@ -119,3 +119,18 @@ def test_series_as_subject_and_deadline_forms() -> None:
         (["Pledge"], ["state/australia", "state/philippines"], "2026"),
         (["Pledge"], ["state/australia", "state/philippines"], "2028"),
     ]
+
+
+def test_a_view_that_something_hostile_is_so_is_opposition() -> None:
+    text = (
+        "Australia highlighted that the PRC employs coercion in the South China Sea. "
+        "The Ministers concurred that such actions are destabilizing. "
+        "Australia highlighted that it opened a Littoral Regiment. "
+        "The Ministers highlighted the importance of AUSMIN."
+    )
+    assert [c.types for c in _run(text)] == [
+        ["Opposition"],
+        ["Opposition", "Pledge"],
+        ["Announcement"],
+        ["Reaffirmation"],
+    ]

@@ -247,3 +247,39 @@ def test_between_after_a_named_agreement_names_its_parties() -> None:
         ("Australia", "state/australia"),
         ("United States", "state/united-states"),
     ]
+
+
+def test_state_pairs_in_either_order_name_one_node_and_the_bare_name_joins_it() -> None:
+    text = (
+        "They signed the Japan-U.S. Reciprocal Widget Agreement. The U.S.-Japan Reciprocal Widget "
+        "Agreement enters into force in May. The Philippines-U.S. Maritime Widget Dialogue met; "
+        "the Maritime Widget Dialogue agreed."
+    )
+    entities, mentions = recognize(text)
+    key = "agreement/japan-united-states-reciprocal-widget-agreement"
+    dialogue = "mechanism/philippines-united-states-maritime-widget-dialogue"
+    assert [m.entity for m in mentions] == [key, key, dialogue, dialogue]
+    assert entities[key].label == "U.S.-Japan Reciprocal Widget Agreement"
+    assert entities[key].aliases == {"Japan-U.S. Reciprocal Widget Agreement"}
+    assert entities[dialogue].aliases == {"Maritime Widget Dialogue"}
+
+
+def test_a_bare_name_shared_by_two_qualified_names_stays_apart() -> None:
+    text = (
+        "The Japan-U.S. Widget Dialogue and the Australia-U.S. Widget Dialogue met. "
+        "The Widget Dialogue agreed."
+    )
+    _, mentions = recognize(text)
+    assert [m.entity for m in mentions] == [
+        "mechanism/japan-united-states-widget-dialogue",
+        "mechanism/australia-united-states-widget-dialogue",
+        "mechanism/widget-dialogue",
+    ]
+
+
+def test_plural_heads_share_the_node_of_the_singular() -> None:
+    text = "They welcomed their Widget Cooperation Plans. The Widget Cooperation Plan is new."
+    entities, mentions = recognize(text)
+    assert [m.entity for m in mentions] == ["agreement/widget-cooperation-plan"] * 2
+    plan = entities["agreement/widget-cooperation-plan"]
+    assert (plan.label, plan.aliases) == ("Widget Cooperation Plan", {"Widget Cooperation Plans"})

@@ -44,12 +44,13 @@ _PREDICATES: list[tuple[str, str]] = [
         r"pledg(?:ed|es)|intends? to|will(?! be able)|determined to|concurr(?:ed)?|concur|"
         r"instruct(?:ed|s)|vow(?:ed|s)|are committed|is committed|have agreed|has agreed|"
         r"shared (?:a |their |the )?commitment|noted the need|expressed (?:its|their) "
-        r"(?:\w+ )?determination|seek to",
+        r"(?:\w+ )?determination|seek to|undert(?:ook|akes?) to",
         "Pledge",
     ),
     (
         r"welcom(?:ed|es)|support(?:ed|s)\b|celebrat(?:ed|es)|appreciat(?:ed|es)|prais(?:ed|es)|"
         r"commend(?:ed|s)|expressed (?:its|their) (?:\w+ )?(?:\w+ )?support|"
+        r"expressed (?:(?:its|their|his|her) )?(?:\w+ )?(?:appreciation|gratitude)|"
         r"highlighted (?:the )?(?:\w+ )?(?:progress|achievements?|success)|"
         r"recogni[sz]ed (?:the )?(?:\w+ )?(?:achievements?|progress|efforts|contributions?)",
         "Endorsement",
@@ -88,6 +89,21 @@ _COMPLEMENTS: list[tuple[re.Pattern[str], str]] = [
         "Endorsement",
     ),
 ]
+# A view reported with "that" takes its type from what it says: "highlighted that the PRC
+# employs coercion" opposes; "concurred that ... is a threat" pledges a shared stance against it.
+_VIEW_THAT = re.compile(
+    r"(?P<report>highlighted|noted|stressed|emphasi[sz]ed|underscored|underlined|observed|"
+    r"shared (?:the|a|their) (?:\w+ )?(?:understanding|view|assessment|recognition))"
+    r"|(?P<agree>concurred|agreed|affirmed|reaffirmed|confirmed|recogni[sz]ed|acknowledged)",
+    re.IGNORECASE,
+)
+_HOSTILE = re.compile(
+    r"\b(?:coerc\w*|destabili[sz]\w*|provocat\w*|provocations?|illegal\w*|illicit|threat\w*|"
+    r"aggressi\w+|aggression|intimidat\w*|dangerous|malicious|unlawful\w*|violat\w*|"
+    r"concerns?|escalat\w*|unsafe|irresponsible|militari[sz]\w*|hostile|harass\w*|"
+    r"challenges? to|undermin\w*|grave|serious challenge|strategic challenge)\b",
+    re.IGNORECASE,
+)
 # Gerunds and bare verbs that carry a type in list items ("Reaffirming their support").
 _ITEM_VERBS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:reaffirming|reiterating|renewing|confirming)\b", re.I), "Reaffirmation"),
@@ -105,7 +121,8 @@ _COLLECTIVE = re.compile(
     r"the two (?:sides|countries|nations|governments|allies|parties)|"
     r"they|we|the (?:secretary|minister|secretaries|ministers) and (?:his|her|their) counterparts|"
     r"the (?:participating )?officials|(?:the|this) (?:joint )?(?:statement|meeting|sides)|"
-    r"the alliance|the allies|all sides)\b",
+    r"the alliance|the allies|all sides|"
+    r"all (?:two|three|four|the) (?:ministers|secretaries|principals|leaders|participants))\b",
     re.IGNORECASE,
 )
 _PREPOSITION_BEFORE = re.compile(
@@ -283,11 +300,24 @@ def _commitment(text: str, sentence: Sentence, context: Context) -> Commitment |
         if kind not in types:
             types.append(kind)
     after = text[verb_at : sentence.end]
+    types = _view_types(after, types, first=matches[0][1])
     for pattern, kind in _COMPLEMENTS:
         if kind not in types and pattern.search(after):
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
     return Commitment(sentence, types, parties, concerns, _deadline(sentence.text))
+
+
+def _view_types(after: str, types: list[str], first: str) -> list[str]:
+    """Types of a commitment whose first verb reports a view "that" something hostile is so."""
+    m = _VIEW_THAT.match(after)
+    clause = after[m.end() :] if m else ""
+    if m is None or not re.match(r"\s+that\b", clause) or not _HOSTILE.search(clause):
+        return types
+    if m.group("report") and types.count(first) == 1 and first != "Opposition":
+        # The reporting verb's own type ("highlighted" -> Announcement) gives way.
+        types = [t for t in types if t != first]
+    return ["Opposition", *[t for t in types if t != "Opposition"]]
 
 
 def _own_subject(text: str, sentence: Sentence) -> bool:
@@ -356,10 +386,24 @@ def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]
         elif m.entity == context.meeting_series:
             add(context.meeting_states)
     zone = text[zone_start:verb_at]
+    if not parties and re.match(r"\s*(?:He|She)\b", zone) and len(zone) < 60:
+        # "He stated that he intends to ...": the person the text named last speaks.
+        person = _last_person(zone_start, context)
+        if person is not None:
+            add([person])
     for phrase in _COLLECTIVE.finditer(zone):
         if _heads_subject(text, zone_start, zone_start + phrase.start()):
             add(context.meeting_states)
     return sorted(parties, key=lambda k: context.entities[k].label if k in context.entities else k)
+
+
+def _last_person(before: int, context: Context) -> str | None:
+    """The State of the last person named before an offset, if the text gives one."""
+    for m in reversed(context.mentions):
+        entity = context.entities[m.entity]
+        if m.start < before and entity.type == "Person":
+            return entity.represents
+    return None
 
 
 def _subject_start(text: str, start: int, verb_at: int) -> int:

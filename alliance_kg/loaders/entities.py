@@ -37,6 +37,7 @@ class _Candidate:
     rank: int  # lower wins among candidates of equal length
     alias: bool = True  # whether the surface text is a name worth keeping as an alias
     entity: Entity | None = None  # for entities not in the vocabulary
+    bare: str | None = None  # a state-qualified name's key without its qualifier
 
 
 # ---------------------------------------------------------------- the vocabulary trie
@@ -167,20 +168,34 @@ _UNIT_HEADS = {
 _PLACE_HEADS = {
     "Base", "Station", "Island", "Islands", "Sea", "Strait", "Port", "Facility", "Bay", "Shoal",
     "Reef", "Airfield", "Airport", "Range", "Area", "Peninsula", "Ocean", "Prefecture",
-    "Province", "Harbor", "Harbour", "Cape",
+    "Province", "Harbor", "Harbour", "Cape", "Zone",
 }  # fmt: skip
 _AGREEMENT_HEADS = {
     "Treaty", "Agreement", "Arrangement", "Memorandum", "Plan", "Strategy", "Review", "Accord",
     "Declaration", "Outlook", "Roadmap", "Guidelines", "Charter", "Protocol", "Convention",
-    "Statement of Intent",
+    "Statement of Intent", "Framework",
 }  # fmt: skip
 _MECHANISM_HEADS = {
     "Dialogue", "Forum", "Mechanism", "Committee", "Council", "Consultations", "Board",
-    "Commission", "Initiative",
+    "Commission", "Initiative", "Meeting", "Meeting-Plus",
 }  # fmt: skip
+# Ministries and offices, named head first ("Ministry of Foreign Affairs") or last ("Defense
+# Intelligence Agency").
+_ORGANIZATION_HEADS = {"Ministry", "Department", "Agency", "Office", "Secretariat"}
 _CAPABILITY_HEADS = {
     "Missile", "Missiles", "Interceptor", "Vehicle", "Vehicles", "Aircraft", "Submarine",
     "Submarines", "Destroyer", "Destroyers", "Radar", "Launcher", "Fighter",
+}  # fmt: skip
+# Plural heads of names that also occur in the singular: "National Security Strategies" names
+# the strategies the singular names, so both share one node.
+_PLURAL_HEADS = {
+    "Regiments": "Regiment", "Brigades": "Brigade", "Divisions": "Division",
+    "Squadrons": "Squadron", "Commands": "Command", "Cells": "Cell", "Treaties": "Treaty",
+    "Agreements": "Agreement", "Arrangements": "Arrangement", "Memoranda": "Memorandum",
+    "Plans": "Plan", "Strategies": "Strategy", "Reviews": "Review", "Declarations": "Declaration",
+    "Dialogues": "Dialogue", "Forums": "Forum", "Mechanisms": "Mechanism",
+    "Committees": "Committee", "Meetings": "Meeting", "Ministries": "Ministry",
+    "Departments": "Department", "Agencies": "Agency",
 }  # fmt: skip
 # "Group" names a unit or a mechanism only after words like these.
 _GROUP_MECHANISM = {"Working", "Consultative", "Consultation", "Steering", "Contact", "Planning",
@@ -197,15 +212,23 @@ _STOP = {
     "Other", "Any", "Further", "New", "Joint", "Bilateral", "Trilateral", "Multilateral",
 }  # fmt: skip
 _CONNECTORS = {"of", "for", "on", "and", "the", "between"}
-_WORD = r"(?:[A-Z][\w&’'.\-]*[\w&]|[A-Z]|\d{4}|\d{1,3}(?:st|nd|rd|th))"
+# A final dot belongs to the word after a one-letter abbreviation: "U.S.", "Japan-U.S.".
+_WORD = (
+    r"(?:[A-Z][\w\-]*s['’](?= [A-Z])|[A-Z][\w&’'.\-]*[\w&](?:(?<=\.[A-Z])\.)?|[A-Z]|\d{4}|"
+    r"\d{1,3}(?:st|nd|rd|th)|[“\"]?2\+2[”\"]?)"
+)
 _CHUNK = re.compile(
     rf"(?<![\w.\-]){_WORD}(?:(?:,? (?:and )?| (?:(?:of|for|on|and|the|between) )+){_WORD})*"
 )
-_ORDINAL = re.compile(r"^(?:\d{1,3}(?:st|nd|rd|th)|\d{4})$")
+_ORDINAL = re.compile(
+    r"^(?:\d{1,3}(?:st|nd|rd|th)|\d{4}|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
+    r"Ninth|Tenth|Eleventh|Twelfth|Inaugural)$"
+)
 
 
 def _head_type(words: list[str], i: int) -> str | None:
     word = words[i].rstrip(".")
+    word = _PLURAL_HEADS.get(word, word)
     prev = words[i - 1] if i > 0 else ""
     if word == "Group":
         if prev in _GROUP_MECHANISM:
@@ -219,6 +242,7 @@ def _head_type(words: list[str], i: int) -> str | None:
         (_AGREEMENT_HEADS, "Agreement"),
         (_MECHANISM_HEADS, "Mechanism"),
         (_CAPABILITY_HEADS, "Capability"),
+        (_ORGANIZATION_HEADS, "Organization"),
     ):
         if word in heads:
             return kind
@@ -259,12 +283,10 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
             # at its head; "between ..." names the parties.
             pass
         elif nxt in ("of", "for", "on", "between") and i + 2 < len(plain):
-            last = len(plain) - 1  # head-first: "Forum on ...", "Memorandum of Understanding ..."
-            while plain[last] in _CONNECTORS:
-                last -= 1
+            last = _head_first_end(plain, i)  # "Forum on ...", "Memorandum of Understanding ..."
         elif word in ("Base", "Station") and i + 2 == len(plain) and nxt not in _CONNECTORS:
             last = i + 1  # "Naval Base Kure", "Marine Corps Air Station Iwakuni"
-        elif nxt and not words[i][0].endswith(","):
+        elif nxt and nxt not in _CONNECTORS and not words[i][0].endswith(","):
             # A capitalised word after the head makes it a modifier: "Force Posture".
             i -= 1
             continue
@@ -272,13 +294,21 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
         # Leftwards over modifiers; "and"/"the" and possessives end a head-last name.
         while (
             first > 0
-            and plain[first - 1] not in ("and", "the")
+            and plain[first - 1] != "the"
             and not words[first - 1][0].endswith(",")
-            and not re.search(r"['’]s?$", plain[first - 1])
+            and not re.search(r"['’]s$|[^s]['’]$", plain[first - 1])
         ):
-            if plain[first - 1] in _CONNECTORS and (first < 2 or plain[first - 2] in _CONNECTORS):
+            if plain[first - 1] == "and":
+                if not _coordinated_modifier(plain, words, first, i):
+                    break
+                first -= 1
+            elif plain[first - 1] in _CONNECTORS and (first < 2 or plain[first - 2] in _CONNECTORS):
                 break
             first -= 1
+        if kind == "Organization" and last > i:
+            # "Media Note Office of the Spokesperson": only a State qualifies a ministry or
+            # office named head first ("Philippine Department of National Defense").
+            first = i - 1 if i > 0 and plain[i - 1] in _where_words() else i
         while first < i and (plain[first] in _STOP or plain[first] in _CONNECTORS):
             first += 1
         while (
@@ -312,6 +342,52 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
     return found
 
 
+def _head_first_end(plain: list[str], i: int) -> int:
+    """Index of the last word of a name whose head comes first ("Ministry of Defence")."""
+    last = i + 1
+    for k in range(i + 2, len(plain)):
+        word = plain[k]
+        if word == "and" and any(_head_type(plain, j) for j in range(k + 1, len(plain))):
+            break  # "Department of Defense and Department of National Defense": two names
+        if plain[k - 1] not in _CONNECTORS and word in _where_words():
+            break  # "Office of the Spokesperson Washington, DC": a dateline follows
+        last = k
+    while plain[last] in _CONNECTORS:
+        last -= 1
+    return last
+
+
+def _coordinated_modifier(
+    plain: list[str], words: list[tuple[str, int]], first: int, head: int
+) -> bool:
+    """Whether "A and B ..." before a head is one name ("Foreign and Defence Ministerial ...")."""
+    if first < 2 or first >= head:
+        return False
+    before, after = plain[first - 2], plain[first]
+    return (
+        before[:1].isupper()
+        and before not in _STOP
+        and not words[first - 2][0].endswith(",")
+        and before not in _where_words()
+        and after not in _where_words()
+        and _head_type(plain, first - 2) is None
+    )
+
+
+@lru_cache(maxsize=1)
+def _where_words() -> frozenset[str]:
+    """One-word names of States and Places, and demonyms: words that start a name of their own."""
+    gaz = load_gazetteer()
+    return frozenset(
+        [
+            form
+            for form, keys in surface_forms().items()
+            if " " not in form and gaz[keys[0]].type in ("State", "Place")
+        ]
+        + list(demonyms())
+    )
+
+
 def _sentence_initial(text: str, pos: int) -> bool:
     before = text[:pos].rstrip(" \t-▶•*")
     return not before or before[-1] in ".!?:\n"
@@ -329,7 +405,8 @@ def _discovered(
     name = re.sub(r"\s+", " ", name)
     # "Article V of the Japan-U.S. Security Treaty": the tail is a known name of its own.
     for m in re.finditer(r" of (?:the )?", name):
-        if name[m.end() :] in forms:
+        tail = forms.get(name[m.end() :])
+        if tail is not None and not (kind == "Organization" and tail.startswith("state/")):
             return _discovered(text, start, start + m.start(), kind, forms) if m.start() else None
     words = name.split(" ")
     if kind == "Mechanism" and _ORDINAL.match(words[0]) and len(words) > 1:
@@ -339,7 +416,10 @@ def _discovered(
     # A year or a state qualifier before a known name: "U.S.-Japan Extended Deterrence
     # Dialogue", "the 1951 U.S.-Philippines Mutual Defense Treaty".
     bare = " ".join(words[1:]) if _ORDINAL.match(words[0]) else name
-    for candidate in (name, bare):
+    singular = _singular(name)
+    # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations": "2+2" is a nickname.
+    plain = re.sub(r" [“\"]?2\+2[”\"]?(?= )", "", singular)
+    for candidate in dict.fromkeys((name, bare, singular, plain)):
         if candidate in forms:
             return _Candidate(start, end, forms[candidate], 1)
         q = _QUALIFIER.match(candidate)
@@ -347,14 +427,34 @@ def _discovered(
             return _Candidate(start, end, forms[candidate[q.end() :]], 1)
     if len(words) < 2 and not _ORDINAL.match(words[0]):
         return None
-    label = name
+    label = singular
     key = f"{kind.lower()}/{slugify(label)}"
-    return _Candidate(start, end, key, 1, entity=Entity(key=key, type=kind, label=label))
+    base = None
+    q = _QUALIFIER.match(label)
+    if q and _is_state_words(q.group().strip()) and " " in label[q.end() :]:
+        rest = slugify(label[q.end() :])
+        base = f"{kind.lower()}/{rest}"
+        parts = _qualifier_parts(q.group().strip())
+        if len(parts) > 1:
+            # "Japan-U.S. X" and "U.S.-Japan X" are one name: the key lists the States sorted.
+            states = sorted({_state_forms().get(p) or demonyms()[p] for p in parts})
+            key = f"{kind.lower()}/{'-'.join(s.split('/')[1] for s in states)}-{rest}"
+    entity = Entity(key=key, type=kind, label=label)
+    return _Candidate(start, end, key, 1, entity=entity, bare=base)
+
+
+def _singular(name: str) -> str:
+    head, _, last = name.rpartition(" ")
+    return f"{head} {_PLURAL_HEADS[last]}" if head and last in _PLURAL_HEADS else name
+
+
+def _qualifier_parts(qualifier: str) -> list[str]:
+    return re.split(r"-(?=[A-Z])", qualifier)
 
 
 def _is_state_words(qualifier: str) -> bool:
     index = _state_forms()
-    return all(part in index or part in demonyms() for part in re.split(r"-(?=[A-Z])", qualifier))
+    return all(part in index or part in demonyms() for part in _qualifier_parts(qualifier))
 
 
 @lru_cache(maxsize=1)
@@ -378,7 +478,8 @@ _TITLE = re.compile(
     r"(?:(?:Deputy |Vice |Under |Assistant |Acting |Senior )?"
     r"(?:Prime Minister|Chief Cabinet Secretary|Foreign Minister|Defen[cs]e Minister|"
     r"External Affairs Minister|Foreign Secretary|Defen[cs]e Secretary|Secretary-General|"
-    r"Secretary|Minister|President|Chancellor|Ambassador|General|Admiral|Senator|Commander)"
+    r"Undersecretary|Secretary|Minister|President|Chancellor|Ambassador|General|Admiral|Senator|"
+    r"Commander)"
     rf"(?: (?:of|for) (?:{_OFFICE_FIELDS}))?"
     r"(?: and Minister (?:of|for) (?:" + _OFFICE_FIELDS + r"))?"
     r"|Mr\.|Ms\.|Mrs\.|Dr\.|Gen\.|Adm\.|[Tt]he Honou?rable|Hon\.)"
@@ -629,7 +730,8 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
     if alliance is not None:
         extra.setdefault(alliance[0].key, alliance[0])
         chosen += alliance[1]
-    chosen = _resolve_two_plus_two(text, chosen, gaz)
+    chosen = _resolve_two_plus_two(text, chosen, gaz, extra)
+    chosen = _merge_qualified(chosen, extra)
 
     entities: dict[str, Entity] = {}
     surfaces: dict[str, set[str]] = {}
@@ -644,11 +746,31 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
     for key, entity in entities.items():
         if key not in gaz and entity.type != "Person":
             # A discovered name's label is its longest full form.
-            full = [s for s in surfaces.get(key, set()) if " " in s] or [entity.label]
+            # (Singular and plural forms share a node; the label keeps the singular.)
+            last = entity.label.rsplit(" ", 1)[-1]
+            full = [s for s in surfaces.get(key, set()) if " " in s and s.endswith(last)]
             entity = replace(entity, label=max([entity.label, *full], key=lambda s: (len(s), s)))
         aliases = (entity.aliases | surfaces.get(key, set())) - {entity.label}
         entities[key] = replace(entity, aliases=frozenset(aliases))
     return entities, mentions
+
+
+def _merge_qualified(chosen: list[_Candidate], extra: dict[str, Entity]) -> list[_Candidate]:
+    """ "the Maritime Dialogue" after "the Philippines-U.S. Maritime Dialogue" is that dialogue.
+
+    A discovered name takes the node of the one state-qualified name it is the rest of.
+    """
+    qualified: dict[str, set[str]] = {}
+    for c in chosen:
+        if c.bare is not None:
+            qualified.setdefault(c.bare, set()).add(c.key)
+    target = {bare: keys.pop() for bare, keys in qualified.items() if len(keys) == 1}
+    merged = []
+    for c in chosen:
+        if c.key in target and c.key in extra and c.key != target[c.key]:
+            c = replace(c, key=target[c.key], entity=None)
+        merged.append(c)
+    return merged
 
 
 def _pair_alliances(text: str, cands: list[_Candidate]) -> list[_Candidate]:
@@ -743,37 +865,72 @@ def _document_alliance(
             counts[entity.represents] += 1
     if len(counts) < 2:
         return None
+    known = {key for _, key in _alliances()}
+    named: Counter[str] = Counter()
+    pairs: dict[str, Entity] = {}
+    for c in chosen:
+        if c.key in known:
+            named[c.key] += 1
+        elif (
+            c.entity is not None
+            and c.key.startswith("organization/")
+            and c.entity.label.endswith(" Alliance")
+        ):
+            named[c.key] += 1
+            pairs[c.key] = c.entity
+    if named:
+        # "the ROK-US alliance ... the Alliance": the alliance the text names outright.
+        key = max(sorted(named), key=lambda k: named[k])
+        return gaz.get(key) or pairs[key], _bare_alliance_mentions(text, chosen, key)
     first: dict[str, int] = {}
     for c in chosen:
         entity = gaz.get(c.key)
         first.setdefault(entity.represents or c.key if entity else c.key, c.start)
     top = sorted(counts, key=lambda k: (-counts[k], first[k]))[:2]
     entity = _alliance_entity(top)
-    out = [
-        _Candidate(m.start(2), m.end(2), entity.key, 0)
-        for m in _ALLIANCE.finditer(text)
-        if (m.group(1) or m.group(2) == "Alliance") and _free(chosen, m.start(2), m.end(2))
-    ]
+    out = _bare_alliance_mentions(text, chosen, entity.key)
     return (entity, out) if out else None
 
 
-def _resolve_two_plus_two(
-    text: str, chosen: list[_Candidate], gaz: dict[str, Entity]
-) -> list[_Candidate]:
-    """A bare "2+2" is the ministerial mechanism the text names, the SCC only by default."""
-    scc = "mechanism/security-consultative-committee"
-    others = [
-        c.key
-        for c in chosen
-        if c.key != scc
-        and c.key in gaz
-        and gaz[c.key].type == "Mechanism"
-        and ("2+2" in gaz[c.key].label or "Ministerial" in gaz[c.key].label)
+def _bare_alliance_mentions(text: str, chosen: list[_Candidate], key: str) -> list[_Candidate]:
+    return [
+        _Candidate(m.start(2), m.end(2), key, 0)
+        for m in _ALLIANCE.finditer(text)
+        if (m.group(1) or m.group(2) == "Alliance") and _free(chosen, m.start(2), m.end(2))
     ]
+
+
+def _resolve_two_plus_two(
+    text: str, chosen: list[_Candidate], gaz: dict[str, Entity], extra: dict[str, Entity]
+) -> list[_Candidate]:
+    """A bare "2+2" ("the Japan-Australia 2+2") is the ministerial mechanism the text names in
+    full, the SCC only when it names none."""
+    scc = "mechanism/security-consultative-committee"
+    bare = re.compile(r"(?:[\w.\-]+ )?[“\"]?2\+2[”\"]?(?: meetings?)?")
+
+    def entity(c: _Candidate) -> Entity | None:
+        return gaz.get(c.key) or extra.get(c.key)
+
+    def named_in_full(c: _Candidate) -> bool:
+        e = entity(c)
+        return (
+            e is not None
+            and e.type == "Mechanism"
+            and re.search(r"2\+2|Ministerial|Ministers", e.label) is not None
+            and not bare.fullmatch(text[c.start : c.end])
+        )
+
+    others = [c.key for c in chosen if c.key != scc and named_in_full(c)]
     if not others:
         return chosen
-    bare = re.compile(r"[“\"]?2\+2[”\"]?(?: meetings?)?")
-    return [
-        replace(c, key=others[0]) if c.key == scc and bare.fullmatch(text[c.start : c.end]) else c
-        for c in chosen
-    ]
+    out = []
+    for c in chosen:
+        e = entity(c)
+        if (
+            c.key != others[0]
+            and (c.key == scc or (e is not None and e.type == "Mechanism" and c.key in extra))
+            and bare.fullmatch(text[c.start : c.end])
+        ):
+            c = replace(c, key=others[0], entity=None)
+        out.append(c)
+    return out

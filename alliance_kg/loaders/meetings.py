@@ -10,8 +10,8 @@ from alliance_kg.loaders.dates import DateMention, find_dates
 from alliance_kg.loaders.model import Entity, MeetingInfo, Mention, Sentence, SourceDocument
 
 _MEETING_CUE = re.compile(
-    r"\b(?:met|meets?|meeting|convened?|held|hosted|took place|2\s?\+\s?2|consultations?|"
-    r"dialogue|committee|summit|talks|ministerial)\b",
+    r"\b(?:met|meets?|meeting|convened?|held|hosted|received|visited|took place|"
+    r"2\s?\+\s?2|consultations?|dialogue|committee|summit|talks|ministerial)\b",
     re.IGNORECASE,
 )
 _VIRTUAL = re.compile(
@@ -43,17 +43,25 @@ def extract_meeting(
     default_year = _default_year(doc, dates, text)
     series_spans = [(m.start, m.end) for m in mentions if _names_series(m, entities)]
     meeting_sentence, meeting_date = _meeting_sentence(sentences, dates, series_spans)
+    if meeting_sentence is None:
+        # A readout under a dated heading: "... met in Jakarta today".
+        # (The heading may sit in a line read as furniture, so its date comes from the full text.)
+        meeting_sentence, meeting_date = _dated_by_heading(text, sentences, find_dates(doc.text))
 
     scope: tuple[int, int] | None = None
     if meeting_sentence is not None:
         scope = _paragraph_of(paragraphs, meeting_sentence.start, meeting_sentence.end)
     else:
         scope = _first_paragraph_with_person(paragraphs, mentions, entities)
+    people = [m for m in mentions if entities[m.entity].type == "Person"]
     participants = _unique(
         m.entity
-        for m in mentions
-        if scope and scope[0] <= m.start < scope[1] and entities[m.entity].type == "Person"
+        for m in people
+        if meeting_sentence and meeting_sentence.start <= m.start < meeting_sentence.end
     )
+    if len(participants) < 2:
+        # Lists of delegates often follow the sentence that reports the meeting.
+        participants = _unique(m.entity for m in people if scope and scope[0] <= m.start < scope[1])
 
     series = None
     place = None
@@ -122,6 +130,22 @@ def _meeting_sentence(
         inside = [d for d in dates if sentence.start <= d.start < sentence.end]
         if inside:
             return sentence, inside[0]
+    return None, None
+
+
+_TODAY = re.compile(r"\b(?:today|this morning|this afternoon|this evening)\b", re.IGNORECASE)
+
+
+def _dated_by_heading(
+    text: str, sentences: list[Sentence], dates: list[DateMention]
+) -> tuple[Sentence | None, DateMention | None]:
+    """A meeting sentence saying "today", dated by the first full date of the document's head."""
+    head = [d for d in dates if d.year is not None and d.start < _head_end(text, lines=12)]
+    if not head:
+        return None, None
+    for sentence in sentences:
+        if _MEETING_CUE.search(sentence.text) and _TODAY.search(sentence.text):
+            return sentence, head[0]
     return None, None
 
 
