@@ -248,3 +248,26 @@ def test_meeting_year_from_the_title_when_the_date_leaves_it_out(tmp_path: Path)
     assert akg(store, "build", str(doc)).exit_code == 0
     rows = akg(store, "query", "--format", "csv", "SELECT ?d WHERE { ?m dct:date ?d }")
     assert rows.output.splitlines() == ["d", "2030-06-05"]
+
+
+def test_readout_dated_by_its_heading_and_met_today(tmp_path: Path) -> None:
+    doc = tmp_path / "readout.txt"
+    doc.write_text(
+        "NEWS | March 3, 2031\n\n"
+        "Readout of the Secretary's Meeting\n\n"
+        "Secretary of Defense Lloyd Austin and Philippine Secretary of National Defense Gilberto "
+        "Teodoro met in Jakarta today on the margins of a regional forum.\n\n"
+        "The Secretaries reaffirmed the U.S.-Philippine alliance. Secretary Austin also welcomed "
+        "President Marcos's leadership.\n"
+    )
+    store = tmp_path / "store"
+    assert akg(store, "build", str(doc)).exit_code == 0
+    rows = akg(
+        store,
+        "query",
+        "--format",
+        "csv",
+        "SELECT ?d ?place (COUNT(?p) AS ?people) WHERE { ?m dct:date ?d ; akg:heldIn/skos:prefLabel"
+        " ?place ; akg:participant ?p } GROUP BY ?d ?place",
+    )
+    assert rows.output.splitlines() == ["d,place,people", "2031-03-03,Jakarta,2"]

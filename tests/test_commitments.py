@@ -134,3 +134,8 @@ def test_a_view_that_something_hostile_is_so_is_opposition() -> None:
         ["Announcement"],
         ["Reaffirmation"],
     ]
+
+
+def test_he_speaks_for_the_person_named_before() -> None:
+    text = "Minister Marles opened the talks. He stated that he intends to expand the Littoral Regiment."
+    assert [(c.types, c.parties) for c in _run(text)] == [(["Pledge"], ["state/australia"])]

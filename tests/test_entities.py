@@ -283,3 +283,18 @@ def test_plural_heads_share_the_node_of_the_singular() -> None:
     assert [m.entity for m in mentions] == ["agreement/widget-cooperation-plan"] * 2
     plan = entities["agreement/widget-cooperation-plan"]
     assert (plan.label, plan.aliases) == ("Widget Cooperation Plan", {"Widget Cooperation Plans"})
+
+
+def test_the_alliance_is_the_one_the_text_names_outright() -> None:
+    text = (
+        "The ministers said the ROK-US alliance is strong. North Korea fired missiles; North "
+        "Korea was condemned; North Korea must stop. The Alliance will endure, as will the "
+        "U.S.-Philippine alliance."
+    )
+    entities, mentions = recognize(text)
+    alliances = [m.entity for m in mentions if m.entity.endswith("-alliance")]
+    assert alliances == [
+        "organization/u-s-rok-alliance",
+        "organization/u-s-rok-alliance",
+        "organization/u-s-philippines-alliance",
+    ]

@@ -774,14 +774,20 @@ def _merge_qualified(chosen: list[_Candidate], extra: dict[str, Entity]) -> list
 
 
 def _pair_alliances(text: str, cands: list[_Candidate]) -> list[_Candidate]:
-    """ "Japan-Australia alliance": two States joined by a hyphen before "alliance"."""
+    """ "Japan-Australia alliance", "U.S.-Philippine alliance": two States (or their
+    demonyms) joined by a hyphen before "alliance"."""
     gaz = load_gazetteer()
-    states = [c for c in cands if c.key in gaz and gaz[c.key].type == "State"]
+    sides = [(c.start, c.end, c.key) for c in cands if c.key in gaz and gaz[c.key].type == "State"]
+    for m in re.finditer(r"\b[A-Z][a-z]+(?=[- ])", text):
+        key = demonyms().get(m.group())
+        if key is not None:
+            sides.append((m.start(), m.end(), key))
+    sides.sort()
     out = []
-    for a, b in zip(states, states[1:], strict=False):
-        if text[a.end : b.start] == "-" and re.match(r" [Aa]lliance\b", text[b.end :]):
-            entity = _alliance_entity([a.key, b.key])
-            out.append(_Candidate(a.start, b.end + 9, entity.key, 0, entity=entity))
+    for (a_start, a_end, a), (b_start, b_end, b) in zip(sides, sides[1:], strict=False):
+        if a != b and text[a_end:b_start] == "-" and re.match(r" [Aa]lliance\b", text[b_end:]):
+            entity = _alliance_entity([a, b])
+            out.append(_Candidate(a_start, b_end + 9, entity.key, 0, entity=entity))
     return out
 
 
@@ -855,7 +861,7 @@ def _demonym_mentions(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
 def _document_alliance(
     text: str, chosen: list[_Candidate], gaz: dict[str, Entity]
 ) -> tuple[Entity, list[_Candidate]] | None:
-    """ "the Alliance": the alliance of the two States the text names most."""
+    """ "the Alliance": the alliance the text names, else that of the two States it names most."""
     counts: Counter[str] = Counter()
     for c in chosen:
         entity = gaz.get(c.key)
@@ -863,8 +869,6 @@ def _document_alliance(
             counts[c.key] += 1
         elif entity is not None and entity.represents:
             counts[entity.represents] += 1
-    if len(counts) < 2:
-        return None
     known = {key for _, key in _alliances()}
     named: Counter[str] = Counter()
     pairs: dict[str, Entity] = {}
@@ -879,9 +883,16 @@ def _document_alliance(
             named[c.key] += 1
             pairs[c.key] = c.entity
     if named:
-        # "the ROK-US alliance ... the Alliance": the alliance the text names outright.
-        key = max(sorted(named), key=lambda k: named[k])
-        return gaz.get(key) or pairs[key], _bare_alliance_mentions(text, chosen, key)
+        # "the ROK-US alliance ... the Alliance": the alliance the text last named outright.
+        spans = sorted((c.start, c.key) for c in chosen if c.key in named)
+        out = []
+        for m in _bare_alliance_mentions(text, chosen, spans[0][1]):
+            before = [key for start, key in spans if start < m.start]
+            out.append(replace(m, key=before[-1]) if before else m)
+        key = spans[0][1]
+        return gaz.get(key) or pairs[key], out
+    if len(counts) < 2:
+        return None
     first: dict[str, int] = {}
     for c in chosen:
         entity = gaz.get(c.key)
