@@ -206,6 +206,31 @@ def test_extraction_quality_on_the_bundled_corpus(corpus_store: Path) -> None:
         assert totals[category]["f1"] >= minimum, (category, totals[category])
 
 
+UNSEEN = Path(__file__).parent / "data" / "unseen"
+
+
+def test_extraction_quality_on_statements_of_other_alliances(tmp_path: Path) -> None:
+    """Regression guard on the eight statements of tests/data/unseen (see its README)."""
+    store = tmp_path / "store"
+    assert akg(store, "build", str(UNSEEN)).exit_code == 0
+    result = akg(store, "evaluate", str(UNSEEN), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["documents_scored"] == 8
+    floor = {
+        "entities": 0.94,
+        "commitment sentences": 0.89,
+        "types": 0.93,
+        "parties": 1.0,
+        "concerns": 0.67,
+        "meeting date": 0.85,
+        "meeting place": 0.76,
+        "meeting participants": 0.91,
+    }
+    for category, minimum in floor.items():
+        assert report["totals"][category]["f1"] >= minimum, (category, report["totals"][category])
+
+
 def test_two_reports_of_one_meeting_share_its_node(tmp_path: Path) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()

@@ -137,5 +137,18 @@ def test_a_view_that_something_hostile_is_so_is_opposition() -> None:
 
 
 def test_he_speaks_for_the_person_named_before() -> None:
-    text = "Minister Marles opened the talks. He stated that he intends to expand the Littoral Regiment."
+    text = (
+        "Minister Marles opened the talks. "
+        "He stated that he intends to expand the Littoral Regiment."
+    )
     assert [(c.types, c.parties) for c in _run(text)] == [(["Pledge"], ["state/australia"])]
+
+
+def test_a_verb_inside_a_relative_clause_does_not_make_a_commitment() -> None:
+    text = (
+        "It came a day before AUSMIN, which Minister Marles will host in Perth. "
+        "The Ministers, who met in Perth, reaffirmed AUSMIN."
+    )
+    assert [(c.sentence.text[:12], c.types) for c in _run(text)] == [
+        ("The Minister", ["Reaffirmation"])
+    ]

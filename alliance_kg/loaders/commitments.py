@@ -336,9 +336,17 @@ def _predicates(body: str) -> list[tuple[int, str]]:
                 continue
             if re.search(r"\b(?:which|that|who)\s+$", body[max(0, m.start() - 7) : m.start()]):
                 continue
+            if _in_relative_clause(body, m.start()):
+                continue
             found.append((m.start(), m.end(), kind))
     found.sort()
     return [(a, kind) for a, _, kind in found]
+
+
+def _in_relative_clause(body: str, at: int) -> bool:
+    """ "..., which Secretary Carter will convene": a verb inside a clause still open at ``at``."""
+    openers = list(re.finditer(r",\s*(?:which|who|where|whom)\b", body[:at]))
+    return bool(openers) and "," not in body[openers[-1].end() : at]
 
 
 def _label_length(sentence_text: str) -> int:

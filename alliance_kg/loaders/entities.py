@@ -297,6 +297,8 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
             and plain[first - 1] != "the"
             and not words[first - 1][0].endswith(",")
             and not re.search(r"['’]s$|[^s]['’]$", plain[first - 1])
+            # "the Philippines’ Armed Forces": a State's possessive is not part of the name.
+            and not (plain[first - 1][-1] in "'’" and plain[first - 1][:-1] in _where_words())
         ):
             if plain[first - 1] == "and":
                 if not _coordinated_modifier(plain, words, first, i):
@@ -409,10 +411,15 @@ def _discovered(
         if tail is not None and not (kind == "Organization" and tail.startswith("state/")):
             return _discovered(text, start, start + m.start(), kind, forms) if m.start() else None
     words = name.split(" ")
-    if kind == "Mechanism" and _ORDINAL.match(words[0]) and len(words) > 1:
-        # "the 22nd Security Consultative Committee": a session number, not part of the name.
+    while (
+        kind == "Mechanism"
+        and len(words) > 2
+        and (_ORDINAL.match(words[0]) or words[0] == "Annual")
+    ):
+        # "the Fifth Annual Security Consultative Committee": a session number, not the name.
         start += len(words[0]) + 1
-        name = " ".join(words[1:])
+        words = words[1:]
+        name = " ".join(words)
     # A year or a state qualifier before a known name: "U.S.-Japan Extended Deterrence
     # Dialogue", "the 1951 U.S.-Philippines Mutual Defense Treaty".
     bare = " ".join(words[1:]) if _ORDINAL.match(words[0]) else name
@@ -420,6 +427,7 @@ def _discovered(
     # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations": "2+2" is a nickname.
     plain = re.sub(r" [“\"]?2\+2[”\"]?(?= )", "", singular)
     for candidate in dict.fromkeys((name, bare, singular, plain)):
+        candidate = _known_order(candidate, forms)
         if candidate in forms:
             return _Candidate(start, end, forms[candidate], 1)
         q = _QUALIFIER.match(candidate)
@@ -441,6 +449,19 @@ def _discovered(
             key = f"{kind.lower()}/{'-'.join(s.split('/')[1] for s in states)}-{rest}"
     entity = Entity(key=key, type=kind, label=label)
     return _Candidate(start, end, key, 1, entity=entity, bare=base)
+
+
+def _known_order(name: str, forms: dict[str, str]) -> str:
+    """ "India-U.S. X" as the vocabulary writes it ("U.S.-India X"), if it knows it."""
+    q = _QUALIFIER.match(name)
+    if name in forms or q is None:
+        return name
+    parts = _qualifier_parts(q.group().strip())
+    if len(parts) == 2:
+        swapped = f"{parts[1]}-{parts[0]} {name[q.end() :]}"
+        if swapped in forms:
+            return swapped
+    return name
 
 
 def _singular(name: str) -> str:
@@ -917,7 +938,10 @@ def _resolve_two_plus_two(
     """A bare "2+2" ("the Japan-Australia 2+2") is the ministerial mechanism the text names in
     full, the SCC only when it names none."""
     scc = "mechanism/security-consultative-committee"
-    bare = re.compile(r"(?:[\w.\-]+ )?[“\"]?2\+2[”\"]?(?: meetings?)?")
+    bare = re.compile(
+        r"(?:[\w.\-]+ )?[“\"]?2\+2[”\"]?(?: meetings?)?|"
+        r"[“\"]?2\+2[”\"]?(?: (?:Ministerial|Dialogue|Meeting|meetings?))+"
+    )
 
     def entity(c: _Candidate) -> Entity | None:
         return gaz.get(c.key) or extra.get(c.key)
@@ -932,6 +956,7 @@ def _resolve_two_plus_two(
         )
 
     others = [c.key for c in chosen if c.key != scc and named_in_full(c)]
+    others.sort(key=lambda k: "2+2" not in (gaz.get(k) or extra[k]).label)
     if not others:
         return chosen
     out = []
