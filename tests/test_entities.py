@@ -298,3 +298,10 @@ def test_the_alliance_is_the_one_the_text_names_outright() -> None:
         "organization/u-s-rok-alliance",
         "organization/u-s-philippines-alliance",
     ]
+
+
+def test_aliases_are_names_without_the_titles_they_were_met_with() -> None:
+    entities, mentions = recognize("Ms. KAMIKAWA Yoko met Minister for Defence Pat Widget.")
+    assert [m.text for m in mentions] == ["Ms. KAMIKAWA Yoko", "Minister for Defence Pat Widget"]
+    assert "KAMIKAWA Yoko" in entities["person/kamikawa-yoko"].aliases
+    assert entities["person/pat-widget"].aliases == frozenset()

@@ -9,6 +9,7 @@ import unicodedata
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from alliance_kg.loaders.entities import name_form
 from alliance_kg.loaders.meetings import VIRTUAL_PLACE
 from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo
 from alliance_kg.ontology import AKG, ID
@@ -77,7 +78,8 @@ def extraction_graph(extraction: Extraction) -> Graph:
 
     seen_forms: dict[str, set[str]] = {}
     for mention in extraction.mentions:
-        seen_forms.setdefault(mention.entity, set()).add(_clean_form(mention.text))
+        form = name_form(mention.text, entities[mention.entity].type)
+        seen_forms.setdefault(mention.entity, set()).add(form)
     for key in sorted(seen_forms):
         _add_entity(g, entities[key], seen_forms[key], d)
 
@@ -139,10 +141,6 @@ def _date(value: str) -> Literal:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return Literal(value, datatype=XSD.date)
     return Literal(value)
-
-
-def _clean_form(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _add_entity(g: Graph, entity: Entity, forms: set[str], doc: URIRef) -> None:

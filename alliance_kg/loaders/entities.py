@@ -763,7 +763,7 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
         if c.key not in entities:
             entities[c.key] = gaz[c.key] if c.key in gaz else extra[c.key]
         if c.alias:
-            surfaces.setdefault(c.key, set()).add(re.sub(r"\s+", " ", surface))
+            surfaces.setdefault(c.key, set()).add(name_form(surface, entities[c.key].type))
     for key, entity in entities.items():
         if key not in gaz and entity.type != "Person":
             # A discovered name's label is its longest full form.
@@ -792,6 +792,14 @@ def _merge_qualified(chosen: list[_Candidate], extra: dict[str, Entity]) -> list
             c = replace(c, key=target[c.key], entity=None)
         merged.append(c)
     return merged
+
+
+def name_form(surface: str, entity_type: str) -> str:
+    """A mention's text as a name: whitespace collapsed, a person's title left out
+    ("Ms. KAMIKAWA Yoko" -> "KAMIKAWA Yoko"), so that it can serve as an alias."""
+    form = re.sub(r"\s+", " ", surface).strip()
+    titled = _TITLE.match(form) if entity_type == "Person" else None
+    return form[titled.start("name") :] if titled is not None else form
 
 
 def _pair_alliances(text: str, cands: list[_Candidate]) -> list[_Candidate]:
