@@ -144,13 +144,45 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     help="The HTML file to write.",
 )
 @click.option("--title", default="alliance-kg", show_default=True, help="Title of the page.")
+@click.option("--meeting", metavar="DATE", help="Draw the meetings of that day (YYYY-MM-DD).")
+@click.option("--entity", metavar="LABEL", help="Draw the neighbourhood of the node so named.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="How many edges from --entity to draw (a commitment is one edge from its parties).",
+)
+@click.option(
+    "--query",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A SPARQL CONSTRUCT file whose result is drawn.",
+)
 @click.pass_context
-def render(ctx: click.Context, output: Path, title: str) -> None:
-    """Write an interactive HTML page of the graph that works offline."""
-    from alliance_kg.graph.render import write_html
+def render(
+    ctx: click.Context,
+    output: Path,
+    title: str,
+    meeting: str | None,
+    entity: str | None,
+    depth: int,
+    query_file: Path | None,
+) -> None:
+    """Write an interactive HTML page of the graph (or part of it) that works offline."""
+    from alliance_kg.graph.render import WARN_FROM, Selection, write_html
+    from alliance_kg.queries import load_query_file
 
-    write_html(_store(ctx, read_only=True), output, title=title)
-    click.echo(f"Wrote {output}")
+    construct = load_query_file(query_file) if query_file is not None else None
+    selection = Selection(meeting, entity, depth, construct, str(query_file))
+    page = write_html(_store(ctx, read_only=True), output, title=title, selection=selection)
+    click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
+    if page.nodes >= WARN_FROM:
+        click.echo(
+            f"Warning: {page.nodes} nodes is a lot to read on one page. Draw a part with "
+            "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
+            err=True,
+        )
 
 
 @main.command()

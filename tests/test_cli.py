@@ -296,3 +296,111 @@ def test_readout_dated_by_its_heading_and_met_today(tmp_path: Path) -> None:
         " ?place ; akg:participant ?p } GROUP BY ?d ?place",
     )
     assert rows.output.splitlines() == ["d,place,people", "2031-03-03,Jakarta,2"]
+
+
+def _drawn(page: Path) -> tuple[set[str], list[str], int]:
+    """Classes, node ids and edge count of a rendered page, read from its data block."""
+    html = page.read_text(encoding="utf-8")
+    block = html.split('<script type="application/json" id="akg-data">', 1)[1].split("</script>")[0]
+    data = json.loads(block)
+    return {n["cls"] for n in data["nodes"]}, [n["id"] for n in data["nodes"]], len(data["edges"])
+
+
+def test_render_one_meeting(corpus_store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "m.html"
+    result = akg(corpus_store, "render", "-o", str(page), "--meeting", "2024-07-28")
+    assert result.exit_code == 0, result.output
+    classes, ids, edges = _drawn(page)
+    meetings = [i for i in ids if "/meeting/" in i]
+    assert meetings == [
+        "https://w3id.org/alliance-kg/id/meeting/security-consultative-committee/2024-07-28"
+    ]
+    assert "Commitment" in classes and "Document" in classes
+    assert all("/commitment/002_" in i for i in ids if "/commitment/" in i)
+    assert result.output == f"Wrote {page} ({len(ids)} nodes, {edges} edges)\n"
+
+
+def test_render_an_entity_neighbourhood(corpus_store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "e.html"
+    assert (
+        akg(
+            corpus_store, "render", "-o", str(page), "--entity", "okinawa", "--depth", "0"
+        ).exit_code
+        == 0
+    )
+    assert _drawn(page)[1] == ["https://w3id.org/alliance-kg/id/place/okinawa"]
+    assert akg(corpus_store, "render", "-o", str(page), "--entity", "Okinawa").exit_code == 0
+    classes, ids, _ = _drawn(page)
+    assert classes == {"Place", "Commitment"} and len(ids) == 4
+    assert (
+        akg(
+            corpus_store, "render", "-o", str(page), "--entity", "Okinawa", "--depth", "2"
+        ).exit_code
+        == 0
+    )
+    assert {"State", "Document", "Meeting"} <= _drawn(page)[0]
+
+
+def test_render_what_a_construct_query_returns(corpus_store: Path, tmp_path: Path) -> None:
+    query = tmp_path / "opposition.rq"
+    query.write_text(
+        "CONSTRUCT { ?c akg:madeBy ?p } WHERE { ?c akg:madeBy ?p ; "
+        "akg:commitmentType akg:Opposition }"
+    )
+    page = tmp_path / "q.html"
+    assert akg(corpus_store, "render", "-o", str(page), "--query", str(query)).exit_code == 0
+    classes, _, _ = _drawn(page)
+    assert classes == {"Commitment", "State"}
+
+
+def test_render_selection_errors(corpus_store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "x.html"
+    select = tmp_path / "select.rq"
+    select.write_text("SELECT * WHERE { ?s ?p ?o }")
+    cases = [
+        (
+            ["--meeting", "2020-01-01"],
+            "Error: no meeting on 2020-01-01 in the graph (meeting dates: 2022-01-07, 2023-01-11, "
+            "2024-01-11, 2024-07-28)",
+        ),
+        (
+            ["--meeting", "July 2024"],
+            "Error: --meeting takes a date as YYYY-MM-DD, not 'July 2024'",
+        ),
+        (
+            ["--entity", "Atlantis"],
+            "Error: no node is named 'Atlantis' (try akg query to look names up)",
+        ),
+        (
+            ["--query", str(select)],
+            f"Error: {select}: --query needs a CONSTRUCT query (it selects the triples to draw)",
+        ),
+        (
+            ["--query", str(tmp_path / "none.rq")],
+            f"Error: {tmp_path / 'none.rq'}: no such query file",
+        ),
+        (
+            ["--entity", "Okinawa", "--meeting", "2024-07-28"],
+            "Error: choose one of a meeting, an entity or a query to draw",
+        ),
+    ]
+    for args, message in cases:
+        result = akg(corpus_store, "render", "-o", str(page), *args)
+        assert (result.exit_code, result.output.strip()) == (1, message), args
+    assert not page.exists()
+
+
+def test_render_warns_about_a_page_too_large_to_read(
+    corpus_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alliance_kg.graph import render
+
+    monkeypatch.setattr(render, "WARN_FROM", 100)
+    page = tmp_path / "all.html"
+    result = akg(corpus_store, "render", "-o", str(page))
+    assert result.exit_code == 0
+    nodes = len(_drawn(page)[1])
+    assert result.stderr == (
+        f"Warning: {nodes} nodes is a lot to read on one page. Draw a part with "
+        "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.\n"
+    )

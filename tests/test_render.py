@@ -39,7 +39,7 @@ DATA_BLOCK = re.compile(r'<script type="application/json" id="akg-data">(.*?)</s
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_html(sample_store(), title="alliance-kg")
+    return render_html(sample_store(), title="alliance-kg").html
 
 
 def embedded(page: str) -> dict[str, Any]:
@@ -169,25 +169,25 @@ def test_json_for_script_escapes_markup_characters() -> None:
 
 
 def test_title_is_escaped() -> None:
-    html = render_html(sample_store(), title='<b>"2+2" & co</b>')
+    html = render_html(sample_store(), title='<b>"2+2" & co</b>').html
     assert "<title>&lt;b&gt;&quot;2+2&quot; &amp; co&lt;/b&gt;</title>" in html
     assert "<h1>&lt;b&gt;&quot;2+2&quot; &amp; co&lt;/b&gt;</h1>" in html
     assert embedded(html)["title"] == '<b>"2+2" & co</b>'
 
 
 def test_markers_in_the_data_are_not_expanded() -> None:
-    html = render_html(sample_store(xss_quote="see @@VIS_JS@@ and @@TITLE@@"))
+    html = render_html(sample_store(xss_quote="see @@VIS_JS@@ and @@TITLE@@")).html
     assert embedded(html)["details"][C2]["quote"] == "see @@VIS_JS@@ and @@TITLE@@"
     assert html.count("@version 9.1.2") == 1
 
 
 def test_same_store_same_bytes(page: str) -> None:
-    assert render_html(sample_store(), title="alliance-kg") == page
-    assert render_html(sample_store(reverse=True), title="alliance-kg") == page
+    assert render_html(sample_store(), title="alliance-kg").html == page
+    assert render_html(sample_store(reverse=True), title="alliance-kg").html == page
 
 
 def test_empty_store_renders_an_empty_graph() -> None:
-    data = embedded(render_html(pyoxigraph.Store()))
+    data = embedded(render_html(pyoxigraph.Store()).html)
     assert (data["nodes"], data["edges"], data["classes"], data["details"]) == ([], [], [], {})
 
 
@@ -212,7 +212,7 @@ def test_same_bytes_in_another_process(page: str) -> None:
     script = (
         "import sys; sys.path.insert(0, 'tests'); from conftest_browser import sample_store; "
         "from alliance_kg.graph.render import render_html; "
-        "sys.stdout.buffer.write(render_html(sample_store(reverse=True)).encode())"
+        "sys.stdout.buffer.write(render_html(sample_store(reverse=True)).html.encode())"
     )
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -16,15 +16,21 @@ from conftest_browser import (
     C1,
     C1_QUOTE,
     C2,
+    DOC,
     EDGE_COUNTS,
     JAPAN,
+    MEETING,
     NODE_COUNT,
     US,
+    WASHINGTON,
     XSS_QUOTE,
     sample_store,
 )
 
-from alliance_kg.graph.render import write_html
+from alliance_kg.graph.load import load_paths
+from alliance_kg.graph.render import NodeInfo, fill_template, page_data, write_html
+from alliance_kg.graph.store import open_store
+from alliance_kg.loaders.readers import sample_corpus_dir
 
 pytestmark = pytest.mark.browser
 
@@ -110,7 +116,9 @@ def test_loads_offline_without_errors(visit: Visit) -> None:
     assert visit.page.title() == "2+2 <test> graph"
     assert visit.page.locator("h1").text_content() == "2+2 <test> graph"
     assert visit.js("akg.nodes.length") == NODE_COUNT
-    assert visit.js("akg.edges.length") == sum(EDGE_COUNTS.values())
+    # The drawn edges, and two hidden party -> entity edges for the "hide commitments" view.
+    assert visit.js("akg.edges.get({filter: e => !e.hidden}).length") == sum(EDGE_COUNTS.values())
+    assert visit.js("akg.edges.get({filter: e => e.hidden}).map(e => e.id)") == ["d0", "d1"]
     assert visit.js("akg.network.body.data.nodes.length") == NODE_COUNT
     # The layout settled and the physics was switched off.
     assert visit.js("akg.network.physics.physicsEnabled") is False
@@ -219,3 +227,154 @@ def test_xss_payloads_stay_text(visit: Visit) -> None:
     assert visit.page.locator("body img").count() == 0
     assert visit.errors == []
     assert visit.outside == []
+
+
+HIDDEN = "akg.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()"
+SHOWN_EDGES = "akg.network.body.edgeIndices.length"
+
+
+def test_commitment_type_filter_hides_commitments_of_that_type_only(visit: Visit) -> None:
+    assert visit.page.locator("#akg-types span").all_text_contents() == [
+        "Reaffirmation",
+        "Opposition",
+    ]
+    visit.page.locator("#akg-types li[data-type='Reaffirmation'] input").uncheck()
+    assert visit.js(HIDDEN) == [C1]
+    visit.page.locator("#akg-types li[data-type='Opposition'] input").uncheck()
+    assert visit.js(HIDDEN) == sorted([C1, C2])
+    visit.page.locator("#akg-types li[data-type='Reaffirmation'] input").check()
+    assert visit.js(HIDDEN) == [C2]
+
+
+def test_date_range_hides_what_falls_outside(visit: Visit) -> None:
+    assert visit.page.locator("#akg-date-from").input_value() == "2023-01-11"
+    assert visit.page.locator("#akg-date-to").input_value() == "2023-01-11"
+    visit.page.locator("#akg-date-from").fill("2023-01-12")
+    visit.page.locator("#akg-date-from").dispatch_event("change")
+    # Commitments, the meeting and the document are dated; entities never hide by date.
+    assert visit.js(HIDDEN) == sorted([C1, C2, MEETING, DOC])
+    visit.page.locator("#akg-date-from").fill("2023-01-01")
+    visit.page.locator("#akg-date-from").dispatch_event("change")
+    assert visit.js(HIDDEN) == []
+
+
+def test_hiding_commitments_draws_parties_to_what_they_concern(visit: Visit) -> None:
+    before = visit.js(SHOWN_EDGES)
+    visit.page.locator("#akg-direct").check()
+    assert visit.js(HIDDEN) == sorted([C1, C2])
+    direct = "akg.edges.get({filter: e => !e.hidden && e.id.startsWith('d')})"
+    assert visit.js(direct + ".map(e => [e.from, e.to, e.label])") == [
+        [JAPAN, US, "Opposition"],
+        [US, JAPAN, "Reaffirmation"],
+    ]
+    # The type filter applies to the direct edges too.
+    visit.page.locator("#akg-types li[data-type='Opposition'] input").uncheck()
+    assert visit.js(direct + ".length") == 1
+    visit.page.locator("#akg-direct").uncheck()
+    visit.page.locator("#akg-types li[data-type='Opposition'] input").check()
+    assert visit.js(HIDDEN) == []
+    assert visit.js(SHOWN_EDGES) == before
+
+
+def test_search_brings_the_neighbourhood_into_view(visit: Visit) -> None:
+    visit.page.locator("#akg-search").fill("Washington")
+    visit.page.locator("#akg-search").press("Enter")
+    assert visit.js("akg.network.getSelectedNodes()") == [WASHINGTON]
+    assert visit.js("akg.neighbourhood") == [MEETING]
+    visit.page.wait_for_timeout(600)
+    box = visit.page.locator("#akg-network").bounding_box()
+    for iri in (WASHINGTON, MEETING):
+        point = visit.js("(id) => akg.network.canvasToDOM(akg.network.getPositions([id])[id])", iri)
+        assert 0 <= point["x"] <= box["width"] and 0 <= point["y"] <= box["height"], iri
+    # A node hidden by a filter is shown again when searched for.
+    visit.page.locator("#akg-types li[data-type='Reaffirmation'] input").uncheck()
+    visit.js("(id) => akg.select(id)", C1)
+    assert visit.js(HIDDEN) == []
+
+
+@pytest.fixture(scope="module")
+def corpus_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
+    folder = tmp_path_factory.mktemp("corpus")
+    store = open_store(folder / "store")
+    load_paths(store, [sample_corpus_dir()])
+    page = write_html(store, folder / "corpus.html", title="U.S.-Japan 2+2 statements")
+    return folder / "corpus.html", page.nodes, page.edges
+
+
+def test_bundled_corpus_page_works_offline_and_is_kept_as_a_screenshot(
+    browser: Any, corpus_page: tuple[Path, int, int]
+) -> None:
+    path, node_count, edge_count = corpus_page
+    visit = Visit(browser, path)
+    try:
+        assert visit.outside == [] and visit.errors == []
+        assert visit.js("akg.nodes.length") == node_count
+        assert visit.js("akg.edges.get({filter: e => !e.hidden}).length") == edge_count
+        assert visit.js("akg.data.fixed") is False
+        visit.page.locator("#akg-search").fill("Okinawa")
+        visit.page.locator("#akg-search").press("Enter")
+        visit.page.wait_for_timeout(800)
+        ARTIFACTS.mkdir(exist_ok=True)
+        visit.page.screenshot(path=str(ARTIFACTS / "corpus-okinawa.png"))
+        visit.js("akg.network.fit()")
+        box = visit.page.locator("#akg-network").bounding_box()
+        visit.page.mouse.move(box["x"] + 8, box["y"] + 8)
+        visit.page.wait_for_timeout(300)
+        visit.page.screenshot(path=str(ARTIFACTS / "corpus.png"))
+    finally:
+        visit.context.close()
+
+
+def large_nodes(entities: int = 100, commitments: int = 500) -> dict[str, NodeInfo]:
+    """A made-up graph over the size from which pages get a fixed layout."""
+    base = "https://w3id.org/alliance-kg/id/"
+    nodes: dict[str, NodeInfo] = {}
+    for i in range(entities):
+        node = NodeInfo(f"{base}state/s{i}", "State")
+        node.values["prefLabel"].add(f"State {i}")
+        nodes[node.iri] = node
+    for i in range(commitments):
+        c = NodeInfo(f"{base}commitment/doc/{i}", "Commitment")
+        c.values["commitmentType"].add(AKG_NS + ("Pledge" if i % 2 else "Reaffirmation"))
+        c.values["quote"].add(f"Made-up commitment {i}.")
+        for prop, j in (("madeBy", i % entities), ("concerns", (i * 7 + 3) % entities)):
+            target = f"{base}state/s{j}"
+            c.out[prop].add(target)
+            nodes[target].into[prop].add(c.iri)
+        nodes[c.iri] = c
+    return nodes
+
+
+AKG_NS = "https://w3id.org/alliance-kg/ontology#"
+
+
+def test_large_graph_gets_a_fixed_layout_and_is_ready_at_once(browser: Any, tmp_path: Path) -> None:
+    nodes = large_nodes()
+    payload = page_data(nodes, title="large")
+    path = tmp_path / "large.html"
+    path.write_text(fill_template(payload, title="large"), encoding="utf-8")
+    visit = Visit(browser, path)
+    try:
+        assert visit.outside == [] and visit.errors == []
+        assert visit.js("akg.data.fixed") is True
+        assert visit.js("akg.nodes.length") == 600
+        assert visit.js("akg.network.physics.physicsEnabled") is False
+        # Every node is where the page put it: no physics moved it.
+        first = sorted(nodes)[0]
+        placed = visit.js("(id) => akg.nodes.get(id)", first)
+        drawn = visit.js("(id) => akg.network.getPositions([id])[id]", first)
+        assert (drawn["x"], drawn["y"]) == (placed["x"], placed["y"])
+        # Tooltips are built on the first hover.
+        assert "title" not in placed
+        x, y = _node_point(visit, first)
+        visit.page.mouse.move(x, y)
+        visit.page.mouse.move(x + 1, y + 1)
+        tip = visit.page.locator("div.vis-tooltip")
+        tip.wait_for(state="visible")
+        box = visit.page.locator("#akg-network").bounding_box()
+        under = visit.js(
+            "(p) => akg.network.getNodeAt(p)", {"x": x + 1 - box["x"], "y": y + 1 - box["y"]}
+        )
+        assert visit.js("(id) => akg.data.details[id].label", under) in str(tip.text_content())
+    finally:
+        visit.context.close()

@@ -1,8 +1,11 @@
 """Render the graph as one self-contained, offline HTML page (``akg render``).
 
-The graph is read with SPARQL over the union of the named graphs (docs/graph-shape.md), laid
-out as a pyvis network, and written into the project's own template with vis-network's
-JavaScript and CSS inlined from the copy pyvis ships. The page loads nothing from the network:
+The graph is read with SPARQL over the union of the named graphs (docs/graph-shape.md),
+optionally cut down to a meeting, an entity's neighbourhood or what a CONSTRUCT query returns
+(``Selection``), turned into pyvis nodes and edges, and written into the project's own template
+with vis-network's JavaScript and CSS inlined from the copy pyvis ships. Graphs of more than
+``FIXED_LAYOUT_FROM`` nodes carry a layout computed here (``graph/layout.py``), because the
+browser's physics would take tens of seconds on them. The page loads nothing from the network:
 a Content-Security-Policy allows only the page's own inline scripts (by hash) and data: images.
 All graph text travels as JSON in a ``<script type="application/json">`` block and is put into
 the DOM with ``textContent`` by ``templates/network.js``.
@@ -27,8 +30,8 @@ from typing import Any
 
 import pyoxigraph
 
-from alliance_kg.errors import AkgError
-from alliance_kg.ontology import AKG, ENTITY_TYPES, PREFIXES
+from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, PREFIXES
 
 AKG_NS = str(AKG)
 SKOS = PREFIXES["skos"]
@@ -104,6 +107,10 @@ _VALUE_PROPERTIES: dict[str, str] = {
 
 # Fixed so that the layout, and so the page, is the same on every render.
 LAYOUT_SEED = 20230111
+#: From this many nodes the page gets a precomputed layout and no physics.
+FIXED_LAYOUT_FROM = 500
+#: From this many nodes ``akg render`` suggests drawing a part of the graph.
+WARN_FROM = 3000
 CANVAS_LABEL_MAX = 40
 SHORT_MAX = 90
 
@@ -133,21 +140,62 @@ class NodeInfo:
         return None
 
 
-def render_html(store: pyoxigraph.Store, *, title: str = "alliance-kg") -> str:
-    """Return one self-contained HTML page showing the graph in ``store`` as a network.
+@dataclass(frozen=True)
+class Selection:
+    """What part of the graph to draw; all ``None`` draws everything.
 
-    The same store always gives the same string: nodes and edges are sorted and the layout
-    seed is fixed.
+    ``meeting``: a date (YYYY-MM-DD): the meetings held that day, their commitments and what
+    those link. ``entity`` with ``depth``: the nodes at most ``depth`` edges from the node with
+    that name. ``construct``: the text of a SPARQL CONSTRUCT query whose result is drawn
+    (``origin`` names it in errors).
     """
-    nodes = read_nodes(store)
+
+    meeting: str | None = None
+    entity: str | None = None
+    depth: int = 1
+    construct: str | None = None
+    origin: str = "query"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page and what it shows."""
+
+    html: str
+    nodes: int
+    edges: int
+    fixed_layout: bool
+
+
+def render_html(
+    store: pyoxigraph.Store, *, title: str = "alliance-kg", selection: Selection | None = None
+) -> Rendered:
+    """Return one self-contained HTML page showing the graph in ``store`` (or a part of it).
+
+    The same store always gives the same string: nodes and edges are sorted, the browser's
+    layout seed is fixed and a precomputed layout uses no random numbers.
+    """
+    nodes = select(store, read_nodes(store), selection or Selection())
     payload = page_data(nodes, title=title)
-    return fill_template(payload, title=title)
+    return Rendered(
+        fill_template(payload, title=title),
+        len(payload["nodes"]),
+        len(payload["edges"]),
+        payload["fixed"],
+    )
 
 
-def write_html(store: pyoxigraph.Store, path: str | Path, *, title: str = "alliance-kg") -> None:
+def write_html(
+    store: pyoxigraph.Store,
+    path: str | Path,
+    *,
+    title: str = "alliance-kg",
+    selection: Selection | None = None,
+) -> Rendered:
     """Render the page and write it to ``path`` atomically (a temporary file, then a rename)."""
     target = Path(path)
-    page = render_html(store, title=title).encode("utf-8")
+    rendered = render_html(store, title=title, selection=selection)
+    page = rendered.html.encode("utf-8")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -161,6 +209,7 @@ def write_html(store: pyoxigraph.Store, path: str | Path, *, title: str = "allia
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise AkgError(f"{target}: cannot write the page: {exc.strerror or exc}") from exc
+    return rendered
 
 
 def read_nodes(store: pyoxigraph.Store) -> dict[str, NodeInfo]:
@@ -196,31 +245,42 @@ def read_nodes(store: pyoxigraph.Store) -> dict[str, NodeInfo]:
 
 
 def page_data(nodes: dict[str, NodeInfo], *, title: str) -> dict[str, Any]:
-    """The JSON the page's script reads: vis nodes and edges, options, legend and details."""
-    from pyvis.network import Network
+    """The JSON the page's script reads: vis nodes and edges, options, legend, filters, details.
 
-    net = Network(directed=True)
+    Besides the drawn edges, ``derived`` holds one edge per party and concerned entity of the
+    commitments, shown when the page hides commitment nodes.
+    """
+    from pyvis.edge import Edge
+    from pyvis.node import Node
+
     degree = {
         iri: sum(len(v) for v in n.out.values()) + sum(len(v) for v in n.into.values())
         for iri, n in nodes.items()
     }
     order = sorted(nodes)
+    fixed = len(order) >= FIXED_LAYOUT_FROM
+    positions = _fixed_positions(nodes) if fixed else {}
+    vis_nodes: list[dict[str, Any]] = []
     for iri in order:
         node = nodes[iri]
-        net.add_node(
-            iri,
-            label=_shorten(_canvas_label(node), CANVAS_LABEL_MAX),
-            shape=CLASS_STYLES[node.cls][1],
-            group=node.cls,
-            size=_size(degree[iri]),
-            cls=node.cls,
-        )
+        extra: dict[str, Any] = {"cls": node.cls, "group": node.cls, "size": _size(degree[iri])}
+        date = _node_date(node, nodes)
+        if date is not None:
+            extra["date"] = date
+        if node.cls == "Commitment":
+            extra["types"] = _types(node)
+        if iri in positions:
+            extra["x"], extra["y"] = positions[iri]
+        label = _shorten(_canvas_label(node), CANVAS_LABEL_MAX)
+        vis_nodes.append(Node(iri, CLASS_STYLES[node.cls][1], label, **extra).options)
+    vis_edges: list[dict[str, Any]] = []
     for iri in order:
         for prop in EDGE_PROPERTIES:
-            for target in sorted(nodes[iri].out.get(prop, ())):
-                net.add_edge(
-                    iri, target, id=f"e{len(net.edges)}", label=EDGE_LABELS[prop], prop=prop
+            for target in sorted(nodes[iri].out.get(prop, ()), key=_natural_key):
+                edge = Edge(
+                    iri, target, id=f"e{len(vis_edges)}", label=EDGE_LABELS[prop], prop=prop
                 )
+                vis_edges.append(edge.options)
 
     counts: dict[str, int] = defaultdict(int)
     for node in nodes.values():
@@ -230,14 +290,193 @@ def page_data(nodes: dict[str, NodeInfo], *, title: str) -> dict[str, Any]:
         for c in NODE_CLASSES
         if counts[c]
     ]
+    present = {t for n in vis_nodes for t in n.get("types", ())}
+    dates = sorted({n["date"] for n in vis_nodes if "date" in n})
     return {
         "title": title,
         "classes": classes,
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "types": [t for t in COMMITMENT_TYPES if t in present],
+        "dates": [dates[0], dates[-1]] if dates else [],
+        "nodes": vis_nodes,
+        "edges": vis_edges,
+        "derived": _derived_edges(nodes, order),
         "details": {iri: _details(nodes[iri], nodes) for iri in order},
-        "options": _vis_options(),
+        "fixed": fixed,
+        "options": _vis_options(fixed),
     }
+
+
+def select(
+    store: pyoxigraph.Store, nodes: dict[str, NodeInfo], selection: Selection
+) -> dict[str, NodeInfo]:
+    """The part of ``nodes`` that ``selection`` asks for (all of them when it asks for none)."""
+    chosen = [selection.meeting, selection.entity, selection.construct]
+    if sum(c is not None for c in chosen) > 1:
+        raise AkgError("choose one of a meeting, an entity or a query to draw")
+    if selection.meeting is not None:
+        return restrict(nodes, _meeting_part(nodes, selection.meeting))
+    if selection.entity is not None:
+        return restrict(nodes, _neighbourhood(nodes, selection.entity, selection.depth))
+    if selection.construct is not None:
+        keep, edges = _constructed(store, nodes, selection.construct, selection.origin)
+        return restrict(nodes, keep, edges)
+    return nodes
+
+
+def restrict(
+    nodes: dict[str, NodeInfo], keep: set[str], edges: set[tuple[str, str, str]] | None = None
+) -> dict[str, NodeInfo]:
+    """Copies of the kept nodes with the edges among them (only ``edges``, when given)."""
+    out: dict[str, NodeInfo] = {}
+    for iri in sorted(keep & nodes.keys()):
+        node = nodes[iri]
+        copy = NodeInfo(iri, node.cls)
+        copy.values.update({k: set(v) for k, v in node.values.items()})
+        out[iri] = copy
+    for iri, copy in out.items():
+        for prop, targets in nodes[iri].out.items():
+            for target in targets:
+                if target in out and (edges is None or (iri, prop, target) in edges):
+                    copy.out[prop].add(target)
+                    out[target].into[prop].add(iri)
+    return out
+
+
+def _meeting_part(nodes: dict[str, NodeInfo], date: str) -> set[str]:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise AkgError(f"--meeting takes a date as YYYY-MM-DD, not {date!r}")
+    meetings = {
+        iri
+        for iri, n in nodes.items()
+        if n.cls == "Meeting"
+        and (
+            date in n.values["date"]
+            or (n.first("startDate") or "9999") <= date <= (n.first("date") or "")
+        )
+    }
+    if not meetings:
+        held = sorted({d for n in nodes.values() if n.cls == "Meeting" for d in n.values["date"]})
+        known = ", ".join(held) if held else "none"
+        raise AkgError(f"no meeting on {date} in the graph (meeting dates: {known})")
+    keep = set(meetings)
+    for meeting in meetings:
+        keep |= _linked(nodes[meeting])
+        for commitment in nodes[meeting].into.get("atMeeting", ()):
+            keep |= {commitment} | _linked(nodes[commitment])
+    return keep
+
+
+def _neighbourhood(nodes: dict[str, NodeInfo], label: str, depth: int) -> set[str]:
+    if depth < 0:
+        raise AkgError(f"--depth must be 0 or more, not {depth}")
+    wanted = label.strip().casefold()
+    start = sorted(
+        iri
+        for iri, n in nodes.items()
+        if n.cls != "Commitment"
+        and any(
+            v.casefold() == wanted
+            for k in ("prefLabel", "altLabel", "label", "title")
+            for v in n.values[k]
+        )
+    )
+    if not start:
+        raise AkgError(f"no node is named {label!r} (try akg query to look names up)")
+    keep = set(start)
+    frontier = set(start)
+    for _ in range(depth):
+        frontier = {t for iri in frontier for t in _linked(nodes[iri])} - keep
+        keep |= frontier
+    return keep
+
+
+def _linked(node: NodeInfo) -> set[str]:
+    return {t for targets in (*node.out.values(), *node.into.values()) for t in targets}
+
+
+def _constructed(
+    store: pyoxigraph.Store, nodes: dict[str, NodeInfo], query: str, origin: str
+) -> tuple[set[str], set[tuple[str, str, str]]]:
+    from alliance_kg.queries import run_query
+
+    if not re.match(r"(?is)\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*|#[^\n]*\n\s*)*CONSTRUCT\b", query):
+        raise QueryError(
+            f"{origin}: --query needs a CONSTRUCT query (it selects the triples to draw)"
+        )
+    try:
+        result = run_query(store, query)
+    except QueryError as exc:
+        raise QueryError(f"{origin}: {exc}") from exc
+    if not isinstance(result, pyoxigraph.QueryTriples):
+        raise QueryError(
+            f"{origin}: --query needs a CONSTRUCT query (it selects the triples to draw)"
+        )
+    keep: set[str] = set()
+    edges: set[tuple[str, str, str]] = set()
+    for triple in result:
+        s, p, o = (str(getattr(t, "value", t)) for t in triple)
+        keep |= {x for x in (s, o) if x in nodes}
+        if p.startswith(AKG_NS) and p.removeprefix(AKG_NS) in EDGE_PROPERTIES:
+            edges.add((s, p.removeprefix(AKG_NS), o))
+    if not keep:
+        raise AkgError(f"{origin}: the query's result names no node of the graph; nothing to draw")
+    return keep, edges
+
+
+def _fixed_positions(nodes: dict[str, NodeInfo]) -> dict[str, tuple[int, int]]:
+    from alliance_kg.graph.layout import fixed_layout
+
+    skeleton = [iri for iri, n in nodes.items() if n.cls != "Commitment"]
+    edges = [
+        (iri, target)
+        for iri in skeleton
+        for targets in nodes[iri].out.values()
+        for target in targets
+        if nodes[target].cls != "Commitment"
+    ]
+    satellites = {iri: _linked(n) for iri, n in nodes.items() if n.cls == "Commitment"}
+    return fixed_layout(skeleton, edges, satellites)
+
+
+def _derived_edges(nodes: dict[str, NodeInfo], order: list[str]) -> list[dict[str, Any]]:
+    """Party -> concerned entity, one edge per pair, with the commitments behind it."""
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for iri in order:
+        node = nodes[iri]
+        if node.cls != "Commitment":
+            continue
+        for party in node.out.get("madeBy", ()):
+            for target in node.out.get("concerns", ()):
+                pairs[party, target].append(iri)
+    edges = []
+    for n, ((party, target), commitments) in enumerate(sorted(pairs.items())):
+        types = sorted({t for c in commitments for t in _types(nodes[c])})
+        edges.append(
+            {
+                "id": f"d{n}",
+                "from": party,
+                "to": target,
+                "label": "/".join(types),
+                "commitments": sorted(commitments, key=_natural_key),
+                "dashes": True,
+            }
+        )
+    return edges
+
+
+def _types(node: NodeInfo) -> list[str]:
+    return sorted(t.removeprefix(AKG_NS) for t in node.values["commitmentType"])
+
+
+def _node_date(node: NodeInfo, nodes: dict[str, NodeInfo]) -> str | None:
+    """The date the page filters a node by: a commitment's meeting or document date, a
+    meeting's or a document's own; entities have none and are never hidden by date."""
+    if node.cls == "Commitment":
+        dates = _commitment_dates(node, nodes)
+        return dates[0] if dates else None
+    if node.cls in ("Meeting", "Document"):
+        return node.first("date")
+    return None
 
 
 def fill_template(payload: dict[str, Any], *, title: str) -> str:
@@ -335,8 +574,7 @@ def _label(node: NodeInfo) -> str:
 def _canvas_label(node: NodeInfo) -> str:
     # Commitment labels repeat their parties, which the edges already show.
     if node.cls == "Commitment":
-        types = sorted(t.removeprefix(AKG_NS) for t in node.values["commitmentType"])
-        return "/".join(types) or "Commitment"
+        return "/".join(_types(node)) or "Commitment"
     return _label(node)
 
 
@@ -354,7 +592,8 @@ def _natural_key(iri: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", iri)]
 
 
-def _vis_options() -> dict[str, Any]:
+def _vis_options(fixed: bool = False) -> dict[str, Any]:
+    """vis-network options; ``fixed`` pages have positions already and no physics."""
     groups = {
         cls: {
             "shape": shape,
@@ -367,12 +606,12 @@ def _vis_options() -> dict[str, Any]:
         }
         for cls, (color, shape) in CLASS_STYLES.items()
     }
-    return {
+    options: dict[str, Any] = {
         "autoResize": True,
         "groups": groups,
-        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": True},
+        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": not fixed},
         "physics": {
-            "enabled": True,
+            "enabled": not fixed,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -70,
@@ -383,7 +622,7 @@ def _vis_options() -> dict[str, Any]:
             },
             "minVelocity": 1,
             "stabilization": {
-                "enabled": True,
+                "enabled": not fixed,
                 "iterations": 500,
                 "updateInterval": 25,
                 "fit": True,
@@ -408,6 +647,14 @@ def _vis_options() -> dict[str, Any]:
             "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3},
         },
     }
+    if fixed:
+        # Thousands of nodes: straight edges, no edge captions, and edges left out while the
+        # view is dragged or zoomed keep the page responsive.
+        options["edges"]["smooth"] = False
+        options["edges"]["font"]["size"] = 0
+        options["interaction"].update({"hideEdgesOnDrag": True, "hideEdgesOnZoom": True})
+        options["nodes"]["scaling"] = {"label": {"drawThreshold": 9}}
+    return options
 
 
 def _darker(color: str) -> str:

@@ -68,14 +68,23 @@
     return tip;
   }
 
+  // A large page builds each tooltip when its node is first hovered, not all at load.
   const nodes = new vis.DataSet(
-    data.nodes.map((n) => Object.assign({}, n, { title: tooltip(n.id) }))
+    data.fixed ? data.nodes : data.nodes.map((n) => Object.assign({}, n, { title: tooltip(n.id) }))
   );
-  const edges = new vis.DataSet(data.edges);
+  // Party -> entity edges stand in for commitments when the page hides them; a large page
+  // adds them only when that view is first asked for.
+  const edges = new vis.DataSet(data.fixed ? data.edges : data.edges.concat(hiddenDerived()));
+
+  function hiddenDerived() {
+    return data.derived.map((e) => Object.assign({}, e, { hidden: true }));
+  }
   const container = document.getElementById("akg-network");
   const status = document.getElementById("akg-status");
   const panel = document.getElementById("akg-panel");
-  const state = { nodes, edges, network: null, data, stabilized: false, select: selectNode };
+  const state = {
+    nodes, edges, network: null, data, stabilized: false, select: selectNode, refresh: null,
+  };
   window.akg = state;
 
   document.getElementById("akg-summary").textContent =
@@ -93,9 +102,24 @@
     status.textContent = "";
     state.stabilized = true;
   });
+  if (data.fixed) {
+    // Large graphs come with their layout: nothing to settle once drawn.
+    network.once("afterDrawing", () => {
+      network.fit();
+      state.stabilized = true;
+    });
+    status.textContent = "Large graph: fixed layout; edges are hidden while you drag or zoom.";
+  }
   if (data.nodes.length === 0) {
     status.textContent = "The graph is empty: build it first with \"akg build\".";
     state.stabilized = true;
+  }
+
+  if (data.fixed) {
+    network.on("hoverNode", (params) => {
+      const node = nodes.get(params.node);
+      if (node && !node.title) nodes.update({ id: params.node, title: tooltip(params.node) });
+    });
   }
 
   network.on("click", (params) => {
@@ -149,12 +173,30 @@
     panel.appendChild(el("div", "akg-iri", id));
   }
 
+  // Centre on a node, zoomed so that its neighbours are in view too, and select it (its
+  // edges are highlighted).
   function selectNode(id) {
     const node = nodes.get(id);
     if (!node) return false;
-    if (node.hidden) setClassVisible(node.cls, true);
+    if (node.hidden) {
+      filters.classes.add(node.cls);
+      const box = checkboxes.get(node.cls);
+      if (box) box.checked = true;
+      refresh();
+    }
+    if (nodes.get(id).hidden) resetFilters();
+    const near = network.getConnectedNodes(id).filter((n) => !nodes.get(n).hidden);
+    state.neighbourhood = near;
+    const all = network.getPositions([id].concat(near));
+    const centre = all[id];
+    let reach = 60;
+    for (const n of near) {
+      reach = Math.max(reach, Math.abs(all[n].x - centre.x), Math.abs(all[n].y - centre.y));
+    }
+    const box = container.getBoundingClientRect();
+    const scale = Math.max(0.2, Math.min(1.5, (Math.min(box.width, box.height) / 2 - 40) / reach));
     network.selectNodes([id]);
-    network.focus(id, { scale: 1.2, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    network.focus(id, { scale, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     showDetails(id);
     return true;
   }
@@ -162,12 +204,74 @@
   // ---- legend and class filters --------------------------------------------------------
 
   const checkboxes = new Map();
+  const filters = {
+    classes: new Set(data.classes.map((c) => c.name)),
+    types: new Set(data.types),
+    from: data.dates[0] || "",
+    to: data.dates[1] || "",
+    direct: false,
+  };
+  state.filters = filters;
+
+  function inRange(date) {
+    return !date || ((!filters.from || date >= filters.from) && (!filters.to || date <= filters.to));
+  }
+
+  function commitmentShown(n) {
+    return n.types.some((t) => filters.types.has(t)) && inRange(n.date);
+  }
+
+  function nodeShown(n) {
+    if (!filters.classes.has(n.cls)) return false;
+    if (n.cls === "Commitment") return !filters.direct && commitmentShown(n);
+    return inRange(n.date);
+  }
+
+  // One pass over every node and derived edge; vis-network hides the edges of hidden nodes.
+  function refresh() {
+    const shown = new Set();
+    const nodeUpdates = [];
+    nodes.forEach((n) => {
+      const visible = nodeShown(n);
+      if (visible) shown.add(n.id);
+      if (!!n.hidden === visible) nodeUpdates.push({ id: n.id, hidden: !visible });
+    });
+    nodes.update(nodeUpdates);
+    const edgeUpdates = [];
+    for (const d of data.derived) {
+      const visible =
+        filters.direct &&
+        shown.has(d.from) &&
+        shown.has(d.to) &&
+        d.commitments.some((c) => commitmentShown(nodes.get(c)));
+      const current = edges.get(d.id);
+      if ((current === null ? true : !!current.hidden) === visible) {
+        edgeUpdates.push({ id: d.id, hidden: !visible });
+      }
+    }
+    if (edgeUpdates.length && edges.get(data.derived[0].id) === null) edges.add(hiddenDerived());
+    edges.update(edgeUpdates);
+  }
+  state.refresh = refresh;
 
   function setClassVisible(cls, visible) {
     const box = checkboxes.get(cls);
     if (box) box.checked = visible;
-    const ids = nodes.getIds({ filter: (n) => n.cls === cls });
-    nodes.update(ids.map((nid) => ({ id: nid, hidden: !visible })));
+    if (visible) filters.classes.add(cls);
+    else filters.classes.delete(cls);
+    refresh();
+  }
+
+  function resetFilters() {
+    filters.types = new Set(data.types);
+    filters.from = data.dates[0] || "";
+    filters.to = data.dates[1] || "";
+    filters.direct = false;
+    for (const box of typeBoxes) box.checked = true;
+    dateFrom.value = filters.from;
+    dateTo.value = filters.to;
+    direct.checked = false;
+    refresh();
   }
 
   const legend = document.getElementById("akg-legend");
@@ -188,6 +292,50 @@
     li.appendChild(label);
     legend.appendChild(li);
   }
+
+  const typeList = document.getElementById("akg-types");
+  const typeBoxes = [];
+  for (const t of data.types) {
+    const li = el("li");
+    li.dataset.type = t;
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.value = t;
+    box.addEventListener("change", () => {
+      if (box.checked) filters.types.add(t);
+      else filters.types.delete(t);
+      refresh();
+    });
+    typeBoxes.push(box);
+    label.appendChild(box);
+    label.appendChild(el("span", null, t));
+    li.appendChild(label);
+    typeList.appendChild(li);
+  }
+  const dateFrom = document.getElementById("akg-date-from");
+  const dateTo = document.getElementById("akg-date-to");
+  for (const [input, key] of [[dateFrom, "from"], [dateTo, "to"]]) {
+    input.value = filters[key];
+    if (data.dates.length) {
+      input.min = data.dates[0];
+      input.max = data.dates[1];
+    } else {
+      input.disabled = true;
+    }
+    input.addEventListener("change", () => {
+      filters[key] = input.value;
+      refresh();
+    });
+  }
+  const direct = document.getElementById("akg-direct");
+  direct.disabled = data.derived.length === 0;
+  direct.addEventListener("change", () => {
+    filters.direct = direct.checked;
+    refresh();
+  });
+  if (data.types.length === 0) document.getElementById("akg-filters").hidden = true;
 
   // ---- search --------------------------------------------------------------------------
 
