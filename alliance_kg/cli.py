@@ -35,20 +35,41 @@ class AkgGroup(click.Group):
     envvar="AKG_STORE",
     default=DEFAULT_STORE,
     show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the on-disk graph store (or set AKG_STORE).",
+    help="Folder of the on-disk graph store, or the http(s):// address of a SPARQL 1.1 server "
+    "(or set AKG_STORE).",
 )
 @click.version_option(package_name="alliance-kg")
 @click.pass_context
-def main(ctx: click.Context, store_path: Path) -> None:
+def main(ctx: click.Context, store_path: str) -> None:
     """alliance-kg: alliance and defence statements as an RDF knowledge graph."""
-    ctx.obj = {"store": store_path}
+    remote = store_path.startswith(("http://", "https://"))
+    ctx.obj = {"store": store_path if remote else Path(store_path)}
 
 
 def _store(ctx: click.Context, *, read_only: bool = False) -> Any:
+    location = ctx.obj["store"]
+    if isinstance(location, str):
+        from alliance_kg.graph.remote import open_remote
+
+        return open_remote(location)
     from alliance_kg.graph.store import open_store
 
-    return open_store(ctx.obj["store"], read_only=read_only)
+    return open_store(location, read_only=read_only)
+
+
+def _text(argument: str | None, path: Path | None, what: str) -> str:
+    """The text of a query or update: the argument, a file, or standard input."""
+    from alliance_kg.queries import load_query_file
+
+    if argument is not None and path is not None:
+        raise click.UsageError(f"give the {what} as an argument or with -f, not both")
+    if path is not None:
+        return load_query_file(path)
+    if argument is not None:
+        return argument
+    if not sys.stdin.isatty():
+        return sys.stdin.read()
+    raise click.UsageError(f"no {what}: pass one as an argument, with -f FILE, or on stdin")
 
 
 @main.command()
@@ -86,26 +107,101 @@ def build(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     type=click.Path(path_type=Path),
     help="Read the query from a file.",
 )
+@click.option("-n", "--name", help="Run the cookbook query of this name (see akg queries).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the cookbook query (repeatable).",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default="table", show_default=True
 )
+@click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Stop the query after this many seconds.",
+)
+@click.option(
+    "--limit",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Refuse results of more rows (or triples) than this.",
+)
 @click.pass_context
-def query(ctx: click.Context, query: str | None, query_file: Path | None, fmt: str) -> None:
-    """Run a SPARQL query (argument, -f FILE, or standard input) over all documents."""
-    from alliance_kg.queries import format_results, load_query_file, run_query
+def query(
+    ctx: click.Context,
+    query: str | None,
+    query_file: Path | None,
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    timeout: float,
+    limit: int,
+) -> None:
+    """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
+    over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
+    from alliance_kg.queries.bounded import Bounds, query_location
+    from alliance_kg.queries.cookbook import get_query
 
-    if query is not None and query_file is not None:
-        raise click.UsageError("give the query as an argument or with -f, not both")
-    if query_file is not None:
-        text = load_query_file(query_file)
-    elif query is not None:
-        text = query
-    elif not sys.stdin.isatty():
-        text = sys.stdin.read()
+    substitutions = None
+    if name is not None:
+        if query is not None or query_file is not None:
+            raise click.UsageError("give a cookbook name (-n) or a query, not both")
+        entry = get_query(name)
+        text = entry.text
+        substitutions = entry.bind(dict(_pair(p) for p in params))
     else:
-        raise click.UsageError("no query: pass one as an argument, with -f FILE, or on stdin")
-    result = run_query(_store(ctx, read_only=True), text)
-    click.echo(format_results(result, fmt), nl=False)
+        if params:
+            raise click.UsageError("--param goes with a cookbook query (-n NAME)")
+        text = _text(query, query_file, "query")
+    output = query_location(
+        ctx.obj["store"], text, fmt, substitutions=substitutions, bounds=Bounds(timeout, limit)
+    )
+    click.echo(output.text, nl=False)
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--param")
+    return key.strip(), value
+
+
+@main.command()
+def queries() -> None:
+    """List the cookbook queries, their parameters and what they answer."""
+    from alliance_kg.queries.cookbook import cookbook, describe
+
+    click.echo(describe(cookbook()), nl=False)
+
+
+@main.command()
+@click.argument("update", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "update_file",
+    type=click.Path(path_type=Path),
+    help="Read the update from a file.",
+)
+@click.pass_context
+def update(ctx: click.Context, update: str | None, update_file: Path | None) -> None:
+    """Change the graph with a SPARQL Update (argument, -f FILE or stdin), in one transaction.
+
+    Write into the documents' named graphs (GRAPH <...>): the default graph is always the union
+    of the named graphs and is rebuilt after the update.
+    """
+    from alliance_kg.graph.store import apply_update
+
+    text = _text(update, update_file, "update")
+    quads = apply_update(_store(ctx), text)
+    click.echo(f"Updated: the store holds {quads} quads in named graphs.")
 
 
 @main.command()
@@ -183,6 +279,28 @@ def render(
             "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
             err=True,
         )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8890,
+    show_default=True,
+    help="0: any free port.",
+)
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
+@click.option("--limit", type=int, default=10_000, show_default=True, help="Rows per result.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/)."""
+    from alliance_kg.queries.bounded import Bounds
+    from alliance_kg.queries.server import serve as run_server
+
+    # Fail now, with the usual message, if there is no store to serve.
+    _store(ctx, read_only=True)
+    run_server(ctx.obj["store"], host, port, Bounds(timeout, limit))
 
 
 @main.command()

@@ -397,13 +397,20 @@ def _linked(node: NodeInfo) -> set[str]:
 def _constructed(
     store: pyoxigraph.Store, nodes: dict[str, NodeInfo], query: str, origin: str
 ) -> tuple[set[str], set[tuple[str, str, str]]]:
+    from alliance_kg.graph.store import graph_names
     from alliance_kg.queries import run_query
+    from alliance_kg.queries.safety import check_read_only
+
+    def _syntax_only(text: str) -> None:
+        run_query(pyoxigraph.Store(), text)
 
     if not re.match(r"(?is)\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*|#[^\n]*\n\s*)*CONSTRUCT\b", query):
         raise QueryError(
             f"{origin}: --query needs a CONSTRUCT query (it selects the triples to draw)"
         )
     try:
+        # The same read-only rules as akg query: no SERVICE calls, no FROM other graphs.
+        check_read_only(query, graph_names(store), lambda text: _syntax_only(text))
         result = run_query(store, query)
     except QueryError as exc:
         raise QueryError(f"{origin}: {exc}") from exc

@@ -7,15 +7,17 @@ which pyoxigraph applies in a single transaction: all of it is written or none o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from alliance_kg.errors import StoreError
+from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.ontology import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -148,6 +150,30 @@ def replace_graphs(store: ox.Store, graphs: Mapping[str, Iterable[RdfTriple]]) -
     operations = drops + ([f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}"] if inserts else [])
     operations.append(_REFRESH_UNION)
     _update(store, " ;\n".join(operations))
+
+
+def apply_update(store: Any, update: str) -> int:
+    """Run a SPARQL Update and rebuild the union default graph, in one transaction; return the
+    number of quads in named graphs afterwards. The project prefixes need no declaration.
+
+    Invalid SPARQL raises ``QueryError`` (nothing written); a failing update ``StoreError``.
+    """
+    from alliance_kg.queries import syntax_message
+
+    request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
+    try:
+        if isinstance(store, ox.Store):
+            store.update(request, prefixes=PREFIXES)
+        else:
+            declared = set(re.findall(r"(?im)^\s*PREFIX\s+([\w.-]*):", update))
+            lines = [f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items() if k not in declared]
+            store.update("\n".join(lines) + "\n" + request)
+    except SyntaxError as exc:
+        raise QueryError(syntax_message(update, str(exc))) from exc
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"the update failed: {exc}; nothing was written") from exc
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return int(next(iter(result))["n"].value)
 
 
 def remove_graphs(store: ox.Store, names: Iterable[str]) -> None:

@@ -36,18 +36,26 @@ _MAX_CELL = 80
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def run_query(store: ox.Store, sparql: str) -> QueryResult:
+Substitutions: TypeAlias = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
+
+def run_query(
+    store: ox.Store, sparql: str, *, substitutions: Substitutions | None = None
+) -> QueryResult:
     """Run a SPARQL query over the union of all named graphs.
 
     ``GRAPH ?g`` reaches each document's graph. The prefixes of ``PREFIXES`` can be used
     without declaring them; a query's own ``PREFIX`` lines win. They are handed to the parser
     rather than pasted in front of the text, so error positions are those of the query as
     written. Invalid SPARQL raises ``QueryError`` with "line L, column C: ...".
+    ``substitutions`` bind variables of the SELECT clause to RDF terms before evaluation.
     """
     try:
+        if substitutions:
+            return store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
         return store.query(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise QueryError(_syntax_message(sparql, str(exc))) from exc
+        raise QueryError(syntax_message(sparql, str(exc))) from exc
     except (OSError, RuntimeError, ValueError) as exc:
         raise QueryError(f"the query failed: {exc}") from exc
 
@@ -163,7 +171,8 @@ _CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
 _TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\w+')
 
 
-def _syntax_message(sparql: str, raw: str) -> str:
+def syntax_message(sparql: str, raw: str) -> str:
+    """A parser error as "line L, column C: detail" with the line and a caret under it."""
     match = _POSITION.match(raw)
     if match is None:
         return f"invalid SPARQL: {raw}"
@@ -193,9 +202,11 @@ def _unknown_prefix(line: str, column: int) -> tuple[str, int]:
 __all__ = [
     "RESULT_FORMATS",
     "QueryResult",
+    "Substitutions",
     "compact_iri",
     "format_results",
     "load_query_file",
     "run_query",
+    "syntax_message",
     "term_text",
 ]

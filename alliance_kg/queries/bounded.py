@@ -1,0 +1,201 @@
+"""Read-only queries with bounds: a time limit that really stops the work, and a row limit.
+
+A query on the local store runs in a child process that opens the store read-only; when the
+time limit passes the child is killed, which stops Oxigraph mid-evaluation (a thread could not
+be stopped) and cannot harm the store, which the child never opened for writing. Results are
+read one row at a time, so a runaway result (a cartesian product) hits the row limit early.
+Queries to a remote SPARQL server are bounded by the HTTP timeout instead.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.queries import Substitutions, format_results, run_query
+from alliance_kg.queries.safety import check_read_only
+
+_T = TypeVar("_T")
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    """A formatted result and its kind: ``solutions`` (SELECT), ``boolean`` (ASK) or
+    ``graph`` (CONSTRUCT and DESCRIBE, always Turtle)."""
+
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How long a query may run (seconds) and how many rows (or triples) it may return."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    limit: int = DEFAULT_LIMIT
+
+
+def query_location(
+    location: str | Path,
+    text: str,
+    fmt: str,
+    *,
+    substitutions: Substitutions | None = None,
+    bounds: Bounds = Bounds(),
+) -> QueryOutput:
+    """Check that ``text`` only reads, run it on the store at ``location`` within ``bounds``
+    and return the formatted result. Raises ``QueryError`` naming the bound that was hit."""
+    if bounds.timeout <= 0 or bounds.limit <= 0:
+        raise QueryError("--timeout and --limit must be more than 0")
+    if _is_remote(location):
+        from alliance_kg.graph.remote import RemoteStore
+
+        remote = RemoteStore(str(location), timeout=bounds.timeout)
+        return _checked_run(remote, text, fmt, substitutions, bounds)
+    return run_in_child(
+        lambda: _local_run(str(location), text, fmt, substitutions, bounds), bounds.timeout
+    )
+
+
+def _is_remote(location: str | Path) -> bool:
+    return str(location).startswith(("http://", "https://"))
+
+
+def _local_run(
+    location: str, text: str, fmt: str, substitutions: Substitutions | None, bounds: Bounds
+) -> QueryOutput:
+    from alliance_kg.graph.store import open_store
+
+    return _checked_run(open_store(location, read_only=True), text, fmt, substitutions, bounds)
+
+
+def _checked_run(
+    store: Any, text: str, fmt: str, substitutions: Substitutions | None, bounds: Bounds
+) -> QueryOutput:
+    from alliance_kg.graph.store import graph_names
+
+    check_read_only(text, graph_names(store), _syntax_only)
+    result = run_query(store, text, substitutions=substitutions)
+    kind = (
+        "boolean"
+        if isinstance(result, ox.QueryBoolean)
+        else "graph"
+        if isinstance(result, ox.QueryTriples)
+        else "solutions"
+    )
+    return QueryOutput(format_limited(result, fmt, bounds.limit), kind)
+
+
+def _syntax_only(text: str) -> None:
+    # An empty in-memory store: the parser reports the error; nothing is there to read.
+    run_query(ox.Store(), text)
+
+
+def format_limited(result: Any, fmt: str, limit: int) -> str:
+    """``format_results`` that refuses more than ``limit`` rows or triples, reading at most
+    ``limit + 1`` of them."""
+    if isinstance(result, ox.QueryBoolean):
+        return format_results(result, fmt)
+    try:
+        items = list(islice(result, limit + 1))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed: {exc}") from exc
+    if len(items) > limit:
+        what = "triples" if isinstance(result, ox.QueryTriples) else "rows"
+        raise QueryError(
+            f"the query gives more than {limit} {what} (--limit {limit}); "
+            "narrow it, add LIMIT, or raise --limit"
+        )
+    if isinstance(result, ox.QueryTriples):
+        from alliance_kg.graph.export import serialize_sorted
+
+        return serialize_sorted(items, ox.RdfFormat.TURTLE).decode()
+    variables = [v.value for v in result.variables]
+    return format_results(_solutions(variables, items), fmt)
+
+
+def _solutions(variables: list[str], rows: list[ox.QuerySolution]) -> ox.QuerySolutions:
+    """Read rows again as ``QuerySolutions`` (through the W3C JSON results format), so that the
+    usual formatting applies to the rows kept."""
+    bindings = []
+    for row in rows:
+        binding: dict[str, Any] = {}
+        for name in variables:
+            term = row[name]
+            if term is not None:
+                binding[name] = _json_term(term)
+        bindings.append(binding)
+    data = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    parsed = ox.parse_query_results(
+        json.dumps(data).encode("utf-8"), format=ox.QueryResultsFormat.JSON
+    )
+    assert isinstance(parsed, ox.QuerySolutions)
+    return parsed
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def run_in_child(work: Callable[[], _T], timeout: float) -> _T:
+    """Run ``work`` in a forked child process and return what it returns; kill it after
+    ``timeout`` seconds (``QueryError``). ``AkgError``s raised by ``work`` are raised here."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(work, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            child.kill()
+            raise QueryError(
+                f"the query was stopped after {timeout:g} s (--timeout {timeout:g}); "
+                "the store is unchanged"
+            )
+        try:
+            kind, payload = receiver.recv()
+        except EOFError as exc:
+            raise QueryError(
+                f"the query process ended without a result (exit {child.exitcode})"
+            ) from exc
+    finally:
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+        receiver.close()
+    if kind == "ok":
+        return payload
+    raise payload
+
+
+def _child_main(work: Callable[[], Any], sender: Any) -> None:
+    try:
+        sender.send(("ok", work()))
+    except AkgError as exc:
+        sender.send(("error", exc))
+    except Exception as exc:  # noqa: BLE001 - everything must reach the parent as an error
+        sender.send(("error", QueryError(f"the query failed: {exc}")))
+    finally:
+        sender.close()

@@ -1,0 +1,148 @@
+"""The SPARQL cookbook: ready questions as ``.rq`` files in this folder, run with ``akg query -n``.
+
+Each file starts with comment lines: the first is a one-line description, later ones may add
+detail, and ``# param: NAME KIND [= DEFAULT | optional] - HELP`` declares a parameter. KIND is
+``text`` (a string), ``date`` (YYYY-MM-DD), ``year`` (YYYY) or ``commitment-type`` (one of the
+six types). A parameter is bound to the query variable of its name as an RDF term, through the
+store's substitution of values for variables: a value is never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import pyoxigraph as ox
+
+from alliance_kg.errors import QueryError
+from alliance_kg.ontology import AKG, COMMITMENT_TYPES
+from alliance_kg.queries import Substitutions
+
+_PARAM = re.compile(
+    r"#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s+(?P<kind>text|date|year|commitment-type)"
+    r"(?:\s*=\s*(?P<default>\S+)|\s+(?P<optional>optional))?\s+-\s+(?P<help>.+)"
+)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: required unless it has a default or is optional."""
+
+    name: str
+    kind: str
+    help: str
+    default: str | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class CookbookQuery:
+    """One named query: its text, description and parameters."""
+
+    name: str
+    description: str
+    text: str
+    params: tuple[Param, ...]
+
+    def bind(self, given: dict[str, str]) -> Substitutions:
+        """The substitutions for ``given`` parameter values (defaults filled in)."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            allowed = ", ".join(declared) or "none"
+            raise QueryError(
+                f"query {self.name!r} has no parameter {unknown[0]!r} (parameters: {allowed})"
+            )
+        out: Substitutions = {}
+        for param in self.params:
+            value = given.get(param.name, param.default)
+            if value is None:
+                if param.optional:
+                    continue
+                raise QueryError(
+                    f"query {self.name!r} needs --param {param.name}=... ({param.help})"
+                )
+            out[ox.Variable(param.name)] = _term(self.name, param, value)
+        return out
+
+
+def _term(query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    where = f"query {query!r}, parameter {param.name}"
+    if param.kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise QueryError(f"{where}: {value!r} is not a date (YYYY-MM-DD)")
+        return ox.Literal(value, datatype=ox.NamedNode(_XSD + "date"))
+    if param.kind == "year":
+        if not re.fullmatch(r"\d{4}", value):
+            raise QueryError(f"{where}: {value!r} is not a year (YYYY)")
+        return ox.Literal(value, datatype=ox.NamedNode(_XSD + "gYear"))
+    if param.kind == "commitment-type":
+        match = [t for t in COMMITMENT_TYPES if t.lower() == value.lower()]
+        if not match:
+            raise QueryError(f"{where}: {value!r} is not one of {', '.join(COMMITMENT_TYPES)}")
+        return ox.NamedNode(str(AKG[match[0]]))
+    return ox.Literal(value)
+
+
+def parse_query_file(name: str, text: str) -> CookbookQuery:
+    """Read the description and parameters from the comment lines heading ``text``."""
+    notes: list[str] = []
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _PARAM.fullmatch(line.strip())
+        if match:
+            params.append(
+                Param(
+                    match["name"],
+                    match["kind"],
+                    match["help"].strip(),
+                    match["default"],
+                    bool(match["optional"]),
+                )
+            )
+        elif line.startswith("# param"):
+            raise QueryError(f"{name}.rq: cannot read the parameter line {line!r}")
+        elif line.strip("# "):
+            notes.append(line.lstrip("#").strip())
+    if not notes:
+        raise QueryError(f"{name}.rq: the first line must be a comment describing the query")
+    return CookbookQuery(name, " ".join(notes), text, tuple(params))
+
+
+@lru_cache(maxsize=1)
+def cookbook() -> dict[str, CookbookQuery]:
+    """Every cookbook query by name (the file name without ``.rq``), sorted by name."""
+    folder = files(__name__)
+    entries = sorted(
+        (entry.name[: -len(".rq")], entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".rq")
+    )
+    return {name: parse_query_file(name, text) for name, text in entries}
+
+
+def get_query(name: str) -> CookbookQuery:
+    """The cookbook query ``name``, or a ``QueryError`` listing the names there are."""
+    found = cookbook().get(name)
+    if found is None:
+        raise QueryError(f"no cookbook query {name!r}; akg queries lists them")
+    return found
+
+
+def describe(queries: dict[str, CookbookQuery]) -> str:
+    """The listing ``akg queries`` prints: each name, its description and its parameters."""
+    lines: list[str] = []
+    for entry in queries.values():
+        lines.append(entry.name)
+        lines.append(f"    {entry.description}")
+        for p in entry.params:
+            extra = f", default {p.default}" if p.default else ", optional" if p.optional else ""
+            lines.append(f"    --param {p.name}=...  ({p.kind}{extra}) {p.help}")
+    lines.append("")
+    lines.append("Run one with: akg query -n NAME [--param KEY=VALUE ...]")
+    return "\n".join(lines) + "\n"

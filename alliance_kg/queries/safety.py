@@ -1,0 +1,99 @@
+"""Keep ``akg query`` (and ``akg serve``) read-only: what a query may not do, checked on its parse.
+
+The query text is parsed with rdflib's SPARQL 1.1 grammar before the store sees it, and the
+parse tree is searched: an Update (including ``LOAD``), a ``SERVICE`` pattern (a request to
+another server) and a ``FROM`` / ``FROM NAMED`` naming anything but a graph of this store are
+refused. Oxigraph would run a SERVICE call as soon as it evaluates the query, so the check
+must come first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+from alliance_kg.errors import QueryError
+from alliance_kg.ontology import PREFIXES
+
+_UPDATE_HINT = "akg query only reads the graph; use akg update to change it"
+
+
+def check_read_only(
+    text: str,
+    graphs: Collection[str],
+    syntax_check: Callable[[str], None],
+) -> None:
+    """Raise ``QueryError`` unless ``text`` is a query that only reads this store.
+
+    ``graphs`` are the store's named graphs (FROM may name those). ``syntax_check`` is called
+    when rdflib cannot parse the text, to report the store's own syntax error; it is only
+    called on text with no ``SERVICE`` keyword, since it may evaluate the query.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseQuery(text)
+    except ParseException as query_error:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            pass
+        else:
+            names = sorted({op.name for op in update["request"] or []})
+            raise QueryError(f"this is a SPARQL Update ({', '.join(names)}): {_UPDATE_HINT}")
+        if re.search(r"\bSERVICE\b", text, re.IGNORECASE):
+            raise QueryError(
+                f"cannot check this query (line {query_error.lineno}, column "
+                f"{query_error.col}: {query_error.msg}); it is not run"
+            ) from query_error
+        # The store's parser gives the message users see everywhere else.
+        syntax_check(text)
+        return
+    prologue, query = tree[0], tree[1]
+    if _has(query, "ServiceGraphPattern"):
+        raise QueryError(
+            "SERVICE is not allowed: akg query does not send requests to other servers"
+        )
+    prefixes = {**PREFIXES, **_declared(prologue)}
+    known = set(graphs)
+    # CompValue.get's second argument is not a default, so test for the key.
+    clauses = query["datasetClause"] if "datasetClause" in query else []  # noqa: SIM401
+    for clause in clauses:
+        kind = "FROM NAMED" if "named" in clause else "FROM"
+        iri = _iri(clause["named"] if "named" in clause else clause["default"], prefixes)
+        if iri not in known:
+            raise QueryError(
+                f"{kind} <{iri}> is not a graph of this store: akg query only reads the "
+                "store's own document graphs"
+            )
+
+
+def _has(node: Any, name: str) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return node.name == name or any(_has(v, name) for v in node.values())
+    if isinstance(node, str | bytes):
+        return False
+    if isinstance(node, Iterable):
+        return any(_has(v, name) for v in node)
+    return False
+
+
+def _declared(prologue: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for decl in prologue or []:
+        if getattr(decl, "name", None) == "PrefixDecl":
+            out[str(decl.get("prefix") or "")] = str(decl.get("iri"))
+    return out
+
+
+def _iri(term: Any, prefixes: dict[str, str]) -> str:
+    if getattr(term, "name", None) == "pname":
+        prefix = str(term.get("prefix") or "")
+        if prefix not in prefixes:
+            raise QueryError(f"unknown prefix '{prefix}:' in FROM")
+        return prefixes[prefix] + str(term.get("localname") or "")
+    return str(term)

@@ -1,0 +1,186 @@
+"""``akg serve``: a read-only SPARQL 1.1 Protocol endpoint over the store, and the graph page.
+
+- ``GET /sparql?query=...`` and ``POST /sparql`` (form ``query=...`` or a body of type
+  ``application/sparql-query``) answer with the results format the ``Accept`` header asks for:
+  SPARQL JSON (the default), XML, CSV or TSV; CONSTRUCT and DESCRIBE answer Turtle.
+- Every query goes through the same checks and bounds as ``akg query`` (no update, no SERVICE,
+  no FROM other graphs; a time and a row limit), so a client cannot change the store or make
+  the server call out. Updates get ``403``; refused or failing queries ``400`` with the reason
+  as plain text.
+- ``GET /`` serves the interactive page of the whole graph (``akg render``).
+
+The standard library's threading HTTP server is enough for a local endpoint; each query runs
+in its own child process (see ``queries/bounded.py``).
+"""
+
+from __future__ import annotations
+
+import sys
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.queries import RESULT_FORMATS
+from alliance_kg.queries.bounded import Bounds, query_location, run_in_child
+
+#: Media types a client may ask for, with the result format name that produces each.
+MEDIA_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_MEDIA_TYPE = "text/turtle"
+MAX_BODY = 1_000_000
+
+
+def negotiate(accept: str | None) -> str:
+    """The result format for an ``Accept`` header: the best-weighted type offered, else JSON."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate((accept or "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        weight = 1.0
+        for param in fields[1:]:
+            if param.startswith("q="):
+                try:
+                    weight = float(param[2:])
+                except ValueError:
+                    weight = 0.0
+        fmt = MEDIA_TYPES.get(media)
+        if fmt is not None and weight > 0:
+            candidate = (-weight, position, fmt)
+            if best is None or candidate < best:
+                best = candidate
+    return best[2] if best else "json"
+
+
+def make_server(location: str | Path, host: str, port: int, bounds: Bounds) -> ThreadingHTTPServer:
+    """An HTTP server (not yet serving) for the store at ``location``."""
+
+    class Handler(_Handler):
+        store_location = location
+        query_bounds = bounds
+
+    try:
+        return ThreadingHTTPServer((host, port), Handler)
+    except OSError as exc:
+        raise AkgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+def serve(location: str | Path, host: str, port: int, bounds: Bounds) -> None:
+    """Serve until interrupted, printing the endpoint's address first."""
+    server = make_server(location, host, port, bounds)
+    address = f"{server.server_address[0]!s}:{server.server_address[1]}"
+    print(
+        f"SPARQL endpoint http://{address}/sparql (read-only), "
+        f"graph page http://{address}/ ; Ctrl-C stops",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    store_location: str | Path
+    query_bounds: Bounds
+    server_version = "alliance-kg"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/":
+            self._page()
+        elif url.path == "/sparql":
+            params = urllib.parse.parse_qs(url.query)
+            self._query(params.get("query", [None])[0], params)
+        else:
+            self._reply(404, "text/plain", f"no such page: {url.path}; try /sparql or /\n")
+
+    def do_POST(self) -> None:  # noqa: N802
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/sparql":
+            self._reply(404, "text/plain", f"no such endpoint: {url.path}; POST to /sparql\n")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._reply(413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n")
+            return
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if kind == "application/sparql-update":
+            self._reply(403, "text/plain", "this endpoint is read-only: updates are refused\n")
+            return
+        if kind == "application/sparql-query":
+            self._query(body, {})
+            return
+        params = urllib.parse.parse_qs(body)
+        if "update" in params:
+            self._reply(403, "text/plain", "this endpoint is read-only: updates are refused\n")
+            return
+        self._query(params.get("query", [None])[0], params)
+
+    def _query(self, text: str | None, params: dict[str, list[str]]) -> None:
+        if not text:
+            self._reply(400, "text/plain", "no query: send one as the query parameter\n")
+            return
+        if params.get("default-graph-uri") or params.get("named-graph-uri"):
+            self._reply(
+                400, "text/plain", "default-graph-uri and named-graph-uri are not supported\n"
+            )
+            return
+        fmt = negotiate(self.headers.get("Accept"))
+        try:
+            output = query_location(self.store_location, text, fmt, bounds=self.query_bounds)
+        except QueryError as exc:
+            self._reply(400, "text/plain", f"{exc}\n")
+            return
+        except AkgError as exc:
+            self._reply(500, "text/plain", f"{exc}\n")
+            return
+        if output.kind == "graph":
+            self._reply(200, GRAPH_MEDIA_TYPE, output.text)
+        else:
+            self._reply(200, RESULT_FORMATS[fmt], output.text)
+
+    def _page(self) -> None:
+        location = self.store_location
+        try:
+            page = run_in_child(lambda: _render(location), self.query_bounds.timeout * 4)
+        except AkgError as exc:
+            self._reply(500, "text/plain", f"{exc}\n")
+            return
+        self._reply(200, "text/html", page)
+
+    def _reply(self, status: int, media_type: str, text: str) -> None:
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", f"{media_type}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+
+def _render(location: str | Path) -> str:
+    from alliance_kg.graph.render import render_html
+
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        from alliance_kg.graph.remote import open_remote
+
+        store: Any = open_remote(location)
+    else:
+        from alliance_kg.graph.store import open_store
+
+        store = open_store(location, read_only=True)
+    return render_html(store, title="alliance-kg").html

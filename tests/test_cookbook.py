@@ -1,0 +1,147 @@
+"""The SPARQL cookbook on the bundled corpus: exact rows, in the embedded store and in a real
+Oxigraph server reached over HTTP; parameters bound as RDF terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from oxigraph_server import oxigraph_server
+
+from alliance_kg.cli import main
+from alliance_kg.queries.cookbook import cookbook, describe, parse_query_file
+
+EXPECTED = Path(__file__).parent / "data" / "cookbook"
+#: The parameters each query's expected rows were made with.
+PARAMS: dict[str, list[str]] = {
+    "commitments-about": ["entity=Okinawa"],
+    "commitments-by-type": ["type=Opposition", "date=2024-07-28"],
+    "source": ["contains=Marine Littoral Regiment"],
+    "timeline": ["entity=senkakus"],
+}
+
+
+def akg(store: str, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--store", store, *args])
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> str:
+    store = str(tmp_path_factory.mktemp("cookbook") / "store")
+    assert akg(store, "build").exit_code == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        result = akg(url, "build")
+        assert result.exit_code == 0, result.output
+        yield url
+
+
+def test_every_cookbook_query_has_expected_rows() -> None:
+    assert sorted(cookbook()) == sorted(p.stem for p in EXPECTED.glob("*.csv"))
+    assert len(cookbook()) >= 10
+
+
+@pytest.mark.parametrize("name", sorted(cookbook()))
+def test_cookbook_rows_in_the_embedded_store(embedded: str, name: str) -> None:
+    params = [a for p in PARAMS.get(name, []) for a in ("--param", p)]
+    result = akg(embedded, "query", "-n", name, *params, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(cookbook()))
+def test_cookbook_rows_in_an_oxigraph_server(server: str, name: str) -> None:
+    params = [a for p in PARAMS.get(name, []) for a in ("--param", p)]
+    result = akg(server, "query", "-n", name, *params, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
+
+
+def test_queries_lists_names_descriptions_and_parameters(embedded: str) -> None:
+    result = akg(embedded, "queries")
+    assert result.exit_code == 0
+    assert result.output == describe(cookbook())
+    lines = result.output.splitlines()
+    assert lines[0] == "attendance"
+    assert lines[1] == "    Who attended which meeting, in which office, for which State."
+    assert (
+        "    --param date=...  (date, optional) the date of the meeting (YYYY-MM-DD); all "
+        "meetings when left out"
+    ) in lines
+    assert lines[-1] == "Run one with: akg query -n NAME [--param KEY=VALUE ...]"
+
+
+@pytest.mark.parametrize("where", ["embedded", "server"])
+def test_a_hostile_parameter_is_one_string_that_matches_nothing(
+    request: pytest.FixtureRequest, where: str
+) -> None:
+    store = request.getfixturevalue(where)
+    before = akg(store, "export", "-f", "nquads").stdout_bytes
+    result = akg(
+        store,
+        "query",
+        "-n",
+        "commitments-about",
+        "--param",
+        'entity=Okinawa" } ; DROP ALL ; {',
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "entity,date,types,parties,quote,file\n"
+    assert akg(store, "export", "-f", "nquads").stdout_bytes == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-n", "nope"], "Error: no cookbook query 'nope'; akg queries lists them"),
+        (
+            ["-n", "timeline"],
+            "Error: query 'timeline' needs --param entity=... (the entity's name or another "
+            "name it goes by, in any case (e.g. Senkaku Islands))",
+        ),
+        (
+            ["-n", "timeline", "--param", "entity=Guam", "--param", "colour=red"],
+            "Error: query 'timeline' has no parameter 'colour' (parameters: entity)",
+        ),
+        (
+            ["-n", "commitments-by-type", "--param", "type=Promise"],
+            "Error: query 'commitments-by-type', parameter type: 'Promise' is not one of "
+            "Reaffirmation, Pledge, Endorsement, Opposition, Announcement, Request",
+        ),
+        (
+            ["-n", "commitments-by-type", "--param", "date=July 2024"],
+            "Error: query 'commitments-by-type', parameter date: 'July 2024' is not a date "
+            "(YYYY-MM-DD)",
+        ),
+    ],
+)
+def test_parameter_errors(embedded: str, args: list[str], message: str) -> None:
+    result = akg(embedded, "query", *args)
+    assert (result.exit_code, result.output.strip()) == (1, message)
+
+
+def test_a_parameter_without_a_value_or_key_is_a_usage_error(embedded: str) -> None:
+    result = akg(embedded, "query", "-n", "timeline", "--param", "entity")
+    assert result.exit_code == 2
+    assert "'entity' is not KEY=VALUE" in result.output
+
+
+def test_query_file_headers() -> None:
+    entry = parse_query_file(
+        "x",
+        "# Line one.\n# Line two.\n# param: when date optional - a day\n"
+        "# param: kind commitment-type = Pledge - a type\nSELECT ?when ?kind {}\n",
+    )
+    assert entry.description == "Line one. Line two."
+    assert [(p.name, p.kind, p.default, p.optional) for p in entry.params] == [
+        ("when", "date", None, True),
+        ("kind", "commitment-type", "Pledge", False),
+    ]

@@ -1,0 +1,249 @@
+"""A real Oxigraph SPARQL server in place of the embedded store: same results, clear errors."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from oxigraph_server import oxigraph_server
+
+from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.evaluate import evaluate, format_report, load_gold
+from alliance_kg.graph.export import export_graph
+from alliance_kg.graph.load import load_paths
+from alliance_kg.graph.remote import RemoteStore, is_remote, open_remote
+from alliance_kg.graph.render import render_html
+from alliance_kg.graph.stats import graph_stats
+from alliance_kg.graph.store import graph_names, open_store
+from alliance_kg.loaders.readers import sample_corpus_dir
+from alliance_kg.ontology import PREFIXES
+from alliance_kg.queries import format_results, run_query
+
+COOKBOOK = Path(__file__).parent.parent / "alliance_kg" / "queries" / "cookbook"
+CORPUS_GOLD = Path(__file__).parent / "data" / "evaluate" / "corpus-gold"
+
+QUERIES = {
+    "classes": "SELECT ?k (COUNT(DISTINCT ?x) AS ?n) { ?x a ?k } GROUP BY ?k ORDER BY ?k",
+    "graphs": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "labels": "SELECT ?e ?label { ?e a akg:State ; skos:prefLabel ?label } ORDER BY ?e",
+    # The query's own declaration of a built-in prefix wins (and is not declared twice).
+    "own prefix": (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?label { ?e skos:prefLabel ?label } ORDER BY ?label LIMIT 5"
+    ),
+    "ends with a comment": "SELECT ?s { ?s a akg:Meeting } ORDER BY ?s # the meetings",
+    "ask true": "ASK { ?c a akg:Commitment }",
+    "ask false": "ASK { ?c a akg:NoSuchClass }",
+    "construct": (
+        "CONSTRUCT { ?c akg:madeBy ?p ; akg:quote ?q } "
+        "WHERE { ?c a akg:Commitment ; akg:madeBy ?p ; akg:quote ?q }"
+    ),
+    "describe": "DESCRIBE ?m WHERE { ?m a akg:Meeting }",
+    "empty construct": "CONSTRUCT WHERE { ?s akg:noSuchProperty ?o }",
+}
+# Binds ?name through substitutions: the commitments about a place called that.
+ABOUT_PLACE = """
+SELECT ?name ?quote WHERE {
+  ?e a akg:Place ; skos:prefLabel ?name .
+  ?c akg:concerns ?e ; akg:quote ?quote .
+} ORDER BY ?quote
+"""
+
+
+@dataclass(frozen=True)
+class Stores:
+    remote: RemoteStore
+    local: ox.Store
+    url: str
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+    tmp = tmp_path_factory.mktemp("remote")
+    with oxigraph_server(tmp) as url:
+        remote = open_remote(url)
+        local = open_store(tmp / "s")
+        load_paths(remote, [sample_corpus_dir()])  # type: ignore[arg-type]
+        load_paths(local, [sample_corpus_dir()])
+        yield Stores(remote, local, url)
+
+
+def _both(stores: Stores, query: str, fmt: str = "csv", **kwargs: object) -> tuple[str, str]:
+    remote = format_results(run_query(stores.remote, query, **kwargs), fmt)  # type: ignore[arg-type]
+    local = format_results(run_query(stores.local, query, **kwargs), fmt)  # type: ignore[arg-type]
+    return remote, local
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "turtle", "nt", "trig"])
+def test_export_is_the_same(stores: Stores, fmt: str) -> None:
+    remote = export_graph(stores.remote, fmt)  # type: ignore[arg-type]
+    assert remote == export_graph(stores.local, fmt)
+    assert len(remote) > 10_000
+
+
+def test_stats_and_graph_names_are_the_same(stores: Stores) -> None:
+    stats = graph_stats(stores.remote)  # type: ignore[arg-type]
+    assert stats == graph_stats(stores.local)
+    assert stats["documents"] == 5 and stats["quads"] > 1000
+    assert graph_names(stores.remote) == graph_names(stores.local)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_queries_give_the_same_results(stores: Stores, name: str) -> None:
+    remote, local = _both(stores, QUERIES[name])
+    assert remote == local
+    assert remote.strip() or name == "empty construct"
+
+
+@pytest.mark.parametrize("path", sorted(COOKBOOK.glob("*.rq")), ids=lambda p: p.stem)
+def test_cookbook_queries_give_the_same_results(stores: Stores, path: Path) -> None:
+    query = path.read_text(encoding="utf-8")
+    for fmt in ("csv", "table"):
+        remote, local = _both(stores, query, fmt)
+        assert remote == local
+
+
+def test_construct_gives_genuine_triples(stores: Stores) -> None:
+    result = run_query(stores.remote, QUERIES["construct"])  # type: ignore[arg-type]
+    assert isinstance(result, ox.QueryTriples)
+    assert all(isinstance(t, ox.Triple) for t in result)
+
+
+def test_union_default_graph_counts_like_pyoxigraph(stores: Stores) -> None:
+    query = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    counts = []
+    for store in (stores.remote, stores.local):
+        union = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(union, ox.QuerySolutions)
+        counts.append(next(iter(union))["n"])
+    assert counts[0] == counts[1]
+
+
+def test_substitution_binds_a_value(stores: Stores) -> None:
+    bind = {ox.Variable("name"): ox.Literal("Okinawa")}
+    remote, local = _both(stores, ABOUT_PLACE, substitutions=bind)
+    assert remote == local
+    rows = remote.strip().splitlines()
+    assert len(rows) > 1 and all(row.startswith("Okinawa,") for row in rows[1:])
+
+
+def test_a_hostile_value_stays_one_literal(stores: Stores) -> None:
+    before = export_graph(stores.remote, "nquads")  # type: ignore[arg-type]
+    for value in ['Okinawa" } ; DROP ALL ; {', "Okinawa\\u0022 } ; DROP ALL ; {\n#"]:
+        bind = {ox.Variable("name"): ox.Literal(value)}
+        remote, local = _both(stores, ABOUT_PLACE, substitutions=bind)
+        assert remote == local == "name,quote\r\n"
+    assert export_graph(stores.remote, "nquads") == before  # type: ignore[arg-type]
+
+
+def test_a_blank_node_cannot_be_bound(stores: Stores) -> None:
+    with pytest.raises(QueryError, match="only IRIs and literals"):
+        stores.remote.query(ABOUT_PLACE, substitutions={ox.Variable("name"): ox.BlankNode()})
+
+
+def test_render_is_the_same(stores: Stores) -> None:
+    remote = render_html(stores.remote)  # type: ignore[arg-type]
+    local = render_html(stores.local)
+    assert remote.html == local.html
+    assert remote.nodes == local.nodes > 10
+
+
+def test_evaluate_is_the_same(stores: Stores) -> None:
+    gold = load_gold(CORPUS_GOLD)
+    remote = evaluate(stores.remote, gold)  # type: ignore[arg-type]
+    local = evaluate(stores.local, gold)
+    assert format_report(remote, "json", per_document=True) == format_report(
+        local, "json", per_document=True
+    )
+
+
+def test_reloading_replaces_the_graphs(stores: Stores) -> None:
+    before = graph_stats(stores.remote)  # type: ignore[arg-type]
+    export = export_graph(stores.remote, "nquads")  # type: ignore[arg-type]
+    load_paths(stores.remote, [sample_corpus_dir()])  # type: ignore[arg-type]
+    assert graph_stats(stores.remote) == before  # type: ignore[arg-type]
+    assert export_graph(stores.remote, "nquads") == export  # type: ignore[arg-type]
+
+
+def test_quads_for_pattern_only_reads_everything(stores: Stores) -> None:
+    quads = list(stores.remote.quads_for_pattern(None, None, None, None))
+    assert sorted(map(str, quads)) == sorted(
+        map(str, stores.local.quads_for_pattern(None, None, None, None))
+    )
+    with pytest.raises(NotImplementedError):
+        stores.remote.quads_for_pattern(None, None, None, ox.DefaultGraph())
+
+
+def test_endpoints_can_be_set_by_environment(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AKG_SPARQL_QUERY", f"{stores.url}/query")
+    monkeypatch.setenv("AKG_SPARQL_UPDATE", f"{stores.url}/update")
+    monkeypatch.setenv("AKG_SPARQL_STORE", f"{stores.url}/store")
+    # The base URL is not used for anything once all three endpoints are given.
+    elsewhere = RemoteStore("http://127.0.0.1:9/base")
+    assert graph_stats(elsewhere) == graph_stats(stores.local)  # type: ignore[arg-type]
+
+
+def test_is_remote() -> None:
+    assert is_remote("http://localhost:7878")
+    assert is_remote("HTTPS://example.org/sparql")
+    assert not is_remote("store")
+    assert not is_remote("./http:/x")
+    assert not is_remote(Path("http://localhost"))
+
+
+def _dead_url() -> str:
+    # A port that was just free: nothing listens there.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_unreachable_server_is_a_store_error() -> None:
+    url = _dead_url()
+    with pytest.raises(StoreError, match=f"cannot reach the SPARQL server at {url}/query"):
+        open_remote(url)
+    with pytest.raises(StoreError, match=f"cannot reach the SPARQL server at {url}/update"):
+        RemoteStore(url).update("CLEAR ALL")
+    with pytest.raises(StoreError, match="cannot reach"):
+        export_graph(RemoteStore(url), "nquads")  # type: ignore[arg-type]
+
+
+def test_not_a_url_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="not a valid SPARQL server URL"):
+        RemoteStore("http://localhost:port")
+    with pytest.raises(StoreError, match="not a SPARQL server URL"):
+        RemoteStore("ftp://localhost")
+
+
+def test_wrong_endpoint_is_a_store_error(stores: Stores, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AKG_SPARQL_QUERY", f"{stores.url}/nowhere")
+    with pytest.raises(StoreError, match=f"does not answer SPARQL queries at {stores.url}/nowhere"):
+        open_remote(stores.url)
+
+
+def test_invalid_query_is_a_query_error_with_the_servers_message(stores: Stores) -> None:
+    with pytest.raises(QueryError, match="rejected the query") as caught:
+        run_query(stores.remote, "SELECT *\nWHERE { ?s ?p }")  # type: ignore[arg-type]
+    # Oxigraph's message, with the position in the query as written (not the prefix line).
+    assert "(HTTP 400): error at 2:" in str(caught.value)
+    with pytest.raises(QueryError, match=r"line 2, column \d+"):
+        run_query(stores.local, "SELECT *\nWHERE { ?s ?p }")
+
+
+def test_unknown_prefix_is_a_query_error(stores: Stores) -> None:
+    with pytest.raises(QueryError, match="Prefix not found"):
+        stores.remote.query("SELECT * { ?s nope:x ?o }", prefixes=PREFIXES)
+
+
+def test_refused_update_is_a_store_error(stores: Stores) -> None:
+    before = export_graph(stores.remote, "nquads")  # type: ignore[arg-type]
+    with pytest.raises(StoreError, match="refused the update: error at"):
+        stores.remote.update("CLEAR ALL ; INSERT DATA {")
+    assert export_graph(stores.remote, "nquads") == before  # type: ignore[arg-type]
