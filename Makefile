@@ -12,7 +12,7 @@ demo: setup
 	mkdir -p $(OUT)
 	$(BIN)/akg export -o $(OUT)/graph.ttl
 	$(BIN)/akg render -o $(OUT)/graph.html --title "U.S.-Japan 2+2 statements"
-	$(BIN)/akg query -f alliance_kg/queries/cookbook/meetings.rq
+	$(BIN)/akg query -n meetings
 
 setup: $(VENV)/.installed
 

@@ -23,12 +23,15 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pyoxigraph
 
 from alliance_kg.errors import GoldError
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, ID, PREFIXES
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
 
 ENTITY_CATEGORIES: tuple[str, ...] = tuple(f"entities:{t}" for t in ENTITY_TYPES)
 MEETING_CATEGORIES: tuple[str, ...] = ("meeting date", "meeting place", "meeting participants")
@@ -466,7 +469,7 @@ def _compare_values(
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-def _select(store: pyoxigraph.Store, query: str, doc: str | None = None) -> list[dict[str, Any]]:
+def _select(store: SparqlStore, query: str, doc: str | None = None) -> list[dict[str, Any]]:
     """Run a SELECT over the union graph; ``?doc`` in the query is bound to the ``doc`` IRI."""
     if doc is not None:
         # pyoxigraph only substitutes projected variables, so bind ?doc inside the pattern.
@@ -514,7 +517,7 @@ def _nodes(rows: Iterable[dict[str, Any]], var: str) -> dict[str, _Node]:
     return nodes
 
 
-def _labelled(store: pyoxigraph.Store, doc: str, pattern: str) -> dict[str, _Node]:
+def _labelled(store: SparqlStore, doc: str, pattern: str) -> dict[str, _Node]:
     """The nodes ``?n`` that ``pattern`` (which may use ``?doc``) finds, with their labels."""
     query = (
         f"SELECT ?n ?lp ?l WHERE {{ {pattern} "
@@ -523,7 +526,7 @@ def _labelled(store: pyoxigraph.Store, doc: str, pattern: str) -> dict[str, _Nod
     return _nodes(_select(store, query, doc), "n")
 
 
-def _graph_documents(store: pyoxigraph.Store) -> dict[str, str]:
+def _graph_documents(store: SparqlStore) -> dict[str, str]:
     rows = _select(store, "SELECT ?d ?f WHERE { ?d a akg:Document ; akg:sourceFile ?f }")
     files: dict[str, str] = {}
     for row in sorted(rows, key=lambda r: (_value(r["d"]), _value(r["f"]))):
@@ -551,7 +554,7 @@ class _Commitment:
     deadlines: set[str] = field(default_factory=set)
 
 
-def _commitments(store: pyoxigraph.Store, doc: str) -> list[_Commitment]:
+def _commitments(store: SparqlStore, doc: str) -> list[_Commitment]:
     rows = _select(
         store,
         "SELECT ?c ?q ?s WHERE { ?c a akg:Commitment ; akg:statedIn ?doc . "
@@ -589,7 +592,7 @@ def _commitments(store: pyoxigraph.Store, doc: str) -> list[_Commitment]:
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate(store: pyoxigraph.Store, gold: list[GoldDocument]) -> Report:
+def evaluate(store: SparqlStore, gold: list[GoldDocument]) -> Report:
     """Score the graph in ``store`` against gold documents (see the module docstring)."""
     files = _graph_documents(store)
     documents: list[DocumentReport] = []
@@ -610,9 +613,7 @@ def evaluate(store: pyoxigraph.Store, gold: list[GoldDocument]) -> Report:
     return Report(totals, documents, missing, unscored)
 
 
-def _evaluate_document(
-    store: pyoxigraph.Store, gold: GoldDocument, doc: str | None
-) -> DocumentReport:
+def _evaluate_document(store: SparqlStore, gold: GoldDocument, doc: str | None) -> DocumentReport:
     report = DocumentReport(gold.document, doc, {c: Score() for c in CATEGORIES}, [])
     names = _GoldNames(gold.entities)
 
@@ -634,9 +635,7 @@ def _evaluate_document(
 _Count = Callable[[str, Score, list[str], list[str]], None]
 
 
-def _score_entities(
-    store: pyoxigraph.Store, gold: GoldDocument, doc: str | None, count: _Count
-) -> None:
+def _score_entities(store: SparqlStore, gold: GoldDocument, doc: str | None, count: _Count) -> None:
     rows: list[dict[str, Any]] = []
     if doc is not None:
         types = " ".join(f"akg:{t}" for t in ENTITY_TYPES)
@@ -701,7 +700,7 @@ def _contains(a: str, b: str) -> bool:
 
 
 def _score_commitments(
-    store: pyoxigraph.Store,
+    store: SparqlStore,
     gold: GoldDocument,
     doc: str | None,
     names: _GoldNames,
@@ -759,7 +758,7 @@ def _score_commitments(
 
 
 def _score_meeting(
-    store: pyoxigraph.Store,
+    store: SparqlStore,
     gold: GoldDocument,
     doc: str | None,
     names: _GoldNames,

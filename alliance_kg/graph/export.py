@@ -8,11 +8,15 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError
 from alliance_kg.ontology import PREFIXES
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -48,7 +52,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
 }
 
 
-def export_graph(store: ox.Store, fmt: str) -> bytes:
+def export_graph(store: SparqlStore, fmt: str) -> bytes:
     """Serialise the store in the format named ``fmt`` (a key of ``EXPORT_FORMATS``).
 
     Triple formats get the distinct triples of all graphs merged; N-Quads and TriG keep each
@@ -83,7 +87,7 @@ def serialize_sorted(
     return data
 
 
-def export_to_file(store: ox.Store, fmt: str, path: str | Path) -> None:
+def export_to_file(store: SparqlStore, fmt: str, path: str | Path) -> None:
     """Write ``export_graph(store, fmt)`` to ``path`` atomically (temporary file + rename), so
     readers never see a half-written file and a failure leaves any old file in place."""
     target = Path(path)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyoxigraph
+from typing import TYPE_CHECKING
 
 from alliance_kg.errors import InputError
 from alliance_kg.graph.build import document_iri, extraction_graph
@@ -15,6 +14,9 @@ from alliance_kg.loaders.extract import extract
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.readers import collect_paths, read_document
 from alliance_kg.ontology import ONTOLOGY_GRAPH, load_ontology
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def extract_paths(
 
 
 def load_paths(
-    store: pyoxigraph.Store,
+    store: SparqlStore,
     paths: Sequence[str | Path],
     progress: Callable[[Path], None] | None = None,
 ) -> LoadResult:
@@ -64,7 +66,7 @@ def load_paths(
     return write_extractions(store, extract_paths(paths, progress))
 
 
-def write_extractions(store: pyoxigraph.Store, extractions: Sequence[Extraction]) -> LoadResult:
+def write_extractions(store: SparqlStore, extractions: Sequence[Extraction]) -> LoadResult:
     """Write the named graphs of extracted documents (and the ontology) in one transaction."""
     graphs = {str(ONTOLOGY_GRAPH): list(load_ontology())}
     triples = 0

@@ -26,12 +26,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, PREFIXES
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
 
 AKG_NS = str(AKG)
 SKOS = PREFIXES["skos"]
@@ -168,7 +171,7 @@ class Rendered:
 
 
 def render_html(
-    store: pyoxigraph.Store, *, title: str = "alliance-kg", selection: Selection | None = None
+    store: SparqlStore, *, title: str = "alliance-kg", selection: Selection | None = None
 ) -> Rendered:
     """Return one self-contained HTML page showing the graph in ``store`` (or a part of it).
 
@@ -186,7 +189,7 @@ def render_html(
 
 
 def write_html(
-    store: pyoxigraph.Store,
+    store: SparqlStore,
     path: str | Path,
     *,
     title: str = "alliance-kg",
@@ -212,7 +215,7 @@ def write_html(
     return rendered
 
 
-def read_nodes(store: pyoxigraph.Store) -> dict[str, NodeInfo]:
+def read_nodes(store: SparqlStore) -> dict[str, NodeInfo]:
     """Read the drawn resources, their literal values and their edges from the store."""
     class_values = " ".join(f"akg:{name}" for name in NODE_CLASSES)
     value_props = " ".join(f"<{p}>" for p in _VALUE_PROPERTIES)
@@ -307,7 +310,7 @@ def page_data(nodes: dict[str, NodeInfo], *, title: str) -> dict[str, Any]:
 
 
 def select(
-    store: pyoxigraph.Store, nodes: dict[str, NodeInfo], selection: Selection
+    store: SparqlStore, nodes: dict[str, NodeInfo], selection: Selection
 ) -> dict[str, NodeInfo]:
     """The part of ``nodes`` that ``selection`` asks for (all of them when it asks for none)."""
     chosen = [selection.meeting, selection.entity, selection.construct]
@@ -395,7 +398,7 @@ def _linked(node: NodeInfo) -> set[str]:
 
 
 def _constructed(
-    store: pyoxigraph.Store, nodes: dict[str, NodeInfo], query: str, origin: str
+    store: SparqlStore, nodes: dict[str, NodeInfo], query: str, origin: str
 ) -> tuple[set[str], set[tuple[str, str, str]]]:
     from alliance_kg.graph.store import graph_names
     from alliance_kg.queries import run_query
@@ -669,7 +672,7 @@ def _darker(color: str) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.7) for c in (r, g, b)))
 
 
-def _select(store: pyoxigraph.Store, query: str) -> list[tuple[Any, ...]]:
+def _select(store: SparqlStore, query: str) -> list[tuple[Any, ...]]:
     prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
     solutions = store.query(prologue + query)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)

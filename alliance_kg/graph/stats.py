@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import pyoxigraph as ox
 
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
 
 
 class GraphStats(TypedDict):
@@ -23,7 +26,7 @@ class GraphStats(TypedDict):
     quads: int
 
 
-def graph_stats(store: ox.Store) -> GraphStats:
+def graph_stats(store: SparqlStore) -> GraphStats:
     """Count the store's content over the union of its graphs.
 
     ``entities_by_type`` has every type of ``ENTITY_TYPES`` and ``commitments_by_type`` every
@@ -74,7 +77,7 @@ def format_stats(stats: GraphStats) -> str:
     return "\n".join(f"{label.ljust(label_width)}  {n:>{number_width}}" for label, n in rows)
 
 
-def _grouped(store: ox.Store, sparql: str) -> dict[str, int]:
+def _grouped(store: SparqlStore, sparql: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for solution in _solutions(store, sparql):
         key, number = solution["k"], solution["n"]
@@ -83,7 +86,7 @@ def _grouped(store: ox.Store, sparql: str) -> dict[str, int]:
     return counts
 
 
-def _count(store: ox.Store, sparql: str) -> int:
+def _count(store: SparqlStore, sparql: str) -> int:
     for solution in _solutions(store, sparql):
         number = solution["n"]
         if isinstance(number, ox.Literal):
@@ -91,7 +94,7 @@ def _count(store: ox.Store, sparql: str) -> int:
     return 0
 
 
-def _solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
+def _solutions(store: SparqlStore, sparql: str) -> ox.QuerySolutions:
     result = store.query(sparql)
     assert isinstance(result, ox.QuerySolutions)
     return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -18,6 +18,9 @@ from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.ontology import PREFIXES
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -108,12 +111,12 @@ def from_oxigraph(term: OxTerm) -> Node:
 _REFRESH_UNION = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def refresh_union(store: ox.Store) -> None:
+def refresh_union(store: SparqlStore) -> None:
     """Rebuild the default graph as the set union of all named graphs (one transaction)."""
     _update(store, _REFRESH_UNION)
 
 
-def replace_graphs(store: ox.Store, graphs: Mapping[str, Iterable[RdfTriple]]) -> None:
+def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]) -> None:
     """Replace the content of each named graph with the given triples, all or nothing.
 
     Every term is converted before the store is touched; then one SPARQL Update request drops
@@ -176,14 +179,14 @@ def apply_update(store: Any, update: str) -> int:
     return int(next(iter(result))["n"].value)
 
 
-def remove_graphs(store: ox.Store, names: Iterable[str]) -> None:
+def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
     """Remove the named graphs and their triples in one transaction; unknown names are ignored."""
     drops = [f"DROP SILENT GRAPH {_graph_node(name)}" for name in sorted(set(names))]
     if drops:
         _update(store, " ;\n".join([*drops, _REFRESH_UNION]))
 
 
-def graph_names(store: ox.Store) -> list[str]:
+def graph_names(store: SparqlStore) -> list[str]:
     """The IRIs of the store's named graphs, sorted."""
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -203,7 +206,7 @@ def _graph_node(name: str) -> ox.NamedNode:
         raise StoreError(f"graph name {name!r} is not a valid IRI: {exc}") from exc
 
 
-def _update(store: ox.Store, request: str) -> None:
+def _update(store: SparqlStore, request: str) -> None:
     try:
         store.update(request)
     except (OSError, RuntimeError, SyntaxError) as exc:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError
 from alliance_kg.graph.export import serialize_sorted
 from alliance_kg.ontology import PREFIXES
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
 
 #: What ``run_query`` returns: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT,
 #: DESCRIBE). Each can be formatted once: the solutions are read as they are formatted.
@@ -40,7 +43,7 @@ Substitutions: TypeAlias = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Li
 
 
 def run_query(
-    store: ox.Store, sparql: str, *, substitutions: Substitutions | None = None
+    store: SparqlStore, sparql: str, *, substitutions: Substitutions | None = None
 ) -> QueryResult:
     """Run a SPARQL query over the union of all named graphs.
 
