@@ -47,18 +47,13 @@ def test_every_cookbook_query_has_expected_rows() -> None:
     assert len(cookbook()) >= 10
 
 
+@pytest.mark.parametrize("where", ["embedded", "server"])
 @pytest.mark.parametrize("name", sorted(cookbook()))
-def test_cookbook_rows_in_the_embedded_store(embedded: str, name: str) -> None:
+def test_cookbook_rows(request: pytest.FixtureRequest, where: str, name: str) -> None:
+    """The same rows from the embedded store and from an Oxigraph server over HTTP."""
+    store = request.getfixturevalue(where)
     params = [a for p in PARAMS.get(name, []) for a in ("--param", p)]
-    result = akg(embedded, "query", "-n", name, *params, "--format", "csv")
-    assert result.exit_code == 0, result.output
-    assert result.output == (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize("name", sorted(cookbook()))
-def test_cookbook_rows_in_an_oxigraph_server(server: str, name: str) -> None:
-    params = [a for p in PARAMS.get(name, []) for a in ("--param", p)]
-    result = akg(server, "query", "-n", name, *params, "--format", "csv")
+    result = akg(store, "query", "-n", name, *params, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output == (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
 
