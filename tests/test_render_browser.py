@@ -240,6 +240,7 @@ def test_commitment_type_filter_hides_commitments_of_that_type_only(visit: Visit
     ]
     visit.page.locator("#akg-types li[data-type='Reaffirmation'] input").uncheck()
     assert visit.js(HIDDEN) == [C1]
+    assert visit.page.locator("#akg-summary").text_content() == "8 nodes, 12 edges (7 nodes shown)"
     visit.page.locator("#akg-types li[data-type='Opposition'] input").uncheck()
     assert visit.js(HIDDEN) == sorted([C1, C2])
     visit.page.locator("#akg-types li[data-type='Reaffirmation'] input").check()

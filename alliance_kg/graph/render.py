@@ -407,10 +407,6 @@ def _constructed(
     def _syntax_only(text: str) -> None:
         run_query(pyoxigraph.Store(), text)
 
-    if not re.match(r"(?is)\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*|#[^\n]*\n\s*)*CONSTRUCT\b", query):
-        raise QueryError(
-            f"{origin}: --query needs a CONSTRUCT query (it selects the triples to draw)"
-        )
     try:
         # The same read-only rules as akg query: no SERVICE calls, no FROM other graphs.
         check_read_only(query, graph_names(store), lambda text: _syntax_only(text))

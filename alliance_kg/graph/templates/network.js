@@ -87,8 +87,9 @@
   };
   window.akg = state;
 
-  document.getElementById("akg-summary").textContent =
-    data.nodes.length + " nodes, " + data.edges.length + " edges";
+  const summary = document.getElementById("akg-summary");
+  const totals = data.nodes.length + " nodes, " + data.edges.length + " edges";
+  summary.textContent = totals;
 
   const network = new vis.Network(container, { nodes, edges }, data.options);
   state.network = network;
@@ -237,6 +238,8 @@
       if (!!n.hidden === visible) nodeUpdates.push({ id: n.id, hidden: !visible });
     });
     nodes.update(nodeUpdates);
+    summary.textContent =
+      shown.size === data.nodes.length ? totals : totals + " (" + shown.size + " nodes shown)";
     const edgeUpdates = [];
     for (const d of data.derived) {
       const visible =
