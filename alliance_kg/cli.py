@@ -47,14 +47,9 @@ def main(ctx: click.Context, store_path: str) -> None:
 
 
 def _store(ctx: click.Context, *, read_only: bool = False) -> Any:
-    location = ctx.obj["store"]
-    if isinstance(location, str):
-        from alliance_kg.graph.remote import open_remote
+    from alliance_kg.graph.store import open_location
 
-        return open_remote(location)
-    from alliance_kg.graph.store import open_store
-
-    return open_store(location, read_only=read_only)
+    return open_location(ctx.obj["store"], read_only=read_only)
 
 
 def _text(argument: str | None, path: Path | None, what: str) -> str:

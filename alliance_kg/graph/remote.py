@@ -61,7 +61,7 @@ class SparqlStore(Protocol):
         use_default_graph_as_union: bool = ...,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
 
-    def update(self, update: str, /) -> None: ...
+    def update(self, update: str, /, *, prefixes: dict[str, str] | None = ...) -> None: ...
 
     def named_graphs(self, /) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
 
@@ -147,10 +147,15 @@ class RemoteStore:
             ) from exc
         return _parse_result(body, media_type, self.query_url)
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL 1.1 Update request on the server; a refusal raises ``StoreError``."""
+    def update(self, update: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        """Run a SPARQL 1.1 Update request on the server; a refusal raises ``StoreError``.
+
+        ``prefixes`` the request does not declare are declared before it, as for ``query``.
+        """
         try:
-            self._post(self.update_url, {"update": update}, "*/*")
+            self._post(
+                self.update_url, {"update": _prologue(update, prefixes or {}) + update}, "*/*"
+            )
         except _Refused as exc:
             raise StoreError(
                 f"the SPARQL server at {self.update_url} refused the update: {exc.message}; "
@@ -242,12 +247,12 @@ def is_remote(location: str | os.PathLike[str]) -> bool:
     return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
 
 
-def open_remote(url: str) -> RemoteStore:
+def open_remote(url: str, *, timeout: float = 60.0) -> RemoteStore:
     """Return a ``RemoteStore`` for ``url`` once the server has answered ``ASK {}``.
 
     Raises ``StoreError`` when it cannot be reached or does not answer SPARQL queries there.
     """
-    store = RemoteStore(url)
+    store = RemoteStore(url, timeout=timeout)
     try:
         answer = store.query("ASK {}")
     except QueryError as exc:

@@ -400,17 +400,11 @@ def _linked(node: NodeInfo) -> set[str]:
 def _constructed(
     store: SparqlStore, nodes: dict[str, NodeInfo], query: str, origin: str
 ) -> tuple[set[str], set[tuple[str, str, str]]]:
-    from alliance_kg.graph.store import graph_names
-    from alliance_kg.queries import run_query
-    from alliance_kg.queries.safety import check_read_only
-
-    def _syntax_only(text: str) -> None:
-        run_query(pyoxigraph.Store(), text)
+    from alliance_kg.queries.bounded import run_read_only
 
     try:
         # The same read-only rules as akg query: no SERVICE calls, no FROM other graphs.
-        check_read_only(query, graph_names(store), lambda text: _syntax_only(text))
-        result = run_query(store, query)
+        result = run_read_only(store, query)
     except QueryError as exc:
         raise QueryError(f"{origin}: {exc}") from exc
     if not isinstance(result, pyoxigraph.QueryTriples):

@@ -7,7 +7,6 @@ which pyoxigraph applies in a single transaction: all of it is written or none o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -66,6 +65,18 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
             f"cannot open store {folder}: {exc}; if another `akg build` is writing it, "
             "try again when it has finished"
         ) from exc
+
+
+def open_location(
+    location: str | Path, *, read_only: bool = False, timeout: float = 60.0
+) -> SparqlStore:
+    """The store at ``location``: a SPARQL server for an http(s):// address (``timeout`` per
+    request), else the on-disk store in that folder (see ``open_store``)."""
+    if isinstance(location, str) and location.lower().startswith(("http://", "https://")):
+        from alliance_kg.graph.remote import open_remote
+
+        return open_remote(location, timeout=timeout)
+    return open_store(location, read_only=read_only)
 
 
 def to_oxigraph(term: Node | OxTerm) -> OxTerm:
@@ -165,12 +176,7 @@ def apply_update(store: Any, update: str) -> int:
 
     request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
     try:
-        if isinstance(store, ox.Store):
-            store.update(request, prefixes=PREFIXES)
-        else:
-            declared = set(re.findall(r"(?im)^\s*PREFIX\s+([\w.-]*):", update))
-            lines = [f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items() if k not in declared]
-            store.update("\n".join(lines) + "\n" + request)
+        store.update(request, prefixes=PREFIXES)
     except SyntaxError as exc:
         raise QueryError(syntax_message(update, str(exc))) from exc
     except (OSError, RuntimeError) as exc:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError, QueryError
-from alliance_kg.queries import Substitutions, format_results, run_query
+from alliance_kg.queries import QueryResult, Substitutions, format_results, run_query
 from alliance_kg.queries.safety import check_read_only
 
 _T = TypeVar("_T")
@@ -58,35 +58,37 @@ def query_location(
     and return the formatted result. Raises ``QueryError`` naming the bound that was hit."""
     if bounds.timeout <= 0 or bounds.limit <= 0:
         raise QueryError("--timeout and --limit must be more than 0")
-    if _is_remote(location):
-        from alliance_kg.graph.remote import RemoteStore
+    from alliance_kg.graph.remote import is_remote
 
-        remote = RemoteStore(str(location), timeout=bounds.timeout)
-        return _checked_run(remote, text, fmt, substitutions, bounds)
+    if is_remote(location):
+        # A server bounds the time itself (the HTTP timeout); no child process is needed.
+        return _bounded_run(location, text, fmt, substitutions, bounds)
     return run_in_child(
-        lambda: _local_run(str(location), text, fmt, substitutions, bounds), bounds.timeout
+        lambda: _bounded_run(location, text, fmt, substitutions, bounds), bounds.timeout
     )
 
 
-def _is_remote(location: str | Path) -> bool:
-    return str(location).startswith(("http://", "https://"))
-
-
-def _local_run(
-    location: str, text: str, fmt: str, substitutions: Substitutions | None, bounds: Bounds
-) -> QueryOutput:
-    from alliance_kg.graph.store import open_store
-
-    return _checked_run(open_store(location, read_only=True), text, fmt, substitutions, bounds)
-
-
-def _checked_run(
-    store: Any, text: str, fmt: str, substitutions: Substitutions | None, bounds: Bounds
-) -> QueryOutput:
+def run_read_only(
+    store: Any, text: str, *, substitutions: Substitutions | None = None
+) -> QueryResult:
+    """``run_query`` after ``check_read_only``: the one way user SPARQL reaches a store."""
     from alliance_kg.graph.store import graph_names
 
     check_read_only(text, graph_names(store), _syntax_only)
-    result = run_query(store, text, substitutions=substitutions)
+    return run_query(store, text, substitutions=substitutions)
+
+
+def _bounded_run(
+    location: str | Path,
+    text: str,
+    fmt: str,
+    substitutions: Substitutions | None,
+    bounds: Bounds,
+) -> QueryOutput:
+    from alliance_kg.graph.store import open_location
+
+    store = open_location(location, read_only=True, timeout=bounds.timeout)
+    result = run_read_only(store, text, substitutions=substitutions)
     kind = (
         "boolean"
         if isinstance(result, ox.QueryBoolean)

@@ -174,13 +174,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _render(location: str | Path) -> str:
     from alliance_kg.graph.render import render_html
+    from alliance_kg.graph.store import open_location
 
-    if isinstance(location, str) and location.startswith(("http://", "https://")):
-        from alliance_kg.graph.remote import open_remote
-
-        store: Any = open_remote(location)
-    else:
-        from alliance_kg.graph.store import open_store
-
-        store = open_store(location, read_only=True)
-    return render_html(store, title="alliance-kg").html
+    return render_html(open_location(location, read_only=True), title="alliance-kg").html
