@@ -90,7 +90,17 @@ def build(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
+    _warn_conflicts(result.links.new_conflicts)
     click.echo(format_stats(graph_stats(store)))
+
+
+def _warn_conflicts(conflicts: Any) -> None:
+    for c in conflicts:
+        click.echo(
+            f"Warning: {c.file} states {c.field} {c.stated}; it reports {c.meeting} "
+            f"({c.field} {c.resolved}). See akg query -n conflicts.",
+            err=True,
+        )
 
 
 @main.command()
@@ -192,11 +202,12 @@ def update(ctx: click.Context, update: str | None, update_file: Path | None) -> 
     Write into the documents' named graphs (GRAPH <...>): the default graph is always the union
     of the named graphs and is rebuilt after the update.
     """
-    from alliance_kg.graph.store import apply_update
+    from alliance_kg.graph.load import update_store
 
     text = _text(update, update_file, "update")
-    quads = apply_update(_store(ctx), text)
+    quads, links = update_store(_store(ctx), text)
     click.echo(f"Updated: the store holds {quads} quads in named graphs.")
+    _warn_conflicts(links.new_conflicts)
 
 
 @main.command()

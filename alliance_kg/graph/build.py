@@ -34,26 +34,6 @@ def entity_iri(key: str) -> URIRef:
     return ID[key]
 
 
-def meeting_iri(meeting: MeetingInfo, doc_key: str) -> URIRef:
-    """One IRI per meeting: series and date, so two reports of one meeting share it."""
-    series = meeting.series.split("/", 1)[1] if meeting.series else None
-    if series is None:
-        series = "-".join(k.split("/", 1)[1] for k in meeting.states) or "meeting"
-    if meeting.date:
-        return ID[f"meeting/{series}/{meeting.date}"]
-    # Without a date nothing ties the meeting to other reports of it.
-    return ID[f"meeting/{series}/undated-{doc_key}"]
-
-
-def meeting_label(meeting: MeetingInfo, entities: dict[str, Entity]) -> str:
-    """A readable label such as "Security Consultative Committee, 2023-01-11"."""
-    if meeting.series and meeting.series in entities:
-        name = entities[meeting.series].label
-    else:
-        name = " - ".join(entities[k].label for k in meeting.states if k in entities) or "Meeting"
-    return f"{name}, {meeting.date}" if meeting.date else f"{name} (undated)"
-
-
 def extraction_graph(extraction: Extraction) -> Graph:
     """All triples one document supports, for its named graph."""
     g = Graph()
@@ -83,31 +63,9 @@ def extraction_graph(extraction: Extraction) -> Graph:
     for key in sorted(seen_forms):
         _add_entity(g, entities[key], seen_forms[key], d)
 
-    meeting_node = None
     meeting = extraction.meeting
     if meeting is not None:
-        meeting_node = meeting_iri(meeting, doc.key)
-        g.add((meeting_node, RDF.type, AKG.Meeting))
-        g.add((meeting_node, RDFS.label, Literal(meeting_label(meeting, entities))))
-        g.add((d, AKG.reports, meeting_node))
-        if meeting.series:
-            g.add((meeting_node, AKG.series, entity_iri(meeting.series)))
-            _add_entity(g, entities[meeting.series], set(), d)
-        if meeting.date:
-            g.add((meeting_node, DCTERMS.date, Literal(meeting.date, datatype=XSD.date)))
-        if meeting.start_date:
-            g.add((meeting_node, AKG.startDate, Literal(meeting.start_date, datatype=XSD.date)))
-        if meeting.place == VIRTUAL_PLACE:
-            place = entity_iri(VIRTUAL_PLACE)
-            g.add((place, RDF.type, AKG.Place))
-            g.add((place, SKOS.prefLabel, Literal("virtual")))
-            g.add((place, RDFS.label, Literal("virtual")))
-            g.add((place, SKOS.altLabel, Literal("online")))
-            g.add((meeting_node, AKG.heldIn, place))
-        elif meeting.place:
-            g.add((meeting_node, AKG.heldIn, entity_iri(meeting.place)))
-        for person in meeting.participants:
-            g.add((meeting_node, AKG.participant, entity_iri(person)))
+        _add_stated_meeting(g, d, meeting, entities)
 
     for c in extraction.commitments:
         s = c.sentence
@@ -122,14 +80,54 @@ def extraction_graph(extraction: Extraction) -> Graph:
         for concern in c.concerns:
             g.add((node, AKG.concerns, entity_iri(concern)))
         g.add((node, AKG.statedIn, d))
-        if meeting_node is not None:
-            g.add((node, AKG.atMeeting, meeting_node))
         g.add((node, AKG.quote, Literal(s.text)))
         g.add((node, AKG.startOffset, Literal(s.start)))
         g.add((node, AKG.endOffset, Literal(s.end)))
-        if c.deadline:
-            g.add((node, AKG.deadline, _date(c.deadline)))
+        for deadline in c.deadlines:
+            g.add((node, AKG.deadline, _date(deadline.date)))
+            dl = ID[f"commitment/{doc.key}/{s.start}-{s.end}/deadline/{deadline.start}"]
+            g.add((node, AKG.hasDeadline, dl))
+            g.add((dl, RDF.type, AKG.Deadline))
+            g.add((dl, AKG.deadlineDate, _date(deadline.date)))
+            g.add((dl, AKG.deadlineKind, Literal(deadline.kind)))
+            g.add((dl, AKG.clause, Literal(deadline.clause)))
     return g
+
+
+def _add_stated_meeting(
+    g: Graph, d: URIRef, meeting: MeetingInfo, entities: dict[str, Entity]
+) -> None:
+    """What the document itself says of the meeting it reports; the corpus-level stage
+    (``graph.links``) resolves the meeting from this and from the other documents."""
+    if meeting.series:
+        g.add((d, AKG.statedSeries, entity_iri(meeting.series)))
+        _add_entity(g, entities[meeting.series], set(), d)
+    if meeting.date:
+        g.add((d, AKG.statedDate, Literal(meeting.date, datatype=XSD.date)))
+    if meeting.start_date:
+        g.add((d, AKG.statedStartDate, Literal(meeting.start_date, datatype=XSD.date)))
+    for prop, place in ((AKG.statedPlace, meeting.place), (AKG.givenPlace, meeting.given_place)):
+        if place == VIRTUAL_PLACE:
+            _add_virtual_place(g)
+        elif place and place in entities:
+            # A place the user gave may be one the text never names: described, not mentioned.
+            _add_entity(g, entities[place], set(), d, mentioned=False)
+        if place:
+            g.add((d, prop, entity_iri(place)))
+    if meeting.given_date:
+        g.add((d, AKG.givenDate, Literal(meeting.given_date, datatype=XSD.date)))
+    for person in meeting.participants:
+        g.add((d, AKG.statedParticipant, entity_iri(person)))
+    for state in meeting.states:
+        g.add((d, AKG.meetingParty, entity_iri(state)))
+
+
+def _add_virtual_place(g: Graph) -> None:
+    place = entity_iri(VIRTUAL_PLACE)
+    g.add((place, RDF.type, AKG.Place))
+    g.add((place, SKOS.prefLabel, Literal("virtual")))
+    g.add((place, RDFS.label, Literal("virtual")))
+    g.add((place, SKOS.altLabel, Literal("online")))
 
 
 _MEDIA_TYPES = {"text": "text/plain", "html": "text/html", "pdf": "application/pdf"}
@@ -143,7 +141,9 @@ def _date(value: str) -> Literal:
     return Literal(value)
 
 
-def _add_entity(g: Graph, entity: Entity, forms: set[str], doc: URIRef) -> None:
+def _add_entity(
+    g: Graph, entity: Entity, forms: set[str], doc: URIRef, *, mentioned: bool = True
+) -> None:
     node = entity_iri(entity.key)
     g.add((node, RDF.type, AKG[entity.type]))
     g.add((node, SKOS.prefLabel, Literal(entity.label)))
@@ -151,7 +151,8 @@ def _add_entity(g: Graph, entity: Entity, forms: set[str], doc: URIRef) -> None:
     for alias in sorted(set(entity.aliases) | forms):
         if alias and alias != entity.label:
             g.add((node, SKOS.altLabel, Literal(alias)))
-    g.add((node, AKG.mentionedIn, doc))
+    if mentioned:
+        g.add((node, AKG.mentionedIn, doc))
     if entity.office:
         g.add((node, AKG.office, Literal(entity.office)))
     if entity.represents:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from alliance_kg.errors import InputError
 from alliance_kg.graph.build import document_iri, extraction_graph
-from alliance_kg.graph.store import replace_graphs
+from alliance_kg.graph.links import LinksResult, link_corpus
+from alliance_kg.graph.store import apply_update, replace_graphs
 from alliance_kg.loaders.extract import extract
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.readers import collect_paths, read_document
@@ -25,9 +26,10 @@ class LoadResult:
 
     documents: int
     commitments: int
-    meetings: int
+    meetings: int  # meetings of the whole store, as the corpus-level stage resolved them
     triples: int
     graphs: list[str]
+    links: LinksResult
 
 
 def extract_paths(
@@ -67,21 +69,29 @@ def load_paths(
 
 
 def write_extractions(store: SparqlStore, extractions: Sequence[Extraction]) -> LoadResult:
-    """Write the named graphs of extracted documents (and the ontology) in one transaction."""
+    """Write the named graphs of extracted documents (and the ontology) in one transaction,
+    then run the corpus-level stage over the whole store (``graph.links``)."""
     graphs = {str(ONTOLOGY_GRAPH): list(load_ontology())}
     triples = 0
-    meetings: set[str] = set()
     for extraction in extractions:
         g = extraction_graph(extraction)
         graphs[str(document_iri(extraction.document.key))] = list(g)
         triples += len(g)
-        if extraction.meeting is not None:
-            meetings.add(f"{extraction.meeting.series}/{extraction.meeting.date}")
     replace_graphs(store, graphs)
+    links = link_corpus(store)
     return LoadResult(
         documents=len(extractions),
         commitments=sum(len(e.commitments) for e in extractions),
-        meetings=len(meetings),
+        meetings=links.meetings,
         triples=triples,
         graphs=sorted(graphs),
+        links=links,
     )
+
+
+def update_store(store: SparqlStore, update: str) -> tuple[int, LinksResult]:
+    """Run a SPARQL Update (see ``store.apply_update``), then the corpus-level stage; return the
+    number of quads in named graphs and what the stage found."""
+    quads = apply_update(store, update)
+    links = link_corpus(store)
+    return quads, links

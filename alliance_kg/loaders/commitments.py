@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from alliance_kg.loaders.model import Commitment, Entity, Mention, Sentence
+from alliance_kg.loaders.dates import MONTHS
+from alliance_kg.loaders.model import Commitment, Deadline, Entity, Mention, Sentence
 
 # --------------------------------------------------------------------------- lexicon
 # Each entry: a pattern for a finite use of the verb (what makes a sentence a commitment) and
@@ -223,25 +224,34 @@ _YEAR = r"((?:19|20)\d{2})"
 _MONTH_NAMES = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
-_DEADLINE_PATTERNS: list[re.Pattern[str]] = [
-    re.compile(r"\bby " + _MONTH_NAMES + r" (\d{1,2}), " + _YEAR),
-    re.compile(
-        r"\b(?:by|no later than|before|until) (?:the (?:end|middle|start|beginning) of )?"
-        r"(?:(?:early|mid|late)[- ])?(?:"
-        + _MONTH_NAMES
-        + r" )?(?:(?:fiscal year|FY|JFY|CY)\s?)?"
-        + _YEAR
-        + r"\b"
+# Each pattern with the kind of date it gives: a deadline ("by") or a start ("start").
+_DEADLINE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bby (" + _MONTH_NAMES + r") (\d{1,2}), " + _YEAR), "by"),
+    (
+        re.compile(
+            r"\b(?:by|no later than|before|until) (?:the (?:end|middle|start|beginning) of )?"
+            r"(?:(?:early|mid|late)[- ])?(?:"
+            + _MONTH_NAMES
+            + r" )?(?:(?:fiscal year|FY|JFY|CY)\s?)?"
+            + _YEAR
+            + r"\b"
+        ),
+        "by",
     ),
-    re.compile(
-        r"\b(?:beginning|starting|commencing|from|as early as|as of) (?:in )?"
-        r"(?:(?:early|mid|late)[- ])?(?:"
-        + _MONTH_NAMES
-        + r" )?(?:(?:fiscal year|FY|JFY)\s?)?"
-        + _YEAR
-        + r"\b"
+    (
+        re.compile(
+            r"\b(?:beginning|starting|commencing|from|as early as|as of) (?:in )?"
+            r"(?:(?:early|mid|late)[- ])?(?:"
+            + _MONTH_NAMES
+            + r" )?(?:(?:fiscal year|FY|JFY)\s?)?"
+            + _YEAR
+            + r"\b"
+        ),
+        "start",
     ),
 ]
+# Where the clause that holds a deadline begins and ends inside its sentence.
+_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -278,7 +288,7 @@ def extract_commitments(text: str, sentences: list[Sentence], context: Context) 
                 )
                 concerns = _concerns(text, sentence, context, parties, subject_end=sentence.start)
                 commitment = Commitment(
-                    sentence, types, parties, concerns, _deadline(sentence.text)
+                    sentence, types, parties, concerns, _deadlines(text, sentence)
                 )
         if commitment is not None:
             out.append(commitment)
@@ -305,7 +315,7 @@ def _commitment(text: str, sentence: Sentence, context: Context) -> Commitment |
         if kind not in types and pattern.search(after):
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
-    return Commitment(sentence, types, parties, concerns, _deadline(sentence.text))
+    return Commitment(sentence, types, parties, concerns, _deadlines(text, sentence))
 
 
 def _view_types(after: str, types: list[str], first: str) -> list[str]:
@@ -502,15 +512,32 @@ def _item_types(sentence_text: str) -> list[str]:
     return types
 
 
-def _deadline(sentence_text: str) -> str | None:
-    m = _DEADLINE_PATTERNS[0].search(sentence_text)
-    if m:
-        from alliance_kg.loaders.dates import MONTHS
-
-        month = MONTHS[m.group(0).split()[1].lower()]
-        return f"{int(m.group(2)):04d}-{month:02d}-{int(m.group(1)):02d}"
-    for pattern in _DEADLINE_PATTERNS[1:]:
-        m = pattern.search(sentence_text)
-        if m:
-            return m.group(1)
-    return None
+def _deadlines(text: str, sentence: Sentence) -> list[Deadline]:
+    """Every deadline and start date of the sentence, each with its own clause."""
+    body = text[sentence.start : sentence.end]
+    found: list[tuple[int, int, str, str]] = []
+    for pattern, kind in _DEADLINE_PATTERNS:
+        for m in pattern.finditer(body):
+            if any(a < m.end() and m.start() < b for a, b, _, _ in found):
+                continue
+            if m.lastindex == 3:  # "by March 31, 2025"
+                month = MONTHS[m.group(1).lower()]
+                date = f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(2)):02d}"
+            else:
+                date = m.group(1)
+            found.append((m.start(), m.end(), date, kind))
+    found.sort()
+    spans = [(a, b) for a, b, _, _ in found]
+    # A break inside a date ("March 31, 2027") is no break; a deadline ends the clause before.
+    breaks = [
+        (m.start(), m.end())
+        for m in _CLAUSE_BREAK.finditer(body)
+        if not any(a <= m.start() < b for a, b in spans)
+    ]
+    out: list[Deadline] = []
+    for i, (a, b, date, kind) in enumerate(found):
+        start = max([e for s_, e in breaks if e <= a] + [found[i - 1][1] if i else 0])
+        end = min([s_ for s_, _ in breaks if s_ >= b] + [len(body)])
+        clause = " ".join(body[start:end].split()).rstrip(".")
+        out.append(Deadline(date, kind, sentence.start + start, sentence.start + end, clause))
+    return out

@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from alliance_kg.loaders.commitments import Context, extract_commitments
 from alliance_kg.loaders.entities import recognize
-from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer
-from alliance_kg.loaders.meetings import extract_meeting
-from alliance_kg.loaders.model import Entity, Extraction, Mention, SourceDocument
+from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer, slugify
+from alliance_kg.loaders.meetings import VIRTUAL_PLACE, extract_meeting
+from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo, Mention, SourceDocument
 from alliance_kg.loaders.sentences import (
     blank_spans,
     furniture_spans,
@@ -26,6 +26,8 @@ def extract(doc: SourceDocument) -> Extraction:
     state_mentions = _state_mentions(text, entities, mentions)
     paras = [(p.start, p.end) for p in paragraphs(doc.text, lines)]
     meeting = extract_meeting(doc, text, sentences, paras, mentions, entities, state_mentions)
+    if doc.meeting_date or doc.meeting_place:
+        meeting = _given_meeting(doc, meeting, entities)
     for key in meeting.states if meeting else []:
         if key not in entities:
             entities[key] = load_gazetteer()[key]
@@ -38,6 +40,29 @@ def extract(doc: SourceDocument) -> Extraction:
     )
     commitments = extract_commitments(text, sentences, context)
     return Extraction(doc, entities, mentions, commitments, meeting)
+
+
+def _given_meeting(
+    doc: SourceDocument, meeting: MeetingInfo | None, entities: dict[str, Entity]
+) -> MeetingInfo:
+    """The meeting with the date and place the user gave in the document's metadata."""
+    meeting = meeting or MeetingInfo(series=None, date=None)
+    meeting.given_date = doc.meeting_date
+    if doc.meeting_place:
+        name = " ".join(doc.meeting_place.split())
+        if name.lower() in ("virtual", "online"):
+            meeting.given_place = VIRTUAL_PLACE
+        else:
+            known, found = recognize(name)
+            places = [m.entity for m in found if known[m.entity].type == "Place"]
+            if places:
+                meeting.given_place = places[0]
+                entities.setdefault(places[0], known[places[0]])
+            else:
+                key = f"place/{slugify(name)}"
+                entities.setdefault(key, Entity(key, "Place", name))
+                meeting.given_place = key
+    return meeting
 
 
 def _state_mentions(

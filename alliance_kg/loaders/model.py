@@ -22,6 +22,8 @@ class SourceDocument:
     publisher: str | None = None
     source_url: str | None = None
     date: str | None = None
+    meeting_date: str | None = None  # given by the user; wins over the text
+    meeting_place: str | None = None  # a place name or "virtual", given by the user
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,18 @@ class Sentence:
     lead_in: Sentence | None = None  # the "agreed to:" sentence a list item completes
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A date by which ("by 2025": kind ``by``) or from which ("beginning in 2024": kind
+    ``start``) part of a commitment is to be carried out, with the clause it belongs to."""
+
+    date: str  # "2025" or "2025-03-31"
+    kind: str  # "by" or "start"
+    start: int  # offsets of the clause in the document's text
+    end: int
+    clause: str
+
+
 @dataclass
 class Commitment:
     """A commitment sentence and what it says."""
@@ -71,7 +85,12 @@ class Commitment:
     types: list[str]  # COMMITMENT_TYPES local names, in order of appearance
     parties: list[str]  # Entity keys of States (and other actors)
     concerns: list[str]  # Entity keys
-    deadline: str | None = None  # "2025" or "2025-03-31"
+    deadlines: list[Deadline] = field(default_factory=list)
+
+    @property
+    def deadline(self) -> str | None:
+        """The first deadline's date, if any."""
+        return self.deadlines[0].date if self.deadlines else None
 
 
 @dataclass
@@ -85,6 +104,8 @@ class MeetingInfo:
     virtual: bool = False
     participants: list[str] = field(default_factory=list)  # Entity keys of Persons
     states: list[str] = field(default_factory=list)  # Entity keys of the States that met
+    given_date: str | None = None  # the user's meeting_date, which wins over inference
+    given_place: str | None = None  # Entity key of the user's meeting_place
 
 
 @dataclass

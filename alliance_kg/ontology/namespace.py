@@ -27,6 +27,9 @@ class AKG(DefinedNamespace):
     Document: URIRef
     Commitment: URIRef
     CommitmentType: URIRef
+    Deadline: URIRef
+    Lineage: URIRef
+    Conflict: URIRef
 
     # Commitment types (SKOS concepts) and their scheme
     CommitmentTypes: URIRef
@@ -49,6 +52,17 @@ class AKG(DefinedNamespace):
     series: URIRef
     mentionedIn: URIRef
     represents: URIRef
+    statedSeries: URIRef
+    statedPlace: URIRef
+    statedParticipant: URIRef
+    meetingParty: URIRef
+    givenPlace: URIRef
+    hasDeadline: URIRef
+    restatedAs: URIRef
+    inLineage: URIRef
+    restates: URIRef
+    conflictIn: URIRef
+    aboutMeeting: URIRef
 
     # Datatype properties
     quote: URIRef
@@ -60,3 +74,17 @@ class AKG(DefinedNamespace):
     demonym: URIRef
     sourceFile: URIRef
     sha256: URIRef
+    statedDate: URIRef
+    statedStartDate: URIRef
+    givenDate: URIRef
+    deadlineDate: URIRef
+    deadlineKind: URIRef
+    clause: URIRef
+    firstStated: URIRef
+    lastStated: URIRef
+    meetingCount: URIRef
+    field: URIRef
+    statedValue: URIRef
+    resolvedValue: URIRef
+    restatedCount: URIRef
+    evidence: URIRef

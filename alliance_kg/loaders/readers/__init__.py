@@ -204,4 +204,6 @@ def read_document(path: Path) -> SourceDocument:
         publisher=metadata.publisher,
         source_url=metadata.source_url,
         date=metadata.date,
+        meeting_date=metadata.meeting_date,
+        meeting_place=metadata.meeting_place,
     )

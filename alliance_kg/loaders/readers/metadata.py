@@ -26,6 +26,8 @@ _KEYS: dict[str, str] = {
     "url": "source_url",
     "source": "source_url",
     "date": "date",
+    "meeting_date": "meeting_date",
+    "meeting_place": "meeting_place",
 }
 
 _YEAR = re.compile(r"\d{4}")
@@ -41,6 +43,9 @@ class Metadata:
     publisher: str | None = None
     source_url: str | None = None
     date: str | None = None  # "YYYY-MM-DD" or "YYYY"
+    # The user's word on the meeting the document reports; it wins over what is inferred.
+    meeting_date: str | None = None  # "YYYY-MM-DD"
+    meeting_place: str | None = None  # a place name, or "virtual"
 
 
 def merge(*layers: Metadata) -> Metadata:
@@ -53,10 +58,10 @@ def merge(*layers: Metadata) -> Metadata:
     return Metadata(**values)
 
 
-def normalise_date(value: object, origin: str) -> str | None:
+def normalise_date(value: object, origin: str, key: str = "date") -> str | None:
     """An ISO date ("YYYY-MM-DD", a date-time, or a bare year) as "YYYY-MM-DD" or "YYYY".
 
-    Raises ``InputError`` naming ``origin`` when the value is not such a date.
+    Raises ``InputError`` naming ``origin`` and ``key`` when the value is not such a date.
     """
     if value is None or value == "":
         return None
@@ -76,7 +81,7 @@ def normalise_date(value: object, origin: str) -> str | None:
                 return dt.date.fromisoformat(m.group(1)).isoformat()
             except ValueError:
                 pass
-    raise InputError(f"{origin}: 'date' is not an ISO date (YYYY-MM-DD or YYYY): {value!r}")
+    raise InputError(f"{origin}: {key!r} is not an ISO date (YYYY-MM-DD or YYYY): {value!r}")
 
 
 def parse_date(value: str | None) -> str | None:
@@ -112,6 +117,12 @@ def metadata_from_mapping(
         value = mapping[key]
         if name == "date":
             values[name] = normalise_date(value, origin)
+            continue
+        if name == "meeting_date":
+            day = normalise_date(value, origin, key)
+            if day is not None and len(day) != 10:
+                raise InputError(f"{origin}: {key!r} must be a day (YYYY-MM-DD): {value!r}")
+            values[name] = day
             continue
         if value is None:
             continue

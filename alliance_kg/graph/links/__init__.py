@@ -1,0 +1,242 @@
+"""The corpus-level stage: what holds across documents, in the derived graph ``id:graph/links``.
+
+It runs at the end of every ``akg build`` and ``akg update`` over every document in the store
+(documents of earlier builds included), reads them through the store interface and replaces
+the links graph as a whole. Each document's own graph keeps what that document says
+(``akg:statedDate``, ``akg:statedPlace``, ...); the links graph says which meeting it reports
+(``akg:reports``, ``akg:atMeeting``), which commitments restate which (``akg:restates``,
+``akg:inLineage``), how deadlines were restated or moved (``akg:restatedAs``), where sources
+disagree (``akg:Conflict``) and which named entities are instances of generic ones
+(``skos:broader``). The same documents always give the same triples.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from alliance_kg.graph.links.entities import broader_links
+from alliance_kg.graph.links.lineages import Link, components, find_links, score, vectors
+from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings
+from alliance_kg.graph.links.read import Corpus, Item, read_corpus
+from alliance_kg.graph.store import RdfTriple, replace_graphs
+from alliance_kg.ontology import AKG, ID
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
+
+#: The named graph the stage writes.
+LINKS_GRAPH = ID["graph/links"]
+
+
+@dataclass(frozen=True)
+class ConflictNote:
+    """A conflict as the build reports it."""
+
+    iri: str
+    file: str
+    field: str
+    stated: str
+    resolved: str
+    meeting: str  # the meeting's label
+
+
+@dataclass(frozen=True)
+class LinksResult:
+    """What the stage found."""
+
+    meetings: int
+    lineages: int
+    restates: int
+    conflicts: list[ConflictNote]
+    new_conflicts: list[ConflictNote]
+
+
+def link_corpus(store: SparqlStore) -> LinksResult:
+    """Compute what holds across the store's documents and replace the links graph with it."""
+    before = _conflict_iris(store)
+    corpus = read_corpus(store)
+    triples, result = corpus_links(corpus)
+    replace_graphs(store, {str(LINKS_GRAPH): triples})
+    new = [c for c in result.conflicts if c.iri not in before]
+    return LinksResult(result.meetings, result.lineages, result.restates, result.conflicts, new)
+
+
+def corpus_links(corpus: Corpus) -> tuple[list[RdfTriple], LinksResult]:
+    """The triples of the links graph for ``corpus`` and what they say, in numbers."""
+    links = find_links(corpus)
+    restated: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for link in links:
+        a, b = corpus.items[link.a], corpus.items[link.b]
+        restated[a.doc][b.doc].add(link.a)
+        restated[b.doc][a.doc].add(link.b)
+    meetings, doc_meeting, conflicts = resolve_meetings(corpus, restated)
+    out: list[RdfTriple] = []
+    for meeting in meetings.values():
+        out += _meeting_triples(corpus, meeting)
+    for doc, key in sorted(doc_meeting.items()):
+        out.append((URIRef(doc), AKG.reports, ID[key]))
+    for item in corpus.items:
+        if item.doc in doc_meeting:
+            out.append((URIRef(item.iri), AKG.atMeeting, ID[doc_meeting[item.doc]]))
+    groups = components(len(corpus.items), links)
+    restates = _lineage_triples(corpus, groups, meetings, doc_meeting, out)
+    notes = []
+    for conflict in conflicts:
+        iri, triples = _conflict_triples(corpus, conflict, meetings)
+        out += triples
+        notes.append(
+            ConflictNote(
+                str(iri),
+                corpus.docs[conflict.doc].file,
+                conflict.field,
+                conflict.stated,
+                conflict.resolved,
+                meeting_label(corpus, meetings[conflict.meeting]),
+            )  # fmt: skip
+        )
+    for narrow, broad in broader_links(corpus):
+        out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
+    return out, LinksResult(len(meetings), len(groups), restates, notes, [])
+
+
+def meeting_label(corpus: Corpus, meeting: Meeting) -> str:
+    """ "Security Consultative Committee, 2023-01-11", or "... (undated)"."""
+    if meeting.series:
+        entity = corpus.entities.get(meeting.series)
+        name = entity.label if entity else meeting.series.rsplit("/", 1)[-1]
+    else:
+        labels = [corpus.entities[s].label for s in meeting.states if s in corpus.entities]
+        name = " - ".join(labels) or "Meeting"
+    return f"{name}, {meeting.date}" if meeting.date else f"{name} (undated)"
+
+
+def _meeting_triples(corpus: Corpus, meeting: Meeting) -> list[RdfTriple]:
+    node = ID[meeting.key]
+    out: list[RdfTriple] = [
+        (node, RDF.type, AKG.Meeting),
+        (node, RDFS.label, Literal(meeting_label(corpus, meeting))),
+    ]
+    if meeting.series:
+        out.append((node, AKG.series, URIRef(meeting.series)))
+    if meeting.date:
+        out.append((node, DCTERMS.date, Literal(meeting.date, datatype=XSD.date)))
+    if meeting.start:
+        out.append((node, AKG.startDate, Literal(meeting.start, datatype=XSD.date)))
+    if meeting.place:
+        out.append((node, AKG.heldIn, URIRef(meeting.place)))
+    for person in meeting.participants:
+        out.append((node, AKG.participant, URIRef(person)))
+    return out
+
+
+def _order(
+    corpus: Corpus, meetings: dict[str, Meeting], doc_meeting: dict[str, str], item: Item
+) -> tuple[str, str, str, int]:
+    meeting = meetings.get(doc_meeting.get(item.doc, ""))
+    date = meeting.date if meeting and meeting.date else "9999"
+    return date, meeting.key if meeting else "", corpus.docs[item.doc].key, item.offset
+
+
+def _lineage_triples(
+    corpus: Corpus,
+    groups: list[list[int]],
+    meetings: dict[str, Meeting],
+    doc_meeting: dict[str, str],
+    out: list[RdfTriple],
+) -> int:
+    """Add each lineage, its members and their restates links; return how many links."""
+    vecs = vectors(corpus) if groups else []
+    count = 0
+    for group in groups:
+        members = sorted(
+            group, key=lambda i: _order(corpus, meetings, doc_meeting, corpus.items[i])
+        )
+        first = corpus.items[members[0]]
+        node = ID["lineage/" + first.iri.split("/commitment/", 1)[-1]]
+        dates = sorted(
+            meetings[doc_meeting[corpus.items[i].doc]].date or ""
+            for i in members
+            if corpus.items[i].doc in doc_meeting
+        )
+        dates = [d for d in dates if d]
+        stated_at = {doc_meeting.get(corpus.items[i].doc) for i in members} - {None}
+        out += [
+            (node, RDF.type, AKG.Lineage),
+            (node, RDFS.label, Literal(gist(corpus, first))),
+            (node, AKG.meetingCount, Literal(len(stated_at))),
+        ]
+        if dates:
+            out.append((node, AKG.firstStated, Literal(dates[0], datatype=XSD.date)))
+            out.append((node, AKG.lastStated, Literal(dates[-1], datatype=XSD.date)))
+        for k, i in enumerate(members):
+            item = corpus.items[i]
+            out.append((URIRef(item.iri), AKG.inLineage, node))
+            if k == 0:
+                continue
+            here = _order(corpus, meetings, doc_meeting, item)
+            earlier = [
+                j for j in members[:k]
+                if _order(corpus, meetings, doc_meeting, corpus.items[j])[:3] < here[:3]
+                and corpus.items[j].doc != item.doc
+            ]  # fmt: skip
+            if earlier:
+                best = max(
+                    earlier, key=lambda j: (score(item, corpus.items[j], vecs[i], vecs[j]), -j)
+                )
+                out.append((URIRef(item.iri), AKG.restates, URIRef(corpus.items[best].iri)))
+                count += 1
+            for j in members[:k]:
+                if _order(corpus, meetings, doc_meeting, corpus.items[j])[0] >= here[0]:
+                    continue  # only a later meeting restates or moves a deadline
+                for dl, _, kind in corpus.items[j].deadlines:
+                    for later, _, later_kind in item.deadlines:
+                        if later_kind == kind:
+                            out.append((URIRef(dl), AKG.restatedAs, URIRef(later)))
+    return count
+
+
+def gist(corpus: Corpus, item: Item) -> str:
+    """What a commitment is, in a few words: its first type and what it concerns."""
+    kind = min(item.types) if item.types else "Commitment"
+    concerns = sorted(corpus.entities[c].label for c in item.concerns if c in corpus.entities)
+    if concerns:
+        about = ", ".join(concerns[:3]) + (", ..." if len(concerns) > 3 else "")
+    else:
+        words = item.quote.split()
+        about = " ".join(words[:10]) + (" ..." if len(words) > 10 else "")
+    return f"{kind}: {about}"
+
+
+def _conflict_triples(
+    corpus: Corpus, conflict: Conflict, meetings: dict[str, Meeting]
+) -> tuple[URIRef, list[RdfTriple]]:
+    doc = corpus.docs[conflict.doc]
+    node = ID[f"conflict/{doc.key}/{conflict.field}"]
+    label = f"{doc.file}: {conflict.field} {conflict.stated} (resolved: {conflict.resolved})"
+    return node, [
+        (node, RDF.type, AKG.Conflict),
+        (node, RDFS.label, Literal(label)),
+        (node, AKG.conflictIn, URIRef(doc.iri)),
+        (node, AKG.field, Literal(conflict.field)),
+        (node, AKG.statedValue, Literal(conflict.stated)),
+        (node, AKG.resolvedValue, Literal(conflict.resolved)),
+        (node, AKG.aboutMeeting, ID[meetings[conflict.meeting].key]),
+        (node, AKG.restatedCount, Literal(conflict.restated)),
+        (node, AKG.evidence, Literal(conflict.evidence)),
+    ]
+
+
+def _conflict_iris(store: SparqlStore) -> set[str]:
+    import pyoxigraph as ox
+
+    result = store.query(f"SELECT ?c WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?c a <{AKG.Conflict}> }} }}")
+    assert isinstance(result, ox.QuerySolutions)
+    return {s["c"].value for s in result if s["c"] is not None}
+
+
+__all__ = ["LINKS_GRAPH", "ConflictNote", "Link", "LinksResult", "corpus_links", "link_corpus"]

@@ -1,0 +1,137 @@
+"""Lineages: commitments of different documents that state one and the same commitment.
+
+Two commitments are candidates only when they are made by the same parties (the guidelines'
+first condition) and share a concern or a content word: blocking by parties, then by words, so
+the stage never compares all pairs. A word held by many commitments pairs each commitment
+only with its ``WINDOW`` nearest predecessors in that word's list (sorted neighbourhood), which
+keeps the cost linear in the number of commitments. A candidate pair scores the cosine of the
+two sentences' TF-IDF word vectors plus ``CONCERN_WEIGHT`` times the Jaccard overlap of their
+concerns. Each commitment is linked to the commitment of another document it scores best with
+when that one also scores best with it (mutual best) and the score reaches ``THRESHOLD``; the
+connected groups of links are the lineages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from alliance_kg.graph.links.read import Corpus, Item
+from alliance_kg.graph.links.wording import content_words
+
+#: Tuned on the development set (README, "Across meetings"): the score a link needs.
+THRESHOLD = 0.25
+#: Weight of the concerns' Jaccard overlap next to the wording's cosine.
+CONCERN_WEIGHT = 0.2
+#: How many earlier commitments sharing a word each commitment is compared with.
+WINDOW = 40
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two commitments of different documents found to state the same commitment."""
+
+    a: int  # indexes into the corpus's items
+    b: int
+    score: float
+
+
+def vectors(corpus: Corpus) -> list[dict[str, float]]:
+    """Each commitment's unit-length TF-IDF vector of content words (party names left out)."""
+    party_words: dict[frozenset[str], set[str]] = {}
+    tokens: list[list[str]] = []
+    for item in corpus.items:
+        words = party_words.get(item.parties)
+        if words is None:
+            words = set()
+            for party in item.parties:
+                entity = corpus.entities.get(party)
+                if entity is not None:
+                    words.update(content_words(entity.label))
+            party_words[item.parties] = words
+        tokens.append([t for t in content_words(item.quote) if t not in words])
+    df = Counter(t for ts in tokens for t in set(ts))
+    n = len(tokens)
+    out = []
+    for ts in tokens:
+        weights = {
+            t: (1 + math.log(k)) * math.log((n + 1) / (df[t] + 0.5)) for t, k in Counter(ts).items()
+        }
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        out.append({t: w / norm for t, w in weights.items()})
+    return out
+
+
+def candidate_pairs(
+    items: Sequence[Item], vecs: Sequence[dict[str, float]]
+) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of commitments of different documents with the same parties that
+    share a concern or a content word; each list of sharers is walked with a window."""
+    postings: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        if not item.parties:
+            continue
+        for key in [*vecs[i], *(f"concern:{c}" for c in item.concerns)]:
+            postings[(item.parties, key)].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in postings.values():
+        for k, j in enumerate(members):
+            for i in members[max(0, k - WINDOW) : k]:
+                if items[i].doc != items[j].doc:
+                    pairs.add((i, j) if i < j else (j, i))
+    return pairs
+
+
+def score(a: Item, b: Item, va: dict[str, float], vb: dict[str, float]) -> float:
+    """Cosine of the word vectors plus the weighted overlap of the concerns."""
+    if len(va) > len(vb):
+        va, vb = vb, va
+    cosine = sum(w * vb.get(t, 0.0) for t, w in va.items())
+    union = a.concerns | b.concerns
+    overlap = len(a.concerns & b.concerns) / len(union) if union else 0.0
+    return cosine + CONCERN_WEIGHT * overlap
+
+
+def find_links(corpus: Corpus, threshold: float = THRESHOLD) -> list[Link]:
+    """Mutual-best links between commitments of different documents, sorted."""
+    items = corpus.items
+    vecs = vectors(corpus)
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    scores: dict[tuple[int, int], float] = {}
+    for i, j in sorted(candidate_pairs(items, vecs)):
+        s = score(items[i], items[j], vecs[i], vecs[j])
+        if s < threshold:
+            continue
+        scores[(i, j)] = s
+        for x, y in ((i, j), (j, i)):
+            key = (x, items[y].doc)
+            # Ties go to the earlier commitment, so the choice does not depend on set order.
+            if key not in best or (s, -y) > (best[key][0], -best[key][1]):
+                best[key] = (s, y)
+    links = []
+    for (i, j), s in scores.items():
+        if best[(i, items[j].doc)][1] == j and best[(j, items[i].doc)][1] == i:
+            links.append(Link(i, j, s))
+    return sorted(links, key=lambda link: (link.a, link.b))
+
+
+def components(n: int, links: Sequence[Link]) -> list[list[int]]:
+    """The groups of two or more commitments joined by links, each sorted, in order."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for link in links:
+        ra, rb = find(link.a), find(link.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[find(i)].append(i)
+    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])

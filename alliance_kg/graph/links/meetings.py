@@ -1,0 +1,321 @@
+"""Meetings resolved across documents, and the conflicts between what documents state.
+
+Rules, in order (the README's "Across meetings" says the same for users):
+
+1. A document's meeting date is the user's ``meeting_date`` if given, else the date its text
+   states. Documents of one series (the series mechanism they name, else the States that met)
+   whose dates fall on the same day, or whose stated day ranges overlap, report one meeting.
+2. A document whose text states no date joins the meeting of its series whose documents its
+   commitments restate most (at least ``MIN_RESTATED`` of them, and more than any other
+   meeting), provided the people it names as taking part do not contradict that meeting's.
+   Otherwise it is a meeting of its own, undated.
+3. A dated document that no other document backs (no other report of its series that day)
+   joins another meeting of its series on strong evidence, and the disagreement is recorded
+   as a conflict. Strong evidence is all of: its commitments restate that meeting's at least
+   ``MIN_RESTATED`` times and more than any other meeting's; its stated date keeps that
+   meeting's day and month (only the year differs, the commonest slip); the place and the
+   people it names do not contradict that meeting's. A user-given date is never overruled.
+4. A resolved meeting takes the date its documents agree on, the place most of them state (the
+   user's ``meeting_place`` wins), and the people they name; a person whose State and office
+   another person holds in most reports is a participants conflict. A document that merely
+   leaves a field out is no conflict.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from alliance_kg.graph.links.read import Corpus, Doc
+
+#: Restated commitments an undated document needs to join a meeting.
+MIN_RESTATED = 2
+#: Restated commitments a dated document needs to be joined to a meeting of another date.
+MIN_RESTATED_DATED = 3
+
+
+@dataclass
+class Meeting:
+    """A resolved meeting: its IRI key, series, dates, place, people and documents."""
+
+    key: str  # "meeting/<series-slug>/<date or undated-doc>"
+    series: str | None  # IRI of the series mechanism
+    states: tuple[str, ...]  # IRIs of the States that met (the series when no mechanism)
+    date: str | None
+    start: str | None = None
+    place: str | None = None
+    participants: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A document's statement of its meeting that disagrees with the resolved meeting."""
+
+    doc: str
+    field: str  # "date", "place" or "participants"
+    stated: str  # readable values
+    resolved: str
+    meeting: str  # Meeting.key
+    restated: int  # the document's commitments that restate the meeting's
+    evidence: str
+
+
+def series_of(doc: Doc) -> tuple[str, ...] | None:
+    """What identifies a document's meeting series: its mechanism, else the States that met."""
+    if doc.series:
+        return (doc.series,)
+    if len(doc.parties) >= 2:
+        return tuple(sorted(doc.parties))
+    return None
+
+
+def resolve_meetings(
+    corpus: Corpus, restated: dict[str, dict[str, set[int]]]
+) -> tuple[dict[str, Meeting], dict[str, str], list[Conflict]]:
+    """Resolve meetings. ``restated[doc][other_doc]`` holds the doc's commitments (indexes)
+    linked to commitments of the other document. Returns the meetings by key, the meeting key
+    of each document that reports one, and the conflicts."""
+    groups: dict[tuple[tuple[str, ...], str], list[Doc]] = defaultdict(list)
+    undated: list[Doc] = []
+    for doc in sorted(corpus.docs.values(), key=lambda d: d.key):
+        series = series_of(doc)
+        if series is None and not doc.participants and not (doc.date or doc.given_date):
+            continue  # reports no meeting
+        series = series or ("",)
+        day = doc.given_date or doc.date
+        if day is None:
+            undated.append(doc)
+        else:
+            groups[(series, _first_day(doc))].append(doc)
+    groups = _merge_overlapping(groups)
+    member: dict[str, tuple[tuple[str, ...], str]] = {}
+    for gkey, docs in groups.items():
+        for doc in docs:
+            member[doc.iri] = gkey
+
+    def counts(doc: Doc) -> Counter[tuple[tuple[str, ...], str]]:
+        found: dict[tuple[tuple[str, ...], str], set[int]] = defaultdict(set)
+        for other, which in restated.get(doc.iri, {}).items():
+            if other in member and member[other] != member.get(doc.iri):
+                found[member[other]] |= which
+        return Counter({k: len(v) for k, v in found.items()})
+
+    # Rule 2: undated reports join the agreeing meeting of their series they restate most.
+    own: list[Doc] = []
+    for doc in undated:
+        series = series_of(doc) or ("",)
+        agreeing = Counter(
+            {k: n for k, n in counts(doc).items() if _agrees(corpus, doc, groups[k], False)}
+        )
+        target = _best(agreeing, series)
+        if target is not None:
+            groups[target[0]].append(doc)
+            member[doc.iri] = target[0]
+        else:
+            own.append(doc)
+    # Rule 3: a lone dated report that slipped its year joins the meeting it restates.
+    conflicts_at: dict[str, tuple[tuple[str, ...], str, int]] = {}
+    for gkey, docs in sorted(groups.items()):
+        if len(docs) != 1 or docs[0].given_date or not docs[0].date:
+            continue
+        doc = docs[0]
+        slipped = Counter(
+            {
+                k: n
+                for k, n in counts(doc).items()
+                if k[1][5:] == doc.date[5:] and k[1][:4] != doc.date[:4]
+                and _agrees(corpus, doc, groups[k])
+            }
+        )  # fmt: skip
+        target = _best(slipped, gkey[0], MIN_RESTATED_DATED)
+        if target is not None:
+            conflicts_at[doc.iri] = (*target[0], target[1])
+    for iri, (series, day, _) in sorted(conflicts_at.items()):
+        groups.pop(member[iri], None)
+        groups[(series, day)].append(corpus.docs[iri])
+        member[iri] = (series, day)
+
+    meetings: dict[str, Meeting] = {}
+    doc_meeting: dict[str, str] = {}
+    conflicts: list[Conflict] = []
+    for (series, day), docs in sorted(groups.items()):
+        meeting = _meeting(corpus, series, day, sorted(docs, key=lambda d: d.key))
+        meetings[meeting.key] = meeting
+        for doc in docs:
+            doc_meeting[doc.iri] = meeting.key
+        conflicts += _conflicts(corpus, meeting, docs, conflicts_at)
+    for doc in own:
+        meeting = _meeting(corpus, series_of(doc) or ("",), None, [doc])
+        meetings[meeting.key] = meeting
+        doc_meeting[doc.iri] = meeting.key
+    return meetings, doc_meeting, sorted(conflicts, key=lambda c: (c.doc, c.field, c.stated))
+
+
+def _first_day(doc: Doc) -> str:
+    return doc.given_date or doc.start or doc.date or ""
+
+
+def _last_day(doc: Doc) -> str:
+    return doc.given_date or doc.date or ""
+
+
+def _merge_overlapping(
+    groups: dict[tuple[tuple[str, ...], str], list[Doc]],
+) -> dict[tuple[tuple[str, ...], str], list[Doc]]:
+    """Join groups of one series whose day ranges overlap ("January 6-7" and "January 7")."""
+    by_series: dict[tuple[str, ...], list[list[Doc]]] = defaultdict(list)
+    for (series, _), docs in sorted(groups.items()):
+        by_series[series].append(docs)
+    out: dict[tuple[tuple[str, ...], str], list[Doc]] = {}
+    for series, lists in by_series.items():
+        merged: list[list[Doc]] = []
+        for docs in lists:  # sorted by first day
+            first = min(_first_day(d) for d in docs)
+            if merged and first <= max(_last_day(d) for d in merged[-1]):
+                merged[-1] += docs
+            else:
+                merged.append(list(docs))
+        for docs in merged:
+            out[(series, _resolved_day(docs))] = docs
+    return out
+
+
+def _resolved_day(docs: Iterable[Doc]) -> str:
+    """The day most documents give (the user's date first); ties go to the later day."""
+    given = sorted(d.given_date for d in docs if d.given_date)
+    if given:
+        return given[-1]
+    days = Counter(_last_day(d) for d in docs)
+    return max(days, key=lambda day: (days[day], day))
+
+
+def _best(
+    counts: Counter[tuple[tuple[str, ...], str]],
+    series: tuple[str, ...],
+    least: int = MIN_RESTATED,
+) -> tuple[tuple[tuple[str, ...], str], int] | None:
+    """The meeting of the series restated most, if it reaches ``least`` and has no tie."""
+    ranked = sorted(((n, k) for k, n in counts.items() if k[0] == series), reverse=True)
+    if not ranked or ranked[0][0] < least:
+        return None
+    if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        return None
+    return ranked[0][1], ranked[0][0]
+
+
+def _agrees(corpus: Corpus, doc: Doc, others: list[Doc], check_place: bool = True) -> bool:
+    """The document's place and people do not contradict the other reports'."""
+    if check_place and doc.place:
+        places = {d.place for d in others if d.place}
+        if places and doc.place not in places:
+            return False
+    slots = _slots(corpus, others)
+    for person in doc.participants:
+        slot = _slot(corpus, person)
+        if slot is not None and slot in slots and person not in slots[slot]:
+            return False
+    return True
+
+
+def _slot(corpus: Corpus, person: str) -> tuple[str, str] | None:
+    entity = corpus.entities.get(person)
+    if entity is None or not entity.office or not entity.represents:
+        return None
+    return entity.represents, entity.office
+
+
+def _slots(corpus: Corpus, docs: Iterable[Doc]) -> dict[tuple[str, str], Counter[str]]:
+    slots: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for doc in docs:
+        for person in doc.participants:
+            slot = _slot(corpus, person)
+            if slot is not None:
+                slots[slot][person] += 1
+    return slots
+
+
+def _meeting(corpus: Corpus, series: tuple[str, ...], day: str | None, docs: list[Doc]) -> Meeting:
+    mechanism = series[0] if len(series) == 1 and series[0] else None
+    states = tuple(sorted({p for d in docs for p in d.parties})) if mechanism else series
+    slug = (
+        mechanism.rsplit("/", 1)[-1]
+        if mechanism
+        else "-".join(s.rsplit("/", 1)[-1] for s in states if s) or "meeting"
+    )
+    key = f"meeting/{slug}/{day}" if day else f"meeting/{slug}/undated-{docs[0].key}"
+    given = sorted(d.given_place for d in docs if d.given_place)
+    places = Counter(d.place for d in docs if d.place)
+    place = given[-1] if given else (max(places, key=lambda p: (places[p], p)) if places else None)
+    starts = sorted(d.start for d in docs if d.start and day and d.start <= day)
+    slots = _slots(corpus, docs)
+    people: list[str] = []
+    for doc in docs:
+        for person in sorted(doc.participants):
+            slot = _slot(corpus, person)
+            if slot is not None:
+                holders = slots[slot]
+                if person != max(holders, key=lambda p: (holders[p], p)):
+                    continue
+            if person not in people:
+                people.append(person)
+    return Meeting(
+        key, mechanism, states, day, starts[0] if starts else None, place, sorted(people),
+        [d.iri for d in docs],
+    )  # fmt: skip
+
+
+def _conflicts(
+    corpus: Corpus,
+    meeting: Meeting,
+    docs: list[Doc],
+    joined: dict[str, tuple[tuple[str, ...], str, int]],
+) -> list[Conflict]:
+    out = []
+    for doc in docs:
+        restated = joined.get(doc.iri, (("",), "", 0))[2]
+        why = (
+            f"{restated} of its commitments restate those of this meeting; no other report "
+            "gives its date"
+            if doc.iri in joined
+            else f"{len(meeting.docs) - 1} other report(s) of the meeting"
+        )
+        first, last = _first_day(doc), _last_day(doc)
+        if meeting.date and last and not doc.given_date and not first <= meeting.date <= last:
+            out.append(Conflict(doc.iri, "date", last, meeting.date, meeting.key, restated, why))
+        if meeting.place and doc.place and doc.place != meeting.place and not doc.given_place:
+            out.append(
+                Conflict(
+                    doc.iri,
+                    "place",
+                    _label(corpus, doc.place),
+                    _label(corpus, meeting.place),
+                    meeting.key,
+                    restated,
+                    why,
+                )  # fmt: skip
+            )
+        wrong = sorted(p for p in doc.participants if p not in meeting.participants)
+        if wrong:
+            right = sorted(
+                p for p in meeting.participants
+                if _slot(corpus, p) in {_slot(corpus, w) for w in wrong}
+            )  # fmt: skip
+            out.append(
+                Conflict(
+                    doc.iri,
+                    "participants",
+                    ", ".join(_label(corpus, p) for p in wrong),
+                    ", ".join(_label(corpus, p) for p in right),
+                    meeting.key,
+                    restated,
+                    why,
+                )  # fmt: skip
+            )
+    return out
+
+
+def _label(corpus: Corpus, iri: str) -> str:
+    entity = corpus.entities.get(iri)
+    return entity.label if entity else iri.rsplit("/", 1)[-1]
