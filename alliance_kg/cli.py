@@ -327,10 +327,9 @@ def stats(ctx: click.Context) -> None:
 @click.pass_context
 def evaluate(ctx: click.Context, gold_dir: Path, per_document: bool, fmt: str) -> None:
     """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""
-    from alliance_kg.evaluate import evaluate as run_evaluation
-    from alliance_kg.evaluate import format_report, load_gold
+    from alliance_kg.evaluate import evaluate_folder, format_report
 
-    report = run_evaluation(_store(ctx, read_only=True), load_gold(gold_dir))
+    report = evaluate_folder(_store(ctx, read_only=True), gold_dir)
     click.echo(format_report(report, fmt, per_document=per_document))
 
 

@@ -31,6 +31,7 @@ from alliance_kg.errors import GoldError
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, ID, PREFIXES
 
 if TYPE_CHECKING:
+    from alliance_kg.evaluate_links import LinksReport
     from alliance_kg.graph.remote import SparqlStore
 
 ENTITY_CATEGORIES: tuple[str, ...] = tuple(f"entities:{t}" for t in ENTITY_TYPES)
@@ -110,7 +111,8 @@ def load_gold(gold_dir: Path) -> list[GoldDocument]:
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise GoldError(f"{gold_dir}: no such folder")
-    paths = sorted(gold_dir.glob("*.gold.json"))
+    # links.gold.json says what holds across the documents (evaluate_links reads it).
+    paths = sorted(p for p in gold_dir.glob("*.gold.json") if p.name != "links.gold.json")
     if not paths:
         raise GoldError(f"{gold_dir}: no gold files (*.gold.json) in this folder")
     docs: list[GoldDocument] = []
@@ -328,6 +330,8 @@ class Report:
     missing_documents: list[str]
     #: Documents of the graph that no gold file annotates (not scored).
     unscored_documents: list[str]
+    #: Scores of what holds across documents, when the folder has a links.gold.json.
+    links: LinksReport | None = None
 
     @property
     def errors(self) -> list[ErrorItem]:
@@ -613,6 +617,19 @@ def evaluate(store: SparqlStore, gold: list[GoldDocument]) -> Report:
     return Report(totals, documents, missing, unscored)
 
 
+def evaluate_folder(store: SparqlStore, gold_dir: Path) -> Report:
+    """Score the graph against every gold file of ``gold_dir``: the documents' ``*.gold.json``
+    and, when there is one, ``links.gold.json`` (see ``evaluate_links``)."""
+    from alliance_kg.evaluate_links import evaluate_links, load_links_gold
+
+    documents = load_gold(gold_dir)
+    report = evaluate(store, documents)
+    links = load_links_gold(gold_dir)
+    if links is not None:
+        report.links = evaluate_links(store, links, documents)
+    return report
+
+
 def _evaluate_document(store: SparqlStore, gold: GoldDocument, doc: str | None) -> DocumentReport:
     report = DocumentReport(gold.document, doc, {c: Score() for c in CATEGORIES}, [])
     names = _GoldNames(gold.entities)
@@ -768,10 +785,22 @@ def _score_meeting(
     places: dict[str, _Node] = {}
     people: dict[str, _Node] = {}
     if doc is not None:
-        rows = _select(store, "SELECT ?date WHERE { ?doc akg:reports ?m . ?m dct:date ?date }", doc)
+        # What the document itself states (the user's metadata first), not the meeting the
+        # corpus-level stage resolved it to: evaluate_links scores that.
+        rows = _select(
+            store,
+            "SELECT ?date WHERE { { ?doc akg:givenDate ?date } UNION "
+            "{ ?doc akg:statedDate ?date FILTER NOT EXISTS { ?doc akg:givenDate ?g } } }",
+            doc,
+        )
         dates = [normalize_date(_value(r["date"])) for r in rows]
-        places = _labelled(store, doc, "?doc akg:reports ?m . ?m akg:heldIn ?n .")
-        people = _labelled(store, doc, "?doc akg:reports ?m . ?m akg:participant ?n .")
+        places = _labelled(
+            store,
+            doc,
+            "{ ?doc akg:givenPlace ?n } UNION "
+            "{ ?doc akg:statedPlace ?n FILTER NOT EXISTS { ?doc akg:givenPlace ?g } }",
+        )
+        people = _labelled(store, doc, "?doc akg:statedParticipant ?n .")
     meeting = gold.meeting or GoldMeeting(None, None, ())
     gold_date = [normalize_date(meeting.date)] if meeting.date else []
     count("meeting date", *_compare_values(dates, gold_date))
@@ -805,6 +834,8 @@ def format_report(
     lines.append(
         f"meeting all correct: {report.meetings_correct}/{len(report.documents)} documents"
     )
+    if report.links is not None:
+        lines += ["", "Across documents (links.gold.json)", *_table(report.links.scores)]
     if report.missing_documents:
         lines.append("not in the graph: " + ", ".join(report.missing_documents))
     if per_document:
@@ -813,7 +844,7 @@ def format_report(
             lines += ["", f"{doc.document}{state}", *_table(doc.scores)]
             lines.append(f"meeting all correct: {'yes' if doc.meeting_correct else 'no'}")
     if show_errors:
-        errors = report.errors
+        errors = report.errors + (report.links.errors if report.links else [])
         lines += [
             "",
             "Misses (-) and false alarms (+):" if errors else "No misses or false alarms.",
@@ -824,7 +855,7 @@ def format_report(
                 current = e.document
                 lines.append(e.document)
             sign = "-" if e.kind == "miss" else "+"
-            lines.append(f"  {e.category:<21} {sign} {e.item}")
+            lines.append(f"  {e.category:<25} {sign} {e.item}")
     return "\n".join(lines)
 
 
@@ -833,11 +864,11 @@ def _fmt(value: float | None) -> str:
 
 
 def _table(scores: dict[str, Score]) -> list[str]:
-    rows = [f"{'category':<22} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
-    for c in CATEGORIES:
+    rows = [f"{'category':<25} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    for c in scores:
         s = scores[c]
         rows.append(
-            f"{c:<22} {_fmt(s.precision):>6} {_fmt(s.recall):>6} {_fmt(s.f1):>6} "
+            f"{c:<25} {_fmt(s.precision):>6} {_fmt(s.recall):>6} {_fmt(s.f1):>6} "
             f"{s.tp:>5} {s.fp:>5} {s.fn:>5}"
         )
     return rows
@@ -857,13 +888,14 @@ def _score_json(scores: dict[str, Score]) -> dict[str, dict[str, Any]]:
             "fp": s.fp,
             "fn": s.fn,
         }
-        for c, s in ((c, scores[c]) for c in CATEGORIES)
+        for c, s in scores.items()
     }
 
 
 def _format_json(report: Report, per_document: bool, show_errors: bool) -> str:
     data: dict[str, Any] = {
         "totals": _score_json(report.totals),
+        "links": _score_json(report.links.scores) if report.links else None,
         "meetings_all_correct": report.meetings_correct,
         "documents_scored": len(report.documents),
         "missing_documents": report.missing_documents,
@@ -882,6 +914,6 @@ def _format_json(report: Report, per_document: bool, show_errors: bool) -> str:
     if show_errors:
         data["errors"] = [
             {"document": e.document, "category": e.category, "kind": e.kind, "item": e.item}
-            for e in report.errors
+            for e in report.errors + (report.links.errors if report.links else [])
         ]
     return json.dumps(data, indent=2, ensure_ascii=False)
