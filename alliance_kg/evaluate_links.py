@@ -185,7 +185,9 @@ def _score_lineages(
     for row in rows:
         quotes.setdefault(_value(row["f"]), []).append((_value(row["c"]), _value(row["q"])))
     for file, found in quotes.items():
-        sentences = [normalize(c.sentence) for c in by_doc[file].commitments] if file in by_doc else []
+        sentences = (
+            [normalize(c.sentence) for c in by_doc[file].commitments] if file in by_doc else []
+        )
         candidates = [
             [j for j, s in enumerate(sentences) if _contains(normalize(q), s)] for _, q in found
         ]

@@ -129,8 +129,7 @@ class RemoteStore:
         """
         prologue = _prologue(query, prefixes or {})
         if substitutions:
-            at = _where_group(query)
-            query = f"{query[:at]} {_values_clause(substitutions)}\n{query[at:]}"
+            query = bind_values(query, substitutions)
         text = prologue + query
         form = {"query": text}
         if use_default_graph_as_union:
@@ -292,6 +291,17 @@ _SCANNED = re.compile(
 )
 
 
+def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
+    """The query with a ``VALUES`` block binding each variable, opening its WHERE group.
+
+    Each term is written in its N-Triples form, so a value can never change the query, and the
+    query's own patterns, filters and BINDs see the variable bound, whether or not the SELECT
+    clause projects it.
+    """
+    at = _where_group(query)
+    return f"{query[:at]} {_values_clause(substitutions)}\n{query[at:]}"
+
+
 def _where_group(query: str) -> int:
     """The offset just after the ``{`` that opens the query's top-level WHERE group.
 
@@ -383,6 +393,7 @@ __all__ = [
     "STORE_ENV",
     "UPDATE_ENV",
     "RemoteStore",
+    "bind_values",
     "SparqlStore",
     "Term",
     "is_remote",

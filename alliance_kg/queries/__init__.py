@@ -51,11 +51,15 @@ def run_query(
     without declaring them; a query's own ``PREFIX`` lines win. They are handed to the parser
     rather than pasted in front of the text, so error positions are those of the query as
     written. Invalid SPARQL raises ``QueryError`` with "line L, column C: ...".
-    ``substitutions`` bind variables of the SELECT clause to RDF terms before evaluation.
+    ``substitutions`` bind variables to RDF terms with a ``VALUES`` block opening the WHERE
+    group (``graph.remote.bind_values``), the same way on every kind of store; a value is
+    never pasted into the query as text.
     """
+    if substitutions:
+        from alliance_kg.graph.remote import bind_values
+
+        sparql = bind_values(sparql, substitutions)
     try:
-        if substitutions:
-            return store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
         return store.query(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
         raise QueryError(syntax_message(sparql, str(exc))) from exc

@@ -6,9 +6,8 @@ the stage never compares all pairs. A word held by many commitments pairs each c
 only with its ``WINDOW`` nearest predecessors in that word's list (sorted neighbourhood), which
 keeps the cost linear in the number of commitments. A candidate pair scores the cosine of the
 two sentences' TF-IDF word vectors plus ``CONCERN_WEIGHT`` times the Jaccard overlap of their
-concerns. Each commitment is linked to the commitment of another document it scores best with
-when that one also scores best with it (mutual best) and the score reaches ``THRESHOLD``; the
-connected groups of links are the lineages.
+concerns. Groups are then formed best pair first with average linkage (``find_links``); they
+are the lineages.
 """
 
 from __future__ import annotations
@@ -95,25 +94,37 @@ def score(a: Item, b: Item, va: dict[str, float], vb: dict[str, float]) -> float
 
 
 def find_links(corpus: Corpus, threshold: float = THRESHOLD) -> list[Link]:
-    """Mutual-best links between commitments of different documents, sorted."""
+    """Links between commitments of different documents that state one commitment, sorted.
+
+    Candidate pairs are taken best first; a pair joins the groups of its two commitments when
+    the average score over every pair of the merged group (pairs never scored count 0) still
+    reaches ``threshold``. Average linkage keeps one vague sentence from chaining unrelated
+    groups together, which single links would do.
+    """
     items = corpus.items
     vecs = vectors(corpus)
-    best: dict[tuple[int, str], tuple[float, int]] = {}
     scores: dict[tuple[int, int], float] = {}
     for i, j in sorted(candidate_pairs(items, vecs)):
         s = score(items[i], items[j], vecs[i], vecs[j])
-        if s < threshold:
-            continue
-        scores[(i, j)] = s
-        for x, y in ((i, j), (j, i)):
-            key = (x, items[y].doc)
-            # Ties go to the earlier commitment, so the choice does not depend on set order.
-            if key not in best or (s, -y) > (best[key][0], -best[key][1]):
-                best[key] = (s, y)
+        if s >= threshold:
+            scores[(i, j)] = s
+    group_of = {i: i for pair in scores for i in pair}
+    members: dict[int, list[int]] = {i: [i] for i in group_of}
     links = []
-    for (i, j), s in scores.items():
-        if best[(i, items[j].doc)][1] == j and best[(j, items[i].doc)][1] == i:
+    for (i, j), s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj:
             links.append(Link(i, j, s))
+            continue
+        cross = [(x, y) if x < y else (y, x) for x in members[gi] for y in members[gj]]
+        pairs = [p for p in cross if items[p[0]].doc != items[p[1]].doc]
+        if sum(scores.get(p, 0.0) for p in pairs) / len(pairs) < threshold:
+            continue
+        links.append(Link(i, j, s))
+        keep, gone = min(gi, gj), max(gi, gj)
+        for x in members.pop(gone):
+            group_of[x] = keep
+            members[keep].append(x)
     return sorted(links, key=lambda link: (link.a, link.b))
 
 
