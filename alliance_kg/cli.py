@@ -152,22 +152,18 @@ def query(
     """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
     over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
     from alliance_kg.queries.bounded import Bounds, query_location
-    from alliance_kg.queries.cookbook import get_query
+    from alliance_kg.queries.cookbook import run_named
 
-    substitutions = None
+    bounds = Bounds(timeout, limit)
     if name is not None:
         if query is not None or query_file is not None:
             raise click.UsageError("give a cookbook name (-n) or a query, not both")
-        entry = get_query(name)
-        text = entry.text
-        substitutions = entry.bind(dict(_pair(p) for p in params))
+        output = run_named(ctx.obj["store"], name, dict(_pair(p) for p in params), fmt, bounds)
     else:
         if params:
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
         text = _text(query, query_file, "query")
-    output = query_location(
-        ctx.obj["store"], text, fmt, substitutions=substitutions, bounds=Bounds(timeout, limit)
-    )
+        output = query_location(ctx.obj["store"], text, fmt, bounds=bounds)
     click.echo(output.text, nl=False)
 
 
@@ -176,6 +172,35 @@ def _pair(text: str) -> tuple[str, str]:
     if not sep or not key.strip():
         raise click.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--param")
     return key.strip(), value
+
+
+@main.command()
+@click.argument("entity", required=False)
+@click.option(
+    "--as-of",
+    metavar="DATE",
+    help="Judge deadlines on this day and leave out later meetings (YYYY-MM-DD; default today).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+)
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
+@click.pass_context
+def timeline(
+    ctx: click.Context, entity: str | None, as_of: str | None, fmt: str, timeout: float
+) -> None:
+    """Commitments in the order of their meetings (or those about ENTITY and the entities under
+    it), with parties, deadline and its status, and the lineage each belongs to."""
+    from alliance_kg.queries.bounded import Bounds
+    from alliance_kg.queries.cookbook import run_named
+
+    given = {k: v for k, v in (("entity", entity), ("as_of", as_of)) if v is not None}
+    output = run_named(ctx.obj["store"], "timeline", given, fmt, Bounds(timeout=timeout))
+    click.echo(output.text, nl=False)
 
 
 @main.command()

@@ -198,9 +198,9 @@ def _score_lineages(
     for row in rows:
         lineages.setdefault(_value(row["l"]), []).append(_value(row["c"]))
     predicted = set()
-    for members in lineages.values():
-        for x, y in itertools.combinations(sorted(set(members)), 2):
-            kx, ky = key_of[x], key_of[y]
+    for group in lineages.values():
+        for cx, cy in itertools.combinations(sorted(set(group)), 2):
+            kx, ky = key_of[cx], key_of[cy]
             if kx[0] != ky[0] and kx not in ignored and ky not in ignored:
                 predicted.add(frozenset((kx, ky)))
     score = report.scores["lineage pairs"]

@@ -53,18 +53,20 @@ def query_location(
     *,
     substitutions: Substitutions | None = None,
     bounds: Bounds = Bounds(),
+    names: tuple[str, ...] = (),
 ) -> QueryOutput:
     """Check that ``text`` only reads, run it on the store at ``location`` within ``bounds``
-    and return the formatted result. Raises ``QueryError`` naming the bound that was hit."""
+    and return the formatted result. Raises ``QueryError`` naming the bound that was hit.
+    ``names`` are entity names the query is given: each must name an entity of the store."""
     if bounds.timeout <= 0 or bounds.limit <= 0:
         raise QueryError("--timeout and --limit must be more than 0")
     from alliance_kg.graph.remote import is_remote
 
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.
-        return _bounded_run(location, text, fmt, substitutions, bounds)
+        return _bounded_run(location, text, fmt, substitutions, bounds, names)
     return run_in_child(
-        lambda: _bounded_run(location, text, fmt, substitutions, bounds), bounds.timeout
+        lambda: _bounded_run(location, text, fmt, substitutions, bounds, names), bounds.timeout
     )
 
 
@@ -84,10 +86,13 @@ def _bounded_run(
     fmt: str,
     substitutions: Substitutions | None,
     bounds: Bounds,
+    names: tuple[str, ...] = (),
 ) -> QueryOutput:
     from alliance_kg.graph.store import open_location
+    from alliance_kg.queries.names import check_names
 
     store = open_location(location, read_only=True, timeout=bounds.timeout)
+    check_names(store, list(names))
     result = run_read_only(store, text, substitutions=substitutions)
     kind = (
         "boolean"

@@ -121,11 +121,12 @@ def resolve_meetings(
         if len(docs) != 1 or docs[0].given_date or not docs[0].date:
             continue
         doc = docs[0]
+        stated = doc.date or ""
         slipped = Counter(
             {
                 k: n
                 for k, n in counts(doc).items()
-                if k[1][5:] == doc.date[5:] and k[1][:4] != doc.date[:4]
+                if k[1][5:] == stated[5:] and k[1][:4] != stated[:4]
                 and _agrees(corpus, doc, groups[k])
             }
         )  # fmt: skip

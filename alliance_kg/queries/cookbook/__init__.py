@@ -2,9 +2,10 @@
 
 Each file starts with comment lines: the first is a one-line description, later ones may add
 detail, and ``# param: NAME KIND [= DEFAULT | optional] - HELP`` declares a parameter. KIND is
-``text`` (a string), ``date`` (YYYY-MM-DD), ``year`` (YYYY) or ``commitment-type`` (one of the
-six types). A parameter is bound to the query variable of its name as an RDF term, through the
-store's substitution of values for variables: a value is never pasted into the query text.
+``text`` (a string), ``entity`` (the name of an entity: a name that matches none is an error
+listing the closest names), ``date`` (YYYY-MM-DD), ``year`` (YYYY) or ``commitment-type`` (one
+of the six types). A parameter is bound to the query variable of its name as an RDF term, by a
+``VALUES`` block (``queries.run_query``): a value is never pasted into the query text.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES
 from alliance_kg.queries import Substitutions
+from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location
 
 _PARAM = re.compile(
-    r"#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s+(?P<kind>text|date|year|commitment-type)"
+    r"#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s+(?P<kind>text|entity|date|year|commitment-type)"
     r"(?:\s*=\s*(?P<default>\S+)|\s+(?P<optional>optional))?\s+-\s+(?P<help>.+)"
 )
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -67,6 +70,10 @@ class CookbookQuery:
                 )
             out[ox.Variable(param.name)] = _term(self.name, param, value)
         return out
+
+    def entity_names(self, given: dict[str, str]) -> list[str]:
+        """The values given for parameters of kind ``entity`` (to check with the store)."""
+        return [given[p.name] for p in self.params if p.kind == "entity" and p.name in given]
 
 
 def _term(query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
@@ -132,6 +139,22 @@ def get_query(name: str) -> CookbookQuery:
     if found is None:
         raise QueryError(f"no cookbook query {name!r}; akg queries lists them")
     return found
+
+
+def run_named(
+    location: str | Path, name: str, given: dict[str, str], fmt: str, bounds: Bounds | None = None
+) -> QueryOutput:
+    """Run the cookbook query ``name`` with the ``given`` parameter values on the store at
+    ``location`` (see ``query_location``); entity names are checked against the store."""
+    entry = get_query(name)
+    return query_location(
+        location,
+        entry.text,
+        fmt,
+        substitutions=entry.bind(given),
+        bounds=bounds or Bounds(),
+        names=tuple(entry.entity_names(given)),
+    )
 
 
 def describe(queries: dict[str, CookbookQuery]) -> str:
