@@ -17,6 +17,8 @@ class GraphStats(TypedDict):
 
     documents: int
     meetings: int
+    conflicts: int
+    lineages: int
     commitments: int
     entities: int
     entities_by_type: dict[str, int]
@@ -48,6 +50,8 @@ def graph_stats(store: SparqlStore) -> GraphStats:
     return GraphStats(
         documents=by_class.get(str(AKG.Document), 0),
         meetings=by_class.get(str(AKG.Meeting), 0),
+        conflicts=by_class.get(str(AKG.Conflict), 0),
+        lineages=by_class.get(str(AKG.Lineage), 0),
         commitments=by_class.get(str(AKG.Commitment), 0),
         entities=entities,
         entities_by_type={t: by_class.get(str(AKG[t]), 0) for t in ENTITY_TYPES},
@@ -64,6 +68,8 @@ def format_stats(stats: GraphStats) -> str:
     rows: list[tuple[str, int]] = [
         ("Documents", stats["documents"]),
         ("Meetings", stats["meetings"]),
+        ("  Conflicts", stats["conflicts"]),
+        ("Lineages", stats["lineages"]),
         ("Commitments", stats["commitments"]),
         *((f"  {t}", n) for t, n in stats["commitments_by_type"].items()),
         ("Entities", stats["entities"]),
