@@ -855,7 +855,7 @@ def format_report(
                 current = e.document
                 lines.append(e.document)
             sign = "-" if e.kind == "miss" else "+"
-            lines.append(f"  {e.category:<25} {sign} {e.item}")
+            lines.append(f"  {e.category:<21} {sign} {e.item}")
     return "\n".join(lines)
 
 
@@ -864,11 +864,12 @@ def _fmt(value: float | None) -> str:
 
 
 def _table(scores: dict[str, Score]) -> list[str]:
-    rows = [f"{'category':<25} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    width = max(22, *(len(c) for c in scores))
+    rows = [f"{'category':<{width}} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
     for c in scores:
         s = scores[c]
         rows.append(
-            f"{c:<25} {_fmt(s.precision):>6} {_fmt(s.recall):>6} {_fmt(s.f1):>6} "
+            f"{c:<{width}} {_fmt(s.precision):>6} {_fmt(s.recall):>6} {_fmt(s.f1):>6} "
             f"{s.tp:>5} {s.fp:>5} {s.fn:>5}"
         )
     return rows
@@ -895,12 +896,13 @@ def _score_json(scores: dict[str, Score]) -> dict[str, dict[str, Any]]:
 def _format_json(report: Report, per_document: bool, show_errors: bool) -> str:
     data: dict[str, Any] = {
         "totals": _score_json(report.totals),
-        "links": _score_json(report.links.scores) if report.links else None,
         "meetings_all_correct": report.meetings_correct,
         "documents_scored": len(report.documents),
         "missing_documents": report.missing_documents,
         "unscored_documents": report.unscored_documents,
     }
+    if report.links is not None:
+        data["links"] = _score_json(report.links.scores)
     if per_document:
         data["documents"] = [
             {

@@ -18,8 +18,12 @@ EXPECTED = Path(__file__).parent / "data" / "cookbook"
 PARAMS: dict[str, list[str]] = {
     "commitments-about": ["entity=Okinawa"],
     "commitments-by-type": ["type=Opposition", "date=2024-07-28"],
+    "deadlines": ["as_of=2026-11-26"],
+    "dropped-since": ["date=2024-07-28"],
+    "lineage": ["words=Article V"],
+    "new-at-meeting": ["date=2024-07-28"],
     "source": ["contains=Marine Littoral Regiment"],
-    "timeline": ["entity=senkakus"],
+    "timeline": ["entity=senkakus", "as_of=2026-11-26"],
 }
 
 
@@ -49,12 +53,16 @@ def test_every_cookbook_query_has_expected_rows() -> None:
 
 @pytest.mark.parametrize("where", ["embedded", "server"])
 @pytest.mark.parametrize("name", sorted(cookbook()))
-def test_cookbook_rows(request: pytest.FixtureRequest, where: str, name: str) -> None:
+def test_cookbook_rows(
+    request: pytest.FixtureRequest, where: str, name: str, update_golden: bool
+) -> None:
     """The same rows from the embedded store and from an Oxigraph server over HTTP."""
     store = request.getfixturevalue(where)
     params = [a for p in PARAMS.get(name, []) for a in ("--param", p)]
     result = akg(store, "query", "-n", name, *params, "--format", "csv")
     assert result.exit_code == 0, result.output
+    if update_golden and where == "embedded":
+        (EXPECTED / f"{name}.csv").write_bytes(result.stdout_bytes)
     assert result.output == (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
 
 
@@ -78,18 +86,16 @@ def test_a_hostile_parameter_is_one_string_that_matches_nothing(
 ) -> None:
     store = request.getfixturevalue(where)
     before = akg(store, "export", "-f", "nquads").stdout_bytes
-    result = akg(
-        store,
-        "query",
-        "-n",
-        "commitments-about",
-        "--param",
-        'entity=Okinawa" } ; DROP ALL ; {',
-        "--format",
-        "csv",
-    )
+    hostile = 'Okinawa" } ; DROP ALL ; {'
+    result = akg(store, "query", "-n", "source", "--param", f"contains={hostile}", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.output == "entity,date,types,parties,quote,file\n"
+    assert result.output == "contains,date,file,start,end,title,source,quote\n"
+    # An entity name is looked up first: no entity has it, so nothing runs.
+    result = akg(store, "query", "-n", "commitments-about", "--param", f"entity={hostile}")
+    assert (result.exit_code, result.output.strip()) == (
+        1,
+        f"Error: no entity is named {hostile!r}",
+    )
     assert akg(store, "export", "-f", "nquads").stdout_bytes == before
 
 
@@ -98,13 +104,17 @@ def test_a_hostile_parameter_is_one_string_that_matches_nothing(
     [
         (["-n", "nope"], "Error: no cookbook query 'nope'; akg queries lists them"),
         (
-            ["-n", "timeline"],
-            "Error: query 'timeline' needs --param entity=... (the entity's name or another "
-            "name it goes by, in any case (e.g. Senkaku Islands))",
+            ["-n", "commitments-about"],
+            "Error: query 'commitments-about' needs --param entity=... (the entity's name or "
+            "another name it goes by, in any case (e.g. Okinawa))",
         ),
         (
             ["-n", "timeline", "--param", "entity=Guam", "--param", "colour=red"],
-            "Error: query 'timeline' has no parameter 'colour' (parameters: entity)",
+            "Error: query 'timeline' has no parameter 'colour' (parameters: entity, as_of)",
+        ),
+        (
+            ["-n", "timeline", "--param", "entity=Korea"],
+            "Error: no entity is named 'Korea'; the closest: North Korea, Republic of Korea",
         ),
         (
             ["-n", "commitments-by-type", "--param", "type=Promise"],
@@ -124,7 +134,7 @@ def test_parameter_errors(embedded: str, args: list[str], message: str) -> None:
 
 
 def test_a_parameter_without_a_value_or_key_is_a_usage_error(embedded: str) -> None:
-    result = akg(embedded, "query", "-n", "timeline", "--param", "entity")
+    result = akg(embedded, "query", "-n", "commitments-about", "--param", "entity")
     assert result.exit_code == 2
     assert "'entity' is not KEY=VALUE" in result.output
 

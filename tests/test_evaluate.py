@@ -119,10 +119,10 @@ def main_store() -> ox.Store:
     add_entity(store, "a", "person/lloyd-austin", "Person", "Lloyd Austin", mentioned=False)
 
     meeting = "meeting/scc/2023-01-11"
-    _add(store, "a", meeting, DCT_DATE, xsd_date("2023-01-11"))
-    _add(store, "a", meeting, AKG + "heldIn", _iri("place/washington-d-c"))
+    _add(store, "a", "document/a", AKG + "statedDate", xsd_date("2023-01-11"))
+    _add(store, "a", "document/a", AKG + "statedPlace", _iri("place/washington-d-c"))
     for person in ("person/antony-blinken", "person/yoshimasa-hayashi", "person/lloyd-austin"):
-        _add(store, "a", meeting, AKG + "participant", _iri(person))
+        _add(store, "a", "document/a", AKG + "statedParticipant", _iri(person))
 
     us, jp = "state/united-states", "state/japan"
     # Shorter than the gold sentence: the gold contains it.
@@ -168,9 +168,9 @@ def main_store() -> ox.Store:
     add_document(store, "b", "b.html", "meeting/japan-united-states/2022-01-07")
     add_entity(store, "b", "state/japan", "State", "Japan")
     meeting = "meeting/japan-united-states/2022-01-07"
-    _add(store, "b", meeting, DCT_DATE, xsd_date("2022-01-07"))  # the gold date is null
+    _add(store, "b", "document/b", AKG + "statedDate", xsd_date("2022-01-07"))  # the gold date is null
     # The virtual place is known by its IRI even without labels.
-    _add(store, "b", meeting, AKG + "heldIn", _iri("place/virtual"))
+    _add(store, "b", "document/b", AKG + "statedPlace", _iri("place/virtual"))
     add_commitment(store, "b", 0, "Japan condemned the launch.", ["Opposition"], ["state/japan"])
 
     add_document(store, "d", "d.txt")  # no gold file: not scored
@@ -327,7 +327,7 @@ def test_optional_sentences_count_neither_way() -> None:
 def test_null_gold_meeting_fields_only_count_predictions() -> None:
     store = ox.Store()
     add_document(store, "x", "x.txt", "meeting/m/undated-x")
-    _add(store, "x", "meeting/m/undated-x", AKG + "heldIn", _iri("place/tokyo"))
+    _add(store, "x", "document/x", AKG + "statedPlace", _iri("place/tokyo"))
     add_entity(store, "x", "place/tokyo", "Place", "Tokyo", mentioned=False)
     report = evaluate(store, _one_doc(meeting=None))
     assert counts(report.totals, "meeting date") == (0, 0, 0)
@@ -496,13 +496,13 @@ def gold_as_graph(golds: list[GoldDocument]) -> ox.Store:
             add_commitment(store, doc, i, c.sentence, list(c.types), parties, concerns, deadline)
         if meeting and gold.meeting:
             if gold.meeting.date:
-                _add(store, doc, meeting, DCT_DATE, xsd_date(gold.meeting.date))
+                _add(store, doc, f"document/{doc}", AKG + "statedDate", xsd_date(gold.meeting.date))
             place = gold.meeting.place
             if place:
                 place_key = "place/virtual" if place == "virtual" else key_of(place)
-                _add(store, doc, meeting, AKG + "heldIn", _iri(place_key))
+                _add(store, doc, f"document/{doc}", AKG + "statedPlace", _iri(place_key))
             for person in gold.meeting.participants:
-                _add(store, doc, meeting, AKG + "participant", _iri(key_of(person)))
+                _add(store, doc, f"document/{doc}", AKG + "statedParticipant", _iri(key_of(person)))
     return store
 
 

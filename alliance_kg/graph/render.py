@@ -31,6 +31,16 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 
 from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.graph.page_timeline import (
+    Lineage,
+    add_commitment_facts,
+    commitment_dates,
+    commitment_types,
+    natural_key,
+    node_label,
+    read_lineages,
+    timeline_data,
+)
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, PREFIXES
 
 if TYPE_CHECKING:
@@ -179,7 +189,7 @@ def render_html(
     layout seed is fixed and a precomputed layout uses no random numbers.
     """
     nodes = select(store, read_nodes(store), selection or Selection())
-    payload = page_data(nodes, title=title)
+    payload = page_data(nodes, title=title, lineages=read_lineages(store))
     return Rendered(
         fill_template(payload, title=title),
         len(payload["nodes"]),
@@ -244,11 +254,15 @@ def read_nodes(store: SparqlStore) -> dict[str, NodeInfo]:
         if subject in nodes and obj in nodes:
             nodes[subject].out[prop].add(obj)
             nodes[obj].into[prop].add(subject)
+    add_commitment_facts(store, nodes)
     return nodes
 
 
-def page_data(nodes: dict[str, NodeInfo], *, title: str) -> dict[str, Any]:
-    """The JSON the page's script reads: vis nodes and edges, options, legend, filters, details.
+def page_data(
+    nodes: dict[str, NodeInfo], *, title: str, lineages: dict[str, Lineage] | None = None
+) -> dict[str, Any]:
+    """The JSON the page's script reads: vis nodes and edges, options, legend, filters, details,
+    and the timeline view (``graph/page_timeline.py``; ``lineages`` by commitment).
 
     Besides the drawn edges, ``derived`` holds one edge per party and concerned entity of the
     commitments, shown when the page hides commitment nodes.
@@ -271,15 +285,15 @@ def page_data(nodes: dict[str, NodeInfo], *, title: str) -> dict[str, Any]:
         if date is not None:
             extra["date"] = date
         if node.cls == "Commitment":
-            extra["types"] = _types(node)
+            extra["types"] = commitment_types(node)
         if iri in positions:
             extra["x"], extra["y"] = positions[iri]
-        label = _shorten(_canvas_label(node), CANVAS_LABEL_MAX)
+        label = _canvas_label(node)
         vis_nodes.append(Node(iri, CLASS_STYLES[node.cls][1], label, **extra).options)
     vis_edges: list[dict[str, Any]] = []
     for iri in order:
         for prop in EDGE_PROPERTIES:
-            for target in sorted(nodes[iri].out.get(prop, ()), key=_natural_key):
+            for target in sorted(nodes[iri].out.get(prop, ()), key=natural_key):
                 edge = Edge(
                     iri, target, id=f"e{len(vis_edges)}", label=EDGE_LABELS[prop], prop=prop
                 )
@@ -306,6 +320,7 @@ def page_data(nodes: dict[str, NodeInfo], *, title: str) -> dict[str, Any]:
         "details": {iri: _details(nodes[iri], nodes) for iri in order},
         "fixed": fixed,
         "options": _vis_options(fixed),
+        "timeline": timeline_data(nodes, lineages or {}),
     }
 
 
@@ -450,29 +465,25 @@ def _derived_edges(nodes: dict[str, NodeInfo], order: list[str]) -> list[dict[st
                 pairs[party, target].append(iri)
     edges = []
     for n, ((party, target), commitments) in enumerate(sorted(pairs.items())):
-        types = sorted({t for c in commitments for t in _types(nodes[c])})
+        types = sorted({t for c in commitments for t in commitment_types(nodes[c])})
         edges.append(
             {
                 "id": f"d{n}",
                 "from": party,
                 "to": target,
                 "label": "/".join(types),
-                "commitments": sorted(commitments, key=_natural_key),
+                "commitments": sorted(commitments, key=natural_key),
                 "dashes": True,
             }
         )
     return edges
 
 
-def _types(node: NodeInfo) -> list[str]:
-    return sorted(t.removeprefix(AKG_NS) for t in node.values["commitmentType"])
-
-
 def _node_date(node: NodeInfo, nodes: dict[str, NodeInfo]) -> str | None:
     """The date the page filters a node by: a commitment's meeting or document date, a
     meeting's or a document's own; entities have none and are never hidden by date."""
     if node.cls == "Commitment":
-        dates = _commitment_dates(node, nodes)
+        dates = commitment_dates(node, nodes)
         return dates[0] if dates else None
     if node.cls in ("Meeting", "Document"):
         return node.first("date")
@@ -484,8 +495,9 @@ def fill_template(payload: dict[str, Any], *, title: str) -> str:
     vis_js = _script_safe(_strip_source_map(_package_text(VIS_PACKAGE, VIS_JS)))
     vis_css = re.sub(r"</(style)", r"<\\/\1", _package_text(VIS_PACKAGE, VIS_CSS), flags=re.I)
     app_js = _script_safe(_package_text("alliance_kg.graph", "templates/network.js"))
+    timeline_js = _script_safe(_package_text("alliance_kg.graph", "templates/timeline.js"))
     template = _package_text("alliance_kg.graph", "templates/network.html")
-    hashes = " ".join(f"'sha256-{_sha256_b64(s)}'" for s in (vis_js, app_js))
+    hashes = " ".join(f"'sha256-{_sha256_b64(s)}'" for s in (vis_js, app_js, timeline_js))
     parts = {
         "TITLE": html.escape(title),
         "CSP": (
@@ -495,6 +507,7 @@ def fill_template(payload: dict[str, Any], *, title: str) -> str:
         "VIS_CSS": vis_css,
         "VIS_JS": vis_js,
         "APP_JS": app_js,
+        "TIMELINE_JS": timeline_js,
         "DATA": json_for_script(payload),
     }
     # One pass over the template only, so a marker inside the data is never expanded.
@@ -519,7 +532,7 @@ def _details(node: NodeInfo, nodes: dict[str, NodeInfo]) -> dict[str, Any]:
     v = node.values
     if node.cls == "Commitment":
         add("Types", sorted(t.removeprefix(AKG_NS) for t in v["commitmentType"]))
-        add("Date", _commitment_dates(node, nodes))
+        add("Date", commitment_dates(node, nodes))
         add("Deadline", sorted(v["deadline"]))
     elif node.cls == "Meeting":
         add("Date", sorted(v["date"]))
@@ -531,7 +544,7 @@ def _details(node: NodeInfo, nodes: dict[str, NodeInfo]) -> dict[str, Any]:
         add("Source", sorted(v["source"]))
         add("File", sorted(v["sourceFile"]))
     else:
-        label = _label(node)
+        label = node_label(node)
         add("Also called", sorted((v["altLabel"] | v["prefLabel"] | v["label"]) - {label}))
         add("Office", sorted(v["office"]))
         add("Demonym", sorted(v["demonym"]))
@@ -540,13 +553,16 @@ def _details(node: NodeInfo, nodes: dict[str, NodeInfo]) -> dict[str, Any]:
         add(out_heading, _refs(node.out.get(prop, ()), nodes))
     for prop, (_, in_heading) in EDGE_PROPERTIES.items():
         add(in_heading, _refs(node.into.get(prop, ()), nodes))
+    add("File", sorted(v["file"]))
     add("Mentioned in", _refs(v["mentionedIn"], nodes))
 
     quote = node.first("quote")
-    details: dict[str, Any] = {"label": _label(node), "cls": node.cls, "rows": rows}
+    details: dict[str, Any] = {"label": node_label(node), "cls": node.cls, "rows": rows}
     details["short"] = _shorten(quote, SHORT_MAX) if quote else details["label"]
     if quote is not None:
         details["quote"] = quote
+    if v["gist"]:
+        details["gist"] = min(v["gist"])
     if node.cls == "Commitment" and v["startOffset"] and v["endOffset"]:
         details["span"] = f"characters {min(v['startOffset'])}-{min(v['endOffset'])}"
     return details
@@ -554,28 +570,16 @@ def _details(node: NodeInfo, nodes: dict[str, NodeInfo]) -> dict[str, Any]:
 
 def _refs(iris: Iterable[str], nodes: dict[str, NodeInfo]) -> list[dict[str, str]]:
     """Links to other drawn nodes, in id order (for commitments: document, then position)."""
-    return [{"ref": iri} for iri in sorted(iris, key=_natural_key) if iri in nodes]
-
-
-def _commitment_dates(node: NodeInfo, nodes: dict[str, NodeInfo]) -> list[str]:
-    """The commitment's date: its meeting's, or failing that its document's."""
-    for prop in ("atMeeting", "statedIn"):
-        dates = sorted({d for m in node.out.get(prop, ()) for d in nodes[m].values["date"]})
-        if dates:
-            return dates
-    return []
-
-
-def _label(node: NodeInfo) -> str:
-    label = node.first("prefLabel", "label", "title")
-    return label if label is not None else node.iri.rsplit("/", 1)[-1]
+    return [{"ref": iri} for iri in sorted(iris, key=natural_key) if iri in nodes]
 
 
 def _canvas_label(node: NodeInfo) -> str:
-    # Commitment labels repeat their parties, which the edges already show.
-    if node.cls == "Commitment":
-        return "/".join(_types(node)) or "Commitment"
-    return _label(node)
+    # A commitment is named by its gist (its label repeats the parties the edges show); a
+    # meeting's label is its series and date, shown whole.
+    if node.cls == "Meeting":
+        return node_label(node)
+    text = node.first("gist") if node.cls == "Commitment" else node_label(node)
+    return _shorten(text or "/".join(commitment_types(node)) or "Commitment", CANVAS_LABEL_MAX)
 
 
 def _size(degree: int) -> int:
@@ -585,11 +589,6 @@ def _size(degree: int) -> int:
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-def _natural_key(iri: str) -> list[Any]:
-    # So that commitment/doc/99-120 sorts before commitment/doc/1000-1050.
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", iri)]
 
 
 def _vis_options(fixed: bool = False) -> dict[str, Any]:

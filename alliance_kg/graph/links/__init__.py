@@ -20,7 +20,15 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from alliance_kg.graph.links.entities import broader_links
-from alliance_kg.graph.links.lineages import Link, components, find_links, score, vectors
+from alliance_kg.graph.links.lineages import (
+    THRESHOLD,
+    Link,
+    components,
+    find_links,
+    score,
+    scored_pairs,
+    vectors,
+)
 from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings
 from alliance_kg.graph.links.read import Corpus, Item, read_corpus
 from alliance_kg.graph.store import RdfTriple, replace_graphs
@@ -66,15 +74,25 @@ def link_corpus(store: SparqlStore) -> LinksResult:
     return LinksResult(result.meetings, result.lineages, result.restates, result.conflicts, new)
 
 
-def corpus_links(corpus: Corpus) -> tuple[list[RdfTriple], LinksResult]:
-    """The triples of the links graph for ``corpus`` and what they say, in numbers."""
-    links = find_links(corpus)
+#: The score at which a commitment counts as restated in another document, as evidence of
+#: which meeting a document reports.
+EVIDENCE = 0.3
+
+
+def corpus_links(
+    corpus: Corpus, threshold: float = THRESHOLD
+) -> tuple[list[RdfTriple], LinksResult]:
+    """The triples of the links graph for ``corpus`` and what they say, in numbers.
+    ``threshold`` is the score lineage links need (``lineages.THRESHOLD``)."""
+    scores = scored_pairs(corpus, min(threshold, EVIDENCE))
     restated: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for link in links:
-        a, b = corpus.items[link.a], corpus.items[link.b]
-        restated[a.doc][b.doc].add(link.a)
-        restated[b.doc][a.doc].add(link.b)
+    for (i, j), s in scores.items():
+        if s >= EVIDENCE:
+            a, b = corpus.items[i], corpus.items[j]
+            restated[a.doc][b.doc].add(i)
+            restated[b.doc][a.doc].add(j)
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, restated)
+    links = find_links(corpus, scores, threshold)
     out: list[RdfTriple] = []
     for meeting in meetings.values():
         out += _meeting_triples(corpus, meeting)

@@ -93,21 +93,30 @@ def score(a: Item, b: Item, va: dict[str, float], vb: dict[str, float]) -> float
     return cosine + CONCERN_WEIGHT * overlap
 
 
-def find_links(corpus: Corpus, threshold: float = THRESHOLD) -> list[Link]:
-    """Links between commitments of different documents that state one commitment, sorted.
-
-    Candidate pairs are taken best first; a pair joins the groups of its two commitments when
-    the average score over every pair of the merged group (pairs never scored count 0) still
-    reaches ``threshold``. Average linkage keeps one vague sentence from chaining unrelated
-    groups together, which single links would do.
-    """
+def scored_pairs(corpus: Corpus, least: float) -> dict[tuple[int, int], float]:
+    """The candidate pairs (i, j), i < j, that score at least ``least``, with their scores."""
     items = corpus.items
     vecs = vectors(corpus)
     scores: dict[tuple[int, int], float] = {}
     for i, j in sorted(candidate_pairs(items, vecs)):
         s = score(items[i], items[j], vecs[i], vecs[j])
-        if s >= threshold:
+        if s >= least:
             scores[(i, j)] = s
+    return scores
+
+
+def find_links(
+    corpus: Corpus, scores: dict[tuple[int, int], float], threshold: float = THRESHOLD
+) -> list[Link]:
+    """Links between commitments of different documents that state one commitment, sorted.
+
+    Scored pairs are taken best first; a pair joins the groups of its two commitments when
+    the average score over every pair of the merged group (pairs never scored count 0) still
+    reaches ``threshold``. Average linkage keeps one vague sentence from chaining unrelated
+    groups together, which single links would do.
+    """
+    items = corpus.items
+    scores = {pair: s for pair, s in scores.items() if s >= threshold}
     group_of = {i: i for pair in scores for i in pair}
     members: dict[int, list[int]] = {i: [i] for i in group_of}
     links = []

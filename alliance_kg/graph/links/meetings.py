@@ -96,20 +96,21 @@ def resolve_meetings(
             member[doc.iri] = gkey
 
     def counts(doc: Doc) -> Counter[tuple[tuple[str, ...], str]]:
+        """Per meeting of the document's series, how many of its commitments it restates."""
         found: dict[tuple[tuple[str, ...], str], set[int]] = defaultdict(set)
         for other, which in restated.get(doc.iri, {}).items():
-            if other in member and member[other] != member.get(doc.iri):
-                found[member[other]] |= which
+            gkey = member.get(other)
+            if gkey is not None and gkey != member.get(doc.iri) and _same_series(doc, groups[gkey]):
+                found[gkey] |= which
         return Counter({k: len(v) for k, v in found.items()})
 
     # Rule 2: undated reports join the agreeing meeting of their series they restate most.
     own: list[Doc] = []
     for doc in undated:
-        series = series_of(doc) or ("",)
         agreeing = Counter(
             {k: n for k, n in counts(doc).items() if _agrees(corpus, doc, groups[k], False)}
         )
-        target = _best(agreeing, series)
+        target = _best(agreeing)
         if target is not None:
             groups[target[0]].append(doc)
             member[doc.iri] = target[0]
@@ -117,7 +118,7 @@ def resolve_meetings(
             own.append(doc)
     # Rule 3: a lone dated report that slipped its year joins the meeting it restates.
     conflicts_at: dict[str, tuple[tuple[str, ...], str, int]] = {}
-    for gkey, docs in sorted(groups.items()):
+    for _, docs in sorted(groups.items()):
         if len(docs) != 1 or docs[0].given_date or not docs[0].date:
             continue
         doc = docs[0]
@@ -130,7 +131,7 @@ def resolve_meetings(
                 and _agrees(corpus, doc, groups[k])
             }
         )  # fmt: skip
-        target = _best(slipped, gkey[0], MIN_RESTATED_DATED)
+        target = _best(slipped, MIN_RESTATED_DATED)
         if target is not None:
             conflicts_at[doc.iri] = (*target[0], target[1])
     for iri, (series, day, _) in sorted(conflicts_at.items()):
@@ -192,13 +193,21 @@ def _resolved_day(docs: Iterable[Doc]) -> str:
     return max(days, key=lambda day: (days[day], day))
 
 
+def _same_series(doc: Doc, others: list[Doc]) -> bool:
+    """Whether the document can report the meeting of ``others``: they name the same series
+    mechanism, or, where one side names none, the same States met."""
+    mechanisms = {d.series for d in others if d.series}
+    if doc.series and mechanisms:
+        return doc.series in mechanisms
+    states = set().union(*(d.parties for d in others))
+    return bool(doc.parties) and doc.parties == states
+
+
 def _best(
-    counts: Counter[tuple[tuple[str, ...], str]],
-    series: tuple[str, ...],
-    least: int = MIN_RESTATED,
+    counts: Counter[tuple[tuple[str, ...], str]], least: int = MIN_RESTATED
 ) -> tuple[tuple[tuple[str, ...], str], int] | None:
-    """The meeting of the series restated most, if it reaches ``least`` and has no tie."""
-    ranked = sorted(((n, k) for k, n in counts.items() if k[0] == series), reverse=True)
+    """The meeting restated most, if it reaches ``least`` and has no tie."""
+    ranked = sorted(((n, k) for k, n in counts.items()), reverse=True)
     if not ranked or ranked[0][0] < least:
         return None
     if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:

@@ -82,8 +82,11 @@
   const container = document.getElementById("akg-network");
   const status = document.getElementById("akg-status");
   const panel = document.getElementById("akg-panel");
+  // The timeline view (timeline.js) reuses the panel and filters through this object, and may
+  // wrap select; afterRefresh holds what to run when a filter changes.
   const state = {
     nodes, edges, network: null, data, stabilized: false, select: selectNode, refresh: null,
+    el, swatch, shortOf, showDetails, afterRefresh: [],
   };
   window.akg = state;
 
@@ -132,7 +135,7 @@
   function refButton(id) {
     const b = el("button", "akg-ref", shortOf(id));
     b.type = "button";
-    b.addEventListener("click", () => selectNode(id));
+    b.addEventListener("click", () => state.select(id));
     return b;
   }
 
@@ -254,8 +257,9 @@
     }
     if (edgeUpdates.length && edges.get(data.derived[0].id) === null) edges.add(hiddenDerived());
     edges.update(edgeUpdates);
+    for (const after of state.afterRefresh) after();
   }
-  state.refresh = refresh;
+  Object.assign(state, { refresh, resetFilters, inRange, commitmentShown });
 
   function setClassVisible(cls, visible) {
     const box = checkboxes.get(cls);
@@ -382,6 +386,6 @@
     const text = document.getElementById("akg-search").value;
     const id = findNode(text);
     searchStatus.textContent = id || !text.trim() ? "" : "No match";
-    if (id) selectNode(id);
+    if (id) state.select(id);
   });
 })();

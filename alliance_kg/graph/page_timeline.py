@@ -1,0 +1,226 @@
+"""The commitment-centred parts of the ``akg render`` page: gists and the timeline view.
+
+A commitment is named on the canvas by its gist ("Reaffirmation: Article V, Japan"), worded
+like the labels the links stage gives lineages (``graph/links``). The timeline view draws the
+meetings on a time axis and one lane per lineage (one commitment stated again over time), with
+a mark for each commitment at its meeting; commitments no other statement restates share a
+lane per type. Its data is read with SPARQL from the links graph (``akg:inLineage`` and the
+lineages' labels) and sorted, so the same store always gives the same page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph
+
+from alliance_kg.ontology import AKG, COMMITMENT_TYPES, PREFIXES
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.render import NodeInfo
+
+AKG_NS = str(AKG)
+
+#: Colour of a timeline mark, by the commitment's first type.
+TYPE_COLOURS: dict[str, str] = {
+    "Reaffirmation": "#4e79a7",
+    "Pledge": "#59a14f",
+    "Endorsement": "#b07aa1",
+    "Opposition": "#e15759",
+    "Announcement": "#f28e2b",
+    "Request": "#76b7b2",
+}
+OTHER_COLOUR = "#79706e"
+#: The label of the column of commitments that no meeting is known for.
+NO_MEETING = "No meeting"
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """A lineage as the links stage wrote it."""
+
+    iri: str
+    label: str
+    first: str | None
+    last: str | None
+    meetings: int | None
+
+
+def read_lineages(store: SparqlStore) -> dict[str, Lineage]:
+    """The lineage of each commitment in a lineage, keyed by the commitment's IRI."""
+    query = (
+        "SELECT DISTINCT ?c ?l ?label ?first ?last ?count WHERE { ?c akg:inLineage ?l . "
+        "OPTIONAL { ?l rdfs:label ?label } OPTIONAL { ?l akg:firstStated ?first } "
+        "OPTIONAL { ?l akg:lastStated ?last } OPTIONAL { ?l akg:meetingCount ?count } }"
+    )
+    found: dict[str, set[tuple[str, str, str, str, str]]] = {}
+    for row in _rows(store, query):
+        c, lineage = row.get("c"), row.get("l")
+        if c is None or lineage is None:
+            continue
+        label = row.get("label") or lineage.rsplit("/", 1)[-1]
+        key = (lineage, label, row.get("first", ""), row.get("last", ""), row.get("count", ""))
+        found.setdefault(c, set()).add(key)
+    out: dict[str, Lineage] = {}
+    for c, keys in found.items():
+        # A commitment in two lineages (not written by the links stage) takes the first.
+        lineage, label, first, last, count = min(keys)
+        meetings = int(count) if count.isdigit() else None
+        out[c] = Lineage(lineage, label, first or None, last or None, meetings)
+    return out
+
+
+def add_commitment_facts(store: SparqlStore, nodes: dict[str, NodeInfo]) -> None:
+    """Give each commitment its gist and the files of the documents stating it (read from the
+    whole store, so a drawn part keeps them when the entities or documents are left out)."""
+    query = "SELECT DISTINCT ?c ?f WHERE { ?c a akg:Commitment ; akg:statedIn/akg:sourceFile ?f }"
+    for row in _rows(store, query):
+        node = nodes.get(row.get("c", ""))
+        if node is not None and "f" in row:
+            node.values["file"].add(row["f"])
+    for node in nodes.values():
+        if node.cls == "Commitment":
+            node.values["gist"] = {gist(node, nodes)}
+
+
+def gist(node: NodeInfo, nodes: dict[str, NodeInfo]) -> str:
+    """What a commitment is, in a few words: its first type and what it concerns (or the first
+    words of its quote), worded like ``graph.links.gist``."""
+    types = commitment_types(node)
+    kind = types[0] if types else "Commitment"
+    concerns = sorted(
+        label for iri in node.out.get("concerns", ()) if (label := node_label(nodes.get(iri)))
+    )
+    if concerns:
+        about = ", ".join(concerns[:3]) + (", ..." if len(concerns) > 3 else "")
+    else:
+        words = (node.first("quote") or "").split()
+        about = " ".join(words[:10]) + (" ..." if len(words) > 10 else "")
+    return f"{kind}: {about}" if about else kind
+
+
+def timeline_data(nodes: dict[str, NodeInfo], lineages: dict[str, Lineage]) -> dict[str, Any]:
+    """The timeline view of the drawn commitments: meeting columns in date order (undated ones
+    last), lanes (lineages in the order they were first stated, then one lane per type for the
+    commitments in no lineage) and one mark per commitment, by index into both."""
+    commitments = sorted((i for i, n in nodes.items() if n.cls == "Commitment"), key=natural_key)
+    meetings = sorted(
+        (i for i, n in nodes.items() if n.cls == "Meeting"), key=lambda i: _meeting_key(nodes[i])
+    )
+    column = {iri: k for k, iri in enumerate(meetings)}
+    columns: list[dict[str, Any]] = [
+        {"id": iri, "label": node_label(nodes[iri]), "date": nodes[iri].first("date")}
+        for iri in meetings
+    ]
+    at: dict[str, int] = {}
+    for c in commitments:
+        held = sorted(column[m] for m in nodes[c].out.get("atMeeting", ()) if m in column)
+        if not held:
+            if not columns or columns[-1]["id"] is not None:
+                columns.append({"id": None, "label": NO_MEETING, "date": None})
+            held = [len(columns) - 1]
+        at[c] = held[0]
+
+    groups: dict[str, list[str]] = {}
+    for c in commitments:
+        key = lineages[c].iri if c in lineages else "once/" + _first_type(nodes[c])
+        groups.setdefault(key, []).append(c)
+    lanes: list[dict[str, Any]] = []
+    chained = [k for k in groups if not k.startswith("once/")]
+    lineage_of = {lineages[c].iri: lineages[c] for c in commitments if c in lineages}
+
+    def lineage_order(key: str) -> tuple[int, int, str, str]:
+        cols = [at[c] for c in groups[key]]
+        return min(cols), max(cols), lineage_of[key].label, key
+
+    for key in sorted(chained, key=lineage_order):
+        found = lineage_of[key]
+        lanes.append(
+            {
+                "id": key,
+                "label": found.label,
+                "lineage": True,
+                "first": found.first,
+                "last": found.last,
+                "meetings": found.meetings,
+            }
+        )
+    rank = {t: k for k, t in enumerate(COMMITMENT_TYPES)}
+    once = sorted(
+        (k.removeprefix("once/") for k in groups if k.startswith("once/")),
+        key=lambda t: (rank.get(t, len(rank)), t),
+    )
+    for kind in once:
+        lanes.append({"id": "once/" + kind, "label": f"Stated once: {kind}", "lineage": False})
+    lane_of = {lane["id"]: k for k, lane in enumerate(lanes)}
+    marks = sorted(
+        (
+            {
+                "id": c,
+                "lane": lane_of[lineages[c].iri if c in lineages else "once/" + _first_type(n)],
+                "meeting": at[c],
+                "type": _first_type(n),
+            }
+            for c in commitments
+            for n in (nodes[c],)
+        ),
+        key=lambda m: (m["lane"], m["meeting"], natural_key(m["id"])),
+    )
+    kinds = sorted({m["type"] for m in marks}, key=lambda t: (rank.get(t, len(rank)), t))
+    return {
+        "meetings": columns,
+        "lanes": lanes,
+        "marks": marks,
+        "colours": {t: TYPE_COLOURS.get(t, OTHER_COLOUR) for t in kinds},
+    }
+
+
+def commitment_types(node: NodeInfo) -> list[str]:
+    """The local names of the commitment's types, sorted."""
+    return sorted(t.removeprefix(AKG_NS) for t in node.values["commitmentType"])
+
+
+def commitment_dates(node: NodeInfo, nodes: dict[str, NodeInfo]) -> list[str]:
+    """The commitment's date: its meeting's, or failing that its document's."""
+    for prop in ("atMeeting", "statedIn"):
+        dates = sorted({d for m in node.out.get(prop, ()) for d in nodes[m].values["date"]})
+        if dates:
+            return dates
+    return []
+
+
+def natural_key(iri: str) -> list[Any]:
+    """Sort key by which commitment/doc/99-120 comes before commitment/doc/1000-1050."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", iri)]
+
+
+def _first_type(node: NodeInfo) -> str:
+    types = commitment_types(node)
+    return types[0] if types else "Commitment"
+
+
+def _meeting_key(node: NodeInfo) -> tuple[int, str, str, str]:
+    date = node.first("date")
+    return (0 if date else 1, date or "", node_label(node) or "", node.iri)
+
+
+def node_label(node: NodeInfo | None) -> str:
+    """A node's name: its preferred label, label or title, else the end of its IRI."""
+    if node is None:
+        return ""
+    label = node.first("prefLabel", "label", "title")
+    return label if label is not None else node.iri.rsplit("/", 1)[-1]
+
+
+def _rows(store: SparqlStore, query: str) -> list[dict[str, str]]:
+    result = store.query(query, prefixes=PREFIXES)
+    assert isinstance(result, pyoxigraph.QuerySolutions)
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        terms = {name: solution[name] for name in names}
+        rows.append({name: term.value for name, term in terms.items() if term is not None})
+    return rows
