@@ -105,7 +105,8 @@ def gist(node: NodeInfo, nodes: dict[str, NodeInfo]) -> str:
 def timeline_data(nodes: dict[str, NodeInfo], lineages: dict[str, Lineage]) -> dict[str, Any]:
     """The timeline view of the drawn commitments: meeting columns in date order (undated ones
     last), lanes (lineages in the order they were first stated, then one lane per type for the
-    commitments in no lineage) and one mark per commitment, by index into both."""
+    commitments in no lineage), one mark per commitment, by index into both, and the colour of
+    each commitment type present."""
     commitments = sorted((i for i, n in nodes.items() if n.cls == "Commitment"), key=natural_key)
     meetings = sorted(
         (i for i, n in nodes.items() if n.cls == "Meeting"), key=lambda i: _meeting_key(nodes[i])
@@ -138,10 +139,15 @@ def timeline_data(nodes: dict[str, NodeInfo], lineages: dict[str, Lineage]) -> d
 
     for key in sorted(chained, key=lineage_order):
         found = lineage_of[key]
+        # The label starts with the type of the lineage's first statement.
+        kind = found.label.split(":", 1)[0]
+        if kind not in COMMITMENT_TYPES:
+            kind = _first_type(nodes[min(groups[key], key=lambda c: (at[c], natural_key(c)))])
         lanes.append(
             {
                 "id": key,
                 "label": found.label,
+                "type": kind,
                 "lineage": True,
                 "first": found.first,
                 "last": found.last,
@@ -154,7 +160,9 @@ def timeline_data(nodes: dict[str, NodeInfo], lineages: dict[str, Lineage]) -> d
         key=lambda t: (rank.get(t, len(rank)), t),
     )
     for kind in once:
-        lanes.append({"id": "once/" + kind, "label": f"Stated once: {kind}", "lineage": False})
+        lanes.append(
+            {"id": "once/" + kind, "label": f"Stated once: {kind}", "type": kind, "lineage": False}
+        )
     lane_of = {lane["id"]: k for k, lane in enumerate(lanes)}
     marks = sorted(
         (
@@ -169,12 +177,15 @@ def timeline_data(nodes: dict[str, NodeInfo], lineages: dict[str, Lineage]) -> d
         ),
         key=lambda m: (m["lane"], m["meeting"], natural_key(m["id"])),
     )
-    kinds = sorted({m["type"] for m in marks}, key=lambda t: (rank.get(t, len(rank)), t))
+    kinds = sorted(
+        {m["type"] for m in marks} | {lane["type"] for lane in lanes},
+        key=lambda t: (rank.get(t, len(rank)), t),
+    )
     return {
         "meetings": columns,
         "lanes": lanes,
         "marks": marks,
-        "colours": {t: TYPE_COLOURS.get(t, OTHER_COLOUR) for t in kinds},
+        "types": [{"name": t, "colour": TYPE_COLOURS.get(t, OTHER_COLOUR)} for t in kinds],
     }
 
 

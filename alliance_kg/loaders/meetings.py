@@ -47,6 +47,9 @@ def extract_meeting(
         # A readout under a dated heading: "... met in Jakarta today".
         # (The heading may sit in a line read as furniture, so its date comes from the full text.)
         meeting_sentence, meeting_date = _dated_by_heading(text, sentences, find_dates(doc.text))
+    if meeting_sentence is None and doc.date and len(doc.date) == 10:
+        # A report dated by its metadata: "... said on Thursday" is the last Thursday till then.
+        meeting_sentence, meeting_date = _dated_by_weekday(sentences, series_spans, doc.date)
 
     scope: tuple[int, int] | None = None
     if meeting_sentence is not None:
@@ -115,6 +118,9 @@ def _default_year(doc: SourceDocument, dates: list[DateMention], text: str) -> i
     for d in dates:
         if d.year:
             return d.year
+    titled_meta = re.search(r"\b(19[5-9]\d|20\d\d)\b", doc.title or "")
+    if titled_meta:
+        return int(titled_meta.group(1))
     titled = re.search(r"\b(19[5-9]\d|20\d\d)\b", text[: _head_end(text, lines=2)])
     return int(titled.group(1)) if titled else None
 
@@ -146,6 +152,37 @@ def _dated_by_heading(
     for sentence in sentences:
         if _MEETING_CUE.search(sentence.text) and _TODAY.search(sentence.text):
             return sentence, head[0]
+    return None, None
+
+
+_WEEKDAY = re.compile(
+    r"\b(?:on|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _dated_by_weekday(
+    sentences: list[Sentence], series_spans: list[tuple[int, int]], published: str
+) -> tuple[Sentence | None, DateMention | None]:
+    """A meeting sentence saying "on Thursday", dated as the last such day up to the day the
+    document was published (its metadata date)."""
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(published)
+    except ValueError:
+        return None, None
+    for sentence in sentences:
+        names_series = any(sentence.start <= a < sentence.end for a, _ in series_spans)
+        if not (names_series or _MEETING_CUE.search(sentence.text)):
+            continue
+        m = _WEEKDAY.search(sentence.text)
+        if m is None:
+            continue
+        back = (day.weekday() - _WEEKDAYS.index(m.group(1))) % 7
+        met = day - datetime.timedelta(days=back)
+        at = sentence.start + m.start()
+        return sentence, DateMention(at, at + len(m.group(0)), met.year, met.month, met.day)
     return None, None
 
 

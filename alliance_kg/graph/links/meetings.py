@@ -111,6 +111,8 @@ def resolve_meetings(
             {k: n for k, n in counts(doc).items() if _agrees(corpus, doc, groups[k], False)}
         )
         target = _best(agreeing)
+        if target is None:
+            target = _attended(corpus, doc, groups, member)
         if target is not None:
             groups[target[0]].append(doc)
             member[doc.iri] = target[0]
@@ -193,6 +195,26 @@ def _resolved_day(docs: Iterable[Doc]) -> str:
     return max(days, key=lambda day: (days[day], day))
 
 
+def _attended(
+    corpus: Corpus,
+    doc: Doc,
+    groups: dict[tuple[tuple[str, ...], str], list[Doc]],
+    member: dict[str, tuple[tuple[str, ...], str]],
+) -> tuple[tuple[tuple[str, ...], str], int] | None:
+    """The one dated meeting of the document's series that every person it names (two or
+    more) attended, when its commitments are too few to tell."""
+    if len(doc.participants) < 2:
+        return None
+    found = [
+        key
+        for key, docs in sorted(groups.items())
+        if key[1]
+        and _same_series(doc, docs)
+        and doc.participants <= set().union(*(d.participants for d in docs))
+    ]
+    return (found[0], 0) if len(found) == 1 else None
+
+
 def _same_series(doc: Doc, others: list[Doc]) -> bool:
     """Whether the document can report the meeting of ``others``: they name the same series
     mechanism, or, where one side names none, the same States met."""
@@ -236,6 +258,30 @@ def _slot(corpus: Corpus, person: str) -> tuple[str, str] | None:
     return entity.represents, entity.office
 
 
+def _participants(corpus: Corpus, docs: list[Doc]) -> tuple[list[str], dict[str, str]]:
+    """The meeting's participants, and each person outvoted in a seat (the same State and
+    office) by another whom more reports name and no report names together with them."""
+    named_by: dict[str, set[str]] = defaultdict(set)
+    for doc in docs:
+        for person in doc.participants:
+            named_by[person].add(doc.iri)
+    seats: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for person in sorted(named_by):
+        seat = _slot(corpus, person)
+        if seat is not None:
+            seats[seat].append(person)
+    losers: dict[str, str] = {}
+    for people in seats.values():
+        ranked = sorted(people, key=lambda p: (-len(named_by[p]), p))
+        if len(ranked) < 2 or len(named_by[ranked[0]]) == len(named_by[ranked[1]]):
+            continue  # nobody holds the seat on more reports than the others
+        winner = ranked[0]
+        for person in ranked[1:]:
+            if not named_by[person] & named_by[winner]:
+                losers[person] = winner
+    return sorted(p for p in named_by if p not in losers), losers
+
+
 def _slots(corpus: Corpus, docs: Iterable[Doc]) -> dict[tuple[str, str], Counter[str]]:
     slots: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for doc in docs:
@@ -259,17 +305,7 @@ def _meeting(corpus: Corpus, series: tuple[str, ...], day: str | None, docs: lis
     places = Counter(d.place for d in docs if d.place)
     place = given[-1] if given else (max(places, key=lambda p: (places[p], p)) if places else None)
     starts = sorted(d.start for d in docs if d.start and day and d.start <= day)
-    slots = _slots(corpus, docs)
-    people: list[str] = []
-    for doc in docs:
-        for person in sorted(doc.participants):
-            slot = _slot(corpus, person)
-            if slot is not None:
-                holders = slots[slot]
-                if person != max(holders, key=lambda p: (holders[p], p)):
-                    continue
-            if person not in people:
-                people.append(person)
+    people, _ = _participants(corpus, docs)
     return Meeting(
         key, mechanism, states, day, starts[0] if starts else None, place, sorted(people),
         [d.iri for d in docs],
@@ -283,6 +319,7 @@ def _conflicts(
     joined: dict[str, tuple[tuple[str, ...], str, int]],
 ) -> list[Conflict]:
     out = []
+    _, losers = _participants(corpus, docs)
     for doc in docs:
         restated = joined.get(doc.iri, (("",), "", 0))[2]
         why = (
@@ -294,7 +331,9 @@ def _conflicts(
         first, last = _first_day(doc), _last_day(doc)
         if meeting.date and last and not doc.given_date and not first <= meeting.date <= last:
             out.append(Conflict(doc.iri, "date", last, meeting.date, meeting.key, restated, why))
-        if meeting.place and doc.place and doc.place != meeting.place and not doc.given_place:
+        places = Counter(d.place for d in docs if d.place)
+        outvoted = places[doc.place] < places[meeting.place or ""] if doc.place else False
+        if outvoted and doc.place != meeting.place and not doc.given_place:
             out.append(
                 Conflict(
                     doc.iri,
@@ -306,12 +345,9 @@ def _conflicts(
                     why,
                 )  # fmt: skip
             )
-        wrong = sorted(p for p in doc.participants if p not in meeting.participants)
+        wrong = sorted(p for p in doc.participants if p in losers)
         if wrong:
-            right = sorted(
-                p for p in meeting.participants
-                if _slot(corpus, p) in {_slot(corpus, w) for w in wrong}
-            )  # fmt: skip
+            right = sorted({losers[p] for p in wrong})
             out.append(
                 Conflict(
                     doc.iri,

@@ -7,16 +7,17 @@
 
   const akg = window.akg;
   const data = akg.data;
-  const tl = data.timeline || { meetings: [], lanes: [], marks: [], colours: {} };
+  const tl = data.timeline || { meetings: [], lanes: [], marks: [], types: [] };
+  const colours = new Map(tl.types.map((t) => [t.name, t.colour]));
   const details = data.details;
   const el = akg.el;
   const SVG = "http://www.w3.org/2000/svg";
 
   const LABEL_W = 300; // lane labels
   const COL = 150; // least distance between two meeting columns
-  const STEP = 14; // distance between marks in a cell
+  const STEP = 13; // distance between marks in a cell
   const RADIUS = 5.5;
-  const ROW = 24; // height of a lane with one row of marks
+  const ROW = 22; // height of a lane with one row of marks
   const SECTION = 26; // height of a section heading
   const PAD = 16;
 
@@ -88,7 +89,7 @@
   }
 
   function colour(type) {
-    return tl.colours[type] || "#79706e";
+    return colours.get(type) || "#79706e";
   }
 
   // ---- which columns, lanes and marks the filters leave ----------------------------------
@@ -231,15 +232,13 @@
           placed.push({ m, x, y: top + r * STEP, column: c.index });
         });
       }
-      const first = placed[0];
-      const type = first ? first.m.type : "";
-      const dot = svg("circle", { cx: 12, cy: mid, r: 4, fill: colour(type) }, labels);
+      const dot = svg("circle", { cx: 12, cy: mid, r: 4, fill: colour(lane.type) }, labels);
       dot.setAttribute("aria-hidden", "true");
       const label = text(labels, 22, mid + 4, "", "akg-tl-lane");
       fit(label, lane.label, LABEL_W - 28);
       const title = svg("title", {}, label);
       title.textContent = lane.label + laneNote(lane);
-      if (lane.lineage) drawChain(lines, placed, shownColumns, mid, colour(type));
+      if (lane.lineage) drawChain(lines, placed, shownColumns, mid, colour(lane.type));
       for (const p of placed) drawMark(dots, p);
     }
   }
@@ -443,12 +442,19 @@
 
   // The colours of the commitment types, greyed when the type filter hides them.
   const legend = document.getElementById("akg-tl-legend");
-  for (const [type, fill] of Object.entries(tl.colours)) {
+  // Clicking a type here ticks or unticks it in the sidebar's type filter.
+  for (const { name, colour: fill } of tl.types) {
     const li = el("li");
-    li.dataset.type = type;
+    li.dataset.type = name;
+    li.title = "Show or hide " + name;
+    li.style.cursor = "pointer";
     const s = svg("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" }, li);
     svg("circle", { cx: 6, cy: 6, r: 5, fill, stroke: "rgba(0,0,0,0.35)" }, s);
-    li.appendChild(el("span", null, type));
+    li.appendChild(el("span", null, name));
+    li.addEventListener("click", () => {
+      const box = Array.from(document.querySelectorAll("#akg-types input")).find((b) => b.value === name);
+      if (box) box.click();
+    });
     legend.appendChild(li);
   }
   function legendState() {
