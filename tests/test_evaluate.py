@@ -118,7 +118,6 @@ def main_store() -> ox.Store:
     add_entity(store, "a", "mechanism/quad", "Mechanism", "Quad")
     add_entity(store, "a", "person/lloyd-austin", "Person", "Lloyd Austin", mentioned=False)
 
-    meeting = "meeting/scc/2023-01-11"
     _add(store, "a", "document/a", AKG + "statedDate", xsd_date("2023-01-11"))
     _add(store, "a", "document/a", AKG + "statedPlace", _iri("place/washington-d-c"))
     for person in ("person/antony-blinken", "person/yoshimasa-hayashi", "person/lloyd-austin"):
@@ -167,8 +166,10 @@ def main_store() -> ox.Store:
     # b.txt was loaded from b.html: found by its file stem.
     add_document(store, "b", "b.html", "meeting/japan-united-states/2022-01-07")
     add_entity(store, "b", "state/japan", "State", "Japan")
-    meeting = "meeting/japan-united-states/2022-01-07"
-    _add(store, "b", "document/b", AKG + "statedDate", xsd_date("2022-01-07"))  # the gold date is null
+
+    _add(
+        store, "b", "document/b", AKG + "statedDate", xsd_date("2022-01-07")
+    )  # the gold date is null
     # The virtual place is known by its IRI even without labels.
     _add(store, "b", "document/b", AKG + "statedPlace", _iri("place/virtual"))
     add_commitment(store, "b", 0, "Japan condemned the launch.", ["Opposition"], ["state/japan"])

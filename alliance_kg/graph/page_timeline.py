@@ -125,68 +125,70 @@ def timeline_data(nodes: dict[str, NodeInfo], lineages: dict[str, Lineage]) -> d
             held = [len(columns) - 1]
         at[c] = held[0]
 
-    groups: dict[str, list[str]] = {}
-    for c in commitments:
-        key = lineages[c].iri if c in lineages else "once/" + _first_type(nodes[c])
-        groups.setdefault(key, []).append(c)
-    lanes: list[dict[str, Any]] = []
-    chained = [k for k in groups if not k.startswith("once/")]
-    lineage_of = {lineages[c].iri: lineages[c] for c in commitments if c in lineages}
-
-    def lineage_order(key: str) -> tuple[int, int, str, str]:
-        cols = [at[c] for c in groups[key]]
-        return min(cols), max(cols), lineage_of[key].label, key
-
-    for key in sorted(chained, key=lineage_order):
-        found = lineage_of[key]
-        # The label starts with the type of the lineage's first statement.
-        kind = found.label.split(":", 1)[0]
-        if kind not in COMMITMENT_TYPES:
-            kind = _first_type(nodes[min(groups[key], key=lambda c: (at[c], natural_key(c)))])
-        lanes.append(
-            {
-                "id": key,
-                "label": found.label,
-                "type": kind,
-                "lineage": True,
-                "first": found.first,
-                "last": found.last,
-                "meetings": found.meetings,
-            }
-        )
-    rank = {t: k for k, t in enumerate(COMMITMENT_TYPES)}
-    once = sorted(
-        (k.removeprefix("once/") for k in groups if k.startswith("once/")),
-        key=lambda t: (rank.get(t, len(rank)), t),
-    )
-    for kind in once:
-        lanes.append(
-            {"id": "once/" + kind, "label": f"Stated once: {kind}", "type": kind, "lineage": False}
-        )
+    lane_key = {
+        c: lineages[c].iri if c in lineages else "once/" + _first_type(nodes[c])
+        for c in commitments
+    }
+    lanes = _lanes(nodes, lineages, lane_key, at)
     lane_of = {lane["id"]: k for k, lane in enumerate(lanes)}
-    marks = sorted(
-        (
-            {
-                "id": c,
-                "lane": lane_of[lineages[c].iri if c in lineages else "once/" + _first_type(n)],
-                "meeting": at[c],
-                "type": _first_type(n),
-            }
-            for c in commitments
-            for n in (nodes[c],)
-        ),
-        key=lambda m: (m["lane"], m["meeting"], natural_key(m["id"])),
-    )
-    kinds = sorted(
-        {m["type"] for m in marks} | {lane["type"] for lane in lanes},
-        key=lambda t: (rank.get(t, len(rank)), t),
-    )
+    marks: list[dict[str, Any]] = [
+        {"id": c, "lane": lane_of[lane_key[c]], "meeting": at[c], "type": _first_type(nodes[c])}
+        for c in commitments
+    ]
+    marks.sort(key=lambda m: (m["lane"], m["meeting"], natural_key(m["id"])))
+    kinds = sorted({m["type"] for m in marks} | {lane["type"] for lane in lanes}, key=_type_rank)
     return {
         "meetings": columns,
         "lanes": lanes,
         "marks": marks,
         "types": [{"name": t, "colour": TYPE_COLOURS.get(t, OTHER_COLOUR)} for t in kinds],
     }
+
+
+def _lanes(
+    nodes: dict[str, NodeInfo],
+    lineages: dict[str, Lineage],
+    lane_key: dict[str, str],
+    at: dict[str, int],
+) -> list[dict[str, Any]]:
+    groups: dict[str, list[str]] = {}
+    for c, key in lane_key.items():
+        groups.setdefault(key, []).append(c)
+    found = {lineages[c].iri: lineages[c] for c in lane_key if c in lineages}
+
+    def first_stated(key: str) -> tuple[int, int, str, str]:
+        cols = [at[c] for c in groups[key]]
+        return min(cols), max(cols), found[key].label, key
+
+    lanes: list[dict[str, Any]] = []
+    for key in sorted(found, key=first_stated):
+        lineage = found[key]
+        # The label starts with the type of the lineage's first statement.
+        kind = lineage.label.split(":", 1)[0]
+        if kind not in COMMITMENT_TYPES:
+            kind = _first_type(nodes[min(groups[key], key=lambda c: (at[c], natural_key(c)))])
+        lanes.append(
+            {
+                "id": key,
+                "label": lineage.label,
+                "type": kind,
+                "lineage": True,
+                "first": lineage.first,
+                "last": lineage.last,
+                "meetings": lineage.meetings,
+            }
+        )
+    once = sorted((k.removeprefix("once/") for k in groups if k not in found), key=_type_rank)
+    for kind in once:
+        lanes.append(
+            {"id": "once/" + kind, "label": f"Stated once: {kind}", "type": kind, "lineage": False}
+        )
+    return lanes
+
+
+def _type_rank(kind: str) -> tuple[int, str]:
+    order = COMMITMENT_TYPES.index(kind) if kind in COMMITMENT_TYPES else len(COMMITMENT_TYPES)
+    return order, kind
 
 
 def commitment_types(node: NodeInfo) -> list[str]:

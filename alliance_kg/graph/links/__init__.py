@@ -203,9 +203,7 @@ def _lineage_triples(
                 and corpus.items[j].doc != item.doc
             ]  # fmt: skip
             if earlier:
-                best = max(
-                    earlier, key=lambda j: (score(item, corpus.items[j], vecs[i], vecs[j]), -j)
-                )
+                best = max(earlier, key=lambda j: (score(vecs[i], vecs[j]), -j))
                 out.append((URIRef(item.iri), AKG.restates, URIRef(corpus.items[best].iri)))
                 count += 1
             for j in members[:k]:

@@ -332,14 +332,14 @@ def _conflicts(
         if meeting.date and last and not doc.given_date and not first <= meeting.date <= last:
             out.append(Conflict(doc.iri, "date", last, meeting.date, meeting.key, restated, why))
         places = Counter(d.place for d in docs if d.place)
-        outvoted = places[doc.place] < places[meeting.place or ""] if doc.place else False
-        if outvoted and doc.place != meeting.place and not doc.given_place:
+        stated, resolved = doc.place or "", meeting.place or ""
+        if stated and resolved and places[stated] < places[resolved] and not doc.given_place:
             out.append(
                 Conflict(
                     doc.iri,
                     "place",
-                    _label(corpus, doc.place),
-                    _label(corpus, meeting.place),
+                    _label(corpus, stated),
+                    _label(corpus, resolved),
                     meeting.key,
                     restated,
                     why,

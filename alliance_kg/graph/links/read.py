@@ -61,6 +61,7 @@ class Entity:
     iri: str
     label: str
     types: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # other labels, and demonyms of States
     office: str | None = None
     represents: str | None = None
 
@@ -135,6 +136,12 @@ def read_corpus(store: SparqlStore) -> Corpus:
         entity = entities.setdefault(row["e"], Entity(row["e"], row["l"]))
         entity.label = min(entity.label, row["l"])
         entity.types.add(row["t"].rsplit("#", 1)[-1])
+    for row in _rows(
+        store,
+        "SELECT DISTINCT ?e ?v WHERE { GRAPH ?d { ?e skos:altLabel|akg:demonym ?v } }",
+    ):
+        if row["e"] in entities:
+            entities[row["e"]].names.add(row["v"])
     for prop, attr in (("akg:office", "office"), ("akg:represents", "represents")):
         for row in _rows(store, f"SELECT ?e ?v WHERE {{ GRAPH ?d {{ ?e {prop} ?v }} }}"):
             if row["e"] in entities:

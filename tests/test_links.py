@@ -1,0 +1,291 @@
+"""The corpus-level stage (graph/links): meetings resolved across documents, conflicts,
+lineages, deadline statuses, entities across documents, and `akg timeline`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from alliance_kg.cli import main
+from alliance_kg.loaders.readers import sample_corpus_dir
+
+DATA = Path(__file__).parent / "data" / "links"
+SHARED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+SERIES = Path(__file__).parent / "data" / "series"
+HEADER = "date,meeting,types,parties,deadline,kind,status,first_stated,times_stated,quote,file"
+SCC_2023 = '2023-01-11,"Security Consultative Committee, 2023-01-11"'
+SCC_2024 = '2024-07-28,"Security Consultative Committee, 2024-07-28"'
+MLR = (
+    f'{SCC_2023},Announcement,"Japan, United States",2025,by,{{status}},2023-01-11,1,'
+    '"They announced a significant upgrade to U.S. force posture in Japan, including the '
+    "stationing of a Marine Littoral Regiment (MLR) by 2025—a new unit formation with advanced "
+    "intelligence, surveillance, and reconnaissance, anti-ship, and transportation "
+    'capabilities.",001_cb6815964ed6d868.txt'
+)
+MLR_12TH = (
+    f'{SCC_2023},Pledge,"Japan, United States",,,,2023-01-11,1,"Optimize Force Posture: '
+    "Reorganize military units, including transforming the 12th Artillery Regiment into the "
+    '12th Marine Littoral Regiment.",003_08693ad3b646b5d1.txt'
+)
+FRF_2023 = (
+    f'{SCC_2023},Reaffirmation,"Japan, United States",,,,2023-01-11,2,"They reconfirmed their '
+    "commitment to the basic tenets of the 2012 Realignment Plan, including the continued "
+    'construction of the Futenma Replacement Facility.",001_cb6815964ed6d868.txt'
+)
+FRF_2024 = (
+    f'{SCC_2024},Reaffirmation,"Japan, United States",,,,2023-01-11,2,Japan and the U.S '
+    "underlined the importance of accelerating bilateral work toward the total return of Marine "
+    "Corps Air Station (MCAS) Futenma as early as practicable including the construction of the "
+    "Futenma Replacement Facility at Henoko.,002_1fde0741a9a93315.txt"
+)
+
+
+def akg(store: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--store", str(store), *args])
+
+
+def csv_lines(result: Result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes.decode().splitlines()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("links") / "store"
+    result = akg(store, "build")
+    assert result.exit_code == 0, result.output
+    return store
+
+
+@pytest.mark.parametrize(
+    ("entity", "as_of", "rows"),
+    [
+        ("Marine Littoral Regiment", "2024-01-01", [MLR.format(status="pending"), MLR_12TH]),
+        ("marine littoral regiment", "2026-11-26", [MLR.format(status="passed"), MLR_12TH]),
+        ("Futenma Replacement Facility", "2024-01-01", [FRF_2023]),
+        ("Futenma Replacement Facility", "2026-11-26", [FRF_2023, FRF_2024]),
+    ],
+)
+def test_timeline_of_an_entity_and_the_entities_under_it(
+    corpus: Path, entity: str, as_of: str, rows: list[str]
+) -> None:
+    result = akg(corpus, "timeline", entity, "--as-of", as_of, "--format", "csv")
+    assert csv_lines(result) == [HEADER, *rows]
+
+
+def test_timeline_table_and_json(corpus: Path) -> None:
+    table = akg(corpus, "timeline", "Futenma Replacement Facility", "--as-of", "2024-01-01")
+    assert table.exit_code == 0
+    assert table.output.splitlines()[-1] == "1 row"
+    data = json.loads(akg(corpus, "timeline", "--as-of", "2026-11-26", "--format", "json").output)
+    dates = [b["date"]["value"] for b in data["results"]["bindings"]]
+    assert len(dates) == 106 and dates == sorted(dates)
+
+
+def test_an_unknown_entity_gets_the_closest_names(corpus: Path) -> None:
+    result = akg(corpus, "timeline", "Korea")
+    assert (result.exit_code, result.output.strip()) == (
+        1,
+        "Error: no entity is named 'Korea'; the closest: North Korea, Republic of Korea",
+    )
+
+
+def test_named_instance_is_narrower_than_its_kind(corpus: Path) -> None:
+    result = akg(
+        corpus, "query", "--format", "csv",
+        "SELECT ?narrow ?broad WHERE { ?n skos:broader ?b . ?n skos:prefLabel ?narrow . "
+        "?b skos:prefLabel ?broad }",
+    )  # fmt: skip
+    assert csv_lines(result) == [
+        "narrow,broad",
+        "12th Marine Littoral Regiment,Marine Littoral Regiment",
+    ]
+
+
+def test_every_document_reports_one_resolved_meeting(corpus: Path) -> None:
+    result = akg(
+        corpus, "query", "--format", "csv",
+        "SELECT ?file (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?date) AS ?on) "
+        "(COUNT(DISTINCT ?c) AS ?commitments) (COUNT(DISTINCT ?cm) AS ?at) WHERE { "
+        "?d akg:sourceFile ?file ; akg:reports ?m . ?m dct:date ?date . "
+        "?c akg:statedIn ?d . OPTIONAL { ?c akg:atMeeting ?cm } } GROUP BY ?file ORDER BY ?file",
+    )  # fmt: skip
+    assert csv_lines(result) == [
+        "file,meetings,on,commitments,at",
+        "000_45bebea0770f1da9.txt,1,2023-01-11,16,1",
+        "001_cb6815964ed6d868.txt,1,2023-01-11,17,1",
+        "002_1fde0741a9a93315.txt,1,2024-07-28,39,1",
+        "003_08693ad3b646b5d1.txt,1,2023-01-11,22,1",
+        "004_e85f492dbc556822.txt,1,2022-01-07,12,1",
+    ]
+    # What 003 itself states stays in its own graph.
+    stated = akg(
+        corpus, "query", "--format", "csv",
+        "SELECT ?date WHERE { GRAPH ?g { ?d akg:sourceFile \"003_08693ad3b646b5d1.txt\" ; "
+        "akg:statedDate ?date } }",
+    )  # fmt: skip
+    assert csv_lines(stated) == ["date", "2024-01-11"]
+
+
+def test_build_warns_once_about_each_new_conflict(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = akg(store, "build")
+    warning = (
+        "Warning: 003_08693ad3b646b5d1.txt states date 2024-01-11; it reports Security "
+        "Consultative Committee, 2023-01-11 (date 2023-01-11). See akg query -n conflicts."
+    )
+    assert [line for line in first.output.splitlines() if line.startswith("Warning")] == [warning]
+    again = akg(store, "build")
+    assert "Warning" not in again.output
+
+
+def test_user_meeting_date_and_place_win(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    shutil.copytree(sample_corpus_dir(), folder)
+    sidecar = folder / "003_08693ad3b646b5d1.meta.json"
+    meta = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+    sidecar.write_text(json.dumps({**meta, "meeting_date": "2024-01-11"}))
+    sidecar = folder / "001_cb6815964ed6d868.meta.json"
+    meta = json.loads(sidecar.read_text())
+    sidecar.write_text(json.dumps({**meta, "meeting_date": "2023-01-11", "meeting_place": "Tokyo"}))
+    store = tmp_path / "store"
+    result = akg(store, "build", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output
+    meetings = akg(store, "query", "-n", "meetings", "--format", "csv")
+    assert [line.split(",")[0:3] for line in csv_lines(meetings)[1:]] == [
+        ['"Security Consultative Committee', ' 2022-01-07"', "2022-01-07"],
+        ['"Security Consultative Committee', ' 2023-01-11"', "2023-01-11"],
+        ['"Security Consultative Committee', ' 2024-01-11"', "2024-01-11"],
+        ['"Security Consultative Committee', ' 2024-07-28"', "2024-07-28"],
+    ]
+    # 001 says Tokyo, 000 says Washington: one each, so no place wins over the other and
+    # nothing is flagged; the user's word on 001 is kept in its graph.
+    assert csv_lines(akg(store, "query", "-n", "conflicts", "--format", "csv")) == [
+        "file,field,stated,resolved,date,meeting,restated,evidence"
+    ]
+    given = akg(
+        store, "query", "--format", "csv",
+        "SELECT ?date ?place WHERE { ?d akg:sourceFile \"001_cb6815964ed6d868.txt\" ; "
+        "akg:givenDate ?date ; akg:givenPlace/skos:prefLabel ?place }",
+    )  # fmt: skip
+    assert csv_lines(given) == ["date,place", "2023-01-11,Tokyo"]
+
+
+def test_a_bad_meeting_date_in_a_sidecar_is_a_clear_error(tmp_path: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("Japan and the United States reaffirmed their alliance.\n")
+    (tmp_path / "a.meta.json").write_text('{"meeting_date": "2024"}')
+    result = akg(tmp_path / "store", "build", str(doc))
+    assert result.exit_code == 1
+    assert result.output.strip().endswith("'meeting_date' must be a day (YYYY-MM-DD): '2024'")
+    assert not (tmp_path / "store").exists()
+
+
+DEADLINES = "deadline,kind,status,date,parties,concerns,clause,file"
+RADAR_2031 = (
+    '2033,by,{status},2031-03-04,"Australia, Philippines",northern Luzon,Australia and the '
+    "Philippines agreed to complete the joint coastal radar network in northern Luzon by 2033,"
+    "radar-2031.md"
+)
+RADAR_2032 = (
+    '2035,by,{status},2032-03-09,"Australia, Philippines",northern Luzon,Australia and the '
+    "Philippines agreed to complete the joint coastal radar network in northern Luzon by 2035,"
+    "{file}"
+)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "rows"),
+    [
+        ("2031-06-01", [RADAR_2031.format(status="pending")]),
+        (
+            "2033-06-01",
+            [
+                RADAR_2031.format(status="moved to 2035"),
+                RADAR_2032.format(status="pending", file="radar-2032-news.md"),
+                RADAR_2032.format(status="pending", file="radar-2032.md"),
+            ],
+        ),
+        (
+            "2036-01-01",
+            [
+                RADAR_2031.format(status="moved to 2035"),
+                RADAR_2032.format(status="passed", file="radar-2032-news.md"),
+                RADAR_2032.format(status="passed", file="radar-2032.md"),
+            ],
+        ),
+    ],
+)
+def test_a_deadline_moved_by_a_later_meeting(tmp_path: Path, as_of: str, rows: list[str]) -> None:
+    store = tmp_path / "store"
+    assert akg(store, "build", str(DATA)).exit_code == 0
+    result = akg(store, "query", "-n", "deadlines", "--param", f"as_of={as_of}", "--format", "csv")
+    assert csv_lines(result) == [DEADLINES, *rows]
+
+
+def test_an_undated_report_joins_a_meeting_loaded_by_an_earlier_build(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert (
+        akg(store, "build", str(DATA / "radar-2031.md"), str(DATA / "radar-2032.md")).exit_code == 0
+    )
+    assert akg(store, "build", str(DATA / "radar-2032-news.md")).exit_code == 0
+    result = akg(
+        store, "query", "--format", "csv",
+        "SELECT ?file ?date WHERE { ?d akg:sourceFile ?file ; akg:reports/dct:date ?date } "
+        "ORDER BY ?file",
+    )  # fmt: skip
+    assert csv_lines(result) == [
+        "file,date",
+        "radar-2031.md,2031-03-04",
+        "radar-2032-news.md,2032-03-09",
+        "radar-2032.md,2032-03-09",
+    ]
+    lineage = akg(store, "query", "-n", "lineage", "--param", "words=radar", "--format", "csv")
+    assert [line.split(",")[-2:] for line in csv_lines(lineage)[1:]] == [
+        ["radar-2031.md", ""],
+        ["radar-2032-news.md", "radar-2031.md"],
+        ["radar-2032.md", "radar-2031.md"],
+    ]
+
+
+def test_update_reruns_the_stage(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert akg(store, "build").exit_code == 0
+    result = akg(
+        store,
+        "update",
+        "DROP GRAPH <https://w3id.org/alliance-kg/id/document/003_08693ad3b646b5d1>",
+    )
+    assert result.exit_code == 0, result.output
+    stats = dict(
+        (line[:18].strip(), line[18:].strip()) for line in akg(store, "stats").output.splitlines()
+    )
+    assert (stats["Documents"], stats["Meetings"], stats["Conflicts"]) == ("4", "3", "0")
+
+
+@pytest.mark.skipif(not SHARED_GOLD.is_dir(), reason="needs ../shared/gold beside the project")
+def test_links_quality_on_the_bundled_corpus(corpus: Path) -> None:
+    """The figures of the README's "Across meetings" section (a regression guard)."""
+    result = akg(corpus, "evaluate", str(SHARED_GOLD), "--format", "json")
+    links = json.loads(result.output)["links"]
+    got = {c: (s["tp"], s["fp"], s["fn"]) for c, s in links.items()}
+    assert got["meeting pairs"] == (3, 0, 0)
+    assert got["meeting date per document"] == (5, 0, 0)
+    assert got["conflicts"] == (1, 0, 0)
+    assert links["lineage pairs"]["f1"] >= 0.55
+
+
+def test_links_quality_on_a_series_the_rules_were_not_written_on(tmp_path: Path) -> None:
+    """tests/data/series: ten AUSMIN reports 2017-2021 with blind gold (a regression guard)."""
+    store = tmp_path / "store"
+    assert akg(store, "build", str(SERIES)).exit_code == 0
+    links = json.loads(akg(store, "evaluate", str(SERIES), "--format", "json").output)["links"]
+    got = {c: (s["tp"], s["fp"], s["fn"]) for c, s in links.items()}
+    assert got["meeting pairs"] == (3, 0, 2)
+    assert got["conflicts"] == (0, 0, 0)
+    assert links["lineage pairs"]["f1"] >= 0.27
