@@ -87,7 +87,9 @@ def test_a_hostile_parameter_is_one_string_that_matches_nothing(
     store = request.getfixturevalue(where)
     before = akg(store, "export", "-f", "nquads").stdout_bytes
     hostile = 'Okinawa" } ; DROP ALL ; {'
-    result = akg(store, "query", "-n", "source", "--param", f"contains={hostile}", "--format", "csv")
+    result = akg(
+        store, "query", "-n", "source", "--param", f"contains={hostile}", "--format", "csv"
+    )
     assert result.exit_code == 0, result.output
     assert result.output == "contains,date,file,start,end,title,source,quote\n"
     # An entity name is looked up first: no entity has it, so nothing runs.
