@@ -71,9 +71,10 @@ def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class Visit:
-    """A page opened from file:// with every non-file request recorded and aborted."""
+    """A page opened from file:// (with ``fragment``, e.g. "#timeline") with every non-file
+    request recorded and aborted."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
         self.outside: list[str] = []
         self.errors: list[str] = []
         self.context = browser.new_context(viewport={"width": 1400, "height": 860})
@@ -81,7 +82,7 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + fragment)
         self.page.wait_for_function("() => window.akg && window.akg.stabilized === true")
 
     def _route(self, route: Any) -> None:
@@ -322,6 +323,188 @@ def test_bundled_corpus_page_works_offline_and_is_kept_as_a_screenshot(
         visit.page.mouse.move(box["x"] + 8, box["y"] + 8)
         visit.page.wait_for_timeout(300)
         visit.page.screenshot(path=str(ARTIFACTS / "corpus.png"))
+    finally:
+        visit.context.close()
+
+
+TIMELINE_TAB = "#akg-tab-timeline"
+
+
+def _mark(visit: Visit, iri: str) -> Any:
+    return visit.page.locator(f'#akg-timeline .akg-tl-mark[data-id="{iri}"]')
+
+
+def test_timeline_view_of_the_sample(visit: Visit) -> None:
+    assert visit.page.locator("#akg-timeline").is_hidden()
+    visit.page.locator(TIMELINE_TAB).click()
+    assert visit.page.locator("#akg-timeline").is_visible()
+    assert visit.page.locator(TIMELINE_TAB).get_attribute("aria-selected") == "true"
+    assert visit.page.locator("#akg-tab-network").get_attribute("aria-selected") == "false"
+    # The class legend does not apply to the timeline and is put away.
+    assert visit.page.locator("#akg-classes").is_hidden()
+    assert visit.page.locator(".akg-tl-meeting .akg-tl-date").all_text_contents() == ["2023-01-11"]
+    assert visit.page.locator(".akg-tl-lane").all_text_contents() == [
+        "Stated once: Reaffirmation",
+        "Stated once: Opposition",
+    ]
+    assert visit.page.locator(".akg-tl-mark").count() == 2
+    assert visit.page.locator(".akg-tl-meeting .akg-tl-count").all_text_contents() == [
+        "2 commitments",
+        "2 new, 0 restated",
+    ]
+    # Hovering a mark shows its gist, parties, meeting, date, file and quote, as text.
+    _mark(visit, C2).hover()
+    tip = visit.page.locator("#akg-tl-tip")
+    tip.wait_for(state="visible")
+    assert tip.locator("div").all_text_contents() == [
+        "Types: Opposition",
+        "Parties: Japan",
+        "Meeting: Security Consultative Committee, 2023-01-11",
+        "Date: 2023-01-11",
+        "File: doc-a.txt",
+        XSS_QUOTE[:89].rstrip() + "\u2026",
+    ]
+    assert tip.locator("strong").text_content() == "Opposition: United States"
+    # Clicking it shows the commitment in the side panel.
+    _mark(visit, C2).click()
+    assert visit.page.locator("#akg-panel blockquote").text_content() == XSS_QUOTE
+    assert visit.page.locator("#akg-panel h3").text_content() == "Opposition by party"
+    assert "doc-a.txt" in visit.panel_text()
+    assert (
+        visit.page.locator("#akg-timeline img, #akg-timeline script, #akg-panel img").count() == 0
+    )
+    assert visit.js("typeof window.pwned") == "undefined"
+    # The type filter applies: unticking Opposition leaves one lane and one mark.
+    visit.page.locator("#akg-types li[data-type='Opposition'] input").uncheck()
+    assert visit.page.locator(".akg-tl-lane").all_text_contents() == ["Stated once: Reaffirmation"]
+    assert visit.page.locator(".akg-tl-mark").count() == 1
+    assert visit.page.locator("#akg-tl-legend li.akg-off").all_text_contents() == ["Opposition"]
+    # So does the legend of the timeline, which ticks the sidebar's box.
+    visit.page.locator("#akg-tl-legend li[data-type='Opposition']").click()
+    assert visit.page.locator("#akg-types li[data-type='Opposition'] input").is_checked()
+    assert visit.page.locator(".akg-tl-mark").count() == 2
+    # A date range that leaves out the meeting empties the view.
+    visit.page.locator("#akg-date-to").fill("2023-01-10")
+    visit.page.locator("#akg-date-to").dispatch_event("change")
+    assert visit.page.locator(".akg-tl-mark").count() == 0
+    assert visit.page.locator("#akg-tl-empty").text_content() == (
+        "No meeting or commitment to place on a timeline."
+    )
+    visit.page.locator("#akg-tab-network").click()
+    assert visit.page.locator("#akg-timeline").is_hidden()
+    assert visit.page.locator("#akg-classes").is_visible()
+    assert visit.errors == [] and visit.outside == []
+
+
+def test_search_in_the_timeline_selects_the_mark(visit: Visit) -> None:
+    visit.page.locator(TIMELINE_TAB).click()
+    visit.page.locator("#akg-search").fill("unwavering commitment")
+    visit.page.locator("#akg-search").press("Enter")
+    assert visit.js("akg.timeline.selected") == C1
+    assert visit.page.locator(".akg-tl-mark.akg-selected").get_attribute("data-id") == C1
+    assert visit.page.locator("#akg-panel blockquote").text_content() == C1_QUOTE
+    # A node that is not a commitment is shown in the network view.
+    visit.page.locator("#akg-search").fill("Japan")
+    visit.page.locator("#akg-search").press("Enter")
+    assert visit.page.locator("#akg-timeline").is_hidden()
+    assert visit.js("akg.network.getSelectedNodes()") == [JAPAN]
+
+
+def test_timeline_opens_from_the_address(browser: Any, page_file: Path) -> None:
+    visit = Visit(browser, page_file, "#timeline")
+    try:
+        assert visit.page.locator("#akg-timeline").is_visible()
+        assert visit.page.locator(".akg-tl-mark").count() == 2
+    finally:
+        visit.context.close()
+
+
+def _expected_counts(timeline: dict[str, Any]) -> list[str]:
+    """The column heads' counts, worked out here from the page data: commitments at each
+    meeting; new (in no lineage, or one no earlier meeting stated) and restated; and how many
+    of the previous meeting's were not stated again (in no lineage, or one left out here)."""
+    chained = {k for k, lane in enumerate(timeline["lanes"]) if lane["lineage"]}
+    at = [[m for m in timeline["marks"] if m["meeting"] == k] for k in range(3)]
+    out: list[str] = []
+    seen: set[int] = set()
+    for k, here in enumerate(at):
+        fresh = sum(m["lane"] not in chained or m["lane"] not in seen for m in here)
+        out += [f"{len(here)} commitments", f"{fresh} new, {len(here) - fresh} restated"]
+        if k:
+            lanes_here = {m["lane"] for m in here}
+            gone = sum(m["lane"] not in chained or m["lane"] not in lanes_here for m in at[k - 1])
+            out.append(f"{gone} not stated again")
+        seen |= {m["lane"] for m in here}
+    return out
+
+
+def test_bundled_corpus_timeline(browser: Any, corpus_page: tuple[Path, int, int]) -> None:
+    visit = Visit(browser, corpus_page[0])
+    try:
+        visit.page.locator(TIMELINE_TAB).click()
+        timeline = visit.js("akg.data.timeline")
+        lanes = [lane["label"] for lane in timeline["lanes"]]
+        # Three meeting columns, left to right in date order.
+        columns = visit.page.locator(".akg-tl-meeting")
+        assert columns.count() == 3
+        assert visit.page.locator(".akg-tl-meeting .akg-tl-date").all_text_contents() == [
+            "2022-01-07",
+            "2023-01-11",
+            "2024-07-28",
+        ]
+        xs = [columns.nth(k).bounding_box()["x"] for k in range(3)]
+        assert xs == sorted(xs)
+        assert visit.page.locator(".akg-tl-meeting .akg-tl-count").all_text_contents() == (
+            _expected_counts(timeline)
+        )
+        assert [c for c in _expected_counts(timeline) if c.endswith(" commitments")] == [
+            "12 commitments",
+            "55 commitments",
+            "39 commitments",
+        ]
+        # One labelled lane per lineage and per type of lone statement, one mark per commitment.
+        assert visit.page.locator(".akg-tl-lane").count() == len(lanes) > 6
+        assert visit.page.locator(".akg-tl-lane-name > title").all_text_contents()[0] == (
+            lanes[0] + " (stated at 2 meetings, 2022-01-07 to 2023-01-11)"
+        )
+        assert visit.page.locator(".akg-tl-mark").count() == 106
+        assert visit.js("[akg.timeline.columns, akg.timeline.lanes, akg.timeline.drawn]") == [
+            3,
+            len(lanes),
+            106,
+        ]
+        # No two marks overlap, and no lane label runs into the plot.
+        closest = visit.js(
+            """() => {
+              const c = Array.from(document.querySelectorAll('.akg-tl-mark circle'))
+                .map(e => [Number(e.getAttribute('cx')), Number(e.getAttribute('cy'))]);
+              let least = Infinity;
+              for (let i = 0; i < c.length; i++) for (let j = i + 1; j < c.length; j++)
+                least = Math.min(least, Math.hypot(c[i][0] - c[j][0], c[i][1] - c[j][1]));
+              return least; }"""
+        )
+        assert closest >= 11
+        widest = visit.js(
+            "Math.max(...Array.from(document.querySelectorAll('.akg-tl-lane'))"
+            ".map(t => t.getBBox().x + t.getBBox().width))"
+        )
+        first_mark = visit.js(
+            "Math.min(...Array.from(document.querySelectorAll('.akg-tl-mark circle'))"
+            ".map(c => Number(c.getAttribute('cx')) - Number(c.getAttribute('r'))))"
+        )
+        assert widest < first_mark
+        # Article V: reaffirmed in 2023 and 2024, two marks joined by a line.
+        lane = lanes.index("Reaffirmation: Article V, Japan, Japan-U.S. Security Treaty")
+        ids = visit.js(f"akg.data.timeline.marks.filter(m => m.lane === {lane}).map(m => m.id)")
+        assert len(ids) == 2
+        _mark(visit, ids[0]).click()
+        quote = visit.js("(id) => akg.data.details[id].quote", ids[0])
+        assert visit.page.locator("#akg-panel blockquote").text_content() == quote
+        assert "Article V" in quote
+        assert visit.outside == [] and visit.errors == []
+        visit.page.mouse.move(5, 5)
+        ARTIFACTS.mkdir(exist_ok=True)
+        visit.page.screenshot(path=str(ARTIFACTS / "corpus-timeline.png"))
     finally:
         visit.context.close()
 

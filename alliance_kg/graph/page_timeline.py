@@ -4,14 +4,15 @@ A commitment is named on the canvas by its gist ("Reaffirmation: Article V, Japa
 like the labels the links stage gives lineages (``graph/links``). The timeline view draws the
 meetings on a time axis and one lane per lineage (one commitment stated again over time), with
 a mark for each commitment at its meeting; commitments no other statement restates share a
-lane per type. Its data is read with SPARQL from the links graph (``akg:inLineage`` and the
-lineages' labels) and sorted, so the same store always gives the same page.
+lane per type. Its data is read with SPARQL from the whole store (``akg:inLineage`` and the
+lineages' labels, ``akg:atMeeting`` and the meetings' labels and dates, so that a drawn part
+still places its commitments) and sorted, so the same store always gives the same page.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
@@ -47,6 +48,37 @@ class Lineage:
     first: str | None
     last: str | None
     meetings: int | None
+
+
+@dataclass(frozen=True)
+class TimelineFacts:
+    """What the timeline reads from the whole store, so that a drawn part still places its
+    commitments: the lineage of each commitment in one, the meetings each commitment was
+    stated at, and those meetings' labels and dates."""
+
+    lineages: dict[str, Lineage] = field(default_factory=dict)
+    held_at: dict[str, set[str]] = field(default_factory=dict)
+    meetings: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+
+def read_timeline(store: SparqlStore) -> TimelineFacts:
+    """Lineages and meetings of the store's commitments."""
+    facts = TimelineFacts(read_lineages(store))
+    query = (
+        "SELECT DISTINCT ?c ?m ?label ?date WHERE { ?c akg:atMeeting ?m . "
+        "OPTIONAL { ?m rdfs:label ?label } OPTIONAL { ?m dct:date ?date } }"
+    )
+    for row in _rows(store, query):
+        c, m = row["c"], row["m"]
+        facts.held_at.setdefault(c, set()).add(m)
+        label, date = row.get("label", m.rsplit("/", 1)[-1]), row.get("date")
+        known = facts.meetings.get(m)
+        # Two labels or dates of one meeting (not written by a build): the smallest.
+        if known is not None:
+            dates = [d for d in (date, known[1]) if d]
+            label, date = min(label, known[0]), min(dates) if dates else None
+        facts.meetings[m] = (label, date)
+    return facts
 
 
 def read_lineages(store: SparqlStore) -> dict[str, Lineage]:
@@ -102,29 +134,33 @@ def gist(node: NodeInfo, nodes: dict[str, NodeInfo]) -> str:
     return f"{kind}: {about}" if about else kind
 
 
-def timeline_data(nodes: dict[str, NodeInfo], lineages: dict[str, Lineage]) -> dict[str, Any]:
+def timeline_data(nodes: dict[str, NodeInfo], facts: TimelineFacts) -> dict[str, Any]:
     """The timeline view of the drawn commitments: meeting columns in date order (undated ones
-    last), lanes (lineages in the order they were first stated, then one lane per type for the
-    commitments in no lineage), one mark per commitment, by index into both, and the colour of
-    each commitment type present."""
+    last; the drawn meetings and those of the drawn commitments), lanes (lineages in the order
+    they were first stated, then one lane per type for the commitments in no lineage), one mark
+    per commitment, by index into both, and the colour of each commitment type present."""
     commitments = sorted((i for i, n in nodes.items() if n.cls == "Commitment"), key=natural_key)
-    meetings = sorted(
-        (i for i, n in nodes.items() if n.cls == "Meeting"), key=lambda i: _meeting_key(nodes[i])
-    )
+    held_at = {
+        c: nodes[c].out.get("atMeeting", set()) | facts.held_at.get(c, set()) for c in commitments
+    }
+    known = {i: (node_label(n), n.first("date")) for i, n in nodes.items() if n.cls == "Meeting"}
+    for meeting in {m for ms in held_at.values() for m in ms} - known.keys():
+        known[meeting] = facts.meetings.get(meeting, (meeting.rsplit("/", 1)[-1], None))
+    meetings = sorted(known, key=lambda m: (known[m][1] is None, known[m][1] or "", known[m][0], m))
     column = {iri: k for k, iri in enumerate(meetings)}
     columns: list[dict[str, Any]] = [
-        {"id": iri, "label": node_label(nodes[iri]), "date": nodes[iri].first("date")}
-        for iri in meetings
+        {"id": m, "label": known[m][0], "date": known[m][1]} for m in meetings
     ]
     at: dict[str, int] = {}
     for c in commitments:
-        held = sorted(column[m] for m in nodes[c].out.get("atMeeting", ()) if m in column)
+        held = sorted(column[m] for m in held_at[c])
         if not held:
             if not columns or columns[-1]["id"] is not None:
                 columns.append({"id": None, "label": NO_MEETING, "date": None})
             held = [len(columns) - 1]
         at[c] = held[0]
 
+    lineages = facts.lineages
     lane_key = {
         c: lineages[c].iri if c in lineages else "once/" + _first_type(nodes[c])
         for c in commitments
@@ -213,11 +249,6 @@ def natural_key(iri: str) -> list[Any]:
 def _first_type(node: NodeInfo) -> str:
     types = commitment_types(node)
     return types[0] if types else "Commitment"
-
-
-def _meeting_key(node: NodeInfo) -> tuple[int, str, str, str]:
-    date = node.first("date")
-    return (0 if date else 1, date or "", node_label(node) or "", node.iri)
 
 
 def node_label(node: NodeInfo | None) -> str:

@@ -7,8 +7,8 @@ with vis-network's JavaScript and CSS inlined from the copy pyvis ships. Graphs 
 ``FIXED_LAYOUT_FROM`` nodes carry a layout computed here (``graph/layout.py``), because the
 browser's physics would take tens of seconds on them. The page loads nothing from the network:
 a Content-Security-Policy allows only the page's own inline scripts (by hash) and data: images.
-All graph text travels as JSON in a ``<script type="application/json">`` block and is put into
-the DOM with ``textContent`` by ``templates/network.js``.
+Graph text travels as JSON in a ``<script type="application/json">`` block, put into the DOM
+with ``textContent`` by ``templates/network.js`` and ``timeline.js`` (``page_timeline.py``).
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ import pyoxigraph
 
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.graph.page_timeline import (
-    Lineage,
+    TimelineFacts,
     add_commitment_facts,
     commitment_dates,
     commitment_types,
     natural_key,
     node_label,
-    read_lineages,
+    read_timeline,
     timeline_data,
 )
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, PREFIXES
@@ -189,7 +189,7 @@ def render_html(
     layout seed is fixed and a precomputed layout uses no random numbers.
     """
     nodes = select(store, read_nodes(store), selection or Selection())
-    payload = page_data(nodes, title=title, lineages=read_lineages(store))
+    payload = page_data(nodes, title=title, timeline=read_timeline(store))
     return Rendered(
         fill_template(payload, title=title),
         len(payload["nodes"]),
@@ -259,10 +259,11 @@ def read_nodes(store: SparqlStore) -> dict[str, NodeInfo]:
 
 
 def page_data(
-    nodes: dict[str, NodeInfo], *, title: str, lineages: dict[str, Lineage] | None = None
+    nodes: dict[str, NodeInfo], *, title: str, timeline: TimelineFacts | None = None
 ) -> dict[str, Any]:
     """The JSON the page's script reads: vis nodes and edges, options, legend, filters, details,
-    and the timeline view (``graph/page_timeline.py``; ``lineages`` by commitment).
+    and the timeline view (``graph/page_timeline.py``, with the lineages and meetings read from
+    the store in ``timeline``).
 
     Besides the drawn edges, ``derived`` holds one edge per party and concerned entity of the
     commitments, shown when the page hides commitment nodes.
@@ -320,7 +321,7 @@ def page_data(
         "details": {iri: _details(nodes[iri], nodes) for iri in order},
         "fixed": fixed,
         "options": _vis_options(fixed),
-        "timeline": timeline_data(nodes, lineages or {}),
+        "timeline": timeline_data(nodes, timeline or TimelineFacts()),
     }
 
 

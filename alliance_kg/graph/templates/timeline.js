@@ -51,16 +51,10 @@
   // Shorten a text element's content to a width, with an ellipsis.
   function fit(t, full, width) {
     t.textContent = full;
-    if (t.getComputedTextLength() <= width) return;
-    let lo = 0;
-    let hi = full.length;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      t.textContent = full.slice(0, mid).trimEnd() + "\u2026";
-      if (t.getComputedTextLength() <= width) lo = mid;
-      else hi = mid - 1;
+    for (let n = full.length; n > 1 && t.getComputedTextLength() > width; ) {
+      n = Math.min(n - 1, Math.floor((n * width) / t.getComputedTextLength()));
+      t.textContent = full.slice(0, n).trimEnd() + "\u2026";
     }
-    t.textContent = full.slice(0, lo).trimEnd() + "\u2026";
   }
 
   // The words of a text in lines no wider than width, measured with a scratch element.
@@ -209,6 +203,7 @@
     const order = columns.map((c) => c.index);
     for (const { lane, y, height: h } of rows.filter((r) => r.lane)) {
       const mid = y + h / 2;
+      const labelY = y + Math.min(h / 2, ROW) + 4; // by the first rows of a tall lane
       const placed = [];
       for (const c of columns) {
         const cell = cellOf(cells, lane, c);
@@ -220,10 +215,10 @@
           placed.push({ m, x, y: top + r * STEP, column: c.index });
         });
       }
-      svg("circle", { cx: 12, cy: mid, r: 4, fill: colour(lane.type) }, labels);
+      svg("circle", { cx: 12, cy: labelY - 4, r: 4, fill: colour(lane.type) }, labels);
       const named = svg("g", { class: "akg-tl-lane-name" }, labels);
       svg("title", {}, named).textContent = lane.label + laneNote(lane);
-      fit(text(named, 22, mid + 4, "", "akg-tl-lane"), lane.label, LABEL_W - 28);
+      fit(text(named, 22, labelY, "", "akg-tl-lane"), lane.label, LABEL_W - 28);
       if (lane.lineage) drawChain(lines, placed, order, mid, colour(lane.type));
       for (const p of placed) drawMark(dots, p);
     }
@@ -267,10 +262,10 @@
     if (view.selected === id) g.classList.add("akg-selected");
     const fill = colour(p.m.type);
     svg("circle", { cx: p.x, cy: p.y, r: RADIUS, fill, stroke: "rgba(0,0,0,0.35)" }, g);
-    for (const [event, act] of [["mouseenter", () => showTip(id, g)], ["focus", () => showTip(id, g)],
-      ["mouseleave", hideTip], ["blur", hideTip], ["click", () => selectMark(id)]]) {
-      g.addEventListener(event, act);
-    }
+    const tell = () => showTip(id, g);
+    const acts = { mouseenter: tell, focus: tell, mouseleave: hideTip, blur: hideTip };
+    for (const [event, act] of Object.entries(acts)) g.addEventListener(event, act);
+    g.addEventListener("click", () => selectMark(id));
     g.addEventListener("keydown", (e) => {
       if (e.key !== "Enter" && e.key !== " ") return;
       e.preventDefault();
@@ -281,7 +276,7 @@
   // Column heads (date, meeting, counts) over a time axis with the years marked.
   function drawHead(columns, width) {
     const top = svg("svg", { width, height: 10, role: "group", "aria-label": "Meetings" }, head);
-    const small = "akg-tl-meeting-label";
+    const [small, counted] = ["akg-tl-meeting-label", "akg-tl-count"];
     const wrapped = columns.map((c) => (c.id ? wrap(top, c.label, COL - 12, small) : []));
     const height = 8 + 16 + Math.max(1, ...wrapped.map((w) => w.length)) * 14 + 3 * 14 + 30;
     top.setAttribute("height", String(height));
@@ -294,10 +289,9 @@
       const say = (line, cls) => text(g, c.x, (y += 14), line, cls, "middle");
       for (const line of wrapped[k]) say(line, small);
       y += 4;
-      say(plural(c.count, "commitment"), "akg-tl-count");
-      const counted = "akg-tl-count";
+      say(plural(c.count, "commitment"), counted);
       if (c.fresh !== undefined) say(`${c.fresh} new, ${c.count - c.fresh} restated`, counted);
-      if (c.dropped) say(c.dropped.length + " not stated again", "akg-tl-count");
+      if (c.dropped) say(c.dropped.length + " not stated again", counted);
       svg("line", { x1: c.x, x2: c.x, y1: axis - 5, y2: axis + 5, stroke: "#5b6670" }, g);
       if (c.id && details[c.id]) {
         g.style.cursor = "pointer";
@@ -381,8 +375,8 @@
     view.name = name;
     root.hidden = name !== "timeline";
     document.body.classList.toggle("akg-timeline-on", name === "timeline");
-    for (const [key, tab] of Object.entries(tabs)) {
-      tab.setAttribute("aria-selected", String(key === name));
+    for (const [key, button] of Object.entries(tabs)) {
+      button.setAttribute("aria-selected", String(key === name));
     }
     if (name === "timeline") render();
     try {
