@@ -87,7 +87,7 @@ def test_content_negotiation(store: Path, endpoint: str) -> None:
     )
     client.setReturnFormat(TURTLE)
     turtle = client.query().convert().decode()
-    assert turtle.count("akg:Meeting") == 5
+    assert turtle.count("akg:Meeting") == 3
 
 
 def _post(url: str, data: bytes, content_type: str) -> tuple[int, str]:

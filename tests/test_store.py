@@ -409,6 +409,8 @@ def test_stats_counts_small_graph(tmp_path: Path) -> None:
     assert stats == {
         "documents": 2,
         "meetings": 1,
+        "conflicts": 0,
+        "lineages": 0,
         "commitments": 2,
         "entities": 4,
         "entities_by_type": {
