@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.lineages import (
     THRESHOLD,
+    WINDOW,
     Link,
     components,
     find_links,
@@ -84,7 +85,8 @@ def corpus_links(
 ) -> tuple[list[RdfTriple], LinksResult]:
     """The triples of the links graph for ``corpus`` and what they say, in numbers.
     ``threshold`` is the score lineage links need (``lineages.THRESHOLD``)."""
-    scores = scored_pairs(corpus, min(threshold, EVIDENCE))
+    vecs = vectors(corpus)
+    scores = scored_pairs(corpus, vecs, min(threshold, EVIDENCE))
     restated: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for (i, j), s in scores.items():
         if s >= EVIDENCE:
@@ -102,7 +104,7 @@ def corpus_links(
         if item.doc in doc_meeting:
             out.append((URIRef(item.iri), AKG.atMeeting, ID[doc_meeting[item.doc]]))
     groups = components(len(corpus.items), links)
-    restates = _lineage_triples(corpus, groups, meetings, doc_meeting, out)
+    restates = _lineage_triples(corpus, vecs, groups, meetings, doc_meeting, out)
     notes = []
     for conflict in conflicts:
         iri, triples = _conflict_triples(corpus, conflict, meetings)
@@ -156,32 +158,27 @@ def _order(
     corpus: Corpus, meetings: dict[str, Meeting], doc_meeting: dict[str, str], item: Item
 ) -> tuple[str, str, str, int]:
     meeting = meetings.get(doc_meeting.get(item.doc, ""))
-    date = meeting.date if meeting and meeting.date else "9999"
+    date = meeting.date if meeting and meeting.date else _UNDATED
     return date, meeting.key if meeting else "", corpus.docs[item.doc].key, item.offset
 
 
 def _lineage_triples(
     corpus: Corpus,
+    vecs: list[dict[str, float]],
     groups: list[list[int]],
     meetings: dict[str, Meeting],
     doc_meeting: dict[str, str],
     out: list[RdfTriple],
 ) -> int:
-    """Add each lineage, its members and their restates links; return how many links."""
-    vecs = vectors(corpus) if groups else []
+    """Add each lineage, its members, their restates links and the restated deadlines;
+    return how many restates links."""
     count = 0
     for group in groups:
-        members = sorted(
-            group, key=lambda i: _order(corpus, meetings, doc_meeting, corpus.items[i])
-        )
+        order = {i: _order(corpus, meetings, doc_meeting, corpus.items[i]) for i in group}
+        members = sorted(group, key=order.__getitem__)
         first = corpus.items[members[0]]
         node = ID["lineage/" + first.iri.split("/commitment/", 1)[-1]]
-        dates = sorted(
-            meetings[doc_meeting[corpus.items[i].doc]].date or ""
-            for i in members
-            if corpus.items[i].doc in doc_meeting
-        )
-        dates = [d for d in dates if d]
+        dates = sorted({order[i][0] for i in members} - {_UNDATED})
         stated_at = {doc_meeting.get(corpus.items[i].doc) for i in members} - {None}
         out += [
             (node, RDF.type, AKG.Lineage),
@@ -194,26 +191,42 @@ def _lineage_triples(
         for k, i in enumerate(members):
             item = corpus.items[i]
             out.append((URIRef(item.iri), AKG.inLineage, node))
-            if k == 0:
-                continue
-            here = _order(corpus, meetings, doc_meeting, item)
+            # What it restates: the most similar of the last few statements before it.
             earlier = [
-                j for j in members[:k]
-                if _order(corpus, meetings, doc_meeting, corpus.items[j])[:3] < here[:3]
-                and corpus.items[j].doc != item.doc
+                j for j in members[max(0, k - WINDOW) : k]
+                if order[j][:3] < order[i][:3] and corpus.items[j].doc != item.doc
             ]  # fmt: skip
             if earlier:
                 best = max(earlier, key=lambda j: (score(vecs[i], vecs[j]), -j))
                 out.append((URIRef(item.iri), AKG.restates, URIRef(corpus.items[best].iri)))
                 count += 1
-            for j in members[:k]:
-                if _order(corpus, meetings, doc_meeting, corpus.items[j])[0] >= here[0]:
-                    continue  # only a later meeting restates or moves a deadline
-                for dl, _, kind in corpus.items[j].deadlines:
-                    for later, _, later_kind in item.deadlines:
-                        if later_kind == kind:
-                            out.append((URIRef(dl), AKG.restatedAs, URIRef(later)))
+        out += _restated_deadlines(corpus, members, order)
     return count
+
+
+_UNDATED = "9999"
+
+
+def _restated_deadlines(
+    corpus: Corpus, members: list[int], order: dict[int, tuple[str, str, str, int]]
+) -> list[RdfTriple]:
+    """Each deadline of a lineage is ``akg:restatedAs`` the deadlines of the same kind that the
+    next later meeting stating one gives (a chain: ``akg:restatedAs+`` reaches them all)."""
+    by_date: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for i in members:
+        if order[i][0] != _UNDATED:
+            by_date[order[i][0]] += [(dl, kind) for dl, _, kind in corpus.items[i].deadlines]
+    out: list[RdfTriple] = []
+    previous: dict[str, list[str]] = {}
+    for date in sorted(by_date):
+        current: dict[str, list[str]] = defaultdict(list)
+        for dl, kind in sorted(by_date[date]):
+            current[kind].append(dl)
+        for kind, deadlines in current.items():
+            for before in previous.get(kind, []):
+                out += [(URIRef(before), AKG.restatedAs, URIRef(dl)) for dl in deadlines]
+            previous[kind] = deadlines
+    return out
 
 
 def gist(corpus: Corpus, item: Item) -> str:

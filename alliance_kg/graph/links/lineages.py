@@ -26,7 +26,9 @@ from alliance_kg.graph.links.wording import content_words
 #: precision and recall at other thresholds).
 THRESHOLD = 0.2
 #: How many earlier commitments sharing a word each commitment is compared with.
-WINDOW = 40
+WINDOW = 10
+#: How many of a commitment's words (its highest-weighted) are used to find candidates.
+TELLING = 12
 
 
 @dataclass(frozen=True)
@@ -66,15 +68,19 @@ def vectors(corpus: Corpus) -> list[dict[str, float]]:
 
 
 def candidate_pairs(
-    items: Sequence[Item], vecs: Sequence[dict[str, float]]
+    items: Sequence[Item], vecs: Sequence[dict[str, float]], order: Sequence[int]
 ) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, of commitments of different documents with the same parties that
-    share a concern or a content word; each list of sharers is walked with a window."""
+    share a concern or a content word. Each list of sharers is walked in ``order`` (the
+    commitments by date), pairing each with its ``WINDOW`` nearest predecessors."""
     postings: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
+    for i in order:
+        item = items[i]
         if not item.parties:
             continue
-        for key in [*vecs[i], *(f"concern:{c}" for c in item.concerns)]:
+        # Its most telling words (highest weight) find its candidates; common ones add none.
+        telling = sorted(vecs[i], key=lambda t: (-vecs[i][t], t))[:TELLING]
+        for key in [*telling, *(f"concern:{c}" for c in item.concerns)]:
             postings[(item.parties, key)].append(i)
     pairs: set[tuple[int, int]] = set()
     for members in postings.values():
@@ -92,12 +98,21 @@ def score(va: dict[str, float], vb: dict[str, float]) -> float:
     return sum(w * vb.get(t, 0.0) for t, w in va.items())
 
 
-def scored_pairs(corpus: Corpus, least: float) -> dict[tuple[int, int], float]:
-    """The candidate pairs (i, j), i < j, that score at least ``least``, with their scores."""
+def scored_pairs(
+    corpus: Corpus, vecs: Sequence[dict[str, float]], least: float
+) -> dict[tuple[int, int], float]:
+    """The candidate pairs (i, j), i < j, that score at least ``least``, with their scores
+    (``vecs``: the commitments' ``vectors``)."""
     items = corpus.items
-    vecs = vectors(corpus)
+    docs = corpus.docs
+
+    def when(i: int) -> tuple[str, str, int]:
+        doc = docs[items[i].doc]
+        return doc.given_date or doc.date or "", doc.key, items[i].offset
+
+    order = sorted(range(len(items)), key=when)
     scores: dict[tuple[int, int], float] = {}
-    for i, j in sorted(candidate_pairs(items, vecs)):
+    for i, j in sorted(candidate_pairs(items, vecs, order)):
         s = score(vecs[i], vecs[j])
         if s >= least:
             scores[(i, j)] = s
@@ -110,29 +125,58 @@ def find_links(
     """Links between commitments of different documents that state one commitment, sorted.
 
     Scored pairs are taken best first; a pair joins the groups of its two commitments when
-    the average score over every pair of the merged group (pairs never scored count 0) still
-    reaches ``threshold``. Average linkage keeps one vague sentence from chaining unrelated
-    groups together, which single links would do.
+    the average score over every pair of commitments of different documents in the merged
+    group (pairs never scored count 0) still reaches ``threshold``. Average linkage keeps one
+    vague sentence from chaining unrelated groups together, which single links would do. The
+    sums of scores between groups are kept up to date as groups merge, so a merge costs the
+    size of the smaller group's neighbourhood, not of the two groups' product.
     """
     items = corpus.items
-    scores = {pair: s for pair, s in scores.items() if s >= threshold}
-    group_of = {i: i for pair in scores for i in pair}
-    members: dict[int, list[int]] = {i: [i] for i in group_of}
+    strong = sorted(
+        ((s, pair) for pair, s in scores.items() if s >= threshold), key=lambda x: (-x[0], x[1])
+    )
+    group_of: dict[int, int] = {}
+    size: dict[int, int] = {}
+    docs: dict[int, Counter[str]] = {}
+    between: dict[int, dict[int, float]] = defaultdict(dict)
+    for s, (i, j) in strong:
+        for x in (i, j):
+            if x not in group_of:
+                group_of[x], size[x], docs[x] = x, 1, Counter([items[x].doc])
+        between[i][j] = s
+        between[j][i] = s
+
+    def find(x: int) -> int:
+        while group_of[x] != x:
+            group_of[x] = group_of[group_of[x]]
+            x = group_of[x]
+        return x
+
     links = []
-    for (i, j), s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-        gi, gj = group_of[i], group_of[j]
+    for s, (i, j) in strong:
+        gi, gj = find(i), find(j)
         if gi == gj:
             links.append(Link(i, j, s))
             continue
-        cross = [(x, y) if x < y else (y, x) for x in members[gi] for y in members[gj]]
-        pairs = [p for p in cross if items[p[0]].doc != items[p[1]].doc]
-        if sum(scores.get(p, 0.0) for p in pairs) / len(pairs) < threshold:
-            continue
+        total = between[gi].get(gj, 0.0)
+        if total < threshold * size[gi] * size[gj]:
+            # Pairs within one document do not count: the average may still reach it.
+            small, big = sorted((docs[gi], docs[gj]), key=len)
+            pairs = size[gi] * size[gj] - sum(n * big[d] for d, n in small.items())
+            if total < threshold * pairs:
+                continue
         links.append(Link(i, j, s))
-        keep, gone = min(gi, gj), max(gi, gj)
-        for x in members.pop(gone):
-            group_of[x] = keep
-            members[keep].append(x)
+        keep, gone = (gi, gj) if (size[gi], -gi) >= (size[gj], -gj) else (gj, gi)
+        group_of[gone] = keep
+        size[keep] += size.pop(gone)
+        docs[keep].update(docs.pop(gone))
+        for other, total in between.pop(gone).items():
+            if other == keep:
+                continue
+            between[keep][other] = between[keep].get(other, 0.0) + total
+            between[other][keep] = between[keep][other]
+            del between[other][gone]
+        between[keep].pop(gone, None)
     return sorted(links, key=lambda link: (link.a, link.b))
 
 

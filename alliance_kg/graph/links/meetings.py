@@ -106,13 +106,18 @@ def resolve_meetings(
 
     # Rule 2: undated reports join the agreeing meeting of their series they restate most.
     own: list[Doc] = []
+    attended: dict[str, set[tuple[tuple[str, ...], str]]] = defaultdict(set)
+    for key, docs in groups.items():
+        for doc in docs:
+            for person in doc.participants:
+                attended[person].add(key)
     for doc in undated:
         agreeing = Counter(
             {k: n for k, n in counts(doc).items() if _agrees(corpus, doc, groups[k], False)}
         )
         target = _best(agreeing)
         if target is None:
-            target = _attended(corpus, doc, groups, member)
+            target = _attended(doc, groups, attended)
         if target is not None:
             groups[target[0]].append(doc)
             member[doc.iri] = target[0]
@@ -196,22 +201,17 @@ def _resolved_day(docs: Iterable[Doc]) -> str:
 
 
 def _attended(
-    corpus: Corpus,
     doc: Doc,
     groups: dict[tuple[tuple[str, ...], str], list[Doc]],
-    member: dict[str, tuple[tuple[str, ...], str]],
+    attended: dict[str, set[tuple[tuple[str, ...], str]]],
 ) -> tuple[tuple[tuple[str, ...], str], int] | None:
     """The one dated meeting of the document's series that every person it names (two or
-    more) attended, when its commitments are too few to tell."""
+    more) attended, when its commitments are too few to tell. ``attended`` maps each person
+    to the meetings whose reports name them."""
     if len(doc.participants) < 2:
         return None
-    found = [
-        key
-        for key, docs in sorted(groups.items())
-        if key[1]
-        and _same_series(doc, docs)
-        and doc.participants <= set().union(*(d.participants for d in docs))
-    ]
+    shared = set.intersection(*(attended.get(p, set()) for p in doc.participants))
+    found = sorted(key for key in shared if key[1] and _same_series(doc, groups[key]))
     return (found[0], 0) if len(found) == 1 else None
 
 
