@@ -492,8 +492,8 @@ def test_malformed_front_matter(tmp_path: Path) -> None:
         ('["title"]', "metadata sidecar must be a JSON object"),
         (
             '{"tittle": "x"}',
-            "unknown key 'tittle' (expected one of: date, publisher, source, "
-            "source_url, title, url)",
+            "unknown key 'tittle' (expected one of: date, meeting_date, meeting_place, "
+            "publisher, source, source_url, title, url)",
         ),
         ('{"title": 12}', None),
         ('{"title": ["a"]}', "'title' must be a string, not list"),

@@ -439,6 +439,8 @@ def test_stats_counts_small_graph(tmp_path: Path) -> None:
         """\
         Documents         2
         Meetings          1
+          Conflicts       0
+        Lineages          0
         Commitments       2
           Reaffirmation   2
           Pledge          0

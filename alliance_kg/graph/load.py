@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliance_kg.errors import InputError
+from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
-from alliance_kg.graph.links import LinksResult, link_corpus
-from alliance_kg.graph.store import apply_update, replace_graphs
+from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus, plan_links
+from alliance_kg.graph.store import apply_update, replace_graphs, to_oxigraph
 from alliance_kg.loaders.extract import extract
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.readers import collect_paths, read_document
@@ -69,16 +69,27 @@ def load_paths(
 
 
 def write_extractions(store: SparqlStore, extractions: Sequence[Extraction]) -> LoadResult:
-    """Write the named graphs of extracted documents (and the ontology) in one transaction,
-    then run the corpus-level stage over the whole store (``graph.links``)."""
+    """Write the named graphs of extracted documents, the ontology and the corpus-level
+    stage's links graph (``graph.links``, planned over the whole store with the new documents
+    in place) in one transaction: all of it is written or none of it."""
+    import pyoxigraph as ox
+
     graphs = {str(ONTOLOGY_GRAPH): list(load_ontology())}
+    staged = ox.Store()
     triples = 0
     for extraction in extractions:
-        g = extraction_graph(extraction)
-        graphs[str(document_iri(extraction.document.key))] = list(g)
+        name = document_iri(extraction.document.key)
+        g = list(extraction_graph(extraction))
+        graphs[str(name)] = g
         triples += len(g)
+        graph = ox.NamedNode(str(name))
+        staged.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
+            for s, p, o in g
+        )
+    links_triples, links = plan_links(store, staged)
+    graphs[str(LINKS_GRAPH)] = links_triples
     replace_graphs(store, graphs)
-    links = link_corpus(store)
     return LoadResult(
         documents=len(extractions),
         commitments=sum(len(e.commitments) for e in extractions),
@@ -91,7 +102,15 @@ def write_extractions(store: SparqlStore, extractions: Sequence[Extraction]) -> 
 
 def update_store(store: SparqlStore, update: str) -> tuple[int, LinksResult]:
     """Run a SPARQL Update (see ``store.apply_update``), then the corpus-level stage; return the
-    number of quads in named graphs and what the stage found."""
+    number of quads in named graphs and what the stage found. (The stage reads the updated
+    store, so it runs in a transaction of its own: should it fail, the update stays and the
+    error says so.)"""
     quads = apply_update(store, update)
-    links = link_corpus(store)
+    try:
+        links = link_corpus(store)
+    except AkgError as exc:
+        raise StoreError(
+            f"the update was applied, but the links graph could not be refreshed: {exc}; "
+            "queries about meetings and lineages may be stale until the next build or update"
+        ) from exc
     return quads, links

@@ -1,8 +1,9 @@
 """The corpus-level stage: what holds across documents, in the derived graph ``id:graph/links``.
 
-It runs at the end of every ``akg build`` and ``akg update`` over every document in the store
-(documents of earlier builds included), reads them through the store interface and replaces
-the links graph as a whole. Each document's own graph keeps what that document says
+It runs with every ``akg build`` (planned before anything is written, then written in the same
+transaction as the documents) and after every ``akg update``, over every document in the
+store (documents of earlier builds included); it reads them through the store interface and
+replaces the links graph as a whole. Each document's own graph keeps what that document says
 (``akg:statedDate``, ``akg:statedPlace``, ...); the links graph says which meeting it reports
 (``akg:reports``, ``akg:atMeeting``), which commitments restate which (``akg:restates``,
 ``akg:inLineage``), how deadlines were restated or moved (``akg:restatedAs``), where sources
@@ -67,12 +68,23 @@ class LinksResult:
 
 def link_corpus(store: SparqlStore) -> LinksResult:
     """Compute what holds across the store's documents and replace the links graph with it."""
-    before = _conflict_iris(store)
-    corpus = read_corpus(store)
-    triples, result = corpus_links(corpus)
+    triples, result = plan_links(store)
     replace_graphs(store, {str(LINKS_GRAPH): triples})
-    new = [c for c in result.conflicts if c.iri not in before]
-    return LinksResult(result.meetings, result.lineages, result.restates, result.conflicts, new)
+    return result
+
+
+def plan_links(
+    store: SparqlStore, new: SparqlStore | None = None
+) -> tuple[list[RdfTriple], LinksResult]:
+    """The links graph for the store's documents, with those of ``new`` (documents about to
+    be written) in place of any of the same name; nothing is written. ``new_conflicts`` are
+    the conflicts the store's links graph does not hold yet."""
+    before = _conflict_iris(store)
+    triples, result = corpus_links(read_corpus(store, new))
+    fresh = [c for c in result.conflicts if c.iri not in before]
+    return triples, LinksResult(
+        result.meetings, result.lineages, result.restates, result.conflicts, fresh
+    )
 
 
 #: The score at which a commitment counts as restated in another document, as evidence of
@@ -268,4 +280,12 @@ def _conflict_iris(store: SparqlStore) -> set[str]:
     return {s["c"].value for s in result if s["c"] is not None}
 
 
-__all__ = ["LINKS_GRAPH", "ConflictNote", "Link", "LinksResult", "corpus_links", "link_corpus"]
+__all__ = [
+    "LINKS_GRAPH",
+    "ConflictNote",
+    "Link",
+    "LinksResult",
+    "corpus_links",
+    "link_corpus",
+    "plan_links",
+]

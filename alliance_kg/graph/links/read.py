@@ -75,11 +75,23 @@ class Corpus:
     entities: dict[str, Entity]
 
 
-def read_corpus(store: SparqlStore) -> Corpus:
-    """Documents, their stated meetings, their commitments and the entities' labels."""
+def read_corpus(store: SparqlStore, new: SparqlStore | None = None) -> Corpus:
+    """Documents, their stated meetings, their commitments and the entities' labels.
+
+    ``new`` holds documents about to be written: they are read from it, and any graph of the
+    same name in ``store`` is left out, so the stage can run before a build writes anything.
+    """
+    replaced = {g.value for g in new.named_graphs()} if new is not None else set()
+    sources = [(store, replaced), *([(new, set())] if new is not None else [])]
+
+    def rows(query: str) -> Iterator[dict[str, str]]:
+        for source, skip in sources:
+            for row in _rows(source, query):
+                if row.get("d") not in skip:
+                    yield row
+
     docs: dict[str, Doc] = {}
-    for row in _rows(
-        store,
+    for row in rows(
         "SELECT ?d ?f WHERE { GRAPH ?d { ?d a akg:Document ; akg:sourceFile ?f } }",
     ):
         docs.setdefault(row["d"], Doc(row["d"], row["f"]))
@@ -92,17 +104,16 @@ def read_corpus(store: SparqlStore) -> Corpus:
         "given_place": "akg:givenPlace",
     }
     for attr, prop in single.items():
-        for row in _rows(store, f"SELECT ?d ?v WHERE {{ GRAPH ?d {{ ?d {prop} ?v }} }}"):
+        for row in rows(f"SELECT ?d ?v WHERE {{ GRAPH ?d {{ ?d {prop} ?v }} }}"):
             if row["d"] in docs and getattr(docs[row["d"]], attr) is None:
                 setattr(docs[row["d"]], attr, row["v"])
     for attr, prop in (("participants", "akg:statedParticipant"), ("parties", "akg:meetingParty")):
-        for row in _rows(store, f"SELECT ?d ?v WHERE {{ GRAPH ?d {{ ?d {prop} ?v }} }}"):
+        for row in rows(f"SELECT ?d ?v WHERE {{ GRAPH ?d {{ ?d {prop} ?v }} }}"):
             if row["d"] in docs:
                 getattr(docs[row["d"]], attr).add(row["v"])
 
     items: dict[str, Item] = {}
-    for row in _rows(
-        store,
+    for row in rows(
         "SELECT ?c ?d ?q ?o WHERE { GRAPH ?d { ?c akg:statedIn ?d ; akg:quote ?q ; "
         "akg:startOffset ?o } }",
     ):
@@ -110,17 +121,16 @@ def read_corpus(store: SparqlStore) -> Corpus:
             items.setdefault(row["c"], Item(row["c"], row["d"], row["q"], int(row["o"])))
     parties: dict[str, set[str]] = {}
     for prop, attr in (("akg:commitmentType", "types"), ("akg:concerns", "concerns")):
-        for row in _rows(store, f"SELECT ?c ?v WHERE {{ GRAPH ?d {{ ?c {prop} ?v }} }}"):
+        for row in rows(f"SELECT ?d ?c ?v WHERE {{ GRAPH ?d {{ ?c {prop} ?v }} }}"):
             if row["c"] in items:
                 getattr(items[row["c"]], attr).add(row["v"].rsplit("#", 1)[-1])
-    for row in _rows(store, "SELECT ?c ?v WHERE { GRAPH ?d { ?c akg:madeBy ?v } }"):
+    for row in rows("SELECT ?d ?c ?v WHERE { GRAPH ?d { ?c akg:madeBy ?v } }"):
         parties.setdefault(row["c"], set()).add(row["v"])
     for iri, found in parties.items():
         if iri in items:
             items[iri].parties = frozenset(found)
-    for row in _rows(
-        store,
-        "SELECT ?c ?x ?v ?k WHERE { GRAPH ?d { ?c akg:hasDeadline ?x . "
+    for row in rows(
+        "SELECT ?d ?c ?x ?v ?k WHERE { GRAPH ?d { ?c akg:hasDeadline ?x . "
         "?x akg:deadlineDate ?v ; akg:deadlineKind ?k } }",
     ):
         if row["c"] in items:
@@ -129,21 +139,19 @@ def read_corpus(store: SparqlStore) -> Corpus:
         item.deadlines.sort()
 
     entities: dict[str, Entity] = {}
-    for row in _rows(
-        store,
-        "SELECT ?e ?l ?t WHERE { GRAPH ?d { ?e skos:prefLabel ?l ; a ?t } }",
+    for row in rows(
+        "SELECT ?d ?e ?l ?t WHERE { GRAPH ?d { ?e skos:prefLabel ?l ; a ?t } }",
     ):
         entity = entities.setdefault(row["e"], Entity(row["e"], row["l"]))
         entity.label = min(entity.label, row["l"])
         entity.types.add(row["t"].rsplit("#", 1)[-1])
-    for row in _rows(
-        store,
-        "SELECT DISTINCT ?e ?v WHERE { GRAPH ?d { ?e skos:altLabel|akg:demonym ?v } }",
+    for row in rows(
+        "SELECT DISTINCT ?d ?e ?v WHERE { GRAPH ?d { ?e skos:altLabel|akg:demonym ?v } }",
     ):
         if row["e"] in entities:
             entities[row["e"]].names.add(row["v"])
     for prop, attr in (("akg:office", "office"), ("akg:represents", "represents")):
-        for row in _rows(store, f"SELECT ?e ?v WHERE {{ GRAPH ?d {{ ?e {prop} ?v }} }}"):
+        for row in rows(f"SELECT ?d ?e ?v WHERE {{ GRAPH ?d {{ ?e {prop} ?v }} }}"):
             if row["e"] in entities:
                 current = getattr(entities[row["e"]], attr)
                 setattr(entities[row["e"]], attr, min(current, row["v"]) if current else row["v"])
