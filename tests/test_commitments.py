@@ -121,6 +121,24 @@ def test_series_as_subject_and_deadline_forms() -> None:
     ]
 
 
+def test_each_deadline_has_its_kind_and_its_own_clause() -> None:
+    text = (
+        "Both sides decided to station a Littoral Regiment by 2025, to begin joint patrols "
+        "starting in 2026; and to finish the new port by March 31, 2028."
+    )
+    found = _run(text)
+    assert [(d.date, d.kind, d.clause) for d in found[0].deadlines] == [
+        ("2025", "by", "Both sides decided to station a Littoral Regiment by 2025"),
+        ("2026", "start", "to begin joint patrols starting in 2026"),
+        ("2028-03-31", "by", "and to finish the new port by March 31, 2028"),
+    ]
+    assert [text[d.start : d.end] for d in found[0].deadlines] == [
+        "Both sides decided to station a Littoral Regiment by 2025",
+        "to begin joint patrols starting in 2026",
+        "and to finish the new port by March 31, 2028",
+    ]
+
+
 def test_a_view_that_something_hostile_is_so_is_opposition() -> None:
     text = (
         "Australia highlighted that the PRC employs coercion in the South China Sea. "

@@ -538,6 +538,11 @@ def _deadlines(text: str, sentence: Sentence) -> list[Deadline]:
     for i, (a, b, date, kind) in enumerate(found):
         start = max([e for s_, e in breaks if e <= a] + [found[i - 1][1] if i else 0])
         end = min([s_ for s_, _ in breaks if s_ >= b] + [len(body)])
-        clause = " ".join(body[start:end].split()).rstrip(".")
+        # The clause without the spaces and the full stop around it.
+        while start < end and body[start].isspace():
+            start += 1
+        while end > start and (body[end - 1].isspace() or body[end - 1] == "."):
+            end -= 1
+        clause = " ".join(body[start:end].split())
         out.append(Deadline(date, kind, sentence.start + start, sentence.start + end, clause))
     return out
