@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from alliance_kg.loaders.dates import DateMention, find_dates
+from alliance_kg.loaders.gazetteer import demonyms, surface_forms
 from alliance_kg.loaders.model import Entity, MeetingInfo, Mention, Sentence, SourceDocument
 
 _MEETING_CUE = re.compile(
@@ -85,6 +86,11 @@ def extract_meeting(
     if series is None:
         head = [m for m in mentions if m.start < _head_end(text)]
         series = _series(head, entities)
+    members = _named_states(entities[series]) if series is not None else []
+    if members:
+        # A series named after its members ("Australia-United States Ministerial
+        # Consultations") says who meets; a State the meeting sentence names is a topic.
+        states = list(members)
     for person in participants:
         represented = entities[person].represents
         if represented and represented not in states:
@@ -108,6 +114,33 @@ def extract_meeting(
         participants=participants,
         states=sorted(states),
     )
+
+
+def _named_states(series: Entity) -> list[str]:
+    """The States a series mechanism's name or aliases name ("Australia-United States
+    Ministerial Consultations"), in order: the longest runs of its words that are a State's
+    name or demonym."""
+    forms = surface_forms()
+    by_demonym = demonyms()
+    for name in (series.label, *sorted(series.aliases)):
+        words = [w for w in re.split(r"[\s/-]+", name) if w]
+        found: list[str] = []
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 4), i, -1):
+                phrase = " ".join(words[i:j])
+                keys = [k for k in forms.get(phrase, ()) if k.startswith("state/")]
+                key = keys[0] if len(keys) == 1 else by_demonym.get(phrase)
+                if key is not None:
+                    if key not in found:
+                        found.append(key)
+                    i = j
+                    break
+            else:
+                i += 1
+        if len(found) >= 2:
+            return found
+    return []
 
 
 def _default_year(doc: SourceDocument, dates: list[DateMention], text: str) -> int | None:
