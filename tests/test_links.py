@@ -288,4 +288,4 @@ def test_links_quality_on_a_series_the_rules_were_not_written_on(tmp_path: Path)
     got = {c: (s["tp"], s["fp"], s["fn"]) for c, s in links.items()}
     assert got["meeting pairs"] == (3, 0, 2)
     assert got["conflicts"] == (0, 0, 0)
-    assert links["lineage pairs"]["f1"] >= 0.27
+    assert links["lineage pairs"]["f1"] >= 0.53
