@@ -115,6 +115,10 @@ def test_a_hostile_parameter_is_one_string_that_matches_nothing(
             "Error: query 'timeline' has no parameter 'colour' (parameters: entity, as_of)",
         ),
         (
+            ["-n", "deadlines", "--param", "as_of=2024-13-45"],
+            "Error: query 'deadlines', parameter as_of: '2024-13-45' is not a date (YYYY-MM-DD)",
+        ),
+        (
             ["-n", "timeline", "--param", "entity=Korea"],
             "Error: no entity is named 'Korea'; the closest: North Korea, Republic of Korea",
         ),

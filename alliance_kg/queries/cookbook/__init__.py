@@ -10,6 +10,7 @@ of the six types). A parameter is bound to the query variable of its name as an 
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,7 +80,7 @@ class CookbookQuery:
 def _term(query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     where = f"query {query!r}, parameter {param.name}"
     if param.kind == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or not _real_day(value):
             raise QueryError(f"{where}: {value!r} is not a date (YYYY-MM-DD)")
         return ox.Literal(value, datatype=ox.NamedNode(_XSD + "date"))
     if param.kind == "year":
@@ -92,6 +93,14 @@ def _term(query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
             raise QueryError(f"{where}: {value!r} is not one of {', '.join(COMMITMENT_TYPES)}")
         return ox.NamedNode(str(AKG[match[0]]))
     return ox.Literal(value)
+
+
+def _real_day(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_query_file(name: str, text: str) -> CookbookQuery:
