@@ -289,3 +289,28 @@ def test_links_quality_on_a_series_the_rules_were_not_written_on(tmp_path: Path)
     assert got["meeting pairs"] == (3, 0, 2)
     assert got["conflicts"] == (0, 0, 0)
     assert links["lineage pairs"]["f1"] >= 0.53
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "links.gold.json: invalid JSON at line 1, column 2: Expecting property name"),
+        ('{"meetings": {}}', "links.gold.json: meetings: expected a list of objects"),
+        ('{"meetings": [{"id": "m"}]}', "links.gold.json: meetings[0]: missing list 'documents'"),
+        (
+            '{"lineages": [{"label": "x", "members": [{"document": "a.txt"}]}]}',
+            "links.gold.json: lineages[0]: 'members' must list document and sentence",
+        ),
+    ],
+)
+def test_a_malformed_links_gold_file_is_a_clear_error(
+    corpus: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    shutil.copy(SERIES / "ausmin-2017-news.gold.json", gold)
+    (gold / "links.gold.json").write_text(text)
+    result = akg(corpus, "evaluate", str(gold))
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(f"Error: {gold}/")
+    assert message in result.output
