@@ -29,7 +29,7 @@ from alliance_kg.graph.build import document_iri, extraction_graph  # noqa: E402
 from alliance_kg.graph.links import LINKS_GRAPH, corpus_links  # noqa: E402
 from alliance_kg.graph.links.read import read_corpus  # noqa: E402
 from alliance_kg.graph.load import extract_paths  # noqa: E402
-from alliance_kg.graph.store import replace_graphs, to_oxigraph  # noqa: E402
+from alliance_kg.graph.store import quads_of, replace_graphs  # noqa: E402
 from alliance_kg.loaders.model import Extraction  # noqa: E402
 from alliance_kg.loaders.readers import sample_corpus_dir  # noqa: E402
 
@@ -54,11 +54,8 @@ def synthetic_store(base: list[Extraction], documents: int) -> ox.Store:
     store = ox.Store()
     for n in range(documents):
         extraction = shifted(base[n % len(base)], n // len(base))
-        graph = ox.NamedNode(str(document_iri(extraction.document.key)))
-        store.extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
-            for s, p, o in extraction_graph(extraction)
-        )
+        name = str(document_iri(extraction.document.key))
+        store.extend(quads_of(name, extraction_graph(extraction)))
     return store
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus, plan_links
-from alliance_kg.graph.store import apply_update, replace_graphs, to_oxigraph
+from alliance_kg.graph.store import apply_update, quads_of, replace_graphs
 from alliance_kg.loaders.extract import extract
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.readers import collect_paths, read_document
@@ -78,15 +78,11 @@ def write_extractions(store: SparqlStore, extractions: Sequence[Extraction]) -> 
     staged = ox.Store()
     triples = 0
     for extraction in extractions:
-        name = document_iri(extraction.document.key)
+        name = str(document_iri(extraction.document.key))
         g = list(extraction_graph(extraction))
-        graphs[str(name)] = g
+        graphs[name] = g
         triples += len(g)
-        graph = ox.NamedNode(str(name))
-        staged.extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
-            for s, p, o in g
-        )
+        staged.extend(quads_of(name, g))
     links_triples, links = plan_links(store, staged)
     graphs[str(LINKS_GRAPH)] = links_triples
     replace_graphs(store, graphs)

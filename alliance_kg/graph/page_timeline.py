@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
+from alliance_kg.graph.links import gist_text
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, PREFIXES
 
 if TYPE_CHECKING:
@@ -120,18 +121,12 @@ def add_commitment_facts(store: SparqlStore, nodes: dict[str, NodeInfo]) -> None
 
 def gist(node: NodeInfo, nodes: dict[str, NodeInfo]) -> str:
     """What a commitment is, in a few words: its first type and what it concerns (or the first
-    words of its quote), worded like ``graph.links.gist``."""
+    words of its quote), (``graph.links.gist_text``)."""
     types = commitment_types(node)
-    kind = types[0] if types else "Commitment"
-    concerns = sorted(
+    concerns = [
         label for iri in node.out.get("concerns", ()) if (label := node_label(nodes.get(iri)))
-    )
-    if concerns:
-        about = ", ".join(concerns[:3]) + (", ..." if len(concerns) > 3 else "")
-    else:
-        words = (node.first("quote") or "").split()
-        about = " ".join(words[:10]) + (" ..." if len(words) > 10 else "")
-    return f"{kind}: {about}" if about else kind
+    ]
+    return gist_text(types[0] if types else None, concerns, node.first("quote") or "")
 
 
 def timeline_data(nodes: dict[str, NodeInfo], facts: TimelineFacts) -> dict[str, Any]:

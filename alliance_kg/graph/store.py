@@ -7,7 +7,7 @@ which pyoxigraph applies in a single transaction: all of it is written or none o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -98,6 +98,13 @@ def to_oxigraph(term: Node | OxTerm) -> OxTerm:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term that can be stored: {term!r}")
+
+
+def quads_of(graph: str, triples: Iterable[RdfTriple]) -> Iterator[ox.Quad]:
+    """The triples as pyoxigraph quads of the named graph ``graph`` (for ``Store.extend``)."""
+    name = ox.NamedNode(graph)
+    for s, p, o in triples:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)  # type: ignore[arg-type]
 
 
 def from_oxigraph(term: OxTerm) -> Node:

@@ -14,6 +14,7 @@ disagree (``akg:Conflict``) and which named entities are instances of generic on
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -243,14 +244,22 @@ def _restated_deadlines(
 
 def gist(corpus: Corpus, item: Item) -> str:
     """What a commitment is, in a few words: its first type and what it concerns."""
-    kind = min(item.types) if item.types else "Commitment"
-    concerns = sorted(corpus.entities[c].label for c in item.concerns if c in corpus.entities)
-    if concerns:
-        about = ", ".join(concerns[:3]) + (", ..." if len(concerns) > 3 else "")
+    kind = min(item.types) if item.types else None
+    concerns = [corpus.entities[c].label for c in item.concerns if c in corpus.entities]
+    return gist_text(kind, concerns, item.quote)
+
+
+def gist_text(kind: str | None, concerns: Iterable[str], quote: str) -> str:
+    """ "Type: concern, concern" (three at most), or the type and the quote's first words when
+    it concerns nothing; the lineages' labels and the page's commitment labels alike."""
+    labels = sorted(concerns)
+    if labels:
+        about = ", ".join(labels[:3]) + (", ..." if len(labels) > 3 else "")
     else:
-        words = item.quote.split()
+        words = quote.split()
         about = " ".join(words[:10]) + (" ..." if len(words) > 10 else "")
-    return f"{kind}: {about}"
+    kind = kind or "Commitment"
+    return f"{kind}: {about}" if about else kind
 
 
 def _conflict_triples(
@@ -286,6 +295,7 @@ __all__ = [
     "Link",
     "LinksResult",
     "corpus_links",
+    "gist_text",
     "link_corpus",
     "plan_links",
 ]
