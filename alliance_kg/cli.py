@@ -42,8 +42,9 @@ class AkgGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, store_path: str) -> None:
     """alliance-kg: alliance and defence statements as an RDF knowledge graph."""
-    remote = store_path.startswith(("http://", "https://"))
-    ctx.obj = {"store": store_path if remote else Path(store_path)}
+    from alliance_kg.graph.sparql import is_remote
+
+    ctx.obj = {"store": store_path if is_remote(store_path) else Path(store_path)}
 
 
 def _store(ctx: click.Context, *, read_only: bool = False) -> Any:

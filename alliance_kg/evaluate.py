@@ -32,7 +32,7 @@ from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, ID, PREFIX
 
 if TYPE_CHECKING:
     from alliance_kg.evaluate_links import LinksReport
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 ENTITY_CATEGORIES: tuple[str, ...] = tuple(f"entities:{t}" for t in ENTITY_TYPES)
 MEETING_CATEGORIES: tuple[str, ...] = ("meeting date", "meeting place", "meeting participants")

@@ -35,7 +35,7 @@ from alliance_kg.evaluate import (
 )
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 LINKS_FILE = "links.gold.json"
 LINK_CATEGORIES: tuple[str, ...] = (

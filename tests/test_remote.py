@@ -15,8 +15,9 @@ from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.evaluate import evaluate, format_report, load_gold
 from alliance_kg.graph.export import export_graph
 from alliance_kg.graph.load import load_paths
-from alliance_kg.graph.remote import RemoteStore, is_remote, open_remote
+from alliance_kg.graph.remote import RemoteStore, open_remote
 from alliance_kg.graph.render import render_html
+from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.stats import graph_stats
 from alliance_kg.graph.store import graph_names, open_store
 from alliance_kg.loaders.readers import sample_corpus_dir

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -16,12 +15,6 @@ from alliance_kg.ontology import AKG, ID
 
 GEO = "http://www.opengis.net/ont/geosparql#"
 WIKIDATA = "http://www.wikidata.org/entity/"
-
-
-def slug(text: str) -> str:
-    """A lower-case ASCII slug for IRIs: "Washington, D.C." -> "washington-d-c"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
 def document_iri(doc_key: str) -> URIRef:

@@ -16,7 +16,7 @@ from alliance_kg.errors import AkgError
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 

@@ -17,7 +17,7 @@ from alliance_kg.loaders.readers import collect_paths, read_document
 from alliance_kg.ontology import ONTOLOGY_GRAPH, load_ontology
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 
 @dataclass(frozen=True)

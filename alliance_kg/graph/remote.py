@@ -21,11 +21,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.graph.sparql import SparqlStore, Term, bind_values
 
 #: Environment variables that override each endpoint with a full URL.
 QUERY_ENV, UPDATE_ENV, STORE_ENV = "AKG_SPARQL_QUERY", "AKG_SPARQL_UPDATE", "AKG_SPARQL_STORE"
@@ -41,38 +42,6 @@ _FORM = "application/x-www-form-urlencoded; charset=UTF-8"
 _MAX_MESSAGE = 1000
 _DECLARED_PREFIX = re.compile(r"(?i)\bPREFIX\s+([^\s:]*)\s*:")
 _POSITION = re.compile(r"^error at (\d+):")
-
-
-#: A term a variable can be bound to, as in ``pyoxigraph.Store.query(substitutions=...)``.
-Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-
-class SparqlStore(Protocol):
-    """What the library uses of a store; ``pyoxigraph.Store`` and ``RemoteStore`` both fit,
-    so a function annotated with it accepts either."""
-
-    def query(
-        self,
-        query: str,
-        /,
-        *,
-        prefixes: dict[str, str] | None = ...,
-        substitutions: dict[ox.Variable, Term] | None = ...,
-        use_default_graph_as_union: bool = ...,
-    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
-
-    def update(self, update: str, /, *, prefixes: dict[str, str] | None = ...) -> None: ...
-
-    def named_graphs(self, /) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
-
-    def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
-        predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
-        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = ...,
-        /,
-    ) -> Iterator[ox.Quad]: ...
 
 
 class _Refused(Exception):
@@ -241,11 +210,6 @@ class RemoteStore:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
 
 
-def is_remote(location: str | os.PathLike[str]) -> bool:
-    """Whether a ``--store`` location is a SPARQL server URL rather than a folder."""
-    return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
-
-
 def open_remote(url: str, *, timeout: float = 60.0) -> RemoteStore:
     """Return a ``RemoteStore`` for ``url`` once the server has answered ``ASK {}``.
 
@@ -275,73 +239,6 @@ def _prologue(query: str, prefixes: Mapping[str, str]) -> str:
     ]
     # One line, so the server's error positions are off by exactly one line.
     return " ".join(lines) + "\n" if lines else ""
-
-
-# Strings (long and short), IRIs, comments, the WHERE keyword and braces, in query order.
-_SCANNED = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*"
-    r"|\bWHERE\b"
-    r"|[{}]",
-    re.IGNORECASE,
-)
-
-
-def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
-    """The query with a ``VALUES`` block binding each variable, opening its WHERE group.
-
-    Each term is written in its N-Triples form, so a value can never change the query, and the
-    query's own patterns, filters and BINDs see the variable bound, whether or not the SELECT
-    clause projects it.
-    """
-    at = _where_group(query)
-    return f"{query[:at]} {_values_clause(substitutions)}\n{query[at:]}"
-
-
-def _where_group(query: str) -> int:
-    """The offset just after the ``{`` that opens the query's top-level WHERE group.
-
-    Strings, IRIs and comments are skipped, so a brace or the word WHERE inside them does not
-    count; without the WHERE keyword (``SELECT * { ... }``) the first top-level group is it.
-    """
-    construct = re.match(r"\s*CONSTRUCT\b", _body(query), re.IGNORECASE) is not None
-    depth = 0
-    after_where = False
-    for match in _SCANNED.finditer(query):
-        token = match.group()
-        if token.upper() == "WHERE" and depth == 0:
-            after_where = True
-        elif token == "{":
-            if depth == 0 and (after_where or not construct):
-                return match.end()
-            depth += 1
-        elif token == "}":
-            depth -= 1
-    raise QueryError("cannot bind parameters: the query has no WHERE group")
-
-
-def _body(query: str) -> str:
-    """The query after its PREFIX and BASE declarations and comments."""
-    return re.sub(r"^(?:\s+|#[^\n]*|(?:PREFIX|BASE)\s[^<]*<[^>]*>)*", "", query, flags=re.I)
-
-
-def _values_clause(substitutions: Mapping[ox.Variable, Term]) -> str:
-    names: list[str] = []
-    values: list[str] = []
-    for variable, term in substitutions.items():
-        if not isinstance(variable, ox.Variable):
-            raise TypeError(f"substitutions are keyed by pyoxigraph Variables, not {variable!r}")
-        # VALUES only takes IRIs and literals (no blank nodes); their N-Triples form escapes
-        # quotes, backslashes and newlines, so the value stays one term whatever it holds.
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise QueryError(f"cannot bind {variable} to {term!r}: only IRIs and literals")
-        names.append(str(variable))
-        values.append(str(term))
-    return f"VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}"
 
 
 def _parse_result(
@@ -393,9 +290,5 @@ __all__ = [
     "STORE_ENV",
     "UPDATE_ENV",
     "RemoteStore",
-    "bind_values",
-    "SparqlStore",
-    "Term",
-    "is_remote",
     "open_remote",
 ]

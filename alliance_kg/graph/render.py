@@ -44,7 +44,7 @@ from alliance_kg.graph.page_timeline import (
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, PREFIXES
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 AKG_NS = str(AKG)
 SKOS = PREFIXES["skos"]

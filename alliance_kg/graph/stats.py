@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 
 class GraphStats(TypedDict):

@@ -16,12 +16,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
-from alliance_kg.ontology import PREFIXES
+from alliance_kg.graph.sparql import is_remote
+from alliance_kg.ontology import PREFIXES, XSD_STRING
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: A term of a pyoxigraph quad's subject, predicate or object position.
 OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -72,7 +72,7 @@ def open_location(
 ) -> SparqlStore:
     """The store at ``location``: a SPARQL server for an http(s):// address (``timeout`` per
     request), else the on-disk store in that folder (see ``open_store``)."""
-    if isinstance(location, str) and location.lower().startswith(("http://", "https://")):
+    if is_remote(location):
         from alliance_kg.graph.remote import open_remote
 
         return open_remote(location, timeout=timeout)
@@ -179,7 +179,7 @@ def apply_update(store: Any, update: str) -> int:
 
     Invalid SPARQL raises ``QueryError`` (nothing written); a failing update ``StoreError``.
     """
-    from alliance_kg.queries import syntax_message
+    from alliance_kg.graph.sparql import syntax_message
 
     request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
     try:

@@ -45,6 +45,8 @@ PREFIXES: dict[str, str] = {
     "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+#: The datatype of plain string literals, compared as text by both stores.
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def ontology_path() -> str:
@@ -67,6 +69,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "ONTOLOGY_IRI",
     "PREFIXES",
+    "XSD_STRING",
     "load_ontology",
     "ontology_path",
 ]

@@ -11,10 +11,11 @@ import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError
 from alliance_kg.graph.export import serialize_sorted
+from alliance_kg.graph.sparql import bind_values, syntax_message
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 #: What ``run_query`` returns: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT,
 #: DESCRIBE). Each can be formatted once: the solutions are read as they are formatted.
@@ -36,7 +37,6 @@ _W3C_FORMATS = {
     "xml": ox.QueryResultsFormat.XML,
 }
 _MAX_CELL = 80
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 Substitutions: TypeAlias = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
@@ -56,8 +56,6 @@ def run_query(
     never pasted into the query as text.
     """
     if substitutions:
-        from alliance_kg.graph.remote import bind_values
-
         sparql = bind_values(sparql, substitutions)
     try:
         return store.query(sparql, prefixes=PREFIXES)
@@ -172,40 +170,6 @@ def _serialize(result: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-# Character classes such as ['A' ..= 'Z' | '_'] in the parser's "expected" lists.
-_CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
-_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\w+')
-
-
-def syntax_message(sparql: str, raw: str) -> str:
-    """A parser error as "line L, column C: detail" with the line and a caret under it."""
-    match = _POSITION.match(raw)
-    if match is None:
-        return f"invalid SPARQL: {raw}"
-    line_no, col_no, detail = int(match[1]), int(match[2]), match[3]
-    lines = sparql.splitlines() or [""]
-    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-    if "Prefix not found" in detail:
-        detail, col_no = _unknown_prefix(line, col_no)
-    elif detail.startswith("expected one of "):
-        expected = _CHAR_CLASS.sub("", detail[len("expected one of ") :])
-        tokens = _TOKEN.findall(expected)
-        detail = "expected one of " + ", ".join(tokens) if tokens else "unexpected character"
-    caret = " " * (col_no - 1) + "^"
-    return f"line {line_no}, column {col_no}: {detail}\n  {line}\n  {caret}"
-
-
-def _unknown_prefix(line: str, column: int) -> tuple[str, int]:
-    """The message and the column of the prefixed name (the parser stops after its end)."""
-    names = [m for m in re.finditer(r"([A-Za-z][\w.-]*)?:", line) if m.start() < column]
-    if not names:
-        return "unknown prefix", column
-    known = ", ".join(sorted(PREFIXES))
-    message = f"unknown prefix '{names[-1][0]}' (declare it with PREFIX; built in: {known})"
-    return message, names[-1].start() + 1
-
-
 __all__ = [
     "RESULT_FORMATS",
     "QueryResult",
@@ -214,6 +178,5 @@ __all__ = [
     "format_results",
     "load_query_file",
     "run_query",
-    "syntax_message",
     "term_text",
 ]

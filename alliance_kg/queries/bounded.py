@@ -60,7 +60,7 @@ def query_location(
     ``names`` are entity names the query is given: each must name an entity of the store."""
     if bounds.timeout <= 0 or bounds.limit <= 0:
         raise QueryError("--timeout and --limit must be more than 0")
-    from alliance_kg.graph.remote import is_remote
+    from alliance_kg.graph.sparql import is_remote
 
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.

@@ -13,7 +13,7 @@ from alliance_kg.errors import QueryError
 from alliance_kg.ontology import ENTITY_TYPES, PREFIXES
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 #: How many close names an error offers.
 SUGGESTIONS = 5

@@ -38,7 +38,7 @@ from alliance_kg.graph.store import RdfTriple, replace_graphs
 from alliance_kg.ontology import AKG, ID
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 #: The named graph the stage writes.
 LINKS_GRAPH = ID["graph/links"]

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.remote import SparqlStore
+    from alliance_kg.graph.sparql import SparqlStore
 
 
 @dataclass

@@ -1,0 +1,159 @@
+"""SPARQL text and the store interface, shared by every layer above ``graph``.
+
+``SparqlStore`` is what the library uses of a store: ``pyoxigraph.Store`` and
+``remote.RemoteStore`` both fit it. ``is_remote`` tells a server URL from a folder,
+``bind_values`` is the one way a parameter is bound into a query, and ``syntax_message`` turns
+a parser error into "line L, column C: ..." with a caret.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from typing import Protocol, TypeAlias, TypeGuard
+
+import pyoxigraph as ox
+
+from alliance_kg.errors import QueryError
+from alliance_kg.ontology import PREFIXES
+
+#: A term a variable can be bound to, as in ``pyoxigraph.Store.query(substitutions=...)``.
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class SparqlStore(Protocol):
+    """What the library uses of a store; ``pyoxigraph.Store`` and ``RemoteStore`` both fit,
+    so a function annotated with it accepts either."""
+
+    def query(
+        self,
+        query: str,
+        /,
+        *,
+        prefixes: dict[str, str] | None = ...,
+        substitutions: dict[ox.Variable, Term] | None = ...,
+        use_default_graph_as_union: bool = ...,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+
+    def update(self, update: str, /, *, prefixes: dict[str, str] | None = ...) -> None: ...
+
+    def named_graphs(self, /) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
+        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = ...,
+        /,
+    ) -> Iterator[ox.Quad]: ...
+
+
+def is_remote(location: str | os.PathLike[str]) -> TypeGuard[str]:
+    """Whether a ``--store`` location is a SPARQL server URL rather than a folder."""
+    return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
+
+
+# Strings (long and short), IRIs, comments, the WHERE keyword and braces, in query order.
+_SCANNED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*"
+    r"|\bWHERE\b"
+    r"|[{}]",
+    re.IGNORECASE,
+)
+
+
+def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
+    """The query with a ``VALUES`` block binding each variable, opening its WHERE group.
+
+    Each term is written in its N-Triples form, so a value can never change the query, and the
+    query's own patterns, filters and BINDs see the variable bound, whether or not the SELECT
+    clause projects it.
+    """
+    at = _where_group(query)
+    return f"{query[:at]} {_values_clause(substitutions)}\n{query[at:]}"
+
+
+def _where_group(query: str) -> int:
+    """The offset just after the ``{`` that opens the query's top-level WHERE group.
+
+    Strings, IRIs and comments are skipped, so a brace or the word WHERE inside them does not
+    count; without the WHERE keyword (``SELECT * { ... }``) the first top-level group is it.
+    """
+    construct = re.match(r"\s*CONSTRUCT\b", _body(query), re.IGNORECASE) is not None
+    depth = 0
+    after_where = False
+    for match in _SCANNED.finditer(query):
+        token = match.group()
+        if token.upper() == "WHERE" and depth == 0:
+            after_where = True
+        elif token == "{":
+            if depth == 0 and (after_where or not construct):
+                return match.end()
+            depth += 1
+        elif token == "}":
+            depth -= 1
+    raise QueryError("cannot bind parameters: the query has no WHERE group")
+
+
+def _body(query: str) -> str:
+    """The query after its PREFIX and BASE declarations and comments."""
+    return re.sub(r"^(?:\s+|#[^\n]*|(?:PREFIX|BASE)\s[^<]*<[^>]*>)*", "", query, flags=re.I)
+
+
+def _values_clause(substitutions: Mapping[ox.Variable, Term]) -> str:
+    names: list[str] = []
+    values: list[str] = []
+    for variable, term in substitutions.items():
+        if not isinstance(variable, ox.Variable):
+            raise TypeError(f"substitutions are keyed by pyoxigraph Variables, not {variable!r}")
+        # VALUES only takes IRIs and literals (no blank nodes); their N-Triples form escapes
+        # quotes, backslashes and newlines, so the value stays one term whatever it holds.
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise QueryError(f"cannot bind {variable} to {term!r}: only IRIs and literals")
+        names.append(str(variable))
+        values.append(str(term))
+    return f"VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}"
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+# Character classes such as ['A' ..= 'Z' | '_'] in the parser's "expected" lists.
+_CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
+_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\w+')
+
+
+def syntax_message(sparql: str, raw: str) -> str:
+    """A parser error as "line L, column C: detail" with the line and a caret under it."""
+    match = _POSITION.match(raw)
+    if match is None:
+        return f"invalid SPARQL: {raw}"
+    line_no, col_no, detail = int(match[1]), int(match[2]), match[3]
+    lines = sparql.splitlines() or [""]
+    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+    if "Prefix not found" in detail:
+        detail, col_no = _unknown_prefix(line, col_no)
+    elif detail.startswith("expected one of "):
+        expected = _CHAR_CLASS.sub("", detail[len("expected one of ") :])
+        tokens = _TOKEN.findall(expected)
+        detail = "expected one of " + ", ".join(tokens) if tokens else "unexpected character"
+    caret = " " * (col_no - 1) + "^"
+    return f"line {line_no}, column {col_no}: {detail}\n  {line}\n  {caret}"
+
+
+def _unknown_prefix(line: str, column: int) -> tuple[str, int]:
+    """The message and the column of the prefixed name (the parser stops after its end)."""
+    names = [m for m in re.finditer(r"([A-Za-z][\w.-]*)?:", line) if m.start() < column]
+    if not names:
+        return "unknown prefix", column
+    known = ", ".join(sorted(PREFIXES))
+    message = f"unknown prefix '{names[-1][0]}' (declare it with PREFIX; built in: {known})"
+    return message, names[-1].start() + 1
+
+
+__all__ = ["SparqlStore", "Term", "bind_values", "is_remote", "syntax_message"]
