@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
+from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.errors import AkgError
 
-DEFAULT_STORE = "akg-store"
 # Kept in step with the registries in alliance_kg.queries and alliance_kg.graph.export; listed
 # here so that `akg --help` does not import pyoxigraph-backed modules.
 RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml")
@@ -42,15 +42,7 @@ class AkgGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, store_path: str) -> None:
     """alliance-kg: alliance and defence statements as an RDF knowledge graph."""
-    from alliance_kg.graph.sparql import is_remote
-
-    ctx.obj = {"store": store_path if is_remote(store_path) else Path(store_path)}
-
-
-def _store(ctx: click.Context, *, read_only: bool = False) -> Any:
-    from alliance_kg.graph.store import open_location
-
-    return open_location(ctx.obj["store"], read_only=read_only)
+    ctx.obj = KnowledgeGraph(store_path)
 
 
 def _text(argument: str | None, path: Path | None, what: str) -> str:
@@ -70,29 +62,41 @@ def _text(argument: str | None, path: Path | None, what: str) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.pass_context
-def build(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+@click.pass_obj
+def build(kg: KnowledgeGraph, paths: tuple[Path, ...]) -> None:
     """Load documents (files or folders; default: the bundled sample corpus) into the store."""
-    from alliance_kg.graph.load import extract_paths, write_extractions
-    from alliance_kg.graph.stats import format_stats, graph_stats
-    from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
+    from alliance_kg.graph.stats import format_stats
 
-    files = collect_paths(list(paths) or [sample_corpus_dir()])
-    with click.progressbar(
-        length=len(files), label="Extracting", file=sys.stderr, show_pos=True
-    ) as bar:
-        # Files, not folders: extract_paths then has no directory to walk a second time.
-        extractions = extract_paths(files, progress=lambda _path: bar.update(1))
-    # The store is opened only once every document has been read: a bad file fails before any
-    # write, and the store is not held while extraction runs.
-    store = _store(ctx)
-    result = write_extractions(store, extractions)
+    with _Progress("Extracting") as progress:
+        result = kg.build(paths, progress=progress)
     click.echo(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
     _warn_conflicts(result.links.new_conflicts)
-    click.echo(format_stats(graph_stats(store)))
+    click.echo(format_stats(kg.stats()))
+
+
+class _Progress:
+    """A progress bar on standard error, sized by the first report of the total."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr, show_pos=True
+            ).__enter__()
+        self.bar.update(1)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _warn_conflicts(conflicts: Any) -> None:
@@ -139,9 +143,9 @@ def _warn_conflicts(conflicts: Any) -> None:
     show_default=True,
     help="Refuse results of more rows (or triples) than this.",
 )
-@click.pass_context
+@click.pass_obj
 def query(
-    ctx: click.Context,
+    kg: KnowledgeGraph,
     query: str | None,
     query_file: Path | None,
     name: str | None,
@@ -152,20 +156,18 @@ def query(
 ) -> None:
     """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
     over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
-    from alliance_kg.queries.bounded import Bounds, query_location
-    from alliance_kg.queries.cookbook import run_named
+    from alliance_kg.queries.bounded import Bounds
 
     bounds = Bounds(timeout, limit)
     if name is not None:
         if query is not None or query_file is not None:
             raise click.UsageError("give a cookbook name (-n) or a query, not both")
-        output = run_named(ctx.obj["store"], name, dict(_pair(p) for p in params), fmt, bounds)
+        output = kg.cookbook_text(name, dict(_pair(p) for p in params), fmt, bounds).text
     else:
         if params:
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
-        text = _text(query, query_file, "query")
-        output = query_location(ctx.obj["store"], text, fmt, bounds=bounds)
-    click.echo(output.text, nl=False)
+        output = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
+    click.echo(output, nl=False)
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -190,18 +192,13 @@ def _pair(text: str) -> tuple[str, str]:
     show_default=True,
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
-@click.pass_context
+@click.pass_obj
 def timeline(
-    ctx: click.Context, entity: str | None, as_of: str | None, fmt: str, timeout: float
+    kg: KnowledgeGraph, entity: str | None, as_of: str | None, fmt: str, timeout: float
 ) -> None:
     """Commitments in the order of their meetings (or those about ENTITY and the entities under
     it), with parties, deadline and its status, and the lineage each belongs to."""
-    from alliance_kg.queries.bounded import Bounds
-    from alliance_kg.queries.cookbook import run_named
-
-    given = {k: v for k, v in (("entity", entity), ("as_of", as_of)) if v is not None}
-    output = run_named(ctx.obj["store"], "timeline", given, fmt, Bounds(timeout=timeout))
-    click.echo(output.text, nl=False)
+    click.echo(kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout), nl=False)
 
 
 @main.command()
@@ -221,19 +218,16 @@ def queries() -> None:
     type=click.Path(path_type=Path),
     help="Read the update from a file.",
 )
-@click.pass_context
-def update(ctx: click.Context, update: str | None, update_file: Path | None) -> None:
+@click.pass_obj
+def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> None:
     """Change the graph with a SPARQL Update (argument, -f FILE or stdin), in one transaction.
 
     Write into the documents' named graphs (GRAPH <...>): the default graph is always the union
     of the named graphs and is rebuilt after the update.
     """
-    from alliance_kg.graph.load import update_store
-
-    text = _text(update, update_file, "update")
-    quads, links = update_store(_store(ctx), text)
-    click.echo(f"Updated: the store holds {quads} quads in named graphs.")
-    _warn_conflicts(links.new_conflicts)
+    result = kg.update(_text(update, update_file, "update"))
+    click.echo(f"Updated: the store holds {result.quads} quads in named graphs.")
+    _warn_conflicts(result.links.new_conflicts)
 
 
 @main.command()
@@ -248,17 +242,14 @@ def update(ctx: click.Context, update: str | None, update_file: Path | None) -> 
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
 )
-@click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
+@click.pass_obj
+def export(kg: KnowledgeGraph, fmt: str, output: Path | None) -> None:
     """Export the whole graph (Turtle to standard output by default)."""
-    from alliance_kg.graph.export import export_graph, export_to_file
-
-    store = _store(ctx, read_only=True)
+    data = kg.export(fmt, output)
     if output is None:
-        sys.stdout.buffer.write(export_graph(store, fmt))
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        export_to_file(store, fmt, output)
         click.echo(f"Wrote {output}", err=True)
 
 
@@ -287,9 +278,9 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A SPARQL CONSTRUCT file whose result is drawn.",
 )
-@click.pass_context
+@click.pass_obj
 def render(
-    ctx: click.Context,
+    kg: KnowledgeGraph,
     output: Path,
     title: str,
     meeting: str | None,
@@ -298,12 +289,12 @@ def render(
     query_file: Path | None,
 ) -> None:
     """Write an interactive HTML page of the graph (or part of it) that works offline."""
-    from alliance_kg.graph.render import WARN_FROM, Selection, write_html
+    from alliance_kg.graph.render import WARN_FROM, Selection
     from alliance_kg.queries import load_query_file
 
     construct = load_query_file(query_file) if query_file is not None else None
     selection = Selection(meeting, entity, depth, construct, str(query_file))
-    page = write_html(_store(ctx, read_only=True), output, title=title, selection=selection)
+    page = kg.render(output, title=title, selection=selection)
     click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
     if page.nodes >= WARN_FROM:
         click.echo(
@@ -324,24 +315,21 @@ def render(
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
 @click.option("--limit", type=int, default=10_000, show_default=True, help="Rows per result.")
-@click.pass_context
-def serve(ctx: click.Context, host: str, port: int, timeout: float, limit: int) -> None:
+@click.pass_obj
+def serve(kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/)."""
     from alliance_kg.queries.bounded import Bounds
-    from alliance_kg.queries.server import serve as run_server
 
-    # Fail now, with the usual message, if there is no store to serve.
-    _store(ctx, read_only=True)
-    run_server(ctx.obj["store"], host, port, Bounds(timeout, limit))
+    kg.serve(host, port, Bounds(timeout, limit))
 
 
 @main.command()
-@click.pass_context
-def stats(ctx: click.Context) -> None:
+@click.pass_obj
+def stats(kg: KnowledgeGraph) -> None:
     """Count documents, meetings, commitments, entities by type and triples."""
-    from alliance_kg.graph.stats import format_stats, graph_stats
+    from alliance_kg.graph.stats import format_stats
 
-    click.echo(format_stats(graph_stats(_store(ctx, read_only=True))))
+    click.echo(format_stats(kg.stats()))
 
 
 @main.command()
@@ -350,13 +338,12 @@ def stats(ctx: click.Context) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
 )
-@click.pass_context
-def evaluate(ctx: click.Context, gold_dir: Path, per_document: bool, fmt: str) -> None:
+@click.pass_obj
+def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -> None:
     """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""
-    from alliance_kg.evaluate import evaluate_folder, format_report
+    from alliance_kg.evaluate import format_report
 
-    report = evaluate_folder(_store(ctx, read_only=True), gold_dir)
-    click.echo(format_report(report, fmt, per_document=per_document))
+    click.echo(format_report(kg.evaluate(gold_dir), fmt, per_document=per_document))
 
 
 if __name__ == "__main__":  # pragma: no cover

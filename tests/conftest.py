@@ -1,9 +1,14 @@
-"""Shared test options: ``pytest --update-golden`` rewrites the expected files (golden RDF and
-cookbook rows) from what the code gives now; review the diff before committing it."""
+"""Shared test set-up: ``pytest --update-golden`` rewrites the expected files (golden RDF and
+cookbook rows) from what the code gives now (review the diff before committing it), and
+``corpus_store`` is the bundled sample corpus built once for the whole run (read it only:
+tests that write build stores of their own)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from clirunner import akg
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -19,3 +24,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """True when the run was asked to rewrite expected files."""
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store holding the bundled sample corpus, built once per test run."""
+    store = tmp_path_factory.mktemp("corpus") / "store"
+    result = akg(store, "build")
+    assert result.exit_code == 0, result.output
+    return store

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from clirunner import akg
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -21,18 +22,6 @@ LINEAGES = "21"
 # The shared development set when it is beside the project (as in CI), else the copy kept here.
 SHARED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 GOLD = SHARED_GOLD if SHARED_GOLD.is_dir() else Path(__file__).parent / "data/evaluate/corpus-gold"
-
-
-def akg(store: Path, *args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, ["--store", str(store), *args], input=input)
-
-
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("corpus") / "store"
-    result = akg(store, "build")
-    assert result.exit_code == 0, result.output
-    return store
 
 
 def test_build_summary_of_the_bundled_corpus(corpus_store: Path) -> None:

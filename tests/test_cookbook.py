@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from clirunner import akg
 from oxigraph_server import oxigraph_server
 
-from alliance_kg.cli import main
 from alliance_kg.queries.cookbook import cookbook, describe, parse_query_file
 
 EXPECTED = Path(__file__).parent / "data" / "cookbook"
@@ -27,15 +26,9 @@ PARAMS: dict[str, list[str]] = {
 }
 
 
-def akg(store: str, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--store", store, *args])
-
-
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> str:
-    store = str(tmp_path_factory.mktemp("cookbook") / "store")
-    assert akg(store, "build").exit_code == 0
-    return store
+def embedded(corpus_store: Path) -> str:
+    return str(corpus_store)
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from clirunner import akg
 
-from alliance_kg.cli import main
 from alliance_kg.loaders.readers import sample_corpus_dir
 
 DATA = Path(__file__).parent / "data" / "links"
@@ -44,21 +44,14 @@ FRF_2024 = (
 )
 
 
-def akg(store: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--store", str(store), *args])
-
-
 def csv_lines(result: Result) -> list[str]:
     assert result.exit_code == 0, result.output
     return result.stdout_bytes.decode().splitlines()
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("links") / "store"
-    result = akg(store, "build")
-    assert result.exit_code == 0, result.output
-    return store
+def corpus(corpus_store: Path) -> Path:
+    return corpus_store
 
 
 @pytest.mark.parametrize(

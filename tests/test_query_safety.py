@@ -10,22 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from alliance_kg.cli import main
+from clirunner import akg
 
 DOC = "https://w3id.org/alliance-kg/id/document/000_45bebea0770f1da9"
 
 
-def akg(store: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--store", str(store), *args])
-
-
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("safety") / "store"
-    assert akg(path, "build").exit_code == 0
-    return path
+def store(corpus_store: Path) -> Path:
+    return corpus_store
 
 
 def snapshot(store: Path) -> bytes:

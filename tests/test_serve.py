@@ -12,10 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirunner import akg
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
-
-from alliance_kg.cli import main
 
 QUERY = """
 PREFIX akg: <https://w3id.org/alliance-kg/ontology#>
@@ -27,10 +25,8 @@ SELECT ?party (COUNT(DISTINCT ?c) AS ?n) WHERE {
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("serve") / "store"
-    assert CliRunner().invoke(main, ["--store", str(path), "build"]).exit_code == 0
-    return path
+def store(corpus_store: Path) -> Path:
+    return corpus_store
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +50,7 @@ def endpoint(store: Path) -> Iterator[str]:
 
 
 def local_json(store: Path, query: str) -> dict[str, object]:
-    result = CliRunner().invoke(main, ["--store", str(store), "query", "--format", "json", query])
+    result = akg(store, "query", "--format", "json", query)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)  # type: ignore[no-any-return]
 
@@ -73,7 +69,7 @@ def test_content_negotiation(store: Path, endpoint: str) -> None:
     client.setQuery(QUERY)
     client.setReturnFormat(CSV)
     csv = client.query().convert()
-    local = CliRunner().invoke(main, ["--store", str(store), "query", "--format", "csv", QUERY])
+    local = akg(store, "query", "--format", "csv", QUERY)
     assert csv == local.stdout_bytes
     client.setReturnFormat(XML)
     xml = client.query().convert()

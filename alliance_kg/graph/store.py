@@ -29,6 +29,15 @@ OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
 RdfTriple: TypeAlias = tuple[Node, Node, Node]
 
 
+_disk_store_opened = False
+
+
+def disk_store_opened() -> bool:
+    """Whether this process has opened an on-disk store. RocksDB then runs background threads
+    whose locks a plain ``fork`` would copy mid-use, so children must start clean."""
+    return _disk_store_opened
+
+
 def open_store(path: str | Path, *, read_only: bool = False, create: bool = True) -> ox.Store:
     """Open the store in the folder ``path``.
 
@@ -45,6 +54,8 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
         raise StoreError(f"{folder} exists but is not an alliance-kg store (no CURRENT file)")
     if not is_store and (read_only or not create):
         raise StoreError(f"no store at {folder}; run `akg build` first")
+    global _disk_store_opened
+    _disk_store_opened = True
     try:
         if read_only:
             return ox.Store.read_only(str(folder))

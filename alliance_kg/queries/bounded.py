@@ -13,6 +13,7 @@ import json
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,9 +66,8 @@ def query_location(
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.
         return _bounded_run(location, text, fmt, substitutions, bounds, names)
-    return run_in_child(
-        lambda: _bounded_run(location, text, fmt, substitutions, bounds, names), bounds.timeout
-    )
+    work = partial(_bounded_run, location, text, fmt, substitutions, bounds, names)
+    return run_in_child(work, bounds.timeout)
 
 
 def run_read_only(
@@ -167,9 +167,19 @@ def _json_term(term: Any) -> dict[str, Any]:
 
 
 def run_in_child(work: Callable[[], _T], timeout: float) -> _T:
-    """Run ``work`` in a forked child process and return what it returns; kill it after
-    ``timeout`` seconds (``QueryError``). ``AkgError``s raised by ``work`` are raised here."""
-    context = multiprocessing.get_context("fork")
+    """Run ``work`` in a child process and return what it returns; kill it after ``timeout``
+    seconds (``QueryError``). ``AkgError``s raised by ``work`` are raised here.
+
+    The child is a plain fork (fast: nothing to import) unless this process has opened an
+    on-disk store (the library after a build, the server): a fork would then copy RocksDB's
+    locks as its background threads hold them, and the child can crash or hang. Such children
+    are forked from a clean server process instead, so ``work`` must be picklable (a
+    ``functools.partial`` of a module-level function, not a lambda)."""
+    from alliance_kg.graph.store import disk_store_opened
+
+    context: Any = multiprocessing.get_context("forkserver" if disk_store_opened() else "fork")
+    if disk_store_opened():
+        context.set_forkserver_preload(["alliance_kg.queries.bounded"])
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(work, sender), daemon=True)
     child.start()

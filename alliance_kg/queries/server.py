@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 import urllib.parse
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _page(self) -> None:
         location = self.store_location
         try:
-            page = run_in_child(lambda: _render(location), self.query_bounds.timeout * 4)
+            page = run_in_child(partial(_render, location), self.query_bounds.timeout * 4)
         except AkgError as exc:
             self._reply(500, "text/plain", f"{exc}\n")
             return

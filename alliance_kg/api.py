@@ -1,0 +1,319 @@
+"""The library: one object for a graph store, which the ``akg`` command line is a thin layer over.
+
+>>> import alliance_kg
+>>> kg = alliance_kg.open("akg-store")       # a folder (created on the first build) or a URL
+>>> kg.build()                               # the bundled sample corpus
+>>> kg.query("SELECT ?m ?date WHERE { ?m a akg:Meeting ; dct:date ?date }")
+
+Every method opens the store when it needs it, in the mode it needs (reads open it read-only),
+so two programs can read one store and the object holds no lock between calls. Queries run
+through the same checks and bounds as ``akg query`` (read-only, a time and a row limit).
+Heavy modules are imported inside the methods: importing the package stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alliance_kg.errors import QueryError
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from alliance_kg.evaluate import Report
+    from alliance_kg.graph.links import LinksResult
+    from alliance_kg.graph.load import LoadResult
+    from alliance_kg.graph.render import Rendered, Selection
+    from alliance_kg.graph.sparql import SparqlStore
+    from alliance_kg.graph.stats import GraphStats
+    from alliance_kg.queries.bounded import Bounds, QueryOutput
+
+#: Where ``akg`` keeps its store unless told otherwise (``--store`` or ``AKG_STORE``).
+DEFAULT_STORE = "akg-store"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_LIMIT = 10_000
+
+
+class Rows(list[dict[str, Any]]):
+    """The rows of a SELECT, each a dict from variable name to value (unbound: ``None``).
+
+    IRIs are ``str``; literals are their Python values (``int``, ``datetime.date``, ...)
+    where rdflib knows the datatype, else their text; blank nodes are ``"_:name"``.
+    """
+
+    def __init__(self, variables: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+        super().__init__(rows)
+        self.variables = list(variables)
+
+    def to_dataframe(self) -> Any:
+        """The rows as a ``pandas.DataFrame`` (pandas must be installed), columns in order."""
+        try:
+            import pandas
+        except ImportError as exc:
+            raise QueryError("to_dataframe needs pandas: pip install pandas") from exc
+        return pandas.DataFrame(list(self), columns=self.variables)
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What an update left: the quads in named graphs and what the corpus-level stage found."""
+
+    quads: int
+    links: LinksResult
+
+
+class KnowledgeGraph:
+    """A graph store: a folder on disk or the http(s):// address of a SPARQL 1.1 server."""
+
+    def __init__(self, location: str | os.PathLike[str] = DEFAULT_STORE) -> None:
+        from alliance_kg.graph.sparql import is_remote
+
+        text = os.fspath(location)
+        self.location: str | Path = text if is_remote(text) else Path(text)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({str(self.location)!r})"
+
+    def store(self, *, read_only: bool = False) -> SparqlStore:
+        """Open the store (``pyoxigraph.Store`` or ``RemoteStore``), for direct use."""
+        from alliance_kg.graph.store import open_location
+
+        return open_location(self.location, read_only=read_only)
+
+    def build(
+        self,
+        paths: Sequence[str | os.PathLike[str]] = (),
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> LoadResult:
+        """Load documents (files or folders; none: the bundled sample corpus), replacing
+        documents of the same key, then rerun the corpus-level stage; all or nothing.
+
+        ``progress(done, total)`` is called after each document is extracted. Every document
+        is read before the store is opened, so a bad file fails before anything is written.
+        """
+        from alliance_kg.graph.load import extract_paths, write_extractions
+        from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
+
+        files = collect_paths([Path(p) for p in paths] or [sample_corpus_dir()])
+        done = 0
+
+        def step(_path: Path) -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, len(files))
+
+        extractions = extract_paths(files, progress=step)
+        return write_extractions(self.store(), extractions)
+
+    def update(self, sparql: str) -> UpdateResult:
+        """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""
+        from alliance_kg.graph.load import update_store
+
+        quads, links = update_store(self.store(), sparql)
+        return UpdateResult(quads, links)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        limit: int = DEFAULT_LIMIT,
+        **params: Any,
+    ) -> Rows | bool | rdflib.Graph:
+        """Run a read-only query: ``Rows`` for SELECT, ``bool`` for ASK, an ``rdflib.Graph``
+        for CONSTRUCT and DESCRIBE. Keyword ``params`` bind the variables of those names
+        (``?party``) before the query runs: a ``str`` is a plain literal, ``int``, ``float``,
+        ``bool`` and ``datetime.date`` typed literals, rdflib and pyoxigraph terms themselves;
+        a value is never pasted into the text."""
+        from alliance_kg.queries.bounded import query_location
+
+        output = query_location(
+            self.location,
+            sparql,
+            "json",
+            substitutions=_substitutions(params),
+            bounds=_bounds(timeout, limit),
+        )
+        return _decoded(output)
+
+    def cookbook(
+        self,
+        name: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        limit: int = DEFAULT_LIMIT,
+        **params: str,
+    ) -> Rows | bool | rdflib.Graph:
+        """Run the cookbook query ``name`` (``akg queries`` lists them) with its parameters
+        given as text, as ``akg query -n NAME -p key=value`` does."""
+        return _decoded(self.cookbook_text(name, params, "json", _bounds(timeout, limit)))
+
+    def query_text(self, sparql: str, fmt: str = "table", bounds: Bounds | None = None) -> str:
+        """A read-only query's result formatted as ``table``, ``csv``, ``tsv``, ``json`` or
+        ``xml`` (graphs: Turtle), as ``akg query`` prints it."""
+        from alliance_kg.queries.bounded import Bounds, query_location
+
+        return query_location(self.location, sparql, fmt, bounds=bounds or Bounds()).text
+
+    def cookbook_text(
+        self,
+        name: str,
+        params: Mapping[str, str],
+        fmt: str = "table",
+        bounds: Bounds | None = None,
+    ) -> QueryOutput:
+        """A cookbook query's result formatted as ``query_text`` formats it."""
+        from alliance_kg.queries.cookbook import run_named
+
+        return run_named(self.location, name, dict(params), fmt, bounds)
+
+    def timeline(
+        self,
+        entity: str | None = None,
+        *,
+        as_of: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> Rows:
+        """Commitments in the order of their meetings (or those about ``entity`` and the
+        entities under it), with deadline status as of ``as_of`` (default today)."""
+        params = _timeline_params(entity, as_of)
+        rows = _decoded(
+            self.cookbook_text("timeline", params, "json", _bounds(timeout, DEFAULT_LIMIT))
+        )
+        assert isinstance(rows, Rows)
+        return rows
+
+    def timeline_text(
+        self, entity: str | None = None, *, as_of: str | None = None, fmt: str = "table",
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> str:  # fmt: skip
+        """The timeline formatted as ``table``, ``csv`` or ``json``, as ``akg timeline``
+        prints it."""
+        from alliance_kg.queries.bounded import Bounds
+
+        params = _timeline_params(entity, as_of)
+        return self.cookbook_text("timeline", params, fmt, Bounds(timeout=timeout)).text
+
+    def export(self, fmt: str = "turtle", path: str | os.PathLike[str] | None = None) -> bytes:
+        """The whole graph in an RDF format (``turtle``, ``nt``, ``nquads``, ``trig``,
+        ``jsonld``, ``xml``), sorted so that exports are byte for byte reproducible; with
+        ``path`` it is also written there (atomically: the file is whole or untouched)."""
+        from alliance_kg.graph.export import export_graph, export_to_file
+
+        store = self.store(read_only=True)
+        if path is None:
+            return export_graph(store, fmt)
+        export_to_file(store, fmt, Path(path))
+        return b""
+
+    def render(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        title: str = "alliance-kg",
+        selection: Selection | None = None,
+    ) -> Rendered:
+        """Write the offline interactive page of the graph (or of ``selection``) to ``path``."""
+        from alliance_kg.graph.render import Selection, write_html
+
+        chosen = selection or Selection()
+        return write_html(self.store(read_only=True), Path(path), title=title, selection=chosen)
+
+    def stats(self) -> GraphStats:
+        """Counts of documents, meetings, commitments, conflicts, entities by type, triples."""
+        from alliance_kg.graph.stats import graph_stats
+
+        return graph_stats(self.store(read_only=True))
+
+    def evaluate(self, gold_dir: str | os.PathLike[str]) -> Report:
+        """Score the graph against the gold files of ``gold_dir`` (``*.gold.json`` and
+        ``links.gold.json``); format the report with ``alliance_kg.evaluate.format_report``."""
+        from alliance_kg.evaluate import evaluate_folder
+
+        return evaluate_folder(self.store(read_only=True), Path(gold_dir))
+
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 8890, bounds: Bounds | None = None
+    ) -> None:
+        """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted."""
+        from alliance_kg.queries.bounded import Bounds
+        from alliance_kg.queries.server import serve
+
+        self.store(read_only=True)  # no store: the usual error now, not at the first request
+        serve(self.location, host, port, bounds or Bounds())
+
+
+def open(location: str | os.PathLike[str] = DEFAULT_STORE) -> KnowledgeGraph:  # noqa: A001
+    """The graph store at ``location``: a folder (created by the first ``build``) or the
+    http(s):// address of a SPARQL 1.1 server."""
+    return KnowledgeGraph(location)
+
+
+def _bounds(timeout: float, limit: int) -> Bounds:
+    from alliance_kg.queries.bounded import Bounds
+
+    return Bounds(timeout, limit)
+
+
+def _timeline_params(entity: str | None, as_of: str | None) -> dict[str, str]:
+    return {k: v for k, v in (("entity", entity), ("as_of", as_of)) if v is not None}
+
+
+def _substitutions(params: Mapping[str, Any]) -> dict[Any, Any]:
+    import pyoxigraph as ox
+
+    from alliance_kg.graph.store import to_oxigraph
+
+    out: dict[Any, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+            term = value
+        else:
+            from rdflib import Literal
+            from rdflib.term import Identifier
+
+            term = to_oxigraph(value if isinstance(value, Identifier) else Literal(value))
+        out[ox.Variable(name)] = term
+    return out
+
+
+def _decoded(output: QueryOutput) -> Rows | bool | rdflib.Graph:
+    """The JSON (SELECT, ASK) or Turtle (graphs) text of a bounded query as Python values."""
+    import json
+
+    if output.kind == "graph":
+        import rdflib
+
+        return rdflib.Graph().parse(data=output.text, format="turtle")
+    data = json.loads(output.text)
+    if "boolean" in data:
+        return bool(data["boolean"])
+    variables = data["head"]["vars"]
+    rows = [
+        {v: _value(row[v]) if v in row else None for v in variables}
+        for row in data["results"]["bindings"]
+    ]
+    return Rows(variables, rows)
+
+
+def _value(term: dict[str, str]) -> Any:
+    kind, text = term["type"], term["value"]
+    if kind == "uri":
+        return text
+    if kind == "bnode":
+        return f"_:{text}"
+    from rdflib import Literal, URIRef
+
+    datatype = term.get("datatype")
+    literal = Literal(
+        text, lang=term.get("xml:lang"), datatype=URIRef(datatype) if datatype else None
+    )
+    value = literal.toPython()
+    # A language-tagged string (or an unknown datatype) stays a Literal: give its text.
+    return str(value) if isinstance(value, Literal) else value
