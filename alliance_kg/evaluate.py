@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pyoxigraph
 
 from alliance_kg.errors import GoldError
+from alliance_kg.graph.sparql import bind_values
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ENTITY_TYPES, ID, PREFIXES
 
 if TYPE_CHECKING:
@@ -477,8 +478,7 @@ def _select(store: SparqlStore, query: str, doc: str | None = None) -> list[dict
     """Run a SELECT over the union graph; ``?doc`` in the query is bound to the ``doc`` IRI."""
     if doc is not None:
         # pyoxigraph only substitutes projected variables, so bind ?doc inside the pattern.
-        iri = str(pyoxigraph.NamedNode(doc))  # validated and written as <...>
-        query = query.replace("WHERE {", f"WHERE {{ VALUES ?doc {{ {iri} }}", 1)
+        query = bind_values(query, {pyoxigraph.Variable("doc"): pyoxigraph.NamedNode(doc)})
     result = store.query(_PROLOGUE + query)
     assert isinstance(result, pyoxigraph.QuerySolutions)
     names = [v.value for v in result.variables]
