@@ -22,8 +22,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alliance_kg.evaluate import Score, load_gold  # noqa: E402
-from alliance_kg.evaluate_links import evaluate_links, load_links_gold  # noqa: E402
+from alliance_kg.evaluate import Score, evaluate_links, load_gold, load_links_gold  # noqa: E402
 from alliance_kg.graph.links import LINKS_GRAPH, corpus_links  # noqa: E402
 from alliance_kg.graph.links.lineages import components, find_links, scored_pairs, vectors  # noqa: E402
 from alliance_kg.graph.links.read import Corpus, Doc, Entity, Item, read_corpus  # noqa: E402

@@ -15,87 +15,16 @@ GUIDELINES.md): meetings, each document's meeting date, lineages and conflicts.
 from __future__ import annotations
 
 import itertools
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliance_kg.errors import GoldError
-from alliance_kg.evaluate import (
-    ErrorItem,
-    GoldDocument,
-    Score,
-    _contains,
-    _max_matching,
-    _select,
-    _short,
-    _value,
-    normalize,
-    normalize_date,
-)
+from alliance_kg.evaluate.gold import GoldDocument, LinksGold
+from alliance_kg.evaluate.matching import max_matching
+from alliance_kg.evaluate.predicted import select, text_of
+from alliance_kg.evaluate.scores import LINK_CATEGORIES, ErrorItem, LinksReport, Score
+from alliance_kg.evaluate.text import contains, normalize, normalize_date, short
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
-
-LINKS_FILE = "links.gold.json"
-LINK_CATEGORIES: tuple[str, ...] = (
-    "meeting pairs",
-    "meeting date per document",
-    "lineage pairs",
-    "conflicts",
-)
-
-
-@dataclass(frozen=True)
-class LinksGold:
-    """The contents of a ``links.gold.json``."""
-
-    path: Path
-    meetings: list[dict[str, Any]]
-    conflicts: list[dict[str, Any]]
-    lineages: list[dict[str, Any]]
-
-
-@dataclass
-class LinksReport:
-    """Scores of the cross-document categories, with misses and false alarms."""
-
-    scores: dict[str, Score]
-    errors: list[ErrorItem] = field(default_factory=list)
-
-
-def load_links_gold(gold_dir: Path) -> LinksGold | None:
-    """The folder's ``links.gold.json``, or None when it has none; a malformed file is a
-    ``GoldError`` naming the file and the problem."""
-    path = Path(gold_dir) / LINKS_FILE
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldError(f"{path}: cannot be read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise GoldError(
-            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from exc
-    if not isinstance(data, dict):
-        raise GoldError(f"{path}: expected a JSON object")
-    parts = {}
-    for key in ("meetings", "conflicts", "lineages"):
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise GoldError(f"{path}: {key}: expected a list of objects")
-        parts[key] = value
-    for i, meeting in enumerate(parts["meetings"]):
-        if not isinstance(meeting.get("documents"), list):
-            raise GoldError(f"{path}: meetings[{i}]: missing list 'documents'")
-    for i, lineage in enumerate(parts["lineages"]):
-        members = lineage.get("members")
-        if not isinstance(members, list) or not all(
-            isinstance(m, dict) and "document" in m and "sentence" in m for m in members
-        ):
-            raise GoldError(f"{path}: lineages[{i}]: 'members' must list document and sentence")
-    return LinksGold(path, parts["meetings"], parts["conflicts"], parts["lineages"])
 
 
 def evaluate_links(
@@ -104,12 +33,12 @@ def evaluate_links(
     """Score the graph's meetings, lineages and conflicts against ``gold``."""
     report = LinksReport({c: Score() for c in LINK_CATEGORIES})
     files = {
-        _value(r["f"]): _value(r["d"])
-        for r in _select(store, "SELECT ?d ?f WHERE { ?d a akg:Document ; akg:sourceFile ?f }")
+        text_of(r["f"]): text_of(r["d"])
+        for r in select(store, "SELECT ?d ?f WHERE { ?d a akg:Document ; akg:sourceFile ?f }")
     }
     resolved = {
-        _value(r["d"]): (_value(r["m"]), normalize_date(_value(r["date"])) if r["date"] else "")
-        for r in _select(
+        text_of(r["d"]): (text_of(r["m"]), normalize_date(text_of(r["date"])) if r["date"] else "")
+        for r in select(
             store,
             "SELECT ?d ?m ?date WHERE { ?d akg:reports ?m . OPTIONAL { ?m dct:date ?date } }",
         )
@@ -174,7 +103,7 @@ def _score_lineages(
         for c in d.commitments
         if c.optional and (d.document, normalize(c.sentence)) not in in_lineage
     }
-    rows = _select(
+    rows = select(
         store,
         "SELECT ?c ?q ?l ?f WHERE { ?c akg:inLineage ?l ; akg:quote ?q ; "
         "akg:statedIn/akg:sourceFile ?f }",
@@ -183,20 +112,20 @@ def _score_lineages(
     by_doc = {d.document: d for d in documents}
     quotes: dict[str, list[tuple[str, str]]] = {}
     for row in rows:
-        quotes.setdefault(_value(row["f"]), []).append((_value(row["c"]), _value(row["q"])))
+        quotes.setdefault(text_of(row["f"]), []).append((text_of(row["c"]), text_of(row["q"])))
     for file, found in quotes.items():
         sentences = (
             [normalize(c.sentence) for c in by_doc[file].commitments] if file in by_doc else []
         )
         candidates = [
-            [j for j, s in enumerate(sentences) if _contains(normalize(q), s)] for _, q in found
+            [j for j, s in enumerate(sentences) if contains(normalize(q), s)] for _, q in found
         ]
-        matching = _max_matching(candidates)
+        matching = max_matching(candidates)
         for i, (iri, quote) in enumerate(found):
             key_of[iri] = (file, sentences[matching[i]] if i in matching else normalize(quote))
     lineages: dict[str, list[str]] = {}
     for row in rows:
-        lineages.setdefault(_value(row["l"]), []).append(_value(row["c"]))
+        lineages.setdefault(text_of(row["l"]), []).append(text_of(row["c"]))
     predicted = set()
     for group in lineages.values():
         for cx, cy in itertools.combinations(sorted(set(group)), 2):
@@ -215,18 +144,18 @@ def _score_lineages(
 
 def _pair_text(pair: frozenset[tuple[str, str]]) -> tuple[str, str]:
     (da, sa), (db, sb) = sorted(pair)
-    return da, f"{_short(sa, 50)} ~ {db}: {_short(sb, 50)}"
+    return da, f"{short(sa, 50)} ~ {db}: {short(sb, 50)}"
 
 
 def _score_conflicts(store: SparqlStore, gold: LinksGold, report: LinksReport, note: Any) -> None:
-    rows = _select(
+    rows = select(
         store,
         "SELECT ?f ?field ?stated ?resolved WHERE { ?x a akg:Conflict ; akg:conflictIn ?d ; "
         "akg:field ?field ; akg:statedValue ?stated ; akg:resolvedValue ?resolved . "
         "?d akg:sourceFile ?f }",
     )
     predicted = {
-        tuple(normalize(_value(r[k])) for k in ("f", "field", "stated", "resolved")) for r in rows
+        tuple(normalize(text_of(r[k])) for k in ("f", "field", "stated", "resolved")) for r in rows
     }
     wanted = {
         tuple(normalize(str(c.get(k, ""))) for k in ("document", "field", "stated", "resolved"))
