@@ -18,9 +18,7 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 
 from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.graph.files import write_atomic
 from alliance_kg.graph.page_timeline import (
     TimelineFacts,
     add_commitment_facts,
@@ -205,23 +204,10 @@ def write_html(
     title: str = "alliance-kg",
     selection: Selection | None = None,
 ) -> Rendered:
-    """Render the page and write it to ``path`` atomically (a temporary file, then a rename)."""
-    target = Path(path)
+    """Render the page and write it to ``path`` atomically (``files.write_atomic``), creating
+    missing folders."""
     rendered = render_html(store, title=title, selection=selection)
-    page = rendered.html.encode("utf-8")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise AkgError(f"{target}: cannot write the page: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise AkgError(f"{target}: cannot write the page: {exc.strerror or exc}") from exc
+    write_atomic(path, rendered.html.encode("utf-8"), what="the page", make_folder=True)
     return rendered
 
 
