@@ -300,10 +300,16 @@ def render(
     """Write an interactive HTML page of the graph (or part of it) that works offline."""
     from alliance_kg.graph.render import WARN_FROM, Selection, write_html
     from alliance_kg.queries import load_query_file
+    from alliance_kg.queries.bounded import construct_triples
 
     construct = load_query_file(query_file) if query_file is not None else None
+    store = _store(ctx, read_only=True)
     selection = Selection(meeting, entity, depth, construct, str(query_file))
-    page = write_html(_store(ctx, read_only=True), output, title=title, selection=selection)
+    # The graph layer draws a query's result; running the query is the query layer's work.
+    constructed = (
+        None if construct is None else construct_triples(store, construct, str(query_file))
+    )
+    page = write_html(store, output, title=title, selection=selection, constructed=constructed)
     click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
     if page.nodes >= WARN_FROM:
         click.echo(

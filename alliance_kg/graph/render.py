@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
-from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.errors import AkgError
 from alliance_kg.graph.files import write_atomic
 from alliance_kg.graph.page_timeline import (
     TimelineFacts,
@@ -159,7 +159,10 @@ class Selection:
     ``meeting``: a date (YYYY-MM-DD): the meetings held that day, their commitments and what
     those link. ``entity`` with ``depth``: the nodes at most ``depth`` edges from the node with
     that name. ``construct``: the text of a SPARQL CONSTRUCT query whose result is drawn
-    (``origin`` names it in errors).
+    (``origin`` names it in errors). The graph layer never runs the query: the caller runs it
+    (``queries.bounded.construct_triples``) and passes its triples as ``constructed`` to
+    ``render_html`` or ``write_html``. Choosing more than one part is an error at once, so it
+    is reported before the query runs.
     """
 
     meeting: str | None = None
@@ -167,6 +170,11 @@ class Selection:
     depth: int = 1
     construct: str | None = None
     origin: str = "query"
+
+    def __post_init__(self) -> None:
+        chosen = [self.meeting, self.entity, self.construct]
+        if sum(c is not None for c in chosen) > 1:
+            raise AkgError("choose one of a meeting, an entity or a query to draw")
 
 
 @dataclass(frozen=True)
@@ -180,14 +188,19 @@ class Rendered:
 
 
 def render_html(
-    store: SparqlStore, *, title: str = "alliance-kg", selection: Selection | None = None
+    store: SparqlStore,
+    *,
+    title: str = "alliance-kg",
+    selection: Selection | None = None,
+    constructed: Iterable[pyoxigraph.Triple] | None = None,
 ) -> Rendered:
     """Return one self-contained HTML page showing the graph in ``store`` (or a part of it).
+    ``constructed``: the result of ``selection.construct``, run by the caller.
 
     The same store always gives the same string: nodes and edges are sorted, the browser's
     layout seed is fixed and a precomputed layout uses no random numbers.
     """
-    nodes = select(store, read_nodes(store), selection or Selection())
+    nodes = select(read_nodes(store), selection or Selection(), constructed)
     payload = page_data(nodes, title=title, timeline=read_timeline(store))
     return Rendered(
         fill_template(payload, title=title),
@@ -203,10 +216,11 @@ def write_html(
     *,
     title: str = "alliance-kg",
     selection: Selection | None = None,
+    constructed: Iterable[pyoxigraph.Triple] | None = None,
 ) -> Rendered:
     """Render the page and write it to ``path`` atomically (``files.write_atomic``), creating
     missing folders."""
-    rendered = render_html(store, title=title, selection=selection)
+    rendered = render_html(store, title=title, selection=selection, constructed=constructed)
     write_atomic(path, rendered.html.encode("utf-8"), what="the page", make_folder=True)
     return rendered
 
@@ -312,18 +326,20 @@ def page_data(
 
 
 def select(
-    store: SparqlStore, nodes: dict[str, NodeInfo], selection: Selection
+    nodes: dict[str, NodeInfo],
+    selection: Selection,
+    constructed: Iterable[pyoxigraph.Triple] | None = None,
 ) -> dict[str, NodeInfo]:
-    """The part of ``nodes`` that ``selection`` asks for (all of them when it asks for none)."""
-    chosen = [selection.meeting, selection.entity, selection.construct]
-    if sum(c is not None for c in chosen) > 1:
-        raise AkgError("choose one of a meeting, an entity or a query to draw")
+    """The part of ``nodes`` that ``selection`` asks for (all of them when it asks for none);
+    ``constructed`` is the result of ``selection.construct``, which the caller ran."""
     if selection.meeting is not None:
         return restrict(nodes, _meeting_part(nodes, selection.meeting))
     if selection.entity is not None:
         return restrict(nodes, _neighbourhood(nodes, selection.entity, selection.depth))
     if selection.construct is not None:
-        keep, edges = _constructed(store, nodes, selection.construct, selection.origin)
+        if constructed is None:
+            raise ValueError("a query selection needs the query's triples (constructed=...)")
+        keep, edges = _constructed(nodes, constructed, selection.origin)
         return restrict(nodes, keep, edges)
     return nodes
 
@@ -400,22 +416,11 @@ def _linked(node: NodeInfo) -> set[str]:
 
 
 def _constructed(
-    store: SparqlStore, nodes: dict[str, NodeInfo], query: str, origin: str
+    nodes: dict[str, NodeInfo], triples: Iterable[pyoxigraph.Triple], origin: str
 ) -> tuple[set[str], set[tuple[str, str, str]]]:
-    from alliance_kg.queries.bounded import run_read_only
-
-    try:
-        # The same read-only rules as akg query: no SERVICE calls, no FROM other graphs.
-        result = run_read_only(store, query)
-    except QueryError as exc:
-        raise QueryError(f"{origin}: {exc}") from exc
-    if not isinstance(result, pyoxigraph.QueryTriples):
-        raise QueryError(
-            f"{origin}: --query needs a CONSTRUCT query (it selects the triples to draw)"
-        )
     keep: set[str] = set()
     edges: set[tuple[str, str, str]] = set()
-    for triple in result:
+    for triple in triples:
         s, p, o = (str(getattr(t, "value", t)) for t in triple)
         keep |= {x for x in (s, o) if x in nodes}
         if p.startswith(AKG_NS) and p.removeprefix(AKG_NS) in EDGE_PROPERTIES:
