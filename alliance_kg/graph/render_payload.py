@@ -44,25 +44,8 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     "Commitment": ("#a0cbe8", "dot"),
 }
 
-#: Edge captions on the canvas: the ontology's labels of the properties, in the order of
-#: ``EDGE_PROPERTIES`` (which holds the side panel's headings).
-EDGE_LABELS: dict[str, str] = dict(
-    zip(
-        EDGE_PROPERTIES,
-        (
-            "made by",
-            "concerns",
-            "at meeting",
-            "stated in",
-            "reports",
-            "series",
-            "held in",
-            "participant",
-            "represents",
-        ),
-        strict=True,
-    )
-)
+#: Edge captions on the canvas, by property.
+EDGE_LABELS: dict[str, str] = {prop: caption for prop, (caption, _, _) in EDGE_PROPERTIES.items()}
 
 # Fixed so that the layout, and so the page, is the same on every render.
 LAYOUT_SEED = 20230111
@@ -220,9 +203,9 @@ def _details(node: NodeInfo, nodes: dict[str, NodeInfo]) -> dict[str, Any]:
         add("Office", sorted(v["office"]))
         add("Demonym", sorted(v["demonym"]))
         add("Same as", sorted(v["exactMatch"]))
-    for prop, (out_heading, _) in EDGE_PROPERTIES.items():
+    for prop, (_, out_heading, _) in EDGE_PROPERTIES.items():
         add(out_heading, _refs(node.out.get(prop, ()), nodes))
-    for prop, (_, in_heading) in EDGE_PROPERTIES.items():
+    for prop, (_, _, in_heading) in EDGE_PROPERTIES.items():
         add(in_heading, _refs(node.into.get(prop, ()), nodes))
     add("File", sorted(v["file"]))
     add("Mentioned in", _refs(v["mentionedIn"], nodes))

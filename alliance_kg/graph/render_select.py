@@ -33,17 +33,18 @@ DCT = PREFIXES["dct"]
 NODE_CLASSES: tuple[str, ...] = (*ENTITY_TYPES, "Meeting", "Document", "Commitment")
 
 #: The properties drawn as edges, in the order their rows appear in the side panel, with the
-#: heading of the row on the subject's side and on the object's side.
-EDGE_PROPERTIES: dict[str, tuple[str, str]] = {
-    "madeBy": ("Made by", "Commitments made"),
-    "concerns": ("Concerns", "Commitments concerning it"),
-    "atMeeting": ("Meeting", "Commitments"),
-    "statedIn": ("Stated in", "Commitments stated"),
-    "reports": ("Reports", "Reported by"),
-    "series": ("Series", "Meetings"),
-    "heldIn": ("Held in", "Meetings held here"),
-    "participant": ("Participants", "Took part in"),
-    "represents": ("Represents", "Represented by"),
+#: edge's caption on the canvas (the ontology's label of the property) and the heading of the
+#: row on the subject's side and on the object's side.
+EDGE_PROPERTIES: dict[str, tuple[str, str, str]] = {
+    "madeBy": ("made by", "Made by", "Commitments made"),
+    "concerns": ("concerns", "Concerns", "Commitments concerning it"),
+    "atMeeting": ("at meeting", "Meeting", "Commitments"),
+    "statedIn": ("stated in", "Stated in", "Commitments stated"),
+    "reports": ("reports", "Reports", "Reported by"),
+    "series": ("series", "Series", "Meetings"),
+    "heldIn": ("held in", "Held in", "Meetings held here"),
+    "participant": ("participant", "Participants", "Took part in"),
+    "represents": ("represents", "Represents", "Represented by"),
 }
 
 # Literal-valued properties the side panel shows, keyed by their full IRI.
