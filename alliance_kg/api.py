@@ -221,9 +221,17 @@ class KnowledgeGraph:
     ) -> Rendered:
         """Write the offline interactive page of the graph (or of ``selection``) to ``path``."""
         from alliance_kg.graph.render import Selection, write_html
+        from alliance_kg.queries.bounded import construct_triples
 
         chosen = selection or Selection()
-        return write_html(self.store(read_only=True), Path(path), title=title, selection=chosen)
+        store = self.store(read_only=True)
+        # The graph layer draws a query's result; running the query is the query layer's.
+        constructed = (
+            None
+            if chosen.construct is None
+            else construct_triples(store, chosen.construct, chosen.origin)
+        )
+        return write_html(store, Path(path), title=title, selection=chosen, constructed=constructed)
 
     def stats(self) -> GraphStats:
         """Counts of documents, meetings, commitments, conflicts, entities by type, triples."""

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_store import synthetic_graphs  # noqa: E402
 
-from alliance_kg.graph import render  # noqa: E402
+from alliance_kg.graph import render, render_payload  # noqa: E402
 from alliance_kg.graph.store import open_store, replace_graphs  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,7 +65,7 @@ def main() -> None:
         fixed, nodes, edges = time_page(Path(folder) / "fixed.html")
         print(f"chromium, open until interactive:  {fixed:7.2f} s ({nodes} nodes, {edges} edges)")
         if args.physics:
-            render.FIXED_LAYOUT_FROM = 10**9
+            render_payload.FIXED_LAYOUT_FROM = 10**9
             render.write_html(store, Path(folder) / "physics.html", title="benchmark")
             physics, _, _ = time_page(Path(folder) / "physics.html")
             print(f"chromium, physics layout instead:  {physics:7.2f} s ({physics / fixed:.0f}x)")

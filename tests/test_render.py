@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph
 import pytest
-from conftest_browser import (
+from samples import (
     BLINKEN,
     C1,
     C1_QUOTE,
@@ -231,7 +231,7 @@ def test_write_html_reports_an_unwritable_path(tmp_path: Path) -> None:
 def test_same_bytes_in_another_process(page: str) -> None:
     # Set iteration order depends on the hash seed; the page must not.
     script = (
-        "import sys; sys.path.insert(0, 'tests'); from conftest_browser import sample_store; "
+        "import sys; sys.path.insert(0, 'tests'); from samples import sample_store; "
         "from alliance_kg.graph.render import render_html; "
         "sys.stdout.buffer.write(render_html(sample_store(reverse=True)).html.encode())"
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +10,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError
+from alliance_kg.graph.files import write_atomic
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
@@ -88,28 +86,9 @@ def serialize_sorted(
 
 
 def export_to_file(store: SparqlStore, fmt: str, path: str | Path) -> None:
-    """Write ``export_graph(store, fmt)`` to ``path`` atomically (temporary file + rename), so
+    """Write ``export_graph(store, fmt)`` to ``path`` atomically (``files.write_atomic``), so
     readers never see a half-written file and a failure leaves any old file in place."""
-    target = Path(path)
-    data = export_graph(store, fmt)
-    folder = target.parent
-    if not folder.is_dir():
-        raise AkgError(f"{target}: cannot write: folder {folder} does not exist")
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private; an export is an ordinary file, so follow the umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise AkgError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    write_atomic(path, export_graph(store, fmt))
 
 
 def _sort_key(statement: ox.Triple | ox.Quad) -> tuple[str, str, bool, str, str]:

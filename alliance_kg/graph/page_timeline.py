@@ -21,7 +21,7 @@ from alliance_kg.graph.links import gist_text
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, PREFIXES
 
 if TYPE_CHECKING:
-    from alliance_kg.graph.render import NodeInfo
+    from alliance_kg.graph.render_select import NodeInfo
     from alliance_kg.graph.sparql import SparqlStore
 
 AKG_NS = str(AKG)

@@ -80,6 +80,21 @@ def run_read_only(
     return run_query(store, text, substitutions=substitutions)
 
 
+def construct_triples(store: Any, text: str, origin: str) -> list[ox.Triple]:
+    """Run the CONSTRUCT query ``text`` under the read-only rules of ``akg query`` (no SERVICE
+    calls, no FROM other graphs) and return its triples, for ``akg render --query``: the graph
+    layer draws what it is given and never runs user queries itself. Errors name ``origin``."""
+    try:
+        result = run_read_only(store, text)
+    except QueryError as exc:
+        raise QueryError(f"{origin}: {exc}") from exc
+    if not isinstance(result, ox.QueryTriples):
+        raise QueryError(
+            f"{origin}: --query needs a CONSTRUCT query (it selects the triples to draw)"
+        )
+    return list(result)
+
+
 def _bounded_run(
     location: str | Path,
     text: str,

@@ -1,31 +1,19 @@
 """The rendered page in a real browser: Debian's chromium driven by Playwright, fully offline.
 
 Needs /usr/bin/chromium (or the browser named by AKG_CHROMIUM); without it these tests fail,
-unless AKG_SKIP_BROWSER=1 is set.
+unless AKG_SKIP_BROWSER=1 is set. The browser and page fixtures are in tests/browser/conftest.py,
+``Visit`` in tests/browser/browser_visit.py.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_browser import (
-    C1,
-    C1_QUOTE,
-    C2,
-    DOC,
-    EDGE_COUNTS,
-    JAPAN,
-    MEETING,
-    NODE_COUNT,
-    US,
-    WASHINGTON,
-    XSS_QUOTE,
-    sample_store,
-)
+import samples
+from browser_visit import ARTIFACTS, Visit
+from samples import C1, C2, DOC, JAPAN, MEETING, US, WASHINGTON
 
 from alliance_kg.graph.load import load_paths
 from alliance_kg.graph.render import NodeInfo, fill_template, page_data, write_html
@@ -34,93 +22,19 @@ from alliance_kg.loaders.readers import sample_corpus_dir
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("AKG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("AKG_SKIP_BROWSER") == "1":
-            pytest.skip("AKG_SKIP_BROWSER=1 and no chromium")
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), "
-            "or set AKG_SKIP_BROWSER=1 to skip the browser tests"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("render") / "graph.html"
-    write_html(sample_store(), path, title="2+2 <test> graph")
-    return path
-
-
-class Visit:
-    """A page opened from file:// (with ``fragment``, e.g. "#timeline") with every non-file
-    request recorded and aborted."""
-
-    def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 860})
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.goto(path.as_uri() + fragment)
-        self.page.wait_for_function("() => window.akg && window.akg.stabilized === true")
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file://", "data:")):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def _console(self, message: Any) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def js(self, expression: str, arg: Any = None) -> Any:
-        return self.page.evaluate(expression, arg)
-
-    def panel_text(self) -> str:
-        return str(self.page.locator("#akg-panel").text_content())
-
-
-@pytest.fixture
-def visit(browser: Any, page_file: Path) -> Iterator[Visit]:
-    v = Visit(browser, page_file)
-    yield v
-    v.context.close()
-
 
 def test_loads_offline_without_errors(visit: Visit) -> None:
     assert visit.outside == []
     assert visit.errors == []
     assert visit.page.title() == "2+2 <test> graph"
     assert visit.page.locator("h1").text_content() == "2+2 <test> graph"
-    assert visit.js("akg.nodes.length") == NODE_COUNT
+    assert visit.js("akg.nodes.length") == samples.NODE_COUNT
     # The drawn edges, and two hidden party -> entity edges for the "hide commitments" view.
-    assert visit.js("akg.edges.get({filter: e => !e.hidden}).length") == sum(EDGE_COUNTS.values())
+    assert visit.js("akg.edges.get({filter: e => !e.hidden}).length") == sum(
+        samples.EDGE_COUNTS.values()
+    )
     assert visit.js("akg.edges.get({filter: e => e.hidden}).map(e => e.id)") == ["d0", "d1"]
-    assert visit.js("akg.network.body.data.nodes.length") == NODE_COUNT
+    assert visit.js("akg.network.body.data.nodes.length") == samples.NODE_COUNT
     # The layout settled and the physics was switched off.
     assert visit.js("akg.network.physics.physicsEnabled") is False
     assert visit.page.locator("#akg-summary").text_content() == "8 nodes, 12 edges"
@@ -137,14 +51,14 @@ def test_unticking_a_class_hides_its_nodes(visit: Visit) -> None:
     hidden_states = "akg.nodes.get({filter: n => n.cls === 'State'}).map(n => !!n.hidden)"
     visible = "akg.network.body.nodeIndices.length"
     assert visit.js(hidden_states) == [False, False]
-    assert visit.js(visible) == NODE_COUNT
+    assert visit.js(visible) == samples.NODE_COUNT
     visit.page.locator("#akg-legend li[data-cls='State'] input").uncheck()
     assert visit.js(hidden_states) == [True, True]
-    assert visit.js(visible) == NODE_COUNT - 2
+    assert visit.js(visible) == samples.NODE_COUNT - 2
     assert visit.js("akg.nodes.get({filter: n => n.hidden}).length") == 2
     visit.page.locator("#akg-legend li[data-cls='State'] input").check()
     assert visit.js(hidden_states) == [False, False]
-    assert visit.js(visible) == NODE_COUNT
+    assert visit.js(visible) == samples.NODE_COUNT
 
 
 def test_search_selects_and_focuses_a_node(visit: Visit) -> None:
@@ -187,7 +101,7 @@ def _click_node(visit: Visit, iri: str) -> None:
 def test_clicking_a_commitment_shows_its_quote(visit: Visit) -> None:
     _click_node(visit, C1)
     assert visit.js("akg.network.getSelectedNodes()") == [C1]
-    assert visit.page.locator("#akg-panel blockquote").text_content() == C1_QUOTE
+    assert visit.page.locator("#akg-panel blockquote").text_content() == samples.C1_QUOTE
     panel = visit.panel_text()
     for text in (
         "Reaffirmation",
@@ -213,8 +127,8 @@ def test_clicking_a_commitment_shows_its_quote(visit: Visit) -> None:
 def test_xss_payloads_stay_text(visit: Visit) -> None:
     _click_node(visit, C2)
     assert visit.js("akg.network.getSelectedNodes()") == [C2]
-    assert visit.page.locator("#akg-panel blockquote").text_content() == XSS_QUOTE
-    assert XSS_QUOTE in visit.panel_text()
+    assert visit.page.locator("#akg-panel blockquote").text_content() == samples.XSS_QUOTE
+    assert samples.XSS_QUOTE in visit.panel_text()
     assert visit.page.locator("#akg-panel img, #akg-panel script").count() == 0
     # The tooltip shows the quote as text too.
     x, y = _node_point(visit, C2)
@@ -222,7 +136,7 @@ def test_xss_payloads_stay_text(visit: Visit) -> None:
     tip = visit.page.locator("div.vis-tooltip")
     tip.wait_for(state="visible")
     assert "Opposition by party" in str(tip.text_content())
-    assert XSS_QUOTE[:60] in str(tip.text_content())
+    assert samples.XSS_QUOTE[:60] in str(tip.text_content())
     assert tip.locator("img, script").count() == 0
     assert visit.js("typeof window.pwned") == "undefined"
     assert visit.page.locator("body img").count() == 0
@@ -362,12 +276,12 @@ def test_timeline_view_of_the_sample(visit: Visit) -> None:
         "Meeting: Security Consultative Committee, 2023-01-11",
         "Date: 2023-01-11",
         "File: doc-a.txt",
-        XSS_QUOTE[:89].rstrip() + "\u2026",
+        samples.XSS_QUOTE[:89].rstrip() + "\u2026",
     ]
     assert tip.locator("strong").text_content() == "Opposition: United States"
     # Clicking it shows the commitment in the side panel.
     _mark(visit, C2).click()
-    assert visit.page.locator("#akg-panel blockquote").text_content() == XSS_QUOTE
+    assert visit.page.locator("#akg-panel blockquote").text_content() == samples.XSS_QUOTE
     assert visit.page.locator("#akg-panel h3").text_content() == "Opposition by party"
     assert "doc-a.txt" in visit.panel_text()
     assert (
@@ -402,7 +316,7 @@ def test_search_in_the_timeline_selects_the_mark(visit: Visit) -> None:
     visit.page.locator("#akg-search").press("Enter")
     assert visit.js("akg.timeline.selected") == C1
     assert visit.page.locator(".akg-tl-mark.akg-selected").get_attribute("data-id") == C1
-    assert visit.page.locator("#akg-panel blockquote").text_content() == C1_QUOTE
+    assert visit.page.locator("#akg-panel blockquote").text_content() == samples.C1_QUOTE
     # A node that is not a commitment is shown in the network view.
     visit.page.locator("#akg-search").fill("Japan")
     visit.page.locator("#akg-search").press("Enter")

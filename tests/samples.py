@@ -1,6 +1,8 @@
-"""Shared by the render tests: a small hand-built store in the shapes of docs/graph-shape.md.
+"""Sample data shared by the render tests: a small hand-built store in the shapes of
+docs/graph-shape.md (``sample_store``, ``sample_quads``, ``document_triples``) and the names
+and counts the tests check it by.
 
-Imported by tests/test_render.py and tests/test_render_browser.py (not a pytest conftest).
+A plain module, imported by tests/test_render.py and tests/browser/test_render_browser.py.
 """
 
 from __future__ import annotations
