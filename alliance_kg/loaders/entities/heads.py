@@ -71,8 +71,6 @@ def _head_type(words: list[str], i: int) -> str | None:
     prev = words[i - 1] if i > 0 else ""
     if word == "Group":
         return next((k for k, before in _group_qualifiers().items() if prev in before), None)
-    if word == "Force" and prev == "Task":
-        return "Unit"
     for heads, kind in _heads():
         if word in heads:
             return kind
