@@ -111,9 +111,12 @@ def test_a_toml_error_names_the_line(tmp_path: Path) -> None:
         lexicon.use([path])
 
 
-def test_a_missing_user_lexicon_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_missing_user_lexicon_is_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:
+    lexicon.use(_user_file(tmp_path))
     with pytest.raises(LexiconError, match=r"nowhere\.toml: lexicon file not found"):
         lexicon.use([tmp_path / "nowhere.toml"])
+    assert lexicon.user_paths() == [tmp_path / "mine.toml"]
+    assert "Detachment" in lexicon.table("entities", "heads")["Unit"]
 
 
 def test_the_cli_reports_a_bad_lexicon_without_a_traceback(tmp_path: Path) -> None:

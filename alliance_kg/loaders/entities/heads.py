@@ -32,14 +32,14 @@ _WORD = (
 @lexicon.derived
 def _chunk() -> re.Pattern[str]:
     """A run of capitalised words, joined by spaces, commas and connectors."""
-    joins = "|".join(lexicon.words("entities", "connectors"))
+    joins = "|".join(map(re.escape, lexicon.words("entities", "connectors")))
     return re.compile(rf"(?<![\w.\-]){_WORD}(?:(?:,? (?:and )?| (?:(?:{joins}) )+){_WORD})*")
 
 
 @lexicon.derived
 def _ordinal() -> re.Pattern[str]:
     """A session number before a mechanism's name: "Fifth", "2nd", "2024"."""
-    ordinals = "|".join(lexicon.words("entities", "ordinals"))
+    ordinals = "|".join(map(re.escape, lexicon.words("entities", "ordinals")))
     return re.compile(r"^(?:\d{1,3}(?:st|nd|rd|th)|\d{4}|" + ordinals + r")$")
 
 

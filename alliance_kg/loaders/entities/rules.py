@@ -15,7 +15,8 @@ from alliance_kg.loaders.model import Entity
 @lexicon.derived
 def _compass() -> re.Pattern[str]:
     """A compass adjective just before a name ("northern ")."""
-    return re.compile(r"\b(?:" + "|".join(lexicon.words("entities", "compass")) + r") $")
+    words = map(re.escape, lexicon.words("entities", "compass"))
+    return re.compile(r"\b(?:" + "|".join(words) + r") $")
 
 
 _COORDINATED = re.compile(

@@ -39,17 +39,26 @@ _user_paths: list[Path] | None = None
 _clearers: list[Callable[[], None]] = []
 
 
-def use(paths: Iterable[str | os.PathLike[str]] | None) -> None:
+def use(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None) -> None:
     """Extend the package lexicon with these user lexicon files from now on.
 
-    ``None`` goes back to the files named by ``AKG_LEXICON``; an empty list uses the package's
-    lexicon alone. The files are read (and checked) at once: a missing or malformed file raises
-    :class:`~alliance_kg.errors.LexiconError`.
+    ``paths`` is one path or several, merged in order. ``None`` goes back to the files named by
+    ``AKG_LEXICON``; an empty list uses the package's lexicon alone. The files are read (and
+    checked) at once: a missing or malformed file raises
+    :class:`~alliance_kg.errors.LexiconError` and leaves the lexicon as it was.
     """
     global _user_paths
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    previous = _user_paths
     _user_paths = None if paths is None else [Path(p) for p in paths]
     _clear()
-    lexicon("entities")  # read now, so that a bad file fails where it is given
+    try:
+        lexicon("entities")  # read now, so that a bad file fails where it is given
+    except LexiconError:
+        _user_paths = previous
+        _clear()
+        raise
 
 
 def user_paths() -> list[Path]:
