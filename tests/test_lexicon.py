@@ -130,3 +130,17 @@ def test_the_cli_reports_a_bad_lexicon_without_a_traceback(tmp_path: Path) -> No
     assert run.returncode == 1
     assert f"Error: {bad}: not valid TOML" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_akg_build_reads_the_environment_variable(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(UNIT_TEXT, encoding="utf-8")
+    store = str(tmp_path / "s")
+    query = "SELECT ?l WHERE { ?u a akg:Unit ; skos:prefLabel ?l }"
+    env = {**os.environ, lexicon.ENV_VAR: str(_user_file(tmp_path))}
+    akg = [sys.executable, "-m", "alliance_kg.cli", "--store", store]
+    for args in (["build", str(corpus)], ["query", "--format", "csv", query]):
+        run = subprocess.run([*akg, *args], capture_output=True, text=True, env=env)
+        assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["l", "Northern Rotational Detachment"]
