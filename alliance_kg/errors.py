@@ -19,3 +19,7 @@ class StoreError(AkgError):
 
 class GoldError(AkgError):
     """A gold annotation file is missing or not in the expected format."""
+
+
+class LexiconError(AkgError):
+    """A user lexicon file is missing, not valid TOML, or does not fit the package's tables."""

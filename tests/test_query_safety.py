@@ -129,7 +129,7 @@ def test_from_a_document_graph_of_the_store_is_allowed(store: Path) -> None:
         "csv",
         f"SELECT (COUNT(DISTINCT ?c) AS ?n) FROM <{DOC}> WHERE {{ ?c a akg:Commitment }}",
     )
-    assert result.output == "n\n16\n"
+    assert result.output == "n\n15\n"
 
 
 def test_a_runaway_query_is_stopped_by_the_timeout(store: Path) -> None:

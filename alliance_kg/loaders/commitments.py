@@ -13,191 +13,80 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from alliance_kg.loaders.dates import MONTHS
-from alliance_kg.loaders.model import Commitment, Deadline, Entity, Mention, Sentence
+from alliance_kg.loaders.deadlines import deadlines
+from alliance_kg.loaders.lexicon import derived, table, words
+from alliance_kg.loaders.model import Commitment, Entity, Mention, Sentence
 
 # --------------------------------------------------------------------------- lexicon
-# Each entry: a pattern for a finite use of the verb (what makes a sentence a commitment) and
-# the type it carries. Order matters only for readability; every match adds its type.
-_PREDICATES: list[tuple[str, str]] = [
-    # Opposition first: "highlighted with concern" must not read as Announcement.
-    (
-        r"condemn(?:ed|s)|oppos(?:ed|es)|object(?:ed|s)\b|criticiz(?:ed|es)|deplor(?:ed|es)",
-        "Opposition",
-    ),
-    (
-        r"expressed (?:\w+ )?(?:\w+ )?concerns?|shared (?:\w+ )?(?:\w+ )?concerns?|"
-        r"highlighted with concern|raised (?:\w+ )?concerns?|voiced (?:\w+ )?concerns?|"
-        r"stressed (?:their|its) opposition|rejected",
-        "Opposition",
-    ),
-    (r"shared (?:the|a|their) (?:\w+ )?(?:understanding|view|assessment)", "Reaffirmation"),
-    (
-        r"reaffirm(?:ed|s)|reiterat(?:ed|es)|restat(?:ed|es)|reconfirm(?:ed|s)|renew(?:ed|s)|"
-        r"affirm(?:ed|s)|confirm(?:ed|s)|remain(?:s|ed)? (?:firmly |fully )?committed|"
-        r"underscor(?:ed|es)|underlin(?:ed|es)|emphasi[sz](?:ed|es)|stress(?:ed|es)|"
-        r"highlighted the (?:importance|value|significance|need|necessity)|"
-        r"recogni[sz]ed the (?:importance|value|need)",
-        "Reaffirmation",
-    ),
-    (
-        r"resolv(?:ed|es)|committed to|commit to|decid(?:ed|es)|agreed|agree to|agree on|"
-        r"pledg(?:ed|es)|intends? to|will(?! be able)|determined to|concurr(?:ed)?|concur|"
-        r"instruct(?:ed|s)|vow(?:ed|s)|are committed|is committed|have agreed|has agreed|"
-        r"shared (?:a |their |the )?commitment|noted the need|expressed (?:its|their) "
-        r"(?:\w+ )?determination|seek to|undert(?:ook|akes?) to",
-        "Pledge",
-    ),
-    (
-        r"welcom(?:ed|es)|support(?:ed|s)\b|celebrat(?:ed|es)|appreciat(?:ed|es)|prais(?:ed|es)|"
-        r"commend(?:ed|s)|expressed (?:its|their) (?:\w+ )?(?:\w+ )?support|"
-        r"expressed (?:(?:its|their|his|her) )?(?:\w+ )?(?:appreciation|gratitude)|"
-        r"highlighted (?:the )?(?:\w+ )?(?:progress|achievements?|success)|"
-        r"recogni[sz]ed (?:the )?(?:\w+ )?(?:achievements?|progress|efforts|contributions?)",
-        "Endorsement",
-    ),
-    (
-        r"announc(?:ed|es)|launched|signed|unveil(?:ed|s)|highlighted|"
-        r"provided a vision",
-        "Announcement",
-    ),
-    (
-        r"request(?:ed|s)|urg(?:ed|es)|called (?:on|upon|for)|calls (?:on|upon|for)|"
-        r"encourag(?:ed|es)|asked",
-        "Request",
-    ),
-]
-_PREDICATE_RES = [(re.compile(r"\b(?:" + p + r")", re.IGNORECASE), t) for p, t in _PREDICATES]
+# The words live in lexicon/commitments.toml; these functions compile them.
 
-# Words inside the rest of the sentence that add a type to a commitment already found.
-_COMPLEMENTS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"\bto (?:oppose|condemn|counter)\b|\bopposition\b|\bconcerns?\b", re.I),
-        "Opposition",
-    ),
-    (
-        re.compile(
-            r"\b(?:its|their) (?:\w+ )?(?:resolve|determination|intent|intention) to\b|"
-            r"\bintend to\b|(?<!which )(?<!that )\bwill (?!be able)\w+",
-            re.I,
-        ),
-        "Pledge",
-    ),
-    (
-        re.compile(
-            r"\b(?:reaffirmed|reiterated|renewed|expressed) (?:its|their) (?:\w+ )?support\b", re.I
-        ),
-        "Endorsement",
-    ),
-]
-# A view reported with "that" takes its type from what it says: "highlighted that the PRC
-# employs coercion" opposes; "concurred that ... is a threat" pledges a shared stance against it.
-_VIEW_THAT = re.compile(
-    r"(?P<report>highlighted|noted|stressed|emphasi[sz]ed|underscored|underlined|observed|"
-    r"shared (?:the|a|their) (?:\w+ )?(?:understanding|view|assessment|recognition))"
-    r"|(?P<agree>concurred|agreed|affirmed|reaffirmed|confirmed|recogni[sz]ed|acknowledged)",
-    re.IGNORECASE,
-)
-_HOSTILE = re.compile(
-    r"\b(?:coerc\w*|destabili[sz]\w*|provocat\w*|provocations?|illegal\w*|illicit|threat\w*|"
-    r"aggressi\w+|aggression|intimidat\w*|dangerous|malicious|unlawful\w*|violat\w*|"
-    r"concerns?|escalat\w*|unsafe|irresponsible|militari[sz]\w*|hostile|harass\w*|"
-    r"challenges? to|undermin\w*|grave|serious challenge|strategic challenge)\b",
-    re.IGNORECASE,
-)
-# Gerunds and bare verbs that carry a type in list items ("Reaffirming their support").
-_ITEM_VERBS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:reaffirming|reiterating|renewing|confirming)\b", re.I), "Reaffirmation"),
-    (re.compile(r"\b(?:supporting|welcoming|support for)\b", re.I), "Endorsement"),
-    (re.compile(r"\b(?:condemning|opposing|countering)\b", re.I), "Opposition"),
-    (re.compile(r"\b(?:urging|calling on|encouraging)\b", re.I), "Request"),
-    (re.compile(r"\b(?:announcing|launching|signing)\b", re.I), "Announcement"),
-]
 
-# Collective subjects that stand for the States of the meeting.
-_COLLECTIVE = re.compile(
-    r"\b(?:the (?:two |four |participating |respective )?(?:ministers|secretaries|leaders|"
-    r"participants|principals|delegations|allies|governments)|"
-    r"both (?:sides|nations|countries|governments|allies|leaders|ministers|parties)|"
-    r"the two (?:sides|countries|nations|governments|allies|parties)|"
-    r"they|we|the (?:secretary|minister|secretaries|ministers) and (?:his|her|their) counterparts|"
-    r"the (?:participating )?officials|(?:the|this) (?:joint )?(?:statement|meeting|sides)|"
-    r"the alliance|the allies|all sides|"
-    r"all (?:two|three|four|the) (?:ministers|secretaries|principals|leaders|participants))\b",
-    re.IGNORECASE,
-)
+def _alternatives(entries: list[str]) -> str:
+    return "|".join(entries)
+
+
+@derived
+def _predicate_res() -> list[tuple[re.Pattern[str], str]]:
+    """One pattern per commitment type, in the lexicon's order of priority."""
+    return [
+        (re.compile(r"\b(?:" + _alternatives(entries) + r")", re.IGNORECASE), kind)
+        for kind, entries in table("commitments", "predicates").items()
+    ]
+
+
+@derived
+def _complements() -> list[tuple[re.Pattern[str], str]]:
+    """Words inside the rest of the sentence that add a type to a commitment already found."""
+    return [
+        (re.compile(_alternatives(entries), re.IGNORECASE), kind)
+        for kind, entries in table("commitments", "complements").items()
+    ]
+
+
+@derived
+def _view_that() -> re.Pattern[str]:
+    """A view reported with "that" takes its type from what it says: "highlighted that the PRC
+    employs coercion" opposes; "concurred that ... is a threat" pledges a stance against it."""
+    views = table("commitments", "views")
+    return re.compile(
+        rf"(?P<report>{_alternatives(views['report'])})|(?P<agree>{_alternatives(views['agree'])})",
+        re.IGNORECASE,
+    )
+
+
+@derived
+def _hostile() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:" + _alternatives(words("commitments", "hostile")) + r")\b", re.IGNORECASE
+    )
+
+
+@derived
+def _item_verbs() -> list[tuple[re.Pattern[str], str]]:
+    """Gerunds and bare verbs that carry a type in list items ("Reaffirming their support")."""
+    return [
+        (re.compile(r"\b(?:" + _alternatives(entries) + r")\b", re.IGNORECASE), kind)
+        for kind, entries in table("commitments", "item_verbs").items()
+    ]
+
+
+@derived
+def _collective() -> re.Pattern[str]:
+    """Collective subjects that stand for the States of the meeting."""
+    entries = words("commitments", "collective_subjects")
+    return re.compile(r"\b(?:" + _alternatives(entries) + r")\b", re.IGNORECASE)
+
+
+@derived
+def _function_words() -> frozenset[str]:
+    """Words after a name that show it is used as a noun, not as a modifier."""
+    return frozenset(words("commitments", "function_words"))
+
+
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:of|for|to|with|about|on|against|from|in|at|by|into|toward|towards|over)\s+"
     r"(?:(?:the|this|that|these|those|its|their|our|a|an)\s+)?$",
     re.IGNORECASE,
-)
-# Words after a name that show it is used as a noun, not as a modifier ("Alliance activities").
-_FUNCTION_WORDS = frozenset(
-    [
-        "and",
-        "or",
-        "but",
-        "nor",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "with",
-        "by",
-        "under",
-        "over",
-        "into",
-        "onto",
-        "as",
-        "than",
-        "that",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "do",
-        "does",
-        "did",
-        "not",
-        "also",
-        "its",
-        "their",
-        "his",
-        "her",
-        "our",
-        "this",
-        "these",
-        "those",
-        "the",
-        "a",
-        "an",
-        "remains",
-        "remain",
-        "applies",
-        "apply",
-    ]
 )
 # A verb that ends the subject before the predicate ("officials also discussed X and reaffirmed").
 _EARLIER_VERB = re.compile(
@@ -219,39 +108,6 @@ _ATTRIBUTION = re.compile(
     r"stated|noted|wrote)\.?$)",
     re.IGNORECASE,
 )
-
-_YEAR = r"((?:19|20)\d{2})"
-_MONTH_NAMES = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
-# Each pattern with the kind of date it gives: a deadline ("by") or a start ("start").
-_DEADLINE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bby (" + _MONTH_NAMES + r") (\d{1,2}), " + _YEAR), "by"),
-    (
-        re.compile(
-            r"\b(?:by|no later than|before|until) (?:the (?:end|middle|start|beginning) of )?"
-            r"(?:(?:early|mid|late)[- ])?(?:"
-            + _MONTH_NAMES
-            + r" )?(?:(?:fiscal year|FY|JFY|CY)\s?)?"
-            + _YEAR
-            + r"\b"
-        ),
-        "by",
-    ),
-    (
-        re.compile(
-            r"\b(?:beginning|starting|commencing|from|as early as|as of) (?:in )?"
-            r"(?:(?:early|mid|late)[- ])?(?:"
-            + _MONTH_NAMES
-            + r" )?(?:(?:fiscal year|FY|JFY)\s?)?"
-            + _YEAR
-            + r"\b"
-        ),
-        "start",
-    ),
-]
-# Where the clause that holds a deadline begins and ends inside its sentence.
-_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -288,7 +144,7 @@ def extract_commitments(text: str, sentences: list[Sentence], context: Context) 
                 )
                 concerns = _concerns(text, sentence, context, parties, subject_end=sentence.start)
                 commitment = Commitment(
-                    sentence, types, parties, concerns, _deadlines(text, sentence)
+                    sentence, types, parties, concerns, deadlines(text, sentence)
                 )
         if commitment is not None:
             out.append(commitment)
@@ -311,18 +167,18 @@ def _commitment(text: str, sentence: Sentence, context: Context) -> Commitment |
             types.append(kind)
     after = text[verb_at : sentence.end]
     types = _view_types(after, types, first=matches[0][1])
-    for pattern, kind in _COMPLEMENTS:
+    for pattern, kind in _complements():
         if kind not in types and pattern.search(after):
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
-    return Commitment(sentence, types, parties, concerns, _deadlines(text, sentence))
+    return Commitment(sentence, types, parties, concerns, deadlines(text, sentence))
 
 
 def _view_types(after: str, types: list[str], first: str) -> list[str]:
     """Types of a commitment whose first verb reports a view "that" something hostile is so."""
-    m = _VIEW_THAT.match(after)
+    m = _view_that().match(after)
     clause = after[m.end() :] if m else ""
-    if m is None or not re.match(r"\s+that\b", clause) or not _HOSTILE.search(clause):
+    if m is None or not re.match(r"\s+that\b", clause) or not _hostile().search(clause):
         return types
     if m.group("report") and types.count(first) == 1 and first != "Opposition":
         # The reporting verb's own type ("highlighted" -> Announcement) gives way.
@@ -340,7 +196,7 @@ def _own_subject(text: str, sentence: Sentence) -> bool:
 def _predicates(body: str) -> list[tuple[int, str]]:
     """Positions and types of predicate verbs, skipping ones inside relative clauses."""
     found: list[tuple[int, int, str]] = []
-    for pattern, kind in _PREDICATE_RES:
+    for pattern, kind in _predicate_res():
         for m in pattern.finditer(body):
             if any(a <= m.start() < b for a, b, _ in found):
                 continue
@@ -409,7 +265,7 @@ def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]
         person = _last_person(zone_start, context)
         if person is not None:
             add([person])
-    for phrase in _COLLECTIVE.finditer(zone):
+    for phrase in _collective().finditer(zone):
         if _heads_subject(text, zone_start, zone_start + phrase.start()):
             add(context.meeting_states)
     return sorted(parties, key=lambda k: context.entities[k].label if k in context.entities else k)
@@ -487,7 +343,7 @@ def _next_word(text: str, m: Mention) -> str:
 def _modifier(text: str, m: Mention) -> bool:
     """A name used to qualify a noun ("Alliance activities"), not named as a thing itself."""
     word = _next_word(text, m)
-    if not word or word.lower() in _FUNCTION_WORDS or not word[0].islower():
+    if not word or word.lower() in _function_words() or not word[0].islower():
         return False
     return not re.search(r"\bthe\s+$", text[max(0, m.start - 5) : m.start], re.IGNORECASE)
 
@@ -499,50 +355,14 @@ def _party_as_object(text: str, m: Mention) -> bool:
     if re.match(r"[’']s\b", after):  # possessive: "Japan's Southwest Islands"
         return False
     word = _next_word(text, m)
-    if word and word.lower() not in _FUNCTION_WORDS:  # a modifier: "U.S. forces", "U.S. MQ-9"
+    if word and word.lower() not in _function_words():  # a modifier: "U.S. forces", "U.S. MQ-9"
         return False
     return bool(re.search(r"\b(?:in|across|of|to|for|with|from|on|against)\s+(?:the\s+)?$", before))
 
 
 def _item_types(sentence_text: str) -> list[str]:
     types: list[str] = []
-    for pattern, kind in _ITEM_VERBS:
+    for pattern, kind in _item_verbs():
         if pattern.search(sentence_text) and kind not in types:
             types.append(kind)
     return types
-
-
-def _deadlines(text: str, sentence: Sentence) -> list[Deadline]:
-    """Every deadline and start date of the sentence, each with its own clause."""
-    body = text[sentence.start : sentence.end]
-    found: list[tuple[int, int, str, str]] = []
-    for pattern, kind in _DEADLINE_PATTERNS:
-        for m in pattern.finditer(body):
-            if any(a < m.end() and m.start() < b for a, b, _, _ in found):
-                continue
-            if m.lastindex == 3:  # "by March 31, 2025"
-                month = MONTHS[m.group(1).lower()]
-                date = f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(2)):02d}"
-            else:
-                date = m.group(1)
-            found.append((m.start(), m.end(), date, kind))
-    found.sort()
-    spans = [(a, b) for a, b, _, _ in found]
-    # A break inside a date ("March 31, 2027") is no break; a deadline ends the clause before.
-    breaks = [
-        (m.start(), m.end())
-        for m in _CLAUSE_BREAK.finditer(body)
-        if not any(a <= m.start() < b for a, b in spans)
-    ]
-    out: list[Deadline] = []
-    for i, (a, b, date, kind) in enumerate(found):
-        start = max([e for s_, e in breaks if e <= a] + [found[i - 1][1] if i else 0])
-        end = min([s_ for s_, _ in breaks if s_ >= b] + [len(body)])
-        # The clause without the spaces and the full stop around it.
-        while start < end and body[start].isspace():
-            start += 1
-        while end > start and (body[end - 1].isspace() or body[end - 1] == "."):
-            end -= 1
-        clause = " ".join(body[start:end].split())
-        out.append(Deadline(date, kind, sentence.start + start, sentence.start + end, clause))
-    return out

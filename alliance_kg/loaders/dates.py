@@ -5,41 +5,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
+from alliance_kg.loaders.lexicon import derived, table
+
+
+@derived
+def months() -> dict[str, int]:
+    """Month name or abbreviation, lower case -> month number ("sept" -> 9), from the lexicon."""
+    out: dict[str, int] = {}
+    for number, (name, short) in enumerate(table("dates", "months").items(), start=1):
+        for form in (name, *short):
+            out.setdefault(form.lower(), number)
+    return out
+
+
+def month_names() -> list[str]:
+    """The months' full names as text writes them ("January")."""
+    return list(table("dates", "months"))
+
+
+@derived
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The month-first ("January 6-7, 2022") and day-first ("6-7 January 2022") patterns."""
+    month = r"(?P<month>" + "|".join(sorted(months(), key=len, reverse=True)) + r")\.?"
+    mdy = re.compile(
+        r"\b" + month + r"\s+(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?(?:st|nd|rd|th)?"
+        r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\b",
+        re.IGNORECASE,
     )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-# "January 6-7, 2022", "July 28", "Mar 16, 2023"
-_MDY = re.compile(
-    r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?(?:st|nd|rd|th)?"
-    r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\b",
-    re.IGNORECASE,
-)
-# "11 January 2023", "6-7 January 2022"
-_DMY = re.compile(
-    r"\b(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+"
-    + _MONTH
-    + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b",
-    re.IGNORECASE,
-)
+    dmy = re.compile(
+        r"\b(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+"
+        + month
+        + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b",
+        re.IGNORECASE,
+    )
+    return mdy, dmy
+
+
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 
 
@@ -96,10 +97,9 @@ def find_dates(text: str) -> list[DateMention]:
 
     for m in _ISO.finditer(text):
         add(m, int(m.group("month")))
-    for m in _MDY.finditer(text):
-        add(m, MONTHS[m.group("month").lower()])
-    for m in _DMY.finditer(text):
-        add(m, MONTHS[m.group("month").lower()])
+    for pattern in _patterns():
+        for m in pattern.finditer(text):
+            add(m, months()[m.group("month").lower()])
     # "may" is also a verb: keep "May 5" only when a year follows or it starts a phrase.
     found = [
         d

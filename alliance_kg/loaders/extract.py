@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from alliance_kg.loaders.commitments import Context, extract_commitments
 from alliance_kg.loaders.entities import recognize
-from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer, slugify
+from alliance_kg.loaders.entities.demonyms import state_mentions as demonym_states
+from alliance_kg.loaders.gazetteer import load_gazetteer, slugify
 from alliance_kg.loaders.meetings import VIRTUAL_PLACE, extract_meeting
-from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo, Mention, SourceDocument
+from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo, SourceDocument
 from alliance_kg.loaders.sentences import (
     blank_spans,
     furniture_spans,
@@ -23,7 +21,7 @@ def extract(doc: SourceDocument) -> Extraction:
     sentences, lines = segment(doc.text)
     text = blank_spans(doc.text, furniture_spans(lines))
     entities, mentions = recognize(text)
-    state_mentions = _state_mentions(text, entities, mentions)
+    state_mentions = demonym_states(text, entities, mentions)
     paras = [(p.start, p.end) for p in paragraphs(doc.text, lines)]
     meeting = extract_meeting(doc, text, sentences, paras, mentions, entities, state_mentions)
     if doc.meeting_date or doc.meeting_place:
@@ -63,33 +61,3 @@ def _given_meeting(
                 entities.setdefault(key, Entity(key, "Place", name))
                 meeting.given_place = key
     return meeting
-
-
-def _state_mentions(
-    text: str, entities: dict[str, Entity], mentions: list[Mention]
-) -> list[Mention]:
-    """States named outright plus those referred to by demonym ("the Japanese side")."""
-    found = [m for m in mentions if entities[m.entity].type == "State"]
-    taken = [(m.start, m.end) for m in mentions]
-    pattern, by_form = _demonym_pattern()
-    for m in pattern.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        key = by_form[m.group(1)]
-        found.append(Mention(m.start(1), m.end(1), m.group(1), key))
-        if key not in entities:
-            entities[key] = load_gazetteer()[key]
-    return sorted(found, key=lambda m: m.start)
-
-
-@lru_cache(maxsize=1)
-def _demonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    by_form = demonyms()
-    forms = sorted(by_form, key=len, reverse=True)
-    # A demonym names its State when it qualifies the people or the side that speaks for it.
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(f) for f in forms) + r")(?=\s+(?:and\s+\w+\s+)?"
-        r"(?:side|government|officials?|ministers?|leaders?|delegation|counterparts?|"
-        r"partners?|diplomatic|defense|defence|forces|military|foreign|prime|president))"
-    )
-    return pattern, by_form

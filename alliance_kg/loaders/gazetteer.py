@@ -15,22 +15,12 @@ from importlib.resources import files
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS, Namespace
 
+from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.model import Entity
 from alliance_kg.ontology import AKG, ENTITY_TYPES, ID
 
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 WIKIDATA = "http://www.wikidata.org/entity/"
-
-#: States whose people write the family name first, in English too.
-FAMILY_FIRST = frozenset(
-    {
-        "state/japan",
-        "state/republic-of-korea",
-        "state/north-korea",
-        "state/peoples-republic-of-china",
-    }
-)
-_NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
 
 
 def slugify(text: str) -> str:
@@ -111,14 +101,16 @@ def surface_forms() -> dict[str, tuple[str, ...]]:
 
 
 def family_name(entity: Entity) -> str:
-    """The family name of a vocabulary person (first word for family-first names)."""
-    words = [w for w in entity.label.split() if w not in _NAME_SUFFIXES]
-    if entity.represents in FAMILY_FIRST:
+    """The family name of a vocabulary person (first word for the States of the lexicon's
+    ``family_first`` list)."""
+    suffixes = lexicon.words("people", "name_suffixes")
+    words = [w for w in entity.label.split() if w not in suffixes]
+    if entity.represents in lexicon.words("people", "family_first"):
         return words[0]
     return words[-1]
 
 
-@lru_cache(maxsize=1)
+@lexicon.derived
 def family_names() -> dict[str, str]:
     """Family name -> person key, for family names only one vocabulary person bears."""
     seen: dict[str, list[str]] = {}

@@ -8,21 +8,31 @@ from collections.abc import Iterable
 
 from alliance_kg.loaders.dates import DateMention, find_dates
 from alliance_kg.loaders.gazetteer import demonyms, surface_forms
+from alliance_kg.loaders.lexicon import derived, words
 from alliance_kg.loaders.model import Entity, MeetingInfo, Mention, Sentence, SourceDocument
 
-_MEETING_CUE = re.compile(
-    r"\b(?:met|meets?|meeting|convened?|held|hosted|received|visited|took place|"
-    r"2\s?\+\s?2|consultations?|dialogue|committee|summit|talks|ministerial)\b",
-    re.IGNORECASE,
-)
-_VIRTUAL = re.compile(
-    r"\b(?:virtual(?:ly)?|video\s?conference|videoconference|online|teleconference|"
-    r"video link)\b",
-    re.IGNORECASE,
-)
-_SERIES_HEAD = re.compile(
-    r"(?:Committee|Dialogue|Consultations?|Meeting|Summit|Ministerial|2\+2|AUSMIN)", re.I
-)
+
+def _whole_words(name: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(words("meetings", name)) + r")\b", re.IGNORECASE)
+
+
+@derived
+def _meeting_cue() -> re.Pattern[str]:
+    """Words of a sentence that reports a meeting."""
+    return _whole_words("cues")
+
+
+@derived
+def _virtual() -> re.Pattern[str]:
+    return _whole_words("virtual")
+
+
+@derived
+def _series_head() -> re.Pattern[str]:
+    """Words in a mechanism's name that make it a series of meetings."""
+    return re.compile("(?:" + "|".join(words("meetings", "series_heads")) + ")", re.IGNORECASE)
+
+
 VIRTUAL_PLACE = "place/virtual"
 
 
@@ -75,7 +85,7 @@ def extract_meeting(
         inside = [m for m in mentions if meeting_sentence.start <= m.start < meeting_sentence.end]
         series = _series(inside, entities)
         place = _place(text, inside, entities)
-        virtual = bool(_VIRTUAL.search(meeting_sentence.text))
+        virtual = bool(_virtual().search(meeting_sentence.text))
         if virtual:
             place = VIRTUAL_PLACE
         states = _unique(
@@ -164,7 +174,7 @@ def _meeting_sentence(
     """The first sentence that speaks of a meeting (or names a meeting series) with a date."""
     for sentence in sentences:
         names_series = any(sentence.start <= a < sentence.end for a, _ in series_spans)
-        if not (names_series or _MEETING_CUE.search(sentence.text)):
+        if not (names_series or _meeting_cue().search(sentence.text)):
             continue
         inside = [d for d in dates if sentence.start <= d.start < sentence.end]
         if inside:
@@ -183,7 +193,7 @@ def _dated_by_heading(
     if not head:
         return None, None
     for sentence in sentences:
-        if _MEETING_CUE.search(sentence.text) and _TODAY.search(sentence.text):
+        if _meeting_cue().search(sentence.text) and _TODAY.search(sentence.text):
             return sentence, head[0]
     return None, None
 
@@ -207,7 +217,7 @@ def _dated_by_weekday(
         return None, None
     for sentence in sentences:
         names_series = any(sentence.start <= a < sentence.end for a, _ in series_spans)
-        if not (names_series or _MEETING_CUE.search(sentence.text)):
+        if not (names_series or _meeting_cue().search(sentence.text)):
             continue
         m = _WEEKDAY.search(sentence.text)
         if m is None:
@@ -238,7 +248,7 @@ def _first_paragraph_with_person(
 def _names_series(m: Mention, entities: dict[str, Entity]) -> bool:
     """A mention of a meeting series: a Mechanism named as a committee, dialogue, 2+2, ..."""
     entity = entities[m.entity]
-    return entity.type == "Mechanism" and bool(_SERIES_HEAD.search(entity.label + " " + m.text))
+    return entity.type == "Mechanism" and bool(_series_head().search(entity.label + " " + m.text))
 
 
 def _series(mentions: list[Mention], entities: dict[str, Entity]) -> str | None:

@@ -1,0 +1,97 @@
+"""What the recognizers share: the candidate name, tokens, and the words that start a name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from alliance_kg.loaders.dates import month_names
+from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer, surface_forms
+from alliance_kg.loaders.lexicon import derived, words
+from alliance_kg.loaders.model import Entity
+
+_TOKEN = re.compile(r"[^\W_]+|\S")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible mention: a span of the text and the key of the entity it would name."""
+
+    start: int
+    end: int
+    key: str
+    rank: int  # lower wins among candidates of equal length
+    alias: bool = True  # whether the surface text is a name worth keeping as an alias
+    entity: Entity | None = None  # for entities not in the vocabulary
+    bare: str | None = None  # a state-qualified name's key without its qualifier
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words and single signs of ``text`` with their offsets."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def select(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates, longest first (the vocabulary wins ties)."""
+    chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.rank, c.start, c.key)):
+        if any(c.start < b and a < c.end for a, b in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: (c.start, c.end))
+
+
+def free(chosen: list[Candidate], start: int, end: int) -> bool:
+    """Whether no chosen candidate overlaps the span."""
+    return not any(start < c.end and c.start < end for c in chosen)
+
+
+@lru_cache(maxsize=1)
+def where_words() -> frozenset[str]:
+    """One-word names of States and Places, and demonyms: words that start a name of their own."""
+    gaz = load_gazetteer()
+    return frozenset(
+        [
+            form
+            for form, keys in surface_forms().items()
+            if " " not in form and gaz[keys[0]].type in ("State", "Place")
+        ]
+        + list(demonyms())
+    )
+
+
+@lru_cache(maxsize=1)
+def state_forms() -> dict[str, str]:
+    """Name -> key of the vocabulary's States, for names only one State has."""
+    gaz = load_gazetteer()
+    return {
+        form: keys[0]
+        for form, keys in surface_forms().items()
+        if gaz[keys[0]].type == "State" and len(keys) == 1
+    }
+
+
+def qualifier_parts(qualifier: str) -> list[str]:
+    """ "Japan-U.S." -> ["Japan", "U.S."]."""
+    return re.split(r"-(?=[A-Z])", qualifier)
+
+
+def is_state_words(qualifier: str) -> bool:
+    """Whether a qualifier ("Japan-U.S.", "Australian") names only States."""
+    index = state_forms()
+    return all(part in index or part in demonyms() for part in qualifier_parts(qualifier))
+
+
+@derived
+def stop_words() -> frozenset[str]:
+    """Capitalised words that never start a name: the lexicon's stop words and the months."""
+    return frozenset(words("entities", "stop_words")) | frozenset(month_names())
+
+
+@derived
+def connectors() -> frozenset[str]:
+    """Lower-case words allowed inside a name ("Ministry of Defence")."""
+    return frozenset(words("entities", "connectors"))

@@ -1,0 +1,184 @@
+"""The second pass: names that only the first pass makes resolvable. Acronyms defined in
+parentheses, bare family names of people already named, "the Alliance" of the two States the
+text is about, a bare "2+2", and a short name after its State-qualified full name."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from alliance_kg.loaders import lexicon
+from alliance_kg.loaders.entities.base import Candidate, free
+from alliance_kg.loaders.entities.rules import alliance_entity, alliances
+from alliance_kg.loaders.gazetteer import family_names, load_gazetteer, slugify, surface_forms
+from alliance_kg.loaders.model import Entity
+
+_ACRONYM = r"[A-Z][A-Za-z0-9&\-]*[A-Z0-9](?:\s[A-Z]{2,})?"
+_DEFINED_AFTER = re.compile(rf"\A\s?\((?:the )?[“\"]?({_ACRONYM})[”\"]?\)")
+_DEFINED_BEFORE = re.compile(rf"\b({_ACRONYM})\s?\($")
+_ALLIANCE = re.compile(
+    r"\b(?:([Tt]he|[Oo]ur|[Tt]heir|[Tt]his|[Tt]hat|[Ii]ts)(?: [\w’']+)? )?([Aa]lliance)\b"
+)
+
+
+def acronym_mentions(
+    text: str, chosen: list[Candidate], extra: dict[str, Entity]
+) -> list[Candidate]:
+    """Acronyms defined in parentheses, then every later bare use of them."""
+    defined: dict[str, str] = {}
+    out: list[Candidate] = []
+    for c in chosen:
+        after = _DEFINED_AFTER.match(text[c.end : c.end + 40])
+        if after and after.group(1) not in ("The",):
+            acr = after.group(1)
+            defined.setdefault(acr, c.key)
+        before = _DEFINED_BEFORE.search(text[max(0, c.start - 20) : c.start])
+        if before:
+            defined.setdefault(before.group(1), c.key)
+    taken = list(chosen)
+    for acr, key in sorted(defined.items()):
+        for m in re.finditer(
+            rf"(?<![\w\-])(?:(\d{{1,3}}(?:st|nd|rd|th)) )?{re.escape(acr)}(?![\w\-])", text
+        ):
+            if not free(taken, m.start(), m.end()):
+                continue
+            target = key
+            if m.group(1):
+                # "12th MLR": the numbered formation of the defined kind.
+                base = extra.get(key) or load_gazetteer().get(key)
+                if base is None:
+                    continue
+                label = f"{m.group(1)} {base.label}"
+                target = surface_forms().get(label, (f"{base.type.lower()}/{slugify(label)}",))[0]
+                if target not in load_gazetteer():
+                    extra.setdefault(target, Entity(target, base.type, label))
+            cand = Candidate(m.start(), m.end(), target, 0)
+            out.append(cand)
+            taken.append(cand)
+    return out
+
+
+def family_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """Bare family names of the vocabulary people the text has already named."""
+    gaz = load_gazetteer()
+    people = {c.key for c in chosen if c.key in gaz and gaz[c.key].type == "Person"}
+    out: list[Candidate] = []
+    for family, key in family_names().items():
+        if key not in people:
+            continue
+        for m in re.finditer(rf"\b(?:{re.escape(family)}|{re.escape(family.upper())})\b", text):
+            if free(chosen, m.start(), m.end()) and free(out, m.start(), m.end()):
+                out.append(Candidate(m.start(), m.end(), key, 0))
+    return out
+
+
+def document_alliance(
+    text: str, chosen: list[Candidate], gaz: dict[str, Entity]
+) -> tuple[Entity, list[Candidate]] | None:
+    """ "the Alliance": the alliance the text names, else that of the two States it names most."""
+    counts: Counter[str] = Counter()
+    for c in chosen:
+        entity = gaz.get(c.key)
+        if entity is not None and entity.type == "State":
+            counts[c.key] += 1
+        elif entity is not None and entity.represents:
+            counts[entity.represents] += 1
+    known = {key for _, key in alliances()}
+    named: Counter[str] = Counter()
+    pairs: dict[str, Entity] = {}
+    for c in chosen:
+        if c.key in known:
+            named[c.key] += 1
+        elif (
+            c.entity is not None
+            and c.key.startswith("organization/")
+            and c.entity.label.endswith(" Alliance")
+        ):
+            named[c.key] += 1
+            pairs[c.key] = c.entity
+    if named:
+        # "the ROK-US alliance ... the Alliance": the alliance the text last named outright.
+        spans = sorted((c.start, c.key) for c in chosen if c.key in named)
+        out = []
+        for m in _bare_alliance_mentions(text, chosen, spans[0][1]):
+            before = [key for start, key in spans if start < m.start]
+            out.append(replace(m, key=before[-1]) if before else m)
+        key = spans[0][1]
+        return gaz.get(key) or pairs[key], out
+    if len(counts) < 2:
+        return None
+    first: dict[str, int] = {}
+    for c in chosen:
+        entity = gaz.get(c.key)
+        first.setdefault(entity.represents or c.key if entity else c.key, c.start)
+    top = sorted(counts, key=lambda k: (-counts[k], first[k]))[:2]
+    entity = alliance_entity(top)
+    out = _bare_alliance_mentions(text, chosen, entity.key)
+    return (entity, out) if out else None
+
+
+def _bare_alliance_mentions(text: str, chosen: list[Candidate], key: str) -> list[Candidate]:
+    return [
+        Candidate(m.start(2), m.end(2), key, 0)
+        for m in _ALLIANCE.finditer(text)
+        if (m.group(1) or m.group(2) == "Alliance") and free(chosen, m.start(2), m.end(2))
+    ]
+
+
+def resolve_two_plus_two(
+    text: str, chosen: list[Candidate], gaz: dict[str, Entity], extra: dict[str, Entity]
+) -> list[Candidate]:
+    """A bare "2+2" ("the Japan-Australia 2+2") is the ministerial mechanism the text names in
+    full, the lexicon's ``two_plus_two_default`` (the SCC) only when it names none."""
+    scc = lexicon.text("entities", "two_plus_two_default")
+    bare = re.compile(
+        r"(?:[\w.\-]+ )?[“\"]?2\+2[”\"]?(?: meetings?)?|"
+        r"[“\"]?2\+2[”\"]?(?: (?:Ministerial|Dialogue|Meeting|meetings?))+"
+    )
+
+    def entity(c: Candidate) -> Entity | None:
+        return gaz.get(c.key) or extra.get(c.key)
+
+    def named_in_full(c: Candidate) -> bool:
+        e = entity(c)
+        return (
+            e is not None
+            and e.type == "Mechanism"
+            and re.search(r"2\+2|Ministerial|Ministers", e.label) is not None
+            and not bare.fullmatch(text[c.start : c.end])
+        )
+
+    others = [c.key for c in chosen if c.key != scc and named_in_full(c)]
+    others.sort(key=lambda k: "2+2" not in (gaz.get(k) or extra[k]).label)
+    if not others:
+        return chosen
+    out = []
+    for c in chosen:
+        e = entity(c)
+        if (
+            c.key != others[0]
+            and (c.key == scc or (e is not None and e.type == "Mechanism" and c.key in extra))
+            and bare.fullmatch(text[c.start : c.end])
+        ):
+            c = replace(c, key=others[0], entity=None)
+        out.append(c)
+    return out
+
+
+def merge_qualified(chosen: list[Candidate], extra: dict[str, Entity]) -> list[Candidate]:
+    """ "the Maritime Dialogue" after "the Philippines-U.S. Maritime Dialogue" is that dialogue.
+
+    A discovered name takes the node of the one state-qualified name it is the rest of.
+    """
+    qualified: dict[str, set[str]] = {}
+    for c in chosen:
+        if c.bare is not None:
+            qualified.setdefault(c.bare, set()).add(c.key)
+    target = {bare: keys.pop() for bare, keys in qualified.items() if len(keys) == 1}
+    merged = []
+    for c in chosen:
+        if c.key in target and c.key in extra and c.key != target[c.key]:
+            c = replace(c, key=target[c.key], entity=None)
+        merged.append(c)
+    return merged

@@ -1,0 +1,140 @@
+"""People named after a title: "Foreign Minister Hayashi Yoshimasa", "Ms. KAMIKAWA Yoko",
+"Secretary of Defense Lloyd Austin"; a title with one name ("Minister Ahn") refers to a person
+the text or the vocabulary knows. Titles, offices and honorifics come from lexicon/people.toml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from alliance_kg.loaders import lexicon
+from alliance_kg.loaders.entities.base import Candidate, state_forms, stop_words
+from alliance_kg.loaders.gazetteer import demonyms, family_names, load_gazetteer, slugify
+from alliance_kg.loaders.model import Entity
+
+
+def _alternatives(name: str) -> str:
+    return "|".join(re.escape(w) for w in lexicon.words("people", name))
+
+
+@lexicon.derived
+def _title() -> re.Pattern[str]:
+    """A title or an honorific, then a name of up to four capitalised words."""
+    fields = _alternatives("office_fields")
+    modifiers = _alternatives("title_modifiers")
+    return re.compile(
+        rf"(?:(?:(?:{modifiers}) )?(?:{_alternatives('titles')})"
+        rf"(?: (?:of|for) (?:{fields}))?"
+        rf"(?: and Minister (?:of|for) (?:{fields}))?"
+        rf"|{_alternatives('honorifics')})"
+        r" (?P<name>(?:[A-Z][a-z\-]+(?:['’][A-Z][a-z]+)?|[A-Z]{2,}|[A-Z]\.)"
+        r"(?: (?:[A-Z][a-z\-]+(?:['’][A-Z][a-z]+)?|[A-Z]{2,}|[A-Z]\.|Jr\.|III|II|IV)){0,3})"
+        r"(?![\w\-])"
+    )
+
+
+@lexicon.derived
+def _honorifics() -> frozenset[str]:
+    return frozenset(lexicon.words("people", "honorifics"))
+
+
+def person_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
+    """People named after a title; ``forms`` maps vocabulary names to keys."""
+    gaz = load_gazetteer()
+    families = family_names()
+    out: list[Candidate] = []
+    single: list[tuple[int, int, str]] = []
+    for m in _title().finditer(text):
+        words = m.group("name").split(" ")
+        # Trim words that are not part of the name ("Minister Marles Said" never happens,
+        # but "President Biden Administration" does).
+        while words and (words[-1] in stop_words() or words[-1] in forms and len(words) > 1):
+            if words[-1] in forms and gaz[forms[words[-1]]].type == "Person":
+                break
+            words.pop()
+        if not words or words[0] in stop_words():
+            continue
+        name = " ".join(words)
+        name_end = m.start("name") + len(name)
+        title = text[m.start() : m.start("name")].strip()
+        if len(words) == 1:
+            single.append((m.start(), name_end, words[0]))
+            continue
+        key = _person_key(name, forms, families)
+        entity = None
+        if key is None:
+            if any(w in state_forms() for w in words):
+                continue
+            label = " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
+            key = f"person/{slugify(label)}"
+            office = None if title in _honorifics() else title
+            represents = (
+                lexicon.table("people", "office_states").get(title)
+                or _preceding_state(text, m.start())
+                or _coordinated_state(text, m.start(), out)
+            )
+            entity = Entity(key, "Person", label, office=office, represents=represents)
+        out.append(Candidate(m.start(), name_end, key, 0, entity=entity))
+    # "Minister Ahn" after "Minister of National Defense Ahn Gyu-back": a title and one name
+    # refer to a person the text introduced, whichever end of the name is the family name.
+    for start, end, word in single:
+        # People this text has introduced come first, then the vocabulary's family names.
+        known = {c.key for c in out if word in _name_ends(c, gaz)}
+        key = known.pop() if len(known) == 1 else _person_key(word, forms, families)
+        if key is not None:
+            out.append(Candidate(start, end, key, 0))
+    return out
+
+
+def _name_ends(candidate: Candidate, gaz: dict[str, Entity]) -> tuple[str, ...]:
+    entity = candidate.entity or gaz.get(candidate.key)
+    if entity is None:
+        return ()
+    words = entity.label.split()
+    return (words[0], words[-1])
+
+
+def _coordinated_state(text: str, pos: int, before: list[Candidate]) -> str | None:
+    """ "Korean Minister A and Minister B": B shares the State of the person just named."""
+    if not before or not re.search(r"(?:,|\band)\s*$", text[before[-1].end : pos]):
+        return None
+    if pos - before[-1].end > 8:
+        return None
+    previous = before[-1].entity or load_gazetteer().get(before[-1].key)
+    return previous.represents if previous is not None else None
+
+
+def _person_key(name: str, forms: dict[str, str], families: dict[str, str]) -> str | None:
+    gaz = load_gazetteer()
+    # "Gilberto C. Teodoro", "Lloyd J. Austin III": middle initials and suffixes vary by text.
+    bare = re.sub(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$", "", re.sub(r"\s[A-Z]\.(?=\s)", "", name))
+    for variant in (name, _title_case(name), bare, _title_case(bare)):
+        key = forms.get(variant)
+        if key and gaz[key].type == "Person":
+            return key
+    words = name.split(" ")
+    if len(words) == 1:
+        return families.get(_title_case(words[0]))
+    return None
+
+
+def _title_case(name: str) -> str:
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in name.split(" "))
+
+
+def _preceding_state(text: str, pos: int) -> str | None:
+    before = text[max(0, pos - 30) : pos].rstrip()
+    for form, key in sorted({**state_forms(), **demonyms()}.items(), key=lambda kv: -len(kv[0])):
+        if before.endswith(form) and (
+            len(before) == len(form) or not before[-len(form) - 1].isalnum()
+        ):
+            return key
+    return None
+
+
+def name_form(surface: str, entity_type: str) -> str:
+    """A mention's text as a name: whitespace collapsed, a person's title left out
+    ("Ms. KAMIKAWA Yoko" -> "KAMIKAWA Yoko"), so that it can serve as an alias."""
+    form = re.sub(r"\s+", " ", surface).strip()
+    titled = _title().match(form) if entity_type == "Person" else None
+    return form[titled.start("name") :] if titled is not None else form

@@ -1,0 +1,128 @@
+"""The vocabulary trie: every label and alias of the reference vocabulary, matched token by token.
+
+Matching allows plural endings ("Littoral Regiments"), an acronym inside a name ("Marine Corps
+Air Station (MCAS) Futenma") and "the U.S" without its final period.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from alliance_kg.loaders.entities.base import Candidate, tokens
+from alliance_kg.loaders.gazetteer import surface_forms
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_END = "$end"  # trie key of the forms ending at a node
+
+
+def _norm(token: str) -> str:
+    return token.translate(_QUOTES).lower()
+
+
+@lru_cache(maxsize=1)
+def _trie() -> dict[str, object]:
+    root: dict[str, object] = {}
+    for form, keys in surface_forms().items():
+        node = root
+        toks = [t for t, _, _ in tokens(form)]
+        for tok in toks:
+            node = node.setdefault(_norm(tok), {})  # type: ignore[assignment]
+        ends = node.setdefault(_END, [])
+        ends.append((toks, keys))  # type: ignore[attr-defined]
+    return root
+
+
+def _case_ok(form: str, seen: str) -> bool:
+    """Whether ``seen`` is an acceptable spelling of the vocabulary token ``form``.
+
+    Lower-case letters of the vocabulary match any case; a capital that starts a word must be
+    a capital; any other capital (acronyms, "DoD") must match exactly: "us" is not "US".
+    """
+    if len(seen) < len(form):
+        return False
+    for i, (f, s) in enumerate(zip(form, seen, strict=False)):
+        if f.isupper() and ((i == 0 and not s.isupper()) or (i > 0 and s != f)):
+            return False
+    return True
+
+
+def _plural_stems(token: str) -> list[str]:
+    low = _norm(token)
+    stems = []
+    if low.endswith("ies") and len(low) > 4:
+        stems.append(low[:-3] + "y")
+    if low.endswith("es") and len(low) > 3:
+        stems.append(low[:-2])
+    if low.endswith("s") and len(low) > 2:
+        stems.append(low[:-1])
+    return stems
+
+
+def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[Candidate]:
+    """Every span of ``text`` (tokenized as ``toks``) that spells a vocabulary name."""
+    root = _trie()
+    out: list[Candidate] = []
+    for i in range(len(toks)):
+        if _norm(toks[i][0]) not in root:
+            continue
+        ends: dict[int, str] = {}  # end offset -> key
+        # A walk state: (trie node, next token index, the consumed (form, text) token pairs).
+        stack: list[tuple[dict[str, object], int, list[tuple[int, bool]]]] = [(root, i, [])]
+        while stack:
+            node, j, used = stack.pop()
+            if j < len(toks):
+                tok = toks[j][0]
+                child = node.get(_norm(tok))
+                if isinstance(child, dict):
+                    stack.append((child, j + 1, [*used, (j, False)]))
+                for stem in _plural_stems(tok):
+                    child = node.get(stem)
+                    if isinstance(child, dict) and _END in child:
+                        _keep(ends, _accept(child, toks, [*used, (j, True)], text))
+                # "Marine Corps Air Station (MCAS) Futenma": skip an acronym inside a name.
+                if (
+                    used
+                    and tok == "("
+                    and j + 2 < len(toks)
+                    and toks[j + 2][0] == ")"
+                    and toks[j + 1][0].isupper()
+                ):
+                    stack.append((node, j + 3, used))
+            # "the U.S" without its final period.
+            dot = node.get(".")
+            if (
+                used
+                and isinstance(dot, dict)
+                and _END in dot
+                and (j >= len(toks) or toks[j][0] != ".")
+            ):
+                _keep(ends, _accept(dot, toks, used, text))
+            if used and _END in node:
+                _keep(ends, _accept(node, toks, used, text))
+        out += [Candidate(toks[i][1], end, key, 0) for end, key in sorted(ends.items())]
+    return out
+
+
+def _keep(ends: dict[int, str], match: tuple[int, str] | None) -> None:
+    if match is not None:
+        ends.setdefault(match[0], match[1])
+
+
+def _accept(
+    node: dict[str, object],
+    toks: list[tuple[str, int, int]],
+    used: list[tuple[int, bool]],
+    text: str,
+) -> tuple[int, str] | None:
+    """The end offset and key of a trie match whose spelling fits one of its forms."""
+    end = toks[used[-1][0]][2]
+    if end < len(text) and text[end].isalnum() and not text[end - 1].isalnum():
+        return None
+    for form_toks, keys in node[_END]:  # type: ignore[attr-defined]
+        pairs = form_toks[: len(used)]
+        if all(
+            _case_ok(f[:-1] if plural and f.endswith("y") else f, toks[j][0])
+            for f, (j, plural) in zip(pairs, used, strict=False)
+        ):
+            return end, keys[0]
+    return None
