@@ -89,13 +89,26 @@ class KnowledgeGraph:
         paths: Sequence[str | os.PathLike[str]] = (),
         *,
         progress: Callable[[int, int], None] | None = None,
+        lexicon: Sequence[str | os.PathLike[str]] = (),
     ) -> LoadResult:
         """Load documents (files or folders; none: the bundled sample corpus), replacing
         documents of the same key, then rerun the corpus-level stage; all or nothing.
 
         ``progress(done, total)`` is called after each document is extracted. Every document
         is read before the store is opened, so a bad file fails before anything is written.
+        ``lexicon``: user lexicon files (TOML, ``alliance_kg/loaders/lexicon/``) that extend
+        the words extraction knows, for this build, besides those named by ``AKG_LEXICON``.
         """
+        from alliance_kg.loaders.lexicon import extended
+
+        with extended(lexicon):
+            return self._build(paths, progress)
+
+    def _build(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        progress: Callable[[int, int], None] | None,
+    ) -> LoadResult:
         from alliance_kg.graph.load import extract_paths, write_extractions
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 

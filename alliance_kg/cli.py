@@ -45,6 +45,13 @@ def main(ctx: click.Context, store_path: str) -> None:
     ctx.obj = KnowledgeGraph(store_path)
 
 
+def _from_file(dest: str, what: str) -> Any:
+    """The ``-f FILE`` option of a command that also takes its text as an argument or stdin."""
+    return click.option(
+        "-f", "--file", dest, type=click.Path(path_type=Path), help=f"Read the {what} from a file."
+    )
+
+
 def _text(argument: str | None, path: Path | None, what: str) -> str:
     """The text of a query or update: the argument, a file, or standard input."""
     from alliance_kg.queries import load_query_file
@@ -62,13 +69,22 @@ def _text(argument: str | None, path: Path | None, what: str) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE.toml",
+    help="A lexicon file of your own that extends the words extraction knows (repeatable; "
+    "AKG_LEXICON also names such files).",
+)
 @click.pass_obj
-def build(kg: KnowledgeGraph, paths: tuple[Path, ...]) -> None:
+def build(kg: KnowledgeGraph, paths: tuple[Path, ...], lexicons: tuple[Path, ...]) -> None:
     """Load documents (files or folders; default: the bundled sample corpus) into the store."""
     from alliance_kg.graph.stats import format_stats
 
     with _Progress("Extracting") as progress:
-        result = kg.build(paths, progress=progress)
+        result = kg.build(paths, progress=progress, lexicon=lexicons)
     click.echo(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
@@ -110,13 +126,7 @@ def _warn_conflicts(conflicts: Any) -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option(
-    "-f",
-    "--file",
-    "query_file",
-    type=click.Path(path_type=Path),
-    help="Read the query from a file.",
-)
+@_from_file("query_file", "query")
 @click.option("-n", "--name", help="Run the cookbook query of this name (see akg queries).")
 @click.option(
     "-p",
@@ -211,13 +221,7 @@ def queries() -> None:
 
 @main.command()
 @click.argument("update", required=False)
-@click.option(
-    "-f",
-    "--file",
-    "update_file",
-    type=click.Path(path_type=Path),
-    help="Read the update from a file.",
-)
+@_from_file("update_file", "update")
 @click.pass_obj
 def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> None:
     """Change the graph with a SPARQL Update (argument, -f FILE or stdin), in one transaction.

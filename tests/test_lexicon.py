@@ -144,3 +144,27 @@ def test_akg_build_reads_the_environment_variable(tmp_path: Path) -> None:
         run = subprocess.run([*akg, *args], capture_output=True, text=True, env=env)
         assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == ["l", "Northern Rotational Detachment"]
+
+
+def test_akg_build_lexicon_option_extends_this_build_only(tmp_path: Path) -> None:
+    from clirunner import akg
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(UNIT_TEXT, encoding="utf-8")
+    mine = _user_file(tmp_path)
+    query = "SELECT ?l WHERE { ?u a akg:Unit ; skos:prefLabel ?l }"
+    with_file, without = tmp_path / "with", tmp_path / "without"
+    built = akg(with_file, "build", "--lexicon", str(mine), str(corpus))
+    assert built.exit_code == 0, built.output
+    assert akg(with_file, "query", "--format", "csv", query).output == (
+        "l\nNorthern Rotational Detachment\n"
+    )
+    # The option changed nothing for later builds in the same process.
+    assert akg(without, "build", str(corpus)).exit_code == 0
+    assert akg(without, "query", "--format", "csv", query).output == "l\n"
+    assert lexicon.user_paths() == []
+    missing = akg(tmp_path / "s3", "build", "--lexicon", str(tmp_path / "nope.toml"), str(corpus))
+    assert missing.exit_code == 1
+    assert missing.output == f"Error: {tmp_path / 'nope.toml'}: lexicon file not found\n"
+    assert not (tmp_path / "s3").exists()

@@ -25,22 +25,24 @@ def _alternatives(entries: list[str]) -> str:
     return "|".join(entries)
 
 
+def _typed_patterns(name: str, start: str, end: str) -> list[tuple[re.Pattern[str], str]]:
+    """One pattern per commitment type of the lexicon table ``name``, in its order."""
+    return [
+        (re.compile(start + _alternatives(entries) + end, re.IGNORECASE), kind)
+        for kind, entries in table("commitments", name).items()
+    ]
+
+
 @derived
 def _predicate_res() -> list[tuple[re.Pattern[str], str]]:
     """One pattern per commitment type, in the lexicon's order of priority."""
-    return [
-        (re.compile(r"\b(?:" + _alternatives(entries) + r")", re.IGNORECASE), kind)
-        for kind, entries in table("commitments", "predicates").items()
-    ]
+    return _typed_patterns("predicates", r"\b(?:", ")")
 
 
 @derived
 def _complements() -> list[tuple[re.Pattern[str], str]]:
     """Words inside the rest of the sentence that add a type to a commitment already found."""
-    return [
-        (re.compile(_alternatives(entries), re.IGNORECASE), kind)
-        for kind, entries in table("commitments", "complements").items()
-    ]
+    return _typed_patterns("complements", "(?:", ")")
 
 
 @derived
@@ -64,10 +66,7 @@ def _hostile() -> re.Pattern[str]:
 @derived
 def _item_verbs() -> list[tuple[re.Pattern[str], str]]:
     """Gerunds and bare verbs that carry a type in list items ("Reaffirming their support")."""
-    return [
-        (re.compile(r"\b(?:" + _alternatives(entries) + r")\b", re.IGNORECASE), kind)
-        for kind, entries in table("commitments", "item_verbs").items()
-    ]
+    return _typed_patterns("item_verbs", r"\b(?:", r")\b")
 
 
 @derived

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -59,6 +60,20 @@ def use(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None)
         _user_paths = previous
         _clear()
         raise
+
+
+@contextmanager
+def extended(paths: Iterable[str | os.PathLike[str]]) -> Iterator[None]:
+    """Within the block, the lexicon in effect is extended by ``paths`` too (after the files
+    already in use, so that theirs come first); afterwards it is as it was."""
+    global _user_paths
+    previous = _user_paths
+    use([*user_paths(), *paths])
+    try:
+        yield
+    finally:
+        _user_paths = previous
+        _clear()
 
 
 def user_paths() -> list[Path]:
