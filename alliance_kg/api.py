@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from alliance_kg.errors import QueryError
 
@@ -58,8 +57,7 @@ class Rows(list[dict[str, Any]]):
         return pandas.DataFrame(list(self), columns=self.variables)
 
 
-@dataclass(frozen=True)
-class UpdateResult:
+class UpdateResult(NamedTuple):
     """What an update left: the quads in named graphs and what the corpus-level stage found."""
 
     quads: int
