@@ -82,31 +82,45 @@ def _function_words() -> frozenset[str]:
     return frozenset(words("commitments", "function_words"))
 
 
-_PREPOSITION_BEFORE = re.compile(
-    r"\b(?:of|for|to|with|about|on|against|from|in|at|by|into|toward|towards|over)\s+"
-    r"(?:(?:the|this|that|these|those|its|their|our|a|an)\s+)?$",
-    re.IGNORECASE,
-)
-# A verb that ends the subject before the predicate ("officials also discussed X and reaffirmed").
-_EARLIER_VERB = re.compile(
-    r"\s(?:also\s+)?(?:[a-z]{3,}ed|held|met|made|took|had|gave|saw|said|sent|began)\b"
-)
-_GROUP_OF = re.compile(
-    r"\b(?:leaders|officials|ministers|representatives|delegations|governments|members)\s+of\s+"
-    r"(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_LEADING_CLAUSE = re.compile(
-    r"^(?:[A-Z][a-z]+ing|In|To|During|At|On|As|With|Following|After|Before|According|"
-    r"Additionally|Also|Further|Furthermore|Moreover|Meanwhile|Since|While|Given|Through|"
-    r"Under|Regarding)\b"
-)
+@derived
+def _preposition_before() -> re.Pattern[str]:
+    """A preposition (and a determiner) just before a name: the name is not the subject."""
+    prepositions = _alternatives(words("commitments", "prepositions"))
+    determiners = _alternatives(words("commitments", "determiners"))
+    return re.compile(rf"\b(?:{prepositions})\s+(?:(?:{determiners})\s+)?$", re.IGNORECASE)
+
+
+@derived
+def _earlier_verb() -> re.Pattern[str]:
+    """A verb that ends the subject before the predicate ("officials also discussed X and
+    reaffirmed"): any -ed form, or an irregular past."""
+    irregular = _alternatives(words("commitments", "past_tense_irregular"))
+    return re.compile(rf"\s(?:also\s+)?(?:[a-z]{{3,}}ed|{irregular})\b")
+
+
+@derived
+def _group_of() -> re.Pattern[str]:
+    groups = _alternatives(words("commitments", "group_nouns"))
+    return re.compile(rf"\b(?:{groups})\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@derived
+def _leading_clause() -> re.Pattern[str]:
+    openers = _alternatives(words("commitments", "clause_openers"))
+    return re.compile(rf"^(?:[A-Z][a-z]+ing|{openers})\b")
+
+
 _ITEM_LABEL = re.compile(r"^[^:.;]{2,80}:\s+")
-_ATTRIBUTION = re.compile(
-    r"(?:^according to [^,]{1,80},\s*)|(?:[”\"],?\s+[^“”\".]{0,80}\b(?:read|said|added|"
-    r"stated|noted|wrote)\.?$)",
-    re.IGNORECASE,
-)
+
+
+@derived
+def _attribution() -> re.Pattern[str]:
+    """Who reports a sentence: "According to X," before it, "..., X said." after a quote."""
+    verbs = _alternatives(words("commitments", "attribution_verbs"))
+    return re.compile(
+        rf"(?:^according to [^,]{{1,80}},\s*)|(?:[”\"],?\s+[^“”\".]{{0,80}}\b(?:{verbs})\.?$)",
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True)
@@ -237,7 +251,7 @@ def _subject_parties(text: str, sentence: Sentence, context: Context) -> list[st
 def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]:
     """The States making the commitment, from the subject before the verb."""
     zone_start = _subject_start(text, start, verb_at)
-    earlier = _EARLIER_VERB.search(text, zone_start, verb_at)
+    earlier = _earlier_verb().search(text, zone_start, verb_at)
     if earlier and re.search(r"\band\s+(?:also\s+)?$", text[earlier.end() : verb_at]):
         verb_at = earlier.start()
     parties: list[str] = []
@@ -286,7 +300,7 @@ def _subject_start(text: str, start: int, verb_at: int) -> int:
     if attribution:
         return start + attribution.end()
     pos = 0
-    while _LEADING_CLAUSE.match(zone[pos:]) or (pos and re.match(r"[a-z]+ing\b", zone[pos:])):
+    while _leading_clause().match(zone[pos:]) or (pos and re.match(r"[a-z]+ing\b", zone[pos:])):
         comma = zone.find(", ", pos)
         if comma < 0:
             break
@@ -297,16 +311,16 @@ def _subject_start(text: str, start: int, verb_at: int) -> int:
 def _heads_subject(text: str, zone_start: int, at: int) -> bool:
     """False for a name inside a prepositional phrase ("support for Ukraine")."""
     before = text[zone_start:at]
-    if _GROUP_OF.search(before):
+    if _group_of().search(before):
         return True
-    return not _PREPOSITION_BEFORE.search(before)
+    return not _preposition_before().search(before)
 
 
 def _concerns(
     text: str, sentence: Sentence, context: Context, parties: list[str], subject_end: int
 ) -> list[str]:
     body = text[sentence.start : sentence.end]
-    attribution = _ATTRIBUTION.search(body)
+    attribution = _attribution().search(body)
     cut = sentence.start + attribution.start() if attribution and attribution.start() > 0 else None
     concerns: list[str] = []
     for m in context.mentions:
