@@ -307,3 +307,40 @@ def test_a_malformed_links_gold_file_is_a_clear_error(
     assert result.exit_code == 1
     assert result.output.strip().startswith(f"Error: {gold}/")
     assert message in result.output
+
+
+SERIES_TEXT = """---
+title: Australia-Japan ministerial meeting
+---
+Australia and Japan held their ministerial consultations in {place} on {date}.
+
+Australia and Japan resolved to station the 3rd Logistics Regiment in Darwin.
+Australia and Japan reaffirmed their commitment to the Reciprocal Access Agreement.
+Australia and Japan welcomed the launch of the Maritime Security Dialogue.
+Australia and Japan strongly opposed coercive actions in the South China Sea.
+"""
+
+
+@pytest.mark.parametrize(
+    ("later", "joined"),
+    [
+        ("March 4, 2036", False),  # same day and month five years on: a meeting of its own
+        ("March 4, 2032", True),  # the year one off: a slip, so one meeting and a conflict
+    ],
+)
+def test_a_lone_report_joins_another_meeting_only_when_its_year_slipped_by_one(
+    tmp_path: Path, later: str, joined: bool
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    # Two reports back the 2031 meeting; the third report stands alone on its date.
+    for name in ("a.md", "b.md"):
+        (folder / name).write_text(SERIES_TEXT.format(place="Canberra", date="March 4, 2031"))
+    (folder / "c.md").write_text(SERIES_TEXT.format(place="Canberra", date=later))
+    store = tmp_path / "store"
+    result = akg(store, "build", str(folder))
+    assert result.exit_code == 0, result.output
+    meetings = csv_lines(akg(store, "query", "-n", "meetings", "--format", "csv"))
+    conflicts = csv_lines(akg(store, "query", "-n", "conflicts", "--format", "csv"))
+    assert len(meetings) == (2 if joined else 3)  # with the header line
+    assert len(conflicts) == (2 if joined else 1)

@@ -13,8 +13,8 @@ Rules, in order (the README's "Across meetings" says the same for users):
    joins another meeting of its series on strong evidence, and the disagreement is recorded
    as a conflict. Strong evidence is all of: its commitments restate that meeting's at least
    ``MIN_RESTATED`` times and more than any other meeting's; its stated date keeps that
-   meeting's day and month (only the year differs, the commonest slip); the place and the
-   people it names do not contradict that meeting's. A user-given date is never overruled.
+   meeting's day and month (only the year differs, by one: the commonest slip); the place and
+   the people it names do not contradict that meeting's. A user-given date is never overruled.
 4. A resolved meeting takes the date its documents agree on, the place most of them state (the
    user's ``meeting_place`` wins), and the people they name; a person whose State and office
    another person holds in most reports is a participants conflict. A document that merely
@@ -130,16 +130,15 @@ def resolve_meetings(
             continue
         doc = docs[0]
         stated = doc.date or ""
-        slipped = Counter(
-            {
-                k: n
-                for k, n in counts(doc).items()
-                if k[1][5:] == stated[5:] and k[1][:4] != stated[:4]
-                and _agrees(corpus, doc, groups[k])
-            }
-        )  # fmt: skip
-        target = _best(slipped, MIN_RESTATED_DATED)
-        if target is not None:
+        # The meeting it restates most of all, not only among those of its day and month: in a
+        # long series every later meeting restates something, and one of them may share the
+        # day by chance.
+        target = _best(counts(doc), MIN_RESTATED_DATED)
+        if (
+            target is not None
+            and _slipped(stated, target[0][1])
+            and _agrees(corpus, doc, groups[target[0]])
+        ):
             conflicts_at[doc.iri] = (*target[0], target[1])
     for iri, (series, day, _) in sorted(conflicts_at.items()):
         groups.pop(member[iri], None)
@@ -223,6 +222,11 @@ def _same_series(doc: Doc, others: list[Doc]) -> bool:
         return doc.series in mechanisms
     states = set().union(*(d.parties for d in others))
     return bool(doc.parties) and doc.parties == states
+
+
+def _slipped(stated: str, day: str) -> bool:
+    """Whether a stated date is that day with its year one off (the commonest slip)."""
+    return stated[5:] == day[5:] and abs(int(stated[:4]) - int(day[:4])) == 1
 
 
 def _best(
