@@ -258,14 +258,19 @@ class KnowledgeGraph:
         return evaluate_folder(self.store(read_only=True), Path(gold_dir))
 
     def serve(
-        self, host: str = "127.0.0.1", port: int = 8890, bounds: Bounds | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8890,
+        bounds: Bounds | None = None,
+        workers: int = 2,
     ) -> None:
-        """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted."""
+        """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted, with
+        ``workers`` query processes (each query within ``bounds``)."""
         from alliance_kg.queries.bounded import Bounds
         from alliance_kg.queries.server import serve
 
         self.store(read_only=True)  # no store: the usual error now, not at the first request
-        serve(self.location, host, port, bounds or Bounds())
+        serve(self.location, host, port, bounds or Bounds(), workers)
 
 
 def open(location: str | os.PathLike[str] = DEFAULT_STORE) -> KnowledgeGraph:  # noqa: A001

@@ -319,12 +319,21 @@ def render(
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
 @click.option("--limit", type=int, default=10_000, show_default=True, help="Rows per result.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="Query processes (each holds the store open; queries beyond them wait).",
+)
 @click.pass_obj
-def serve(kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int) -> None:
+def serve(
+    kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int, workers: int
+) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/)."""
     from alliance_kg.queries.bounded import Bounds
 
-    kg.serve(host, port, Bounds(timeout, limit))
+    kg.serve(host, port, Bounds(timeout, limit), workers)
 
 
 @main.command()
