@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from alliance_kg.errors import QueryError
 
@@ -222,6 +222,13 @@ class KnowledgeGraph:
             return export_graph(store, fmt)
         export_to_file(store, fmt, Path(path))
         return b""
+
+    def write_export(self, fmt: str, output: BinaryIO) -> None:
+        """Write ``export(fmt)`` to the binary stream ``output`` as it is made (a large store's
+        export is never held in memory whole)."""
+        from alliance_kg.graph.export import write_export
+
+        write_export(self.store(read_only=True), fmt, output)
 
     def render(
         self,

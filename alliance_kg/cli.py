@@ -249,11 +249,11 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
 @click.pass_obj
 def export(kg: KnowledgeGraph, fmt: str, output: Path | None) -> None:
     """Export the whole graph (Turtle to standard output by default)."""
-    data = kg.export(fmt, output)
     if output is None:
-        sys.stdout.buffer.write(data)
+        kg.write_export(fmt, sys.stdout.buffer)
         sys.stdout.flush()
     else:
+        kg.export(fmt, output)
         click.echo(f"Wrote {output}", err=True)
 
 
