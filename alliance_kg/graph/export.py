@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: Bytes of N-Triples lines an export sorts in memory at a time; more go to temporary files.
-RUN_BYTES = 64 * 1024 * 1024
+RUN_BYTES = 32 * 1024 * 1024
 _CHUNK = 1024 * 1024  # bytes read from a graph's dump at a time
 _BATCH = 10_000  # lines handed to a serialiser at a time
 # rdf:type as a predicate becomes a control character: N-Triples escapes those, so it sorts
