@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from alliance_kg.errors import QueryError
 
@@ -223,6 +223,13 @@ class KnowledgeGraph:
         export_to_file(store, fmt, Path(path))
         return b""
 
+    def write_export(self, fmt: str, output: BinaryIO) -> None:
+        """Write ``export(fmt)`` to the binary stream ``output`` as it is made (a large store's
+        export is never held in memory whole)."""
+        from alliance_kg.graph.export import write_export
+
+        write_export(self.store(read_only=True), fmt, output)
+
     def render(
         self,
         path: str | os.PathLike[str],
@@ -258,14 +265,19 @@ class KnowledgeGraph:
         return evaluate_folder(self.store(read_only=True), Path(gold_dir))
 
     def serve(
-        self, host: str = "127.0.0.1", port: int = 8890, bounds: Bounds | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8890,
+        bounds: Bounds | None = None,
+        workers: int = 2,
     ) -> None:
-        """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted."""
+        """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted, with
+        ``workers`` query processes (each query within ``bounds``)."""
         from alliance_kg.queries.bounded import Bounds
         from alliance_kg.queries.server import serve
 
         self.store(read_only=True)  # no store: the usual error now, not at the first request
-        serve(self.location, host, port, bounds or Bounds())
+        serve(self.location, host, port, bounds or Bounds(), workers)
 
 
 def open(location: str | os.PathLike[str] = DEFAULT_STORE) -> KnowledgeGraph:  # noqa: A001

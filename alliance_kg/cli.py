@@ -249,11 +249,11 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
 @click.pass_obj
 def export(kg: KnowledgeGraph, fmt: str, output: Path | None) -> None:
     """Export the whole graph (Turtle to standard output by default)."""
-    data = kg.export(fmt, output)
     if output is None:
-        sys.stdout.buffer.write(data)
+        kg.write_export(fmt, sys.stdout.buffer)
         sys.stdout.flush()
     else:
+        kg.export(fmt, output)
         click.echo(f"Wrote {output}", err=True)
 
 
@@ -319,12 +319,21 @@ def render(
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
 @click.option("--limit", type=int, default=10_000, show_default=True, help="Rows per result.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="Query processes (each holds the store open; queries beyond them wait).",
+)
 @click.pass_obj
-def serve(kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int) -> None:
+def serve(
+    kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int, workers: int
+) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/)."""
     from alliance_kg.queries.bounded import Bounds
 
-    kg.serve(host, port, Bounds(timeout, limit))
+    kg.serve(host, port, Bounds(timeout, limit), workers)
 
 
 @main.command()

@@ -12,7 +12,7 @@ from rdflib.term import Node
 
 from alliance_kg.cli import EXPORT_FORMAT_NAMES
 from alliance_kg.errors import AkgError
-from alliance_kg.graph.export import EXPORT_FORMATS, export_graph, export_to_file
+from alliance_kg.graph.export import EXPORT_FORMATS, export_graph, export_to_file, write_export
 from alliance_kg.graph.store import open_store, replace_graphs
 from alliance_kg.ontology import AKG, ID, ONTOLOGY_GRAPH, load_ontology
 
@@ -170,3 +170,39 @@ def test_registry_matches_cli_choices() -> None:
         "jsonld",
         "rdf",
     }
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_export_sorted_on_disk_is_the_same(
+    stores: tuple[ox.Store, ox.Store], fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Runs of a few lines spill to temporary files and are merged (repeats across runs too).
+    expected = export_graph(stores[0], fmt)
+    monkeypatch.setattr("alliance_kg.graph.export.RUN_BYTES", 300)
+    assert export_graph(stores[0], fmt) == expected
+    assert export_graph(stores[1], fmt) == expected
+
+
+def test_export_streams_to_a_binary_stream(stores: tuple[ox.Store, ox.Store]) -> None:
+    import io
+
+    out = io.BytesIO()
+    write_export(stores[0], "turtle", out)
+    assert out.getvalue() == export_graph(stores[0], "turtle")
+    assert out.getvalue().startswith(b"@prefix akg: ")
+
+
+def test_failed_export_leaves_the_old_file(
+    stores: tuple[ox.Store, ox.Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "graph.nt"
+    target.write_text("old content")
+
+    def broken(*args: object) -> None:
+        raise AkgError("broken")
+
+    monkeypatch.setattr("alliance_kg.graph.export._to_nquads", broken)
+    with pytest.raises(AkgError, match="broken"):
+        export_to_file(stores[0], "nquads", target)
+    assert target.read_text() == "old content"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]

@@ -1,22 +1,38 @@
-"""Export the store as one RDF file, byte for byte the same for the same store content."""
+"""Export the store as one RDF file, byte for byte the same for the same store content, streamed
+through Oxigraph's serialisers in memory that does not grow with the store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import heapq
+import io
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError
-from alliance_kg.graph.files import write_atomic
+from alliance_kg.graph.files import atomic_output
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: Bytes of N-Triples lines an export sorts in memory at a time; more go to temporary files.
+RUN_BYTES = 32 * 1024 * 1024
+_CHUNK = 1024 * 1024  # bytes read from a graph's dump at a time
+_BATCH = 10_000  # lines handed to a serialiser at a time
+# rdf:type as a predicate becomes a control character: N-Triples escapes those, so it sorts
+# first and is met nowhere else, and the mark is undone exactly. (As an object, at a line's end,
+# it is left alone; inside a literal it is marked and restored, the line's place only moved.)
+_TYPE = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+_MARK = b" \x01 "
 
 
 @dataclass(frozen=True)
@@ -54,30 +70,75 @@ def export_graph(store: SparqlStore, fmt: str) -> bytes:
     """Serialise the store in the format named ``fmt`` (a key of ``EXPORT_FORMATS``).
 
     Triple formats get the distinct triples of all graphs merged; N-Quads and TriG keep each
-    triple in its named graph. Statements are sorted first, so the bytes depend only on the
-    store's content (blank node ids excepted, which the project never writes).
+    triple in its named graph. Statements come in a fixed order (``write_export``), so the
+    bytes depend only on the store's content (blank node ids excepted, which the project never
+    writes).
+    """
+    buffer = io.BytesIO()
+    write_export(store, fmt, buffer)
+    return buffer.getvalue()
+
+
+def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
+    """Write the export of ``export_graph`` to ``output`` as it is made, in memory that does not
+    grow with the store: each graph is dumped by Oxigraph's serialiser as N-Triples, its lines
+    sorted in runs of at most ``RUN_BYTES`` (spilled to temporary files and merged), and the
+    sorted lines go through Oxigraph's serialiser for ``fmt``.
+
+    The order is by graph (quad formats), subject, ``rdf:type`` first, predicate and object, all
+    as N-Triples text. Oxigraph's own index order does not depend on the order of the writes
+    either, but follows hashes of the terms; sorted text reads better and is what earlier
+    exports did, byte for byte.
     """
     spec = EXPORT_FORMATS.get(fmt)
     if spec is None:
         raise AkgError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     # The default graph is the union of the named graphs (see store.refresh_union): each quad
     # is exported once, under the document it belongs to.
-    quads = [
-        q
-        for q in store.quads_for_pattern(None, None, None, None)
-        if not isinstance(q.graph_name, ox.DefaultGraph)
-    ]
-    if spec.named_graphs:
-        return serialize_sorted(quads, spec.rdf_format)
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    return serialize_sorted(triples, spec.rdf_format)
+    held: dict[Any, list[ox.Triple]] | None = None
+    if isinstance(store, ox.Store):
+        graphs = sorted(store.named_graphs(), key=str)
+    else:
+        # A remote store is read whole in any case (RemoteStore.quads_for_pattern); group it.
+        held = defaultdict(list)
+        for quad in store.quads_for_pattern(None, None, None, None):
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                held[quad.graph_name].append(quad.triple)
+        graphs = sorted(held, key=str)
+    with (
+        tempfile.TemporaryDirectory(prefix="akg-export-") as tmp,
+        (Path(tmp) / "graph.nt").open("w+b") as dump,
+    ):
+        folder = Path(tmp)
+        blocks: Iterator[bytes]
+        if spec.named_graphs:
+            blocks = (
+                _to_nquads(block, str(graph).encode())
+                for graph in graphs
+                for block in _blocks(_sorted(_lines(store, held, [graph], dump), folder, False))
+            )
+        else:
+            blocks = _blocks(_sorted(_lines(store, held, graphs, dump), folder, True))
+        if spec.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+            # The sorted lines are already what Oxigraph's serialiser writes.
+            for block in blocks:
+                output.write(block)
+            return
+        line_format = ox.RdfFormat.N_QUADS if spec.named_graphs else ox.RdfFormat.N_TRIPLES
+        statements = chain.from_iterable(ox.parse(b, format=line_format) for b in blocks)
+        if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            sorter = _PrefixesSorted(output)
+            ox.serialize(statements, cast(IO[bytes], sorter), spec.rdf_format, prefixes=PREFIXES)
+            sorter.finish()
+        else:
+            ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
 
 
 def serialize_sorted(
     statements: Iterable[ox.Triple] | Iterable[ox.Quad], rdf_format: ox.RdfFormat
 ) -> bytes:
-    """Serialise triples or quads in a fixed order, with the project prefixes where the format
-    has prefixes; each subject's ``rdf:type`` comes first, Turtle-style."""
+    """Serialise triples or quads held in memory (a query's result) in the order of exports,
+    with the project prefixes where the format has prefixes."""
     ordered = sorted(statements, key=_sort_key)
     data = ox.serialize(ordered, format=rdf_format, prefixes=PREFIXES) or b""
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
@@ -86,9 +147,97 @@ def serialize_sorted(
 
 
 def export_to_file(store: SparqlStore, fmt: str, path: str | Path) -> None:
-    """Write ``export_graph(store, fmt)`` to ``path`` atomically (``files.write_atomic``), so
+    """Write the export to ``path`` as it is made, atomically (``files.atomic_output``), so
     readers never see a half-written file and a failure leaves any old file in place."""
-    write_atomic(path, export_graph(store, fmt))
+    with atomic_output(path) as output:
+        write_export(store, fmt, output)
+
+
+def _lines(
+    store: SparqlStore, held: dict[Any, list[ox.Triple]] | None, graphs: list[Any], dump: BinaryIO
+) -> Iterator[list[bytes]]:
+    """The N-Triples lines of ``graphs`` (from ``held`` if given, else the store), in chunks,
+    with ``rdf:type`` predicates marked to sort first. Each graph is dumped to the file
+    ``dump`` (one file for all: making a file per graph costs more than a small graph's dump)
+    and read back."""
+    for graph in graphs:
+        dump.seek(0)
+        dump.truncate()
+        if held is not None:
+            ox.serialize(held[graph], dump, ox.RdfFormat.N_TRIPLES)
+        else:
+            assert isinstance(store, ox.Store)
+            store.dump(dump, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        dump.seek(0)
+        while chunk := dump.readlines(_CHUNK):
+            marked = b"".join(chunk).replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
+            yield marked.splitlines(keepends=True)
+
+
+def _sorted(chunks: Iterable[list[bytes]], folder: Path, unique: bool) -> Iterator[bytes]:
+    """The lines of ``chunks`` sorted (and without repeats if ``unique``): runs of at most
+    ``RUN_BYTES`` are sorted in memory, written to ``folder`` and merged."""
+    runs: list[Path] = []
+    run: list[bytes] = []
+    size = 0
+    for lines in chunks:
+        run += lines
+        size += sum(map(len, lines))
+        if size >= RUN_BYTES:
+            run.sort()
+            path = folder / f"run-{len(runs)}"
+            path.write_bytes(b"".join(run))
+            runs.append(path)
+            run, size = [], 0
+    run.sort()
+    with contextlib.ExitStack() as files:
+        spilled = [files.enter_context(path.open("rb")) for path in runs]
+        merged: Iterable[bytes] = heapq.merge(run, *spilled)
+        previous = None
+        for line in merged:
+            if not (unique and line == previous):
+                yield line
+            previous = line
+    for path in runs:
+        path.unlink()
+
+
+def _blocks(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """``lines`` joined into blocks for the serialisers, with ``rdf:type`` written back."""
+    for batch in iter(lambda: list(islice(lines, _BATCH)), []):
+        yield b"".join(batch).replace(_MARK, _TYPE)
+
+
+def _to_nquads(block: bytes, graph: bytes) -> bytes:
+    # N-Triples lines end in " .\n" and hold no other newline (one is escaped in a literal).
+    return block.replace(b" .\n", b" " + graph + b" .\n")
+
+
+class _PrefixesSorted:
+    """A writer that passes everything through but the opening ``@prefix`` lines, which it
+    sorts: the serialiser's prefix order is an implementation detail."""
+
+    def __init__(self, output: BinaryIO) -> None:
+        self._output = output
+        self._head: bytearray | None = bytearray()
+
+    def write(self, data: bytes) -> int:
+        if self._head is None:
+            return self._output.write(data)
+        self._head += data
+        complete = self._head[: self._head.rfind(b"\n") + 1]
+        if any(not line.startswith(b"@prefix ") for line in complete.splitlines()):
+            self.finish()
+        return len(data)
+
+    def flush(self) -> None:
+        self._output.flush()
+
+    def finish(self) -> None:
+        """Write out the held head (once the serialiser is done, if it is all prefixes)."""
+        if self._head is not None:
+            head, self._head = bytes(self._head), None
+            self._output.write(_sort_prefix_lines(head))
 
 
 def _sort_key(statement: ox.Triple | ox.Quad) -> tuple[str, str, bool, str, str]:
@@ -114,4 +263,11 @@ def _sort_prefix_lines(data: bytes) -> bytes:
     return b"\n".join(sorted(lines[:count]) + lines[count:])
 
 
-__all__ = ["EXPORT_FORMATS", "ExportFormat", "export_graph", "export_to_file", "serialize_sorted"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "export_graph",
+    "export_to_file",
+    "serialize_sorted",
+    "write_export",
+]

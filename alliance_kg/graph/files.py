@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from alliance_kg.errors import AkgError
 
@@ -20,6 +22,17 @@ def write_atomic(
     ``make_folder`` creates missing folders; without it a missing folder is an error. Errors
     are ``AkgError("PATH: cannot write[ WHAT]: reason")``, ``what`` naming the thing written.
     """
+    with atomic_output(path, what=what, make_folder=make_folder) as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: str | Path, *, what: str = "", make_folder: bool = False
+) -> Iterator[BinaryIO]:
+    """A binary file to write ``path``'s new content to, as ``write_atomic`` writes it: the
+    file replaces ``path`` when the ``with`` block ends without an error, and is removed if
+    the block raises. For content made while it is written (an export of a large store)."""
     target = Path(path)
     folder = target.parent
     failed = f"{target}: cannot write {what}" if what else f"{target}: cannot write"
@@ -36,7 +49,7 @@ def write_atomic(
         os.umask(umask)
         os.chmod(tmp_name, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp_name, target)
@@ -44,6 +57,10 @@ def write_atomic(
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise AkgError(f"{failed}: {exc.strerror or exc}") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
 
 
-__all__ = ["write_atomic"]
+__all__ = ["atomic_output", "write_atomic"]

@@ -5,6 +5,12 @@ parse tree is searched: an Update (including ``LOAD``), a ``SERVICE`` pattern (a
 another server) and a ``FROM`` / ``FROM NAMED`` naming anything but a graph of this store are
 refused. Oxigraph would run a SERVICE call as soon as it evaluates the query, so the check
 must come first.
+
+rdflib's parser is slow (tens of milliseconds for a cookbook query, most of an endpoint
+request), and only SERVICE and FROM need its parse tree: a text in which neither word nor a
+codepoint escape (backslash u, which could spell one) appears anywhere is only checked to be
+a query, not an update, by Oxigraph's own parser. Anything else, and any text Oxigraph
+refuses, gets the full check, so the messages are the same.
 """
 
 from __future__ import annotations
@@ -16,20 +22,31 @@ from typing import Any
 from alliance_kg.errors import QueryError
 from alliance_kg.ontology import PREFIXES
 
+#: Text that may hold SERVICE or FROM, so the query needs rdflib's parse tree. Found in any
+#: place (a comment, a string, an IRI, a prefixed name) it only costs the slower check.
+_NEEDS_TREE = re.compile(r"service|from|\\u", re.IGNORECASE)
 _UPDATE_HINT = "akg query only reads the graph; use akg update to change it"
 
 
 def check_read_only(
     text: str,
-    graphs: Collection[str],
+    graphs: Callable[[], Collection[str]],
     syntax_check: Callable[[str], None],
 ) -> None:
     """Raise ``QueryError`` unless ``text`` is a query that only reads this store.
 
-    ``graphs`` are the store's named graphs (FROM may name those). ``syntax_check`` is called
+    ``graphs()`` gives the store's named graphs (FROM may name those); it is only called for a
+    query with a FROM clause. ``syntax_check`` is called
     when rdflib cannot parse the text, to report the store's own syntax error; it is only
     called on text with no ``SERVICE`` keyword, since it may evaluate the query.
     """
+    if not parse_tree_needed(text):
+        try:
+            syntax_check(text)
+        except QueryError:
+            pass  # an update or bad syntax: the full check below says which
+        else:
+            return
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
@@ -57,9 +74,9 @@ def check_read_only(
             "SERVICE is not allowed: akg query does not send requests to other servers"
         )
     prefixes = {**PREFIXES, **_declared(prologue)}
-    known = set(graphs)
     # CompValue.get's second argument is not a default, so test for the key.
     clauses = query["datasetClause"] if "datasetClause" in query else []  # noqa: SIM401
+    known = set(graphs()) if clauses else set()
     for clause in clauses:
         kind = "FROM NAMED" if "named" in clause else "FROM"
         iri = _iri(clause["named"] if "named" in clause else clause["default"], prefixes)
@@ -68,6 +85,12 @@ def check_read_only(
                 f"{kind} <{iri}> is not a graph of this store: akg query only reads the "
                 "store's own document graphs"
             )
+
+
+def parse_tree_needed(text: str) -> bool:
+    """Whether ``text`` may hold SERVICE or FROM (or an escape that could spell them). A query
+    without is refused only for being an update, which Oxigraph's query parser refuses too."""
+    return bool(_NEEDS_TREE.search(text))
 
 
 def _has(node: Any, name: str) -> bool:

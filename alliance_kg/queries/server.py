@@ -9,13 +9,17 @@
   as plain text.
 - ``GET /`` serves the interactive page of the whole graph (``akg render``).
 
-The standard library's threading HTTP server is enough for a local endpoint; each query runs
-in its own child process (see ``queries/bounded.py``).
+The standard library's threading HTTP server is enough for a local endpoint; queries on a
+local store run in a small pool of worker processes that keep the store open (see
+``queries/pool.py``), queries to a remote store in the request's thread (the HTTP timeout bounds
+them).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import urllib.parse
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +29,7 @@ from typing import Any
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries import RESULT_FORMATS
 from alliance_kg.queries.bounded import Bounds, query_location, run_in_child
+from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
 
 #: Media types a client may ask for, with the result format name that produces each.
 MEDIA_TYPES: dict[str, str] = {
@@ -60,12 +65,16 @@ def negotiate(accept: str | None) -> str:
     return best[2] if best else "json"
 
 
-def make_server(location: str | Path, host: str, port: int, bounds: Bounds) -> ThreadingHTTPServer:
-    """An HTTP server (not yet serving) for the store at ``location``."""
+def make_server(
+    location: str | Path, host: str, port: int, bounds: Bounds, pool: QueryPool | None = None
+) -> ThreadingHTTPServer:
+    """An HTTP server (not yet serving) for the store at ``location``; its queries go to
+    ``pool`` when given, else each to a process of its own (``bounded.query_location``)."""
 
     class Handler(_Handler):
         store_location = location
         query_bounds = bounds
+        query_pool = pool
 
     try:
         return ThreadingHTTPServer((host, port), Handler)
@@ -73,10 +82,22 @@ def make_server(location: str | Path, host: str, port: int, bounds: Bounds) -> T
         raise AkgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
-def serve(location: str | Path, host: str, port: int, bounds: Bounds) -> None:
-    """Serve until interrupted, printing the endpoint's address first."""
-    server = make_server(location, host, port, bounds)
+def serve(
+    location: str | Path, host: str, port: int, bounds: Bounds, workers: int = DEFAULT_WORKERS
+) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first;
+    the query workers are stopped on the way out."""
+    from alliance_kg.graph.sparql import is_remote
+
+    pool = None if is_remote(location) else QueryPool(location, workers, bounds)
+    try:
+        server = make_server(location, host, port, bounds, pool)
+    except AkgError:
+        if pool is not None:
+            pool.close()
+        raise
     address = f"{server.server_address[0]!s}:{server.server_address[1]}"
+    previous = _stop_on_sigterm()
     print(
         f"SPARQL endpoint http://{address}/sparql (read-only), "
         f"graph page http://{address}/ ; Ctrl-C stops",
@@ -88,12 +109,33 @@ def serve(location: str | Path, host: str, port: int, bounds: Bounds) -> None:
         pass
     finally:
         server.server_close()
+        if pool is not None:
+            pool.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM stop the server as Ctrl-C does, so that the workers are stopped too (the
+    default action would end this process at once and leave them running their query)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None  # only the main thread may set handlers; its owner handles signals
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 class _Handler(BaseHTTPRequestHandler):
     store_location: str | Path
     query_bounds: Bounds
+    query_pool: QueryPool | None = None
     server_version = "alliance-kg"
+    # One send for the headers and the body (written unbuffered they are two, and the second
+    # waits for the first's acknowledgement); no Nagle delay on small answers.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
@@ -142,7 +184,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         fmt = negotiate(self.headers.get("Accept"))
         try:
-            output = query_location(self.store_location, text, fmt, bounds=self.query_bounds)
+            if self.query_pool is not None:
+                output = self.query_pool.query(text, fmt)
+            else:
+                output = query_location(self.store_location, text, fmt, bounds=self.query_bounds)
         except QueryError as exc:
             self._reply(400, "text/plain", f"{exc}\n")
             return

@@ -1,0 +1,140 @@
+"""Time ``akg export`` on a large store against pyoxigraph's own ``Store.dump``: statements/s and
+peak memory.
+
+Run: ``.venv/bin/python benchmarks/bench_export.py [--documents 2000] [--formats turtle nquads]
+[--before OLD_EXPORT.py]``. The store is the bundled corpus's five documents, extracted once and
+copied under new names (``bench_links.shifted``) into an on-disk store, each copy in its named
+graph, with the union default graph an ``akg build`` keeps (2,000 documents give 0.95 million quads
+in named graphs and 0.53 million in the union). Each export then runs in a process of its own, so
+that its peak resident memory is its own (``os.wait4``): ``akg`` is
+``graph.export.export_to_file``; ``dump`` is ``Store.dump`` of the whole dataset (N-Quads, TriG) or
+of the union default graph (triple formats), which writes the same statements in Oxigraph's index
+order with no sorting; ``before`` is another version of ``graph/export.py`` (``git show
+REV:alliance_kg/graph/export.py > OLD.py``), for a before/after comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_links import shifted  # noqa: E402
+
+from alliance_kg.graph.build import document_iri, extraction_graph  # noqa: E402
+from alliance_kg.graph.export import EXPORT_FORMATS  # noqa: E402
+from alliance_kg.graph.load import extract_paths  # noqa: E402
+from alliance_kg.graph.store import quads_of  # noqa: E402
+from alliance_kg.loaders.readers import sample_corpus_dir  # noqa: E402
+
+
+def build(path: Path, documents: int) -> None:
+    """An on-disk store of ``documents`` copies of the sample corpus and their union."""
+    base = extract_paths([sample_corpus_dir()])
+    store = ox.Store(str(path))
+    for n in range(documents):
+        extraction = shifted(base[n % len(base)], n // len(base))
+        quads = list(
+            quads_of(str(document_iri(extraction.document.key)), extraction_graph(extraction))
+        )
+        store.bulk_extend(quads)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    store.flush()
+    store.optimize()
+
+
+def child(mode: str, fmt: str, store_path: str, out: str, before: str | None) -> None:
+    """One export in this process (the parent measures it)."""
+    store = ox.Store.read_only(store_path)
+    spec = EXPORT_FORMATS[fmt]
+    if mode == "dump":
+        graph = None if spec.named_graphs else ox.DefaultGraph()
+        store.dump(out, spec.rdf_format, from_graph=graph)
+    elif mode == "before":
+        assert before
+        loaded = importlib.util.spec_from_file_location("before_export", before)
+        assert loaded and loaded.loader
+        module = importlib.util.module_from_spec(loaded)
+        sys.modules["before_export"] = module
+        loaded.loader.exec_module(module)
+        module.export_to_file(store, fmt, out)
+    else:
+        from alliance_kg.graph.export import export_to_file
+
+        export_to_file(store, fmt, out)
+
+
+def measure(mode: str, fmt: str, store: Path, out: Path, before: str | None) -> tuple[float, float]:
+    """Seconds and peak resident MB of one export in a child process."""
+    args = [sys.executable, __file__, "--child", mode, fmt, str(store), str(out)]
+    if before:
+        args += ["--before", before]
+    start = time.perf_counter()
+    process = subprocess.Popen(args)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{mode} {fmt} failed ({process.returncode})")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument("--formats", nargs="*", default=["turtle", "nquads"])
+    parser.add_argument("--before", help="another graph/export.py to time as well")
+    parser.add_argument("--rounds", type=int, default=2, help="best of this many runs")
+    parser.add_argument("--store", type=Path, help="reuse (or make) the store in this folder")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child, args.before)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        store_path = args.store or Path(tmp) / "store"
+        if not (store_path / "CURRENT").exists():
+            start = time.perf_counter()
+            build(store_path, args.documents)
+            print(f"built {store_path} in {time.perf_counter() - start:.1f} s", flush=True)
+        store = ox.Store.read_only(str(store_path))
+        quads = sum(1 for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+        triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        del store
+        print(f"{quads} quads in named graphs, {triples} distinct triples")
+        modes = ["akg", "dump"] + (["before"] if args.before else [])
+        # A first dump reads the store into the page cache, which the first measured export
+        # would otherwise pay alone.
+        measure("dump", "nquads", store_path, Path(tmp) / "warm.nq", None)
+        (Path(tmp) / "warm.nq").unlink()
+        print(f"{'format':8} {'export':7} {'seconds':>8} {'statements/s':>13} {'peak MB':>8}")
+        for fmt in args.formats:
+            count = quads if EXPORT_FORMATS[fmt].named_graphs else triples
+            # Store.dump of a dataset writes the default graph as well: its statements count.
+            count_dump = quads + triples if EXPORT_FORMATS[fmt].named_graphs else triples
+            best: dict[str, tuple[float, float]] = {}
+            for _ in range(args.rounds):  # interleaved, best of: the machine's load varies
+                for mode in modes:
+                    out = Path(tmp) / f"{mode}.{EXPORT_FORMATS[fmt].extension}"
+                    seconds, peak = measure(mode, fmt, store_path, out, args.before)
+                    out.unlink()
+                    if mode not in best or seconds < best[mode][0]:
+                        best[mode] = (seconds, peak)
+            for mode, (seconds, peak) in best.items():
+                rate = (count_dump if mode == "dump" else count) / seconds
+                print(f"{fmt:8} {mode:7} {seconds:8.2f} {rate:13,.0f} {peak:8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""akg serve's query workers: reused across requests, replaced after a timeout, never orphaned."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from alliance_kg.errors import QueryError
+from alliance_kg.queries.bounded import Bounds
+from alliance_kg.queries.pool import QueryPool
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+MEETINGS = "SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/alliance-kg/ontology#Meeting> }"
+
+
+def _children(pid: int) -> set[int]:
+    """The live descendants of ``pid``, read from /proc (the forkserver's children included)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended while we looked
+        # The command name is in parentheses and may hold spaces; the parent id follows it.
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z":
+            parents[int(entry.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while _alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _alive(pids)
+
+
+def _start(store: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
+    akg = Path(sys.executable).parent / "akg"
+    process = subprocess.Popen(
+        [str(akg), "--store", str(store), "serve", "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    match = re.search(r"http://[\d.]+:\d+/sparql", process.stdout.readline())
+    assert match
+    return process, match.group()
+
+
+def _ask(endpoint: str, query: str) -> tuple[int, str]:
+    url = f"{endpoint}?{urllib.parse.urlencode({'query': query})}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@pytest.fixture
+def server(corpus_store: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process, endpoint = _start(corpus_store, "--workers", "2", "--timeout", "1")
+    try:
+        yield process, endpoint
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_no_worker_outlives_the_server(
+    server: tuple[subprocess.Popen[str], str], how: signal.Signals
+) -> None:
+    process, endpoint = server
+    # Both workers busy with queries, so each has opened the store.
+    with ThreadPoolExecutor(2) as pool:
+        assert [s for s, _ in pool.map(lambda q: _ask(endpoint, q), [MEETINGS] * 2)] == [200] * 2
+    workers = _children(process.pid)
+    assert len(workers) >= 2
+    os.kill(process.pid, how)
+    process.wait(timeout=10)
+    assert _wait_gone(workers) == set()
+
+
+def test_a_query_past_its_time_gets_a_new_worker(
+    server: tuple[subprocess.Popen[str], str],
+) -> None:
+    _, endpoint = server
+    before = time.monotonic()
+    for _ in range(3):  # more timeouts than workers: each killed worker was replaced
+        assert _ask(endpoint, RUNAWAY) == (
+            400,
+            "the query was stopped after 1 s (--timeout 1); the store is unchanged\n",
+        )
+    assert time.monotonic() - before < 10
+    status, text = _ask(endpoint, MEETINGS)
+    assert status == 200 and '"value":"3"' in text.replace(" ", "")
+
+
+def test_pool_answers_concurrent_queries_and_limits_rows(corpus_store: Path) -> None:
+    with QueryPool(corpus_store, 2, Bounds(timeout=20, limit=5)) as pool:
+        assert len(pool.pids()) == 2
+        with ThreadPoolExecutor(6) as threads:
+            outputs = list(threads.map(lambda _: pool.query("ASK {}", "json"), range(12)))
+        assert {o.text for o in outputs} == {'{"head":{},"boolean":true}\n'}
+        with pytest.raises(QueryError, match=r"more than 5 rows \(--limit 5\)"):
+            pool.query("SELECT * WHERE { ?s ?p ?o }", "csv")
+        with pytest.raises(QueryError, match="SPARQL Update"):
+            pool.query("DROP ALL", "json")
+        pids = pool.pids()
+    assert _wait_gone(set(pids)) == set()
