@@ -90,10 +90,12 @@ class KnowledgeGraph:
         lexicon: Sequence[str | os.PathLike[str]] = (),
     ) -> LoadResult:
         """Load documents (files or folders; none: the bundled sample corpus), replacing
-        documents of the same key, then rerun the corpus-level stage; all or nothing.
+        documents of the same key, then rerun the corpus-level stage.
 
-        ``progress(done, total)`` is called after each document is extracted. Every document
-        is read before the store is opened, so a bad file fails before anything is written.
+        ``progress(done, total)`` is called after each document is extracted. Documents are
+        written in batches as they are extracted, each document whole or not at all: a bad
+        file fails the build, and the error says which documents were written before it (none
+        if it came in the first batch, whose documents are then not written either).
         ``lexicon``: user lexicon files (TOML, ``alliance_kg/loaders/lexicon/``) that extend
         the words extraction knows, for this build, besides those named by ``AKG_LEXICON``.
         """
@@ -107,7 +109,7 @@ class KnowledgeGraph:
         paths: Sequence[str | os.PathLike[str]],
         progress: Callable[[int, int], None] | None,
     ) -> LoadResult:
-        from alliance_kg.graph.load import extract_paths, write_extractions
+        from alliance_kg.graph.load import iter_extractions, write_extractions
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
         files = collect_paths([Path(p) for p in paths] or [sample_corpus_dir()])
@@ -119,8 +121,9 @@ class KnowledgeGraph:
             if progress is not None:
                 progress(done, len(files))
 
-        extractions = extract_paths(files, progress=step)
-        return write_extractions(self.store(), extractions)
+        # Extraction streams into batched writes: memory follows one batch, not the corpus;
+        # the store is opened when the first batch is ready (a build failing before creates none).
+        return write_extractions(self.store, iter_extractions(files, progress=step))
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""

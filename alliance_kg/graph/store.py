@@ -1,8 +1,11 @@
 """The on-disk pyoxigraph store: opening it with clear errors, and replacing named graphs.
 
 Each document's triples live in the named graph named by the document's IRI, the ontology in
-``id:graph/ontology`` (see docs/graph-shape.md). Writes go through one SPARQL Update request,
-which pyoxigraph applies in a single transaction: all of it is written or none of it.
+``id:graph/ontology`` (see docs/graph-shape.md). Each write is one SPARQL Update request,
+which pyoxigraph (and the Oxigraph server) applies in a single transaction: all of it is
+written or none of it. pyoxigraph 0.5 has no other transaction that can both remove and add
+quads (``Store.extend`` only adds), so the embedded store is written the same way as a remote
+one.
 """
 
 from __future__ import annotations
@@ -136,12 +139,16 @@ def from_oxigraph(term: OxTerm) -> Node:
 
 # Oxigraph's "union default graph" repeats a triple once per named graph that holds it, which
 # inflates counts and slows joins. Instead the store's own default graph holds the de-duplicated
-# union of all named graphs, rebuilt in the same transaction as every write.
+# union of all named graphs, kept in step in the same transaction as every write.
 _REFRESH_UNION = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def refresh_union(store: SparqlStore) -> None:
-    """Rebuild the default graph as the set union of all named graphs (one transaction)."""
+    """Rebuild the default graph as the set union of all named graphs (one transaction).
+
+    Costs time in proportion to the whole store; writes keep the union in step incrementally
+    instead (see ``replace_graphs``), so this is only needed after quads were added some other
+    way."""
     _update(store, _REFRESH_UNION)
 
 
@@ -153,14 +160,18 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     store is exactly as before. Loading the same triples again leaves the same quads. A graph
     given no triples is removed. Blank nodes with the same id are one node across the graphs of
     one call (but never equal to blank nodes written by an earlier call).
+
+    The default graph is kept as the union of the named graphs in the same request, touching
+    only the triples of the replaced graphs: the cost grows with the size of the graphs
+    written, not with the size of the store.
     """
-    drops: list[str] = []
+    nodes: list[ox.NamedNode] = []
     inserts: list[str] = []
     # Graphs repeat the same IRIs over and over: convert each term once.
     texts: dict[Node | OxTerm, str] = {}
     for name in sorted(graphs):
         graph = _graph_node(name)
-        drops.append(f"DROP SILENT GRAPH {graph}")
+        nodes.append(graph)
         lines: list[str] = []
         for triple in graphs[name]:
             try:
@@ -176,17 +187,46 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
             lines.append(line + " .")
         if lines:
             inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
-    if not drops:
+    if not nodes:
         return
-    # One INSERT DATA for all graphs, so a blank node id means one node across them.
-    operations = drops + ([f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}"] if inserts else [])
-    operations.append(_REFRESH_UNION)
+    operations = _unlink(nodes)
+    if inserts:
+        # One INSERT DATA for all graphs, so a blank node id means one node across them.
+        operations.append(f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}")
+        operations.append(_link(nodes))
     _update(store, " ;\n".join(operations))
+
+
+def _unlink(graphs: list[ox.NamedNode]) -> list[str]:
+    """Update operations that remove the graphs, and from the default graph every triple that
+    no other named graph holds.
+
+    The triples of the graphs are looked up in each other named graph through the store's
+    subject-predicate-object index, so the cost follows the size of these graphs alone.
+    """
+    names = " ".join(str(g) for g in graphs)
+    listed = ", ".join(str(g) for g in graphs)
+    # A triple one of these graphs shares with another of them goes too: whichever of them
+    # still holds it after the write puts it back (``_link``).
+    leave = (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other NOT IN ({listed})) }} }}"
+    )
+    return [leave, *(f"DROP SILENT GRAPH {g}" for g in graphs)]
+
+
+def _link(graphs: list[ox.NamedNode]) -> str:
+    """The update operation that adds the triples of the graphs to the default graph."""
+    names = " ".join(str(g) for g in graphs)
+    return f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 
 
 def apply_update(store: Any, update: str) -> int:
     """Run a SPARQL Update and rebuild the union default graph, in one transaction; return the
     number of quads in named graphs afterwards. The project prefixes need no declaration.
+
+    An arbitrary update can touch any graph, so the whole union is rebuilt (a cost that grows
+    with the store), unlike ``replace_graphs`` and ``remove_graphs``.
 
     Invalid SPARQL raises ``QueryError`` (nothing written); a failing update ``StoreError``.
     """
@@ -205,9 +245,9 @@ def apply_update(store: Any, update: str) -> int:
 
 def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
     """Remove the named graphs and their triples in one transaction; unknown names are ignored."""
-    drops = [f"DROP SILENT GRAPH {_graph_node(name)}" for name in sorted(set(names))]
-    if drops:
-        _update(store, " ;\n".join([*drops, _REFRESH_UNION]))
+    graphs = [_graph_node(name) for name in sorted(set(names))]
+    if graphs:
+        _update(store, " ;\n".join(_unlink(graphs)))
 
 
 def graph_names(store: SparqlStore) -> list[str]:

@@ -1,7 +1,7 @@
 """The corpus-level stage: what holds across documents, in the derived graph ``id:graph/links``.
 
-It runs with every ``akg build`` (planned before anything is written, then written in the same
-transaction as the documents) and after every ``akg update``, over every document in the
+It runs with every ``akg build`` (once the last batch of documents is written, in a
+transaction of its own) and after every ``akg update``, over every document in the
 store (documents of earlier builds included); it reads them through the store interface and
 replaces the links graph as a whole. Each document's own graph keeps what that document says
 (``akg:statedDate``, ``akg:statedPlace``, ...); the links graph says which meeting it reports
