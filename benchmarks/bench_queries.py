@@ -1,0 +1,141 @@
+"""Time every cookbook query on a large store: end to end (as ``akg query -n`` runs it: a child
+process opens the store read-only, checks the query and formats the rows) and the same text
+run directly in pyoxigraph and, on the smaller sizes, in rdflib's in-memory Dataset.
+
+Run: ``.venv/bin/python benchmarks/bench_queries.py [N ...]`` (documents; default 500 5000, about
+10k and 100k commitments). The store holds copies of the sample statements (as in
+``bench_links.py``), the links graph and the union default graph, written to disk in a temporary
+folder; the store is then opened as a user would open it after the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_links import shifted  # noqa: E402
+
+from alliance_kg.graph.build import document_iri, extraction_graph  # noqa: E402
+from alliance_kg.graph.links import LINKS_GRAPH, corpus_links  # noqa: E402
+from alliance_kg.graph.links.read import read_corpus  # noqa: E402
+from alliance_kg.graph.load import extract_paths  # noqa: E402
+from alliance_kg.graph.store import quads_of, refresh_union  # noqa: E402
+from alliance_kg.ontology import PREFIXES  # noqa: E402
+from alliance_kg.queries.bounded import Bounds, query_location  # noqa: E402
+from alliance_kg.queries.cookbook import cookbook  # noqa: E402
+
+#: A value for each parameter the cookbook queries take (entities of the sample corpus).
+PARAMS = {
+    "entity": "Okinawa",
+    "type": "Pledge",
+    "date": "2023-01-11",
+    "words": "Article V",
+    "contains": "Marine Littoral Regiment",
+    "as_of": "2026-11-26",
+}
+
+
+def build(folder: Path, documents: int) -> int:
+    """Write ``documents`` copies' graphs, the links graph and the union; return commitments."""
+    base = extract_paths([_sample()])
+    store = ox.Store(str(folder))
+    for n in range(documents):
+        extraction = shifted(base[n % len(base)], n // len(base))
+        name = str(document_iri(extraction.document.key))
+        store.bulk_extend(quads_of(name, extraction_graph(extraction)))
+    corpus = read_corpus(store)
+    triples, _ = corpus_links(corpus)
+    store.bulk_extend(quads_of(str(LINKS_GRAPH), triples))
+    refresh_union(store)
+    store.flush()
+    return len(corpus.items)
+
+
+def _sample() -> Path:
+    from alliance_kg.loaders.readers import sample_corpus_dir
+
+    return sample_corpus_dir()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[500, 5000])
+    parser.add_argument("--rdflib-up-to", type=int, default=1000, help="documents")
+    args = parser.parse_args()
+    for documents in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "store"
+            t0 = time.perf_counter()
+            commitments = build(folder, documents)
+            print(f"\n{documents} documents, {commitments} commitments "
+                  f"(store written in {time.perf_counter() - t0:.1f} s)")  # fmt: skip
+            print(f"{'query':<22} {'akg s':>7} {'pyoxigraph s':>12} {'rdflib s':>9}")
+            dataset = _rdflib(folder) if documents <= args.rdflib_up_to else None
+            for name, entry in sorted(cookbook().items()):
+                given = {p.name: PARAMS[p.name] for p in entry.params if p.name in PARAMS}
+                t1 = time.perf_counter()
+                try:
+                    query_location(
+                        folder, entry.text, "csv", substitutions=entry.bind(given),
+                        bounds=Bounds(timeout=120, limit=10**7),
+                        names=tuple(entry.entity_names(given)),
+                    )  # fmt: skip
+                    end_to_end = f"{time.perf_counter() - t1:7.2f}"
+                except Exception as exc:  # noqa: BLE001 - a failed query is a row of the table
+                    end_to_end = f"{type(exc).__name__:>7}"
+                direct = _direct(folder, entry.text, entry.bind(given))
+                via_rdflib = _in_rdflib(dataset, entry.text, entry.bind(given))
+                print(f"{name:<22} {end_to_end} {direct:>12} {via_rdflib:>9}", flush=True)
+
+
+def _direct(folder: Path, text: str, substitutions: dict[ox.Variable, ox.Literal]) -> str:
+    from alliance_kg.graph.sparql import bind_values
+
+    store = ox.Store.read_only(str(folder))
+    sparql = bind_values(text, substitutions) if substitutions else text
+    t = time.perf_counter()
+    result = store.query(sparql, prefixes=PREFIXES)
+    if not isinstance(result, ox.QueryBoolean):
+        for _ in result:
+            pass
+    return f"{time.perf_counter() - t:.2f}"
+
+
+def _rdflib(folder: Path) -> object:
+    import rdflib
+
+    store = ox.Store.read_only(str(folder))
+    dataset = rdflib.Dataset(default_union=False)
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    dataset.parse(data=data, format="nquads")
+    # The union default graph lives in the store's default graph: copy it too.
+    default = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    dataset.default_graph.parse(data=default, format="nt")
+    return dataset
+
+
+def _in_rdflib(dataset: object, text: str, substitutions: dict[ox.Variable, ox.Literal]) -> str:
+    if dataset is None:
+        return "-"
+    from alliance_kg.graph.sparql import bind_values
+
+    sparql = bind_values(text, substitutions) if substitutions else text
+    prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+    t = time.perf_counter()
+    try:
+        list(dataset.query(prologue + sparql))  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001
+        return type(exc).__name__
+    return f"{time.perf_counter() - t:.2f}"
+
+
+if __name__ == "__main__":
+    main()
