@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,9 +11,9 @@ from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus, plan_links
 from alliance_kg.graph.store import apply_update, quads_of, replace_graphs
-from alliance_kg.loaders.extract import extract
 from alliance_kg.loaders.model import Extraction
-from alliance_kg.loaders.readers import collect_paths, read_document
+from alliance_kg.loaders.parallel import extract_files
+from alliance_kg.loaders.readers import collect_paths
 from alliance_kg.ontology import ONTOLOGY_GRAPH, load_ontology
 
 if TYPE_CHECKING:
@@ -32,27 +32,36 @@ class LoadResult:
     links: LinksResult
 
 
-def extract_paths(
-    paths: Sequence[str | Path], progress: Callable[[Path], None] | None = None
-) -> list[Extraction]:
-    """Read and extract every document under the paths; raise before anything is written."""
+def iter_extractions(
+    paths: Sequence[str | Path],
+    progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
+) -> Iterator[Extraction]:
+    """Read and extract every document under the paths over ``jobs`` processes, yielding the
+    extractions in input order; the first bad file in that order raises ``InputError``."""
     files = collect_paths(paths)
     if not files:
         raise InputError(f"{', '.join(str(p) for p in paths)}: no documents to load")
-    extractions: list[Extraction] = []
     by_key: dict[str, Path] = {}
-    for path in files:
-        doc = read_document(path)
-        if doc.key in by_key:
+    for path, extraction in zip(files, extract_files(files, jobs), strict=True):
+        key = extraction.document.key
+        if key in by_key:
             raise InputError(
-                f"{path}: has the same document key {doc.key!r} as {by_key[doc.key]}; "
-                "rename one of them"
+                f"{path}: has the same document key {key!r} as {by_key[key]}; rename one of them"
             )
-        by_key[doc.key] = path
-        extractions.append(extract(doc))
+        by_key[key] = path
         if progress is not None:
             progress(path)
-    return extractions
+        yield extraction
+
+
+def extract_paths(
+    paths: Sequence[str | Path],
+    progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
+) -> list[Extraction]:
+    """Read and extract every document under the paths; raise before anything is written."""
+    return list(iter_extractions(paths, progress, jobs))
 
 
 def load_paths(

@@ -61,9 +61,12 @@ def _plural_stems(token: str) -> list[str]:
 def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[Candidate]:
     """Every span of ``text`` (tokenized as ``toks``) that spells a vocabulary name."""
     root = _trie()
+    # Each token's trie key and plural stems, once: the walks below revisit tokens many times.
+    norms = [_norm(tok) for tok, _, _ in toks]
+    stems: dict[int, list[str]] = {}
     out: list[Candidate] = []
     for i in range(len(toks)):
-        if _norm(toks[i][0]) not in root:
+        if norms[i] not in root:
             continue
         ends: dict[int, str] = {}  # end offset -> key
         # A walk state: (trie node, next token index, the consumed (form, text) token pairs).
@@ -72,10 +75,12 @@ def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[C
             node, j, used = stack.pop()
             if j < len(toks):
                 tok = toks[j][0]
-                child = node.get(_norm(tok))
+                child = node.get(norms[j])
                 if isinstance(child, dict):
                     stack.append((child, j + 1, [*used, (j, False)]))
-                for stem in _plural_stems(tok):
+                if j not in stems:
+                    stems[j] = _plural_stems(tok)
+                for stem in stems[j]:
                     child = node.get(stem)
                     if isinstance(child, dict) and _END in child:
                         _keep(ends, _accept(child, toks, [*used, (j, True)], text))

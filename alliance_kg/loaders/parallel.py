@@ -1,0 +1,74 @@
+"""Read and extract documents over a pool of worker processes, results in input order.
+
+Extraction is a pure function of a document (and of the lexicon), so it maps over processes
+with the same output as in one process. Workers are started with the ``forkserver`` method
+(``spawn`` where there is none), never ``fork``: the parent may hold an on-disk store open,
+and a forked copy of its RocksDB handles is unsafe. Each worker is told the user lexicon files
+in effect in the parent (``AKG_LEXICON`` and those of ``lexicon.extended``), since neither a
+``use`` nor an ``extended`` block of the parent reaches a fresh process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from alliance_kg.errors import LexiconError
+from alliance_kg.loaders import lexicon
+from alliance_kg.loaders.extract import extract
+from alliance_kg.loaders.model import Extraction
+from alliance_kg.loaders.readers import read_document
+
+# A lexicon that failed in the worker initializer: raised by each task instead, because an
+# initializer that raises makes the pool restart its workers for ever.
+_init_error: LexiconError | None = None
+
+
+def default_jobs() -> int:
+    """The number of worker processes when none is given: the machine's cores."""
+    return os.cpu_count() or 1
+
+
+def extract_file(path: Path) -> Extraction:
+    """Read one document file and extract it (raises ``InputError`` for a bad file)."""
+    if _init_error is not None:
+        raise _init_error
+    return extract(read_document(path))
+
+
+def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
+    """The extraction of each file, in the order of ``files``, over ``jobs`` processes.
+
+    ``jobs`` 1 (or a single file) extracts in this process, without a pool. An error in a
+    worker is raised here, as the same exception with the same message, when its file's turn
+    comes, so the first bad file in input order is the one reported, as in one process.
+    """
+    workers = min(jobs, len(files))
+    if workers <= 1:
+        for path in files:
+            yield extract_file(path)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context: multiprocessing.context.BaseContext
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        # The server imports the extractors once; each worker forked from it starts with them.
+        context.set_forkserver_preload([__name__])
+    else:
+        context = multiprocessing.get_context("spawn")
+    # Chunks amortise the round trips on large inputs; small enough to keep every worker busy.
+    chunksize = max(1, min(16, len(files) // (workers * 4)))
+    with context.Pool(workers, initializer=_init, initargs=(lexicon.user_paths(),)) as pool:
+        # The pool is terminated on leaving the block, also when the consumer stops early.
+        yield from pool.imap(extract_file, files, chunksize)
+
+
+def _init(paths: list[Path]) -> None:
+    """Worker initializer: the parent's user lexicon files, in the parent's order."""
+    global _init_error
+    try:
+        lexicon.use(paths)
+    except LexiconError as exc:
+        _init_error = exc
