@@ -10,6 +10,7 @@ in effect in the parent (``AKG_LEXICON`` and those of ``lexicon.extended``), sin
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -60,6 +61,10 @@ def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
         context = multiprocessing.get_context("spawn")
     # Chunks amortise the round trips on large inputs; small enough to keep every worker busy.
     chunksize = max(1, min(16, len(files) // (workers * 4)))
+    # The pool's threads unpickle results, and a garbage collection they trigger would drop
+    # the caller's unreachable pyoxigraph objects (query results) on the wrong thread, which
+    # pyoxigraph reports as an error: collect them here, on their own thread, first.
+    gc.collect()
     with context.Pool(workers, initializer=_init, initargs=(lexicon.user_paths(),)) as pool:
         # The pool is terminated on leaving the block, also when the consumer stops early.
         yield from pool.imap(extract_file, files, chunksize)
