@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from alliance_kg.loaders import commitments
+from alliance_kg.loaders.entities import coreference, people
 from alliance_kg.loaders.lexicon.guard import first_chars_guard
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 
@@ -19,9 +20,10 @@ DATA = Path(__file__).parent / "data"
     [
         (["condemn(?:ed|s)", "oppos(?:ed|es)"], "(?=[co])"),
         ([r"\bto (?:oppose|counter)", "[ab]c", "x+y", "a|b"], "(?=[abtx])"),
-        (["(?:re)?affirm"], ""),  # an optional first part: anything may begin a match
+        (["(?:re)?affirm", "a?b"], "(?=[abr])"),  # an optional first part, or what follows
+        (["(a?)b"], ""),  # a group that may match nothing: no guard (it could be finer)
+        (["(?:re)?"], ""),  # a match may be empty
         ([r"\w+"], ""),
-        (["a?b"], ""),
         ([""], ""),
         (["(unbalanced"], ""),
         ([], ""),
@@ -40,9 +42,12 @@ def test_guarded_patterns_match_exactly_as_unguarded_ones() -> None:
         *commitments._predicate_res(),
         *commitments._complements(),
         *commitments._item_verbs(),
+        (people._title(), "Person"),
+        (coreference._ALLIANCE, "Alliance"),
+        (commitments._preposition_before(), ""),
     ]
     guarded = [p for p, _ in compiled if "(?=[" in p.pattern]
-    assert len(guarded) >= 10  # the predicates and item verbs of every type, some complements
+    assert len(guarded) >= 13  # the predicates and item verbs of every type, some complements
     for pattern in guarded:
         unguarded = re.compile(
             re.sub(r"\(\?=\[[^\]]*\]\)", "", pattern.pattern, count=1), pattern.flags

@@ -38,13 +38,18 @@ def first_chars_guard(entries: Iterable[str]) -> str:
     return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
 
 
+def guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)`` behind the guard of its first characters."""
+    return re.compile(first_chars_guard([pattern]) + pattern, flags)
+
+
 def _firsts(items: list[tuple[Any, Any]]) -> set[str] | None:
     """The characters a match of the parsed sequence ``items`` can begin with; None: any."""
     c = _constants
     if not items:
         return None  # an empty match
     op, av = items[0]
-    if op is c.AT:  # \b, ^: zero-width, the first character comes after it
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # \b, ^, lookarounds: zero-width
         return _firsts(items[1:])
     if op is c.LITERAL:
         return {chr(av)}
@@ -60,6 +65,10 @@ def _firsts(items: list[tuple[Any, Any]]) -> set[str] | None:
         return out
     if op is c.IN and all(kind is c.LITERAL for kind, _ in av):
         return {chr(code) for _, code in av}
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
-        return _firsts(list(av[2]))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        inner = _firsts(list(av[2]))
+        if av[0] >= 1 or inner is None:
+            return inner
+        rest = _firsts(items[1:])  # an optional part: a match may begin after it
+        return None if rest is None else inner | rest
     return None
