@@ -121,3 +121,20 @@ def test_the_lexicon_variable_reaches_the_workers(tmp_path: Path) -> None:
 def test_extractions_survive_pickling() -> None:
     extractions = extract_paths([sample_corpus_dir(), UNSEEN])
     assert pickle.loads(pickle.dumps(extractions)) == extractions
+
+
+def test_a_program_read_from_stdin_extracts_in_process() -> None:
+    # Its main module ("<stdin>") cannot be imported by a worker: no pool, and no hang.
+    program = (
+        "from alliance_kg.graph.load import extract_paths\n"
+        "print(len(extract_paths([sys.argv[1]], jobs=2)))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-", str(sample_corpus_dir())],
+        input="import sys\n" + program,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "5\n"

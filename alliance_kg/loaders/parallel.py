@@ -13,7 +13,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from alliance_kg.errors import LexiconError
@@ -23,7 +25,7 @@ from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.readers import read_document
 
 # A lexicon that failed in the worker initializer: raised by each task instead, because an
-# initializer that raises makes the pool restart its workers for ever.
+# initializer that raises only breaks the pool, with an error that names no lexicon file.
 _init_error: LexiconError | None = None
 
 
@@ -42,18 +44,18 @@ def extract_file(path: Path) -> Extraction:
 def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
     """The extraction of each file, in the order of ``files``, over ``jobs`` processes.
 
-    ``jobs`` 1 (or a single file) extracts in this process, without a pool. An error in a
+    ``jobs`` 1 (or a single file) extracts in this process, without a pool; so does a program
+    read from standard input, whose main module a worker could not import. An error in a
     worker is raised here, as the same exception with the same message, when its file's turn
     comes, so the first bad file in input order is the one reported, as in one process.
     """
     workers = min(jobs, len(files))
-    if workers <= 1:
+    if workers <= 1 or not _main_importable():
         for path in files:
             yield extract_file(path)
         return
-    methods = multiprocessing.get_all_start_methods()
     context: multiprocessing.context.BaseContext
-    if "forkserver" in methods:
+    if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         # The server imports the extractors once; each worker forked from it starts with them.
         context.set_forkserver_preload([__name__])
@@ -65,9 +67,24 @@ def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
     # the caller's unreachable pyoxigraph objects (query results) on the wrong thread, which
     # pyoxigraph reports as an error: collect them here, on their own thread, first.
     gc.collect()
-    with context.Pool(workers, initializer=_init, initargs=(lexicon.user_paths(),)) as pool:
-        # The pool is terminated on leaving the block, also when the consumer stops early.
-        yield from pool.imap(extract_file, files, chunksize)
+    # An executor, not multiprocessing.Pool: a worker that dies (killed, out of memory) fails
+    # the build with BrokenProcessPool instead of leaving it waiting for ever.
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init, initargs=(lexicon.user_paths(),)
+    )
+    try:
+        yield from pool.map(extract_file, files, chunksize=chunksize)
+    finally:
+        # After an error (or a consumer that stops early) the files not yet started are not.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _main_importable() -> bool:
+    """Whether a worker can import the main module as the parent did (``<stdin>`` cannot)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    return spec is not None or path is None or os.path.exists(path)
 
 
 def _init(paths: list[Path]) -> None:
