@@ -97,27 +97,29 @@ class KnowledgeGraph:
         is read before the store is opened, so a bad file fails before anything is written.
         ``lexicon``: user lexicon files (TOML, ``alliance_kg/loaders/lexicon/``) that extend
         the words extraction knows, for this build, besides those named by ``AKG_LEXICON``.
-        ``jobs``: worker processes that extract documents (default: the machine's cores; 1:
-        in this process); the graph is the same byte for byte whatever the number.
+        ``jobs``: worker processes that extract documents (default: the machine's cores, for
+        builds of at least 50 documents a worker; 1: in this process); the graph is the same
+        byte for byte whatever the number.
         """
         from alliance_kg.loaders.lexicon import extended
-        from alliance_kg.loaders.parallel import default_jobs
 
         if jobs is not None and jobs < 1:
             raise InputError(f"jobs must be at least 1, not {jobs}")
         with extended(lexicon):
-            return self._build(paths, progress, default_jobs() if jobs is None else jobs)
+            return self._build(paths, progress, jobs)
 
     def _build(
         self,
         paths: Sequence[str | os.PathLike[str]],
         progress: Callable[[int, int], None] | None,
-        jobs: int = 1,
+        jobs: int | None = 1,
     ) -> LoadResult:
         from alliance_kg.graph.load import iter_extractions, write_extractions
+        from alliance_kg.loaders.parallel import default_jobs
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
         files = collect_paths([Path(p) for p in paths] or [sample_corpus_dir()])
+        jobs = default_jobs(len(files)) if jobs is None else jobs
         done = 0
 
         def step(_path: Path) -> None:

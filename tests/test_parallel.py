@@ -138,3 +138,11 @@ def test_a_program_read_from_stdin_extracts_in_process() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout == "5\n"
+
+
+def test_by_default_a_small_build_stays_in_process_and_a_large_one_uses_the_cores() -> None:
+    from alliance_kg.loaders.parallel import DOCS_PER_WORKER, default_jobs
+
+    assert default_jobs(5) == 1
+    assert default_jobs(2 * DOCS_PER_WORKER) == min(2, os.cpu_count() or 1)
+    assert default_jobs(10**6) == (os.cpu_count() or 1)
