@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
-from alliance_kg.errors import QueryError
+from alliance_kg.errors import InputError, QueryError
 
 if TYPE_CHECKING:
     import rdflib
@@ -88,6 +88,7 @@ class KnowledgeGraph:
         *,
         progress: Callable[[int, int], None] | None = None,
         lexicon: Sequence[str | os.PathLike[str]] = (),
+        jobs: int | None = None,
     ) -> LoadResult:
         """Load documents (files or folders; none: the bundled sample corpus), replacing
         documents of the same key, then rerun the corpus-level stage.
@@ -98,21 +99,29 @@ class KnowledgeGraph:
         if it came in the first batch, whose documents are then not written either).
         ``lexicon``: user lexicon files (TOML, ``alliance_kg/loaders/lexicon/``) that extend
         the words extraction knows, for this build, besides those named by ``AKG_LEXICON``.
+        ``jobs``: worker processes that extract documents (default: the machine's cores, for
+        builds of at least 50 documents a worker; 1: in this process); the graph is the same
+        byte for byte whatever the number.
         """
         from alliance_kg.loaders.lexicon import extended
 
+        if jobs is not None and jobs < 1:
+            raise InputError(f"jobs must be at least 1, not {jobs}")
         with extended(lexicon):
-            return self._build(paths, progress)
+            return self._build(paths, progress, jobs)
 
     def _build(
         self,
         paths: Sequence[str | os.PathLike[str]],
         progress: Callable[[int, int], None] | None,
+        jobs: int | None = 1,
     ) -> LoadResult:
         from alliance_kg.graph.load import iter_extractions, write_extractions
+        from alliance_kg.loaders.parallel import default_jobs
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
         files = collect_paths([Path(p) for p in paths] or [sample_corpus_dir()])
+        jobs = default_jobs(len(files)) if jobs is None else jobs
         done = 0
 
         def step(_path: Path) -> None:
@@ -123,7 +132,16 @@ class KnowledgeGraph:
 
         # Extraction streams into batched writes: memory follows one batch, not the corpus;
         # the store is opened when the first batch is ready (a build failing before creates none).
-        return write_extractions(self.store, iter_extractions(files, progress=step))
+        return write_extractions(self.store, iter_extractions(files, progress=step, jobs=jobs))
+
+    def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
+        """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted
+        elsewhere (``graph.shards.write_shard``, docs/dask.md), replacing documents of the same
+        key, then rerun the corpus-level stage; the store ends as a build of the same files."""
+        from alliance_kg.graph.shards import load_shards, shard_files
+
+        files = shard_files(paths)  # no shard: an error before a store is created
+        return load_shards(self.store(), files)
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""

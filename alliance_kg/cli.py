@@ -78,19 +78,44 @@ def _text(argument: str | None, path: Path | None, what: str) -> str:
     help="A lexicon file of your own that extends the words extraction knows (repeatable; "
     "AKG_LEXICON also names such files).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extract documents in this many processes (default: the machine's cores, for builds "
+    "of at least 50 documents a process; 1: no worker processes). The graph is the same "
+    "whatever the number.",
+)
 @click.pass_obj
-def build(kg: KnowledgeGraph, paths: tuple[Path, ...], lexicons: tuple[Path, ...]) -> None:
+def build(
+    kg: KnowledgeGraph, paths: tuple[Path, ...], lexicons: tuple[Path, ...], jobs: int | None
+) -> None:
     """Load documents (files or folders; default: the bundled sample corpus) into the store."""
     from alliance_kg.graph.stats import format_stats
 
     with _Progress("Extracting") as progress:
-        result = kg.build(paths, progress=progress, lexicon=lexicons)
+        result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
     click.echo(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
     _warn_conflicts(result.links.new_conflicts)
     click.echo(format_stats(kg.stats()))
+
+
+@main.command("load-shards")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_obj
+def load_shards(kg: KnowledgeGraph, shards: tuple[Path, ...]) -> None:
+    """Load N-Quads shards of documents extracted elsewhere (files, or folders of *.nq; see
+    docs/dask.md), then rerun the corpus-level stage."""
+    result = kg.load_shards(shards)
+    click.echo(
+        f"Loaded {result.documents} document(s): {result.commitments} commitments, "
+        f"{result.meetings} meeting(s), {result.triples} triples written."
+    )
+    _warn_conflicts(result.links.new_conflicts)
 
 
 class _Progress:

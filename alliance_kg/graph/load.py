@@ -17,9 +17,9 @@ from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus, plan_links
 from alliance_kg.graph.store import RdfTriple, apply_update, replace_graphs
-from alliance_kg.loaders.extract import extract
 from alliance_kg.loaders.model import Extraction
-from alliance_kg.loaders.readers import collect_paths, document_key, read_document
+from alliance_kg.loaders.parallel import extract_files
+from alliance_kg.loaders.readers import collect_paths, document_key
 from alliance_kg.ontology import ONTOLOGY_GRAPH, load_ontology
 
 if TYPE_CHECKING:
@@ -48,16 +48,21 @@ FLUSH_TRIPLES = 100_000
 
 
 def extract_paths(
-    paths: Sequence[str | Path], progress: Callable[[Path], None] | None = None
+    paths: Sequence[str | Path],
+    progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
 ) -> list[Extraction]:
     """Read and extract every document under the paths; raise before anything is written."""
-    return list(iter_extractions(paths, progress))
+    return list(iter_extractions(paths, progress, jobs))
 
 
 def iter_extractions(
-    paths: Sequence[str | Path], progress: Callable[[Path], None] | None = None
+    paths: Sequence[str | Path],
+    progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
 ) -> Iterator[Extraction]:
-    """Read and extract the documents under the paths one by one, in ``collect_paths`` order.
+    """Read and extract the documents under the paths over ``jobs`` processes, yielding them in
+    ``collect_paths`` order.
 
     Before the first is read, the paths are listed and their document keys checked for clashes
     (a key comes from the file name alone), so those errors come before anything is written; a
@@ -74,8 +79,8 @@ def iter_extractions(
                 f"{path}: has the same document key {key!r} as {by_key[key]}; rename one of them"
             )
         by_key[key] = path
-    for path in files:
-        yield extract(read_document(path))
+    for path, extraction in zip(files, extract_files(files, jobs), strict=True):
+        yield extraction
         if progress is not None:
             progress(path)
 

@@ -10,11 +10,14 @@ its type.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
+from alliance_kg.loaders.lexicon.guard import first_chars_guard
 from alliance_kg.loaders.model import Commitment, Entity, Mention, Sentence
 
 # --------------------------------------------------------------------------- lexicon
@@ -26,11 +29,13 @@ def _alternatives(entries: list[str]) -> str:
 
 
 def _typed_patterns(name: str, start: str, end: str) -> list[tuple[re.Pattern[str], str]]:
-    """One pattern per commitment type of the lexicon table ``name``, in its order."""
-    return [
-        (re.compile(start + _alternatives(entries) + end, re.IGNORECASE), kind)
-        for kind, entries in table("commitments", name).items()
-    ]
+    """One pattern per commitment type of the lexicon table ``name``, in its order. ``start``
+    ends by opening the entries' group, "(?:": their guard goes just before it (see guard)."""
+    out = []
+    for kind, entries in table("commitments", name).items():
+        guarded = start.removesuffix("(?:") + first_chars_guard(entries) + "(?:"
+        out.append((re.compile(guarded + _alternatives(entries) + end, re.IGNORECASE), kind))
+    return out
 
 
 @derived
@@ -85,9 +90,10 @@ def _function_words() -> frozenset[str]:
 @derived
 def _preposition_before() -> re.Pattern[str]:
     """A preposition (and a determiner) just before a name: the name is not the subject."""
+    guard = first_chars_guard(words("commitments", "prepositions"))
     prepositions = _alternatives(words("commitments", "prepositions"))
     determiners = _alternatives(words("commitments", "determiners"))
-    return re.compile(rf"\b(?:{prepositions})\s+(?:(?:{determiners})\s+)?$", re.IGNORECASE)
+    return re.compile(rf"\b{guard}(?:{prepositions})\s+(?:(?:{determiners})\s+)?$", re.IGNORECASE)
 
 
 @derived
@@ -100,8 +106,9 @@ def _earlier_verb() -> re.Pattern[str]:
 
 @derived
 def _group_of() -> re.Pattern[str]:
+    guard = first_chars_guard(words("commitments", "group_nouns"))
     groups = _alternatives(words("commitments", "group_nouns"))
-    return re.compile(rf"\b(?:{groups})\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+    return re.compile(rf"\b{guard}(?:{groups})\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 @derived
@@ -128,6 +135,7 @@ class Context:
     """What commitment extraction needs to know about the document."""
 
     entities: dict[str, Entity]
+    # Both lists of mentions are in text order (by start).
     mentions: list[Mention]
     state_mentions: list[Mention]  # States named or referred to by demonym
     meeting_states: list[str]
@@ -261,11 +269,11 @@ def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]
             if key not in parties:
                 parties.append(key)
 
-    for m in context.state_mentions:
-        if zone_start <= m.start < verb_at and _heads_subject(text, zone_start, m.start):
+    for m in _starting_in(context.state_mentions, zone_start, verb_at):
+        if _heads_subject(text, zone_start, m.start):
             add([m.entity])
-    for m in context.mentions:
-        if not (zone_start <= m.start < verb_at) or not _heads_subject(text, zone_start, m.start):
+    for m in _starting_in(context.mentions, zone_start, verb_at):
+        if not _heads_subject(text, zone_start, m.start):
             continue
         entity = context.entities[m.entity]
         if entity.type == "Person" and entity.represents:
@@ -282,6 +290,13 @@ def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]
         if _heads_subject(text, zone_start, zone_start + phrase.start()):
             add(context.meeting_states)
     return sorted(parties, key=lambda k: context.entities[k].label if k in context.entities else k)
+
+
+def _starting_in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions that start in ``[start, end)``: in text order (as ``Context`` holds them)
+    they are one slice, found by bisection, not by a scan of the document for each sentence."""
+    at = attrgetter("start")
+    return mentions[bisect_left(mentions, start, key=at) : bisect_left(mentions, end, key=at)]
 
 
 def _last_person(before: int, context: Context) -> str | None:
@@ -323,9 +338,7 @@ def _concerns(
     attribution = _attribution().search(body)
     cut = sentence.start + attribution.start() if attribution and attribution.start() > 0 else None
     concerns: list[str] = []
-    for m in context.mentions:
-        if not (sentence.start <= m.start < sentence.end):
-            continue
+    for m in _starting_in(context.mentions, sentence.start, sentence.end):
         if cut is not None and m.start >= cut:
             continue
         if (

@@ -27,8 +27,15 @@ def month_names() -> list[str]:
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The month-first ("January 6-7, 2022") and day-first ("6-7 January 2022") patterns."""
     month = r"(?P<month>" + "|".join(sorted(months(), key=len, reverse=True)) + r")\.?"
+    # A lookahead of the months' first letters lets the engine skip most positions at once
+    # instead of trying every month name there (only for plain names, as the lexicon has).
+    firsts = {form[0] for form in months() if form}
+    guard = f"(?=[{''.join(sorted(firsts))}])" if all(c.isalpha() for c in firsts) else ""
     mdy = re.compile(
-        r"\b" + month + r"\s+(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?(?:st|nd|rd|th)?"
+        r"\b"
+        + guard
+        + month
+        + r"\s+(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?(?:st|nd|rd|th)?"
         r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\b",
         re.IGNORECASE,
     )

@@ -34,15 +34,22 @@ from alliance_kg.loaders.entities.rules import (
 )
 from alliance_kg.loaders.entities.vocabulary import vocabulary_candidates
 from alliance_kg.loaders.gazetteer import load_gazetteer, surface_forms
+from alliance_kg.loaders.lexicon import derived
 from alliance_kg.loaders.model import Entity, Mention
 
 __all__ = ["name_form", "recognize"]
 
 
+@derived
+def _first_keys() -> dict[str, str]:
+    """Each vocabulary name's first entity key (built once, not once per document)."""
+    return {form: keys[0] for form, keys in surface_forms().items()}
+
+
 def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
     """Find every entity ``text`` names: the Entities by key and all Mentions, by start."""
     gaz = load_gazetteer()
-    forms = {form: keys[0] for form, keys in surface_forms().items()}
+    forms = _first_keys()
     toks = tokens(text)
 
     cands = vocabulary_candidates(text, toks)

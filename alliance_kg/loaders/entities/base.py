@@ -29,18 +29,26 @@ class Candidate:
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """The words and single signs of ``text`` with their offsets."""
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [(text[a:b], a, b) for a, b in map(re.Match.span, _TOKEN.finditer(text))]
 
 
 def select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates, longest first (the vocabulary wins ties)."""
     chosen: list[Candidate] = []
     taken: list[tuple[int, int]] = []
+    # The offsets the chosen spans cover, so that a span's overlap is one lookup, not a scan
+    # of every chosen span (a document has hundreds of candidates).
+    covered = bytearray(max((c.end for c in cands), default=0))
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.rank, c.start, c.key)):
-        if any(c.start < b and a < c.end for a, b in taken):
-            continue
+        if c.start < c.end:
+            if covered.find(1, c.start, c.end) != -1:
+                continue
+        elif any(c.start < b and a < c.end for a, b in taken):
+            continue  # an empty span overlaps a span strictly around it only
         chosen.append(c)
         taken.append((c.start, c.end))
+        if c.start < c.end:
+            covered[c.start : c.end] = b"\x01" * (c.end - c.start)
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
