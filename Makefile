@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo setup test lint browser clean
+.PHONY: demo setup test lint browser clean bench
 
 demo: setup
 	$(BIN)/akg build
@@ -39,3 +39,17 @@ test: setup browser lint
 
 clean:
 	rm -rf akg-store $(OUT) test-artifacts
+
+# Benchmarks (never run by `make test`): extraction rate, builds of the synthetic corpus, the
+# store write path, the corpus-level stage, every cookbook query, export, the endpoint, the
+# page. BENCH_SIZES sets the document counts of the size-driven ones (e.g. "100 1000 10000").
+BENCH_SIZES ?= 100 1000
+bench: setup
+	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_synthetic.py $(BENCH_SIZES)
+	$(BIN)/python benchmarks/bench_build.py $(BENCH_SIZES)
+	$(BIN)/python benchmarks/bench_links.py $(BENCH_SIZES)
+	$(BIN)/python benchmarks/bench_queries.py $(BENCH_SIZES)
+	$(BIN)/python benchmarks/bench_export.py --documents 1000
+	$(BIN)/python benchmarks/bench_serve.py
+	$(BIN)/python benchmarks/bench_render.py
