@@ -28,6 +28,7 @@ from alliance_kg.graph.store import (
     remove_graphs,
     replace_graphs,
     to_oxigraph,
+    write_graph,
 )
 from alliance_kg.loaders.readers import sample_corpus_dir
 from alliance_kg.ontology import ID
@@ -62,8 +63,9 @@ def union_of_named(store: SparqlStore) -> set[tuple[str, ...]]:
 
 
 def random_writes(store: SparqlStore, seed: int, steps: int = 40) -> None:
-    """Replace, add and remove graphs at random; after each write the default graph must be
-    the union of the named graphs, as a model of them kept here says."""
+    """Replace (whole, or by difference with ``write_graph``), add and remove graphs at random;
+    after each write the default graph must be the union of the named graphs, as a model of
+    them kept here says."""
     rng = random.Random(seed)
     model: dict[str, set[RdfTriple]] = {}
     for _ in range(steps):
@@ -76,7 +78,12 @@ def random_writes(store: SparqlStore, seed: int, steps: int = 40) -> None:
             chosen = rng.sample(GRAPHS, rng.randint(1, 3))
             # Some graphs are given no triples: replace_graphs removes those.
             graphs = {n: rng.sample(POOL, rng.choice([0, 1, 3, 8, 12])) for n in chosen}
-            replace_graphs(store, graphs)
+            if rng.random() < 0.4:
+                # The same change written as a difference, one graph at a time.
+                for name, triples in graphs.items():
+                    write_graph(store, name, triples)
+            else:
+                replace_graphs(store, graphs)
             model.update({n: set(t) for n, t in graphs.items()})
             model = {n: t for n, t in model.items() if t}
         expected = {

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
-from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus, plan_links
+from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus
 from alliance_kg.graph.store import RdfTriple, apply_update, replace_graphs
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files
@@ -171,8 +171,7 @@ class _BatchWriter:
             self._write()
         self.all_written = True
         store = self._target()
-        links_triples, links = plan_links(store)
-        replace_graphs(store, {str(LINKS_GRAPH): links_triples})
+        links = link_corpus(store)
         _flush(store)
         return LoadResult(
             documents=len(self.written),

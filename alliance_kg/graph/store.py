@@ -172,19 +172,7 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     for name in sorted(graphs):
         graph = _graph_node(name)
         nodes.append(graph)
-        lines: list[str] = []
-        for triple in graphs[name]:
-            try:
-                s, p, o = triple
-                if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
-                    raise ValueError("a literal subject or a predicate that is not an IRI")
-                line = " ".join(_nt(term, texts) for term in (s, p, o))
-            except (ValueError, TypeError) as exc:
-                raise StoreError(
-                    f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; "
-                    "nothing was written"
-                ) from exc
-            lines.append(line + " .")
+        lines = [_line(name, triple, texts) for triple in graphs[name]]
         if lines:
             inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
     if not nodes:
@@ -195,6 +183,41 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
         operations.append(f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}")
         operations.append(_link(nodes))
     _update(store, " ;\n".join(operations))
+
+
+def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> None:
+    """Replace one named graph's content with ``triples``, writing only what changed.
+
+    A derived graph such as the links graph changes little when a few documents are added;
+    this writes the difference (and keeps the union default graph in step with it) in one
+    transaction, so its cost follows the change, not the graph. Graphs with blank nodes, which
+    cannot be matched across writes, are replaced whole (``replace_graphs``).
+    """
+    graph = _graph_node(name)
+    wanted = list(triples)
+    texts: dict[Node | OxTerm, str] = {}
+    new = {_line(name, triple, texts) for triple in wanted}
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    old = {" ".join(str(row[v]) for v in ("s", "p", "o")) + " ." for row in rows}
+    if any("_:" in line for line in (*new, *old)):
+        replace_graphs(store, {name: wanted})
+        return
+    gone, added = sorted(old - new), sorted(new - old)
+    operations = []
+    if gone:
+        operations.append(f"DELETE DATA {{ GRAPH {graph} {{\n" + "\n".join(gone) + "\n} }")
+        # A triple leaves the default graph only when no named graph holds it any more.
+        rows_text = " ".join(f"({line.removesuffix(' .')})" for line in gone)
+        operations.append(
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows_text} }} "
+            "FILTER NOT EXISTS { GRAPH ?any { ?s ?p ?o } } }"
+        )
+    if added:
+        body = "\n".join(added)
+        operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{body}\n}}")
+    if operations:
+        _update(store, " ;\n".join(operations))
 
 
 def _unlink(graphs: list[ox.NamedNode]) -> list[str]:
@@ -253,6 +276,19 @@ def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
 def graph_names(store: SparqlStore) -> list[str]:
     """The IRIs of the store's named graphs, sorted."""
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
+    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid."""
+    try:
+        s, p, o = triple
+        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+            raise ValueError("a literal subject or a predicate that is not an IRI")
+        return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
+    except (ValueError, TypeError) as exc:
+        raise StoreError(
+            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
+        ) from exc
 
 
 def _nt(term: Node | OxTerm, texts: dict[Node | OxTerm, str]) -> str:

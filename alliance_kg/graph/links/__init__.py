@@ -34,7 +34,7 @@ from alliance_kg.graph.links.lineages import (
 )
 from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings
 from alliance_kg.graph.links.read import Corpus, Item, read_corpus
-from alliance_kg.graph.store import RdfTriple, replace_graphs
+from alliance_kg.graph.store import RdfTriple, write_graph
 from alliance_kg.ontology import AKG, ID
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class LinksResult:
 def link_corpus(store: SparqlStore) -> LinksResult:
     """Compute what holds across the store's documents and replace the links graph with it."""
     triples, result = plan_links(store)
-    replace_graphs(store, {str(LINKS_GRAPH): triples})
+    write_graph(store, str(LINKS_GRAPH), triples)
     return result
 
 
