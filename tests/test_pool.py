@@ -142,3 +142,22 @@ def test_pool_answers_concurrent_queries_and_limits_rows(corpus_store: Path) -> 
             pool.query("DROP ALL", "json")
         pids = pool.pids()
     assert _wait_gone(set(pids)) == set()
+
+
+def test_workers_see_a_build_made_while_they_serve(tmp_path: Path) -> None:
+    from clirunner import akg
+
+    store = tmp_path / "store"
+    assert (
+        akg(
+            store, "build", str(Path(__file__).parent / "data" / "cli" / "ausmin-2031.md")
+        ).exit_code
+        == 0
+    )
+    count = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a akg:Document }"
+    with QueryPool(store, 2, Bounds(timeout=20, limit=100)) as pool:
+        assert pool.query(count, "csv").text == "n\r\n1\r\n"
+        # Another writer (here this process) adds the sample corpus while the workers hold
+        # the store open read-only; every worker answers from the new state.
+        assert akg(store, "build").exit_code == 0
+        assert {pool.query(count, "csv").text for _ in range(6)} == {"n\r\n6\r\n"}

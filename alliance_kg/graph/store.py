@@ -10,6 +10,7 @@ one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -79,6 +80,21 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
             f"cannot open store {folder}: {exc}; if another `akg build` is writing it, "
             "try again when it has finished"
         ) from exc
+
+
+def store_version(path: str | Path) -> tuple[int, int]:
+    """A value that changes whenever the on-disk store at ``path`` is written: the latest
+    modification time of its files and their number. A reader holding the store open read-only
+    sees it as it was when opened; comparing this tells it when to open it again."""
+    latest, count = 0, 0
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                latest = max(latest, entry.stat(follow_symlinks=False).st_mtime_ns)
+                count += 1
+    except OSError:
+        return (0, 0)
+    return latest, count
 
 
 def open_location(

@@ -161,10 +161,13 @@ def _stop(worker: _Worker) -> None:
 def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
     # Ctrl-C reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.sparql import is_remote
+    from alliance_kg.graph.store import open_location, store_version
 
     store: Any = None
     failure: AkgError | None = None
+    local = not is_remote(str(location))
+    seen = store_version(location) if local else None
     try:
         store = open_location(location, read_only=True, timeout=timeout)
     except AkgError as exc:
@@ -177,6 +180,15 @@ def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
             return  # the server is gone
         reply: tuple[str, Any]
         try:
+            if local and store_version(location) != seen:
+                # A build or update wrote the store since it was opened: a read-only handle
+                # keeps seeing the old state, so answer from a fresh one, as a process per
+                # query would.
+                seen = store_version(location)
+                try:
+                    store, failure = open_location(location, read_only=True), None
+                except AkgError as exc:
+                    store, failure = None, exc
             if failure is not None:
                 raise failure
             reply = ("ok", run_on_store(store, text, fmt, None, limit))
