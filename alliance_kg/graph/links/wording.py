@@ -26,6 +26,7 @@ class Wording:
     ordinals: frozenset[str]
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem: the word without one common suffix, keeping at least four letters."""
     for suffix in _SUFFIXES:
