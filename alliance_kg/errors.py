@@ -1,5 +1,9 @@
 """The one exception family of alliance-kg; the CLI turns it into ``Error: ...`` and exit 1."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
 
 class AkgError(Exception):
     """Base class of every error alliance-kg reports to a user."""
@@ -23,3 +27,16 @@ class GoldError(AkgError):
 
 class LexiconError(AkgError):
     """A user lexicon file is missing, not valid TOML, or does not fit the package's tables."""
+
+
+def read_bytes(path: Path, error: type[AkgError], what: str, unreadable: str) -> bytes:
+    """The bytes of the file ``path``, or ``error`` naming it: "PATH: no such WHAT", "PATH: is
+    a folder, not a WHAT", or "PATH: UNREADABLE: reason"."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise error(f"{path}: no such {what}") from exc
+    except IsADirectoryError as exc:
+        raise error(f"{path}: is a folder, not a {what}") from exc
+    except OSError as exc:
+        raise error(f"{path}: {unreadable}: {exc.strerror or exc}") from exc

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
 
-from alliance_kg.errors import QueryError
+from alliance_kg.errors import QueryError, read_bytes
 from alliance_kg.graph.export import serialize_sorted
 from alliance_kg.graph.sparql import bind_values, syntax_message
 from alliance_kg.ontology import PREFIXES
@@ -97,14 +97,7 @@ def _format(result: QueryResult, fmt: str) -> str:
 def load_query_file(path: str | Path) -> str:
     """Read a query file as UTF-8 text (a byte-order mark is dropped)."""
     file = Path(path)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError as exc:
-        raise QueryError(f"{file}: no such query file") from exc
-    except IsADirectoryError as exc:
-        raise QueryError(f"{file}: is a folder, not a query file") from exc
-    except OSError as exc:
-        raise QueryError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+    data = read_bytes(file, QueryError, "query file", "cannot read")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
 
-from alliance_kg.errors import InputError
+from alliance_kg.errors import InputError, read_bytes
 from alliance_kg.loaders.model import SourceDocument
 from alliance_kg.loaders.readers.html import read_html
 from alliance_kg.loaders.readers.metadata import (
@@ -182,12 +182,7 @@ def read_document(path: Path) -> SourceDocument:
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a document")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file or directory") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    data = read_bytes(path, InputError, "file or directory", "cannot be read")
     kind = detect_kind(path, data)
     if kind is None:
         raise InputError(_unsupported(path))
