@@ -49,6 +49,11 @@ def csv_lines(result: Result) -> list[str]:
     return result.stdout_bytes.decode().splitlines()
 
 
+def sparql_csv(store: Path, sparql: str) -> list[str]:
+    """The CSV lines ``akg query --format csv`` prints for ``sparql``."""
+    return csv_lines(akg(store, "query", "--format", "csv", sparql))
+
+
 @pytest.fixture(scope="module")
 def corpus(corpus_store: Path) -> Path:
     return corpus_store
@@ -88,26 +93,26 @@ def test_an_unknown_entity_gets_the_closest_names(corpus: Path) -> None:
 
 
 def test_named_instance_is_narrower_than_its_kind(corpus: Path) -> None:
-    result = akg(
-        corpus, "query", "--format", "csv",
+    result = sparql_csv(
+        corpus,
         "SELECT ?narrow ?broad WHERE { ?n skos:broader ?b . ?n skos:prefLabel ?narrow . "
         "?b skos:prefLabel ?broad }",
-    )  # fmt: skip
-    assert csv_lines(result) == [
+    )
+    assert result == [
         "narrow,broad",
         "12th Marine Littoral Regiment,Marine Littoral Regiment",
     ]
 
 
 def test_every_document_reports_one_resolved_meeting(corpus: Path) -> None:
-    result = akg(
-        corpus, "query", "--format", "csv",
+    result = sparql_csv(
+        corpus,
         "SELECT ?file (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?date) AS ?on) "
         "(COUNT(DISTINCT ?c) AS ?commitments) (COUNT(DISTINCT ?cm) AS ?at) WHERE { "
         "?d akg:sourceFile ?file ; akg:reports ?m . ?m dct:date ?date . "
         "?c akg:statedIn ?d . OPTIONAL { ?c akg:atMeeting ?cm } } GROUP BY ?file ORDER BY ?file",
-    )  # fmt: skip
-    assert csv_lines(result) == [
+    )
+    assert result == [
         "file,meetings,on,commitments,at",
         "000_45bebea0770f1da9.txt,1,2023-01-11,15,1",
         "001_cb6815964ed6d868.txt,1,2023-01-11,17,1",
@@ -116,12 +121,12 @@ def test_every_document_reports_one_resolved_meeting(corpus: Path) -> None:
         "004_e85f492dbc556822.txt,1,2022-01-07,12,1",
     ]
     # What 003 itself states stays in its own graph.
-    stated = akg(
-        corpus, "query", "--format", "csv",
-        "SELECT ?date WHERE { GRAPH ?g { ?d akg:sourceFile \"003_08693ad3b646b5d1.txt\" ; "
+    stated = sparql_csv(
+        corpus,
+        'SELECT ?date WHERE { GRAPH ?g { ?d akg:sourceFile "003_08693ad3b646b5d1.txt" ; '
         "akg:statedDate ?date } }",
-    )  # fmt: skip
-    assert csv_lines(stated) == ["date", "2024-01-11"]
+    )
+    assert stated == ["date", "2024-01-11"]
 
 
 def test_build_warns_once_about_each_new_conflict(tmp_path: Path) -> None:
@@ -161,12 +166,12 @@ def test_user_meeting_date_and_place_win(tmp_path: Path) -> None:
     assert csv_lines(akg(store, "query", "-n", "conflicts", "--format", "csv")) == [
         "file,field,stated,resolved,date,meeting,restated,evidence"
     ]
-    given = akg(
-        store, "query", "--format", "csv",
-        "SELECT ?date ?place WHERE { ?d akg:sourceFile \"001_cb6815964ed6d868.txt\" ; "
+    given = sparql_csv(
+        store,
+        'SELECT ?date ?place WHERE { ?d akg:sourceFile "001_cb6815964ed6d868.txt" ; '
         "akg:givenDate ?date ; akg:givenPlace/skos:prefLabel ?place }",
-    )  # fmt: skip
-    assert csv_lines(given) == ["date,place", "2023-01-11,Tokyo"]
+    )
+    assert given == ["date,place", "2023-01-11,Tokyo"]
 
 
 def test_a_bad_meeting_date_in_a_sidecar_is_a_clear_error(tmp_path: Path) -> None:
@@ -227,12 +232,12 @@ def test_an_undated_report_joins_a_meeting_loaded_by_an_earlier_build(tmp_path: 
         akg(store, "build", str(DATA / "radar-2031.md"), str(DATA / "radar-2032.md")).exit_code == 0
     )
     assert akg(store, "build", str(DATA / "radar-2032-news.md")).exit_code == 0
-    result = akg(
-        store, "query", "--format", "csv",
+    result = sparql_csv(
+        store,
         "SELECT ?file ?date WHERE { ?d akg:sourceFile ?file ; akg:reports/dct:date ?date } "
         "ORDER BY ?file",
-    )  # fmt: skip
-    assert csv_lines(result) == [
+    )
+    assert result == [
         "file,date",
         "radar-2031.md,2031-03-04",
         "radar-2032-news.md,2032-03-09",
