@@ -29,12 +29,16 @@ if TYPE_CHECKING:
     from alliance_kg.graph.render import Rendered, Selection
     from alliance_kg.graph.sparql import SparqlStore
     from alliance_kg.graph.stats import GraphStats
+    from alliance_kg.graph.validate import Validation
     from alliance_kg.queries.bounded import Bounds, QueryOutput
 
 #: Where ``akg`` keeps its store unless told otherwise (``--store`` or ``AKG_STORE``).
 DEFAULT_STORE = "akg-store"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
+#: ``akg build`` validates the store it leaves up to this many triples (a few seconds of
+#: checking on this project's machine; README, "Limits and guarantees").
+BUILD_VALIDATES = 30_000
 
 
 class Rows(list[dict[str, Any]]):
@@ -277,6 +281,15 @@ class KnowledgeGraph:
         from alliance_kg.graph.stats import graph_stats
 
         return graph_stats(self.store(read_only=True))
+
+    def validate(self, *, max_triples: int | None = None) -> Validation:
+        """Check the graph against its contract, the SHACL shapes of
+        ``alliance_kg/ontology/shapes.ttl``: every violation is in the result, none is raised
+        (``report()`` and ``summary()`` format it). A store of more than ``max_triples``
+        triples is not checked (``Validation.skipped``)."""
+        from alliance_kg.graph.validate import validate_store
+
+        return validate_store(self.store(read_only=True), max_triples=max_triples)
 
     def evaluate(self, gold_dir: str | os.PathLike[str]) -> Report:
         """Score the graph against the gold files of ``gold_dir`` (``*.gold.json`` and

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
+from alliance_kg.api import BUILD_VALIDATES, DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.errors import AkgError
 
 # Kept in step with the registries in alliance_kg.queries and alliance_kg.graph.export; listed
@@ -91,17 +91,14 @@ def _text(argument: str | None, path: Path | None, what: str) -> str:
 def build(
     kg: KnowledgeGraph, paths: tuple[Path, ...], lexicons: tuple[Path, ...], jobs: int | None
 ) -> None:
-    """Load documents (files or folders; default: the bundled sample corpus) into the store."""
+    """Load documents (files or folders; default: the bundled sample corpus), then validate."""
     from alliance_kg.graph.stats import format_stats
 
     with _Progress("Extracting") as progress:
         result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
-    click.echo(
-        f"Loaded {result.documents} document(s): {result.commitments} commitments, "
-        f"{result.meetings} meeting(s), {result.triples} triples written."
-    )
-    _warn_conflicts(result.links.new_conflicts)
+    _loaded(result)
     click.echo(format_stats(kg.stats()))
+    click.echo(kg.validate(max_triples=BUILD_VALIDATES).summary())
 
 
 @main.command("load-shards")
@@ -111,11 +108,7 @@ def load_shards(kg: KnowledgeGraph, shards: tuple[Path, ...]) -> None:
     """Load N-Quads shards of documents extracted elsewhere (files, or folders of *.nq; see
     docs/dask.md), then rerun the corpus-level stage."""
     result = kg.load_shards(shards)
-    click.echo(
-        f"Loaded {result.documents} document(s): {result.commitments} commitments, "
-        f"{result.meetings} meeting(s), {result.triples} triples written."
-    )
-    _warn_conflicts(result.links.new_conflicts)
+    _loaded(result)
 
 
 class _Progress:
@@ -138,6 +131,14 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+def _loaded(result: Any) -> None:
+    click.echo(
+        f"Loaded {result.documents} document(s): {result.commitments} commitments, "
+        f"{result.meetings} meeting(s), {result.triples} triples written."
+    )
+    _warn_conflicts(result.links.new_conflicts)
 
 
 def _warn_conflicts(conflicts: Any) -> None:
@@ -368,6 +369,15 @@ def stats(kg: KnowledgeGraph) -> None:
     from alliance_kg.graph.stats import format_stats
 
     click.echo(format_stats(kg.stats()))
+
+
+@main.command()
+@click.pass_obj
+def validate(kg: KnowledgeGraph) -> None:
+    """Check the graph against its contract (SHACL shapes); exit status 1 on a violation."""
+    result = kg.validate()
+    click.echo(result.report())
+    sys.exit(0 if result.conforms else 1)
 
 
 @main.command()

@@ -8,6 +8,7 @@ A plain module, imported by tests/test_render.py and tests/browser/test_render_b
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad
@@ -146,3 +147,90 @@ def sample_store(xss_quote: str = XSS_QUOTE, *, reverse: bool = False) -> pyoxig
         store.add(quad)
     refresh_union(store)
     return store
+
+
+#: A small graph that keeps the contract of alliance_kg/ontology/shapes.ttl: a document with
+#: its entities and a commitment with a deadline, and the links graph with its meeting, a
+#: lineage and a conflict. The `akg validate` tests break it one rule at a time.
+CONTRACT_TRIG = """\
+@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix id: <https://w3id.org/alliance-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+id:document\\/doc-a {
+    id:document\\/doc-a a akg:Document ;
+        rdfs:label "Joint Statement" ;
+        dct:date "2023-01-11"^^xsd:date ;
+        akg:sourceFile "doc-a.txt" ;
+        akg:sha256 "07e949e265a6892e85727f2caa20ed6472c941421d5ebacda74d2448d010ca21" ;
+        akg:statedSeries id:mechanism\\/scc ;
+        akg:statedDate "2023-01-11"^^xsd:date ;
+        akg:givenPlace id:place\\/tokyo .
+    id:state\\/japan a akg:State ;
+        skos:prefLabel "Japan" ; rdfs:label "Japan" ;
+        akg:mentionedIn id:document\\/doc-a .
+    id:mechanism\\/scc a akg:Mechanism ;
+        skos:prefLabel "Security Consultative Committee" ;
+        rdfs:label "Security Consultative Committee" ;
+        akg:mentionedIn id:document\\/doc-a .
+    id:place\\/tokyo a akg:Place ;
+        skos:prefLabel "Tokyo" ; rdfs:label "Tokyo" .
+    id:commitment\\/doc-a\\/100-160 a akg:Commitment ;
+        rdfs:label "Pledge by Japan" ;
+        akg:commitmentType akg:Pledge ;
+        akg:madeBy id:state\\/japan ;
+        akg:statedIn id:document\\/doc-a ;
+        akg:quote "Japan will build a new command by 2025." ;
+        akg:startOffset 100 ;
+        akg:endOffset 160 ;
+        akg:deadline "2025"^^xsd:gYear ;
+        akg:hasDeadline id:commitment\\/doc-a\\/100-160\\/deadline\\/130 .
+    id:commitment\\/doc-a\\/100-160\\/deadline\\/130 a akg:Deadline ;
+        akg:deadlineDate "2025"^^xsd:gYear ;
+        akg:deadlineKind "by" ;
+        akg:clause "build a new command by 2025" .
+}
+
+id:graph\\/links {
+    id:meeting\\/scc\\/2023-01-11 a akg:Meeting ;
+        rdfs:label "Security Consultative Committee, 2023-01-11" ;
+        dct:date "2023-01-11"^^xsd:date ;
+        akg:startDate "2023-01-10"^^xsd:date ;
+        akg:series id:mechanism\\/scc ;
+        akg:heldIn id:place\\/tokyo .
+    id:document\\/doc-a akg:reports id:meeting\\/scc\\/2023-01-11 .
+    id:commitment\\/doc-a\\/100-160 akg:atMeeting id:meeting\\/scc\\/2023-01-11 ;
+        akg:inLineage id:lineage\\/doc-a\\/100-160 .
+    id:lineage\\/doc-a\\/100-160 a akg:Lineage ;
+        rdfs:label "Pledge: Japan will build a new command by 2025." ;
+        akg:firstStated "2023-01-11"^^xsd:date ;
+        akg:lastStated "2023-01-11"^^xsd:date ;
+        akg:meetingCount 1 .
+    id:conflict\\/doc-a\\/place a akg:Conflict ;
+        rdfs:label "doc-a.txt: place Osaka (resolved: Tokyo)" ;
+        akg:conflictIn id:document\\/doc-a ;
+        akg:aboutMeeting id:meeting\\/scc\\/2023-01-11 ;
+        akg:field "place" ;
+        akg:statedValue "Osaka" ;
+        akg:resolvedValue "Tokyo" ;
+        akg:restatedCount 0 ;
+        akg:evidence "1 other report(s) of the meeting" .
+}
+"""
+
+
+def contract_store(path: Path, trig: str = CONTRACT_TRIG) -> None:
+    """Write an on-disk store at ``path`` holding ``trig`` and the ontology, with the union
+    default graph as a build leaves it."""
+    from alliance_kg.graph.store import open_store
+
+    store = open_store(path)
+    store.load(trig.encode(), format=pyoxigraph.RdfFormat.TRIG)
+    ontology = load_ontology().serialize(format="nt").encode("utf-8")
+    store.load(ontology, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=NamedNode(ONTOLOGY_GRAPH))
+    refresh_union(store)
+    store.flush()
+    del store

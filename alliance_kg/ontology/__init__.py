@@ -54,6 +54,11 @@ def ontology_path() -> str:
     return str(files("alliance_kg.ontology").joinpath("akg.ttl"))
 
 
+def shapes_path() -> str:
+    """Return the path of the graph's SHACL shapes (``akg validate``) inside the package."""
+    return str(files("alliance_kg.ontology").joinpath("shapes.ttl"))
+
+
 def load_ontology() -> Graph:
     """Parse the ontology's Turtle file into a new rdflib graph."""
     graph = Graph()
@@ -72,4 +77,5 @@ __all__ = [
     "XSD_STRING",
     "load_ontology",
     "ontology_path",
+    "shapes_path",
 ]
