@@ -1,0 +1,411 @@
+"""``akg validate``: the graph's contract (alliance_kg/ontology/shapes.ttl) holds for the graphs
+the tool builds, and each rule of it, broken in a small hand-made graph, is reported with its
+node and makes the command exit 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from clirunner import akg
+from rdflib import Graph, URIRef
+from samples import CONTRACT_TRIG, contract_store
+
+import alliance_kg
+from alliance_kg.ontology import AKG, load_ontology, shapes_path
+
+DATA = Path(__file__).parent / "data"
+COMMITMENT = 'id:commitment/doc-a/100-160 "Pledge by Japan"'
+JAPAN = 'id:state/japan "Japan"'
+MEETING = 'id:meeting/scc/2023-01-11 "Security Consultative Committee, 2023-01-11"'
+DEADLINE = "id:commitment/doc-a/100-160/deadline/130"
+LINEAGE = 'id:lineage/doc-a/100-160 "Pledge: Japan will build a new command by 2025."'
+CONFLICT = 'id:conflict/doc-a/place "doc-a.txt: place Osaka (resolved: Tokyo)"'
+CHECKED = "1 document, 1 commitment, {entities} entities, 1 meeting, 1 lineage, 1 conflict"
+
+
+def invalid(violations: int, nodes: int, triples: int, entities: int = 3) -> str:
+    """The last line of the report on a broken variant of the contract graph."""
+    return (
+        f"Invalid: {violations} violation(s) of the graph's contract at {nodes} node(s), in "
+        f"{triples} triples ({CHECKED.format(entities=entities)})."
+    )
+
+
+# Each case: what is replaced in CONTRACT_TRIG (exactly one occurrence), by what, and the
+# report's lines. The graph holds 378 triples (the ontology's among them).
+CASES = {
+    "no commitment type": (
+        "        akg:commitmentType akg:Pledge ;\n",
+        "",
+        [
+            "a commitment has one or more of the six commitment types [akg:commitmentType]:",
+            f"  {COMMITMENT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a type of no scheme": (
+        "akg:commitmentType akg:Pledge ;",
+        "akg:commitmentType akg:Promise ;",
+        [
+            "a commitment has one or more of the six commitment types [akg:commitmentType]:",
+            f"  {COMMITMENT} value akg:Promise",
+            invalid(1, 1, 378),
+        ],
+    ),
+    "no party": (
+        "        akg:madeBy id:state\\/japan ;\n",
+        "",
+        [
+            "a commitment is made by at least one party [akg:madeBy]:",
+            f"  {COMMITMENT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "no quote": (
+        '        akg:quote "Japan will build a new command by 2025." ;\n',
+        "",
+        [
+            "a commitment has exactly one quote, a non-empty string [akg:quote]:",
+            f"  {COMMITMENT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a quote longer than its offsets' span": (
+        "akg:endOffset 160 ;",
+        "akg:endOffset 120 ;",
+        [
+            "a commitment's quote fits between its offsets (no longer than end - start):",
+            f"  {COMMITMENT}",
+            invalid(1, 1, 378),
+        ],
+    ),
+    "start after end": (
+        "akg:startOffset 100 ;",
+        "akg:startOffset 170 ;",
+        [
+            "a commitment has exactly one start offset, an integer of at least 0, less than the "
+            "end offset [akg:startOffset]:",
+            f"  {COMMITMENT} value 170",
+            "a commitment's quote fits between its offsets (no longer than end - start):",
+            f"  {COMMITMENT}",
+            invalid(2, 1, 378),
+        ],
+    ),
+    "a negative offset": (
+        "akg:startOffset 100 ;",
+        "akg:startOffset -5 ;",
+        [
+            "a commitment has exactly one start offset, an integer of at least 0, less than the "
+            "end offset [akg:startOffset]:",
+            f"  {COMMITMENT} value -5",
+            invalid(1, 1, 378),
+        ],
+    ),
+    "no document": (
+        "        akg:statedIn id:document\\/doc-a ;\n",
+        "",
+        [
+            "a commitment is stated in exactly one document [akg:statedIn]:",
+            f"  {COMMITMENT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "not at its document's meeting": (
+        "akg:atMeeting id:meeting\\/scc\\/2023-01-11 ;",
+        "",
+        [
+            "a commitment is at the meeting its document reports, and only there:",
+            f"  {COMMITMENT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "two preferred labels": (
+        'skos:prefLabel "Japan" ;',
+        'skos:prefLabel "Japan" , "Nippon" ;',
+        [
+            "an entity has exactly one preferred label [skos:prefLabel]:",
+            f"  {JAPAN}",
+            invalid(1, 1, 379),
+        ],
+    ),
+    "no preferred label": (
+        'skos:prefLabel "Japan" ; ',
+        "",
+        [
+            "an entity has exactly one preferred label [skos:prefLabel]:",
+            f"  {JAPAN}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a type outside the ontology": (
+        "id:state\\/japan a akg:State ;",
+        "id:state\\/japan a akg:Country ;",
+        [
+            "an entity has exactly one type, one of the eight entity types [rdf:type]:",
+            f"  {JAPAN} value akg:Country",
+            invalid(1, 1, 378, entities=2),
+        ],
+    ),
+    "mentioned nowhere": (
+        "akg:mentionedIn id:document\\/doc-a .\n    id:mechanism",
+        ".\n    id:mechanism",
+        ["an entity is mentioned in some document:", f"  {JAPAN}", invalid(1, 1, 377)],
+    ),
+    "a party nothing describes": (
+        "akg:madeBy id:state\\/japan ;",
+        "akg:madeBy id:state\\/japan , id:state\\/korea ;",
+        [
+            "an entity has exactly one preferred label [skos:prefLabel]:",
+            "  id:state/korea",
+            "an entity has exactly one type, one of the eight entity types [rdf:type]:",
+            "  id:state/korea",
+            "an entity is mentioned in some document:",
+            "  id:state/korea",
+            invalid(3, 1, 379),
+        ],
+    ),
+    "a meeting without the series its report names": (
+        "        akg:series id:mechanism\\/scc ;\n",
+        "",
+        [
+            "a meeting has the series that a document reporting it names:",
+            f"  {MEETING}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a meeting no document reports": (
+        "    id:document\\/doc-a akg:reports id:meeting\\/scc\\/2023-01-11 .\n",
+        "",
+        [
+            "a commitment is at the meeting its document reports, and only there:",
+            f"  {COMMITMENT}",
+            "a meeting is reported by at least one document [^akg:reports]:",
+            f"  {MEETING}",
+            invalid(2, 2, 377),
+        ],
+    ),
+    "an ill-typed date": (
+        'dct:date "2023-01-11"^^xsd:date ;\n        akg:sourceFile',
+        'dct:date "2023-13-45"^^xsd:date ;\n        akg:sourceFile',
+        [
+            "a document's date is one xsd:date [dct:date]:",
+            '  id:document/doc-a "Joint Statement" value "2023-13-45"^^xsd:date',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "an untyped date": (
+        'dct:date "2023-01-11"^^xsd:date ;\n        akg:startDate',
+        'dct:date "2023-01-11" ;\n        akg:startDate',
+        [
+            "a meeting's date is one xsd:date [dct:date]:",
+            f'  {MEETING} value "2023-01-11"',
+            # No longer a date, the last day cannot be compared with the first.
+            "a meeting's first day is one xsd:date before its last [akg:startDate]:",
+            f'  {MEETING} value "2023-01-10"^^xsd:date',
+            invalid(2, 1, 378),
+        ],
+    ),
+    "a first day after the last": (
+        'akg:startDate "2023-01-10"',
+        'akg:startDate "2023-01-12"',
+        [
+            "a meeting's first day is one xsd:date before its last [akg:startDate]:",
+            f'  {MEETING} value "2023-01-12"^^xsd:date',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "an untyped deadline": (
+        'akg:deadlineDate "2025"^^xsd:gYear',
+        'akg:deadlineDate "2025"',
+        [
+            "a deadline has exactly one date, an xsd:date or an xsd:gYear [akg:deadlineDate]:",
+            f'  {DEADLINE} value "2025"',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a deadline of no kind": (
+        'akg:deadlineKind "by"',
+        'akg:deadlineKind "until"',
+        [
+            'a deadline\'s kind is "by" or "start" [akg:deadlineKind]:',
+            f'  {DEADLINE} value "until"',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a deadline of no commitment": (
+        " ;\n        akg:hasDeadline id:commitment\\/doc-a\\/100-160\\/deadline\\/130 .",
+        " .",
+        [
+            "a deadline belongs to a commitment [^akg:hasDeadline]:",
+            f"  {DEADLINE}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a digest that is not one": (
+        'akg:sha256 "07e949e265a6892e85727f2caa20ed6472c941421d5ebacda74d2448d010ca21"',
+        'akg:sha256 "07E9"',
+        [
+            "a document has exactly one SHA-256 of its text (64 hex digits) [akg:sha256]:",
+            '  id:document/doc-a "Joint Statement" value "07E9"',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "an empty lineage": (
+        " ;\n        akg:inLineage id:lineage\\/doc-a\\/100-160 .",
+        " .",
+        [
+            "a lineage holds at least one commitment [^akg:inLineage]:",
+            f"  {LINEAGE}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a lineage first stated after it was last": (
+        'akg:firstStated "2023-01-11"',
+        'akg:firstStated "2023-02-11"',
+        [
+            "a lineage is first stated on one xsd:date, not after it was last stated "
+            "[akg:firstStated]:",
+            f'  {LINEAGE} value "2023-02-11"^^xsd:date',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a lineage without its meeting count": (
+        "        akg:meetingCount 1 .",
+        "        .",
+        [
+            "a lineage has exactly one meeting count, an integer of at least 0 [akg:meetingCount]:",
+            f"  {LINEAGE}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a conflict about no known field": (
+        'akg:field "place" ;',
+        'akg:field "venue" ;',
+        [
+            'a conflict\'s field is "date", "place" or "participants" [akg:field]:',
+            f'  {CONFLICT} value "venue"',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a conflict in no document": (
+        "        akg:conflictIn id:document\\/doc-a ;\n",
+        "",
+        [
+            "a conflict is in exactly one document [akg:conflictIn]:",
+            f"  {CONFLICT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a conflict about a document, not a meeting": (
+        "akg:aboutMeeting id:meeting\\/scc\\/2023-01-11 ;",
+        "akg:aboutMeeting id:document\\/doc-a ;",
+        [
+            "a conflict is about exactly one meeting [akg:aboutMeeting]:",
+            f"  {CONFLICT} value id:document/doc-a",
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a conflict without its stated value": (
+        '        akg:statedValue "Osaka" ;\n',
+        "",
+        [
+            "a conflict has exactly one stated value [akg:statedValue]:",
+            f"  {CONFLICT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+}
+
+
+def test_the_contract_graph_is_valid(tmp_path: Path) -> None:
+    contract_store(tmp_path / "s")
+    result = akg(tmp_path / "s", "validate")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Valid: 378 triples keep the graph's contract ({CHECKED.format(entities=3)}).\n"
+    )
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_broken_rule_is_reported(tmp_path: Path, case: str) -> None:
+    old, new, lines = CASES[case]
+    assert CONTRACT_TRIG.count(old) == 1, old
+    contract_store(tmp_path / "s", CONTRACT_TRIG.replace(old, new))
+    result = akg(tmp_path / "s", "validate")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == lines
+
+
+def test_labels_are_printed_safe_for_a_terminal(tmp_path: Path) -> None:
+    trig = CONTRACT_TRIG.replace(
+        'rdfs:label "Pledge by Japan"', 'rdfs:label "Pledge\\u001b]0;x\\u0007"'
+    )
+    contract_store(tmp_path / "s", trig.replace("        akg:madeBy id:state\\/japan ;\n", ""))
+    result = akg(tmp_path / "s", "validate")
+    assert result.output.splitlines()[1] == (
+        '  id:commitment/doc-a/100-160 "Pledge\\u001b]0;x\\u0007"'
+    )
+    assert "\x1b" not in result.output
+
+
+@pytest.mark.parametrize("folder", [None, "unseen", "series"])
+def test_the_graphs_the_tool_builds_are_valid(tmp_path: Path, folder: str | None) -> None:
+    paths = [] if folder is None else [str(DATA / folder)]
+    built = akg(tmp_path / "s", "build", *paths)
+    assert built.exit_code == 0, built.output
+    # The build's own one-line check, then the command's.
+    assert built.output.splitlines()[-1].startswith("Valid: ")
+    result = akg(tmp_path / "s", "validate")
+    assert result.exit_code == 0, result.output
+    assert result.output == built.output.splitlines()[-1] + "\n"
+
+
+def test_the_api_returns_the_violations(tmp_path: Path) -> None:
+    contract_store(
+        tmp_path / "s", CONTRACT_TRIG.replace('akg:deadlineKind "by"', 'akg:deadlineKind "until"')
+    )
+    kg = alliance_kg.open(tmp_path / "s")
+    checked = kg.validate()
+    assert not checked.conforms
+    assert [(v.node, v.path, v.value) for v in checked.violations] == [
+        (DEADLINE, "akg:deadlineKind", '"until"')
+    ]
+    assert checked.counts == {
+        "document": 1,
+        "commitment": 1,
+        "entity": 3,
+        "meeting": 1,
+        "lineage": 1,
+        "conflict": 1,
+    }
+    # Over the size a build checks, nothing is read and the summary says so.
+    skipped = kg.validate(max_triples=377)
+    assert skipped.skipped and skipped.conforms
+    assert skipped.summary() == (
+        "Not validated after the build: 378 triples is more than a build checks; "
+        "run `akg validate`."
+    )
+
+
+def test_validate_needs_a_store(tmp_path: Path) -> None:
+    result = akg(tmp_path / "none", "validate")
+    assert result.exit_code == 1
+    assert result.output == f"Error: no store at {tmp_path / 'none'}; run `akg build` first\n"
+
+
+def test_the_shapes_name_only_terms_of_the_ontology() -> None:
+    # A misspelt property in a shape would check nothing and never fail.
+    shapes = Graph().parse(shapes_path(), format="turtle")
+    used = {
+        str(term)[len(str(AKG)) :]
+        for triple in shapes
+        for term in triple
+        if isinstance(term, URIRef) and str(term).startswith(str(AKG))
+    }
+    defined = {
+        str(s)[len(str(AKG)) :]
+        for s in load_ontology().subjects()
+        if isinstance(s, URIRef) and str(s).startswith(str(AKG))
+    }
+    assert used and used <= defined, used - defined
