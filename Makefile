@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo setup test lint browser clean bench
+.PHONY: demo setup test lint browser clean bench audit
 
 demo: setup
 	$(BIN)/akg build
@@ -39,6 +39,14 @@ test: setup browser lint
 
 clean:
 	rm -rf akg-store $(OUT) test-artifacts
+
+# Known vulnerabilities of every installed package (pip-audit asks PyPI's JSON API for each
+# pinned version). Not part of `make test`: it needs the network, and --strict makes a package
+# it could not look up a failure rather than a pass (README, "Limits and guarantees").
+audit: setup
+	$(BIN)/pip freeze --exclude-editable > $(VENV)/audit-requirements.txt
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+	  -r $(VENV)/audit-requirements.txt
 
 # Benchmarks (never run by `make test`): extraction rate, builds of the synthetic corpus, the
 # store write path, the corpus-level stage, every cookbook query, export, the endpoint, the
