@@ -50,7 +50,8 @@ audit: setup
 
 # Benchmarks (never run by `make test`): extraction rate, builds of the synthetic corpus, the
 # store write path, the corpus-level stage, every cookbook query, export, the endpoint, the
-# page. BENCH_SIZES sets the document counts of the size-driven ones (e.g. "100 1000 10000").
+# page, validation. BENCH_SIZES sets the document counts of the size-driven ones (e.g. "100
+# 1000 10000").
 BENCH_SIZES ?= 100 1000
 bench: setup
 	$(BIN)/python benchmarks/bench_extract.py
@@ -61,3 +62,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_export.py --documents 1000
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_validate.py $(BENCH_SIZES)
