@@ -315,6 +315,241 @@ CASES = {
             invalid(1, 1, 377),
         ],
     ),
+    "an end offset as text": (
+        "akg:endOffset 160 ;",
+        'akg:endOffset "160" ;',
+        [
+            "a commitment has exactly one end offset, an integer [akg:endOffset]:",
+            f'  {COMMITMENT} value "160"',
+            "a commitment has exactly one start offset, an integer of at least 0, less than the "
+            "end offset [akg:startOffset]:",
+            f"  {COMMITMENT} value 100",
+            invalid(2, 1, 378),
+        ],
+    ),
+    "at two meetings": (
+        "akg:atMeeting id:meeting\\/scc\\/2023-01-11 ;",
+        "akg:atMeeting id:meeting\\/scc\\/2023-01-11 , id:meeting\\/scc\\/2024-01-01 ;",
+        [
+            "a commitment is at one meeting at most [akg:atMeeting]:",
+            f"  {COMMITMENT}",
+            f"  {COMMITMENT} value id:meeting/scc/2024-01-01",
+            "a commitment is at the meeting its document reports, and only there:",
+            f"  {COMMITMENT}",
+            invalid(3, 1, 379),
+        ],
+    ),
+    "in two lineages": (
+        " ;\n        akg:inLineage id:lineage\\/doc-a\\/100-160 .",
+        " ;\n        akg:inLineage id:lineage\\/doc-a\\/100-160 , id:lineage\\/doc-a\\/1-2 .",
+        [
+            "a commitment is in at most one lineage [akg:inLineage]:",
+            f"  {COMMITMENT}",
+            f"  {COMMITMENT} value id:lineage/doc-a/1-2",
+            invalid(2, 1, 379),
+        ],
+    ),
+    "restating a document": (
+        " ;\n        akg:inLineage id:lineage\\/doc-a\\/100-160 .",
+        " ;\n        akg:inLineage id:lineage\\/doc-a\\/100-160 ;\n"
+        "        akg:restates id:document\\/doc-a .",
+        [
+            "a commitment restates commitments only [akg:restates]:",
+            f"  {COMMITMENT} value id:document/doc-a",
+            invalid(1, 1, 379),
+        ],
+    ),
+    "a deadline that is a mechanism": (
+        "akg:hasDeadline id:commitment\\/doc-a\\/100-160\\/deadline\\/130 .",
+        "akg:hasDeadline id:commitment\\/doc-a\\/100-160\\/deadline\\/130 , id:mechanism\\/scc .",
+        [
+            "a commitment's deadlines are deadlines [akg:hasDeadline]:",
+            f"  {COMMITMENT} value id:mechanism/scc",
+            invalid(1, 1, 379),
+        ],
+    ),
+    "an untyped commitment deadline": (
+        'akg:deadline "2025"^^xsd:gYear',
+        'akg:deadline "2025"',
+        [
+            "a commitment's deadline is an xsd:date or an xsd:gYear [akg:deadline]:",
+            f'  {COMMITMENT} value "2025"',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a deadline without its clause": (
+        '        akg:clause "build a new command by 2025" .',
+        "        .",
+        [
+            "a deadline has exactly one clause [akg:clause]:",
+            f"  {DEADLINE}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a deadline restated as a mechanism": (
+        'akg:deadlineKind "by" ;',
+        'akg:deadlineKind "by" ;\n        akg:restatedAs id:mechanism\\/scc ;',
+        [
+            "a deadline is restated as deadlines only [akg:restatedAs]:",
+            f"  {DEADLINE} value id:mechanism/scc",
+            invalid(1, 1, 379),
+        ],
+    ),
+    "a document without its source file": (
+        '        akg:sourceFile "doc-a.txt" ;\n',
+        "",
+        [
+            "a document has exactly one source file [akg:sourceFile]:",
+            '  id:document/doc-a "Joint Statement"',
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a document reporting two meetings": (
+        "akg:reports id:meeting\\/scc\\/2023-01-11 .",
+        "akg:reports id:meeting\\/scc\\/2023-01-11 , id:meeting\\/scc\\/2024-01-01 .",
+        [
+            "a commitment is at the meeting its document reports, and only there:",
+            f"  {COMMITMENT}",
+            "a document reports at most one meeting [akg:reports]:",
+            '  id:document/doc-a "Joint Statement"',
+            '  id:document/doc-a "Joint Statement" value id:meeting/scc/2024-01-01',
+            invalid(3, 2, 379),
+        ],
+    ),
+    "a stated date in words": (
+        'akg:statedDate "2023-01-11"^^xsd:date',
+        'akg:statedDate "January 11"',
+        [
+            "a document's stated meeting date is one xsd:date [akg:statedDate]:",
+            '  id:document/doc-a "Joint Statement" value "January 11"',
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a stated first day with a time": (
+        'akg:statedDate "2023-01-11"^^xsd:date ;',
+        'akg:statedDate "2023-01-11"^^xsd:date ;\n'
+        '        akg:statedStartDate "2023-01-10T00:00:00"^^xsd:dateTime ;',
+        [
+            "a document's stated first day is one xsd:date [akg:statedStartDate]:",
+            '  id:document/doc-a "Joint Statement" value "2023-01-10T00:00:00"^^xsd:dateTime',
+            invalid(1, 1, 379),
+        ],
+    ),
+    "a given date that is a year": (
+        'akg:statedDate "2023-01-11"^^xsd:date ;',
+        'akg:statedDate "2023-01-11"^^xsd:date ;\n        akg:givenDate "2023"^^xsd:gYear ;',
+        [
+            "a document's given meeting date is one xsd:date [akg:givenDate]:",
+            '  id:document/doc-a "Joint Statement" value "2023"^^xsd:gYear',
+            invalid(1, 1, 379),
+        ],
+    ),
+    "a meeting without its label": (
+        '        rdfs:label "Security Consultative Committee, 2023-01-11" ;\n',
+        "",
+        [
+            "a meeting has exactly one label [rdfs:label]:",
+            "  id:meeting/scc/2023-01-11",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a series that is a place": (
+        "akg:series id:mechanism\\/scc ;",
+        "akg:series id:place\\/tokyo ;",
+        [
+            "a meeting has the series that a document reporting it names:",
+            f"  {MEETING}",
+            "a meeting's series is one mechanism [akg:series]:",
+            f"  {MEETING} value id:place/tokyo",
+            invalid(2, 1, 378),
+        ],
+    ),
+    "a meeting in two places": (
+        "akg:heldIn id:place\\/tokyo .",
+        "akg:heldIn id:place\\/tokyo , id:state\\/japan .",
+        [
+            "a meeting is held in at most one place [akg:heldIn]:",
+            f"  {MEETING}",
+            f"  {MEETING} value id:state/japan",
+            invalid(2, 1, 379),
+        ],
+    ),
+    "a participant that is a state": (
+        "akg:heldIn id:place\\/tokyo .",
+        "akg:heldIn id:place\\/tokyo ;\n        akg:participant id:state\\/japan .",
+        [
+            "a meeting's participants are persons [akg:participant]:",
+            f"  {MEETING} value id:state/japan",
+            invalid(1, 1, 379),
+        ],
+    ),
+    "mentioned in a meeting": (
+        "akg:mentionedIn id:document\\/doc-a .\n    id:mechanism",
+        "akg:mentionedIn id:document\\/doc-a , id:meeting\\/scc\\/2023-01-11 .\n    id:mechanism",
+        [
+            "an entity is mentioned in documents only [akg:mentionedIn]:",
+            f"  {JAPAN} value id:meeting/scc/2023-01-11",
+            invalid(1, 1, 379),
+        ],
+    ),
+    "a lineage without its label": (
+        '        rdfs:label "Pledge: Japan will build a new command by 2025." ;\n',
+        "",
+        [
+            "a lineage has exactly one label [rdfs:label]:",
+            "  id:lineage/doc-a/100-160",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a lineage last stated as text": (
+        'akg:lastStated "2023-01-11"^^xsd:date',
+        'akg:lastStated "2023-01-11"',
+        [
+            "a lineage is first stated on one xsd:date, not after it was last stated "
+            "[akg:firstStated]:",
+            f'  {LINEAGE} value "2023-01-11"^^xsd:date',
+            "a lineage is last stated on one xsd:date [akg:lastStated]:",
+            f'  {LINEAGE} value "2023-01-11"',
+            invalid(2, 1, 378),
+        ],
+    ),
+    "a conflict without its label": (
+        '        rdfs:label "doc-a.txt: place Osaka (resolved: Tokyo)" ;\n',
+        "",
+        [
+            "a conflict has exactly one label [rdfs:label]:",
+            "  id:conflict/doc-a/place",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a conflict without its resolved value": (
+        '        akg:resolvedValue "Tokyo" ;\n',
+        "",
+        [
+            "a conflict has exactly one resolved value [akg:resolvedValue]:",
+            f"  {CONFLICT}",
+            invalid(1, 1, 377),
+        ],
+    ),
+    "a conflict with a negative count": (
+        "akg:restatedCount 0 ;",
+        "akg:restatedCount -1 ;",
+        [
+            "a conflict has exactly one restated count, an integer of at least 0 "
+            "[akg:restatedCount]:",
+            f"  {CONFLICT} value -1",
+            invalid(1, 1, 378),
+        ],
+    ),
+    "a conflict without its evidence": (
+        ' ;\n        akg:evidence "1 other report(s) of the meeting" .',
+        " .",
+        [
+            "a conflict has exactly one evidence text [akg:evidence]:",
+            f"  {CONFLICT}",
+            invalid(1, 1, 377),
+        ],
+    ),
 }
 
 
