@@ -20,6 +20,7 @@ from alliance_kg.graph.render import render_html
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.stats import graph_stats
 from alliance_kg.graph.store import graph_names, open_store
+from alliance_kg.graph.validate import validate_store
 from alliance_kg.loaders.readers import sample_corpus_dir
 from alliance_kg.ontology import PREFIXES
 from alliance_kg.queries import format_results, run_query
@@ -91,6 +92,12 @@ def test_stats_and_graph_names_are_the_same(stores: Stores) -> None:
     assert stats == graph_stats(stores.local)
     assert stats["documents"] == 5 and stats["quads"] > 1000
     assert graph_names(stores.remote) == graph_names(stores.local)  # type: ignore[arg-type]
+
+
+def test_validation_is_the_same(stores: Stores) -> None:
+    remote = validate_store(stores.remote)  # type: ignore[arg-type]
+    assert remote == validate_store(stores.local)
+    assert remote.conforms and remote.counts["commitment"] == 105
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
