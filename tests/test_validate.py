@@ -4,6 +4,7 @@ node and makes the command exit 1."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -570,6 +571,19 @@ def test_each_broken_rule_is_reported(tmp_path: Path, case: str) -> None:
     result = akg(tmp_path / "s", "validate")
     assert result.exit_code == 1
     assert result.output.splitlines() == lines
+
+
+def test_an_ill_typed_literal_is_reported_not_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # rdflib logs a warning with a traceback for each literal it cannot convert; in a terminal
+    # that would print a traceback before the report.
+    old, new, lines = CASES["an ill-typed date"]
+    contract_store(tmp_path / "s", CONTRACT_TRIG.replace(old, new))
+    with caplog.at_level(logging.WARNING):
+        result = akg(tmp_path / "s", "validate")
+    assert result.output.splitlines() == lines
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []
 
 
 def test_labels_are_printed_safe_for_a_terminal(tmp_path: Path) -> None:
