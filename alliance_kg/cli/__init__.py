@@ -10,12 +10,13 @@ from typing import Any
 import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
+from alliance_kg.cli.analyze import analyze
 from alliance_kg.errors import AkgError
 
 # Kept in step with the registries in alliance_kg.queries and alliance_kg.graph.export; listed
 # here so that `akg --help` does not import pyoxigraph-backed modules.
 RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml")
-EXPORT_FORMAT_NAMES = ("turtle", "nt", "nquads", "trig", "jsonld", "xml")
+EXPORT_FORMAT_NAMES = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", "gexf")
 
 
 class AkgGroup(click.Group):
@@ -265,17 +266,18 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     "--format",
     "fmt",
     type=click.Choice(EXPORT_FORMAT_NAMES),
-    default="turtle",
-    show_default=True,
+    help="The format (default: from the -o file's extension, else turtle).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
 )
 @click.pass_obj
-def export(kg: KnowledgeGraph, fmt: str, output: Path | None) -> None:
-    """Export the whole graph (Turtle to standard output by default)."""
+def export(kg: KnowledgeGraph, fmt: str | None, output: Path | None) -> None:
+    """Export the whole graph (Turtle to standard output by default), or the entity network
+    (graphml, gexf) for Gephi or Cytoscape. With -o the extension names the format (.ttl .nt
+    .nq .trig .jsonld .rdf .graphml .gexf)."""
     if output is None:
-        kg.write_export(fmt, sys.stdout.buffer)
+        kg.write_export(fmt or "turtle", sys.stdout.buffer)
         sys.stdout.flush()
     else:
         kg.export(fmt, output)
@@ -386,3 +388,6 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+main.add_command(analyze)

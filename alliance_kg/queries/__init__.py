@@ -134,7 +134,12 @@ def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
 
 def _table(result: ox.QuerySolutions) -> str:
     names = [v.value for v in result.variables]
-    rows = [[_cell(term_text(solution[name])) for name in names] for solution in result]
+    return table_text(names, [[term_text(solution[name]) for name in names] for solution in result])
+
+
+def table_text(names: list[str], cells: list[list[str]]) -> str:
+    """Fixed-width columns under a header, one line per row (long cells cut), then "N rows"."""
+    rows = [[_cell(c) for c in row] for row in cells]
     widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
     lines = [_row(names, widths), "  ".join("-" * w for w in widths)]
     lines += [_row(r, widths) for r in rows]
@@ -171,5 +176,6 @@ __all__ = [
     "format_results",
     "load_query_file",
     "run_query",
+    "table_text",
     "term_text",
 ]
