@@ -22,7 +22,12 @@ RUNS: dict[str, list[str]] = {
     "communities-aside.txt": ["communities", "--set-aside-parties"],
     "path-taiwan-okinawa.txt": ["path", "Taiwan", "Okinawa"],
     "path-korea-senkaku-aside.json": [
-        "path", "north korea", "Senkaku Islands", "--set-aside-parties", "--format", "json",
+        "path",
+        "north korea",
+        "Senkaku Islands",
+        "--set-aside-parties",
+        "--format",
+        "json",
     ],  # fmt: skip
 }
 
@@ -142,3 +147,33 @@ def test_a_format_that_contradicts_the_name_is_refused(corpus_store: Path, tmp_p
     # A name without a known extension is fine when the format is given.
     assert akg(corpus_store, "export", "-f", "nt", "-o", str(unknown)).exit_code == 0
     assert unknown.read_bytes().startswith(b"<https://w3id.org/alliance-kg/id/")
+
+
+def test_the_page_shows_the_measures_on_request(corpus_store: Path, tmp_path: Path) -> None:
+    import json
+    import re
+
+    def payload(*flags: str) -> dict[str, object]:
+        out = tmp_path / "page.html"
+        assert akg(corpus_store, "render", "-o", str(out), *flags).exit_code == 0
+        block = re.search(r'id="akg-data">(.*?)</script>', out.read_text(), re.S)
+        assert block is not None
+        data: dict[str, object] = json.loads(block.group(1))
+        return data
+
+    plain, measured = payload(), payload("--measures")
+    alliance = "https://w3id.org/alliance-kg/id/organization/u-s-japan-alliance"
+    by_id = {n["id"]: n for n in measured["nodes"]}  # type: ignore[attr-defined]
+    assert not any("color" in n for n in plain["nodes"])  # type: ignore[attr-defined]
+    # The most between entity (with the States that met set aside) is drawn largest, in the
+    # colour of the first community; Japan is not in that network and keeps its usual style.
+    assert by_id[alliance]["size"] == 40
+    assert by_id[alliance]["color"]["background"] == "#1f77b4"
+    assert "color" not in by_id["https://w3id.org/alliance-kg/id/state/japan"]
+    assert sum("color" in n for n in by_id.values()) == 63
+    rows = measured["details"][alliance]["rows"]  # type: ignore[index]
+    assert rows[-3:] == [
+        ["Betweenness", ["0.128"]],
+        ["Degree centrality", ["0.129"]],
+        ["Community", ["1"]],
+    ]

@@ -10,9 +10,10 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from alliance_kg.cli import EXPORT_FORMAT_NAMES
+from alliance_kg.cli.outputs import EXPORT_FORMAT_NAMES
 from alliance_kg.errors import AkgError
 from alliance_kg.graph.export import EXPORT_FORMATS, export_graph, export_to_file, write_export
+from alliance_kg.graph.formats import ALL_FORMATS
 from alliance_kg.graph.store import open_store, replace_graphs
 from alliance_kg.ontology import AKG, ID, ONTOLOGY_GRAPH, load_ontology
 
@@ -161,7 +162,8 @@ def test_unknown_export_format(stores: tuple[ox.Store, ox.Store]) -> None:
 
 
 def test_registry_matches_cli_choices() -> None:
-    assert tuple(EXPORT_FORMATS) == EXPORT_FORMAT_NAMES
+    assert ALL_FORMATS == EXPORT_FORMAT_NAMES
+    assert ALL_FORMATS[: len(EXPORT_FORMATS)] == tuple(EXPORT_FORMATS)
     assert {f.extension for f in EXPORT_FORMATS.values()} == {
         "ttl",
         "nt",

@@ -242,8 +242,10 @@ class KnowledgeGraph:
         *,
         title: str = "alliance-kg",
         selection: Selection | None = None,
+        measures: bool = False,
     ) -> Rendered:
-        """Write the offline interactive page of the graph (or of ``selection``) to ``path``."""
+        """Write the offline interactive page of the graph (or of ``selection``) to ``path``;
+        ``measures`` sizes entities by betweenness and colours them by community."""
         from alliance_kg.graph.render import Selection, write_html
         from alliance_kg.queries.bounded import construct_triples
 
@@ -255,7 +257,14 @@ class KnowledgeGraph:
             if chosen.construct is None
             else construct_triples(store, chosen.construct, chosen.origin)
         )
-        return write_html(store, Path(path), title=title, selection=chosen, constructed=constructed)
+        return write_html(
+            store,
+            Path(path),
+            title=title,
+            selection=chosen,
+            constructed=constructed,
+            measures=measures,
+        )
 
     def stats(self) -> GraphStats:
         """Counts of documents, meetings, commitments, conflicts, entities by type, triples."""

@@ -11,12 +11,12 @@ import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
+from alliance_kg.cli.outputs import export, render
 from alliance_kg.errors import AkgError
 
-# Kept in step with the registries in alliance_kg.queries and alliance_kg.graph.export; listed
-# here so that `akg --help` does not import pyoxigraph-backed modules.
+# Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
+# not import pyoxigraph-backed modules.
 RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml")
-EXPORT_FORMAT_NAMES = ("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", "gexf")
 
 
 class AkgGroup(click.Group):
@@ -261,81 +261,6 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(EXPORT_FORMAT_NAMES),
-    help="The format (default: from the -o file's extension, else turtle).",
-)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
-)
-@click.pass_obj
-def export(kg: KnowledgeGraph, fmt: str | None, output: Path | None) -> None:
-    """Export the whole graph (Turtle to standard output by default), or the entity network
-    (graphml, gexf) for Gephi or Cytoscape. With -o the extension names the format (.ttl .nt
-    .nq .trig .jsonld .rdf .graphml .gexf)."""
-    if output is None:
-        kg.write_export(fmt or "turtle", sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        kg.export(fmt, output)
-        click.echo(f"Wrote {output}", err=True)
-
-
-@main.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("akg-graph.html"),
-    show_default=True,
-    help="The HTML file to write.",
-)
-@click.option("--title", default="alliance-kg", show_default=True, help="Title of the page.")
-@click.option("--meeting", metavar="DATE", help="Draw the meetings of that day (YYYY-MM-DD).")
-@click.option("--entity", metavar="LABEL", help="Draw the neighbourhood of the node so named.")
-@click.option(
-    "--depth",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="How many edges from --entity to draw (a commitment is one edge from its parties).",
-)
-@click.option(
-    "--query",
-    "query_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A SPARQL CONSTRUCT file whose result is drawn.",
-)
-@click.pass_obj
-def render(
-    kg: KnowledgeGraph,
-    output: Path,
-    title: str,
-    meeting: str | None,
-    entity: str | None,
-    depth: int,
-    query_file: Path | None,
-) -> None:
-    """Write an interactive HTML page of the graph (or part of it) that works offline."""
-    from alliance_kg.graph.render import WARN_FROM, Selection
-    from alliance_kg.queries import load_query_file
-
-    construct = load_query_file(query_file) if query_file is not None else None
-    selection = Selection(meeting, entity, depth, construct, str(query_file))
-    page = kg.render(output, title=title, selection=selection)
-    click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
-    if page.nodes >= WARN_FROM:
-        click.echo(
-            f"Warning: {page.nodes} nodes is a lot to read on one page. Draw a part with "
-            "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
-            err=True,
-        )
-
-
-@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -386,8 +311,8 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
     click.echo(format_report(kg.evaluate(gold_dir), fmt, per_document=per_document))
 
 
+for command in (analyze, export, render):
+    main.add_command(command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-main.add_command(analyze)
