@@ -17,6 +17,7 @@ from alliance_kg.errors import QueryError
 from alliance_kg.graph.store import open_store, refresh_union, replace_graphs
 from alliance_kg.ontology import AKG, ID
 from alliance_kg.queries import (
+    QUERY_FORMATS,
     RESULT_FORMATS,
     compact_iri,
     format_results,
@@ -243,7 +244,7 @@ def test_unknown_result_format(store: ox.Store) -> None:
 
 
 def test_registry_matches_cli_choices() -> None:
-    assert tuple(RESULT_FORMATS) == RESULT_FORMAT_NAMES
+    assert QUERY_FORMATS == RESULT_FORMAT_NAMES
 
 
 def test_compact_iri() -> None:

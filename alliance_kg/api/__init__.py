@@ -166,14 +166,23 @@ class KnowledgeGraph:
     ) -> Rows | bool | rdflib.Graph:
         """Run the cookbook query ``name`` (``akg queries`` lists them) with its parameters
         given as text, as ``akg query -n NAME -p key=value`` does."""
-        return decoded(self.cookbook_text(name, params, "json", _bounds(timeout, limit)))
+        from alliance_kg.queries.cookbook import run_named
+
+        return decoded(
+            run_named(self.location, name, dict(params), "json", _bounds(timeout, limit))
+        )
 
     def query_text(self, sparql: str, fmt: str = "table", bounds: Bounds | None = None) -> str:
         """A read-only query's result formatted as ``table``, ``csv``, ``tsv``, ``json`` or
-        ``xml`` (graphs: Turtle), as ``akg query`` prints it."""
+        ``xml`` (rows, booleans) or ``table`` (Turtle), ``turtle``, ``nt``, ``jsonld`` or
+        ``rdfxml`` (graphs), as ``akg query`` prints it; a format that does not fit the query's
+        form is an error."""
+        from alliance_kg.queries import check_fits
         from alliance_kg.queries.bounded import Bounds, query_location
 
-        return query_location(self.location, sparql, fmt, bounds=bounds or Bounds()).text
+        output = query_location(self.location, sparql, fmt, bounds=bounds or Bounds())
+        check_fits(output.kind, fmt)
+        return output.text
 
     def cookbook_text(
         self,
@@ -183,9 +192,12 @@ class KnowledgeGraph:
         bounds: Bounds | None = None,
     ) -> QueryOutput:
         """A cookbook query's result formatted as ``query_text`` formats it."""
+        from alliance_kg.queries import check_fits
         from alliance_kg.queries.cookbook import run_named
 
-        return run_named(self.location, name, dict(params), fmt, bounds)
+        output = run_named(self.location, name, dict(params), fmt, bounds)
+        check_fits(output.kind, fmt)
+        return output
 
     def timeline(
         self,

@@ -11,22 +11,53 @@ import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
+from alliance_kg.cli.inputs import read_query
 from alliance_kg.cli.outputs import export, render
 from alliance_kg.errors import AkgError
 
 # Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
 # not import pyoxigraph-backed modules.
-RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml")
+RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml")
 
 
 class AkgGroup(click.Group):
     """A click group that reports alliance-kg errors as ``Error: ...`` with exit status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _store_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AkgError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+def _store_first(args: list[str]) -> list[str]:
+    """The arguments with a ``--store`` given after the command name moved before it, where
+    the group reads it (``akg query --store S ...`` as Jena's and Oxigraph's tools allow)."""
+    front: list[str] = []
+    rest: list[str] = []
+    command_seen = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--store" and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--store="):
+            front.append(arg)
+        elif command_seen or arg.startswith("-"):
+            rest.append(arg)
+        else:
+            command_seen = True
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 @click.group(cls=AkgGroup)
@@ -49,18 +80,20 @@ def main(ctx: click.Context, store_path: str) -> None:
 def _from_file(dest: str, what: str) -> Any:
     """The ``-f FILE`` option of a command that also takes its text as an argument or stdin."""
     return click.option(
-        "-f", "--file", dest, type=click.Path(path_type=Path), help=f"Read the {what} from a file."
+        "-f",
+        "--file",
+        dest,
+        type=click.Path(path_type=Path),
+        help=f"Read the {what} from a file (-: standard input).",
     )
 
 
 def _text(argument: str | None, path: Path | None, what: str) -> str:
     """The text of a query or update: the argument, a file, or standard input."""
-    from alliance_kg.queries import load_query_file
-
     if argument is not None and path is not None:
         raise click.UsageError(f"give the {what} as an argument or with -f, not both")
     if path is not None:
-        return load_query_file(path)
+        return read_query(path)
     if argument is not None:
         return argument
     if not sys.stdin.isatty():
@@ -163,7 +196,18 @@ def _warn_conflicts(conflicts: Any) -> None:
     help="A parameter of the cookbook query (repeatable).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default="table", show_default=True
+    "--format",
+    "--results",
+    "fmt",
+    type=click.Choice(RESULT_FORMAT_NAMES),
+    help="Rows: table (default), csv, tsv, json, xml; graphs (CONSTRUCT, DESCRIBE): table "
+    "(Turtle), turtle, nt, jsonld, rdfxml. Default with -o: from the file's extension.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to this file (whole or not at all) instead of standard output.",
 )
 @click.option(
     "--timeout",
@@ -186,24 +230,33 @@ def query(
     query_file: Path | None,
     name: str | None,
     params: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
     timeout: float,
     limit: int,
 ) -> None:
     """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
     over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
+    from alliance_kg.queries import results_format_for
     from alliance_kg.queries.bounded import Bounds
 
     bounds = Bounds(timeout, limit)
+    fmt = results_format_for(output, fmt) if output is not None else fmt or "table"
     if name is not None:
         if query is not None or query_file is not None:
             raise click.UsageError("give a cookbook name (-n) or a query, not both")
-        output = kg.cookbook_text(name, dict(_pair(p) for p in params), fmt, bounds).text
+        text = kg.cookbook_text(name, dict(_pair(p) for p in params), fmt, bounds).text
     else:
         if params:
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
-        output = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
-    click.echo(output, nl=False)
+        text = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from alliance_kg.graph.files import write_atomic
+
+        write_atomic(output, text.encode("utf-8"), what="the results")
+        click.echo(f"Wrote {output}", err=True)
 
 
 def _pair(text: str) -> tuple[str, str]:

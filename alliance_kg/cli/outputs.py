@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from alliance_kg.api import KnowledgeGraph
+from alliance_kg.cli.inputs import read_query
 
 # Kept in step with alliance_kg.graph.formats.ALL_FORMATS; listed here so that `akg --help` does
 # not import pyoxigraph-backed modules.
@@ -61,7 +62,7 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: Path | None) -> None:
     "--query",
     "query_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A SPARQL CONSTRUCT file whose result is drawn.",
+    help="A SPARQL CONSTRUCT file whose result is drawn (-: standard input).",
 )
 @click.option(
     "--measures",
@@ -82,9 +83,8 @@ def render(
 ) -> None:
     """Write an interactive HTML page of the graph (or part of it) that works offline."""
     from alliance_kg.graph.render import WARN_FROM, Selection
-    from alliance_kg.queries import load_query_file
 
-    construct = load_query_file(query_file) if query_file is not None else None
+    construct = read_query(query_file) if query_file is not None else None
     selection = Selection(meeting, entity, depth, construct, str(query_file))
     page = kg.render(output, title=title, selection=selection, measures=measures)
     click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")

@@ -30,6 +30,33 @@ RESULT_FORMATS: dict[str, str] = {
     "xml": "application/sparql-results+xml",
 }
 
+#: The formats of a CONSTRUCT or DESCRIBE result (a graph) by the name the CLI offers; ``table``
+#: prints a graph as Turtle.
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+#: Every name ``akg query --format`` takes.
+QUERY_FORMATS: tuple[str, ...] = (*RESULT_FORMATS, *GRAPH_FORMATS)
+
+#: File name extensions ``akg query -o FILE`` reads the format from.
+RESULT_EXTENSIONS: dict[str, str] = {
+    ".txt": "table",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".srj": "json",
+    ".xml": "xml",
+    ".srx": "xml",
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "jsonld",
+    ".rdf": "rdfxml",
+}
+
 _W3C_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -70,11 +97,13 @@ def format_results(result: QueryResult, fmt: str) -> str:
 
     SELECT: ``table`` is fixed-width text with compact IRIs and an "N rows" line; csv, tsv, json
     and xml are the W3C SPARQL 1.1 results formats. ASK: ``true``/``false`` (json and xml as the
-    W3C formats write booleans). CONSTRUCT and DESCRIBE: Turtle with the project prefixes,
-    whatever ``fmt`` is.
+    W3C formats write booleans). CONSTRUCT and DESCRIBE: the format of ``GRAPH_FORMATS``, else
+    Turtle with the project prefixes (``check_fits`` tells a user that asked for rows).
     """
-    if fmt not in RESULT_FORMATS:
-        raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+    if fmt not in QUERY_FORMATS:
+        raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(QUERY_FORMATS)}")
+    if fmt in GRAPH_FORMATS and not isinstance(result, ox.QueryTriples):
+        check_fits("boolean" if isinstance(result, ox.QueryBoolean) else "solutions", fmt)
     try:
         return _format(result, fmt)
     except (OSError, RuntimeError, ValueError) as exc:
@@ -82,9 +111,42 @@ def format_results(result: QueryResult, fmt: str) -> str:
         raise QueryError(f"the query failed: {exc}") from exc
 
 
+def check_fits(kind: str, fmt: str) -> None:
+    """Refuse a format that does not fit the result's ``kind`` (``solutions``, ``boolean`` or
+    ``graph``): rows for a graph, or a graph format for rows or a boolean."""
+    if kind == "graph" and fmt in RESULT_FORMATS and fmt != "table":
+        raise QueryError(
+            f"--format {fmt} does not fit a CONSTRUCT or DESCRIBE query, whose result is a "
+            f"graph; use {', '.join(['table', *GRAPH_FORMATS])}"
+        )
+    if kind != "graph" and fmt in GRAPH_FORMATS:
+        form = (
+            "an ASK query, whose result is true or false"
+            if kind == "boolean"
+            else ("a SELECT query, whose result is rows")
+        )
+        raise QueryError(f"--format {fmt} does not fit {form}; use {', '.join(RESULT_FORMATS)}")
+
+
+def results_format_for(path: str | Path, fmt: str | None) -> str:
+    """The format of ``akg query -o PATH``: ``fmt`` if given (an error when the file's
+    extension names another), else the one the extension names (``RESULT_EXTENSIONS``)."""
+    implied = RESULT_EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        if implied is None:
+            raise QueryError(
+                f"{path}: cannot tell the results format from the name; give --format or name "
+                f"the file with one of {', '.join(RESULT_EXTENSIONS)}"
+            )
+        return implied
+    if implied is not None and implied != fmt:
+        raise QueryError(f"{path}: the name says {implied} but the format asked is {fmt}")
+    return fmt
+
+
 def _format(result: QueryResult, fmt: str) -> str:
     if isinstance(result, ox.QueryTriples):
-        return serialize_sorted(result, ox.RdfFormat.TURTLE).decode()
+        return serialize_sorted(result, GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)).decode()
     if isinstance(result, ox.QueryBoolean):
         if fmt in ("json", "xml"):
             return _serialize(result, fmt)
@@ -169,12 +231,17 @@ def _serialize(result: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:
 
 
 __all__ = [
+    "GRAPH_FORMATS",
+    "QUERY_FORMATS",
+    "RESULT_EXTENSIONS",
     "RESULT_FORMATS",
     "QueryResult",
     "Substitutions",
+    "check_fits",
     "compact_iri",
     "format_results",
     "load_query_file",
+    "results_format_for",
     "run_query",
     "table_text",
     "term_text",

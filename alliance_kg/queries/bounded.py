@@ -21,7 +21,13 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError, QueryError
-from alliance_kg.queries import QueryResult, Substitutions, format_results, run_query
+from alliance_kg.queries import (
+    GRAPH_FORMATS,
+    QueryResult,
+    Substitutions,
+    format_results,
+    run_query,
+)
 from alliance_kg.queries.safety import check_read_only, parse_tree_needed
 
 _T = TypeVar("_T")
@@ -164,7 +170,7 @@ def format_limited(result: Any, fmt: str, limit: int) -> str:
     if isinstance(result, ox.QueryTriples):
         from alliance_kg.graph.export import serialize_sorted
 
-        return serialize_sorted(items, ox.RdfFormat.TURTLE).decode()
+        return serialize_sorted(items, GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)).decode()
     variables = [v.value for v in result.variables]
     return format_results(_solutions(variables, items), fmt)
 
