@@ -60,7 +60,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         _format("nt", ox.RdfFormat.N_TRIPLES, False),
         _format("nquads", ox.RdfFormat.N_QUADS, True),
         _format("trig", ox.RdfFormat.TRIG, True),
-        _format("jsonld", ox.RdfFormat.JSON_LD, False),
+        _format("jsonld", ox.RdfFormat.JSON_LD, True),
         _format("xml", ox.RdfFormat.RDF_XML, False),
     )
 }
@@ -93,6 +93,12 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
     spec = EXPORT_FORMATS.get(fmt)
     if spec is None:
         raise AkgError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if fmt == "jsonld":
+        # Compacted with the project's context, named graphs kept (``jsonld.py``).
+        from alliance_kg.graph.jsonld import write_jsonld
+
+        write_jsonld(store, output)
+        return
     # The default graph is the union of the named graphs (see store.refresh_union): each quad
     # is exported once, under the document it belongs to.
     held: dict[Any, list[ox.Triple]] | None = None
