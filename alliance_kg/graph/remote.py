@@ -169,8 +169,16 @@ class RemoteStore:
         try:
             body, media_type = self._send(url, None, _GRAPH_ACCEPT)
         except _Refused as exc:
-            if exc.status == 404:
+            if exc.status == 404 and not self._holds(graph):
                 return []  # listed, then dropped by someone else, or never created: no triples
+            if exc.status == 404:
+                # The query endpoint sees triples the Graph Store endpoint does not know: its
+                # address is wrong, and an export would silently lose them.
+                raise StoreError(
+                    f"the Graph Store endpoint {self.store_url} answered 404 (not found) for "
+                    f"graph {graph}, which holds triples: check its address (set "
+                    f"{STORE_ENV} to the server's Graph Store Protocol endpoint)"
+                ) from exc
             raise StoreError(
                 f"the SPARQL server at {self.store_url} refused to send graph {graph}: "
                 f"{exc.message}"
@@ -185,6 +193,13 @@ class RemoteStore:
                 f"the SPARQL server at {url} sent invalid {rdf_format}: {exc}"
             ) from exc
         return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
+
+    def _holds(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+        """Whether the query endpoint sees any triple in ``graph``."""
+        where = (
+            "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
+        )
+        return bool(self.query(f"ASK {{ {where} }}"))
 
     def _post(self, url: str, form: dict[str, str], accept: str) -> tuple[bytes, str]:
         return self._send(url, urllib.parse.urlencode(form).encode(), accept)
