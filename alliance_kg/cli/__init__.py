@@ -12,7 +12,7 @@ import click
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
 from alliance_kg.cli.inputs import read_query
-from alliance_kg.cli.outputs import export, render
+from alliance_kg.cli.outputs import export, ontology, render
 from alliance_kg.errors import AkgError
 
 # Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
@@ -364,7 +364,7 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
     click.echo(format_report(kg.evaluate(gold_dir), fmt, per_document=per_document))
 
 
-for command in (analyze, export, render):
+for command in (analyze, export, ontology, render):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""``akg export`` and ``akg render``: the commands that write the graph to a file."""
+"""``akg export``, ``akg render`` and ``akg ontology``: the commands that write a file."""
 
 from __future__ import annotations
 
@@ -94,3 +94,30 @@ def render(
             "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
             err=True,
         )
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("html", "turtle")),
+    default="html",
+    show_default=True,
+    help="The documentation page, or the ontology itself.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+)
+def ontology(fmt: str, output: Path | None) -> None:
+    """The ontology's documentation page (classes, properties, concepts), or its Turtle."""
+    from alliance_kg.ontology import ontology_path
+    from alliance_kg.ontology.page import ontology_html
+
+    data = ontology_html() if fmt == "html" else Path(ontology_path()).read_text(encoding="utf-8")
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        from alliance_kg.graph.files import write_atomic
+
+        write_atomic(output, data.encode("utf-8"), what=f"the ontology ({fmt})")
+        click.echo(f"Wrote {output}", err=True)
