@@ -338,14 +338,16 @@ class KnowledgeGraph:
         port: int = 8890,
         bounds: Bounds | None = None,
         workers: int = 2,
+        cors: bool = False,
     ) -> None:
         """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted, with
-        ``workers`` query processes (each query within ``bounds``)."""
+        ``workers`` query processes (each query within ``bounds``); ``cors`` lets pages of any
+        origin read the answers."""
         from alliance_kg.queries.bounded import Bounds
         from alliance_kg.queries.server import serve
 
         self.store(read_only=True)  # no store: the usual error now, not at the first request
-        serve(self.location, host, port, bounds or Bounds(), workers)
+        serve(self.location, host, port, bounds or Bounds(), workers, cors)
 
 
 def open(location: str | os.PathLike[str] = DEFAULT_STORE) -> KnowledgeGraph:  # noqa: A001

@@ -331,14 +331,24 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     show_default=True,
     help="Query processes (each holds the store open; queries beyond them wait).",
 )
+@click.option(
+    "--cors", is_flag=True, help="Let web pages of any origin (e.g. YASGUI) read the answers."
+)
 @click.pass_obj
 def serve(
-    kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int, workers: int
+    kg: KnowledgeGraph,
+    host: str,
+    port: int,
+    timeout: float,
+    limit: int,
+    workers: int,
+    cors: bool,
 ) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/)."""
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql), a query page (/query),
+    the graph page (/) and the ontology (/ontology)."""
     from alliance_kg.queries.bounded import Bounds
 
-    kg.serve(host, port, Bounds(timeout, limit), workers)
+    kg.serve(host, port, Bounds(timeout, limit), workers, cors)
 
 
 @main.command()

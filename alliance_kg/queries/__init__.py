@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
 
-from alliance_kg.errors import QueryError, read_bytes
+from alliance_kg.errors import FormatError, QueryError, read_bytes
 from alliance_kg.graph.export import serialize_sorted
 from alliance_kg.graph.sparql import bind_values, syntax_message
 from alliance_kg.ontology import PREFIXES
@@ -57,6 +58,24 @@ RESULT_EXTENSIONS: dict[str, str] = {
     ".rdf": "rdfxml",
 }
 
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a request names as its dataset (SPARQL 1.1 Protocol ``default-graph-uri``
+    and ``named-graph-uri``): ``None`` leaves the query's own or the store's in place."""
+
+    default: tuple[str, ...] | None = None
+    named: tuple[str, ...] | None = None
+
+    def default_graph(self) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None:
+        """``default_graph`` of ``pyoxigraph.Store.query``: the graphs merged as the default."""
+        return None if self.default is None else [ox.NamedNode(g) for g in self.default]
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode] | None:
+        """``named_graphs`` of ``pyoxigraph.Store.query``: the graphs ``GRAPH`` can reach."""
+        return None if self.named is None else [ox.NamedNode(g) for g in self.named]
+
+
 _W3C_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -70,7 +89,11 @@ Substitutions: TypeAlias = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Li
 
 
 def run_query(
-    store: SparqlStore, sparql: str, *, substitutions: Substitutions | None = None
+    store: SparqlStore,
+    sparql: str,
+    *,
+    substitutions: Substitutions | None = None,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     """Run a SPARQL query over the union of all named graphs.
 
@@ -80,12 +103,18 @@ def run_query(
     written. Invalid SPARQL raises ``QueryError`` with "line L, column C: ...".
     ``substitutions`` bind variables to RDF terms with a ``VALUES`` block opening the WHERE
     group (``graph.remote.bind_values``), the same way on every kind of store; a value is
-    never pasted into the query as text.
+    never pasted into the query as text. ``dataset`` replaces the query's dataset with graphs
+    of the store.
     """
     if substitutions:
         sparql = bind_values(sparql, substitutions)
     try:
-        return store.query(sparql, prefixes=PREFIXES)
+        if dataset is None:
+            return store.query(sparql, prefixes=PREFIXES)
+        return store.query(
+            sparql, prefixes=PREFIXES, default_graph=dataset.default_graph(),
+            named_graphs=dataset.named_graphs(),
+        )  # fmt: skip
     except SyntaxError as exc:
         raise QueryError(syntax_message(sparql, str(exc))) from exc
     except (OSError, RuntimeError, ValueError) as exc:
@@ -115,7 +144,7 @@ def check_fits(kind: str, fmt: str) -> None:
     """Refuse a format that does not fit the result's ``kind`` (``solutions``, ``boolean`` or
     ``graph``): rows for a graph, or a graph format for rows or a boolean."""
     if kind == "graph" and fmt in RESULT_FORMATS and fmt != "table":
-        raise QueryError(
+        raise FormatError(
             f"--format {fmt} does not fit a CONSTRUCT or DESCRIBE query, whose result is a "
             f"graph; use {', '.join(['table', *GRAPH_FORMATS])}"
         )
@@ -125,7 +154,7 @@ def check_fits(kind: str, fmt: str) -> None:
             if kind == "boolean"
             else ("a SELECT query, whose result is rows")
         )
-        raise QueryError(f"--format {fmt} does not fit {form}; use {', '.join(RESULT_FORMATS)}")
+        raise FormatError(f"--format {fmt} does not fit {form}; use {', '.join(RESULT_FORMATS)}")
 
 
 def results_format_for(path: str | Path, fmt: str | None) -> str:
@@ -231,6 +260,7 @@ def _serialize(result: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:
 
 
 __all__ = [
+    "Dataset",
     "GRAPH_FORMATS",
     "QUERY_FORMATS",
     "RESULT_EXTENSIONS",
