@@ -104,18 +104,27 @@ def test_turtle_output(tmp_path: Path) -> None:
     text = export_graph(store, "turtle").decode()
     prefixes = [line for line in text.splitlines() if line.startswith("@prefix ")]
     assert prefixes == sorted(prefixes)
-    assert len(prefixes) == 11
+    # Only the prefixes used; IRIs whose local part holds "/" are written in full, not with
+    # "\/" escapes (issue 13).
+    assert prefixes == [
+        "@prefix akg: <https://w3id.org/alliance-kg/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
+    ids = "https://w3id.org/alliance-kg/id/"
     assert text.split("xsd: <http://www.w3.org/2001/XMLSchema#> .\n", 1)[1] == (
-        "id:commitment\\/d1\\/0-10 a akg:Commitment ;\n"
+        f"<{ids}commitment/d1/0-10> a akg:Commitment ;\n"
         '\takg:deadline "2025"^^xsd:gYear ;\n'
-        "\takg:madeBy id:state\\/japan ;\n"
+        f"\takg:madeBy <{ids}state/japan> ;\n"
         '\takg:quote "Japan \\"pledged\\"\\nto act" .\n'
-        "id:document\\/d1 a akg:Document .\n"
-        "id:document\\/d2 a akg:Document .\n"
-        "id:state\\/japan a akg:State ;\n"
+        f"<{ids}document/d1> a akg:Document .\n"
+        f"<{ids}document/d2> a akg:Document .\n"
+        f"<{ids}state/japan> a akg:State ;\n"
         '\trdfs:label "日本"@ja ;\n'
         '\tskos:prefLabel "Japan" .\n'
     )
+    assert "\\/" not in text
 
 
 def test_nquads_are_sorted_by_graph(tmp_path: Path) -> None:
