@@ -325,6 +325,13 @@ class KnowledgeGraph:
         rows = self.analyze(analysis, set_aside_parties=set_aside_parties, top=top, between=between)
         return format_rows(rows.variables, list(rows), fmt)
 
+    def void(self, sparql_endpoint: str | None = None) -> str:
+        """A VoID description of the store as Turtle: documents, triples, entities, the count of
+        each class and the documents' sources."""
+        from alliance_kg.graph.void import void_turtle
+
+        return void_turtle(self.store(read_only=True), sparql_endpoint)
+
     def evaluate(self, gold_dir: str | os.PathLike[str]) -> Report:
         """Score the graph against the gold files of ``gold_dir`` (``*.gold.json`` and
         ``links.gold.json``); format the report with ``alliance_kg.evaluate.format_report``."""

@@ -352,12 +352,20 @@ def serve(
 
 
 @main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "void")),
+    default="text",
+    show_default=True,
+    help="void: the counts as a VoID description of the dataset (Turtle).",
+)
 @click.pass_obj
-def stats(kg: KnowledgeGraph) -> None:
+def stats(kg: KnowledgeGraph, fmt: str) -> None:
     """Count documents, meetings, commitments, entities by type and triples."""
     from alliance_kg.graph.stats import format_stats
 
-    click.echo(format_stats(kg.stats()))
+    click.echo(format_stats(kg.stats()) if fmt == "text" else kg.void(), nl=fmt == "text")
 
 
 @main.command()

@@ -142,6 +142,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._cookbook(urllib.parse.unquote(url.path.removeprefix("/cookbook/")), url.query)
         elif url.path == "/ontology":
             self._ontology()
+        elif url.path == "/.well-known/void":
+            endpoint = f"http://{self.headers.get('Host') or 'localhost'}/sparql"
+            self._derived(partial(_void, self.store_location, endpoint), "text/turtle")
         else:
             self._reply(404, "text/plain", f"no such page: {url.path}; try /sparql, /query or /\n")
 
@@ -270,13 +273,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, "text/html", ontology_html())
 
     def _page(self) -> None:
-        location = self.store_location
+        self._derived(partial(_render, self.store_location), "text/html")
+
+    def _derived(self, make: Any, media_type: str) -> None:
+        # Pages made from the whole store, in a process of their own (bounded in time).
         try:
-            page = run_in_child(partial(_render, location), self.query_bounds.timeout * 4)
+            text = run_in_child(make, self.query_bounds.timeout * 4)
         except AkgError as exc:
             self._reply(500, "text/plain", f"{exc}\n")
             return
-        self._reply(200, "text/html", page)
+        self._reply(200, media_type, text)
 
     def _reply(self, status: int, media_type: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -286,6 +292,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+
+def _void(location: str | Path, endpoint: str) -> str:
+    from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.void import void_turtle
+
+    return void_turtle(open_location(location, read_only=True), endpoint)
 
 
 def _render(location: str | Path) -> str:
