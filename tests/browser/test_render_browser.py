@@ -476,3 +476,31 @@ def test_large_graph_gets_a_fixed_layout_and_is_ready_at_once(browser: Any, tmp_
         assert visit.js("(id) => akg.data.details[id].label", under) in str(tip.text_content())
     finally:
         visit.context.close()
+
+
+def test_bundled_corpus_page_with_network_measures(browser: Any, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    load_paths(store, [sample_corpus_dir()])
+    path = tmp_path / "measures.html"
+    write_html(store, path, title="U.S.-Japan 2+2 statements", measures=True)
+    visit = Visit(browser, path)
+    try:
+        assert visit.outside == [] and visit.errors == []
+        note = visit.page.locator("#akg-classes .akg-measured")
+        assert note.text_content() == (
+            "Entities sized by betweenness and coloured by community (akg analyze)."
+        )
+        alliance = "https://w3id.org/alliance-kg/id/organization/u-s-japan-alliance"
+        drawn = visit.js("(id) => akg.nodes.get(id)", alliance)
+        assert (drawn["size"], drawn["color"]["background"]) == (40, "#1f77b4")
+        # The vis-network canvas draws it in that colour (read back from its own node body).
+        body = visit.js("(id) => akg.network.body.nodes[id].options.color.background", alliance)
+        assert body == "#1f77b4"
+        visit.page.locator("#akg-search").fill("U.S.-Japan Alliance")
+        visit.page.locator("#akg-search").press("Enter")
+        visit.page.wait_for_timeout(800)
+        assert "Betweenness0.128" in visit.panel_text().replace(" ", "")
+        ARTIFACTS.mkdir(exist_ok=True)
+        visit.page.screenshot(path=str(ARTIFACTS / "corpus-measures.png"))
+    finally:
+        visit.context.close()
