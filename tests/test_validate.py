@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from clirunner import akg
 from rdflib import Graph, URIRef
@@ -25,16 +26,31 @@ CONFLICT = 'id:conflict/doc-a/place "doc-a.txt: place Osaka (resolved: Tokyo)"'
 CHECKED = "1 document, 1 commitment, {entities} entities, 1 meeting, 1 lineage, 1 conflict"
 
 
-def invalid(violations: int, nodes: int, triples: int, entities: int = 3) -> str:
-    """The last line of the report on a broken variant of the contract graph."""
+def _triples(trig: str) -> int:
+    """The triples of the union of the graph's named graphs and the ontology's."""
+    ontology = load_ontology().serialize(format="nt").encode()
+    quads = [
+        *ox.parse(trig.encode(), ox.RdfFormat.TRIG),
+        *ox.parse(ontology, ox.RdfFormat.N_TRIPLES),
+    ]
+    return len({(str(q.subject), str(q.predicate), str(q.object)) for q in quads})
+
+
+#: The triples of the contract graph with the ontology (which other work may grow).
+TRIPLES = _triples(CONTRACT_TRIG)
+
+
+def invalid(violations: int, nodes: int, more: int, entities: int = 3) -> str:
+    """The last line of the report on a broken variant of the contract graph, which holds
+    ``more`` triples more than the contract graph (fewer when negative)."""
     return (
         f"Invalid: {violations} violation(s) of the graph's contract at {nodes} node(s), in "
-        f"{triples} triples ({CHECKED.format(entities=entities)})."
+        f"{TRIPLES + more} triples ({CHECKED.format(entities=entities)})."
     )
 
 
 # Each case: what is replaced in CONTRACT_TRIG (exactly one occurrence), by what, and the
-# report's lines. The graph holds 378 triples (the ontology's among them).
+# report's lines.
 CASES = {
     "no commitment type": (
         "        akg:commitmentType akg:Pledge ;\n",
@@ -42,7 +58,7 @@ CASES = {
         [
             "a commitment has one or more of the six commitment types [akg:commitmentType]:",
             f"  {COMMITMENT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a type of no scheme": (
@@ -51,7 +67,7 @@ CASES = {
         [
             "a commitment has one or more of the six commitment types [akg:commitmentType]:",
             f"  {COMMITMENT} value akg:Promise",
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "no party": (
@@ -60,7 +76,7 @@ CASES = {
         [
             "a commitment is made by at least one party [akg:madeBy]:",
             f"  {COMMITMENT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "no quote": (
@@ -69,7 +85,7 @@ CASES = {
         [
             "a commitment has exactly one quote, a non-empty string [akg:quote]:",
             f"  {COMMITMENT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a quote longer than its offsets' span": (
@@ -78,7 +94,7 @@ CASES = {
         [
             "a commitment's quote fits between its offsets (no longer than end - start):",
             f"  {COMMITMENT}",
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "start after end": (
@@ -90,7 +106,7 @@ CASES = {
             f"  {COMMITMENT} value 170",
             "a commitment's quote fits between its offsets (no longer than end - start):",
             f"  {COMMITMENT}",
-            invalid(2, 1, 378),
+            invalid(2, 1, +0),
         ],
     ),
     "a negative offset": (
@@ -100,7 +116,7 @@ CASES = {
             "a commitment has exactly one start offset, an integer of at least 0, less than the "
             "end offset [akg:startOffset]:",
             f"  {COMMITMENT} value -5",
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "no document": (
@@ -109,7 +125,7 @@ CASES = {
         [
             "a commitment is stated in exactly one document [akg:statedIn]:",
             f"  {COMMITMENT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "not at its document's meeting": (
@@ -118,7 +134,7 @@ CASES = {
         [
             "a commitment is at the meeting its document reports, and only there:",
             f"  {COMMITMENT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "two preferred labels": (
@@ -127,7 +143,7 @@ CASES = {
         [
             "an entity has exactly one preferred label [skos:prefLabel]:",
             f"  {JAPAN}",
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "no preferred label": (
@@ -136,7 +152,7 @@ CASES = {
         [
             "an entity has exactly one preferred label [skos:prefLabel]:",
             f"  {JAPAN}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a type outside the ontology": (
@@ -145,13 +161,13 @@ CASES = {
         [
             "an entity has exactly one type, one of the eight entity types [rdf:type]:",
             f"  {JAPAN} value akg:Country",
-            invalid(1, 1, 378, entities=2),
+            invalid(1, 1, +0, entities=2),
         ],
     ),
     "mentioned nowhere": (
         "akg:mentionedIn id:document\\/doc-a .\n    id:mechanism",
         ".\n    id:mechanism",
-        ["an entity is mentioned in some document:", f"  {JAPAN}", invalid(1, 1, 377)],
+        ["an entity is mentioned in some document:", f"  {JAPAN}", invalid(1, 1, -1)],
     ),
     "a party nothing describes": (
         "akg:madeBy id:state\\/japan ;",
@@ -163,7 +179,7 @@ CASES = {
             "  id:state/korea",
             "an entity is mentioned in some document:",
             "  id:state/korea",
-            invalid(3, 1, 379),
+            invalid(3, 1, +1),
         ],
     ),
     "a meeting without the series its report names": (
@@ -172,7 +188,7 @@ CASES = {
         [
             "a meeting has the series that a document reporting it names:",
             f"  {MEETING}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a meeting no document reports": (
@@ -183,7 +199,7 @@ CASES = {
             f"  {COMMITMENT}",
             "a meeting is reported by at least one document [^akg:reports]:",
             f"  {MEETING}",
-            invalid(2, 2, 377),
+            invalid(2, 2, -1),
         ],
     ),
     "an ill-typed date": (
@@ -192,7 +208,7 @@ CASES = {
         [
             "a document's date is one xsd:date [dct:date]:",
             '  id:document/doc-a "Joint Statement" value "2023-13-45"^^xsd:date',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "an untyped date": (
@@ -204,7 +220,7 @@ CASES = {
             # No longer a date, the last day cannot be compared with the first.
             "a meeting's first day is one xsd:date before its last [akg:startDate]:",
             f'  {MEETING} value "2023-01-10"^^xsd:date',
-            invalid(2, 1, 378),
+            invalid(2, 1, +0),
         ],
     ),
     "a first day after the last": (
@@ -213,7 +229,7 @@ CASES = {
         [
             "a meeting's first day is one xsd:date before its last [akg:startDate]:",
             f'  {MEETING} value "2023-01-12"^^xsd:date',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "an untyped deadline": (
@@ -222,7 +238,7 @@ CASES = {
         [
             "a deadline has exactly one date, an xsd:date or an xsd:gYear [akg:deadlineDate]:",
             f'  {DEADLINE} value "2025"',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a deadline of no kind": (
@@ -231,7 +247,7 @@ CASES = {
         [
             'a deadline\'s kind is "by" or "start" [akg:deadlineKind]:',
             f'  {DEADLINE} value "until"',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a deadline of no commitment": (
@@ -240,7 +256,7 @@ CASES = {
         [
             "a deadline belongs to a commitment [^akg:hasDeadline]:",
             f"  {DEADLINE}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a digest that is not one": (
@@ -249,7 +265,7 @@ CASES = {
         [
             "a document has exactly one SHA-256 of its text (64 hex digits) [akg:sha256]:",
             '  id:document/doc-a "Joint Statement" value "07E9"',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "an empty lineage": (
@@ -258,7 +274,7 @@ CASES = {
         [
             "a lineage holds at least one commitment [^akg:inLineage]:",
             f"  {LINEAGE}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a lineage first stated after it was last": (
@@ -268,7 +284,7 @@ CASES = {
             "a lineage is first stated on one xsd:date, not after it was last stated "
             "[akg:firstStated]:",
             f'  {LINEAGE} value "2023-02-11"^^xsd:date',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a lineage without its meeting count": (
@@ -277,7 +293,7 @@ CASES = {
         [
             "a lineage has exactly one meeting count, an integer of at least 0 [akg:meetingCount]:",
             f"  {LINEAGE}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a conflict about no known field": (
@@ -286,7 +302,7 @@ CASES = {
         [
             'a conflict\'s field is "date", "place" or "participants" [akg:field]:',
             f'  {CONFLICT} value "venue"',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a conflict in no document": (
@@ -295,7 +311,7 @@ CASES = {
         [
             "a conflict is in exactly one document [akg:conflictIn]:",
             f"  {CONFLICT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a conflict about a document, not a meeting": (
@@ -304,7 +320,7 @@ CASES = {
         [
             "a conflict is about exactly one meeting [akg:aboutMeeting]:",
             f"  {CONFLICT} value id:document/doc-a",
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a conflict without its stated value": (
@@ -313,7 +329,7 @@ CASES = {
         [
             "a conflict has exactly one stated value [akg:statedValue]:",
             f"  {CONFLICT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "an end offset as text": (
@@ -325,7 +341,7 @@ CASES = {
             "a commitment has exactly one start offset, an integer of at least 0, less than the "
             "end offset [akg:startOffset]:",
             f"  {COMMITMENT} value 100",
-            invalid(2, 1, 378),
+            invalid(2, 1, +0),
         ],
     ),
     "at two meetings": (
@@ -337,7 +353,7 @@ CASES = {
             f"  {COMMITMENT} value id:meeting/scc/2024-01-01",
             "a commitment is at the meeting its document reports, and only there:",
             f"  {COMMITMENT}",
-            invalid(3, 1, 379),
+            invalid(3, 1, +1),
         ],
     ),
     "in two lineages": (
@@ -347,7 +363,7 @@ CASES = {
             "a commitment is in at most one lineage [akg:inLineage]:",
             f"  {COMMITMENT}",
             f"  {COMMITMENT} value id:lineage/doc-a/1-2",
-            invalid(2, 1, 379),
+            invalid(2, 1, +1),
         ],
     ),
     "restating a document": (
@@ -357,7 +373,7 @@ CASES = {
         [
             "a commitment restates commitments only [akg:restates]:",
             f"  {COMMITMENT} value id:document/doc-a",
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "a deadline that is a mechanism": (
@@ -366,7 +382,7 @@ CASES = {
         [
             "a commitment's deadlines are deadlines [akg:hasDeadline]:",
             f"  {COMMITMENT} value id:mechanism/scc",
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "an untyped commitment deadline": (
@@ -375,7 +391,7 @@ CASES = {
         [
             "a commitment's deadline is an xsd:date or an xsd:gYear [akg:deadline]:",
             f'  {COMMITMENT} value "2025"',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a deadline without its clause": (
@@ -384,7 +400,7 @@ CASES = {
         [
             "a deadline has exactly one clause [akg:clause]:",
             f"  {DEADLINE}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a deadline restated as a mechanism": (
@@ -393,7 +409,7 @@ CASES = {
         [
             "a deadline is restated as deadlines only [akg:restatedAs]:",
             f"  {DEADLINE} value id:mechanism/scc",
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "a document without its source file": (
@@ -402,7 +418,7 @@ CASES = {
         [
             "a document has exactly one source file [akg:sourceFile]:",
             '  id:document/doc-a "Joint Statement"',
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a document reporting two meetings": (
@@ -414,7 +430,7 @@ CASES = {
             "a document reports at most one meeting [akg:reports]:",
             '  id:document/doc-a "Joint Statement"',
             '  id:document/doc-a "Joint Statement" value id:meeting/scc/2024-01-01',
-            invalid(3, 2, 379),
+            invalid(3, 2, +1),
         ],
     ),
     "a stated date in words": (
@@ -423,7 +439,7 @@ CASES = {
         [
             "a document's stated meeting date is one xsd:date [akg:statedDate]:",
             '  id:document/doc-a "Joint Statement" value "January 11"',
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a stated first day with a time": (
@@ -433,7 +449,7 @@ CASES = {
         [
             "a document's stated first day is one xsd:date [akg:statedStartDate]:",
             '  id:document/doc-a "Joint Statement" value "2023-01-10T00:00:00"^^xsd:dateTime',
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "a given date that is a year": (
@@ -442,7 +458,7 @@ CASES = {
         [
             "a document's given meeting date is one xsd:date [akg:givenDate]:",
             '  id:document/doc-a "Joint Statement" value "2023"^^xsd:gYear',
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "a meeting without its label": (
@@ -451,7 +467,7 @@ CASES = {
         [
             "a meeting has exactly one label [rdfs:label]:",
             "  id:meeting/scc/2023-01-11",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a series that is a place": (
@@ -462,7 +478,7 @@ CASES = {
             f"  {MEETING}",
             "a meeting's series is one mechanism [akg:series]:",
             f"  {MEETING} value id:place/tokyo",
-            invalid(2, 1, 378),
+            invalid(2, 1, +0),
         ],
     ),
     "a meeting in two places": (
@@ -472,7 +488,7 @@ CASES = {
             "a meeting is held in at most one place [akg:heldIn]:",
             f"  {MEETING}",
             f"  {MEETING} value id:state/japan",
-            invalid(2, 1, 379),
+            invalid(2, 1, +1),
         ],
     ),
     "a participant that is a state": (
@@ -481,7 +497,7 @@ CASES = {
         [
             "a meeting's participants are persons [akg:participant]:",
             f"  {MEETING} value id:state/japan",
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "mentioned in a meeting": (
@@ -490,7 +506,7 @@ CASES = {
         [
             "an entity is mentioned in documents only [akg:mentionedIn]:",
             f"  {JAPAN} value id:meeting/scc/2023-01-11",
-            invalid(1, 1, 379),
+            invalid(1, 1, +1),
         ],
     ),
     "a lineage without its label": (
@@ -499,7 +515,7 @@ CASES = {
         [
             "a lineage has exactly one label [rdfs:label]:",
             "  id:lineage/doc-a/100-160",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a lineage last stated as text": (
@@ -511,7 +527,7 @@ CASES = {
             f'  {LINEAGE} value "2023-01-11"^^xsd:date',
             "a lineage is last stated on one xsd:date [akg:lastStated]:",
             f'  {LINEAGE} value "2023-01-11"',
-            invalid(2, 1, 378),
+            invalid(2, 1, +0),
         ],
     ),
     "a conflict without its label": (
@@ -520,7 +536,7 @@ CASES = {
         [
             "a conflict has exactly one label [rdfs:label]:",
             "  id:conflict/doc-a/place",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a conflict without its resolved value": (
@@ -529,7 +545,7 @@ CASES = {
         [
             "a conflict has exactly one resolved value [akg:resolvedValue]:",
             f"  {CONFLICT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
     "a conflict with a negative count": (
@@ -539,7 +555,7 @@ CASES = {
             "a conflict has exactly one restated count, an integer of at least 0 "
             "[akg:restatedCount]:",
             f"  {CONFLICT} value -1",
-            invalid(1, 1, 378),
+            invalid(1, 1, +0),
         ],
     ),
     "a conflict without its evidence": (
@@ -548,7 +564,7 @@ CASES = {
         [
             "a conflict has exactly one evidence text [akg:evidence]:",
             f"  {CONFLICT}",
-            invalid(1, 1, 377),
+            invalid(1, 1, -1),
         ],
     ),
 }
@@ -559,7 +575,7 @@ def test_the_contract_graph_is_valid(tmp_path: Path) -> None:
     result = akg(tmp_path / "s", "validate")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"Valid: 378 triples keep the graph's contract ({CHECKED.format(entities=3)}).\n"
+        f"Valid: {TRIPLES} triples keep the graph's contract ({CHECKED.format(entities=3)}).\n"
     )
 
 
@@ -629,10 +645,10 @@ def test_the_api_returns_the_violations(tmp_path: Path) -> None:
         "conflict": 1,
     }
     # Over the size a build checks, nothing is read and the summary says so.
-    skipped = kg.validate(max_triples=377)
+    skipped = kg.validate(max_triples=TRIPLES - 1)
     assert skipped.skipped and skipped.conforms
     assert skipped.summary() == (
-        "Not validated after the build: 378 triples is more than a build checks; "
+        f"Not validated after the build: {TRIPLES} triples is more than a build checks; "
         "run `akg validate`."
     )
 
