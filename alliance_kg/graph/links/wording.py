@@ -12,7 +12,7 @@ _WORD = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
 # Suffixes stripped so that "modernizing", "modernization" and "modernize" meet.
 _SUFFIXES = (
     "izations", "ization", "isations", "isation", "ations", "ation", "ments", "ment", "ities",
-    "ity", "ings", "ing", "ized", "izes", "ize", "ised", "ises", "ise", "ness", "ers", "er",
+    "ity", "izing", "ising", "ings", "ing", "ized", "izes", "ize", "ised", "ises", "ise", "ness", "ers", "er",
     "ed", "es", "s", "al", "ly", "ive",
 )  # fmt: skip
 
