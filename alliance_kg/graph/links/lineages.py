@@ -175,14 +175,15 @@ def find_links(
             links.append(Link(i, j, s))
             continue
         total = between[gi].get(gj, 0.0)
-        small, big = sorted((docs[gi], docs[gj]), key=len)
-        within = sum(n * big[d] for d, n in small.items())
-        # Pairs within one document do not count in the average. A second sentence of a
-        # document the group already holds must bring a better average (``SAME_DOCUMENT``):
-        # one report rarely states one commitment twice.
-        need = threshold * (SAME_DOCUMENT if within else 1.0)
-        if total < need * (size[gi] * size[gj] - within):
-            continue
+        if total < threshold * SAME_DOCUMENT * size[gi] * size[gj]:
+            # Pairs within one document do not count in the average. A second sentence of a
+            # document the group already holds must bring a better average (``SAME_DOCUMENT``):
+            # one report rarely states one commitment twice.
+            small, big = sorted((docs[gi], docs[gj]), key=len)
+            within = sum(n * big[d] for d, n in small.items())
+            need = threshold * (SAME_DOCUMENT if within else 1.0)
+            if total < need * (size[gi] * size[gj] - within):
+                continue
         links.append(Link(i, j, s))
         keep, gone = (gi, gj) if (size[gi], -gi) >= (size[gj], -gj) else (gj, gi)
         group_of[gone] = keep
