@@ -372,7 +372,7 @@ def test_bundled_corpus_timeline(browser: Any, corpus_page: tuple[Path, int, int
             _expected_counts(timeline)
         )
         assert [c for c in _expected_counts(timeline) if c.endswith(" commitments")] == [
-            "12 commitments",
+            "13 commitments",
             "54 commitments",
             "39 commitments",
         ]
@@ -381,11 +381,11 @@ def test_bundled_corpus_timeline(browser: Any, corpus_page: tuple[Path, int, int
         assert visit.page.locator(".akg-tl-lane-name > title").all_text_contents()[0] == (
             lanes[0] + " (stated at 2 meetings, 2022-01-07 to 2023-01-11)"
         )
-        assert visit.page.locator(".akg-tl-mark").count() == 105
+        assert visit.page.locator(".akg-tl-mark").count() == 106
         assert visit.js("[akg.timeline.columns, akg.timeline.lanes, akg.timeline.drawn]") == [
             3,
             len(lanes),
-            105,
+            106,
         ]
         # No two marks overlap, and no lane label runs into the plot.
         closest = visit.js(
