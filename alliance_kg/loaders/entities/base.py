@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,29 +33,49 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(text[a:b], a, b) for a, b in map(re.Match.span, _TOKEN.finditer(text))]
 
 
+class Taken:
+    """The spans already taken in a text of ``size`` characters, so that whether a span overlaps
+    one of them is a lookup over the span's own offsets, never a scan of every span taken (a long
+    document has tens of thousands of mentions)."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._covered = bytearray(size + 2)  # offsets inside a non-empty span
+        self._inner = bytearray(size + 2)  # positions strictly between a span's ends
+        self._points = bytearray(size + 2)  # positions of empty spans
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        """Take the span ``[start, end)``."""
+        if start < end:
+            self._covered[start:end] = b"\x01" * (end - start)
+            self._inner[start + 1 : end] = b"\x01" * (end - start - 1)
+        else:
+            self._points[start] = 1
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a taken span (``start < b and a < end``)."""
+        if start < end:
+            return (
+                self._covered.find(1, start, end) != -1
+                or self._points.find(1, start + 1, end) != -1
+            )
+        return bool(self._inner[start])  # an empty span overlaps a span strictly around it only
+
+    def covers(self, offset: int) -> bool:
+        """Whether a taken span holds the character at ``offset`` (``a <= offset < b``)."""
+        return bool(self._covered[offset])
+
+
 def select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates, longest first (the vocabulary wins ties)."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
-    # The offsets the chosen spans cover, so that a span's overlap is one lookup, not a scan
-    # of every chosen span (a document has hundreds of candidates).
-    covered = bytearray(max((c.end for c in cands), default=0))
+    taken = Taken(max((c.end for c in cands), default=0))
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.rank, c.start, c.key)):
-        if c.start < c.end:
-            if covered.find(1, c.start, c.end) != -1:
-                continue
-        elif any(c.start < b and a < c.end for a, b in taken):
-            continue  # an empty span overlaps a span strictly around it only
-        chosen.append(c)
-        taken.append((c.start, c.end))
-        if c.start < c.end:
-            covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+        if not taken.overlaps(c.start, c.end):
+            chosen.append(c)
+            taken.add(c.start, c.end)
     return sorted(chosen, key=lambda c: (c.start, c.end))
-
-
-def free(chosen: list[Candidate], start: int, end: int) -> bool:
-    """Whether no chosen candidate overlaps the span."""
-    return not any(start < c.end and c.start < end for c in chosen)
 
 
 @lru_cache(maxsize=1)
