@@ -318,8 +318,8 @@ def _word_before(text: str, dot: int, sent_start: int) -> str:
     end = dot
     while end > sent_start and text[end - 1].isspace():
         end -= 1
-    start = end
-    while start > max(sent_start, end - _LONGEST_WORD) and not text[start - 1].isspace():
+    start, stop = end, max(sent_start, end - _LONGEST_WORD)
+    while start > stop and not text[start - 1].isspace():
         start -= 1
     return text[start:end]
 
