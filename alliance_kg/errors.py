@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 
@@ -33,6 +34,9 @@ def read_bytes(path: Path, error: type[AkgError], what: str, unreadable: str) ->
     """The bytes of the file ``path``, or ``error`` naming it: "PATH: no such WHAT", "PATH: is
     a folder, not a WHAT", or "PATH: UNREADABLE: reason"."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():
+            # A FIFO or a device would block the read or never end.
+            raise error(f"{path}: not a regular file (a FIFO, socket or device), not a {what}")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise error(f"{path}: no such {what}") from exc
