@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
-from alliance_kg.errors import AkgError
+from alliance_kg.errors import AkgError, terminal_safe, writing
 
 # Kept in step with the registries in alliance_kg.queries and alliance_kg.graph.export; listed
 # here so that `akg --help` does not import pyoxigraph-backed modules.
@@ -25,7 +25,13 @@ class AkgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AkgError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_safe(str(exc))) from exc
+
+
+def say(text: str, *, err: bool = False, nl: bool = True, raw: bool = False) -> None:
+    """How commands print: for a person terminal-safe, ``raw`` (CSV, JSON, RDF) as it is."""
+    with writing("standard error" if err else "standard output"):
+        click.echo(text if raw else terminal_safe(text), err=err, nl=nl)
 
 
 @click.group(cls=AkgGroup)
@@ -96,12 +102,8 @@ def build(
 
     with _Progress("Extracting") as progress:
         result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
-    click.echo(
-        f"Loaded {result.documents} document(s): {result.commitments} commitments, "
-        f"{result.meetings} meeting(s), {result.triples} triples written."
-    )
-    _warn_conflicts(result.links.new_conflicts)
-    click.echo(format_stats(kg.stats()))
+    _loaded(result)
+    say(format_stats(kg.stats()))
 
 
 @main.command("load-shards")
@@ -110,8 +112,11 @@ def build(
 def load_shards(kg: KnowledgeGraph, shards: tuple[Path, ...]) -> None:
     """Load N-Quads shards of documents extracted elsewhere (files, or folders of *.nq; see
     docs/dask.md), then rerun the corpus-level stage."""
-    result = kg.load_shards(shards)
-    click.echo(
+    _loaded(kg.load_shards(shards))
+
+
+def _loaded(result: Any) -> None:
+    say(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
@@ -142,7 +147,7 @@ class _Progress:
 
 def _warn_conflicts(conflicts: Any) -> None:
     for c in conflicts:
-        click.echo(
+        say(
             f"Warning: {c.file} states {c.field} {c.stated}; it reports {c.meeting} "
             f"({c.field} {c.resolved}). See akg query -n conflicts.",
             err=True,
@@ -197,12 +202,12 @@ def query(
     if name is not None:
         if query is not None or query_file is not None:
             raise click.UsageError("give a cookbook name (-n) or a query, not both")
-        output = kg.cookbook_text(name, dict(_pair(p) for p in params), fmt, bounds).text
+        text = kg.cookbook_text(name, dict(_pair(p) for p in params), fmt, bounds).text
     else:
         if params:
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
-        output = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
-    click.echo(output, nl=False)
+        text = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
+    say(text, nl=False, raw=fmt != "table")
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -233,7 +238,8 @@ def timeline(
 ) -> None:
     """Commitments in the order of their meetings (or those about ENTITY and the entities under
     it), with parties, deadline and its status, and the lineage each belongs to."""
-    click.echo(kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout), nl=False)
+    text = kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout)
+    say(text, nl=False, raw=fmt != "table")
 
 
 @main.command()
@@ -241,7 +247,7 @@ def queries() -> None:
     """List the cookbook queries, their parameters and what they answer."""
     from alliance_kg.queries.cookbook import cookbook, describe
 
-    click.echo(describe(cookbook()), nl=False)
+    say(describe(cookbook()), nl=False)
 
 
 @main.command()
@@ -255,7 +261,7 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     of the named graphs and is rebuilt after the update.
     """
     result = kg.update(_text(update, update_file, "update"))
-    click.echo(f"Updated: the store holds {result.quads} quads in named graphs.")
+    say(f"Updated: the store holds {result.quads} quads in named graphs.")
     _warn_conflicts(result.links.new_conflicts)
 
 
@@ -275,11 +281,12 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
 def export(kg: KnowledgeGraph, fmt: str, output: Path | None) -> None:
     """Export the whole graph (Turtle to standard output by default)."""
     if output is None:
-        kg.write_export(fmt, sys.stdout.buffer)
-        sys.stdout.flush()
+        with writing("standard output"):
+            kg.write_export(fmt, sys.stdout.buffer)
+            sys.stdout.flush()
     else:
         kg.export(fmt, output)
-        click.echo(f"Wrote {output}", err=True)
+        say(f"Wrote {output}", err=True)
 
 
 @main.command()
@@ -324,9 +331,9 @@ def render(
     construct = load_query_file(query_file) if query_file is not None else None
     selection = Selection(meeting, entity, depth, construct, str(query_file))
     page = kg.render(output, title=title, selection=selection)
-    click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
+    say(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
     if page.nodes >= WARN_FROM:
-        click.echo(
+        say(
             f"Warning: {page.nodes} nodes is a lot to read on one page. Draw a part with "
             "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
             err=True,
@@ -367,7 +374,7 @@ def stats(kg: KnowledgeGraph) -> None:
     """Count documents, meetings, commitments, entities by type and triples."""
     from alliance_kg.graph.stats import format_stats
 
-    click.echo(format_stats(kg.stats()))
+    say(format_stats(kg.stats()))
 
 
 @main.command()
@@ -381,7 +388,8 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
     """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""
     from alliance_kg.evaluate import format_report
 
-    click.echo(format_report(kg.evaluate(gold_dir), fmt, per_document=per_document))
+    report = format_report(kg.evaluate(gold_dir), fmt, per_document=per_document)
+    say(report, raw=fmt != "table")
 
 
 if __name__ == "__main__":  # pragma: no cover
