@@ -7,6 +7,9 @@ written whole or not at all. The corpus-level links graph is written after the l
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,7 +19,8 @@ from typing import TYPE_CHECKING
 from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus
-from alliance_kg.graph.store import RdfTriple, apply_update, replace_graphs
+from alliance_kg.graph.sparql import is_remote
+from alliance_kg.graph.store import RdfTriple, apply_update, open_location, replace_graphs
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files
 from alliance_kg.loaders.readers import collect_paths, document_key
@@ -237,6 +241,53 @@ def _flush(store: SparqlStore) -> None:
             raise StoreError(
                 f"the build was written, but the store could not be flushed to disk: {exc}"
             ) from exc
+
+
+@contextlib.contextmanager
+def held_for_writing(location: str | Path) -> Iterator[Callable[[], SparqlStore]]:
+    """The store at ``location`` opened for writing at once, so that its lock is taken before
+    the slow work of a build (a second build is refused at its start, not after extracting),
+    and handed out by the function this yields (to ``write_extractions``).
+
+    A store this call created is removed again (and its folder, if the call made it) when the
+    block fails before the store was handed out: a build that fails before writing leaves no
+    store. When the block ends
+    without an error, an on-disk store must still be the folder that was opened: deleted or
+    replaced meanwhile, the writes went to files no longer there, and that is a
+    ``StoreError``, never success.
+    """
+    if is_remote(location):
+        remote = open_location(location)
+        yield lambda: remote
+        return
+    folder = Path(location)
+    made_folder, new_store = not folder.exists(), not (folder / "CURRENT").exists()
+    held = [open_location(location)]
+    opened = _identity(folder)
+    try:
+        yield held.pop
+    except BaseException:
+        if held:
+            held.clear()  # the store closes, its lock let go, before its files go
+            if made_folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif new_store:  # an empty folder given: emptied again
+                for entry in folder.iterdir():
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        raise
+    if _identity(folder) != opened:
+        raise StoreError(
+            f"store {folder} was deleted or replaced while the build was writing it; what was "
+            "written is lost: run the build again"
+        )
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The device and inode of the store's folder and of its CURRENT file (None if gone)."""
+    try:
+        return os.stat(folder).st_ino, os.stat(folder / "CURRENT").st_ino
+    except OSError:
+        return None
 
 
 def update_store(store: SparqlStore, update: str) -> tuple[int, LinksResult]:
