@@ -133,8 +133,9 @@ class KnowledgeGraph:
         # Extraction streams into batched writes: memory follows one batch, not the corpus.
         # The store is opened (locked) before extraction; a build failing before writing
         # leaves none.
-        with held_for_writing(self.location) as store:
-            return write_extractions(store, iter_extractions(files, progress=step, jobs=jobs))
+        with held_for_writing(self.location) as (store, check):
+            extractions = iter_extractions(files, progress=step, jobs=jobs)
+            return write_extractions(store, extractions, check=check)
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted

@@ -41,7 +41,7 @@ def read_bytes(path: Path, error: type[AkgError], what: str, unreadable: str) ->
     try:
         if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():
             # A FIFO or a device would block the read or never end.
-            raise error(f"{path}: not a regular file (a FIFO, socket or device), not a {what}")
+            raise error(f"{path}: not a regular file (a FIFO, socket or device)")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise error(f"{path}: no such {what}") from exc
