@@ -156,6 +156,21 @@ def test_control_characters_of_a_document_never_reach_rdf_xml(tmp_path: Path) ->
     assert quotes == {"Japan and the United States will defend [31mOkinawa."}
 
 
+def test_rdf_xml_refuses_a_control_character_an_update_wrote(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    assert akg(store, "build", str(_write(tmp_path / "a.txt", PLEDGE))).exit_code == 0
+    update = 'INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> "x\\u0001y" } }'
+    assert akg(store, "update", update).exit_code == 0
+    result = akg(store, "export", "-f", "xml", "-o", str(tmp_path / "g.rdf"))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: cannot export RDF/XML: the value 'x\\x01y' of <urn:a> holds U+0001, which "
+        "XML 1.0 cannot carry; export another format, or remove the character with akg update\n"
+    )
+    assert not (tmp_path / "g.rdf").exists()
+    assert akg(store, "export", "-f", "nquads").exit_code == 0
+
+
 def _akg(name: str) -> str:
     return f"https://w3id.org/alliance-kg/ontology#{name}"
 
