@@ -277,3 +277,14 @@ def test_a_damaged_store_is_not_blamed_on_another_writer(
         f"Error: cannot open store {store}: its files are damaged (Corruption: CURRENT file "
         "corrupted); build the graph again into a new store folder (akg --store NEW build ...)\n"
     )
+
+
+def test_the_endpoint_log_shows_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    from alliance_kg.queries.server import _Handler
+
+    class Request:
+        def address_string(self) -> str:
+            return "127.0.0.1"
+
+    _Handler.log_message(Request(), '"%s" %s', "GET /\x1b]0;pwned\x07 HTTP/1.1", "404")  # type: ignore[arg-type]
+    assert capsys.readouterr().err == '127.0.0.1 "GET /\\x1b]0;pwned\\x07 HTTP/1.1" 404\n'

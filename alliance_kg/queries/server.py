@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.errors import AkgError, QueryError, terminal_safe
 from alliance_kg.queries import RESULT_FORMATS
 from alliance_kg.queries.bounded import Bounds, query_location, run_in_child
 from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
@@ -138,7 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        # The request line is the client's text: control characters shown, not obeyed (the
+        # base class escapes them; this replacement must too).
+        sys.stderr.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         url = urllib.parse.urlsplit(self.path)
