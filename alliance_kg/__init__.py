@@ -1,7 +1,8 @@
 """alliance-kg: diplomatic and security statements as an RDF knowledge graph.
 
 ``alliance_kg.open(location)`` gives a ``KnowledgeGraph``: ``build``, ``query``, ``cookbook``,
-``timeline``, ``export``, ``render``, ``stats``, ``evaluate``, ``update``, ``serve``.
+``timeline``, ``export``, ``render``, ``analyze``, ``network``, ``stats``, ``evaluate``,
+``update``, ``serve``.
 """
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph, Rows, open

@@ -23,6 +23,10 @@ class QueryError(AkgError):
     """A SPARQL query is invalid or cannot be run."""
 
 
+class FormatError(QueryError):
+    """A results format that does not fit the query's form (rows asked of a CONSTRUCT)."""
+
+
 class StoreError(AkgError):
     """The store cannot be opened or written (locked by another process, corrupt, missing)."""
 

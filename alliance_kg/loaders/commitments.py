@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
@@ -98,6 +99,10 @@ def extract_commitments(text: str, sentences: list[Sentence], context: Context) 
     lead_in_types: dict[int, list[str]] = {}
     for sentence in sentences:
         commitment = _commitment(text, sentence, context)
+        if commitment is not None and not context.meeting_states and len(commitment.parties) > 1:
+            # No meeting says who met: "the two allies", "they" stand for the States the
+            # text last named as making a commitment together.
+            context = replace(context, meeting_states=commitment.parties)
         if sentence.text.endswith(":"):
             parties = (
                 commitment.parties if commitment else _subject_parties(text, sentence, context)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.queries import Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput, run_on_store, stopped_after
 
 DEFAULT_WORKERS = 2
@@ -61,7 +62,7 @@ class QueryPool:
                 raise AkgError(f"a query worker did not start (exit {worker.process.exitcode})")
             self._idle.put(worker)
 
-    def query(self, text: str, fmt: str) -> QueryOutput:
+    def query(self, text: str, fmt: str, dataset: Dataset | None = None) -> QueryOutput:
         """Run ``text`` on a free worker (waiting for one if all are busy) and return its
         formatted result; ``QueryError`` when it is refused, fails or runs out of time."""
         timeout = self._bounds.timeout
@@ -69,7 +70,7 @@ class QueryPool:
             raise QueryError("--timeout and --limit must be more than 0")  # as akg query says
         worker = self._idle.get()
         try:
-            worker.connection.send((text, fmt, self._bounds.limit))
+            worker.connection.send((text, fmt, self._bounds.limit, dataset))
             if not worker.connection.poll(timeout):
                 self._replace(worker)
                 raise stopped_after(timeout)
@@ -175,7 +176,7 @@ def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
     connection.send(READY)
     while True:
         try:
-            text, fmt, limit = connection.recv()
+            text, fmt, limit, dataset = connection.recv()
         except (EOFError, OSError):
             return  # the server is gone
         reply: tuple[str, Any]
@@ -191,7 +192,7 @@ def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
                     store, failure = None, exc
             if failure is not None:
                 raise failure
-            reply = ("ok", run_on_store(store, text, fmt, None, limit))
+            reply = ("ok", run_on_store(store, text, fmt, None, limit, (), dataset))
         except AkgError as exc:
             reply = ("error", exc)
         except Exception as exc:  # noqa: BLE001 - everything must reach the server as an error

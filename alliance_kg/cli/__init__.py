@@ -10,16 +10,22 @@ from typing import Any
 import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
-from alliance_kg.errors import AkgError, terminal_safe, writing
+from alliance_kg.cli.analyze import analyze
+from alliance_kg.cli.inputs import read_query
+from alliance_kg.cli.outputs import export, ontology, render
+from alliance_kg.cli.echo import say
+from alliance_kg.errors import AkgError, terminal_safe
 
-# Kept in step with the registries in alliance_kg.queries and alliance_kg.graph.export; listed
-# here so that `akg --help` does not import pyoxigraph-backed modules.
-RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml")
-EXPORT_FORMAT_NAMES = ("turtle", "nt", "nquads", "trig", "jsonld", "xml")
+# Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
+# not import pyoxigraph-backed modules.
+RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml")
 
 
 class AkgGroup(click.Group):
     """A click group that reports alliance-kg errors as ``Error: ...`` with exit status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _store_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -28,10 +34,31 @@ class AkgGroup(click.Group):
             raise click.ClickException(terminal_safe(str(exc))) from exc
 
 
-def say(text: str, *, err: bool = False, nl: bool = True, raw: bool = False) -> None:
-    """How commands print: for a person terminal-safe, ``raw`` (CSV, JSON, RDF) as it is."""
-    with writing("standard error" if err else "standard output"):
-        click.echo(text if raw else terminal_safe(text), err=err, nl=nl)
+def _store_first(args: list[str]) -> list[str]:
+    """The arguments with a ``--store`` given after the command name moved before it, where
+    the group reads it (``akg query --store S ...`` as Jena's and Oxigraph's tools allow)."""
+    front: list[str] = []
+    rest: list[str] = []
+    command_seen = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--store" and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--store="):
+            front.append(arg)
+        elif command_seen or arg.startswith("-"):
+            rest.append(arg)
+        else:
+            command_seen = True
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 @click.group(cls=AkgGroup)
@@ -54,18 +81,20 @@ def main(ctx: click.Context, store_path: str) -> None:
 def _from_file(dest: str, what: str) -> Any:
     """The ``-f FILE`` option of a command that also takes its text as an argument or stdin."""
     return click.option(
-        "-f", "--file", dest, type=click.Path(path_type=Path), help=f"Read the {what} from a file."
+        "-f",
+        "--file",
+        dest,
+        type=click.Path(path_type=Path),
+        help=f"Read the {what} from a file (-: standard input).",
     )
 
 
 def _text(argument: str | None, path: Path | None, what: str) -> str:
     """The text of a query or update: the argument, a file, or standard input."""
-    from alliance_kg.queries import load_query_file
-
     if argument is not None and path is not None:
         raise click.UsageError(f"give the {what} as an argument or with -f, not both")
     if path is not None:
-        return load_query_file(path)
+        return read_query(path)
     if argument is not None:
         return argument
     if not sys.stdin.isatty():
@@ -102,7 +131,11 @@ def build(
 
     with _Progress("Extracting") as progress:
         result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
-    _loaded(result)
+    say(
+        f"Loaded {result.documents} document(s): {result.commitments} commitments, "
+        f"{result.meetings} meeting(s), {result.triples} triples written."
+    )
+    _warn_conflicts(result.links.new_conflicts)
     say(format_stats(kg.stats()))
 
 
@@ -112,10 +145,7 @@ def build(
 def load_shards(kg: KnowledgeGraph, shards: tuple[Path, ...]) -> None:
     """Load N-Quads shards of documents extracted elsewhere (files, or folders of *.nq; see
     docs/dask.md), then rerun the corpus-level stage."""
-    _loaded(kg.load_shards(shards))
-
-
-def _loaded(result: Any) -> None:
+    result = kg.load_shards(shards)
     say(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
@@ -167,7 +197,18 @@ def _warn_conflicts(conflicts: Any) -> None:
     help="A parameter of the cookbook query (repeatable).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default="table", show_default=True
+    "--format",
+    "--results",
+    "fmt",
+    type=click.Choice(RESULT_FORMAT_NAMES),
+    help="Rows: table (default), csv, tsv, json, xml; graphs (CONSTRUCT, DESCRIBE): table "
+    "(Turtle), turtle, nt, jsonld, rdfxml. Default with -o: from the file's extension.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to this file (whole or not at all) instead of standard output.",
 )
 @click.option(
     "--timeout",
@@ -190,15 +231,18 @@ def query(
     query_file: Path | None,
     name: str | None,
     params: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
     timeout: float,
     limit: int,
 ) -> None:
     """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
     over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
+    from alliance_kg.queries import results_format_for
     from alliance_kg.queries.bounded import Bounds
 
     bounds = Bounds(timeout, limit)
+    fmt = results_format_for(output, fmt) if output is not None else fmt or "table"
     if name is not None:
         if query is not None or query_file is not None:
             raise click.UsageError("give a cookbook name (-n) or a query, not both")
@@ -207,7 +251,13 @@ def query(
         if params:
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
         text = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
-    say(text, nl=False, raw=fmt != "table")
+    if output is None:
+        say(text, nl=False, raw=fmt != "table")
+    else:
+        from alliance_kg.graph.files import write_atomic
+
+        write_atomic(output, text.encode("utf-8"), what="the results")
+        say(f"Wrote {output}", err=True)
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -266,81 +316,6 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(EXPORT_FORMAT_NAMES),
-    default="turtle",
-    show_default=True,
-)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
-)
-@click.pass_obj
-def export(kg: KnowledgeGraph, fmt: str, output: Path | None) -> None:
-    """Export the whole graph (Turtle to standard output by default)."""
-    if output is None:
-        with writing("standard output"):
-            kg.write_export(fmt, sys.stdout.buffer)
-            sys.stdout.flush()
-    else:
-        kg.export(fmt, output)
-        say(f"Wrote {output}", err=True)
-
-
-@main.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("akg-graph.html"),
-    show_default=True,
-    help="The HTML file to write.",
-)
-@click.option("--title", default="alliance-kg", show_default=True, help="Title of the page.")
-@click.option("--meeting", metavar="DATE", help="Draw the meetings of that day (YYYY-MM-DD).")
-@click.option("--entity", metavar="LABEL", help="Draw the neighbourhood of the node so named.")
-@click.option(
-    "--depth",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="How many edges from --entity to draw (a commitment is one edge from its parties).",
-)
-@click.option(
-    "--query",
-    "query_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A SPARQL CONSTRUCT file whose result is drawn.",
-)
-@click.pass_obj
-def render(
-    kg: KnowledgeGraph,
-    output: Path,
-    title: str,
-    meeting: str | None,
-    entity: str | None,
-    depth: int,
-    query_file: Path | None,
-) -> None:
-    """Write an interactive HTML page of the graph (or part of it) that works offline."""
-    from alliance_kg.graph.render import WARN_FROM, Selection
-    from alliance_kg.queries import load_query_file
-
-    construct = load_query_file(query_file) if query_file is not None else None
-    selection = Selection(meeting, entity, depth, construct, str(query_file))
-    page = kg.render(output, title=title, selection=selection)
-    say(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
-    if page.nodes >= WARN_FROM:
-        say(
-            f"Warning: {page.nodes} nodes is a lot to read on one page. Draw a part with "
-            "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
-            err=True,
-        )
-
-
-@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -358,23 +333,44 @@ def render(
     show_default=True,
     help="Query processes (each holds the store open; queries beyond them wait).",
 )
+@click.option(
+    "--cors", is_flag=True, help="Let web pages of any origin (e.g. YASGUI) read the answers."
+)
 @click.pass_obj
 def serve(
-    kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int, workers: int
+    kg: KnowledgeGraph,
+    host: str,
+    port: int,
+    timeout: float,
+    limit: int,
+    workers: int,
+    cors: bool,
 ) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/)."""
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql), a query page (/query),
+    the graph page (/) and the ontology (/ontology)."""
     from alliance_kg.queries.bounded import Bounds
 
-    kg.serve(host, port, Bounds(timeout, limit), workers)
+    kg.serve(host, port, Bounds(timeout, limit), workers, cors)
 
 
 @main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "void")),
+    default="text",
+    show_default=True,
+    help="void: the counts as a VoID description of the dataset (Turtle).",
+)
 @click.pass_obj
-def stats(kg: KnowledgeGraph) -> None:
+def stats(kg: KnowledgeGraph, fmt: str) -> None:
     """Count documents, meetings, commitments, entities by type and triples."""
     from alliance_kg.graph.stats import format_stats
 
-    say(format_stats(kg.stats()))
+    if fmt == "text":
+        say(format_stats(kg.stats()))
+    else:
+        say(kg.void(), nl=False, raw=True)
 
 
 @main.command()
@@ -391,6 +387,9 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
     report = format_report(kg.evaluate(gold_dir), fmt, per_document=per_document)
     say(report, raw=fmt != "table")
 
+
+for command in (analyze, export, ontology, render):
+    main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
