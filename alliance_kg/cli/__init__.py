@@ -11,9 +11,9 @@ import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
+from alliance_kg.cli.echo import say
 from alliance_kg.cli.inputs import read_query
 from alliance_kg.cli.outputs import export, ontology, render
-from alliance_kg.cli.echo import say
 from alliance_kg.errors import AkgError, terminal_safe
 
 # Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
