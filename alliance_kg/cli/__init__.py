@@ -11,9 +11,10 @@ import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
+from alliance_kg.cli.echo import say
 from alliance_kg.cli.inputs import read_query
 from alliance_kg.cli.outputs import export, ontology, render
-from alliance_kg.errors import AkgError
+from alliance_kg.errors import AkgError, terminal_safe
 
 # Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
 # not import pyoxigraph-backed modules.
@@ -30,7 +31,7 @@ class AkgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AkgError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_safe(str(exc))) from exc
 
 
 def _store_first(args: list[str]) -> list[str]:
@@ -130,12 +131,12 @@ def build(
 
     with _Progress("Extracting") as progress:
         result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
-    click.echo(
+    say(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
     _warn_conflicts(result.links.new_conflicts)
-    click.echo(format_stats(kg.stats()))
+    say(format_stats(kg.stats()))
 
 
 @main.command("load-shards")
@@ -145,7 +146,7 @@ def load_shards(kg: KnowledgeGraph, shards: tuple[Path, ...]) -> None:
     """Load N-Quads shards of documents extracted elsewhere (files, or folders of *.nq; see
     docs/dask.md), then rerun the corpus-level stage."""
     result = kg.load_shards(shards)
-    click.echo(
+    say(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
@@ -176,7 +177,7 @@ class _Progress:
 
 def _warn_conflicts(conflicts: Any) -> None:
     for c in conflicts:
-        click.echo(
+        say(
             f"Warning: {c.file} states {c.field} {c.stated}; it reports {c.meeting} "
             f"({c.field} {c.resolved}). See akg query -n conflicts.",
             err=True,
@@ -251,12 +252,12 @@ def query(
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
         text = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
     if output is None:
-        click.echo(text, nl=False)
+        say(text, nl=False, raw=fmt != "table")
     else:
         from alliance_kg.graph.files import write_atomic
 
         write_atomic(output, text.encode("utf-8"), what="the results")
-        click.echo(f"Wrote {output}", err=True)
+        say(f"Wrote {output}", err=True)
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -287,7 +288,8 @@ def timeline(
 ) -> None:
     """Commitments in the order of their meetings (or those about ENTITY and the entities under
     it), with parties, deadline and its status, and the lineage each belongs to."""
-    click.echo(kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout), nl=False)
+    text = kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout)
+    say(text, nl=False, raw=fmt != "table")
 
 
 @main.command()
@@ -295,7 +297,7 @@ def queries() -> None:
     """List the cookbook queries, their parameters and what they answer."""
     from alliance_kg.queries.cookbook import cookbook, describe
 
-    click.echo(describe(cookbook()), nl=False)
+    say(describe(cookbook()), nl=False)
 
 
 @main.command()
@@ -309,7 +311,7 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     of the named graphs and is rebuilt after the update.
     """
     result = kg.update(_text(update, update_file, "update"))
-    click.echo(f"Updated: the store holds {result.quads} quads in named graphs.")
+    say(f"Updated: the store holds {result.quads} quads in named graphs.")
     _warn_conflicts(result.links.new_conflicts)
 
 
@@ -365,7 +367,10 @@ def stats(kg: KnowledgeGraph, fmt: str) -> None:
     """Count documents, meetings, commitments, entities by type and triples."""
     from alliance_kg.graph.stats import format_stats
 
-    click.echo(format_stats(kg.stats()) if fmt == "text" else kg.void(), nl=fmt == "text")
+    if fmt == "text":
+        say(format_stats(kg.stats()))
+    else:
+        say(kg.void(), nl=False, raw=True)
 
 
 @main.command()
@@ -379,7 +384,8 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
     """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""
     from alliance_kg.evaluate import format_report
 
-    click.echo(format_report(kg.evaluate(gold_dir), fmt, per_document=per_document))
+    report = format_report(kg.evaluate(gold_dir), fmt, per_document=per_document)
+    say(report, raw=fmt != "table")
 
 
 for command in (analyze, export, ontology, render):
