@@ -63,3 +63,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_validate.py $(BENCH_SIZES)
+	$(BIN)/python benchmarks/bench_hostile.py

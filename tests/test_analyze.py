@@ -58,16 +58,16 @@ def test_the_states_that_met_dominate_until_set_aside(corpus_store: Path) -> Non
     kg = alliance_kg.open(corpus_store)
     rows = kg.analyze("centrality", top=3)
     assert [(r["entity"], r["betweenness"]) for r in rows[:2]] == [
-        ("Japan", 0.450653),
-        ("United States", 0.450653),
+        ("Japan", 0.453648),
+        ("United States", 0.453648),
     ]
     assert rows[2]["betweenness"] < 0.01
     aside = kg.analyze("centrality", set_aside_parties=True)
     assert "Japan" not in {r["entity"] for r in aside}
     assert aside[0]["entity"] == "U.S.-Japan Alliance"
     graph = kg.network()
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (65, 220)
-    assert graph.nodes["https://w3id.org/alliance-kg/id/state/japan"]["commitments"] == 103
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (68, 229)
+    assert graph.nodes["https://w3id.org/alliance-kg/id/state/japan"]["commitments"] == 104
 
 
 @pytest.mark.parametrize(
@@ -97,12 +97,12 @@ def test_network_files_open_in_networkx(corpus_store: Path, tmp_path: Path, suff
     result = akg(corpus_store, "export", "-o", str(out))
     assert (result.exit_code, result.output) == (0, f"Wrote {out}\n")
     graph = nx.read_graphml(out) if suffix == "graphml" else nx.read_gexf(out)
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (65, 220)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (68, 229)
     japan = graph.nodes["https://w3id.org/alliance-kg/id/state/japan"]
     okinawa = "https://w3id.org/alliance-kg/id/place/okinawa"
     assert japan["label"] == "Japan"
-    assert (japan["type"], japan["commitments"], japan["community"]) == ("State", 103, 1)
-    assert japan["betweenness"] == pytest.approx(0.450653)
+    assert (japan["type"], japan["commitments"], japan["community"]) == ("State", 104, 1)
+    assert japan["betweenness"] == pytest.approx(0.453648)
     edge = graph.edges["https://w3id.org/alliance-kg/id/state/japan", okinawa]
     assert edge["weight"] == 3
     assert edge["commitment"].startswith("https://w3id.org/alliance-kg/id/commitment/")
@@ -170,10 +170,10 @@ def test_the_page_shows_the_measures_on_request(corpus_store: Path, tmp_path: Pa
     assert by_id[alliance]["size"] == 40
     assert by_id[alliance]["color"]["background"] == "#1f77b4"
     assert "color" not in by_id["https://w3id.org/alliance-kg/id/state/japan"]
-    assert sum("color" in n for n in by_id.values()) == 63
+    assert sum("color" in n for n in by_id.values()) == 66
     rows = measured["details"][alliance]["rows"]  # type: ignore[index]
     assert rows[-3:] == [
-        ["Betweenness", ["0.128"]],
-        ["Degree centrality", ["0.129"]],
+        ["Betweenness", ["0.116"]],
+        ["Degree centrality", ["0.123"]],
         ["Community", ["1"]],
     ]

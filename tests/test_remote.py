@@ -98,7 +98,8 @@ def test_stats_and_graph_names_are_the_same(stores: Stores) -> None:
 def test_validation_is_the_same(stores: Stores) -> None:
     remote = validate_store(stores.remote)  # type: ignore[arg-type]
     assert remote == validate_store(stores.local)
-    assert remote.conforms and remote.counts["commitment"] == 105
+    assert remote.conforms
+    assert remote.counts["commitment"] == graph_stats(stores.local)["commitments"] > 100
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

@@ -102,7 +102,7 @@ class KnowledgeGraph:
         progress: Callable[[int, int], None] | None,
         jobs: int | None = 1,
     ) -> LoadResult:
-        from alliance_kg.graph.load import iter_extractions, write_extractions
+        from alliance_kg.graph.load import held_for_writing, iter_extractions, write_extractions
         from alliance_kg.loaders.parallel import default_jobs
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
@@ -116,9 +116,12 @@ class KnowledgeGraph:
             if progress is not None:
                 progress(done, len(files))
 
-        # Extraction streams into batched writes: memory follows one batch, not the corpus;
-        # the store is opened when the first batch is ready (a build failing before creates none).
-        return write_extractions(self.store, iter_extractions(files, progress=step, jobs=jobs))
+        # Extraction streams into batched writes: memory follows one batch, not the corpus.
+        # The store is opened (locked) before extraction; a build failing before writing
+        # leaves none.
+        with held_for_writing(self.location) as (store, check):
+            extractions = iter_extractions(files, progress=step, jobs=jobs)
+            return write_extractions(store, extractions, check=check)
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted

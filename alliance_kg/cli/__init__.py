@@ -12,9 +12,10 @@ import click
 from alliance_kg.api import BUILD_VALIDATES, DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
 from alliance_kg.cli.checks import validate
+from alliance_kg.cli.echo import say
 from alliance_kg.cli.inputs import read_query
 from alliance_kg.cli.outputs import export, ontology, render
-from alliance_kg.errors import AkgError
+from alliance_kg.errors import AkgError, terminal_safe
 
 # Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
 # not import pyoxigraph-backed modules.
@@ -31,7 +32,7 @@ class AkgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AkgError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_safe(str(exc))) from exc
 
 
 def _store_first(args: list[str]) -> list[str]:
@@ -132,8 +133,8 @@ def build(
     with _Progress("Extracting") as progress:
         result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
     _loaded(result)
-    click.echo(format_stats(kg.stats()))
-    click.echo(kg.validate(max_triples=BUILD_VALIDATES).summary())
+    say(format_stats(kg.stats()))
+    say(kg.validate(max_triples=BUILD_VALIDATES).summary())
 
 
 @main.command("load-shards")
@@ -169,7 +170,7 @@ class _Progress:
 
 
 def _loaded(result: Any) -> None:
-    click.echo(
+    say(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
@@ -178,7 +179,7 @@ def _loaded(result: Any) -> None:
 
 def _warn_conflicts(conflicts: Any) -> None:
     for c in conflicts:
-        click.echo(
+        say(
             f"Warning: {c.file} states {c.field} {c.stated}; it reports {c.meeting} "
             f"({c.field} {c.resolved}). See akg query -n conflicts.",
             err=True,
@@ -253,12 +254,12 @@ def query(
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
         text = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
     if output is None:
-        click.echo(text, nl=False)
+        say(text, nl=False, raw=fmt != "table")
     else:
         from alliance_kg.graph.files import write_atomic
 
         write_atomic(output, text.encode("utf-8"), what="the results")
-        click.echo(f"Wrote {output}", err=True)
+        say(f"Wrote {output}", err=True)
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -289,7 +290,8 @@ def timeline(
 ) -> None:
     """Commitments in the order of their meetings (or those about ENTITY and the entities under
     it), with parties, deadline and its status, and the lineage each belongs to."""
-    click.echo(kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout), nl=False)
+    text = kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout)
+    say(text, nl=False, raw=fmt != "table")
 
 
 @main.command()
@@ -297,7 +299,7 @@ def queries() -> None:
     """List the cookbook queries, their parameters and what they answer."""
     from alliance_kg.queries.cookbook import cookbook, describe
 
-    click.echo(describe(cookbook()), nl=False)
+    say(describe(cookbook()), nl=False)
 
 
 @main.command()
@@ -311,7 +313,7 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     of the named graphs and is rebuilt after the update.
     """
     result = kg.update(_text(update, update_file, "update"))
-    click.echo(f"Updated: the store holds {result.quads} quads in named graphs.")
+    say(f"Updated: the store holds {result.quads} quads in named graphs.")
     _warn_conflicts(result.links.new_conflicts)
 
 
@@ -367,7 +369,10 @@ def stats(kg: KnowledgeGraph, fmt: str) -> None:
     """Count documents, meetings, commitments, entities by type and triples."""
     from alliance_kg.graph.stats import format_stats
 
-    click.echo(format_stats(kg.stats()) if fmt == "text" else kg.void(), nl=fmt == "text")
+    if fmt == "text":
+        say(format_stats(kg.stats()))
+    else:
+        say(kg.void(), nl=False, raw=True)
 
 
 @main.command()
@@ -381,7 +386,8 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
     """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""
     from alliance_kg.evaluate import format_report
 
-    click.echo(format_report(kg.evaluate(gold_dir), fmt, per_document=per_document))
+    report = format_report(kg.evaluate(gold_dir), fmt, per_document=per_document)
+    say(report, raw=fmt != "table")
 
 
 for command in (analyze, export, ontology, render, validate):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from alliance_kg.api import KnowledgeGraph
+from alliance_kg.cli.echo import say
 
 _ASIDE = click.option(
     "--set-aside-parties",
@@ -35,9 +36,8 @@ def analyze() -> None:
 def centrality(kg: KnowledgeGraph, set_aside_parties: bool, top: int | None, fmt: str) -> None:
     """Each entity's commitments, degree and betweenness centrality (0 to 1) and community,
     the most between first."""
-    click.echo(
-        kg.analyze_text("centrality", fmt, set_aside_parties=set_aside_parties, top=top), nl=False
-    )
+    text = kg.analyze_text("centrality", fmt, set_aside_parties=set_aside_parties, top=top)
+    say(text, nl=False, raw=fmt != "table")
 
 
 @analyze.command()
@@ -47,7 +47,8 @@ def centrality(kg: KnowledgeGraph, set_aside_parties: bool, top: int | None, fmt
 def communities(kg: KnowledgeGraph, set_aside_parties: bool, fmt: str) -> None:
     """Groups of entities more often named together than with the rest (greedy modularity),
     largest first, members by how many commitments name them."""
-    click.echo(kg.analyze_text("communities", fmt, set_aside_parties=set_aside_parties), nl=False)
+    text = kg.analyze_text("communities", fmt, set_aside_parties=set_aside_parties)
+    say(text, nl=False, raw=fmt != "table")
 
 
 @analyze.command()
@@ -60,4 +61,4 @@ def path(kg: KnowledgeGraph, start: str, end: str, set_aside_parties: bool, fmt:
     """The shortest chain of commitments from START to END (entity labels), each step with a
     commitment that names both entities."""
     text = kg.analyze_text("path", fmt, set_aside_parties=set_aside_parties, between=(start, end))
-    click.echo(text, nl=False)
+    say(text, nl=False, raw=fmt != "table")

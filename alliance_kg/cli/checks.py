@@ -7,6 +7,7 @@ import sys
 import click
 
 from alliance_kg.api import KnowledgeGraph
+from alliance_kg.cli.echo import say
 
 
 @click.command()
@@ -14,5 +15,5 @@ from alliance_kg.api import KnowledgeGraph
 def validate(kg: KnowledgeGraph) -> None:
     """Check the graph against its contract (SHACL shapes); exit status 1 on a violation."""
     result = kg.validate()
-    click.echo(result.report())
+    say(result.report())
     sys.exit(0 if result.conforms else 1)

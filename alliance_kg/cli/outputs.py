@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from alliance_kg.api import KnowledgeGraph
+from alliance_kg.cli.echo import say
 from alliance_kg.cli.inputs import read_query
+from alliance_kg.errors import writing
 
 # Kept in step with alliance_kg.graph.formats.ALL_FORMATS; listed here so that `akg --help` does
 # not import pyoxigraph-backed modules.
@@ -32,11 +34,12 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: Path | None) -> None:
     (graphml, gexf) for Gephi or Cytoscape. With -o the extension names the format (.ttl .nt
     .nq .trig .jsonld .rdf .graphml .gexf)."""
     if output is None:
-        kg.write_export(fmt or "turtle", sys.stdout.buffer)
-        sys.stdout.flush()
+        with writing("standard output"):
+            kg.write_export(fmt or "turtle", sys.stdout.buffer)
+            sys.stdout.flush()
     else:
         kg.export(fmt, output)
-        click.echo(f"Wrote {output}", err=True)
+        say(f"Wrote {output}", err=True)
 
 
 @click.command()
@@ -87,9 +90,9 @@ def render(
     construct = read_query(query_file) if query_file is not None else None
     selection = Selection(meeting, entity, depth, construct, str(query_file))
     page = kg.render(output, title=title, selection=selection, measures=measures)
-    click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
+    say(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
     if page.nodes >= WARN_FROM:
-        click.echo(
+        say(
             f"Warning: {page.nodes} nodes is a lot to read on one page. Draw a part with "
             "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
             err=True,
@@ -115,9 +118,9 @@ def ontology(fmt: str, output: Path | None) -> None:
 
     data = ontology_html() if fmt == "html" else Path(ontology_path()).read_text(encoding="utf-8")
     if output is None:
-        click.echo(data, nl=False)
+        say(data, nl=False, raw=True)
     else:
         from alliance_kg.graph.files import write_atomic
 
         write_atomic(output, data.encode("utf-8"), what=f"the ontology ({fmt})")
-        click.echo(f"Wrote {output}", err=True)
+        say(f"Wrote {output}", err=True)

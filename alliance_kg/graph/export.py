@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import io
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -150,8 +151,31 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
                 )
                 sorter.finish()
             return
-        statements = chain.from_iterable(ox.parse(b, format=line_format) for b in blocks)
+        statements: Iterator[Any] = chain.from_iterable(
+            ox.parse(b, format=line_format) for b in blocks
+        )
+        if spec.rdf_format == ox.RdfFormat.RDF_XML:
+            statements = _xml_safe(statements)
         ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
+
+
+# What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
+# Update or a shard can: RDF/XML with it would be read by no XML parser.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(statements: Iterable[Any]) -> Iterator[Any]:
+    """The statements, checked: ``AkgError`` at a literal RDF/XML cannot write."""
+    for statement in statements:
+        term = statement.object
+        if isinstance(term, ox.Literal) and (bad := _NOT_XML.search(term.value)):
+            subject = statement.subject.value
+            raise AkgError(
+                f"cannot export RDF/XML: the value {term.value[:40]!r} of <{subject}> holds "
+                f"U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; export another format, "
+                "or remove the character with akg update"
+            )
+        yield statement
 
 
 def serialize_sorted(

@@ -63,6 +63,7 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
     try:
         if read_only:
             return ox.Store.read_only(str(folder))
+        _opened_for_writing.add(folder.resolve())
         return ox.Store(str(folder))
     except OSError as exc:
         message = str(exc)
@@ -75,11 +76,44 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
             ) from exc
         raise StoreError(f"cannot open store {folder}: {message}") from exc
     except RuntimeError as exc:
-        # A read-only open can race with a writer's compaction in another process.
+        if _writer_active(folder):
+            # A read-only open can race with a writer's compaction in another process.
+            raise StoreError(
+                f"cannot open store {folder}: {exc}; another process (an `akg build`?) is "
+                "writing it: try again when it has finished"
+            ) from exc
         raise StoreError(
-            f"cannot open store {folder}: {exc}; if another `akg build` is writing it, "
-            "try again when it has finished"
+            f"cannot open store {folder}: its files are damaged ({exc}); build the graph "
+            "again into a new store folder (akg --store NEW build ...)"
         ) from exc
+
+
+# The store folders this process opened for writing. RocksDB's lock is a POSIX record lock,
+# which a process drops when it closes any descriptor of the file: a folder this process may
+# hold is never probed.
+_opened_for_writing: set[Path] = set()
+
+
+def _writer_active(folder: Path) -> bool:
+    """Whether another process holds the store's write lock (RocksDB's lock on its LOCK file,
+    probed and let go at once)."""
+    import fcntl
+
+    if folder.resolve() in _opened_for_writing:
+        return True
+    try:
+        fd = os.open(folder / "LOCK", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 def store_version(path: str | Path) -> tuple[int, int]:

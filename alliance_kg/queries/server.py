@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from alliance_kg.errors import AkgError, FormatError, QueryError
+from alliance_kg.errors import AkgError, FormatError, QueryError, terminal_safe
 from alliance_kg.queries import GRAPH_FORMATS, Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location, run_in_child
 from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
@@ -122,7 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        # The request line is the client's text: control characters shown, not obeyed (the
+        # base class escapes them; this replacement must too).
+        sys.stderr.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         url = urllib.parse.urlsplit(self.path)

@@ -372,7 +372,7 @@ def test_bundled_corpus_timeline(browser: Any, corpus_page: tuple[Path, int, int
             _expected_counts(timeline)
         )
         assert [c for c in _expected_counts(timeline) if c.endswith(" commitments")] == [
-            "12 commitments",
+            "13 commitments",
             "54 commitments",
             "39 commitments",
         ]
@@ -381,11 +381,11 @@ def test_bundled_corpus_timeline(browser: Any, corpus_page: tuple[Path, int, int
         assert visit.page.locator(".akg-tl-lane-name > title").all_text_contents()[0] == (
             lanes[0] + " (stated at 2 meetings, 2022-01-07 to 2023-01-11)"
         )
-        assert visit.page.locator(".akg-tl-mark").count() == 105
+        assert visit.page.locator(".akg-tl-mark").count() == 106
         assert visit.js("[akg.timeline.columns, akg.timeline.lanes, akg.timeline.drawn]") == [
             3,
             len(lanes),
-            105,
+            106,
         ]
         # No two marks overlap, and no lane label runs into the plot.
         closest = visit.js(
@@ -499,7 +499,7 @@ def test_bundled_corpus_page_with_network_measures(browser: Any, tmp_path: Path)
         visit.page.locator("#akg-search").fill("U.S.-Japan Alliance")
         visit.page.locator("#akg-search").press("Enter")
         visit.page.wait_for_timeout(800)
-        assert "Betweenness0.128" in visit.panel_text().replace(" ", "")
+        assert "Betweenness0.116" in visit.panel_text().replace(" ", "")
         ARTIFACTS.mkdir(exist_ok=True)
         visit.page.screenshot(path=str(ARTIFACTS / "corpus-measures.png"))
     finally:
