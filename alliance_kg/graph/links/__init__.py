@@ -33,16 +33,12 @@ from alliance_kg.graph.links.lineages import (
     vectors,
 )
 from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings
-from alliance_kg.graph.links.read import Corpus, Item, read_corpus
+from alliance_kg.graph.links.read import LINKS_GRAPH, Corpus, Item, read_corpus
 from alliance_kg.graph.store import RdfTriple, write_graph
 from alliance_kg.ontology import AKG, ID
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
-
-#: The named graph the stage writes.
-LINKS_GRAPH = ID["graph/links"]
-
 
 @dataclass(frozen=True)
 class ConflictNote:
