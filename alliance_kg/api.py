@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from alliance_kg.evaluate import Report
-    from alliance_kg.graph.links import LinksResult
+    from alliance_kg.graph.links import LinksResult, LinksState
     from alliance_kg.graph.load import LoadResult
     from alliance_kg.graph.render import Rendered, Selection
     from alliance_kg.graph.sparql import SparqlStore
@@ -132,7 +132,8 @@ class KnowledgeGraph:
 
         # Extraction streams into batched writes: memory follows one batch, not the corpus;
         # the store is opened when the first batch is ready (a build failing before creates none).
-        return write_extractions(self.store, iter_extractions(files, progress=step, jobs=jobs))
+        extractions = iter_extractions(files, progress=step, jobs=jobs)
+        return write_extractions(self.store, extractions, state=self._links_state())
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted
@@ -141,14 +142,22 @@ class KnowledgeGraph:
         from alliance_kg.graph.shards import load_shards, shard_files
 
         files = shard_files(paths)  # no shard: an error before a store is created
-        return load_shards(self.store(), files)
+        return load_shards(self.store(), files, self._links_state())
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""
         from alliance_kg.graph.load import update_store
 
-        quads, links = update_store(self.store(), sparql)
+        quads, links = update_store(self.store(), sparql, self._links_state())
         return UpdateResult(quads, links)
+
+    def _links_state(self) -> LinksState | None:
+        """Where the corpus-level stage keeps what it read of an on-disk store's graphs, so a
+        build reads only the graphs it wrote (``graph.links.state``); a remote store has none
+        and is read whole."""
+        from alliance_kg.graph.links import LinksState
+
+        return LinksState(self.location) if isinstance(self.location, Path) else None
 
     def query(
         self,

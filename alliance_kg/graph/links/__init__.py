@@ -33,7 +33,15 @@ from alliance_kg.graph.links.lineages import (
     vectors,
 )
 from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings
-from alliance_kg.graph.links.read import LINKS_GRAPH, Corpus, Item, read_corpus
+from alliance_kg.graph.links.read import (
+    LINKS_GRAPH,
+    Corpus,
+    Item,
+    corpus_of,
+    read_corpus,
+    read_records,
+)
+from alliance_kg.graph.links.state import LinksState, current_records
 from alliance_kg.graph.store import RdfTriple, write_graph
 from alliance_kg.ontology import AKG, ID
 
@@ -63,21 +71,32 @@ class LinksResult:
     new_conflicts: list[ConflictNote]
 
 
-def link_corpus(store: SparqlStore) -> LinksResult:
-    """Compute what holds across the store's documents and replace the links graph with it."""
-    triples, result = plan_links(store)
+def link_corpus(store: SparqlStore, state: LinksState | None = None) -> LinksResult:
+    """Compute what holds across the store's documents and replace the links graph with it.
+    ``state``: the records kept beside an on-disk store (``links.state``), so that only graphs
+    without one are read from the store; the result is the same either way."""
+    triples, result = plan_links(store, state=state)
     write_graph(store, str(LINKS_GRAPH), triples)
     return result
 
 
 def plan_links(
-    store: SparqlStore, new: SparqlStore | None = None
+    store: SparqlStore, new: SparqlStore | None = None, state: LinksState | None = None
 ) -> tuple[list[RdfTriple], LinksResult]:
     """The links graph for the store's documents, with those of ``new`` (documents about to
-    be written) in place of any of the same name; nothing is written. ``new_conflicts`` are
-    the conflicts the store's links graph does not hold yet."""
+    be written) in place of any of the same name; nothing is written (but ``state`` may keep
+    records of the store's graphs). ``new_conflicts`` are the conflicts the store's links
+    graph does not hold yet."""
     before = _conflict_iris(store)
-    triples, result = corpus_links(read_corpus(store, new))
+    if state is None:
+        corpus = read_corpus(store, new)
+    else:
+        records = current_records(store, state)
+        if new is not None:
+            fresh = read_records(new)
+            records = {g: r for g, r in records.items() if g not in fresh} | fresh
+        corpus = corpus_of(records)
+    triples, result = corpus_links(corpus)
     fresh = [c for c in result.conflicts if c.iri not in before]
     return triples, LinksResult(
         result.meetings, result.lineages, result.restates, result.conflicts, fresh
@@ -288,6 +307,7 @@ def _conflict_iris(store: SparqlStore) -> set[str]:
 __all__ = [
     "LINKS_GRAPH",
     "ConflictNote",
+    "LinksState",
     "Link",
     "LinksResult",
     "corpus_links",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from alliance_kg.graph.store import graph_names
 from alliance_kg.ontology import ID, PREFIXES
 
 if TYPE_CHECKING:
@@ -214,11 +215,6 @@ def corpus_of(records: Mapping[str, Rows]) -> Corpus:
                 setattr(entities[e], attr, min(current, v) if current else v)
     ordered = sorted(items.values(), key=lambda i: (docs[i.doc].key, i.offset, i.iri))
     return Corpus(docs, ordered, entities)
-
-
-def graph_names(store: SparqlStore) -> list[str]:
-    """The IRIs of the store's named graphs, sorted."""
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
 def _rows(store: SparqlStore, query: str, names: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
