@@ -48,6 +48,7 @@ from alliance_kg.ontology import AKG, ID
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
 
+
 @dataclass(frozen=True)
 class ConflictNote:
     """A conflict as the build reports it."""
@@ -93,8 +94,8 @@ def plan_links(
     else:
         records = current_records(store, state)
         if new is not None:
-            fresh = read_records(new)
-            records = {g: r for g, r in records.items() if g not in fresh} | fresh
+            written = read_records(new)
+            records = {g: r for g, r in records.items() if g not in written} | written
         corpus = corpus_of(records)
     triples, result = corpus_links(corpus)
     fresh = [c for c in result.conflicts if c.iri not in before]
