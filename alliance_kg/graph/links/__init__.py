@@ -89,19 +89,22 @@ def plan_links(
     records of the store's graphs). ``new_conflicts`` are the conflicts the store's links
     graph does not hold yet."""
     before = _conflict_iris(store)
-    if state is None:
-        corpus = read_corpus(store, new)
-    else:
-        records = current_records(store, state)
-        if new is not None:
-            written = read_records(new)
-            records = {g: r for g, r in records.items() if g not in written} | written
-        corpus = corpus_of(records)
-    triples, result = corpus_links(corpus)
+    triples, result = corpus_links(_read(store, new, state))
     fresh = [c for c in result.conflicts if c.iri not in before]
     return triples, LinksResult(
         result.meetings, result.lineages, result.restates, result.conflicts, fresh
     )
+
+
+def _read(store: SparqlStore, new: SparqlStore | None, state: LinksState | None) -> Corpus:
+    """The corpus of ``plan_links`` (the records are let go of once it is made)."""
+    if state is None:
+        return read_corpus(store, new)
+    records = current_records(store, state)
+    if new is not None:
+        written = read_records(new)
+        records = {g: r for g, r in records.items() if g not in written} | written
+    return corpus_of(records)
 
 
 #: The score at which a commitment counts as restated in another document, as evidence of

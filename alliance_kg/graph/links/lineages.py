@@ -83,15 +83,19 @@ def candidate_pairs(
         if not item.parties:
             continue
         # Its most telling words (highest weight) find its candidates; common ones add none.
-        telling = sorted(vecs[i], key=lambda t: (-vecs[i][t], t))[:TELLING]
+        vec = vecs[i]
+        telling = sorted(vec, key=lambda t: (-vec[t], t))[:TELLING]
         for key in [*telling, *(f"concern:{c}" for c in item.concerns)]:
             postings[(item.parties, key)].append(i)
+    doc = [item.doc for item in items]
     pairs: set[tuple[int, int]] = set()
+    add = pairs.add
     for members in postings.values():
-        for k, j in enumerate(members):
+        for k in range(1, len(members)):
+            j = members[k]
             for i in members[max(0, k - WINDOW) : k]:
-                if items[i].doc != items[j].doc:
-                    pairs.add((i, j) if i < j else (j, i))
+                if doc[i] != doc[j]:
+                    add((i, j) if i < j else (j, i))
     return pairs
 
 
@@ -121,10 +125,19 @@ def scored_pairs(
         return doc.given_date or doc.date or "", doc.key, items[i].offset
 
     order = sorted(range(len(items)), key=when)
+    opposes = ["Opposition" in item.types for item in items]
     scores: dict[tuple[int, int], float] = {}
-    for i, j in sorted(candidate_pairs(items, vecs, order)):
-        s = score(vecs[i], vecs[j])
-        if ("Opposition" in items[i].types) != ("Opposition" in items[j].types):
+    # No order is needed: every use of the scores sorts them or only collects them.
+    for i, j in candidate_pairs(items, vecs, order):
+        va, vb = vecs[i], vecs[j]
+        if len(va) > len(vb):
+            va, vb = vb, va
+        # ``score`` inlined (the same additions in the same order): this runs once per pair.
+        get = vb.get
+        s = 0.0
+        for t, w in va.items():
+            s += w * get(t, 0.0)
+        if opposes[i] != opposes[j]:
             # One opposes what the other does not: not the same position.
             s *= STANCE
         if s >= least:
