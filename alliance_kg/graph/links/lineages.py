@@ -179,10 +179,19 @@ def find_links(
         return x
 
     links = []
+    # Two groups that failed the test fail it again until one of them grows: most pairs
+    # between two large groups are tried so. ``grown`` counts each group's merges.
+    grown: dict[int, int] = defaultdict(int)
+    failed: dict[tuple[int, int], tuple[int, int]] = {}
     for s, (i, j) in strong:
         gi, gj = find(i), find(j)
         if gi == gj:
             links.append(Link(i, j, s))
+            continue
+        key, stamp = (
+            ((gi, gj), (grown[gi], grown[gj])) if gi < gj else ((gj, gi), (grown[gj], grown[gi]))
+        )
+        if failed.get(key) == stamp:
             continue
         total = between[gi].get(gj, 0.0)
         if total < threshold * size[gi] * size[gj]:
@@ -190,9 +199,11 @@ def find_links(
             small, big = sorted((docs[gi], docs[gj]), key=len)
             pairs = size[gi] * size[gj] - sum(n * big[d] for d, n in small.items())
             if total < threshold * pairs:
+                failed[key] = stamp
                 continue
         links.append(Link(i, j, s))
         keep, gone = (gi, gj) if (size[gi], -gi) >= (size[gj], -gj) else (gj, gi)
+        grown[keep] += 1
         group_of[gone] = keep
         size[keep] += size.pop(gone)
         docs[keep].update(docs.pop(gone))
