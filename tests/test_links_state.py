@@ -13,6 +13,7 @@ from clirunner import akg
 
 from alliance_kg.graph.links import LINKS_GRAPH, plan_links
 from alliance_kg.graph.links.state import STATE_FILE
+from alliance_kg.graph.shards import write_shard
 from alliance_kg.graph.store import open_store, to_oxigraph
 
 SERIES = Path(__file__).parent / "data" / "series"
@@ -66,9 +67,9 @@ def test_builds_in_parts_equal_one_build(
     assert _export(store) == full_build
 
 
-def test_a_replaced_document_is_read_again(tmp_path: Path, full_build: str) -> None:
-    # First a version of the 2019 news report that states another day and place: the stage
-    # keeps a record of it, which must not outlive the document it was read from.
+def _changed_build(tmp_path: Path, full_build: str) -> Path:
+    """A store built from the series with a version of the 2019 news report that states another
+    day and place: the stage keeps a record of it, which must not outlive that version."""
     changed = _copy(DOCS, tmp_path / "changed")
     news = changed / "ausmin-2019-news.txt"
     text = news.read_text(encoding="utf-8")
@@ -76,9 +77,21 @@ def test_a_replaced_document_is_read_again(tmp_path: Path, full_build: str) -> N
     news.write_text(text.replace("August 4 in Sydney", "July 30 in Brisbane"), encoding="utf-8")
     store = tmp_path / "store"
     _build(store, changed)
-    first = _export(store)
-    assert first != full_build
+    assert _export(store) != full_build
+    return store
+
+
+def test_a_replaced_document_is_read_again(tmp_path: Path, full_build: str) -> None:
+    store = _changed_build(tmp_path, full_build)
     _build(store, SERIES)
+    assert _export(store) == full_build
+
+
+def test_a_document_replaced_from_a_shard_is_read_again(tmp_path: Path, full_build: str) -> None:
+    store = _changed_build(tmp_path, full_build)
+    write_shard(DOCS, tmp_path / "series.nq")
+    result = akg(store, "load-shards", str(tmp_path / "series.nq"))
+    assert result.exit_code == 0, result.output
     assert _export(store) == full_build
 
 
