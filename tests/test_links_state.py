@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from clirunner import akg
 
-from alliance_kg.graph.links import LINKS_GRAPH, plan_links
+from alliance_kg.graph.links import LINKS_GRAPH, LinksState, plan_links
 from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.shards import write_shard
 from alliance_kg.graph.store import open_store, to_oxigraph
@@ -67,14 +67,19 @@ def test_builds_in_parts_equal_one_build(
     assert _export(store) == full_build
 
 
+def _move_2019_news(folder: Path) -> None:
+    """Make the 2019 news report in ``folder`` state another day and place."""
+    news = folder / "ausmin-2019-news.txt"
+    text = news.read_text(encoding="utf-8")
+    assert "August 4 in Sydney" in text
+    news.write_text(text.replace("August 4 in Sydney", "July 30 in Brisbane"), encoding="utf-8")
+
+
 def _changed_build(tmp_path: Path, full_build: str) -> Path:
     """A store built from the series with a version of the 2019 news report that states another
     day and place: the stage keeps a record of it, which must not outlive that version."""
     changed = _copy(DOCS, tmp_path / "changed")
-    news = changed / "ausmin-2019-news.txt"
-    text = news.read_text(encoding="utf-8")
-    assert "August 4 in Sydney" in text
-    news.write_text(text.replace("August 4 in Sydney", "July 30 in Brisbane"), encoding="utf-8")
+    _move_2019_news(changed)
     store = tmp_path / "store"
     _build(store, changed)
     assert _export(store) != full_build
@@ -117,3 +122,22 @@ def test_an_update_is_followed_by_a_full_read(tmp_path: Path) -> None:
     expected = {" ".join(str(to_oxigraph(t)) for t in triple) for triple in triples}
     assert written == expected
     assert any("2018-09-02" in line for line in written)
+
+
+def test_planning_with_documents_about_to_be_written(tmp_path: Path) -> None:
+    # plan_links(store, new) puts the graphs of ``new`` in place of the store's; with kept
+    # records it must plan what it plans reading everything, and what one build writes.
+    later = _copy(DOCS[4:], tmp_path / "later")  # the 2019 reports are in both parts
+    _move_2019_news(later)
+    whole = _copy(DOCS[:4], tmp_path / "whole")
+    for doc in later.iterdir():
+        shutil.copy(doc, whole)
+    _build(tmp_path / "whole-store", whole)
+    _build(tmp_path / "first", _copy(DOCS[:6], tmp_path / "earlier"))
+    _build(tmp_path / "second", later)
+    expected = _links(open_store(tmp_path / "whole-store"))
+    store, new = open_store(tmp_path / "first"), open_store(tmp_path / "second")
+    for state in (None, LinksState(tmp_path / "first")):
+        triples, _ = plan_links(store, new, state)
+        planned = {" ".join(str(to_oxigraph(t)) for t in triple) for triple in triples}
+        assert planned == expected

@@ -39,9 +39,8 @@ from alliance_kg.graph.links.read import (
     Item,
     corpus_of,
     read_corpus,
-    read_records,
 )
-from alliance_kg.graph.links.state import LinksState, current_records
+from alliance_kg.graph.links.state import LinksState, corpus_source
 from alliance_kg.graph.store import RdfTriple, write_graph
 from alliance_kg.ontology import AKG, ID
 
@@ -97,14 +96,10 @@ def plan_links(
 
 
 def _read(store: SparqlStore, new: SparqlStore | None, state: LinksState | None) -> Corpus:
-    """The corpus of ``plan_links`` (the records are let go of once it is made)."""
+    """The corpus of ``plan_links``."""
     if state is None:
         return read_corpus(store, new)
-    records = current_records(store, state)
-    if new is not None:
-        written = read_records(new)
-        records = {g: r for g, r in records.items() if g not in written} | written
-    return corpus_of(records)
+    return corpus_of(corpus_source(store, state, new))
 
 
 #: The score at which a commitment counts as restated in another document, as evidence of

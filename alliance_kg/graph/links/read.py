@@ -7,7 +7,7 @@ read (``GRAPH ?d`` with ``?d`` a document), never the stage's own earlier output
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -89,7 +89,7 @@ def read_corpus(store: SparqlStore, new: SparqlStore | None = None) -> Corpus:
     if new is not None:
         fresh = read_records(new)
         records = {g: rows for g, rows in records.items() if g not in fresh} | fresh
-    return corpus_of(records)
+    return corpus_of(records_source(records))
 
 
 #: What the stage reads of each named graph ``?d``: a query's name, its variables besides
@@ -134,38 +134,65 @@ CHUNK = 400
 def read_records(store: SparqlStore, graphs: Collection[str] | None = None) -> dict[str, Rows]:
     """The rows of every query (``QUERIES``) in each of ``graphs`` (default: every named graph
     but the stage's own links graph), by graph; a graph without rows has an empty record."""
-    names = sorted(graphs) if graphs is not None else graph_names(store)
-    names = [n for n in names if n != str(LINKS_GRAPH)]
+    names = _names(store, graphs)
     records: dict[str, Rows] = {name: {} for name in names}
-    if graphs is None:
-        chunks: list[list[str] | None] = [None]
-    else:
-        chunks = [names[k : k + CHUNK] for k in range(0, len(names), CHUNK)]
-    for chunk in chunks:
-        if chunk == []:
-            continue
-        values = "" if chunk is None else "VALUES ?d { " + " ".join(f"<{n}>" for n in chunk) + " } "
-        for name, (variables, pattern) in QUERIES.items():
-            select = " ".join(f"?{v}" for v in ("d", *variables))
-            query = f"SELECT {select} WHERE {{ {values}GRAPH ?d {{ {pattern} }} }}"
-            for row in _rows(store, query, ("d", *variables)):
-                if row[0] in records:
-                    records[row[0]].setdefault(name, []).append(row[1:])
-    for record in records.values():
-        for rows in record.values():
-            rows.sort()
+    for query in QUERIES:
+        for graph, rows in read_query(store, query, names, graphs is None).items():
+            records[graph][query] = rows
     return records
 
 
-def corpus_of(records: Mapping[str, Rows]) -> Corpus:
-    """The corpus the records of the graphs (``read_records``) describe. Graphs are taken in
-    the order of their names and rows in their sorted order, so where a document states a
-    field twice the same value wins however the records were read."""
+def _names(store: SparqlStore, graphs: Collection[str] | None) -> list[str]:
+    names = sorted(graphs) if graphs is not None else graph_names(store)
+    return [n for n in names if n != str(LINKS_GRAPH)]
+
+
+def read_query(
+    store: SparqlStore, query: str, graphs: list[str], every: bool = False
+) -> dict[str, list[tuple[str, ...]]]:
+    """The sorted rows of one of ``QUERIES`` in each of ``graphs`` that has any. ``every``: the
+    graphs are all of the store's, read in one pass rather than named in VALUES blocks."""
+    variables, pattern = QUERIES[query]
+    select = " ".join(f"?{v}" for v in ("d", *variables))
+    wanted = set(graphs)
+    found: dict[str, list[tuple[str, ...]]] = {}
+    chunks = [None] if every else [graphs[k : k + CHUNK] for k in range(0, len(graphs), CHUNK)]
+    for chunk in chunks:
+        values = "" if chunk is None else "VALUES ?d { " + " ".join(f"<{n}>" for n in chunk) + " } "
+        text = f"SELECT {select} WHERE {{ {values}GRAPH ?d {{ {pattern} }} }}"
+        for row in _rows(store, text, ("d", *variables)):
+            if row[0] in wanted:
+                found.setdefault(row[0], []).append(row[1:])
+    for rows in found.values():
+        rows.sort()
+    return found
+
+
+#: For one of ``QUERIES``, its rows graph by graph: (graph, sorted rows), in the order of the
+#: graphs' names.
+RowSource = Callable[[str], Iterable[tuple[str, list[tuple[str, ...]]]]]
+
+
+def records_source(records: Mapping[str, Rows]) -> RowSource:
+    """The rows of records held in memory (``read_records``), as ``corpus_of`` takes them."""
     order = sorted(records)
 
-    def rows(name: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    def source(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
         for graph in order:
-            for row in records[graph].get(name, ()):
+            yield graph, records[graph].get(query, [])
+
+    return source
+
+
+def corpus_of(source: RowSource) -> Corpus:
+    """The corpus that the records of the graphs describe (``records_source``, or the records
+    kept in ``state``). Graphs are taken in the order of their names and rows in their sorted
+    order, so where a document states a field twice the same value wins however the records
+    were read."""
+
+    def rows(name: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+        for graph, found in source(name):
+            for row in found:
                 yield graph, row
 
     docs: dict[str, Doc] = {}

@@ -18,15 +18,24 @@ Programs other than akg that write the store directly bypass this; deleting the 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alliance_kg.errors import StoreError
-from alliance_kg.graph.links.read import LINKS_GRAPH, QUERIES, Rows, read_records
+from alliance_kg.graph.links.read import (
+    LINKS_GRAPH,
+    QUERIES,
+    RowSource,
+    read_query,
+    read_records,
+    records_source,
+)
 from alliance_kg.graph.store import graph_names
 
 if TYPE_CHECKING:
@@ -39,7 +48,8 @@ VERSION = hashlib.sha256(json.dumps(QUERIES, sort_keys=True).encode()).hexdigest
 
 
 class LinksState:
-    """The records (``read.read_records``) of the graphs of the store in ``folder``."""
+    """The records (``read.read_records``) of the graphs of the store in ``folder``: the rows of
+    each query for each graph, and which graphs' records are complete ("known")."""
 
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / STATE_FILE
@@ -48,65 +58,110 @@ class LinksState:
         """Drop the records of these graphs (call before they are written)."""
         names = [(g,) for g in graphs]
         if names and self.path.exists():
-            self._run(lambda db: db.executemany("DELETE FROM record WHERE graph = ?", names))
+            self._run(lambda db: _delete(db, names))
 
     def forget_all(self) -> None:
         """Drop every record (call before a write that may change any graph)."""
         if self.path.exists():
-            self._run(lambda db: db.execute("DELETE FROM record"))
+            self._run(lambda db: db.executescript("DELETE FROM known; DELETE FROM record;"))
 
-    def load(self, graphs: Iterable[str]) -> dict[str, Rows]:
-        """The records of those of ``graphs`` that have one; records of other graphs (gone from
-        the store) are dropped."""
+    def known(self, graphs: Iterable[str]) -> set[str]:
+        """Those of ``graphs`` whose records are complete; the records of any other graph (gone
+        from the store) are dropped."""
         wanted = set(graphs)
-        found: dict[str, Rows] = {}
-        gone: list[tuple[str]] = []
+        found: set[str] = set()
 
         def read(db: sqlite3.Connection) -> None:
-            for graph, body in db.execute("SELECT graph, body FROM record"):
-                if graph in wanted:
-                    found[graph] = {k: [tuple(r) for r in v] for k, v in json.loads(body).items()}
-                else:
-                    gone.append((graph,))
-            db.executemany("DELETE FROM record WHERE graph = ?", gone)
+            for (graph,) in db.execute("SELECT graph FROM known"):
+                found.add(graph)
+            _delete(db, [(g,) for g in sorted(found - wanted)])
 
         self._run(read)
-        return found
+        return found & wanted
 
-    def save(self, records: Mapping[str, Rows]) -> None:
-        """Keep the records of these graphs (read from the store as it now is)."""
-        rows = [(g, json.dumps(r, separators=(",", ":"))) for g, r in sorted(records.items())]
-        if rows:
-            self._run(
-                lambda db: db.executemany("INSERT OR REPLACE INTO record VALUES (?, ?)", rows)
-            )
+    def read(self, store: SparqlStore, graphs: list[str], every: bool) -> None:
+        """Read the records of ``graphs`` from the store and keep them, one query at a time (so
+        that only one query's rows are held in memory); ``every``: they are all the store's."""
+        self.forget(graphs)
+        for query in QUERIES:
+            rows = read_query(store, query, graphs, every)
+            body = [(g, query, json.dumps(r, separators=(",", ":"))) for g, r in rows.items()]
+            del rows
+            self._run(partial(_insert, "INSERT INTO record VALUES (?, ?, ?)", body))
+        self._run(partial(_insert, "INSERT INTO known VALUES (?)", [(g,) for g in graphs]))
+
+    def source(self, skip: Collection[str] = ()) -> RowSource:
+        """The rows of the known graphs but ``skip``, as ``read.corpus_of`` takes them."""
+
+        def rows(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+            with closing(self._connect()) as db:
+                found = db.execute(
+                    "SELECT record.graph, record.body FROM record JOIN known USING (graph) "
+                    "WHERE record.query = ? ORDER BY record.graph",
+                    (query,),
+                )
+                for graph, body in found:
+                    if graph not in skip:
+                        yield graph, [tuple(row) for row in json.loads(body)]
+
+        return rows
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(self.path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot use the links stage's records: {exc}") from exc
 
     def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
         try:
-            with closing(sqlite3.connect(self.path)) as db, db:
+            with closing(self._connect()) as db, db:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-                db.execute("CREATE TABLE IF NOT EXISTS record (graph TEXT PRIMARY KEY, body TEXT)")
+                db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS record (graph TEXT, query TEXT, body TEXT, "
+                    "PRIMARY KEY (graph, query))"
+                )
                 row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
                 if row is None or row[0] != VERSION:
-                    db.execute("DELETE FROM record")
+                    _delete_all(db)
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 work(db)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot use the links stage's records: {exc}") from exc
 
 
-def current_records(store: SparqlStore, state: LinksState | None) -> dict[str, Rows]:
-    """The records of every graph of the store but the links graph: kept ones from ``state``,
-    the others read from the store (and kept). Without a state, all are read."""
-    if state is None:
-        return read_records(store)
+def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connection) -> None:
+    db.executemany(statement, rows)
+
+
+def _delete(db: sqlite3.Connection, graphs: list[tuple[str]]) -> None:
+    db.executemany("DELETE FROM known WHERE graph = ?", graphs)
+    db.executemany("DELETE FROM record WHERE graph = ?", graphs)
+
+
+def _delete_all(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM known")
+    db.execute("DELETE FROM record")
+
+
+def corpus_source(
+    store: SparqlStore, state: LinksState, new: SparqlStore | None = None
+) -> RowSource:
+    """The rows of every graph of the store but the links graph, with those of ``new`` (graphs
+    about to be written) in place of any of the same name: the records kept in ``state``, after
+    the graphs without one are read from the store (and kept)."""
     graphs = [g for g in graph_names(store) if g != str(LINKS_GRAPH)]
-    found = state.load(graphs)
-    missing = [g for g in graphs if g not in found]
+    known = state.known(graphs)
+    missing = [g for g in graphs if g not in known]
     if missing:
         # Most graphs missing (a first build): one pass over the store beats long VALUES lists.
-        fresh = read_records(store, missing if 2 * len(missing) < len(graphs) else None)
-        fresh = {g: fresh[g] for g in missing}
-        state.save(fresh)
-        found |= fresh
-    return found
+        state.read(store, missing, every=2 * len(missing) >= len(graphs))
+    if new is None:
+        return state.source()
+    written = read_records(new)
+    kept, fresh = state.source(written), records_source(written)
+
+    def rows(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+        return heapq.merge(kept(query), fresh(query), key=lambda found: found[0])
+
+    return rows
