@@ -4,7 +4,10 @@ same links graph, byte for byte, as one build of the same documents."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -141,3 +144,34 @@ def test_planning_with_documents_about_to_be_written(tmp_path: Path) -> None:
         triples, _ = plan_links(store, new, state)
         planned = {" ".join(str(to_oxigraph(t)) for t in triple) for triple in triples}
         assert planned == expected
+
+
+def _set_date(store: Path, date: str, version: str | None = None) -> None:
+    """Change the stated date the kept record of the 2018 fact sheet holds (and the version)."""
+    with closing(sqlite3.connect(store / STATE_FILE)) as db, db:
+        (body,) = db.execute(
+            "SELECT body FROM record WHERE graph LIKE '%ausmin-2018-fact-sheet' AND query = 'date'"
+        ).fetchone()
+        db.execute(
+            "UPDATE record SET body = ? WHERE graph LIKE '%ausmin-2018-fact-sheet' "
+            "AND query = 'date'",
+            (json.dumps([[date]]),),
+        )
+        assert json.loads(body) != [[date]]
+        if version is not None:
+            db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (version,))
+
+
+def test_kept_records_are_what_a_build_reads(tmp_path: Path, full_build: str) -> None:
+    # A build of the 2021 reports alone takes the 2018 fact sheet from its kept record: a
+    # record changed behind the stage's back shows (so the store is not read again)...
+    store = tmp_path / "store"
+    _build(store, SERIES)
+    recent = _copy([d for d in DOCS if "2021" in d.name], tmp_path / "recent")
+    _set_date(store, "2018-09-02")
+    _build(store, recent)
+    assert '"2018-09-02"' in _export(store)
+    # ...unless the file is of another version, when everything is read again.
+    _set_date(store, "2018-09-03", version="another")
+    _build(store, recent)
+    assert _export(store) == full_build

@@ -43,8 +43,10 @@ if TYPE_CHECKING:
 
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
-#: Changes whenever the queries do, so records read by other queries are never used.
-VERSION = hashlib.sha256(json.dumps(QUERIES, sort_keys=True).encode()).hexdigest()[:16]
+#: The layout of the file's tables; with the queries, what a file must match to be used.
+SCHEMA = 2
+#: Changes whenever the queries or the tables do: a file of another version is emptied.
+VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
 
 class LinksState:
@@ -63,7 +65,7 @@ class LinksState:
     def forget_all(self) -> None:
         """Drop every record (call before a write that may change any graph)."""
         if self.path.exists():
-            self._run(lambda db: db.executescript("DELETE FROM known; DELETE FROM record;"))
+            self._run(_delete_every)
 
     def known(self, graphs: Iterable[str]) -> set[str]:
         """Those of ``graphs`` whose records are complete; the records of any other graph (gone
@@ -116,15 +118,16 @@ class LinksState:
         try:
             with closing(self._connect()) as db, db:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+                if row is None or row[0] != VERSION:
+                    db.execute("DROP TABLE IF EXISTS known")
+                    db.execute("DROP TABLE IF EXISTS record")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS record (graph TEXT, query TEXT, body TEXT, "
                     "PRIMARY KEY (graph, query))"
                 )
-                row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-                if row is None or row[0] != VERSION:
-                    _delete_all(db)
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 work(db)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot use the links stage's records: {exc}") from exc
@@ -134,14 +137,14 @@ def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connect
     db.executemany(statement, rows)
 
 
+def _delete_every(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM known")
+    db.execute("DELETE FROM record")
+
+
 def _delete(db: sqlite3.Connection, graphs: list[tuple[str]]) -> None:
     db.executemany("DELETE FROM known WHERE graph = ?", graphs)
     db.executemany("DELETE FROM record WHERE graph = ?", graphs)
-
-
-def _delete_all(db: sqlite3.Connection) -> None:
-    db.execute("DELETE FROM known")
-    db.execute("DELETE FROM record")
 
 
 def corpus_source(
