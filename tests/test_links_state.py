@@ -175,3 +175,17 @@ def test_kept_records_are_what_a_build_reads(tmp_path: Path, full_build: str) ->
     _set_date(store, "2018-09-03", version="another")
     _build(store, recent)
     assert _export(store) == full_build
+
+
+def test_an_unreadable_records_file_is_an_error_naming_it(tmp_path: Path, full_build: str) -> None:
+    store = tmp_path / "store"
+    _build(store, SERIES)
+    (store / STATE_FILE).write_bytes(b"not a database " * 100)
+    result = akg(store, "build", "--jobs", "1", str(SERIES))
+    assert result.exit_code == 1
+    assert f"{store / STATE_FILE}: cannot use the links stage's records: " in result.output
+    assert "delete this file (the next build reads the store again)" in result.output
+    assert "Traceback" not in result.output
+    (store / STATE_FILE).unlink()
+    _build(store, SERIES)
+    assert _export(store) == full_build

@@ -97,14 +97,17 @@ class LinksState:
 
         def rows(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
             with closing(self._connect()) as db:
-                found = db.execute(
-                    "SELECT record.graph, record.body FROM record JOIN known USING (graph) "
-                    "WHERE record.query = ? ORDER BY record.graph",
-                    (query,),
-                )
-                for graph, body in found:
-                    if graph not in skip:
-                        yield graph, [tuple(row) for row in json.loads(body)]
+                try:
+                    found = db.execute(
+                        "SELECT record.graph, record.body FROM record JOIN known USING (graph) "
+                        "WHERE record.query = ? ORDER BY record.graph",
+                        (query,),
+                    )
+                    for graph, body in found:
+                        if graph not in skip:
+                            yield graph, [tuple(row) for row in json.loads(body)]
+                except sqlite3.Error as exc:
+                    raise _unusable(self.path, exc) from exc
 
         return rows
 
@@ -112,7 +115,7 @@ class LinksState:
         try:
             return sqlite3.connect(self.path)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot use the links stage's records: {exc}") from exc
+            raise _unusable(self.path, exc) from exc
 
     def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
         try:
@@ -130,11 +133,18 @@ class LinksState:
                 )
                 work(db)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot use the links stage's records: {exc}") from exc
+            raise _unusable(self.path, exc) from exc
 
 
 def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connection) -> None:
     db.executemany(statement, rows)
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(
+        f"{path}: cannot use the links stage's records: {exc}; delete this file (the next "
+        "build reads the store again)"
+    )
 
 
 def _delete_every(db: sqlite3.Connection) -> None:
