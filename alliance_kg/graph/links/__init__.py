@@ -2,8 +2,9 @@
 
 It runs with every ``akg build`` (once the last batch of documents is written, in a
 transaction of its own) and after every ``akg update``, over every document in the
-store (documents of earlier builds included); it reads them through the store interface and
-replaces the links graph as a whole. Each document's own graph keeps what that document says
+store (documents of earlier builds included); it reads them through the store interface (an
+on-disk store keeps records of what was read, ``state.py``, so only graphs written since are
+read again) and replaces the links graph as a whole, writing only what changed. Each document's own graph keeps what that document says
 (``akg:statedDate``, ``akg:statedPlace``, ...); the links graph says which meeting it reports
 (``akg:reports``, ``akg:atMeeting``), which commitments restate which (``akg:restates``,
 ``akg:inLineage``), how deadlines were restated or moved (``akg:restatedAs``), where sources
