@@ -1,15 +1,15 @@
 """The corpus-level stage: what holds across documents, in the derived graph ``id:graph/links``.
 
 It runs with every ``akg build`` (once the last batch of documents is written, in a
-transaction of its own) and after every ``akg update``, over every document in the
-store (documents of earlier builds included); it reads them through the store interface (an
-on-disk store keeps records of what was read, ``state.py``, so only graphs written since are
-read again) and replaces the links graph as a whole, writing only what changed. Each document's own graph keeps what that document says
-(``akg:statedDate``, ``akg:statedPlace``, ...); the links graph says which meeting it reports
-(``akg:reports``, ``akg:atMeeting``), which commitments restate which (``akg:restates``,
-``akg:inLineage``), how deadlines were restated or moved (``akg:restatedAs``), where sources
-disagree (``akg:Conflict``) and which named entities are instances of generic ones
-(``skos:broader``). The same documents always give the same triples.
+transaction of its own) and after every ``akg update``, over every document in the store
+(documents of earlier builds included); it reads them through the store interface (an on-disk
+store keeps records of what was read, ``state.py``, so only graphs written since are read
+again) and replaces the links graph as a whole, writing only what changed. Each document's own
+graph keeps what that document says (``akg:statedDate``, ``akg:statedPlace``, ...); the links
+graph says which meeting it reports (``akg:reports``, ``akg:atMeeting``), which commitments
+restate which (``akg:restates``, ``akg:inLineage``), how deadlines were restated or moved
+(``akg:restatedAs``), where sources disagree (``akg:Conflict``) and which named entities are
+instances of generic ones (``skos:broader``). The same documents always give the same triples.
 """
 
 from __future__ import annotations
