@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from alliance_kg.evaluate import Report
-    from alliance_kg.graph.links import LinksResult
+    from alliance_kg.graph.links import LinksResult, LinksState
     from alliance_kg.graph.load import LoadResult
     from alliance_kg.graph.render import Rendered, Selection
     from alliance_kg.graph.sparql import SparqlStore
@@ -117,7 +117,7 @@ class KnowledgeGraph:
         # leaves none.
         with held_for_writing(self.location) as (store, check):
             extractions = iter_extractions(files, progress=step, jobs=jobs)
-            return write_extractions(store, extractions, check=check)
+            return write_extractions(store, extractions, check=check, state=self._links_state())
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted
@@ -126,14 +126,22 @@ class KnowledgeGraph:
         from alliance_kg.graph.shards import load_shards, shard_files
 
         files = shard_files(paths)  # no shard: an error before a store is created
-        return load_shards(self.store(), files)
+        return load_shards(self.store(), files, self._links_state())
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""
         from alliance_kg.graph.load import update_store
 
-        quads, links = update_store(self.store(), sparql)
+        quads, links = update_store(self.store(), sparql, self._links_state())
         return UpdateResult(quads, links)
+
+    def _links_state(self) -> LinksState | None:
+        """Where the corpus-level stage keeps what it read of an on-disk store's graphs, so a
+        build reads only the graphs it wrote (``graph.links.state``); a remote store has none
+        and is read whole."""
+        from alliance_kg.graph.links import LinksState
+
+        return LinksState(self.location) if isinstance(self.location, Path) else None
 
     def query(
         self,

@@ -245,15 +245,17 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     """
     graph = _graph_node(name)
     wanted = list(triples)
-    texts: dict[Node | OxTerm, str] = {}
-    new = {_line(name, triple, texts) for triple in wanted}
+    # Compared as Oxigraph terms: only the triples that changed are written out as text.
+    terms: dict[Node | OxTerm, OxTerm] = {}
+    new = {_terms(name, triple, terms) for triple in wanted}
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
-    old = {" ".join(str(row[v]) for v in ("s", "p", "o")) + " ." for row in rows}
-    if any("_:" in line for line in (*new, *old)):
+    old = {(row["s"], row["p"], row["o"]) for row in rows}
+    if any(isinstance(t, ox.BlankNode) for triple in (*new, *old) for t in triple):
         replace_graphs(store, {name: wanted})
         return
-    gone, added = sorted(old - new), sorted(new - old)
+    gone = sorted(f"{s} {p} {o} ." for s, p, o in old - new)
+    added = sorted(f"{s} {p} {o} ." for s, p, o in new - old)
     operations = []
     if gone:
         operations.append(f"DELETE DATA {{ GRAPH {graph} {{\n" + "\n".join(gone) + "\n} }")
@@ -335,6 +337,27 @@ def _line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
         if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
             raise ValueError("a literal subject or a predicate that is not an IRI")
         return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
+    except (ValueError, TypeError) as exc:
+        raise StoreError(
+            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
+        ) from exc
+
+
+def _terms(
+    name: str, triple: RdfTriple, terms: dict[Node | OxTerm, OxTerm]
+) -> tuple[OxTerm, OxTerm, OxTerm]:
+    """The triple in Oxigraph terms, checked as ``_line`` does; ``StoreError`` if invalid."""
+    try:
+        s, p, o = triple
+        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+            raise ValueError("a literal subject or a predicate that is not an IRI")
+        out = []
+        for term in (s, p, o):
+            known = terms.get(term)
+            if known is None:
+                known = terms[term] = to_oxigraph(term)
+            out.append(known)
+        return out[0], out[1], out[2]
     except (ValueError, TypeError) as exc:
         raise StoreError(
             f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
