@@ -328,3 +328,18 @@ def test_a_graph_store_endpoint_that_knows_nothing_is_an_error(
     )
     assert "which holds triples: check its address (set AKG_SPARQL_STORE" in result.output
     assert not out.exists()
+
+
+def test_a_wrong_password_is_refused_over_digest(stores: Stores) -> None:
+    """Virtuoso's /sparql-auth asks for HTTP Digest: a wrong password is an error naming the
+    user, the right one (the fixture's) is let in."""
+    if stores.kind != "virtuoso":
+        pytest.skip("Virtuoso's Digest login")
+    assert akg(stores.url, "stats", env=stores.env).exit_code == 0
+    result = akg(stores.url, "stats", env={**stores.env, "AKG_SPARQL_PASSWORD": "wrong"})
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: the SPARQL server at {stores.url}/sparql-auth refused access (HTTP 401) with "
+        "user dba: give the user with --user or AKG_SPARQL_USER, its password with "
+        "AKG_SPARQL_PASSWORD or ~/.netrc\n"
+    )
