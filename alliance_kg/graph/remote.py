@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.graph.answers import GRAPH_ACCEPT, accept, ask_answer, message, parse_result
 from alliance_kg.graph.endpoints import (
     PRESET_ENV,
     QUERY_ENV,
@@ -36,22 +37,9 @@ from alliance_kg.graph.endpoints import (
 )
 from alliance_kg.graph.sparql import SparqlStore, Term, bind_values
 
-# Results as JSON for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE, each asked for its own form
-# (Virtuoso answers a CONSTRUCT as a table when a results format comes first); the rest is a
-# fallback for servers that do not offer those (parsed by whatever Content-Type comes back).
-_QUERY_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
-_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.5"
-# The query form: the first of these words once IRIs and comments are taken out of the text
-# (the prologue before it holds only PREFIX and BASE declarations).
-_IRI_OR_COMMENT = re.compile(r"<[^<>\s]*>|#[^\n]*")
-_FORM_WORD = re.compile(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
 _FORM = "application/x-www-form-urlencoded; charset=UTF-8"
-_MAX_MESSAGE = 1000
 _DECLARED_PREFIX = re.compile(r"(?i)\bPREFIX\s+([^\s:]*)\s*:")
 _POSITION = re.compile(r"^error at (\d+):")
-# Virtuoso 7.2 answers ASK with a one-row table of this variable (1 for true) instead of a
-# boolean; read as what it stands for.
-_ASK_VARIABLE = ox.Variable("__ASK_RETVAL")
 
 
 class _Refused(Exception):
@@ -118,7 +106,7 @@ class RemoteStore:
         if named_graphs is not None:
             form["named-graph-uri"] = [_named(g) for g in named_graphs]
         try:
-            body, media_type = self._post(self.query_url, form, _accept(query))
+            body, media_type = self._post(self.query_url, form, accept(query))
         except _Refused as exc:
             message = exc.message
             if prologue:
@@ -127,7 +115,7 @@ class RemoteStore:
                 f"the SPARQL server at {self.query_url} rejected the query "
                 f"(HTTP {exc.status}): {message}"
             ) from exc
-        return _ask_answer(_parse_result(body, media_type, self.query_url))
+        return ask_answer(parse_result(body, media_type, self.query_url))
 
     def update(self, update: str, *, prefixes: Mapping[str, str] | None = None) -> None:
         """Run a SPARQL 1.1 Update request on the server; a refusal raises ``StoreError``.
@@ -210,7 +198,7 @@ class RemoteStore:
         query = urllib.parse.urlencode(params).removesuffix("=")  # `?default`, not `?default=`
         url = self.store_url + ("&" if "?" in self.store_url else "?") + query
         try:
-            body, media_type = self._send(url, None, _GRAPH_ACCEPT)
+            body, media_type = self._send(url, None, GRAPH_ACCEPT)
         except _Refused as exc:
             if exc.status == 404 and not self._holds(graph):
                 return []  # listed, then dropped by someone else, or never created: no triples
@@ -269,7 +257,7 @@ class RemoteStore:
                         "give the user with --user or AKG_SPARQL_USER, its password with "
                         "AKG_SPARQL_PASSWORD or ~/.netrc"
                     ) from exc
-                raise _Refused(exc.code, _message(exc)) from exc
+                raise _Refused(exc.code, message(exc)) from exc
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc.reason}") from exc
         except (TimeoutError, ConnectionError) as exc:
@@ -315,69 +303,6 @@ def _prologue(query: str, prefixes: Mapping[str, str], server: str = "") -> str:
     ]
     # One line, so the server's error positions are off by exactly one line.
     return " ".join(lines) + "\n" if lines else ""
-
-
-def _parse_result(
-    body: bytes, media_type: str, url: str
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    results_format = ox.QueryResultsFormat.from_media_type(media_type)
-    rdf_format = ox.RdfFormat.from_media_type(media_type)
-    try:
-        if results_format is not None:
-            return ox.parse_query_results(body, results_format)
-        if rdf_format is not None:
-            # Callers check for a genuine QueryTriples, which only a store query makes: run
-            # the identity CONSTRUCT over an in-memory store holding the server's triples.
-            graph = ox.Store()
-            graph.extend(ox.parse(body, rdf_format))
-            triples = graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
-            assert isinstance(triples, ox.QueryTriples)
-            return triples
-    except SyntaxError as exc:
-        # Not the query's syntax: run_query would report it as such.
-        raise QueryError(
-            f"the SPARQL server at {url} sent results that cannot be read: {exc}"
-        ) from exc
-    raise QueryError(f"the SPARQL server at {url} answered with {media_type}, not query results")
-
-
-def _accept(query: str) -> str:
-    """The Accept header for ``query``: graph formats for CONSTRUCT and DESCRIBE."""
-    form = _FORM_WORD.search(_IRI_OR_COMMENT.sub(" ", query))
-    if form is not None and form[1].upper() in ("CONSTRUCT", "DESCRIBE"):
-        return _GRAPH_ACCEPT
-    return _QUERY_ACCEPT
-
-
-def _ask_answer(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """The result, with a table standing for an ASK answer (Virtuoso 7.2) made a boolean."""
-    if not isinstance(result, ox.QuerySolutions) or result.variables != [_ASK_VARIABLE]:
-        return result
-    rows = list(result)
-    answer = bool(rows) and rows[0][_ASK_VARIABLE] not in (None, ox.Literal("0", datatype=_INT))
-    text = b'{"head": {}, "boolean": ' + (b"true" if answer else b"false") + b"}"
-    boolean = ox.parse_query_results(text, ox.QueryResultsFormat.JSON)
-    assert isinstance(boolean, ox.QueryBoolean)
-    return boolean
-
-
-_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
-
-def _message(error: urllib.error.HTTPError) -> str:
-    """The server's explanation of an HTTP error, trimmed to a readable length."""
-    try:
-        text = error.read().decode("utf-8", errors="replace")
-    except OSError:
-        text = ""
-    if error.headers.get_content_type() == "text/html":
-        text = re.sub(r"<[^>]*>", " ", text)
-    text = re.sub(r"[ \t]*\n\s*", "\n", text).strip()
-    if len(text) > _MAX_MESSAGE:
-        text = text[: _MAX_MESSAGE - 1] + "…"
-    return text or f"HTTP {error.code} {error.reason}"
 
 
 if TYPE_CHECKING:
