@@ -49,10 +49,18 @@ class UpdateResult(NamedTuple):
 class KnowledgeGraph:
     """A graph store: a folder on disk or the http(s):// address of a SPARQL 1.1 server."""
 
-    def __init__(self, location: str | os.PathLike[str] = DEFAULT_STORE) -> None:
+    def __init__(
+        self, location: str | os.PathLike[str] = DEFAULT_STORE, *, user: str | None = None
+    ) -> None:
+        """``user`` logs in to a SPARQL server (see ``graph.endpoints`` for its password);
+        it is ignored for a folder."""
         from alliance_kg.graph.sparql import is_remote
 
         text = os.fspath(location)
+        if user and is_remote(text):
+            from alliance_kg.graph.endpoints import with_user
+
+            text = with_user(text, user)
         self.location: str | Path = text if is_remote(text) else Path(text)
 
     def __repr__(self) -> str:

@@ -35,8 +35,9 @@ class AkgGroup(click.Group):
 
 
 def _store_first(args: list[str]) -> list[str]:
-    """The arguments with a ``--store`` given after the command name moved before it, where
-    the group reads it (``akg query --store S ...`` as Jena's and Oxigraph's tools allow)."""
+    """The arguments with a ``--store`` (or ``--user``) given after the command name moved
+    before it, where the group reads it (``akg query --store S ...`` as Jena's and Oxigraph's
+    tools allow)."""
     front: list[str] = []
     rest: list[str] = []
     command_seen = False
@@ -46,11 +47,11 @@ def _store_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest.extend(args[i:])
             break
-        if arg == "--store" and i + 1 < len(args):
+        if arg in ("--store", "--user") and i + 1 < len(args):
             front += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith("--store="):
+        if arg.startswith(("--store=", "--user=")):
             front.append(arg)
         elif command_seen or arg.startswith("-"):
             rest.append(arg)
@@ -71,11 +72,17 @@ def _store_first(args: list[str]) -> list[str]:
     help="Folder of the on-disk graph store, or the http(s):// address of a SPARQL 1.1 server "
     "(or set AKG_STORE).",
 )
+@click.option(
+    "--user",
+    envvar="AKG_SPARQL_USER",
+    help="User to log in to a SPARQL server as, password from AKG_SPARQL_PASSWORD or "
+    "~/.netrc (or set AKG_SPARQL_USER).",
+)
 @click.version_option(package_name="alliance-kg")
 @click.pass_context
-def main(ctx: click.Context, store_path: str) -> None:
+def main(ctx: click.Context, store_path: str, user: str | None) -> None:
     """alliance-kg: alliance and defence statements as an RDF knowledge graph."""
-    ctx.obj = KnowledgeGraph(store_path)
+    ctx.obj = KnowledgeGraph(store_path, user=user)
 
 
 def _from_file(dest: str, what: str) -> Any:
