@@ -1,11 +1,12 @@
 # The two commands of the README: `make demo` (set up, build the sample graph, write Turtle and
-# HTML, run an example query) and `make test` (ruff, mypy, pytest with the browser tests).
+# HTML, run an example query) and `make test` (ruff, mypy, pytest with the browser tests and
+# the Virtuoso server).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo setup test lint browser clean bench audit
+.PHONY: demo setup test lint browser virtuoso clean bench audit
 
 demo: setup
 	$(BIN)/akg build
@@ -29,12 +30,19 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's Virtuoso is the second SPARQL server the remote-store tests start (tests/virtuoso_server.py).
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Virtuoso for the remote-store tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null; }
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: setup browser lint
+test: setup browser virtuoso lint
 	$(BIN)/pytest -q
 
 clean:

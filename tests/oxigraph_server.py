@@ -30,12 +30,17 @@ def oxigraph_binary() -> Path:
 
 
 @contextmanager
-def oxigraph_server(tmp_dir: Path) -> Iterator[str]:
-    """Serve a new store in ``tmp_dir`` and yield the server's base URL; stop it on exit."""
+def oxigraph_server(tmp_dir: Path, *, union: bool = False) -> Iterator[str]:
+    """Serve a new store in ``tmp_dir`` and yield the server's base URL; stop it on exit.
+
+    ``union`` serves the union of all graphs as the default graph (``--union-default-graph``).
+    """
     binary = oxigraph_binary()
-    port = _free_port()
+    port = free_port()
     log = (tmp_dir / "oxigraph.log").open("wb")
     command = [str(binary), "serve", "--location", str(tmp_dir / "data")]
+    if union:
+        command.append("--union-default-graph")
     process = subprocess.Popen(
         [*command, "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT
     )
@@ -53,7 +58,8 @@ def oxigraph_server(tmp_dir: Path) -> Iterator[str]:
         log.close()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that is free now."""
     # The port is free now; another process could take it before the server binds it, which
     # the startup check then reports.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

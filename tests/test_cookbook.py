@@ -1,5 +1,5 @@
-"""The SPARQL cookbook on the bundled corpus: exact rows, in the embedded store and in a real
-Oxigraph server reached over HTTP; parameters bound as RDF terms."""
+"""The SPARQL cookbook on the bundled corpus: exact rows, in the embedded store and in real
+Oxigraph and Virtuoso servers reached over HTTP; parameters bound as RDF terms."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from clirunner import akg
 from oxigraph_server import oxigraph_server
+from virtuoso_server import CONCAT, VIRTUOSO_DIFFERS, virtuoso_server
+from virtuoso_server import ENV as VIRTUOSO_ENV
 
 from alliance_kg.queries.cookbook import cookbook, describe, parse_query_file
 
@@ -39,20 +41,42 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        result = akg(url, "build", env=VIRTUOSO_ENV)
+        assert result.exit_code == 0, result.output
+        yield url
+
+
+#: Where Virtuoso's rows differ with the parameters of ``PARAMS`` (bound, ``?date`` is compared
+#: as it should be; the parties are listed in another order).
+VIRTUOSO_ROWS_DIFFER = {
+    **VIRTUOSO_DIFFERS,
+    "commitments-about": CONCAT,
+    "commitments-by-type": CONCAT,
+}
+#: The environment each kind of store is used with.
+ENVS = {"embedded": {}, "server": {}, "virtuoso": VIRTUOSO_ENV}
+
+
 def test_every_cookbook_query_has_expected_rows() -> None:
     assert sorted(cookbook()) == sorted(p.stem for p in EXPECTED.glob("*.csv"))
     assert len(cookbook()) >= 10
 
 
-@pytest.mark.parametrize("where", ["embedded", "server"])
+@pytest.mark.parametrize("where", ["embedded", "server", "virtuoso"])
 @pytest.mark.parametrize("name", sorted(cookbook()))
 def test_cookbook_rows(
     request: pytest.FixtureRequest, where: str, name: str, update_golden: bool
 ) -> None:
-    """The same rows from the embedded store and from an Oxigraph server over HTTP."""
+    """The same rows from the embedded store and from Oxigraph and Virtuoso over HTTP (where
+    Virtuoso answers otherwise, ``VIRTUOSO_ROWS_DIFFER`` says why)."""
+    if where == "virtuoso" and name in VIRTUOSO_ROWS_DIFFER:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_ROWS_DIFFER[name], strict=True))
     store = request.getfixturevalue(where)
     params = [a for p in PARAMS.get(name, []) for a in ("--param", p)]
-    result = akg(store, "query", "-n", name, *params, "--format", "csv")
+    result = akg(store, "query", "-n", name, *params, "--format", "csv", env=ENVS[where])
     assert result.exit_code == 0, result.output
     if update_golden and where == "embedded":
         (EXPECTED / f"{name}.csv").write_bytes(result.stdout_bytes)

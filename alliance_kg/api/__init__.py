@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from alliance_kg.evaluate import Report
-    from alliance_kg.graph.links import LinksResult
+    from alliance_kg.graph.links import LinksResult, LinksState
     from alliance_kg.graph.load import LoadResult
     from alliance_kg.graph.render import Rendered, Selection
     from alliance_kg.graph.sparql import SparqlStore
@@ -38,9 +38,7 @@ if TYPE_CHECKING:
 DEFAULT_STORE = "akg-store"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
-#: ``akg build`` validates the store it leaves up to this many triples (a few seconds of
-#: checking on this project's machine; README, "Limits and guarantees").
-BUILD_VALIDATES = 30_000
+BUILD_VALIDATES = 30_000  # akg build validates stores up to this many triples (README)
 
 
 class UpdateResult(NamedTuple):
@@ -53,10 +51,18 @@ class UpdateResult(NamedTuple):
 class KnowledgeGraph:
     """A graph store: a folder on disk or the http(s):// address of a SPARQL 1.1 server."""
 
-    def __init__(self, location: str | os.PathLike[str] = DEFAULT_STORE) -> None:
+    def __init__(
+        self, location: str | os.PathLike[str] = DEFAULT_STORE, *, user: str | None = None
+    ) -> None:
+        """``user`` logs in to a SPARQL server (see ``graph.endpoints`` for its password);
+        it is ignored for a folder."""
         from alliance_kg.graph.sparql import is_remote
 
         text = os.fspath(location)
+        if user and is_remote(text):
+            from alliance_kg.graph.endpoints import with_user
+
+            text = with_user(text, user)
         self.location: str | Path = text if is_remote(text) else Path(text)
 
     def __repr__(self) -> str:
@@ -121,7 +127,7 @@ class KnowledgeGraph:
         # leaves none.
         with held_for_writing(self.location) as (store, check):
             extractions = iter_extractions(files, progress=step, jobs=jobs)
-            return write_extractions(store, extractions, check=check)
+            return write_extractions(store, extractions, check=check, state=self._links_state())
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted
@@ -130,14 +136,22 @@ class KnowledgeGraph:
         from alliance_kg.graph.shards import load_shards, shard_files
 
         files = shard_files(paths)  # no shard: an error before a store is created
-        return load_shards(self.store(), files)
+        return load_shards(self.store(), files, self._links_state())
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""
         from alliance_kg.graph.load import update_store
 
-        quads, links = update_store(self.store(), sparql)
+        quads, links = update_store(self.store(), sparql, self._links_state())
         return UpdateResult(quads, links)
+
+    def _links_state(self) -> LinksState | None:
+        """Where the corpus-level stage keeps what it read of an on-disk store's graphs, so a
+        build reads only the graphs it wrote (``graph.links.state``); a remote store has none
+        and is read whole."""
+        from alliance_kg.graph.links import LinksState
+
+        return LinksState(self.location) if isinstance(self.location, Path) else None
 
     def query(
         self,
@@ -292,10 +306,7 @@ class KnowledgeGraph:
         return graph_stats(self.store(read_only=True))
 
     def validate(self, *, max_triples: int | None = None) -> Validation:
-        """Check the graph against its contract, the SHACL shapes of
-        ``alliance_kg/ontology/shapes.ttl``: every violation is in the result, none is raised
-        (``report()`` and ``summary()`` format it). A store of more than ``max_triples``
-        triples is not checked (``Validation.skipped``)."""
+        """Check the graph against ``ontology/shapes.ttl`` (skipped above ``max_triples``)."""
         from alliance_kg.graph.validate import validate_store
 
         return validate_store(self.store(read_only=True), max_triples=max_triples)

@@ -12,7 +12,7 @@ import click
 from alliance_kg.api import BUILD_VALIDATES, DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
 from alliance_kg.cli.checks import validate
-from alliance_kg.cli.echo import say
+from alliance_kg.cli.echo import loaded, say, warn_conflicts
 from alliance_kg.cli.inputs import read_query
 from alliance_kg.cli.outputs import export, ontology, render
 from alliance_kg.errors import AkgError, terminal_safe
@@ -36,8 +36,9 @@ class AkgGroup(click.Group):
 
 
 def _store_first(args: list[str]) -> list[str]:
-    """The arguments with a ``--store`` given after the command name moved before it, where
-    the group reads it (``akg query --store S ...`` as Jena's and Oxigraph's tools allow)."""
+    """The arguments with a ``--store`` (or ``--user``) given after the command name moved
+    before it, where the group reads it (``akg query --store S ...`` as Jena's and Oxigraph's
+    tools allow)."""
     front: list[str] = []
     rest: list[str] = []
     command_seen = False
@@ -47,11 +48,11 @@ def _store_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest.extend(args[i:])
             break
-        if arg == "--store" and i + 1 < len(args):
+        if arg in ("--store", "--user") and i + 1 < len(args):
             front += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith("--store="):
+        if arg.startswith(("--store=", "--user=")):
             front.append(arg)
         elif command_seen or arg.startswith("-"):
             rest.append(arg)
@@ -72,11 +73,17 @@ def _store_first(args: list[str]) -> list[str]:
     help="Folder of the on-disk graph store, or the http(s):// address of a SPARQL 1.1 server "
     "(or set AKG_STORE).",
 )
+@click.option(
+    "--user",
+    envvar="AKG_SPARQL_USER",
+    help="User to log in to a SPARQL server as, password from AKG_SPARQL_PASSWORD or "
+    "~/.netrc (or set AKG_SPARQL_USER).",
+)
 @click.version_option(package_name="alliance-kg")
 @click.pass_context
-def main(ctx: click.Context, store_path: str) -> None:
+def main(ctx: click.Context, store_path: str, user: str | None) -> None:
     """alliance-kg: alliance and defence statements as an RDF knowledge graph."""
-    ctx.obj = KnowledgeGraph(store_path)
+    ctx.obj = KnowledgeGraph(store_path, user=user)
 
 
 def _from_file(dest: str, what: str) -> Any:
@@ -132,7 +139,7 @@ def build(
 
     with _Progress("Extracting") as progress:
         result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
-    _loaded(result)
+    loaded(result)
     say(format_stats(kg.stats()))
     say(kg.validate(max_triples=BUILD_VALIDATES).summary())
 
@@ -144,7 +151,7 @@ def load_shards(kg: KnowledgeGraph, shards: tuple[Path, ...]) -> None:
     """Load N-Quads shards of documents extracted elsewhere (files, or folders of *.nq; see
     docs/dask.md), then rerun the corpus-level stage."""
     result = kg.load_shards(shards)
-    _loaded(result)
+    loaded(result)
 
 
 class _Progress:
@@ -167,23 +174,6 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
-
-
-def _loaded(result: Any) -> None:
-    say(
-        f"Loaded {result.documents} document(s): {result.commitments} commitments, "
-        f"{result.meetings} meeting(s), {result.triples} triples written."
-    )
-    _warn_conflicts(result.links.new_conflicts)
-
-
-def _warn_conflicts(conflicts: Any) -> None:
-    for c in conflicts:
-        say(
-            f"Warning: {c.file} states {c.field} {c.stated}; it reports {c.meeting} "
-            f"({c.field} {c.resolved}). See akg query -n conflicts.",
-            err=True,
-        )
 
 
 @main.command()
@@ -314,7 +304,7 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     """
     result = kg.update(_text(update, update_file, "update"))
     say(f"Updated: the store holds {result.quads} quads in named graphs.")
-    _warn_conflicts(result.links.new_conflicts)
+    warn_conflicts(result.links.new_conflicts)
 
 
 @main.command()

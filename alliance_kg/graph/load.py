@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
-from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus
+from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.store import RdfTriple, apply_update, open_location, replace_graphs
 from alliance_kg.loaders.model import Extraction
@@ -107,6 +107,7 @@ def write_extractions(
     extractions: Iterable[Extraction],
     batch_triples: int | None = None,
     check: Callable[[], None] | None = None,
+    state: LinksState | None = None,
 ) -> LoadResult:
     """Write the named graphs of extracted documents and the ontology, then the corpus-level
     stage's links graph (``graph.links``, planned over the whole store with the new documents
@@ -123,8 +124,11 @@ def write_extractions(
     kept alive by the traceback), and an on-disk store is flushed every ``FLUSH_TRIPLES``
     triples and at the end, so that its memory stays flat and opening it next does not replay
     a long write-ahead log. ``check`` is called before each write (``held_for_writing``).
+    ``state``: the corpus-level stage's records kept beside an on-disk store
+    (``links.state``); each batch forgets those of its graphs before it is written.
     """
-    writer = _BatchWriter(store, BATCH_TRIPLES if batch_triples is None else batch_triples)
+    budget = BATCH_TRIPLES if batch_triples is None else batch_triples
+    writer = _BatchWriter(store, budget, state)
     writer.check = check
     del store  # only the writer holds the store, and lets go of it on failure
     try:
@@ -146,8 +150,14 @@ def write_extractions(
 class _BatchWriter:
     """Collects document graphs into batches and writes each batch in one transaction."""
 
-    def __init__(self, store: SparqlStore | Callable[[], SparqlStore], budget: int) -> None:
+    def __init__(
+        self,
+        store: SparqlStore | Callable[[], SparqlStore],
+        budget: int,
+        state: LinksState | None = None,
+    ) -> None:
         self._store: SparqlStore | None = None if callable(store) else store
+        self._state = state
         self._open = store if callable(store) else None
         self._budget = budget
         # The ontology rides with the first batch, so documents never lack it.
@@ -178,7 +188,7 @@ class _BatchWriter:
             self._write()
         self.all_written = True
         store = self._target()
-        links = link_corpus(store)
+        links = link_corpus(store, self._state)
         _flush(store)
         return LoadResult(
             documents=len(self.written),
@@ -221,6 +231,8 @@ class _BatchWriter:
 
     def _write(self) -> None:
         store = self._target()
+        if self._state is not None:
+            self._state.forget(self._batch)
         replace_graphs(store, self._batch)
         self.written += self._batch_keys
         self._unflushed += self._size
@@ -300,14 +312,19 @@ def _identity(folder: Path) -> tuple[int, int] | None:
         return None
 
 
-def update_store(store: SparqlStore, update: str) -> tuple[int, LinksResult]:
+def update_store(
+    store: SparqlStore, update: str, state: LinksState | None = None
+) -> tuple[int, LinksResult]:
     """Run a SPARQL Update (see ``store.apply_update``), then the corpus-level stage; return the
     number of quads in named graphs and what the stage found. (The stage reads the updated
     store, so it runs in a transaction of its own: should it fail, the update stays and the
-    error says so.)"""
+    error says so.) An update may change any graph: every record of ``state`` is forgotten
+    first, and the stage reads the whole store."""
+    if state is not None:
+        state.forget_all()
     quads = apply_update(store, update)
     try:
-        links = link_corpus(store)
+        links = link_corpus(store, state)
     except AkgError as exc:
         raise StoreError(
             f"the update was applied, but the links graph could not be refreshed: {exc}; "

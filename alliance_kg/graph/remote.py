@@ -4,42 +4,40 @@
 ``update``, ``named_graphs``, ``quads_for_pattern``) over HTTP: the SPARQL 1.1 Protocol for
 queries and updates, the Graph Store Protocol to read whole graphs. Results come back as the
 same pyoxigraph objects the embedded store returns, so the rest of the code cannot tell them
-apart. The endpoints default to the Oxigraph server's layout (``/query``, ``/update``,
-``/store``); ``AKG_SPARQL_QUERY``, ``AKG_SPARQL_UPDATE`` and ``AKG_SPARQL_STORE`` (full URLs)
-point them elsewhere, e.g. Fuseki's ``/ds/query``, ``/ds/update`` and ``/ds/data``.
+apart. The endpoints default to the Oxigraph server's layout; ``endpoints.py`` finds them
+for other servers (presets, variables) and the account to log in with.
 
 The project keeps the union of the named graphs in the store's own default graph (see
-``store.refresh_union``), so the server must query its stored default graph as the default
-graph, not a union of the named graphs it computes itself.
+``store.refresh_union``), unless the server's default graph already is that union
+(``offers_union``): then the copy is not written, and queries see the server's own union.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.graph.answers import GRAPH_ACCEPT, accept, ask_answer, message, parse_result
+from alliance_kg.graph.endpoints import (
+    PRESET_ENV,
+    QUERY_ENV,
+    STORE_ENV,
+    UNION_ENV,
+    UPDATE_ENV,
+    opener,
+    resolve,
+)
 from alliance_kg.graph.sparql import SparqlStore, Term, bind_values
 
-#: Environment variables that override each endpoint with a full URL.
-QUERY_ENV, UPDATE_ENV, STORE_ENV = "AKG_SPARQL_QUERY", "AKG_SPARQL_UPDATE", "AKG_SPARQL_STORE"
-
-# Results as JSON for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE; the rest is a fallback for
-# servers that do not offer those (both are parsed by whatever Content-Type comes back).
-_QUERY_ACCEPT = (
-    "application/sparql-results+json, application/n-triples, "
-    "application/sparql-results+xml;q=0.5, text/turtle;q=0.5"
-)
-_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.5"
 _FORM = "application/x-www-form-urlencoded; charset=UTF-8"
-_MAX_MESSAGE = 1000
 _DECLARED_PREFIX = re.compile(r"(?i)\bPREFIX\s+([^\s:]*)\s*:")
 _POSITION = re.compile(r"^error at (\d+):")
 
@@ -59,20 +57,16 @@ class RemoteStore:
     def __init__(self, url: str, *, timeout: float = 60.0) -> None:
         """Use the server at ``url`` (its base URL, e.g. ``http://localhost:7878``); nothing is
         sent yet (``open_remote`` checks that it answers). ``timeout`` is in seconds."""
-        base = url.rstrip("/")
-        parts = urllib.parse.urlsplit(base)
-        try:
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError as exc:
-            raise StoreError(f"{url} is not a valid SPARQL server URL: {exc}") from exc
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"{url} is not a SPARQL server URL (http:// or https://)")
-        self.url = base
+        endpoints = resolve(url)
+        self.url = endpoints.base
         self.timeout = timeout
-        # An empty variable counts as unset, so `AKG_SPARQL_QUERY= akg ...` restores the default.
-        self.query_url = os.environ.get(QUERY_ENV) or f"{base}/query"
-        self.update_url = os.environ.get(UPDATE_ENV) or f"{base}/update"
-        self.store_url = os.environ.get(STORE_ENV) or f"{base}/store"
+        self.query_url = endpoints.query
+        self.update_url = endpoints.update
+        self.store_url = endpoints.store
+        self.user = endpoints.user
+        self._prologue = endpoints.prologue
+        self._union = endpoints.union
+        self._opener = opener(endpoints)
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"
@@ -100,7 +94,7 @@ class RemoteStore:
         ``named-graph-uri``. Invalid queries and queries the server fails raise
         ``QueryError``; an unreachable server raises ``StoreError``.
         """
-        prologue = _prologue(query, prefixes or {})
+        prologue = _prologue(query, prefixes or {}, self._prologue)
         if substitutions:
             query = bind_values(query, substitutions)
         text = prologue + query
@@ -112,7 +106,7 @@ class RemoteStore:
         if named_graphs is not None:
             form["named-graph-uri"] = [_named(g) for g in named_graphs]
         try:
-            body, media_type = self._post(self.query_url, form, _QUERY_ACCEPT)
+            body, media_type = self._post(self.query_url, form, accept(query))
         except _Refused as exc:
             message = exc.message
             if prologue:
@@ -121,7 +115,7 @@ class RemoteStore:
                 f"the SPARQL server at {self.query_url} rejected the query "
                 f"(HTTP {exc.status}): {message}"
             ) from exc
-        return _parse_result(body, media_type, self.query_url)
+        return ask_answer(parse_result(body, media_type, self.query_url))
 
     def update(self, update: str, *, prefixes: Mapping[str, str] | None = None) -> None:
         """Run a SPARQL 1.1 Update request on the server; a refusal raises ``StoreError``.
@@ -130,7 +124,9 @@ class RemoteStore:
         """
         try:
             self._post(
-                self.update_url, {"update": _prologue(update, prefixes or {}) + update}, "*/*"
+                self.update_url,
+                {"update": _prologue(update, prefixes or {}, self._prologue) + update},
+                "*/*",
             )
         except _Refused as exc:
             raise StoreError(
@@ -140,11 +136,35 @@ class RemoteStore:
             ) from exc
 
     def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
-        """The names of the server's named graphs, empty ones included (as on Oxigraph)."""
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        """The names of the server's named graphs, empty ones included where the server
+        keeps them (Oxigraph does)."""
+        names = self._graph_names("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        if not names:
+            # Virtuoso matches no graph with an empty pattern: ask for those holding triples.
+            names = self._graph_names("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return iter(names)
+
+    def offers_union(self) -> bool:
+        """Whether the server's default graph is the union of its named graphs already.
+
+        Configured (``AKG_SPARQL_UNION``, or the preset), else found out once by writing a
+        triple into a new named graph, asking whether the default graph holds it, and
+        dropping that graph again.
+        """
+        if self._union is None:
+            probe = ox.NamedNode(f"urn:uuid:{uuid.uuid4()}")
+            triple = f"{probe} {probe} {probe}"
+            self.update(f"INSERT DATA {{ GRAPH {probe} {{ {triple} }} }}")
+            try:
+                self._union = bool(self.query(f"ASK {{ {triple} }}"))
+            finally:
+                self.update(f"DROP SILENT GRAPH {probe}")
+        return self._union
+
+    def _graph_names(self, query: str) -> list[ox.NamedNode | ox.BlankNode]:
+        result = self.query(query)
         assert isinstance(result, ox.QuerySolutions)
-        names = [s["g"] for s in result]
-        return iter([g for g in names if isinstance(g, ox.NamedNode | ox.BlankNode)])
+        return [g for g in (s["g"] for s in result) if isinstance(g, ox.NamedNode | ox.BlankNode)]
 
     def quads_for_pattern(
         self,
@@ -157,7 +177,9 @@ class RemoteStore:
 
         Each named graph and the default graph are read with a Graph Store Protocol ``GET``,
         one request per graph, so a concurrent writer can be seen half-way. Blank-node graph
-        names cannot be addressed by the protocol and are skipped.
+        names cannot be addressed by the protocol and are skipped, and so is the default graph
+        of a server whose default graph is the union of the others (``offers_union``; only a
+        configured union is trusted here, reading never writes a probe).
         """
         if (subject, predicate, object, graph_name) != (None, None, None, None):
             raise NotImplementedError("RemoteStore.quads_for_pattern only reads every quad")
@@ -166,7 +188,8 @@ class RemoteStore:
         for graph in self.named_graphs():
             if isinstance(graph, ox.NamedNode):
                 quads += self._graph_quads({"graph": graph.value}, graph)
-        quads += self._graph_quads({"default": ""}, ox.DefaultGraph())
+        if not self._union:
+            quads += self._graph_quads({"default": ""}, ox.DefaultGraph())
         return iter(quads)
 
     def _graph_quads(
@@ -175,7 +198,7 @@ class RemoteStore:
         query = urllib.parse.urlencode(params).removesuffix("=")  # `?default`, not `?default=`
         url = self.store_url + ("&" if "?" in self.store_url else "?") + query
         try:
-            body, media_type = self._send(url, None, _GRAPH_ACCEPT)
+            body, media_type = self._send(url, None, GRAPH_ACCEPT)
         except _Refused as exc:
             if exc.status == 404 and not self._holds(graph):
                 return []  # listed, then dropped by someone else, or never created: no triples
@@ -222,12 +245,19 @@ class RemoteStore:
             headers["Content-Type"] = _FORM
         request = urllib.request.Request(url, data=data, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 return response.read(), response.headers.get_content_type()
         except urllib.error.HTTPError as exc:
             # HTTPError is a URLError: handle it first, it means the server did answer.
             with exc:
-                raise _Refused(exc.code, _message(exc)) from exc
+                if exc.code == 401:
+                    who = f"user {self.user}" if self.user else "no user"
+                    raise StoreError(
+                        f"the SPARQL server at {url} refused access (HTTP 401) with {who}: "
+                        "give the user with --user or AKG_SPARQL_USER, its password with "
+                        "AKG_SPARQL_PASSWORD or ~/.netrc"
+                    ) from exc
+                raise _Refused(exc.code, message(exc)) from exc
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc.reason}") from exc
         except (TimeoutError, ConnectionError) as exc:
@@ -253,62 +283,26 @@ def open_remote(url: str, *, timeout: float = 60.0) -> RemoteStore:
     except QueryError as exc:
         raise StoreError(
             f"{url} does not answer SPARQL queries at {store.query_url}: {exc}; "
-            f"set {QUERY_ENV}, {UPDATE_ENV} and {STORE_ENV} for servers with other endpoints"
+            f"name the kind of server with {PRESET_ENV} (e.g. virtuoso, fuseki, graphdb), or set "
+            f"{QUERY_ENV}, {UPDATE_ENV} and {STORE_ENV} for servers with other endpoints"
         ) from exc
     if not isinstance(answer, ox.QueryBoolean):
         raise StoreError(f"{url} answered ASK {{}} with something else than true or false")
     return store
 
 
-def _prologue(query: str, prefixes: Mapping[str, str]) -> str:
+def _prologue(query: str, prefixes: Mapping[str, str], server: str = "") -> str:
     # A query's own declarations win, as with pyoxigraph's `prefixes`; declaring a name twice
     # is allowed by SPARQL but would make the winner depend on the server.
     declared = set(_DECLARED_PREFIX.findall(query))
-    lines = [
+    lines = [server] if server else []
+    lines += [
         f"PREFIX {name}: {ox.NamedNode(iri)}"
         for name, iri in prefixes.items()
         if name not in declared
     ]
     # One line, so the server's error positions are off by exactly one line.
     return " ".join(lines) + "\n" if lines else ""
-
-
-def _parse_result(
-    body: bytes, media_type: str, url: str
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    results_format = ox.QueryResultsFormat.from_media_type(media_type)
-    rdf_format = ox.RdfFormat.from_media_type(media_type)
-    try:
-        if results_format is not None:
-            return ox.parse_query_results(body, results_format)
-        if rdf_format is not None:
-            # Callers check for a genuine QueryTriples, which only a store query makes: run
-            # the identity CONSTRUCT over an in-memory store holding the server's triples.
-            graph = ox.Store()
-            graph.extend(ox.parse(body, rdf_format))
-            triples = graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
-            assert isinstance(triples, ox.QueryTriples)
-            return triples
-    except SyntaxError as exc:
-        # Not the query's syntax: run_query would report it as such.
-        raise QueryError(
-            f"the SPARQL server at {url} sent results that cannot be read: {exc}"
-        ) from exc
-    raise QueryError(f"the SPARQL server at {url} answered with {media_type}, not query results")
-
-
-def _message(error: urllib.error.HTTPError) -> str:
-    """The server's explanation of an HTTP error, trimmed to a readable length."""
-    try:
-        text = error.read().decode("utf-8", errors="replace")
-    except OSError:
-        text = ""
-    if error.headers.get_content_type() == "text/html":
-        text = re.sub(r"<[^>]*>", " ", text)
-    text = re.sub(r"[ \t]*\n\s*", "\n", text).strip()
-    if len(text) > _MAX_MESSAGE:
-        text = text[: _MAX_MESSAGE - 1] + "…"
-    return text or f"HTTP {error.code} {error.reason}"
 
 
 if TYPE_CHECKING:
@@ -320,6 +314,7 @@ if TYPE_CHECKING:
 __all__ = [
     "QUERY_ENV",
     "STORE_ENV",
+    "UNION_ENV",
     "UPDATE_ENV",
     "RemoteStore",
     "open_remote",

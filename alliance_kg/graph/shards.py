@@ -17,7 +17,7 @@ from rdflib import RDF
 
 from alliance_kg.errors import InputError
 from alliance_kg.graph.build import document_iri, extraction_graph
-from alliance_kg.graph.links import LINKS_GRAPH, link_corpus
+from alliance_kg.graph.links import LINKS_GRAPH, LinksState, link_corpus
 from alliance_kg.graph.load import LoadResult
 from alliance_kg.graph.store import quads_of, replace_graphs
 from alliance_kg.loaders.parallel import extract_file
@@ -72,7 +72,11 @@ def shard_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return found
 
 
-def load_shards(store: SparqlStore, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
+def load_shards(
+    store: SparqlStore,
+    paths: Sequence[str | os.PathLike[str]],
+    state: LinksState | None = None,
+) -> LoadResult:
     """Write the document graphs of the shards (files, or folders of ``*.nq``) into the store,
     replacing graphs of the same documents, with the ontology; then rerun the corpus-level
     stage over the whole store.
@@ -80,7 +84,8 @@ def load_shards(store: SparqlStore, paths: Sequence[str | os.PathLike[str]]) -> 
     Every shard is read and checked first (valid N-Quads, document graphs only, no document in
     two shards), so a bad shard changes nothing. Each shard is then written in a transaction of
     its own, which keeps memory bounded by the largest shard, not the corpus: should a write
-    fail midway, rerunning the load gives the intended store.
+    fail midway, rerunning the load gives the intended store. ``state``: the corpus-level
+    stage's records kept beside an on-disk store, forgotten for each graph before it is written.
     """
     files = shard_files(paths)
     owner: dict[str, Path] = {}
@@ -92,6 +97,8 @@ def load_shards(store: SparqlStore, paths: Sequence[str | os.PathLike[str]]) -> 
             if name in owner:
                 raise InputError(f"{path}: document graph <{name}> is also in {owner[name]}")
             owner[name] = path
+    if state is not None:
+        state.forget([*owner, str(ONTOLOGY_GRAPH)])
     replace_graphs(store, {str(ONTOLOGY_GRAPH): list(load_ontology())})
     triples = commitments = 0
     kind, is_commitment = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(AKG.Commitment))
@@ -102,7 +109,7 @@ def load_shards(store: SparqlStore, paths: Sequence[str | os.PathLike[str]]) -> 
             commitments += sum(1 for s, p, o in quads if p == kind and o == is_commitment)
         # replace_graphs takes pyoxigraph terms as they are (its type names rdflib's alone).
         replace_graphs(store, cast("dict[str, list[RdfTriple]]", graphs))
-    links = link_corpus(store)
+    links = link_corpus(store, state)
     return LoadResult(
         documents=len(owner),
         commitments=commitments,

@@ -198,8 +198,18 @@ def refresh_union(store: SparqlStore) -> None:
 
     Costs time in proportion to the whole store; writes keep the union in step incrementally
     instead (see ``replace_graphs``), so this is only needed after quads were added some other
-    way."""
-    _update(store, _REFRESH_UNION)
+    way. Nothing is written on a server whose default graph is that union already."""
+    if writes_union(store):
+        _update(store, _REFRESH_UNION)
+
+
+def writes_union(store: SparqlStore) -> bool:
+    """Whether writes keep a copy of the union in the default graph: always in the embedded
+    store, and on a server unless its default graph already is the union
+    (``RemoteStore.offers_union``, asked once before its first write)."""
+    from alliance_kg.graph.remote import RemoteStore
+
+    return not (isinstance(store, RemoteStore) and store.offers_union())
 
 
 def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]) -> None:
@@ -227,11 +237,13 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
             inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
     if not nodes:
         return
-    operations = _unlink(nodes)
+    union = writes_union(store)
+    operations = _unlink(nodes, union)
     if inserts:
         # One INSERT DATA for all graphs, so a blank node id means one node across them.
         operations.append(f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}")
-        operations.append(_link(nodes))
+        if union:
+            operations.append(_link(nodes))
     _update(store, " ;\n".join(operations))
 
 
@@ -245,18 +257,22 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     """
     graph = _graph_node(name)
     wanted = list(triples)
-    texts: dict[Node | OxTerm, str] = {}
-    new = {_line(name, triple, texts) for triple in wanted}
+    # Compared as Oxigraph terms: only the triples that changed are written out as text.
+    terms: dict[Node | OxTerm, OxTerm] = {}
+    new = {_terms(name, triple, terms) for triple in wanted}
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
-    old = {" ".join(str(row[v]) for v in ("s", "p", "o")) + " ." for row in rows}
-    if any("_:" in line for line in (*new, *old)):
+    old = {(row["s"], row["p"], row["o"]) for row in rows}
+    if any(isinstance(t, ox.BlankNode) for triple in (*new, *old) for t in triple):
         replace_graphs(store, {name: wanted})
         return
-    gone, added = sorted(old - new), sorted(new - old)
+    gone = sorted(f"{s} {p} {o} ." for s, p, o in old - new)
+    added = sorted(f"{s} {p} {o} ." for s, p, o in new - old)
     operations = []
+    union = writes_union(store) if gone or added else False
     if gone:
         operations.append(f"DELETE DATA {{ GRAPH {graph} {{\n" + "\n".join(gone) + "\n} }")
+    if gone and union:
         # A triple leaves the default graph only when no named graph holds it any more.
         rows_text = " ".join(f"({line.removesuffix(' .')})" for line in gone)
         operations.append(
@@ -265,14 +281,15 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
         )
     if added:
         body = "\n".join(added)
-        operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{body}\n}}")
+        copy = f"{body}\n" if union else ""
+        operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{copy}}}")
     if operations:
         _update(store, " ;\n".join(operations))
 
 
-def _unlink(graphs: list[ox.NamedNode]) -> list[str]:
-    """Update operations that remove the graphs, and from the default graph every triple that
-    no other named graph holds.
+def _unlink(graphs: list[ox.NamedNode], union: bool = True) -> list[str]:
+    """Update operations that remove the graphs, and (with ``union``) from the default graph
+    every triple that no other named graph holds.
 
     The triples of the graphs are looked up in each other named graph through the store's
     subject-predicate-object index, so the cost follows the size of these graphs alone.
@@ -285,7 +302,8 @@ def _unlink(graphs: list[ox.NamedNode]) -> list[str]:
         f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other NOT IN ({listed})) }} }}"
     )
-    return [leave, *(f"DROP SILENT GRAPH {g}" for g in graphs)]
+    drops = [f"DROP SILENT GRAPH {g}" for g in graphs]
+    return [leave, *drops] if union else drops
 
 
 def _link(graphs: list[ox.NamedNode]) -> str:
@@ -305,7 +323,9 @@ def apply_update(store: Any, update: str) -> int:
     """
     from alliance_kg.graph.sparql import syntax_message
 
-    request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
+    request = update
+    if writes_union(store):
+        request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
     try:
         store.update(request, prefixes=PREFIXES)
     except SyntaxError as exc:
@@ -320,7 +340,7 @@ def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
     """Remove the named graphs and their triples in one transaction; unknown names are ignored."""
     graphs = [_graph_node(name) for name in sorted(set(names))]
     if graphs:
-        _update(store, " ;\n".join(_unlink(graphs)))
+        _update(store, " ;\n".join(_unlink(graphs, writes_union(store))))
 
 
 def graph_names(store: SparqlStore) -> list[str]:
@@ -335,6 +355,27 @@ def _line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
         if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
             raise ValueError("a literal subject or a predicate that is not an IRI")
         return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
+    except (ValueError, TypeError) as exc:
+        raise StoreError(
+            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
+        ) from exc
+
+
+def _terms(
+    name: str, triple: RdfTriple, terms: dict[Node | OxTerm, OxTerm]
+) -> tuple[OxTerm, OxTerm, OxTerm]:
+    """The triple in Oxigraph terms, checked as ``_line`` does; ``StoreError`` if invalid."""
+    try:
+        s, p, o = triple
+        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+            raise ValueError("a literal subject or a predicate that is not an IRI")
+        out = []
+        for term in (s, p, o):
+            known = terms.get(term)
+            if known is None:
+                known = terms[term] = to_oxigraph(term)
+            out.append(known)
+        return out[0], out[1], out[2]
     except (ValueError, TypeError) as exc:
         raise StoreError(
             f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"

@@ -1,14 +1,15 @@
 """The corpus-level stage: what holds across documents, in the derived graph ``id:graph/links``.
 
 It runs with every ``akg build`` (once the last batch of documents is written, in a
-transaction of its own) and after every ``akg update``, over every document in the
-store (documents of earlier builds included); it reads them through the store interface and
-replaces the links graph as a whole. Each document's own graph keeps what that document says
-(``akg:statedDate``, ``akg:statedPlace``, ...); the links graph says which meeting it reports
-(``akg:reports``, ``akg:atMeeting``), which commitments restate which (``akg:restates``,
-``akg:inLineage``), how deadlines were restated or moved (``akg:restatedAs``), where sources
-disagree (``akg:Conflict``) and which named entities are instances of generic ones
-(``skos:broader``). The same documents always give the same triples.
+transaction of its own) and after every ``akg update``, over every document in the store
+(documents of earlier builds included); it reads them through the store interface (an on-disk
+store keeps records of what was read, ``state.py``, so only graphs written since are read
+again) and replaces the links graph as a whole, writing only what changed. Each document's own
+graph keeps what that document says (``akg:statedDate``, ``akg:statedPlace``, ...); the links
+graph says which meeting it reports (``akg:reports``, ``akg:atMeeting``), which commitments
+restate which (``akg:restates``, ``akg:inLineage``), how deadlines were restated or moved
+(``akg:restatedAs``), where sources disagree (``akg:Conflict``) and which named entities are
+instances of generic ones (``skos:broader``). The same documents always give the same triples.
 """
 
 from __future__ import annotations
@@ -33,15 +34,19 @@ from alliance_kg.graph.links.lineages import (
     vectors,
 )
 from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings
-from alliance_kg.graph.links.read import Corpus, Item, read_corpus
+from alliance_kg.graph.links.read import (
+    LINKS_GRAPH,
+    Corpus,
+    Item,
+    corpus_of,
+    read_corpus,
+)
+from alliance_kg.graph.links.state import LinksState, corpus_source
 from alliance_kg.graph.store import RdfTriple, write_graph
 from alliance_kg.ontology import AKG, ID
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
-
-#: The named graph the stage writes.
-LINKS_GRAPH = ID["graph/links"]
 
 
 @dataclass(frozen=True)
@@ -67,25 +72,35 @@ class LinksResult:
     new_conflicts: list[ConflictNote]
 
 
-def link_corpus(store: SparqlStore) -> LinksResult:
-    """Compute what holds across the store's documents and replace the links graph with it."""
-    triples, result = plan_links(store)
+def link_corpus(store: SparqlStore, state: LinksState | None = None) -> LinksResult:
+    """Compute what holds across the store's documents and replace the links graph with it.
+    ``state``: the records kept beside an on-disk store (``links.state``), so that only graphs
+    without one are read from the store; the result is the same either way."""
+    triples, result = plan_links(store, state=state)
     write_graph(store, str(LINKS_GRAPH), triples)
     return result
 
 
 def plan_links(
-    store: SparqlStore, new: SparqlStore | None = None
+    store: SparqlStore, new: SparqlStore | None = None, state: LinksState | None = None
 ) -> tuple[list[RdfTriple], LinksResult]:
     """The links graph for the store's documents, with those of ``new`` (documents about to
-    be written) in place of any of the same name; nothing is written. ``new_conflicts`` are
-    the conflicts the store's links graph does not hold yet."""
+    be written) in place of any of the same name; nothing is written (but ``state`` may keep
+    records of the store's graphs). ``new_conflicts`` are the conflicts the store's links
+    graph does not hold yet."""
     before = _conflict_iris(store)
-    triples, result = corpus_links(read_corpus(store, new))
+    triples, result = corpus_links(_read(store, new, state))
     fresh = [c for c in result.conflicts if c.iri not in before]
     return triples, LinksResult(
         result.meetings, result.lineages, result.restates, result.conflicts, fresh
     )
+
+
+def _read(store: SparqlStore, new: SparqlStore | None, state: LinksState | None) -> Corpus:
+    """The corpus of ``plan_links``."""
+    if state is None:
+        return read_corpus(store, new)
+    return corpus_of(corpus_source(store, state, new))
 
 
 #: The score at which a commitment counts as restated in another document, as evidence of
@@ -292,6 +307,7 @@ def _conflict_iris(store: SparqlStore) -> set[str]:
 __all__ = [
     "LINKS_GRAPH",
     "ConflictNote",
+    "LinksState",
     "Link",
     "LinksResult",
     "corpus_links",

@@ -86,15 +86,19 @@ def candidate_pairs(
         if not item.parties:
             continue
         # Its most telling words (highest weight) find its candidates; common ones add none.
-        telling = sorted(vecs[i], key=lambda t: (-vecs[i][t], t))[:TELLING]
+        vec = vecs[i]
+        telling = sorted(vec, key=lambda t: (-vec[t], t))[:TELLING]
         for key in [*telling, *(f"concern:{c}" for c in item.concerns)]:
             postings[(item.parties, key)].append(i)
+    doc = [item.doc for item in items]
     pairs: set[tuple[int, int]] = set()
+    add = pairs.add
     for members in postings.values():
-        for k, j in enumerate(members):
+        for k in range(1, len(members)):
+            j = members[k]
             for i in members[max(0, k - WINDOW) : k]:
-                if items[i].doc != items[j].doc:
-                    pairs.add((i, j) if i < j else (j, i))
+                if doc[i] != doc[j]:
+                    add((i, j) if i < j else (j, i))
     return pairs
 
 
@@ -124,10 +128,19 @@ def scored_pairs(
         return doc.given_date or doc.date or "", doc.key, items[i].offset
 
     order = sorted(range(len(items)), key=when)
+    opposes = ["Opposition" in item.types for item in items]
     scores: dict[tuple[int, int], float] = {}
-    for i, j in sorted(candidate_pairs(items, vecs, order)):
-        s = score(vecs[i], vecs[j])
-        if ("Opposition" in items[i].types) != ("Opposition" in items[j].types):
+    # No order is needed: every use of the scores sorts them or only collects them.
+    for i, j in candidate_pairs(items, vecs, order):
+        va, vb = vecs[i], vecs[j]
+        if len(va) > len(vb):
+            va, vb = vb, va
+        # ``score`` inlined (the same additions in the same order): this runs once per pair.
+        get = vb.get
+        s = 0.0
+        for t, w in va.items():
+            s += w * get(t, 0.0)
+        if opposes[i] != opposes[j]:
             # One opposes what the other does not: not the same position.
             s *= STANCE
         if s >= least:
@@ -169,10 +182,19 @@ def find_links(
         return x
 
     links = []
+    # Two groups that failed the test fail it again until one of them grows: most pairs
+    # between two large groups are tried so. ``grown`` counts each group's merges.
+    grown: dict[int, int] = defaultdict(int)
+    failed: dict[tuple[int, int], tuple[int, int]] = {}
     for s, (i, j) in strong:
         gi, gj = find(i), find(j)
         if gi == gj:
             links.append(Link(i, j, s))
+            continue
+        key, stamp = (
+            ((gi, gj), (grown[gi], grown[gj])) if gi < gj else ((gj, gi), (grown[gj], grown[gi]))
+        )
+        if failed.get(key) == stamp:
             continue
         total = between[gi].get(gj, 0.0)
         if total < threshold * SAME_DOCUMENT * size[gi] * size[gj]:
@@ -183,9 +205,11 @@ def find_links(
             within = sum(n * big[d] for d, n in small.items())
             need = threshold * (SAME_DOCUMENT if within else 1.0)
             if total < need * (size[gi] * size[gj] - within):
+                failed[key] = stamp
                 continue
         links.append(Link(i, j, s))
         keep, gone = (gi, gj) if (size[gi], -gi) >= (size[gj], -gj) else (gj, gi)
+        grown[keep] += 1
         group_of[gone] = keep
         size[keep] += size.pop(gone)
         docs[keep].update(docs.pop(gone))

@@ -7,16 +7,20 @@ read (``GRAPH ?d`` with ``?d`` a document), never the stage's own earlier output
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from alliance_kg.ontology import PREFIXES
+from alliance_kg.graph.store import graph_names
+from alliance_kg.ontology import ID, PREFIXES
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
+
+#: The named graph the stage writes (never read by it).
+LINKS_GRAPH = ID["graph/links"]
 
 
 @dataclass
@@ -81,92 +85,169 @@ def read_corpus(store: SparqlStore, new: SparqlStore | None = None) -> Corpus:
     ``new`` holds documents about to be written: they are read from it, and any graph of the
     same name in ``store`` is left out, so the stage can run before a build writes anything.
     """
-    replaced = {g.value for g in new.named_graphs()} if new is not None else set()
-    sources = [(store, replaced), *([(new, set())] if new is not None else [])]
+    records = read_records(store)
+    if new is not None:
+        fresh = read_records(new)
+        records = {g: rows for g, rows in records.items() if g not in fresh} | fresh
+    return corpus_of(records_source(records))
 
-    def rows(query: str) -> Iterator[dict[str, str]]:
-        for source, skip in sources:
-            for row in _rows(source, query):
-                if row.get("d") not in skip:
-                    yield row
+
+#: What the stage reads of each named graph ``?d``: a query's name, its variables besides
+#: ``?d`` and its pattern inside ``GRAPH ?d``.
+QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "doc": (("f",), "?d a akg:Document ; akg:sourceFile ?f"),
+    **{
+        attr: (("v",), f"?d {prop} ?v")
+        for attr, prop in (
+            ("series", "akg:statedSeries"),
+            ("date", "akg:statedDate"),
+            ("start", "akg:statedStartDate"),
+            ("place", "akg:statedPlace"),
+            ("given_date", "akg:givenDate"),
+            ("given_place", "akg:givenPlace"),
+            ("participants", "akg:statedParticipant"),
+            ("parties", "akg:meetingParty"),
+        )
+    },
+    "item": (("c", "q", "o"), "?c akg:statedIn ?d ; akg:quote ?q ; akg:startOffset ?o"),
+    "types": (("c", "v"), "?c akg:commitmentType ?v"),
+    "concerns": (("c", "v"), "?c akg:concerns ?v"),
+    "made_by": (("c", "v"), "?c akg:madeBy ?v"),
+    "deadline": (
+        ("c", "x", "v", "k"),
+        "?c akg:hasDeadline ?x . ?x akg:deadlineDate ?v ; akg:deadlineKind ?k",
+    ),
+    "entity": (("e", "l", "t"), "?e skos:prefLabel ?l ; a ?t"),
+    "names": (("e", "v"), "?e skos:altLabel|akg:demonym ?v"),
+    "office": (("e", "v"), "?e akg:office ?v"),
+    "represents": (("e", "v"), "?e akg:represents ?v"),
+}
+_SINGLE = ("series", "date", "start", "place", "given_date", "given_place")
+
+#: The rows each query gives in one graph, sorted (so that reading a graph alone or with all
+#: the others gives the same rows in the same order).
+Rows = dict[str, list[tuple[str, ...]]]
+#: How many graphs one query names in its VALUES block.
+CHUNK = 400
+
+
+def read_records(store: SparqlStore, graphs: Collection[str] | None = None) -> dict[str, Rows]:
+    """The rows of every query (``QUERIES``) in each of ``graphs`` (default: every named graph
+    but the stage's own links graph), by graph; a graph without rows has an empty record."""
+    names = _names(store, graphs)
+    records: dict[str, Rows] = {name: {} for name in names}
+    for query in QUERIES:
+        for graph, rows in read_query(store, query, names, graphs is None).items():
+            records[graph][query] = rows
+    return records
+
+
+def _names(store: SparqlStore, graphs: Collection[str] | None) -> list[str]:
+    names = sorted(graphs) if graphs is not None else graph_names(store)
+    return [n for n in names if n != str(LINKS_GRAPH)]
+
+
+def read_query(
+    store: SparqlStore, query: str, graphs: list[str], every: bool = False
+) -> dict[str, list[tuple[str, ...]]]:
+    """The sorted rows of one of ``QUERIES`` in each of ``graphs`` that has any. ``every``: the
+    graphs are all of the store's, read in one pass rather than named in VALUES blocks."""
+    variables, pattern = QUERIES[query]
+    select = " ".join(f"?{v}" for v in ("d", *variables))
+    wanted = set(graphs)
+    found: dict[str, list[tuple[str, ...]]] = {}
+    chunks = [None] if every else [graphs[k : k + CHUNK] for k in range(0, len(graphs), CHUNK)]
+    for chunk in chunks:
+        values = "" if chunk is None else "VALUES ?d { " + " ".join(f"<{n}>" for n in chunk) + " } "
+        text = f"SELECT {select} WHERE {{ {values}GRAPH ?d {{ {pattern} }} }}"
+        for row in _rows(store, text, ("d", *variables)):
+            if row[0] in wanted:
+                found.setdefault(row[0], []).append(row[1:])
+    for rows in found.values():
+        rows.sort()
+    return found
+
+
+#: For one of ``QUERIES``, its rows graph by graph: (graph, sorted rows), in the order of the
+#: graphs' names.
+RowSource = Callable[[str], Iterable[tuple[str, list[tuple[str, ...]]]]]
+
+
+def records_source(records: Mapping[str, Rows]) -> RowSource:
+    """The rows of records held in memory (``read_records``), as ``corpus_of`` takes them."""
+    order = sorted(records)
+
+    def source(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+        for graph in order:
+            yield graph, records[graph].get(query, [])
+
+    return source
+
+
+def corpus_of(source: RowSource) -> Corpus:
+    """The corpus that the records of the graphs describe (``records_source``, or the records
+    kept in ``state``). Graphs are taken in the order of their names and rows in their sorted
+    order, so where a document states a field twice the same value wins however the records
+    were read."""
+
+    def rows(name: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+        for graph, found in source(name):
+            for row in found:
+                yield graph, row
 
     docs: dict[str, Doc] = {}
-    for row in rows(
-        "SELECT ?d ?f WHERE { GRAPH ?d { ?d a akg:Document ; akg:sourceFile ?f } }",
-    ):
-        docs.setdefault(row["d"], Doc(row["d"], row["f"]))
-    single = {
-        "series": "akg:statedSeries",
-        "date": "akg:statedDate",
-        "start": "akg:statedStartDate",
-        "place": "akg:statedPlace",
-        "given_date": "akg:givenDate",
-        "given_place": "akg:givenPlace",
-    }
-    for attr, prop in single.items():
-        for row in rows(f"SELECT ?d ?v WHERE {{ GRAPH ?d {{ ?d {prop} ?v }} }}"):
-            if row["d"] in docs and getattr(docs[row["d"]], attr) is None:
-                setattr(docs[row["d"]], attr, row["v"])
-    for attr, prop in (("participants", "akg:statedParticipant"), ("parties", "akg:meetingParty")):
-        for row in rows(f"SELECT ?d ?v WHERE {{ GRAPH ?d {{ ?d {prop} ?v }} }}"):
-            if row["d"] in docs:
-                getattr(docs[row["d"]], attr).add(row["v"])
+    for d, (f,) in rows("doc"):
+        docs.setdefault(d, Doc(d, f))
+    for attr in _SINGLE:
+        for d, (v,) in rows(attr):
+            if d in docs and getattr(docs[d], attr) is None:
+                setattr(docs[d], attr, v)
+    for attr in ("participants", "parties"):
+        for d, (v,) in rows(attr):
+            if d in docs:
+                getattr(docs[d], attr).add(v)
 
     items: dict[str, Item] = {}
-    for row in rows(
-        "SELECT ?c ?d ?q ?o WHERE { GRAPH ?d { ?c akg:statedIn ?d ; akg:quote ?q ; "
-        "akg:startOffset ?o } }",
-    ):
-        if row["d"] in docs:
-            items.setdefault(row["c"], Item(row["c"], row["d"], row["q"], int(row["o"])))
+    for d, (c, q, o) in rows("item"):
+        if d in docs:
+            items.setdefault(c, Item(c, d, q, int(o)))
+    for attr in ("types", "concerns"):
+        for _, (c, v) in rows(attr):
+            if c in items:
+                getattr(items[c], attr).add(v.rsplit("#", 1)[-1])
     parties: dict[str, set[str]] = {}
-    for prop, attr in (("akg:commitmentType", "types"), ("akg:concerns", "concerns")):
-        for row in rows(f"SELECT ?d ?c ?v WHERE {{ GRAPH ?d {{ ?c {prop} ?v }} }}"):
-            if row["c"] in items:
-                getattr(items[row["c"]], attr).add(row["v"].rsplit("#", 1)[-1])
-    for row in rows("SELECT ?d ?c ?v WHERE { GRAPH ?d { ?c akg:madeBy ?v } }"):
-        parties.setdefault(row["c"], set()).add(row["v"])
+    for _, (c, v) in rows("made_by"):
+        parties.setdefault(c, set()).add(v)
     for iri, found in parties.items():
         if iri in items:
             items[iri].parties = frozenset(found)
-    for row in rows(
-        "SELECT ?d ?c ?x ?v ?k WHERE { GRAPH ?d { ?c akg:hasDeadline ?x . "
-        "?x akg:deadlineDate ?v ; akg:deadlineKind ?k } }",
-    ):
-        if row["c"] in items:
-            items[row["c"]].deadlines.append((row["x"], row["v"], row["k"]))
+    for _, (c, x, v, k) in rows("deadline"):
+        if c in items:
+            items[c].deadlines.append((x, v, k))
     for item in items.values():
         item.deadlines.sort()
 
     entities: dict[str, Entity] = {}
-    for row in rows(
-        "SELECT ?d ?e ?l ?t WHERE { GRAPH ?d { ?e skos:prefLabel ?l ; a ?t } }",
-    ):
-        entity = entities.setdefault(row["e"], Entity(row["e"], row["l"]))
-        entity.label = min(entity.label, row["l"])
-        entity.types.add(row["t"].rsplit("#", 1)[-1])
-    for row in rows(
-        "SELECT DISTINCT ?d ?e ?v WHERE { GRAPH ?d { ?e skos:altLabel|akg:demonym ?v } }",
-    ):
-        if row["e"] in entities:
-            entities[row["e"]].names.add(row["v"])
-    for prop, attr in (("akg:office", "office"), ("akg:represents", "represents")):
-        for row in rows(f"SELECT ?d ?e ?v WHERE {{ GRAPH ?d {{ ?e {prop} ?v }} }}"):
-            if row["e"] in entities:
-                current = getattr(entities[row["e"]], attr)
-                setattr(entities[row["e"]], attr, min(current, row["v"]) if current else row["v"])
+    for _, (e, label, t) in rows("entity"):
+        entity = entities.setdefault(e, Entity(e, label))
+        entity.label = min(entity.label, label)
+        entity.types.add(t.rsplit("#", 1)[-1])
+    for _, (e, v) in rows("names"):
+        if e in entities:
+            entities[e].names.add(v)
+    for attr in ("office", "represents"):
+        for _, (e, v) in rows(attr):
+            if e in entities:
+                current = getattr(entities[e], attr)
+                setattr(entities[e], attr, min(current, v) if current else v)
     ordered = sorted(items.values(), key=lambda i: (docs[i.doc].key, i.offset, i.iri))
     return Corpus(docs, ordered, entities)
 
 
-def _rows(store: SparqlStore, query: str) -> Iterator[dict[str, str]]:
+def _rows(store: SparqlStore, query: str, names: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
     result = store.query(query, prefixes=PREFIXES)
     assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
     for solution in result:
-        row = {}
-        for name in names:
-            term = solution[name]
-            if term is not None:
-                row[name] = term.value
-        yield row
+        terms = [solution[name] for name in names]
+        if all(term is not None for term in terms):
+            yield tuple(term.value for term in terms if term is not None)

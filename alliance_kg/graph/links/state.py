@@ -1,0 +1,180 @@
+"""What the corpus-level stage read of each graph, kept beside an on-disk store.
+
+The stage needs a few facts of every document (``read.QUERIES``); reading them from every graph
+of the store at every build costs time in proportion to the store. So the records of the graphs
+are kept in a small SQLite file in the store's folder, and a build reads from the store only the
+graphs that have no record: those it has just written, and any the file does not know.
+
+The file can only be stale if a graph changes while its record stays, so every write of
+document graphs first forgets their records (``forget``), in a committed transaction of its
+own, before the store is touched; ``akg update``, which may change any graph, forgets them all.
+A failure anywhere after that leaves graphs without records, which are read again: never a
+record that disagrees with the store. The records of graphs that left the store are dropped. A
+file written by another version of the queries (``read.QUERIES``) is emptied when opened.
+Programs other than akg that write the store directly bypass this; deleting the file (or any
+``akg update``) makes the next build read everything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import closing
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from alliance_kg.errors import StoreError
+from alliance_kg.graph.links.read import (
+    LINKS_GRAPH,
+    QUERIES,
+    RowSource,
+    read_query,
+    read_records,
+    records_source,
+)
+from alliance_kg.graph.store import graph_names
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.sparql import SparqlStore
+
+#: The file's name in the store's folder.
+STATE_FILE = "akg-links-state.sqlite"
+#: The layout of the file's tables; with the queries, what a file must match to be used.
+SCHEMA = 2
+#: Changes whenever the queries or the tables do: a file of another version is emptied.
+VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
+
+
+class LinksState:
+    """The records (``read.read_records``) of the graphs of the store in ``folder``: the rows of
+    each query for each graph, and which graphs' records are complete ("known")."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / STATE_FILE
+
+    def forget(self, graphs: Iterable[str]) -> None:
+        """Drop the records of these graphs (call before they are written)."""
+        names = [(g,) for g in graphs]
+        if names and self.path.exists():
+            self._run(lambda db: _delete(db, names))
+
+    def forget_all(self) -> None:
+        """Drop every record (call before a write that may change any graph)."""
+        if self.path.exists():
+            self._run(_delete_every)
+
+    def known(self, graphs: Iterable[str]) -> set[str]:
+        """Those of ``graphs`` whose records are complete; the records of any other graph (gone
+        from the store) are dropped."""
+        wanted = set(graphs)
+        found: set[str] = set()
+
+        def read(db: sqlite3.Connection) -> None:
+            for (graph,) in db.execute("SELECT graph FROM known"):
+                found.add(graph)
+            _delete(db, [(g,) for g in sorted(found - wanted)])
+
+        self._run(read)
+        return found & wanted
+
+    def read(self, store: SparqlStore, graphs: list[str], every: bool) -> None:
+        """Read the records of ``graphs`` from the store and keep them, one query at a time (so
+        that only one query's rows are held in memory); ``every``: they are all the store's."""
+        self.forget(graphs)
+        for query in QUERIES:
+            rows = read_query(store, query, graphs, every)
+            body = [(g, query, json.dumps(r, separators=(",", ":"))) for g, r in rows.items()]
+            del rows
+            self._run(partial(_insert, "INSERT INTO record VALUES (?, ?, ?)", body))
+        self._run(partial(_insert, "INSERT INTO known VALUES (?)", [(g,) for g in graphs]))
+
+    def source(self, skip: Collection[str] = ()) -> RowSource:
+        """The rows of the known graphs but ``skip``, as ``read.corpus_of`` takes them."""
+
+        def rows(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+            with closing(self._connect()) as db:
+                try:
+                    found = db.execute(
+                        "SELECT record.graph, record.body FROM record JOIN known USING (graph) "
+                        "WHERE record.query = ? ORDER BY record.graph",
+                        (query,),
+                    )
+                    for graph, body in found:
+                        if graph not in skip:
+                            yield graph, [tuple(row) for row in json.loads(body)]
+                except sqlite3.Error as exc:
+                    raise _unusable(self.path, exc) from exc
+
+        return rows
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(self.path)
+        except sqlite3.Error as exc:
+            raise _unusable(self.path, exc) from exc
+
+    def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        try:
+            with closing(self._connect()) as db, db:
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+                if row is None or row[0] != VERSION:
+                    db.execute("DROP TABLE IF EXISTS known")
+                    db.execute("DROP TABLE IF EXISTS record")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
+                db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS record (graph TEXT, query TEXT, body TEXT, "
+                    "PRIMARY KEY (graph, query))"
+                )
+                work(db)
+        except sqlite3.Error as exc:
+            raise _unusable(self.path, exc) from exc
+
+
+def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connection) -> None:
+    db.executemany(statement, rows)
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(
+        f"{path}: cannot use the links stage's records: {exc}; delete this file (the next "
+        "build reads the store again)"
+    )
+
+
+def _delete_every(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM known")
+    db.execute("DELETE FROM record")
+
+
+def _delete(db: sqlite3.Connection, graphs: list[tuple[str]]) -> None:
+    db.executemany("DELETE FROM known WHERE graph = ?", graphs)
+    db.executemany("DELETE FROM record WHERE graph = ?", graphs)
+
+
+def corpus_source(
+    store: SparqlStore, state: LinksState, new: SparqlStore | None = None
+) -> RowSource:
+    """The rows of every graph of the store but the links graph, with those of ``new`` (graphs
+    about to be written) in place of any of the same name: the records kept in ``state``, after
+    the graphs without one are read from the store (and kept)."""
+    graphs = [g for g in graph_names(store) if g != str(LINKS_GRAPH)]
+    known = state.known(graphs)
+    missing = [g for g in graphs if g not in known]
+    if missing:
+        # Most graphs missing (a first build): one pass over the store beats long VALUES lists.
+        state.read(store, missing, every=2 * len(missing) >= len(graphs))
+    if new is None:
+        return state.source()
+    written = read_records(new)
+    kept, fresh = state.source(written), records_source(written)
+
+    def rows(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+        return heapq.merge(kept(query), fresh(query), key=lambda found: found[0])
+
+    return rows
