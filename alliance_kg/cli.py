@@ -22,8 +22,12 @@ class AkgGroup(click.Group):
     """A click group that reports alliance-kg errors as ``Error: ...`` with exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from alliance_kg.loaders.offline import offline
+
         try:
-            return super().invoke(ctx)
+            # Every command runs offline: only a remote store named by --store is reached.
+            with offline():
+                return super().invoke(ctx)
         except AkgError as exc:
             raise click.ClickException(str(exc)) from exc
 

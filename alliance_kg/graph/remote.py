@@ -73,6 +73,10 @@ class RemoteStore:
         self.query_url = os.environ.get(QUERY_ENV) or f"{base}/query"
         self.update_url = os.environ.get(UPDATE_ENV) or f"{base}/update"
         self.store_url = os.environ.get(STORE_ENV) or f"{base}/store"
+        from alliance_kg.loaders.offline import allow_store
+
+        for endpoint in (base, self.query_url, self.update_url, self.store_url):
+            allow_store(endpoint)  # the one server akg may reach: the store the user named
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"

@@ -267,10 +267,13 @@ def apply_update(store: Any, update: str) -> int:
     An arbitrary update can touch any graph, so the whole union is rebuilt (a cost that grows
     with the store), unlike ``replace_graphs`` and ``remove_graphs``.
 
-    Invalid SPARQL raises ``QueryError`` (nothing written); a failing update ``StoreError``.
+    Invalid SPARQL, and an update that would fetch something (``LOAD``, ``SERVICE``), raise
+    ``QueryError`` (nothing written); a failing update ``StoreError``.
     """
-    from alliance_kg.graph.sparql import syntax_message
+    from alliance_kg.graph.sparql import check_update, syntax_message
 
+    # LOAD and SERVICE would make Oxigraph fetch from the network: refused before it runs.
+    check_update(update)
     request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
     try:
         store.update(request, prefixes=PREFIXES)

@@ -249,6 +249,9 @@ def stopped_after(timeout: float) -> QueryError:
 
 
 def _child_main(work: Callable[[], Any], sender: Any) -> None:
+    from alliance_kg.loaders.offline import forbid
+
+    forbid()  # a process akg started does nothing but akg's work: offline for good
     try:
         sender.send(("ok", work()))
     except AkgError as exc:

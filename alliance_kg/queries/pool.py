@@ -162,6 +162,9 @@ def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
     # Ctrl-C reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from alliance_kg.graph.sparql import is_remote
+    from alliance_kg.loaders.offline import forbid
+
+    forbid()
     from alliance_kg.graph.store import open_location, store_version
 
     store: Any = None

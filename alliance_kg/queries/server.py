@@ -77,9 +77,20 @@ def make_server(
         query_pool = pool
 
     try:
-        return ThreadingHTTPServer((host, port), Handler)
+        return _Server((host, port), Handler)
     except OSError as exc:
         raise AkgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+class _Server(ThreadingHTTPServer):
+    def server_bind(self) -> None:
+        # The base class looks its own address up by name (a DNS request, refused offline);
+        # the name is only used in CGI variables, which this server has none of.
+        import socketserver
+
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = int(self.server_address[1])
 
 
 def serve(
