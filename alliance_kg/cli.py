@@ -4,6 +4,8 @@ prints. Library errors (``AkgError``) become ``Error: ...`` and exit status 1 in
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,31 @@ class AkgGroup(click.Group):
 
         try:
             # Every command runs offline: only a remote store named by --store is reached.
-            with offline():
+            with offline(), _exit_on_sigterm():
                 return super().invoke(ctx)
         except AkgError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+@contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """Make SIGTERM end a command as an exception does, so that its clean-up runs (a query's
+    child process is killed, not left running); the default action would skip it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers
+        return
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=AkgGroup)

@@ -16,6 +16,7 @@ closes, so they do not outlive a server that was killed outright.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -25,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
-from alliance_kg.queries.bounded import Bounds, QueryOutput, run_on_store, stopped_after
+from alliance_kg.queries.bounded import (
+    Bounds,
+    QueryOutput,
+    die_with,
+    run_on_store,
+    stopped_after,
+)
 
 DEFAULT_WORKERS = 2
 #: Seconds a new worker may take to import and open the store.
@@ -110,7 +117,7 @@ class QueryPool:
         mine, theirs = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(self._location, self._bounds.timeout, theirs),
+            args=(self._location, self._bounds.timeout, theirs, os.getpid()),
             daemon=True,
             name="akg-query-worker",
         )
@@ -158,13 +165,14 @@ def _stop(worker: _Worker) -> None:
     worker.connection.close()
 
 
-def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
+def _worker_main(location: str | Path, timeout: float, connection: Any, owner: int) -> None:
     # Ctrl-C reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from alliance_kg.graph.sparql import is_remote
     from alliance_kg.loaders.offline import forbid
 
     forbid()
+    die_with(owner)  # even when busy with a query, a worker goes with its server
     from alliance_kg.graph.store import open_location, store_version
 
     store: Any = None
