@@ -19,7 +19,7 @@ from alliance_kg.errors import InputError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, link_corpus
 from alliance_kg.graph.load import LoadResult
-from alliance_kg.graph.store import quads_of, replace_graphs
+from alliance_kg.graph.store import flush, quads_of, replace_graphs
 from alliance_kg.loaders.parallel import extract_file
 from alliance_kg.ontology import AKG, ONTOLOGY_GRAPH, load_ontology
 
@@ -103,6 +103,7 @@ def load_shards(store: SparqlStore, paths: Sequence[str | os.PathLike[str]]) -> 
         # replace_graphs takes pyoxigraph terms as they are (its type names rdflib's alone).
         replace_graphs(store, cast("dict[str, list[RdfTriple]]", graphs))
     links = link_corpus(store)
+    flush(store, "load")
     return LoadResult(
         documents=len(owner),
         commitments=commitments,

@@ -285,6 +285,21 @@ def apply_update(store: Any, update: str) -> int:
     return int(next(iter(result))["n"].value)
 
 
+def flush(store: SparqlStore, what: str) -> None:
+    """Flush an on-disk store's new writes from memory to its files (``what`` was written)."""
+    if isinstance(store, ox.Store):
+        try:
+            # RocksDB keeps writes in memory tables (and its write-ahead log) until they are
+            # flushed, which it does late: without this, memory grew by ~0.6 MB a document
+            # (800 MB at 1,000), and a read-only open right after the build replayed the
+            # whole log (34 s at 1,000 documents). A flush takes well under a second.
+            store.flush()
+        except OSError as exc:
+            raise StoreError(
+                f"the {what} was written, but the store could not be flushed to disk: {exc}"
+            ) from exc
+
+
 def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
     """Remove the named graphs and their triples in one transaction; unknown names are ignored."""
     graphs = [_graph_node(name) for name in sorted(set(names))]
