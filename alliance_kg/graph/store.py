@@ -11,6 +11,7 @@ one.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -62,7 +63,7 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
     _disk_store_opened = True
     try:
         if read_only:
-            return ox.Store.read_only(str(folder))
+            return _open_read_only(folder)
         return ox.Store(str(folder))
     except OSError as exc:
         message = str(exc)
@@ -80,6 +81,31 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
             f"cannot open store {folder}: {exc}; if another `akg build` is writing it, "
             "try again when it has finished"
         ) from exc
+
+
+#: Seconds to wait before each new attempt at a read-only open that lost a race with a writer.
+_REOPEN_WAITS = (0.02, 0.05, 0.1, 0.2, 0.5)
+
+
+def _open_read_only(folder: Path) -> ox.Store:
+    """``Store.read_only``, tried again when a writer deleted a file it was opening.
+
+    A writer in another process flushes and compacts as it goes, deleting log and table files;
+    a reader that listed a file a moment before fails to open it ("No such file or directory").
+    The next attempt reads the new list of files."""
+    for wait in (*_REOPEN_WAITS, None):
+        try:
+            return ox.Store.read_only(str(folder))
+        except (OSError, RuntimeError) as exc:
+            if wait is None or not vanished(exc):
+                raise
+        time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def vanished(error: BaseException) -> bool:
+    """Whether a store error is a file deleted under a reader by a writer (worth a retry)."""
+    return "No such file or directory" in str(error)
 
 
 def store_version(path: str | Path) -> tuple[int, int]:

@@ -111,10 +111,22 @@ def _bounded_run(
     bounds: Bounds,
     names: tuple[str, ...] = (),
 ) -> QueryOutput:
-    from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.store import open_location, vanished
 
-    store = open_location(location, read_only=True, timeout=bounds.timeout)
-    return run_on_store(store, text, fmt, substitutions, bounds.limit, names)
+    for attempt in range(_ATTEMPTS):
+        store = open_location(location, read_only=True, timeout=bounds.timeout)
+        try:
+            return run_on_store(store, text, fmt, substitutions, bounds.limit, names)
+        except QueryError as exc:
+            # A writer compacted away a file this reader had not opened yet: a fresh opening
+            # sees the files that replaced it.
+            if attempt == _ATTEMPTS - 1 or not vanished(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+#: Runs of a query whose store files vanished under it (a writer compacting) before giving up.
+_ATTEMPTS = 3
 
 
 def run_on_store(

@@ -173,7 +173,7 @@ def _worker_main(location: str | Path, timeout: float, connection: Any, owner: i
 
     forbid()
     die_with(owner)  # even when busy with a query, a worker goes with its server
-    from alliance_kg.graph.store import open_location, store_version
+    from alliance_kg.graph.store import open_location, store_version, vanished
 
     store: Any = None
     failure: AkgError | None = None
@@ -202,7 +202,14 @@ def _worker_main(location: str | Path, timeout: float, connection: Any, owner: i
                     store, failure = None, exc
             if failure is not None:
                 raise failure
-            reply = ("ok", run_on_store(store, text, fmt, None, limit))
+            try:
+                reply = ("ok", run_on_store(store, text, fmt, None, limit))
+            except QueryError as exc:
+                if not vanished(exc):
+                    raise
+                # A writer compacted away a file of the old opening: answer from a new one.
+                store = open_location(location, read_only=True)
+                reply = ("ok", run_on_store(store, text, fmt, None, limit))
         except AkgError as exc:
             reply = ("error", exc)
         except Exception as exc:  # noqa: BLE001 - everything must reach the server as an error
