@@ -4,8 +4,6 @@ prints. Library errors (``AkgError``) become ``Error: ...`` and exit status 1 in
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,34 +23,14 @@ class AkgGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from alliance_kg.loaders.offline import offline
+        from alliance_kg.queries.lifetime import exit_on_sigterm
 
         try:
             # Every command runs offline: only a remote store named by --store is reached.
-            with offline(), _exit_on_sigterm():
+            with offline(), exit_on_sigterm():
                 return super().invoke(ctx)
         except AkgError as exc:
             raise click.ClickException(str(exc)) from exc
-
-
-@contextmanager
-def _exit_on_sigterm() -> Iterator[None]:
-    """Make SIGTERM end a command as an exception does, so that its clean-up runs (a query's
-    child process is killed, not left running); the default action would skip it."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers
-        return
-
-    def leave(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, leave)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=AkgGroup)
@@ -378,14 +356,18 @@ def render(
     show_default=True,
     help="Query processes (each holds the store open; queries beyond them wait).",
 )
+@click.option("--allow-host", multiple=True, metavar="NAME", help="Also answer to this Host name.")
 @click.pass_obj
-def serve(
-    kg: KnowledgeGraph, host: str, port: int, timeout: float, limit: int, workers: int
-) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/)."""
+def serve(kg: KnowledgeGraph, allow_host: tuple[str, ...], **options: Any) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/). Requests
+    naming another host than an IP address, localhost, --host or --allow-host are refused (DNS
+    rebinding); a connection silent for --timeout seconds is closed."""
     from alliance_kg.queries.bounded import Bounds
+    from alliance_kg.queries.server import Access
 
-    kg.serve(host, port, Bounds(timeout, limit), workers)
+    bounds = Bounds(options["timeout"], options["limit"])
+    access = Access(allow_host, idle_timeout=options["timeout"])
+    kg.serve(options["host"], options["port"], bounds, options["workers"], access)
 
 
 @main.command()

@@ -265,58 +265,9 @@ def stopped_after(timeout: float) -> QueryError:
     )
 
 
-def die_with(owner: int) -> None:
-    """End this process as soon as the process ``owner`` (the akg process that started it) has
-    ended, however it ended (SIGKILL included), so that a query child or a worker never runs on
-    alone. Its direct parent: the kernel is asked to kill it (Linux); a parent between them (a
-    forkserver, which outlives its starter while it has children): a thread watches."""
-
-    import signal
-    import sys
-    import threading
-
-    if os.getppid() == owner and sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # no prctl: the watching thread below does it
-        else:
-            if os.getppid() != owner:
-                os._exit(1)  # the parent died before the request took effect
-            return
-    threading.Thread(target=_watch, args=(owner,), daemon=True, name="akg-owner").start()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _watch(owner: int) -> None:
-
-    import select
-    import time
-
-    try:
-        # Readable once the process has ended (even before it is reaped).
-        handle = os.pidfd_open(owner)
-    except (AttributeError, OSError):
-        handle = None
-    if handle is not None:
-        select.select([handle], [], [])
-        os._exit(1)
-    while True:
-        try:
-            os.kill(owner, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:
-            os._exit(1)  # the number was given to another user's process: the owner is gone
-        time.sleep(0.2)
-
-
 def _child_main(work: Callable[[], Any], sender: Any, owner: int) -> None:
     from alliance_kg.loaders.offline import forbid
+    from alliance_kg.queries.lifetime import die_with
 
     forbid()  # a process akg started does nothing but akg's work: offline for good
     die_with(owner)

@@ -29,7 +29,6 @@ from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries.bounded import (
     Bounds,
     QueryOutput,
-    die_with,
     run_on_store,
     stopped_after,
 )
@@ -170,6 +169,7 @@ def _worker_main(location: str | Path, timeout: float, connection: Any, owner: i
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from alliance_kg.graph.sparql import is_remote
     from alliance_kg.loaders.offline import forbid
+    from alliance_kg.queries.lifetime import die_with
 
     forbid()
     die_with(owner)  # even when busy with a query, a worker goes with its server

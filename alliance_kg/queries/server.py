@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 import urllib.parse
+from dataclasses import dataclass
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +43,8 @@ MEDIA_TYPES: dict[str, str] = {
 }
 GRAPH_MEDIA_TYPE = "text/turtle"
 MAX_BODY = 1_000_000
+#: Seconds a connection may stay silent (before or between requests) before it is closed.
+IDLE_TIMEOUT = 60.0
 
 
 def negotiate(accept: str | None) -> str:
@@ -65,8 +68,23 @@ def negotiate(accept: str | None) -> str:
     return best[2] if best else "json"
 
 
+@dataclass(frozen=True)
+class Access:
+    """Who may talk to the server: the ``Host`` names it answers to besides IP addresses,
+    ``localhost`` and the name it listens on (``hosts``), and how many seconds a connection may
+    stay silent (``idle_timeout``)."""
+
+    hosts: tuple[str, ...] = ()
+    idle_timeout: float = IDLE_TIMEOUT
+
+
 def make_server(
-    location: str | Path, host: str, port: int, bounds: Bounds, pool: QueryPool | None = None
+    location: str | Path,
+    host: str,
+    port: int,
+    bounds: Bounds,
+    pool: QueryPool | None = None,
+    access: Access = Access(),
 ) -> ThreadingHTTPServer:
     """An HTTP server (not yet serving) for the store at ``location``; its queries go to
     ``pool`` when given, else each to a process of its own (``bounded.query_location``)."""
@@ -75,6 +93,8 @@ def make_server(
         store_location = location
         query_bounds = bounds
         query_pool = pool
+        host_names = frozenset(name.lower() for name in (*access.hosts, host))
+        timeout = access.idle_timeout
 
     try:
         return _Server((host, port), Handler)
@@ -94,15 +114,22 @@ class _Server(ThreadingHTTPServer):
 
 
 def serve(
-    location: str | Path, host: str, port: int, bounds: Bounds, workers: int = DEFAULT_WORKERS
+    location: str | Path,
+    host: str,
+    port: int,
+    bounds: Bounds,
+    workers: int = DEFAULT_WORKERS,
+    access: Access = Access(),
 ) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first;
     the query workers are stopped on the way out."""
     from alliance_kg.graph.sparql import is_remote
 
+    if access.idle_timeout <= 0:
+        raise AkgError("the idle timeout (--timeout) must be more than 0")
     pool = None if is_remote(location) else QueryPool(location, workers, bounds)
     try:
-        server = make_server(location, host, port, bounds, pool)
+        server = make_server(location, host, port, bounds, pool, access)
     except AkgError:
         if pool is not None:
             pool.close()
@@ -142,6 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
     store_location: str | Path
     query_bounds: Bounds
     query_pool: QueryPool | None = None
+    host_names: frozenset[str] = frozenset()
     server_version = "alliance-kg"
     # One send for the headers and the body (written unbuffered they are two, and the second
     # waits for the first's acknowledgement); no Nagle delay on small answers.
@@ -150,6 +178,36 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    def parse_request(self) -> bool:
+        # Every request, whatever its method, is first checked for its Host.
+        if not super().parse_request():
+            return False
+        refusal = self._host_refusal()
+        if refusal is not None:
+            self.close_connection = True
+            self._reply(421, "text/plain", refusal)
+            return False
+        return True
+
+    def _host_refusal(self) -> str | None:
+        """Why the ``Host`` header is refused, or None. A web page whose name an attacker
+        points at 127.0.0.1 (DNS rebinding) sends its own name: only IP addresses, localhost
+        names, the name listened on and ``--allow-host`` names are answered."""
+        host = self.headers.get("Host")
+        if host is None:
+            return None  # HTTP/1.0 without Host: no browser sends such a request
+        name = _host_name(host)
+        if name is None:
+            return f"the Host header {host!r} is not a host name\n"
+        if _is_address(name) or name == "localhost" or name.endswith(".localhost"):
+            return None
+        if name in self.host_names:
+            return None
+        return (
+            f"this server does not answer to the name {name!r}; start akg serve with "
+            f"--allow-host {name} to accept it\n"
+        )
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         url = urllib.parse.urlsplit(self.path)
@@ -166,9 +224,10 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != "/sparql":
             self._reply(404, "text/plain", f"no such endpoint: {url.path}; POST to /sparql\n")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._reply(413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n")
+        length = self._body_length()
+        if length is None:
+            # The body was not read: the connection cannot carry another request.
+            self.close_connection = True
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -183,6 +242,23 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(403, "text/plain", "this endpoint is read-only: updates are refused\n")
             return
         self._query(params.get("query", [None])[0], params)
+
+    def _body_length(self) -> int | None:
+        """The length of the request's body from its Content-Length, or None after replying
+        with the error: a body must have a length (411), a number of at most ``MAX_BODY``
+        bytes (400, 413), so that no more than that is ever read."""
+        text = self.headers.get("Content-Length")
+        if text is None:
+            self._reply(411, "text/plain", "a POST needs a Content-Length header\n")
+            return None
+        if not text.strip().isdigit():
+            self._reply(400, "text/plain", f"Content-Length {text!r} is not a number of bytes\n")
+            return None
+        length = int(text)
+        if length > MAX_BODY:
+            self._reply(413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n")
+            return None
+        return length
 
     def _query(self, text: str | None, params: dict[str, list[str]]) -> None:
         if not text:
@@ -227,6 +303,28 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+
+def _host_name(host: str) -> str | None:
+    """The name of a ``Host`` header without its port, lower case; None if it is malformed."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[1:end] if end > 0 else None
+    name, _, port = host.partition(":")
+    if not name or (port and not port.isdigit()):
+        return None
+    return name.rstrip(".")
+
+
+def _is_address(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _render(location: str | Path) -> str:
