@@ -57,6 +57,18 @@ def _from_file(dest: str, what: str) -> Any:
     )
 
 
+def _bounded(timeout_help: str, limit_help: str) -> Any:
+    """The options bounding each query: --timeout, --limit and --max-memory."""
+    options = [
+        click.option("--timeout", type=float, default=30.0, show_default=True, help=timeout_help),
+        click.option("--limit", type=int, default=10_000, show_default=True, help=limit_help),
+        click.option(
+            "--max-memory", type=int, default=2048, show_default=True, help="Megabytes per query."
+        ),
+    ]
+    return lambda command: options[0](options[1](options[2](command)))
+
+
 def _text(argument: str | None, path: Path | None, what: str) -> str:
     """The text of a query or update: the argument, a file, or standard input."""
     from alliance_kg.queries import load_query_file
@@ -169,20 +181,7 @@ def _warn_conflicts(conflicts: Any) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default="table", show_default=True
 )
-@click.option(
-    "--timeout",
-    type=float,
-    default=30.0,
-    show_default=True,
-    help="Stop the query after this many seconds.",
-)
-@click.option(
-    "--limit",
-    type=int,
-    default=10_000,
-    show_default=True,
-    help="Refuse results of more rows (or triples) than this.",
-)
+@_bounded("Stop the query after this many seconds.", "Refuse results of more rows (or triples).")
 @click.pass_obj
 def query(
     kg: KnowledgeGraph,
@@ -193,12 +192,13 @@ def query(
     fmt: str,
     timeout: float,
     limit: int,
+    max_memory: int,
 ) -> None:
     """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
     over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
     from alliance_kg.queries.bounded import Bounds
 
-    bounds = Bounds(timeout, limit)
+    bounds = Bounds(timeout, limit, max_memory)
     if name is not None:
         if query is not None or query_file is not None:
             raise click.UsageError("give a cookbook name (-n) or a query, not both")
@@ -347,8 +347,7 @@ def render(
     show_default=True,
     help="0: any free port.",
 )
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
-@click.option("--limit", type=int, default=10_000, show_default=True, help="Rows per result.")
+@_bounded("Seconds per query.", "Rows per result.")
 @click.option(
     "--workers",
     type=click.IntRange(1),
@@ -365,7 +364,7 @@ def serve(kg: KnowledgeGraph, allow_host: tuple[str, ...], **options: Any) -> No
     from alliance_kg.queries.bounded import Bounds
     from alliance_kg.queries.server import Access
 
-    bounds = Bounds(options["timeout"], options["limit"])
+    bounds = Bounds(options["timeout"], options["limit"], options["max_memory"])
     access = Access(allow_host, idle_timeout=options["timeout"])
     kg.serve(options["host"], options["port"], bounds, options["workers"], access)
 

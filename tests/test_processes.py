@@ -7,12 +7,17 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
+from clirunner import akg
 
 AKG = Path(sys.executable).parent / "akg"
 #: A query that would run for hours: a cartesian product of the store with itself, four times.
@@ -104,9 +109,6 @@ def test_busy_endpoint_workers_die_with_the_server(corpus_store: Path) -> None:
         match = re.search(r"http://([\d.]+):(\d+)/sparql", process.stdout.readline())
         assert match
         # Keep a worker busy with the endless query (the request is left unanswered).
-        import socket
-        import urllib.parse
-
         client = socket.create_connection((match[1], int(match[2])))
         body = urllib.parse.urlencode({"query": CARTESIAN}).encode()
         client.sendall(
@@ -128,3 +130,50 @@ def test_busy_endpoint_workers_die_with_the_server(corpus_store: Path) -> None:
     finally:
         process.kill()
         kill_all(workers)
+
+
+#: A string doubled 19 times: half a gigabyte for its last value, about a gigabyte in all.
+DOUBLING = (
+    'SELECT (STRLEN(?x19) AS ?n) WHERE { BIND("'
+    + "x" * 1000
+    + '" AS ?x0) '
+    + "".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1}) " for i in range(19))
+    + "}"
+)
+OUT_OF_MEMORY = (
+    "the query needed more than 300 MB of memory (--max-memory 300); narrow it, or raise "
+    "--max-memory"
+)
+
+
+def test_a_query_past_its_memory_bound_is_stopped(corpus_store: Path) -> None:
+    result = akg(corpus_store, "query", "--max-memory", "300", DOUBLING)
+    assert (result.exit_code, result.output) == (1, f"Error: {OUT_OF_MEMORY}\n")
+    small = akg(corpus_store, "query", "--max-memory", "300", "--format", "csv", "ASK {}")
+    assert (small.exit_code, small.output) == (0, "true\n")
+
+
+def test_an_endpoint_query_past_its_memory_bound_is_refused(corpus_store: Path) -> None:
+    process = subprocess.Popen(
+        [str(AKG), "--store", str(corpus_store), "serve", "--port", "0", "--max-memory", "300"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://[\d.]+:\d+/sparql", process.stdout.readline())
+        assert url
+        for query, expected in [(DOUBLING, 400), ("ASK {}", 200), (DOUBLING, 400)]:
+            request = urllib.request.Request(
+                url[0], data=urllib.parse.urlencode({"query": query}).encode()
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    assert (response.status, expected) == (200, 200)
+            except urllib.error.HTTPError as error:
+                assert (error.code, expected) == (400, 400)
+                assert error.read().decode() == f"{OUT_OF_MEMORY}\n"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,4 +1,5 @@
-"""How long the processes of a query live: never longer than the akg process that started them.
+"""The processes of queries: never longer-lived than the akg process that started them, never
+larger than their memory bound.
 
 A query's child (``--timeout``) and the endpoint's workers are killed by their starter when it
 ends normally; these make sure of it when it does not: SIGTERM is turned into an exception (so
@@ -76,3 +77,33 @@ def exit_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def limit_memory(megabytes: int) -> None:
+    """Bound this process's data (heap) memory to ``megabytes``: an allocation past it fails,
+    which ends the process (Oxigraph aborts) or raises ``MemoryError``; the parent reports it
+    with ``out_of_memory``. Linux counts the data segment and private mappings (RLIMIT_DATA)."""
+    import resource
+
+    size = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        size = min(size, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (size, hard))
+    # Oxigraph's failed allocation would print a Rust backtrace as well as its one line.
+    os.environ["RUST_BACKTRACE"] = "0"
+
+
+def out_of_memory(megabytes: int) -> Exception:
+    """The error of a query that needed more memory than its bound."""
+    from alliance_kg.errors import QueryError
+
+    return QueryError(
+        f"the query needed more than {megabytes} MB of memory (--max-memory {megabytes}); "
+        "narrow it, or raise --max-memory"
+    )
+
+
+def died_of_memory(exitcode: int | None) -> bool:
+    """Whether a query process's exit status is that of a failed allocation (an abort)."""
+    return exitcode == -signal.SIGABRT

@@ -32,6 +32,7 @@ from alliance_kg.queries.bounded import (
     run_on_store,
     stopped_after,
 )
+from alliance_kg.queries.lifetime import die_with, died_of_memory, limit_memory, out_of_memory
 
 DEFAULT_WORKERS = 2
 #: Seconds a new worker may take to import and open the store.
@@ -71,8 +72,9 @@ class QueryPool:
         """Run ``text`` on a free worker (waiting for one if all are busy) and return its
         formatted result; ``QueryError`` when it is refused, fails or runs out of time."""
         timeout = self._bounds.timeout
-        if timeout <= 0 or self._bounds.limit <= 0:
-            raise QueryError("--timeout and --limit must be more than 0")  # as akg query says
+        if timeout <= 0 or self._bounds.limit <= 0 or self._bounds.memory <= 0:
+            # As akg query says.
+            raise QueryError("--timeout, --limit and --max-memory must be more than 0")
         worker = self._idle.get()
         try:
             worker.connection.send((text, fmt, self._bounds.limit))
@@ -83,6 +85,8 @@ class QueryPool:
         except (EOFError, OSError) as exc:
             # The worker died (killed from outside, out of memory): answer, and replace it.
             self._replace(worker)
+            if died_of_memory(worker.process.exitcode):
+                raise out_of_memory(self._bounds.memory) from exc
             raise QueryError(
                 f"the query process ended without a result (exit {worker.process.exitcode})"
             ) from exc
@@ -116,7 +120,7 @@ class QueryPool:
         mine, theirs = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(self._location, self._bounds.timeout, theirs, os.getpid()),
+            args=(self._location, self._bounds, theirs, os.getpid()),
             daemon=True,
             name="akg-query-worker",
         )
@@ -164,15 +168,16 @@ def _stop(worker: _Worker) -> None:
     worker.connection.close()
 
 
-def _worker_main(location: str | Path, timeout: float, connection: Any, owner: int) -> None:
+def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: int) -> None:
     # Ctrl-C reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from alliance_kg.graph.sparql import is_remote
     from alliance_kg.loaders.offline import forbid
-    from alliance_kg.queries.lifetime import die_with
 
     forbid()
     die_with(owner)  # even when busy with a query, a worker goes with its server
+    limit_memory(bounds.memory)
+    timeout = bounds.timeout
     from alliance_kg.graph.store import open_location, store_version, vanished
 
     store: Any = None
