@@ -111,6 +111,13 @@ def built(tmp_path: Path, listener: Listener) -> Path:
             "Error: SERVICE is not allowed: akg does not send requests to other servers",
         ),
         (
+            # The escaped quote of a prefixed name starts no string: LOAD is code.
+            "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> akg:x\\' } } ; "
+            "LOAD <{url}/x> #'",
+            "Error: LOAD is not allowed: akg fetches nothing from the network; load a local "
+            "file with akg build",
+        ),
+        (
             # A codepoint escape spells LOAD; Oxigraph reads it as the keyword.
             "\\u004cOAD <{url}/x>",
             "Error: LOAD is not allowed: akg fetches nothing from the network; load a local "
@@ -202,3 +209,15 @@ def test_the_guard_lets_local_pipes_and_the_named_store_through(listener: Listen
             break
         threading.Event().wait(0.05)
     assert listener.connections == 1
+
+
+def test_an_update_ending_with_a_comment_runs(built: Path) -> None:
+    # The union graph's refresh is appended to the update: not inside its last comment.
+    result = akg(
+        built, "update", "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> 1 } } # one"
+    )
+    assert result.exit_code == 0, result.output
+    rows = akg(
+        built, "query", "--format", "csv", "SELECT ?o WHERE { <http://x/a> <http://x/b> ?o }"
+    )
+    assert rows.output == "o\n1\n"

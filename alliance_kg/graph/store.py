@@ -300,7 +300,8 @@ def apply_update(store: Any, update: str) -> int:
 
     # LOAD and SERVICE would make Oxigraph fetch from the network: refused before it runs.
     check_update(update)
-    request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
+    # On a line of its own: an update ending with a comment would swallow the separator.
+    request = update.rstrip().rstrip(";") + "\n;\n" + _REFRESH_UNION
     try:
         store.update(request, prefixes=PREFIXES)
     except SyntaxError as exc:
