@@ -14,8 +14,9 @@ import click
 import pytest
 from clirunner import akg
 
+from alliance_kg import offline
 from alliance_kg.cli import main
-from alliance_kg.loaders.offline import NetworkRefused, allow_store, offline
+from alliance_kg.loaders.offline import NetworkRefused, allow_store
 from alliance_kg.loaders.readers import sample_corpus_dir
 
 
