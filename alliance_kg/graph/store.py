@@ -11,6 +11,7 @@ one.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -305,11 +306,21 @@ def apply_update(store: Any, update: str) -> int:
     try:
         store.update(request, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise QueryError(syntax_message(update, str(exc))) from exc
+        raise QueryError(syntax_message(update, _within(update, str(exc)))) from exc
     except (OSError, RuntimeError) as exc:
         raise StoreError(f"the update failed: {exc}; nothing was written") from exc
     result = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     return int(next(iter(result))["n"].value)
+
+
+def _within(update: str, raw: str) -> str:
+    """A parser error of the request, with a position past the user's update (in the text
+    appended to it) moved to the update's end, where it ended too early."""
+    match = re.match(r"error at (\d+):(\d+):", raw)
+    lines = update.rstrip().splitlines() or [""]
+    if match is None or int(match[1]) <= len(lines):
+        return raw
+    return f"error at {len(lines)}:{len(lines[-1]) + 1}:{raw[match.end() :]}"
 
 
 def flush(store: SparqlStore, what: str) -> None:

@@ -107,8 +107,8 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         raise NetworkRefused(_refusal(f"{address[0]}:{address[1]}"))
     if event == "socket.getaddrinfo":
         host, port = args[0], args[1]
-        if _is_allowed(host, port):
-            return
+        if _is_allowed(host, port) or _is_literal(host):
+            return  # an address needs no lookup; connecting to it is checked
         raise NetworkRefused(_refusal(f"{_text(host)}:{_text(port)}" if port else _text(host)))
     if event in ("socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo"):
         raise NetworkRefused(_refusal(_text(args[0])))
@@ -120,6 +120,19 @@ def _is_allowed(host: Any, port: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return key in _allowed or key in _resolved
+
+
+def _is_literal(host: Any) -> bool:
+    """Whether a host is no name at all: none (a local, passive lookup) or an IP address."""
+    import ipaddress
+
+    if host is None or host in ("", b""):
+        return True
+    try:
+        ipaddress.ip_address(_text(host).split("%")[0])
+    except ValueError:
+        return False
+    return True
 
 
 def _text(value: Any) -> str:
