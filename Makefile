@@ -53,3 +53,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_export.py --documents 1000
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_hostile.py

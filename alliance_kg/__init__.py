@@ -1,9 +1,10 @@
 """alliance-kg: diplomatic and security statements as an RDF knowledge graph.
 
 ``alliance_kg.open(location)`` gives a ``KnowledgeGraph``: ``build``, ``query``, ``cookbook``,
-``timeline``, ``export``, ``render``, ``stats``, ``evaluate``, ``update``, ``serve``.
-``with alliance_kg.offline():`` runs a block as every ``akg`` command runs: any network access
-but to a remote store in use is refused (the processes the library starts always are).
+``timeline``, ``export``, ``render``, ``analyze``, ``network``, ``stats``, ``evaluate``,
+``update``, ``serve``. ``with alliance_kg.offline():`` runs a block as every ``akg`` command
+runs: any network access but to a remote store in use is refused (the processes the library
+starts always are).
 """
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph, Rows, open

@@ -15,3 +15,8 @@ def akg(
 ) -> Result:
     """Run ``akg --store STORE ARGS...`` and return click's result (output, exit code)."""
     return CliRunner().invoke(main, ["--store", str(store), *args], input=input, env=env)
+
+
+def akg_args(*args: str, input: str | None = None) -> Result:
+    """Run ``akg ARGS...`` exactly as given (no ``--store`` put first)."""
+    return CliRunner().invoke(main, list(args), input=input)

@@ -170,3 +170,52 @@ def test_a_verb_inside_a_relative_clause_does_not_make_a_commitment() -> None:
     assert [(c.sentence.text[:12], c.types) for c in _run(text)] == [
         ("The Minister", ["Reaffirmation"])
     ]
+
+
+def test_verbs_of_news_reports_make_commitments() -> None:
+    text = (
+        "The allies are also pressing the PRC to halt the militarisation of the South China Sea. "
+        "Australia and the Philippines want the PRC to respect the award. "
+        "The Ministers were also concerned about activity in the South China Sea. "
+        "Both sides are ready to join with all nations in strengthening the regional order. "
+        "The two countries are working together with AUSMIN partners. "
+        "They expressed support for the right of claimants to fish lawfully. "
+        "They noted that the award is final and binding. "
+        "Australia took note of the resolution. "
+        "Minister Marles said the talks had endorsed major initiatives."
+    )
+    assert [(c.types, c.parties) for c in _run(text)] == [
+        (["Request"], ["state/australia", "state/philippines"]),
+        (["Request"], ["state/australia", "state/philippines"]),
+        (["Opposition"], ["state/australia", "state/philippines"]),
+        (["Pledge"], ["state/australia", "state/philippines"]),
+        (["Pledge"], ["state/australia", "state/philippines"]),
+        (["Endorsement"], ["state/australia", "state/philippines"]),
+        (["Reaffirmation"], ["state/australia", "state/philippines"]),
+        (["Endorsement"], ["state/australia"]),
+        (["Endorsement"], ["state/australia"]),
+    ]
+
+
+def test_with_no_meeting_a_collective_subject_takes_the_states_last_named() -> None:
+    text = (
+        "The talks were useful. "
+        "They reaffirmed the alliance. "
+        "Australia and the Philippines welcomed the new patrols. "
+        "The two allies also stressed their support for the rule of law."
+    )
+    mentions = sorted(
+        (
+            Mention(m.start(), m.end(), form, key)
+            for form, key in FORMS.items()
+            for m in re.finditer(re.escape(form), text)
+        ),
+        key=lambda m: m.start,
+    )
+    states = [m for m in mentions if ENTITIES[m.entity].type == "State"]
+    context = Context(ENTITIES, mentions, states, meeting_states=[], meeting_series=None)
+    found = extract_commitments(text, segment(text)[0], context)
+    assert [(c.sentence.text[:20], c.parties) for c in found] == [
+        ("Australia and the Ph", ["state/australia", "state/philippines"]),
+        ("The two allies also ", ["state/australia", "state/philippines"]),
+    ]

@@ -10,9 +10,10 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from alliance_kg.cli import EXPORT_FORMAT_NAMES
+from alliance_kg.cli.outputs import EXPORT_FORMAT_NAMES
 from alliance_kg.errors import AkgError
 from alliance_kg.graph.export import EXPORT_FORMATS, export_graph, export_to_file, write_export
+from alliance_kg.graph.formats import ALL_FORMATS
 from alliance_kg.graph.store import open_store, replace_graphs
 from alliance_kg.ontology import AKG, ID, ONTOLOGY_GRAPH, load_ontology
 
@@ -103,18 +104,27 @@ def test_turtle_output(tmp_path: Path) -> None:
     text = export_graph(store, "turtle").decode()
     prefixes = [line for line in text.splitlines() if line.startswith("@prefix ")]
     assert prefixes == sorted(prefixes)
-    assert len(prefixes) == 11
+    # Only the prefixes used; IRIs whose local part holds "/" are written in full, not with
+    # "\/" escapes (issue 13).
+    assert prefixes == [
+        "@prefix akg: <https://w3id.org/alliance-kg/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
+    ids = "https://w3id.org/alliance-kg/id/"
     assert text.split("xsd: <http://www.w3.org/2001/XMLSchema#> .\n", 1)[1] == (
-        "id:commitment\\/d1\\/0-10 a akg:Commitment ;\n"
+        f"<{ids}commitment/d1/0-10> a akg:Commitment ;\n"
         '\takg:deadline "2025"^^xsd:gYear ;\n'
-        "\takg:madeBy id:state\\/japan ;\n"
+        f"\takg:madeBy <{ids}state/japan> ;\n"
         '\takg:quote "Japan \\"pledged\\"\\nto act" .\n'
-        "id:document\\/d1 a akg:Document .\n"
-        "id:document\\/d2 a akg:Document .\n"
-        "id:state\\/japan a akg:State ;\n"
+        f"<{ids}document/d1> a akg:Document .\n"
+        f"<{ids}document/d2> a akg:Document .\n"
+        f"<{ids}state/japan> a akg:State ;\n"
         '\trdfs:label "日本"@ja ;\n'
         '\tskos:prefLabel "Japan" .\n'
     )
+    assert "\\/" not in text
 
 
 def test_nquads_are_sorted_by_graph(tmp_path: Path) -> None:
@@ -161,7 +171,8 @@ def test_unknown_export_format(stores: tuple[ox.Store, ox.Store]) -> None:
 
 
 def test_registry_matches_cli_choices() -> None:
-    assert tuple(EXPORT_FORMATS) == EXPORT_FORMAT_NAMES
+    assert ALL_FORMATS == EXPORT_FORMAT_NAMES
+    assert ALL_FORMATS[: len(EXPORT_FORMATS)] == tuple(EXPORT_FORMATS)
     assert {f.extension for f in EXPORT_FORMATS.values()} == {
         "ttl",
         "nt",

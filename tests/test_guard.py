@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_kg.loaders import commitments
+from alliance_kg.loaders import commitments, parties
 from alliance_kg.loaders.entities import coreference, people
 from alliance_kg.loaders.lexicon.guard import first_chars_guard
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
@@ -44,7 +44,7 @@ def test_guarded_patterns_match_exactly_as_unguarded_ones() -> None:
         *commitments._item_verbs(),
         (people._title(), "Person"),
         (coreference._ALLIANCE, "Alliance"),
-        (commitments._preposition_before(), ""),
+        (parties._preposition_before(), ""),
     ]
     guarded = [p for p, _ in compiled if "(?=[" in p.pattern]
     assert len(guarded) >= 13  # the predicates and item verbs of every type, some complements

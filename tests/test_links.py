@@ -81,7 +81,7 @@ def test_timeline_table_and_json(corpus: Path) -> None:
     assert table.output.splitlines()[-1] == "1 row"
     data = json.loads(akg(corpus, "timeline", "--as-of", "2026-11-26", "--format", "json").output)
     dates = [b["date"]["value"] for b in data["results"]["bindings"]]
-    assert len(dates) == 105 and dates == sorted(dates)
+    assert len(dates) == 106 and dates == sorted(dates)
 
 
 def test_an_unknown_entity_gets_the_closest_names(corpus: Path) -> None:
@@ -118,7 +118,7 @@ def test_every_document_reports_one_resolved_meeting(corpus: Path) -> None:
         "001_cb6815964ed6d868.txt,1,2023-01-11,17,1",
         "002_1fde0741a9a93315.txt,1,2024-07-28,39,1",
         "003_08693ad3b646b5d1.txt,1,2023-01-11,22,1",
-        "004_e85f492dbc556822.txt,1,2022-01-07,12,1",
+        "004_e85f492dbc556822.txt,1,2022-01-07,13,1",
     ]
     # What 003 itself states stays in its own graph.
     stated = sparql_csv(
@@ -275,7 +275,7 @@ def test_links_quality_on_the_bundled_corpus(corpus: Path) -> None:
     assert got["meeting pairs"] == (3, 0, 0)
     assert got["meeting date per document"] == (5, 0, 0)
     assert got["conflicts"] == (1, 0, 0)
-    assert links["lineage pairs"]["f1"] >= 0.65
+    assert links["lineage pairs"]["f1"] >= 0.70
 
 
 def test_links_quality_on_a_series_the_rules_were_not_written_on(tmp_path: Path) -> None:
@@ -286,7 +286,7 @@ def test_links_quality_on_a_series_the_rules_were_not_written_on(tmp_path: Path)
     got = {c: (s["tp"], s["fp"], s["fn"]) for c, s in links.items()}
     assert got["meeting pairs"] == (3, 0, 2)
     assert got["conflicts"] == (0, 0, 0)
-    assert links["lineage pairs"]["f1"] >= 0.53
+    assert links["lineage pairs"]["f1"] >= 0.66
 
 
 @pytest.mark.parametrize(

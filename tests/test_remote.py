@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from clirunner import akg
 from oxigraph_server import oxigraph_server
 
 from alliance_kg.errors import QueryError, StoreError
@@ -248,3 +249,19 @@ def test_refused_update_is_a_store_error(stores: Stores) -> None:
     with pytest.raises(StoreError, match="refused the update: error at"):
         stores.remote.update("CLEAR ALL ; INSERT DATA {")
     assert export_graph(stores.remote, "nquads") == before  # type: ignore[arg-type]
+
+
+def test_a_graph_store_endpoint_that_knows_nothing_is_an_error(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A wrong Graph Store address answers 404 for every graph: the export must fail, not
+    write an empty file."""
+    monkeypatch.setenv("AKG_SPARQL_STORE", f"{stores.url}/nowhere")
+    out = tmp_path / "x.nq"
+    result = akg(stores.url, "export", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"Error: the Graph Store endpoint {stores.url}/nowhere answered 404 (not found) for graph "
+    )
+    assert "which holds triples: check its address (set AKG_SPARQL_STORE" in result.output
+    assert not out.exists()

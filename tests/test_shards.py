@@ -40,7 +40,7 @@ def test_the_dask_pipeline_gives_the_store_of_a_build(tmp_path: Path, corpus_sto
     store = tmp_path / "store"
     loaded = akg(store, "load-shards", str(tmp_path / "shards"))
     assert loaded.exit_code == 0, loaded.output
-    assert "Loaded 5 document(s): 105 commitments" in loaded.output
+    assert "Loaded 5 document(s): 106 commitments" in loaded.output
     assert _export(store) == _export(corpus_store)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import io
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError
 from alliance_kg.graph.files import atomic_output
+from alliance_kg.graph.turtle_style import UsedPrefixes, prefixes_for
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
@@ -60,7 +62,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         _format("nt", ox.RdfFormat.N_TRIPLES, False),
         _format("nquads", ox.RdfFormat.N_QUADS, True),
         _format("trig", ox.RdfFormat.TRIG, True),
-        _format("jsonld", ox.RdfFormat.JSON_LD, False),
+        _format("jsonld", ox.RdfFormat.JSON_LD, True),
         _format("xml", ox.RdfFormat.RDF_XML, False),
     )
 }
@@ -93,6 +95,12 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
     spec = EXPORT_FORMATS.get(fmt)
     if spec is None:
         raise AkgError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if fmt == "jsonld":
+        # Compacted with the project's context, named graphs kept (``jsonld.py``).
+        from alliance_kg.graph.jsonld import write_jsonld
+
+        write_jsonld(store, output)
+        return
     # The default graph is the union of the named graphs (see store.refresh_union): each quad
     # is exported once, under the document it belongs to.
     held: dict[Any, list[ox.Triple]] | None = None
@@ -125,13 +133,49 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
                 output.write(block)
             return
         line_format = ox.RdfFormat.N_QUADS if spec.named_graphs else ox.RdfFormat.N_TRIPLES
-        statements = chain.from_iterable(ox.parse(b, format=line_format) for b in blocks)
         if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            sorter = _PrefixesSorted(output)
-            ox.serialize(statements, cast(IO[bytes], sorter), spec.rdf_format, prefixes=PREFIXES)
-            sorter.finish()
-        else:
-            ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
+            # The prefixes are declared first, so which are used is found in a first pass over
+            # the sorted lines, spooled to a file for the second (turtle_style.py).
+            used = UsedPrefixes(PREFIXES)
+            with (folder / "sorted.nq").open("w+b") as spool:
+                for block in blocks:
+                    used.scan(block)
+                    spool.write(block)
+                spool.seek(0)
+                sorter = _PrefixesSorted(output)
+                ox.serialize(
+                    ox.parse(spool, format=line_format),
+                    cast(IO[bytes], sorter),
+                    spec.rdf_format,
+                    prefixes=used.found(),
+                )
+                sorter.finish()
+            return
+        statements: Iterator[Any] = chain.from_iterable(
+            ox.parse(b, format=line_format) for b in blocks
+        )
+        if spec.rdf_format == ox.RdfFormat.RDF_XML:
+            statements = _xml_safe(statements)
+        ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
+
+
+# What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
+# Update or a shard can: RDF/XML with it would be read by no XML parser.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(statements: Iterable[Any]) -> Iterator[Any]:
+    """The statements, checked: ``AkgError`` at a literal RDF/XML cannot write."""
+    for statement in statements:
+        term = statement.object
+        if isinstance(term, ox.Literal) and (bad := _NOT_XML.search(term.value)):
+            subject = statement.subject.value
+            raise AkgError(
+                f"cannot export RDF/XML: the value {term.value[:40]!r} of <{subject}> holds "
+                f"U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; export another format, "
+                "or remove the character with akg update"
+            )
+        yield statement
 
 
 def serialize_sorted(
@@ -140,7 +184,8 @@ def serialize_sorted(
     """Serialise triples or quads held in memory (a query's result) in the order of exports,
     with the project prefixes where the format has prefixes."""
     ordered = sorted(statements, key=_sort_key)
-    data = ox.serialize(ordered, format=rdf_format, prefixes=PREFIXES) or b""
+    prefixes = prefixes_for(ordered, PREFIXES)
+    data = ox.serialize(ordered, format=rdf_format, prefixes=prefixes) or b""
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         data = _sort_prefix_lines(data)
     return data

@@ -7,6 +7,9 @@ written whole or not at all. The corpus-level links graph is written after the l
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,7 +19,14 @@ from typing import TYPE_CHECKING
 from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, link_corpus
-from alliance_kg.graph.store import RdfTriple, apply_update, flush, replace_graphs
+from alliance_kg.graph.sparql import is_remote
+from alliance_kg.graph.store import (
+    RdfTriple,
+    apply_update,
+    open_location,
+    replace_graphs,
+)
+from alliance_kg.graph.storefiles import flush
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files
 from alliance_kg.loaders.readers import collect_paths, document_key
@@ -102,6 +112,7 @@ def write_extractions(
     store: SparqlStore | Callable[[], SparqlStore],
     extractions: Iterable[Extraction],
     batch_triples: int | None = None,
+    check: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Write the named graphs of extracted documents and the ontology, then the corpus-level
     stage's links graph (``graph.links``, planned over the whole store with the new documents
@@ -117,9 +128,10 @@ def write_extractions(
     a build that fails before does not create a store. The store is let go of on failure (not
     kept alive by the traceback), and an on-disk store is flushed every ``FLUSH_TRIPLES``
     triples and at the end, so that its memory stays flat and opening it next does not replay
-    a long write-ahead log.
+    a long write-ahead log. ``check`` is called before each write (``held_for_writing``).
     """
     writer = _BatchWriter(store, BATCH_TRIPLES if batch_triples is None else batch_triples)
+    writer.check = check
     del store  # only the writer holds the store, and lets go of it on failure
     try:
         for extraction in extractions:
@@ -150,6 +162,7 @@ class _BatchWriter:
         self._size = self._unflushed = self.triples = self.commitments = 0
         self.names = [str(ONTOLOGY_GRAPH), str(LINKS_GRAPH)]
         self.written: list[str] = []  # document keys, in the order written
+        self.check: Callable[[], None] | None = None
         self.all_written = False
 
     def add(self, extraction: Extraction) -> None:
@@ -205,6 +218,8 @@ class _BatchWriter:
         )
 
     def _target(self) -> SparqlStore:
+        if self.check is not None:
+            self.check()
         if self._store is None:
             assert self._open is not None, "the writer was released"
             self._store = self._open()
@@ -220,6 +235,58 @@ class _BatchWriter:
             # Not after every batch: each flush leaves files for RocksDB to compact later.
             flush(store, "build")
             self._unflushed = 0
+
+
+@contextlib.contextmanager
+def held_for_writing(
+    location: str | Path,
+) -> Iterator[tuple[Callable[[], SparqlStore], Callable[[], None]]]:
+    """The store at ``location`` opened for writing at once, so that its lock is taken before
+    the slow work of a build (a second build is refused at its start, not after extracting).
+    Yields two functions for ``write_extractions``: one hands the store out, the other checks
+    before each write that an on-disk store is still the folder that was opened.
+
+    A store this call created is removed again (and its folder, if the call made it) when the
+    block fails before the store was handed out: a build that fails before writing leaves no
+    store. A store deleted or replaced meanwhile (checked before each write and when the block
+    ends) is a ``StoreError``, never success: the writes went to files no longer there.
+    """
+    if is_remote(location):
+        remote = open_location(location)
+        yield (lambda: remote), (lambda: None)
+        return
+    folder = Path(location)
+    made_folder, new_store = not folder.exists(), not (folder / "CURRENT").exists()
+    held = [open_location(location)]
+    opened = _identity(folder)
+
+    def check() -> None:
+        if _identity(folder) != opened:
+            raise StoreError(
+                f"store {folder} was deleted or replaced while the build was writing it; what "
+                "was written is lost: run the build again"
+            )
+
+    try:
+        yield held.pop, check
+    except BaseException:
+        if held:
+            held.clear()  # the store closes, its lock let go, before its files go
+            if made_folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif new_store:  # an empty folder given: emptied again
+                for entry in folder.iterdir():
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        raise
+    check()
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The device and inode of the store's folder and of its CURRENT file (None if gone)."""
+    try:
+        return os.stat(folder).st_ino, os.stat(folder / "CURRENT").st_ino
+    except OSError:
+        return None
 
 
 def update_store(store: SparqlStore, update: str) -> tuple[int, LinksResult]:

@@ -88,6 +88,8 @@ class RemoteStore:
         prefixes: Mapping[str, str] | None = None,
         substitutions: Mapping[ox.Variable, Term] | None = None,
         use_default_graph_as_union: bool = False,
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None,
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query on the server, like ``pyoxigraph.Store.query``.
 
@@ -97,16 +99,22 @@ class RemoteStore:
         term's N-Triples form, so a value can never change the query and the query's own
         patterns and filters see it bound (as pyoxigraph's substitutions do).
         ``use_default_graph_as_union`` sends Oxigraph's ``union-default-graph``
-        parameter, an extension other servers may ignore. Invalid queries and queries the
-        server fails raise ``QueryError``; an unreachable server raises ``StoreError``.
+        parameter, an extension other servers may ignore. ``default_graph`` and
+        ``named_graphs`` are sent as the protocol's ``default-graph-uri`` and
+        ``named-graph-uri``. Invalid queries and queries the server fails raise
+        ``QueryError``; an unreachable server raises ``StoreError``.
         """
         prologue = _prologue(query, prefixes or {})
         if substitutions:
             query = bind_values(query, substitutions)
         text = prologue + query
-        form = {"query": text}
+        form: dict[str, str | list[str]] = {"query": text}
         if use_default_graph_as_union:
             form["union-default-graph"] = ""
+        if default_graph is not None:
+            form["default-graph-uri"] = [_named(g) for g in default_graph]
+        if named_graphs is not None:
+            form["named-graph-uri"] = [_named(g) for g in named_graphs]
         try:
             body, media_type = self._post(self.query_url, form, _QUERY_ACCEPT)
         except _Refused as exc:
@@ -173,8 +181,16 @@ class RemoteStore:
         try:
             body, media_type = self._send(url, None, _GRAPH_ACCEPT)
         except _Refused as exc:
-            if exc.status == 404:
+            if exc.status == 404 and not self._holds(graph):
                 return []  # listed, then dropped by someone else, or never created: no triples
+            if exc.status == 404:
+                # The query endpoint sees triples the Graph Store endpoint does not know: its
+                # address is wrong, and an export would silently lose them.
+                raise StoreError(
+                    f"the Graph Store endpoint {self.store_url} answered 404 (not found) for "
+                    f"graph {graph}, which holds triples: check its address (set "
+                    f"{STORE_ENV} to the server's Graph Store Protocol endpoint)"
+                ) from exc
             raise StoreError(
                 f"the SPARQL server at {self.store_url} refused to send graph {graph}: "
                 f"{exc.message}"
@@ -190,8 +206,17 @@ class RemoteStore:
             ) from exc
         return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
 
-    def _post(self, url: str, form: dict[str, str], accept: str) -> tuple[bytes, str]:
-        return self._send(url, urllib.parse.urlencode(form).encode(), accept)
+    def _holds(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+        """Whether the query endpoint sees any triple in ``graph``."""
+        where = (
+            "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
+        )
+        return bool(self.query(f"ASK {{ {where} }}"))
+
+    def _post(
+        self, url: str, form: Mapping[str, str | list[str]], accept: str
+    ) -> tuple[bytes, str]:
+        return self._send(url, urllib.parse.urlencode(form, doseq=True).encode(), accept)
 
     def _send(self, url: str, data: bytes | None, accept: str) -> tuple[bytes, str]:
         """Send one request; return the body and its media type, or raise ``_Refused`` for an
@@ -212,6 +237,13 @@ class RemoteStore:
         except (TimeoutError, ConnectionError) as exc:
             # Raised while reading the answer, after the connection was made.
             raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
+
+
+def _named(graph: object) -> str:
+    # The protocol names graphs by IRI: a blank node or the default graph cannot be sent.
+    if not isinstance(graph, ox.NamedNode):
+        raise QueryError(f"a SPARQL server's dataset is named by IRIs, not {graph}")
+    return graph.value
 
 
 def open_remote(url: str, *, timeout: float = 60.0) -> RemoteStore:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph
 
 from alliance_kg.graph.files import write_atomic
+from alliance_kg.graph.network import measures as network_measures
+from alliance_kg.graph.network import read_network
 from alliance_kg.graph.page_timeline import read_timeline
 from alliance_kg.graph.render_payload import page_data
 from alliance_kg.graph.render_select import (
@@ -54,15 +56,21 @@ def render_html(
     title: str = "alliance-kg",
     selection: Selection | None = None,
     constructed: Iterable[pyoxigraph.Triple] | None = None,
+    measures: bool = False,
 ) -> Rendered:
     """Return one self-contained HTML page showing the graph in ``store`` (or a part of it).
-    ``constructed``: the result of ``selection.construct``, run by the caller.
+    ``constructed``: the result of ``selection.construct``, run by the caller. ``measures``:
+    size entities by betweenness and colour them by community, measured in the entity network
+    with the States that met set aside (``graph/network.py``, as ``akg analyze`` does).
 
     The same store always gives the same string: nodes and edges are sorted, the browser's
     layout seed is fixed and a precomputed layout uses no random numbers.
     """
     nodes = select(read_nodes(store), selection or Selection(), constructed)
-    payload = page_data(nodes, title=title, timeline=read_timeline(store))
+    found = None
+    if measures:
+        found = network_measures(read_network(store, set_aside_parties=True))
+    payload = page_data(nodes, title=title, timeline=read_timeline(store), measures=found)
     return Rendered(
         fill_template(payload, title=title),
         len(payload["nodes"]),
@@ -78,10 +86,13 @@ def write_html(
     title: str = "alliance-kg",
     selection: Selection | None = None,
     constructed: Iterable[pyoxigraph.Triple] | None = None,
+    measures: bool = False,
 ) -> Rendered:
     """Render the page and write it to ``path`` atomically (``files.write_atomic``), creating
     missing folders."""
-    rendered = render_html(store, title=title, selection=selection, constructed=constructed)
+    rendered = render_html(
+        store, title=title, selection=selection, constructed=constructed, measures=measures
+    )
     write_atomic(path, rendered.html.encode("utf-8"), what="the page", make_folder=True)
     return rendered
 

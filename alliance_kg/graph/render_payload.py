@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from alliance_kg.graph.page_timeline import (
     TimelineFacts,
@@ -29,6 +29,9 @@ from alliance_kg.graph.render_select import (
 )
 from alliance_kg.ontology import COMMITMENT_TYPES
 
+if TYPE_CHECKING:
+    from alliance_kg.graph.network import Measures
+
 #: Colour and vis-network shape of each class (shapes with the label below the symbol).
 CLASS_STYLES: dict[str, tuple[str, str]] = {
     "Person": ("#e15759", "triangle"),
@@ -44,6 +47,12 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     "Commitment": ("#a0cbe8", "dot"),
 }
 
+#: Colours of communities when the page shows the network's measures, the largest first.
+COMMUNITY_COLORS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+
 #: Edge captions on the canvas, by property.
 EDGE_LABELS: dict[str, str] = {prop: caption for prop, (caption, _, _) in EDGE_PROPERTIES.items()}
 
@@ -56,11 +65,16 @@ SHORT_MAX = 90
 
 
 def page_data(
-    nodes: dict[str, NodeInfo], *, title: str, timeline: TimelineFacts | None = None
+    nodes: dict[str, NodeInfo],
+    *,
+    title: str,
+    timeline: TimelineFacts | None = None,
+    measures: Mapping[str, Measures] | None = None,
 ) -> dict[str, Any]:
     """The JSON the page's script reads: vis nodes and edges, options, legend, filters, details,
     and the timeline view (``graph/page_timeline.py``, with the lineages and meetings read from
-    the store in ``timeline``).
+    the store in ``timeline``). With ``measures`` (``graph/network.py``), the entities they
+    cover are sized by betweenness, coloured by community and show both in their details.
 
     Besides the drawn edges, ``derived`` holds one edge per party and concerned entity of the
     commitments, shown when the page hides commitment nodes.
@@ -86,6 +100,8 @@ def page_data(
             extra["types"] = commitment_types(node)
         if iri in positions:
             extra["x"], extra["y"] = positions[iri]
+        if measures is not None and iri in measures:
+            extra.update(_measured_style(measures[iri], measures))
         label = _canvas_label(node)
         vis_nodes.append(Node(iri, CLASS_STYLES[node.cls][1], label, **extra).options)
     vis_edges: list[dict[str, Any]] = []
@@ -115,10 +131,11 @@ def page_data(
         "nodes": vis_nodes,
         "edges": vis_edges,
         "derived": _derived_edges(nodes, order),
-        "details": {iri: _details(nodes[iri], nodes) for iri in order},
+        "details": {iri: _details(nodes[iri], nodes, measures) for iri in order},
         "fixed": fixed,
         "options": _vis_options(fixed),
         "timeline": timeline_data(nodes, timeline or TimelineFacts()),
+        "measured": measures is not None,
     }
 
 
@@ -174,7 +191,19 @@ def _node_date(node: NodeInfo, nodes: dict[str, NodeInfo]) -> str | None:
     return None
 
 
-def _details(node: NodeInfo, nodes: dict[str, NodeInfo]) -> dict[str, Any]:
+def _measured_style(found: Measures, every: Mapping[str, Measures]) -> dict[str, Any]:
+    """Size by betweenness (relative to the most between node) and colour by community."""
+    most = max(m.betweenness for m in every.values()) or 1.0
+    color = COMMUNITY_COLORS[(found.community - 1) % len(COMMUNITY_COLORS)]
+    return {
+        "size": 10 + round(30 * found.betweenness / most),
+        "color": {"background": color, "border": _darker(color)},
+    }
+
+
+def _details(
+    node: NodeInfo, nodes: dict[str, NodeInfo], measures: Mapping[str, Measures] | None = None
+) -> dict[str, Any]:
     """The side panel of one node: heading, class, optional quote and rows of values."""
     rows: list[list[Any]] = []
 
@@ -209,6 +238,11 @@ def _details(node: NodeInfo, nodes: dict[str, NodeInfo]) -> dict[str, Any]:
         add(in_heading, _refs(node.into.get(prop, ()), nodes))
     add("File", sorted(v["file"]))
     add("Mentioned in", _refs(v["mentionedIn"], nodes))
+    found = measures.get(node.iri) if measures is not None else None
+    if found is not None:
+        add("Betweenness", [f"{found.betweenness:.3f}"])
+        add("Degree centrality", [f"{found.degree:.3f}"])
+        add("Community", [str(found.community)])
 
     quote = node.first("quote")
     details: dict[str, Any] = {"label": node_label(node), "cls": node.cls, "rows": rows}

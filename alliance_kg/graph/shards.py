@@ -19,7 +19,8 @@ from alliance_kg.errors import InputError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, link_corpus
 from alliance_kg.graph.load import LoadResult
-from alliance_kg.graph.store import flush, quads_of, replace_graphs
+from alliance_kg.graph.store import quads_of, replace_graphs
+from alliance_kg.graph.storefiles import flush
 from alliance_kg.loaders.parallel import extract_file
 from alliance_kg.ontology import AKG, ONTOLOGY_GRAPH, load_ontology
 

@@ -34,6 +34,8 @@ class SparqlStore(Protocol):
         prefixes: dict[str, str] | None = ...,
         substitutions: dict[ox.Variable, Term] | None = ...,
         use_default_graph_as_union: bool = ...,
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = ...,
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = ...,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
 
     def update(self, update: str, /, *, prefixes: dict[str, str] | None = ...) -> None: ...

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -23,6 +22,7 @@ from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.sparql import is_remote
+from alliance_kg.graph.storefiles import open_read_only
 from alliance_kg.ontology import PREFIXES, XSD_STRING
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
     _disk_store_opened = True
     try:
         if read_only:
-            return _open_read_only(folder)
+            return open_read_only(folder)
+        _opened_for_writing.add(folder.resolve())
         return ox.Store(str(folder))
     except OSError as exc:
         message = str(exc)
@@ -77,36 +78,44 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
             ) from exc
         raise StoreError(f"cannot open store {folder}: {message}") from exc
     except RuntimeError as exc:
-        # A read-only open can race with a writer's compaction in another process.
+        if _writer_active(folder):
+            # A read-only open can race with a writer's compaction in another process.
+            raise StoreError(
+                f"cannot open store {folder}: {exc}; another process (an `akg build`?) is "
+                "writing it: try again when it has finished"
+            ) from exc
         raise StoreError(
-            f"cannot open store {folder}: {exc}; if another `akg build` is writing it, "
-            "try again when it has finished"
+            f"cannot open store {folder}: its files are damaged ({exc}); build the graph "
+            "again into a new store folder (akg --store NEW build ...)"
         ) from exc
 
 
-#: Seconds to wait before each new attempt at a read-only open that lost a race with a writer.
-_REOPEN_WAITS = (0.02, 0.05, 0.1, 0.2, 0.5)
+# The store folders this process opened for writing. RocksDB's lock is a POSIX record lock,
+# which a process drops when it closes any descriptor of the file: a folder this process may
+# hold is never probed.
+_opened_for_writing: set[Path] = set()
 
 
-def _open_read_only(folder: Path) -> ox.Store:
-    """``Store.read_only``, tried again when a writer deleted a file it was opening.
+def _writer_active(folder: Path) -> bool:
+    """Whether another process holds the store's write lock (RocksDB's lock on its LOCK file,
+    probed and let go at once)."""
+    import fcntl
 
-    A writer in another process flushes and compacts as it goes, deleting log and table files;
-    a reader that listed a file a moment before fails to open it ("No such file or directory").
-    The next attempt reads the new list of files."""
-    for wait in (*_REOPEN_WAITS, None):
-        try:
-            return ox.Store.read_only(str(folder))
-        except (OSError, RuntimeError) as exc:
-            if wait is None or not vanished(exc):
-                raise
-        time.sleep(wait)
-    raise AssertionError("unreachable")
-
-
-def vanished(error: BaseException) -> bool:
-    """Whether a store error is a file deleted under a reader by a writer (worth a retry)."""
-    return "No such file or directory" in str(error)
+    if folder.resolve() in _opened_for_writing:
+        return True
+    try:
+        fd = os.open(folder / "LOCK", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 def store_version(path: str | Path) -> tuple[int, int]:
@@ -321,21 +330,6 @@ def _within(update: str, raw: str) -> str:
     if match is None or int(match[1]) <= len(lines):
         return raw
     return f"error at {len(lines)}:{len(lines[-1]) + 1}:{raw[match.end() :]}"
-
-
-def flush(store: SparqlStore, what: str) -> None:
-    """Flush an on-disk store's new writes from memory to its files (``what`` was written)."""
-    if isinstance(store, ox.Store):
-        try:
-            # RocksDB keeps writes in memory tables (and its write-ahead log) until they are
-            # flushed, which it does late: without this, memory grew by ~0.6 MB a document
-            # (800 MB at 1,000), and a read-only open right after the build replayed the
-            # whole log (34 s at 1,000 documents). A flush takes well under a second.
-            store.flush()
-        except OSError as exc:
-            raise StoreError(
-                f"the {what} was written, but the store could not be flushed to disk: {exc}"
-            ) from exc
 
 
 def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:

@@ -10,15 +10,14 @@ its type.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable
-from dataclasses import dataclass
-from operator import attrgetter
+from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
 from alliance_kg.loaders.lexicon.guard import first_chars_guard
-from alliance_kg.loaders.model import Commitment, Entity, Mention, Sentence
+from alliance_kg.loaders.model import Commitment, Mention, Sentence
+from alliance_kg.loaders.parties import Context, find_parties, starting_in
 
 # --------------------------------------------------------------------------- lexicon
 # The words live in lexicon/commitments.toml; these functions compile them.
@@ -75,46 +74,9 @@ def _item_verbs() -> list[tuple[re.Pattern[str], str]]:
 
 
 @derived
-def _collective() -> re.Pattern[str]:
-    """Collective subjects that stand for the States of the meeting."""
-    entries = words("commitments", "collective_subjects")
-    return re.compile(r"\b(?:" + _alternatives(entries) + r")\b", re.IGNORECASE)
-
-
-@derived
 def _function_words() -> frozenset[str]:
     """Words after a name that show it is used as a noun, not as a modifier."""
     return frozenset(words("commitments", "function_words"))
-
-
-@derived
-def _preposition_before() -> re.Pattern[str]:
-    """A preposition (and a determiner) just before a name: the name is not the subject."""
-    guard = first_chars_guard(words("commitments", "prepositions"))
-    prepositions = _alternatives(words("commitments", "prepositions"))
-    determiners = _alternatives(words("commitments", "determiners"))
-    return re.compile(rf"\b{guard}(?:{prepositions})\s+(?:(?:{determiners})\s+)?$", re.IGNORECASE)
-
-
-@derived
-def _earlier_verb() -> re.Pattern[str]:
-    """A verb that ends the subject before the predicate ("officials also discussed X and
-    reaffirmed"): any -ed form, or an irregular past."""
-    irregular = _alternatives(words("commitments", "past_tense_irregular"))
-    return re.compile(rf"\s(?:also\s+)?(?:[a-z]{{3,}}ed|{irregular})\b")
-
-
-@derived
-def _group_of() -> re.Pattern[str]:
-    guard = first_chars_guard(words("commitments", "group_nouns"))
-    groups = _alternatives(words("commitments", "group_nouns"))
-    return re.compile(rf"\b{guard}(?:{groups})\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-@derived
-def _leading_clause() -> re.Pattern[str]:
-    openers = _alternatives(words("commitments", "clause_openers"))
-    return re.compile(rf"^(?:[A-Z][a-z]+ing|{openers})\b")
 
 
 _ITEM_LABEL = re.compile(r"^[^:.;]{2,80}:\s+")
@@ -130,18 +92,6 @@ def _attribution() -> re.Pattern[str]:
     )
 
 
-@dataclass(frozen=True)
-class Context:
-    """What commitment extraction needs to know about the document."""
-
-    entities: dict[str, Entity]
-    # Both lists of mentions are in text order (by start).
-    mentions: list[Mention]
-    state_mentions: list[Mention]  # States named or referred to by demonym
-    meeting_states: list[str]
-    meeting_series: str | None
-
-
 def extract_commitments(text: str, sentences: list[Sentence], context: Context) -> list[Commitment]:
     """Return the commitments among the sentences, in document order."""
     out: list[Commitment] = []
@@ -149,6 +99,10 @@ def extract_commitments(text: str, sentences: list[Sentence], context: Context) 
     lead_in_types: dict[int, list[str]] = {}
     for sentence in sentences:
         commitment = _commitment(text, sentence, context)
+        if commitment is not None and not context.meeting_states and len(commitment.parties) > 1:
+            # No meeting says who met: "the two allies", "they" stand for the States the
+            # text last named as making a commitment together.
+            context = replace(context, meeting_states=commitment.parties)
         if sentence.text.endswith(":"):
             parties = (
                 commitment.parties if commitment else _subject_parties(text, sentence, context)
@@ -179,7 +133,7 @@ def _commitment(text: str, sentence: Sentence, context: Context) -> Commitment |
     if not matches:
         return None
     verb_at = body_start + matches[0][0]
-    parties = _parties(text, body_start, verb_at, context)
+    parties = find_parties(text, body_start, verb_at, context)
     if not parties:
         return None
     types: list[str] = []
@@ -217,23 +171,40 @@ def _own_subject(text: str, sentence: Sentence) -> bool:
 def _predicates(body: str) -> list[tuple[int, str]]:
     """Positions and types of predicate verbs, skipping ones inside relative clauses."""
     found: list[tuple[int, int, str]] = []
+    taken = bytearray(len(body) + 1)  # offsets inside a verb found: one lookup, not a scan
+    clauses = _Clauses(body)
     for pattern, kind in _predicate_res():
         for m in pattern.finditer(body):
-            if any(a <= m.start() < b for a, b, _ in found):
+            if taken[m.start()]:
                 continue
             if re.search(r"\b(?:which|that|who)\s+$", body[max(0, m.start() - 7) : m.start()]):
                 continue
-            if _in_relative_clause(body, m.start()):
+            if clauses.open_at(m.start()):
                 continue
             found.append((m.start(), m.end(), kind))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     found.sort()
     return [(a, kind) for a, _, kind in found]
 
 
-def _in_relative_clause(body: str, at: int) -> bool:
-    """ "..., which Secretary Carter will convene": a verb inside a clause still open at ``at``."""
-    openers = list(re.finditer(r",\s*(?:which|who|where|whom)\b", body[:at]))
-    return bool(openers) and "," not in body[openers[-1].end() : at]
+class _Clauses:
+    """The relative clauses of a sentence (", which ..."), found once for all its verbs."""
+
+    def __init__(self, body: str) -> None:
+        self._ends = [m.end() for m in _RELATIVE.finditer(body)]
+        self._commas = [i for i, c in enumerate(body) if c == ","]
+
+    def open_at(self, at: int) -> bool:
+        """ "..., which Secretary Carter will convene": whether a clause is still open at ``at``
+        (one opened before it and no comma since)."""
+        i = bisect_right(self._ends, at)
+        if not i:
+            return False
+        since = self._ends[i - 1]
+        return bisect_left(self._commas, since) == bisect_left(self._commas, at)
+
+
+_RELATIVE = re.compile(r",\s*(?:which|who|where|whom)\b")
 
 
 def _label_length(sentence_text: str) -> int:
@@ -253,82 +224,7 @@ def _subject_parties(text: str, sentence: Sentence, context: Context) -> list[st
     )
     if verb is None:
         return []
-    return _parties(text, body_start, body_start + verb.start(), context)
-
-
-def _parties(text: str, start: int, verb_at: int, context: Context) -> list[str]:
-    """The States making the commitment, from the subject before the verb."""
-    zone_start = _subject_start(text, start, verb_at)
-    earlier = _earlier_verb().search(text, zone_start, verb_at)
-    if earlier and re.search(r"\band\s+(?:also\s+)?$", text[earlier.end() : verb_at]):
-        verb_at = earlier.start()
-    parties: list[str] = []
-
-    def add(keys: Iterable[str]) -> None:
-        for key in keys:
-            if key not in parties:
-                parties.append(key)
-
-    for m in _starting_in(context.state_mentions, zone_start, verb_at):
-        if _heads_subject(text, zone_start, m.start):
-            add([m.entity])
-    for m in _starting_in(context.mentions, zone_start, verb_at):
-        if not _heads_subject(text, zone_start, m.start):
-            continue
-        entity = context.entities[m.entity]
-        if entity.type == "Person" and entity.represents:
-            add([entity.represents])
-        elif m.entity == context.meeting_series:
-            add(context.meeting_states)
-    zone = text[zone_start:verb_at]
-    if not parties and re.match(r"\s*(?:He|She)\b", zone) and len(zone) < 60:
-        # "He stated that he intends to ...": the person the text named last speaks.
-        person = _last_person(zone_start, context)
-        if person is not None:
-            add([person])
-    for phrase in _collective().finditer(zone):
-        if _heads_subject(text, zone_start, zone_start + phrase.start()):
-            add(context.meeting_states)
-    return sorted(parties, key=lambda k: context.entities[k].label if k in context.entities else k)
-
-
-def _starting_in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
-    """The mentions that start in ``[start, end)``: in text order (as ``Context`` holds them)
-    they are one slice, found by bisection, not by a scan of the document for each sentence."""
-    at = attrgetter("start")
-    return mentions[bisect_left(mentions, start, key=at) : bisect_left(mentions, end, key=at)]
-
-
-def _last_person(before: int, context: Context) -> str | None:
-    """The State of the last person named before an offset, if the text gives one."""
-    for m in reversed(context.mentions):
-        entity = context.entities[m.entity]
-        if m.start < before and entity.type == "Person":
-            return entity.represents
-    return None
-
-
-def _subject_start(text: str, start: int, verb_at: int) -> int:
-    """Skip leading adverbial clauses ("To this end, ", "Recognizing ..., ") of the subject."""
-    zone = text[start:verb_at]
-    attribution = re.match(r"according to [^,]{1,80},\s*", zone, re.IGNORECASE)
-    if attribution:
-        return start + attribution.end()
-    pos = 0
-    while _leading_clause().match(zone[pos:]) or (pos and re.match(r"[a-z]+ing\b", zone[pos:])):
-        comma = zone.find(", ", pos)
-        if comma < 0:
-            break
-        pos = comma + 2
-    return start + pos
-
-
-def _heads_subject(text: str, zone_start: int, at: int) -> bool:
-    """False for a name inside a prepositional phrase ("support for Ukraine")."""
-    before = text[zone_start:at]
-    if _group_of().search(before):
-        return True
-    return not _preposition_before().search(before)
+    return find_parties(text, body_start, body_start + verb.start(), context)
 
 
 def _concerns(
@@ -338,7 +234,7 @@ def _concerns(
     attribution = _attribution().search(body)
     cut = sentence.start + attribution.start() if attribution and attribution.start() > 0 else None
     concerns: list[str] = []
-    for m in _starting_in(context.mentions, sentence.start, sentence.end):
+    for m in starting_in(context.mentions, sentence.start, sentence.end):
         if cut is not None and m.start >= cut:
             continue
         if (

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from alliance_kg.loaders.lexicon import derived, table
+from alliance_kg.loaders.spans import Taken
 
 
 @derived
@@ -90,17 +91,17 @@ def _valid(year: int, month: int, day: int) -> bool:
 def find_dates(text: str) -> list[DateMention]:
     """Every date mention in the text, in order; overlapping forms keep the first found."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Taken(len(text))
 
     def add(m: re.Match[str], month: int) -> None:
-        if any(a < m.end() and m.start() < b for a, b in taken):
+        if taken.overlaps(m.start(), m.end()):
             return
         day2 = m.groupdict().get("day2")
         day = int(day2 or m.group("day"))
         first = int(m.group("day")) if day2 else None
         year = int(m.group("year")) if m.group("year") else None
         found.append(DateMention(m.start(), m.end(), year, month, day, first))
-        taken.append((m.start(), m.end()))
+        taken.add(m.start(), m.end())
 
     for m in _ISO.finditer(text):
         add(m, int(m.group("month")))

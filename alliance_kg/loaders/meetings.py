@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
+from typing import TypeVar
 
 from alliance_kg.loaders.dates import DateMention, find_dates
 from alliance_kg.loaders.gazetteer import demonyms, surface_forms
@@ -94,7 +97,8 @@ def extract_meeting(
             if meeting_sentence.start <= m.start < meeting_sentence.end
         )
     if series is None:
-        head = [m for m in mentions if m.start < _head_end(text)]
+        head_end = _head_end(text)  # once: with few line breaks it reads far into the text
+        head = [m for m in mentions if m.start < head_end]
         series = _series(head, entities)
     members = _named_states(entities[series]) if series is not None else []
     if members:
@@ -172,13 +176,14 @@ def _meeting_sentence(
     sentences: list[Sentence], dates: list[DateMention], series_spans: list[tuple[int, int]]
 ) -> tuple[Sentence | None, DateMention | None]:
     """The first sentence that speaks of a meeting (or names a meeting series) with a date."""
+    dated = [(d.start, d) for d in dates]
     for sentence in sentences:
-        names_series = any(sentence.start <= a < sentence.end for a, _ in series_spans)
+        names_series = bool(_starting_in(series_spans, sentence.start, sentence.end))
         if not (names_series or _meeting_cue().search(sentence.text)):
             continue
-        inside = [d for d in dates if sentence.start <= d.start < sentence.end]
+        inside = _starting_in(dated, sentence.start, sentence.end)
         if inside:
-            return sentence, inside[0]
+            return sentence, inside[0][1]
     return None, None
 
 
@@ -216,7 +221,7 @@ def _dated_by_weekday(
     except ValueError:
         return None, None
     for sentence in sentences:
-        names_series = any(sentence.start <= a < sentence.end for a, _ in series_spans)
+        names_series = bool(_starting_in(series_spans, sentence.start, sentence.end))
         if not (names_series or _meeting_cue().search(sentence.text)):
             continue
         m = _WEEKDAY.search(sentence.text)
@@ -227,6 +232,16 @@ def _dated_by_weekday(
         at = sentence.start + m.start()
         return sentence, DateMention(at, at + len(m.group(0)), met.year, met.month, met.day)
     return None, None
+
+
+T = TypeVar("T")
+
+
+def _starting_in(items: list[tuple[int, T]], start: int, end: int) -> list[tuple[int, T]]:
+    """The items (sorted by their first member, an offset) that start in ``[start, end)``, by
+    bisection: a scan of them all for each sentence would grow with the square of the text."""
+    key = itemgetter(0)
+    return items[bisect_left(items, start, key=key) : bisect_left(items, end, key=key)]
 
 
 def _paragraph_of(paragraphs: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:

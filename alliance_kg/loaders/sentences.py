@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from alliance_kg.loaders.model import Sentence
 
@@ -237,7 +238,7 @@ def _mark_headings(text: str, lines: list[Line]) -> list[Line]:
 
 
 def _next_content(text: str, lines: list[Line], i: int) -> str | None:
-    for line in lines[i + 1 :]:
+    for line in islice(lines, i + 1, None):  # not a copy of the rest of the list for each line
         if line.kind == "blank":
             continue
         if line.kind == "furniture":
@@ -305,13 +306,30 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
+_NEXT_WORD = re.compile(r"\s*[\"“'‘(\[]?([A-Za-z0-9'’]+)")
+# How far back from a dot the word it ends is read: the word's last characters decide, and a
+# bound keeps each dot's cost from growing with a sentence that never ends.
+_LONGEST_WORD = 64
+
+
+def _word_before(text: str, dot: int, sent_start: int) -> str:
+    """The last whitespace-separated word of ``text[sent_start:dot]`` (at most its last
+    ``_LONGEST_WORD`` characters), found by walking back from the dot."""
+    end = dot
+    while end > sent_start and text[end - 1].isspace():
+        end -= 1
+    start, stop = end, max(sent_start, end - _LONGEST_WORD)
+    while start > stop and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def _is_boundary(text: str, dot: int, cut: int, sent_start: int) -> bool:
     if text[dot] != ".":
         return True
-    before = text[sent_start:dot]
-    token = before.split()[-1] if before.split() else ""
+    token = _word_before(text, dot, sent_start)
     token = token.lstrip("“\"'‘(").split("-")[-1]
-    nxt_match = re.match(r"\s*[\"“'‘(\[]?([A-Za-z0-9'’]+)", text[cut:])
+    nxt_match = _NEXT_WORD.match(text, cut)
     nxt = nxt_match.group(1) if nxt_match else ""
     if cut < len(text) and not text[cut].isspace():
         # "beyond.For": only a lower-case word glued to a capital ends a sentence.

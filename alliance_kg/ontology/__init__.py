@@ -1,5 +1,6 @@
 """The alliance-kg ontology: the Turtle file and the Python namespace that mirrors it."""
 
+import json
 from importlib.resources import files
 
 from rdflib import Graph, Namespace
@@ -32,19 +33,11 @@ COMMITMENT_TYPES: tuple[str, ...] = (
     "Request",
 )
 
-PREFIXES: dict[str, str] = {
-    "akg": str(AKG),
-    "id": str(ID),
-    "dct": "http://purl.org/dc/terms/",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "time": "http://www.w3.org/2006/time#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+#: The prefixes every output of the project uses (Turtle, SPARQL, JSON-LD), read from the
+#: JSON-LD context shipped beside the ontology (``context.jsonld``), which users can use too.
+PREFIXES: dict[str, str] = json.loads(
+    files("alliance_kg.ontology").joinpath("context.jsonld").read_text(encoding="utf-8")
+)["@context"]
 #: The datatype of plain string literals, compared as text by both stores.
 XSD_STRING = PREFIXES["xsd"] + "string"
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
 
-from alliance_kg.errors import QueryError, read_bytes
+from alliance_kg.errors import FormatError, QueryError, read_bytes
 from alliance_kg.graph.export import serialize_sorted
 from alliance_kg.graph.sparql import bind_values, syntax_message
 from alliance_kg.ontology import PREFIXES
@@ -30,6 +31,51 @@ RESULT_FORMATS: dict[str, str] = {
     "xml": "application/sparql-results+xml",
 }
 
+#: The formats of a CONSTRUCT or DESCRIBE result (a graph) by the name the CLI offers; ``table``
+#: prints a graph as Turtle.
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+#: Every name ``akg query --format`` takes.
+QUERY_FORMATS: tuple[str, ...] = (*RESULT_FORMATS, *GRAPH_FORMATS)
+
+#: File name extensions ``akg query -o FILE`` reads the format from.
+RESULT_EXTENSIONS: dict[str, str] = {
+    ".txt": "table",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".srj": "json",
+    ".xml": "xml",
+    ".srx": "xml",
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "jsonld",
+    ".rdf": "rdfxml",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a request names as its dataset (SPARQL 1.1 Protocol ``default-graph-uri``
+    and ``named-graph-uri``): ``None`` leaves the query's own or the store's in place."""
+
+    default: tuple[str, ...] | None = None
+    named: tuple[str, ...] | None = None
+
+    def default_graph(self) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None:
+        """``default_graph`` of ``pyoxigraph.Store.query``: the graphs merged as the default."""
+        return None if self.default is None else [ox.NamedNode(g) for g in self.default]
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode] | None:
+        """``named_graphs`` of ``pyoxigraph.Store.query``: the graphs ``GRAPH`` can reach."""
+        return None if self.named is None else [ox.NamedNode(g) for g in self.named]
+
+
 _W3C_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -43,7 +89,11 @@ Substitutions: TypeAlias = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Li
 
 
 def run_query(
-    store: SparqlStore, sparql: str, *, substitutions: Substitutions | None = None
+    store: SparqlStore,
+    sparql: str,
+    *,
+    substitutions: Substitutions | None = None,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     """Run a SPARQL query over the union of all named graphs.
 
@@ -53,12 +103,18 @@ def run_query(
     written. Invalid SPARQL raises ``QueryError`` with "line L, column C: ...".
     ``substitutions`` bind variables to RDF terms with a ``VALUES`` block opening the WHERE
     group (``graph.remote.bind_values``), the same way on every kind of store; a value is
-    never pasted into the query as text.
+    never pasted into the query as text. ``dataset`` replaces the query's dataset with graphs
+    of the store.
     """
     if substitutions:
         sparql = bind_values(sparql, substitutions)
     try:
-        return store.query(sparql, prefixes=PREFIXES)
+        if dataset is None:
+            return store.query(sparql, prefixes=PREFIXES)
+        return store.query(
+            sparql, prefixes=PREFIXES, default_graph=dataset.default_graph(),
+            named_graphs=dataset.named_graphs(),
+        )  # fmt: skip
     except SyntaxError as exc:
         raise QueryError(syntax_message(sparql, str(exc))) from exc
     except (OSError, RuntimeError, ValueError) as exc:
@@ -70,11 +126,13 @@ def format_results(result: QueryResult, fmt: str) -> str:
 
     SELECT: ``table`` is fixed-width text with compact IRIs and an "N rows" line; csv, tsv, json
     and xml are the W3C SPARQL 1.1 results formats. ASK: ``true``/``false`` (json and xml as the
-    W3C formats write booleans). CONSTRUCT and DESCRIBE: Turtle with the project prefixes,
-    whatever ``fmt`` is.
+    W3C formats write booleans). CONSTRUCT and DESCRIBE: the format of ``GRAPH_FORMATS``, else
+    Turtle with the project prefixes (``check_fits`` tells a user that asked for rows).
     """
-    if fmt not in RESULT_FORMATS:
-        raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+    if fmt not in QUERY_FORMATS:
+        raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(QUERY_FORMATS)}")
+    if fmt in GRAPH_FORMATS and not isinstance(result, ox.QueryTriples):
+        check_fits("boolean" if isinstance(result, ox.QueryBoolean) else "solutions", fmt)
     try:
         return _format(result, fmt)
     except (OSError, RuntimeError, ValueError) as exc:
@@ -82,9 +140,42 @@ def format_results(result: QueryResult, fmt: str) -> str:
         raise QueryError(f"the query failed: {exc}") from exc
 
 
+def check_fits(kind: str, fmt: str) -> None:
+    """Refuse a format that does not fit the result's ``kind`` (``solutions``, ``boolean`` or
+    ``graph``): rows for a graph, or a graph format for rows or a boolean."""
+    if kind == "graph" and fmt in RESULT_FORMATS and fmt != "table":
+        raise FormatError(
+            f"--format {fmt} does not fit a CONSTRUCT or DESCRIBE query, whose result is a "
+            f"graph; use {', '.join(['table', *GRAPH_FORMATS])}"
+        )
+    if kind != "graph" and fmt in GRAPH_FORMATS:
+        form = (
+            "an ASK query, whose result is true or false"
+            if kind == "boolean"
+            else ("a SELECT query, whose result is rows")
+        )
+        raise FormatError(f"--format {fmt} does not fit {form}; use {', '.join(RESULT_FORMATS)}")
+
+
+def results_format_for(path: str | Path, fmt: str | None) -> str:
+    """The format of ``akg query -o PATH``: ``fmt`` if given (an error when the file's
+    extension names another), else the one the extension names (``RESULT_EXTENSIONS``)."""
+    implied = RESULT_EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        if implied is None:
+            raise QueryError(
+                f"{path}: cannot tell the results format from the name; give --format or name "
+                f"the file with one of {', '.join(RESULT_EXTENSIONS)}"
+            )
+        return implied
+    if implied is not None and implied != fmt:
+        raise QueryError(f"{path}: the name says {implied} but the format asked is {fmt}")
+    return fmt
+
+
 def _format(result: QueryResult, fmt: str) -> str:
     if isinstance(result, ox.QueryTriples):
-        return serialize_sorted(result, ox.RdfFormat.TURTLE).decode()
+        return serialize_sorted(result, GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)).decode()
     if isinstance(result, ox.QueryBoolean):
         if fmt in ("json", "xml"):
             return _serialize(result, fmt)
@@ -134,7 +225,12 @@ def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
 
 def _table(result: ox.QuerySolutions) -> str:
     names = [v.value for v in result.variables]
-    rows = [[_cell(term_text(solution[name])) for name in names] for solution in result]
+    return table_text(names, [[term_text(solution[name]) for name in names] for solution in result])
+
+
+def table_text(names: list[str], cells: list[list[str]]) -> str:
+    """Fixed-width columns under a header, one line per row (long cells cut), then "N rows"."""
+    rows = [[_cell(c) for c in row] for row in cells]
     widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
     lines = [_row(names, widths), "  ".join("-" * w for w in widths)]
     lines += [_row(r, widths) for r in rows]
@@ -164,12 +260,19 @@ def _serialize(result: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:
 
 
 __all__ = [
+    "Dataset",
+    "GRAPH_FORMATS",
+    "QUERY_FORMATS",
+    "RESULT_EXTENSIONS",
     "RESULT_FORMATS",
     "QueryResult",
     "Substitutions",
+    "check_fits",
     "compact_iri",
     "format_results",
     "load_query_file",
+    "results_format_for",
     "run_query",
+    "table_text",
     "term_text",
 ]

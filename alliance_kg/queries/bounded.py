@@ -22,7 +22,14 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError, QueryError
-from alliance_kg.queries import QueryResult, Substitutions, format_results, run_query
+from alliance_kg.queries import (
+    GRAPH_FORMATS,
+    Dataset,
+    QueryResult,
+    Substitutions,
+    format_results,
+    run_query,
+)
 from alliance_kg.queries.lifetime import die_with, died_of_memory, limit_memory, out_of_memory
 from alliance_kg.queries.safety import check_read_only, parse_tree_needed
 
@@ -60,6 +67,7 @@ def query_location(
     substitutions: Substitutions | None = None,
     bounds: Bounds = Bounds(),
     names: tuple[str, ...] = (),
+    dataset: Dataset | None = None,
 ) -> QueryOutput:
     """Check that ``text`` only reads, run it on the store at ``location`` within ``bounds``
     and return the formatted result. Raises ``QueryError`` naming the bound that was hit.
@@ -70,13 +78,17 @@ def query_location(
 
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.
-        return _bounded_run(location, text, fmt, substitutions, bounds, names)
-    work = partial(_bounded_run, location, text, fmt, substitutions, bounds, names)
+        return _bounded_run(location, text, fmt, substitutions, bounds, names, dataset)
+    work = partial(_bounded_run, location, text, fmt, substitutions, bounds, names, dataset)
     return run_in_child(work, bounds.timeout, bounds.memory)
 
 
 def run_read_only(
-    store: Any, text: str, *, substitutions: Substitutions | None = None
+    store: Any,
+    text: str,
+    *,
+    substitutions: Substitutions | None = None,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     """``run_query`` after ``check_read_only``: the one way user SPARQL reaches a store."""
     from alliance_kg.graph.store import graph_names
@@ -85,11 +97,11 @@ def run_read_only(
         # Nothing but an update could be refused, and Oxigraph parses the text as a query: run
         # it at once rather than parse it twice (a third of a cookbook query's time).
         try:
-            return run_query(store, text, substitutions=substitutions)
+            return run_query(store, text, substitutions=substitutions, dataset=dataset)
         except QueryError:
             pass  # an update, bad syntax or a failure: the full check says which, or the run
     check_read_only(text, partial(graph_names, store), _syntax_only)
-    return run_query(store, text, substitutions=substitutions)
+    return run_query(store, text, substitutions=substitutions, dataset=dataset)
 
 
 def construct_triples(store: Any, text: str, origin: str) -> list[ox.Triple]:
@@ -114,13 +126,15 @@ def _bounded_run(
     substitutions: Substitutions | None,
     bounds: Bounds,
     names: tuple[str, ...] = (),
+    dataset: Dataset | None = None,
 ) -> QueryOutput:
-    from alliance_kg.graph.store import open_location, vanished
+    from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.storefiles import vanished
 
     for attempt in range(_ATTEMPTS):
         store = open_location(location, read_only=True, timeout=bounds.timeout)
         try:
-            return run_on_store(store, text, fmt, substitutions, bounds.limit, names)
+            return run_on_store(store, text, fmt, substitutions, bounds.limit, names, dataset)
         except QueryError as exc:
             # A writer compacted away a file this reader had not opened yet: a fresh opening
             # sees the files that replaced it.
@@ -140,14 +154,15 @@ def run_on_store(
     substitutions: Substitutions | None,
     limit: int,
     names: tuple[str, ...] = (),
+    dataset: Dataset | None = None,
 ) -> QueryOutput:
-    """Check and run ``text`` on an open ``store`` and format at most ``limit`` rows: the work
-    of one bounded query once its process holds the store (``akg query``'s child, a worker of
-    ``akg serve``)."""
+    """Check and run ``text`` on an open ``store`` (over ``dataset`` if given) and format at
+    most ``limit`` rows: the work of one bounded query once its process holds the store
+    (``akg query``'s child, a worker of ``akg serve``)."""
     from alliance_kg.queries.names import check_names
 
     check_names(store, list(names))
-    result = run_read_only(store, text, substitutions=substitutions)
+    result = run_read_only(store, text, substitutions=substitutions, dataset=dataset)
     kind = (
         "boolean"
         if isinstance(result, ox.QueryBoolean)
@@ -181,7 +196,7 @@ def format_limited(result: Any, fmt: str, limit: int) -> str:
     if isinstance(result, ox.QueryTriples):
         from alliance_kg.graph.export import serialize_sorted
 
-        return serialize_sorted(items, ox.RdfFormat.TURTLE).decode()
+        return serialize_sorted(items, GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)).decode()
     variables = [v.value for v in result.variables]
     return format_results(_solutions(variables, items), fmt)
 

@@ -26,12 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
-from alliance_kg.queries.bounded import (
-    Bounds,
-    QueryOutput,
-    run_on_store,
-    stopped_after,
-)
+from alliance_kg.queries import Dataset
+from alliance_kg.queries.bounded import Bounds, QueryOutput, run_on_store, stopped_after
 from alliance_kg.queries.lifetime import die_with, died_of_memory, limit_memory, out_of_memory
 
 DEFAULT_WORKERS = 2
@@ -68,7 +64,7 @@ class QueryPool:
                 raise AkgError(f"a query worker did not start (exit {worker.process.exitcode})")
             self._idle.put(worker)
 
-    def query(self, text: str, fmt: str) -> QueryOutput:
+    def query(self, text: str, fmt: str, dataset: Dataset | None = None) -> QueryOutput:
         """Run ``text`` on a free worker (waiting for one if all are busy) and return its
         formatted result; ``QueryError`` when it is refused, fails or runs out of time."""
         timeout = self._bounds.timeout
@@ -77,7 +73,7 @@ class QueryPool:
             raise QueryError("--timeout, --limit and --max-memory must be more than 0")
         worker = self._idle.get()
         try:
-            worker.connection.send((text, fmt, self._bounds.limit))
+            worker.connection.send((text, fmt, self._bounds.limit, dataset))
             if not worker.connection.poll(timeout):
                 self._replace(worker)
                 raise stopped_after(timeout)
@@ -178,7 +174,8 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
     die_with(owner)  # even when busy with a query, a worker goes with its server
     limit_memory(bounds.memory)
     timeout = bounds.timeout
-    from alliance_kg.graph.store import open_location, store_version, vanished
+    from alliance_kg.graph.store import open_location, store_version
+    from alliance_kg.graph.storefiles import vanished
 
     store: Any = None
     failure: AkgError | None = None
@@ -191,7 +188,7 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
     connection.send(READY)
     while True:
         try:
-            text, fmt, limit = connection.recv()
+            text, fmt, limit, dataset = connection.recv()
         except (EOFError, OSError):
             return  # the server is gone
         reply: tuple[str, Any]
@@ -208,13 +205,13 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
             if failure is not None:
                 raise failure
             try:
-                reply = ("ok", run_on_store(store, text, fmt, None, limit))
+                reply = ("ok", run_on_store(store, text, fmt, None, limit, (), dataset))
             except QueryError as exc:
                 if not vanished(exc):
                     raise
                 # A writer compacted away a file of the old opening: answer from a new one.
                 store = open_location(location, read_only=True)
-                reply = ("ok", run_on_store(store, text, fmt, None, limit))
+                reply = ("ok", run_on_store(store, text, fmt, None, limit, (), dataset))
         except AkgError as exc:
             reply = ("error", exc)
         except Exception as exc:  # noqa: BLE001 - everything must reach the server as an error

@@ -27,45 +27,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from alliance_kg.errors import AkgError, QueryError
-from alliance_kg.queries import RESULT_FORMATS
-from alliance_kg.queries.bounded import Bounds, query_location, run_in_child
+from alliance_kg.errors import AkgError, FormatError, QueryError, terminal_safe
+from alliance_kg.queries import GRAPH_FORMATS, Dataset
+from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location, run_in_child
 from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
+from alliance_kg.queries.protocol import (
+    CORS_HEADERS,
+    FORMAT_TYPES,
+    host_name,
+    is_address,
+    negotiate,
+    service_description,
+)
+from alliance_kg.queries.query_page import query_page
 
-#: Media types a client may ask for, with the result format name that produces each.
-MEDIA_TYPES: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_MEDIA_TYPE = "text/turtle"
 MAX_BODY = 1_000_000
 #: Seconds a connection may stay silent (before or between requests) before it is closed.
 IDLE_TIMEOUT = 60.0
-
-
-def negotiate(accept: str | None) -> str:
-    """The result format for an ``Accept`` header: the best-weighted type offered, else JSON."""
-    best: tuple[float, int, str] | None = None
-    for position, part in enumerate((accept or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        weight = 1.0
-        for param in fields[1:]:
-            if param.startswith("q="):
-                try:
-                    weight = float(param[2:])
-                except ValueError:
-                    weight = 0.0
-        fmt = MEDIA_TYPES.get(media)
-        if fmt is not None and weight > 0:
-            candidate = (-weight, position, fmt)
-            if best is None or candidate < best:
-                best = candidate
-    return best[2] if best else "json"
 
 
 @dataclass(frozen=True)
@@ -84,10 +62,12 @@ def make_server(
     port: int,
     bounds: Bounds,
     pool: QueryPool | None = None,
+    cors: bool = False,
     access: Access = Access(),
 ) -> ThreadingHTTPServer:
     """An HTTP server (not yet serving) for the store at ``location``; its queries go to
-    ``pool`` when given, else each to a process of its own (``bounded.query_location``)."""
+    ``pool`` when given, else each to a process of its own (``bounded.query_location``).
+    ``cors``: let pages of any origin read the answers (``CORS_HEADERS``)."""
 
     class Handler(_Handler):
         store_location = location
@@ -95,6 +75,7 @@ def make_server(
         query_pool = pool
         host_names = frozenset(name.lower() for name in (*access.hosts, host))
         timeout = access.idle_timeout
+        allow_cors = cors
 
     try:
         return _Server((host, port), Handler)
@@ -119,6 +100,7 @@ def serve(
     port: int,
     bounds: Bounds,
     workers: int = DEFAULT_WORKERS,
+    cors: bool = False,
     access: Access = Access(),
 ) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first;
@@ -129,7 +111,7 @@ def serve(
         raise AkgError("the idle timeout (--timeout) must be more than 0")
     pool = None if is_remote(location) else QueryPool(location, workers, bounds)
     try:
-        server = make_server(location, host, port, bounds, pool, access)
+        server = make_server(location, host, port, bounds, pool, cors, access)
     except AkgError:
         if pool is not None:
             pool.close()
@@ -170,6 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
     query_bounds: Bounds
     query_pool: QueryPool | None = None
     host_names: frozenset[str] = frozenset()
+    allow_cors = False
     server_version = "alliance-kg"
     # One send for the headers and the body (written unbuffered they are two, and the second
     # waits for the first's acknowledgement); no Nagle delay on small answers.
@@ -177,7 +160,9 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        # The request line is the client's text: control characters shown, not obeyed (the
+        # base class escapes them; this replacement must too).
+        sys.stderr.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
 
     def parse_request(self) -> bool:
         # Every request, whatever its method, is first checked for its Host.
@@ -197,10 +182,10 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         if host is None:
             return None  # HTTP/1.0 without Host: no browser sends such a request
-        name = _host_name(host)
+        name = host_name(host)
         if name is None:
             return f"the Host header {host!r} is not a host name\n"
-        if _is_address(name) or name == "localhost" or name.endswith(".localhost"):
+        if is_address(name) or name == "localhost" or name.endswith(".localhost"):
             return None
         if name in self.host_names:
             return None
@@ -215,9 +200,39 @@ class _Handler(BaseHTTPRequestHandler):
             self._page()
         elif url.path == "/sparql":
             params = urllib.parse.parse_qs(url.query)
+            if "query" not in params and "update" not in params:
+                # The protocol's service description: what this endpoint is and answers.
+                endpoint = f"http://{self.headers.get('Host') or 'localhost'}/sparql"
+                self._reply(200, "text/turtle", service_description(endpoint))
+                return
             self._query(params.get("query", [None])[0], params)
+        elif url.path == "/query":
+            self._reply(200, "text/html", query_page())
+        elif url.path.startswith("/cookbook/"):
+            self._cookbook(urllib.parse.unquote(url.path.removeprefix("/cookbook/")), url.query)
+        elif url.path == "/ontology":
+            self._ontology()
+        elif url.path == "/.well-known/void":
+            endpoint = f"http://{self.headers.get('Host') or 'localhost'}/sparql"
+            self._derived(partial(_void, self.store_location, endpoint), "text/turtle")
         else:
-            self._reply(404, "text/plain", f"no such page: {url.path}; try /sparql or /\n")
+            self._reply(404, "text/plain", f"no such page: {url.path}; try /sparql, /query or /\n")
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.do_GET()  # _reply leaves the body out of an answer to HEAD
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        # A CORS preflight (answered with CORS_HEADERS when --cors is on) or a plain question.
+        self.send_response(204)
+        self.send_header("Allow", "GET, POST, HEAD, OPTIONS")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def end_headers(self) -> None:
+        if self.allow_cors:
+            for name, value in CORS_HEADERS.items():
+                self.send_header(name, value)
+        super().end_headers()
 
     def do_POST(self) -> None:  # noqa: N802
         url = urllib.parse.urlsplit(self.path)
@@ -231,16 +246,20 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        # The dataset may be named in the URL whatever the body is (SPARQL 1.1 Protocol 2.1.3).
+        in_url = urllib.parse.parse_qs(url.query)
         if kind == "application/sparql-update":
             self._reply(403, "text/plain", "this endpoint is read-only: updates are refused\n")
             return
         if kind == "application/sparql-query":
-            self._query(body, {})
+            self._query(body, in_url)
             return
         params = urllib.parse.parse_qs(body)
         if "update" in params:
             self._reply(403, "text/plain", "this endpoint is read-only: updates are refused\n")
             return
+        for key in ("default-graph-uri", "named-graph-uri"):
+            params[key] = in_url.get(key, []) + params.get(key, [])
         self._query(params.get("query", [None])[0], params)
 
     def _body_length(self) -> int | None:
@@ -264,36 +283,94 @@ class _Handler(BaseHTTPRequestHandler):
         if not text:
             self._reply(400, "text/plain", "no query: send one as the query parameter\n")
             return
-        if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            self._reply(
-                400, "text/plain", "default-graph-uri and named-graph-uri are not supported\n"
-            )
+        default = params.get("default-graph-uri") or None
+        named = params.get("named-graph-uri") or None
+        dataset = None
+        if default or named:
+            dataset = Dataset(tuple(default) if default else None, tuple(named) if named else None)
+        choice = negotiate(self.headers.get("Accept"))
+        fmt = choice.solutions or choice.graph
+        if fmt is None:
+            self._not_acceptable()
             return
-        fmt = negotiate(self.headers.get("Accept"))
         try:
-            if self.query_pool is not None:
-                output = self.query_pool.query(text, fmt)
-            else:
-                output = query_location(self.store_location, text, fmt, bounds=self.query_bounds)
+            output = self._run(text, fmt, dataset)
+            if output.kind == "graph" and fmt not in GRAPH_FORMATS:
+                # Asked for rows first; the result is a graph: give the graph format asked.
+                if choice.graph is None:
+                    self._not_acceptable()
+                    return
+                fmt = choice.graph
+                if fmt != "turtle":  # the rows format left graphs in Turtle
+                    output = self._run(text, fmt, dataset)
+        except FormatError:
+            self._not_acceptable()  # rows or a boolean, for a client that takes graphs only
+            return
         except QueryError as exc:
             self._reply(400, "text/plain", f"{exc}\n")
             return
         except AkgError as exc:
             self._reply(500, "text/plain", f"{exc}\n")
             return
-        if output.kind == "graph":
-            self._reply(200, GRAPH_MEDIA_TYPE, output.text)
+        if output.kind != "graph" and fmt in GRAPH_FORMATS:
+            self._not_acceptable()  # rows or a boolean, for a client that takes graphs only
+            return
+        media = (
+            "text/turtle"
+            if output.kind == "graph" and fmt not in GRAPH_FORMATS
+            else (FORMAT_TYPES[fmt])
+        )
+        self._reply(200, media, output.text)
+
+    def _cookbook(self, name: str, query: str) -> None:
+        # A cookbook query with its parameters from the URL, bound as akg query -n binds them.
+        from alliance_kg.graph.sparql import bind_values
+        from alliance_kg.queries.cookbook import get_query
+
+        params = urllib.parse.parse_qs(query)
+        given = {k: v[0] for k, v in params.items() if not k.endswith("-graph-uri")}
+        try:
+            entry = get_query(name)
+            substitutions = entry.bind(given)
+        except QueryError as exc:
+            self._reply(400, "text/plain", f"{exc}\n")
+            return
+        text = bind_values(entry.text, substitutions) if substitutions else entry.text
+        self._query(text, params)
+
+    def _run(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
+        if self.query_pool is not None:
+            return self.query_pool.query(text, fmt, dataset)
+        return query_location(
+            self.store_location, text, fmt, bounds=self.query_bounds, dataset=dataset
+        )
+
+    def _not_acceptable(self) -> None:
+        offered = ", ".join(sorted(set(FORMAT_TYPES.values())))
+        self._reply(406, "text/plain", f"cannot answer in the types accepted; offered: {offered}\n")
+
+    def _ontology(self) -> None:
+        from alliance_kg.ontology import ontology_path
+        from alliance_kg.ontology.page import ontology_html
+
+        if negotiate(self.headers.get("Accept")).graph == "turtle" and "html" not in (
+            self.headers.get("Accept") or ""
+        ):
+            self._reply(200, "text/turtle", Path(ontology_path()).read_text(encoding="utf-8"))
         else:
-            self._reply(200, RESULT_FORMATS[fmt], output.text)
+            self._reply(200, "text/html", ontology_html())
 
     def _page(self) -> None:
-        location = self.store_location
+        self._derived(partial(_render, self.store_location), "text/html")
+
+    def _derived(self, make: Any, media_type: str) -> None:
+        # Pages made from the whole store, in a process of their own (bounded in time).
         try:
-            page = run_in_child(partial(_render, location), self.query_bounds.timeout * 4)
+            text = run_in_child(make, self.query_bounds.timeout * 4)
         except AkgError as exc:
             self._reply(500, "text/plain", f"{exc}\n")
             return
-        self._reply(200, "text/html", page)
+        self._reply(200, media_type, text)
 
     def _reply(self, status: int, media_type: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -305,26 +382,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
-def _host_name(host: str) -> str | None:
-    """The name of a ``Host`` header without its port, lower case; None if it is malformed."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        end = host.find("]")
-        return host[1:end] if end > 0 else None
-    name, _, port = host.partition(":")
-    if not name or (port and not port.isdigit()):
-        return None
-    return name.rstrip(".")
+def _void(location: str | Path, endpoint: str) -> str:
+    from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.void import void_turtle
 
-
-def _is_address(name: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
+    return void_turtle(open_location(location, read_only=True), endpoint)
 
 
 def _render(location: str | Path) -> str:

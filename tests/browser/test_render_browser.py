@@ -372,7 +372,7 @@ def test_bundled_corpus_timeline(browser: Any, corpus_page: tuple[Path, int, int
             _expected_counts(timeline)
         )
         assert [c for c in _expected_counts(timeline) if c.endswith(" commitments")] == [
-            "12 commitments",
+            "13 commitments",
             "54 commitments",
             "39 commitments",
         ]
@@ -381,11 +381,11 @@ def test_bundled_corpus_timeline(browser: Any, corpus_page: tuple[Path, int, int
         assert visit.page.locator(".akg-tl-lane-name > title").all_text_contents()[0] == (
             lanes[0] + " (stated at 2 meetings, 2022-01-07 to 2023-01-11)"
         )
-        assert visit.page.locator(".akg-tl-mark").count() == 105
+        assert visit.page.locator(".akg-tl-mark").count() == 106
         assert visit.js("[akg.timeline.columns, akg.timeline.lanes, akg.timeline.drawn]") == [
             3,
             len(lanes),
-            105,
+            106,
         ]
         # No two marks overlap, and no lane label runs into the plot.
         closest = visit.js(
@@ -474,5 +474,33 @@ def test_large_graph_gets_a_fixed_layout_and_is_ready_at_once(browser: Any, tmp_
             "(p) => akg.network.getNodeAt(p)", {"x": x + 1 - box["x"], "y": y + 1 - box["y"]}
         )
         assert visit.js("(id) => akg.data.details[id].label", under) in str(tip.text_content())
+    finally:
+        visit.context.close()
+
+
+def test_bundled_corpus_page_with_network_measures(browser: Any, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    load_paths(store, [sample_corpus_dir()])
+    path = tmp_path / "measures.html"
+    write_html(store, path, title="U.S.-Japan 2+2 statements", measures=True)
+    visit = Visit(browser, path)
+    try:
+        assert visit.outside == [] and visit.errors == []
+        note = visit.page.locator("#akg-classes .akg-measured")
+        assert note.text_content() == (
+            "Entities sized by betweenness and coloured by community (akg analyze)."
+        )
+        alliance = "https://w3id.org/alliance-kg/id/organization/u-s-japan-alliance"
+        drawn = visit.js("(id) => akg.nodes.get(id)", alliance)
+        assert (drawn["size"], drawn["color"]["background"]) == (40, "#1f77b4")
+        # The vis-network canvas draws it in that colour (read back from its own node body).
+        body = visit.js("(id) => akg.network.body.nodes[id].options.color.background", alliance)
+        assert body == "#1f77b4"
+        visit.page.locator("#akg-search").fill("U.S.-Japan Alliance")
+        visit.page.locator("#akg-search").press("Enter")
+        visit.page.wait_for_timeout(800)
+        assert "Betweenness0.116" in visit.panel_text().replace(" ", "")
+        ARTIFACTS.mkdir(exist_ok=True)
+        visit.page.screenshot(path=str(ARTIFACTS / "corpus-measures.png"))
     finally:
         visit.context.close()

@@ -9,11 +9,12 @@ from functools import lru_cache
 from importlib.resources import files
 
 _WORD = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
-# Suffixes stripped so that "modernizing", "modernization" and "modernize" meet.
+# Suffixes stripped so that "modernizing", "modernization" and "modernize" meet (the
+# longest first: "-izing" before "-ing", which would leave "moderniz").
 _SUFFIXES = (
     "izations", "ization", "isations", "isation", "ations", "ation", "ments", "ment", "ities",
-    "ity", "ings", "ing", "ized", "izes", "ize", "ised", "ises", "ise", "ness", "ers", "er",
-    "ed", "es", "s", "al", "ly", "ive",
+    "ity", "izing", "ising", "ings", "ing", "ized", "izes", "ize", "ised", "ises", "ise", "ness",
+    "ers", "er", "ed", "es", "s", "al", "ly", "ive",
 )  # fmt: skip
 
 

@@ -299,6 +299,10 @@
     li.appendChild(label);
     legend.appendChild(li);
   }
+  if (data.measured) {
+    document.getElementById("akg-classes").appendChild(el("p", "akg-hint akg-measured",
+      "Entities sized by betweenness and coloured by community (akg analyze)."));
+  }
 
   const typeList = document.getElementById("akg-types");
   const typeBoxes = [];

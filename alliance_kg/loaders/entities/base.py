@@ -10,6 +10,7 @@ from alliance_kg.loaders.dates import month_names
 from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer, surface_forms
 from alliance_kg.loaders.lexicon import derived, words
 from alliance_kg.loaders.model import Entity
+from alliance_kg.loaders.spans import Taken
 
 _TOKEN = re.compile(r"[^\W_]+|\S")
 
@@ -35,26 +36,12 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 def select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates, longest first (the vocabulary wins ties)."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
-    # The offsets the chosen spans cover, so that a span's overlap is one lookup, not a scan
-    # of every chosen span (a document has hundreds of candidates).
-    covered = bytearray(max((c.end for c in cands), default=0))
+    taken = Taken(max((c.end for c in cands), default=0))
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.rank, c.start, c.key)):
-        if c.start < c.end:
-            if covered.find(1, c.start, c.end) != -1:
-                continue
-        elif any(c.start < b and a < c.end for a, b in taken):
-            continue  # an empty span overlaps a span strictly around it only
-        chosen.append(c)
-        taken.append((c.start, c.end))
-        if c.start < c.end:
-            covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+        if not taken.overlaps(c.start, c.end):
+            chosen.append(c)
+            taken.add(c.start, c.end)
     return sorted(chosen, key=lambda c: (c.start, c.end))
-
-
-def free(chosen: list[Candidate], start: int, end: int) -> bool:
-    """Whether no chosen candidate overlaps the span."""
-    return not any(start < c.end and c.start < end for c in chosen)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import replace
 
 from alliance_kg.loaders import lexicon
-from alliance_kg.loaders.entities.base import Candidate, free
+from alliance_kg.loaders.entities.base import Candidate, Taken
 from alliance_kg.loaders.entities.rules import alliance_entity, alliances
 from alliance_kg.loaders.gazetteer import family_names, load_gazetteer, slugify, surface_forms
 from alliance_kg.loaders.lexicon.guard import guarded
@@ -37,12 +37,12 @@ def acronym_mentions(
         before = _DEFINED_BEFORE.search(text[max(0, c.start - 20) : c.start])
         if before:
             defined.setdefault(before.group(1), c.key)
-    taken = list(chosen)
+    taken = Taken(len(text), ((c.start, c.end) for c in chosen))
     for acr, key in sorted(defined.items()):
         for m in re.finditer(
             rf"(?<![\w\-])(?:(\d{{1,3}}(?:st|nd|rd|th)) )?{re.escape(acr)}(?![\w\-])", text
         ):
-            if not free(taken, m.start(), m.end()):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             target = key
             if m.group(1):
@@ -56,7 +56,7 @@ def acronym_mentions(
                     extra.setdefault(target, Entity(target, base.type, label))
             cand = Candidate(m.start(), m.end(), target, 0)
             out.append(cand)
-            taken.append(cand)
+            taken.add(cand.start, cand.end)
     return out
 
 
@@ -65,12 +65,14 @@ def family_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
     gaz = load_gazetteer()
     people = {c.key for c in chosen if c.key in gaz and gaz[c.key].type == "Person"}
     out: list[Candidate] = []
+    taken = Taken(len(text), ((c.start, c.end) for c in chosen))
     for family, key in family_names().items():
         if key not in people:
             continue
         for m in re.finditer(rf"\b(?:{re.escape(family)}|{re.escape(family.upper())})\b", text):
-            if free(chosen, m.start(), m.end()) and free(out, m.start(), m.end()):
+            if not taken.overlaps(m.start(), m.end()):
                 out.append(Candidate(m.start(), m.end(), key, 0))
+                taken.add(m.start(), m.end())
     return out
 
 
@@ -120,10 +122,11 @@ def document_alliance(
 
 
 def _bare_alliance_mentions(text: str, chosen: list[Candidate], key: str) -> list[Candidate]:
+    taken = Taken(len(text), ((c.start, c.end) for c in chosen))
     return [
         Candidate(m.start(2), m.end(2), key, 0)
         for m in _ALLIANCE.finditer(text)
-        if (m.group(1) or m.group(2) == "Alliance") and free(chosen, m.start(2), m.end(2))
+        if (m.group(1) or m.group(2) == "Alliance") and not taken.overlaps(m.start(2), m.end(2))
     ]
 
 

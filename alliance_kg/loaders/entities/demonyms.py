@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from alliance_kg.loaders import lexicon
-from alliance_kg.loaders.entities.base import Candidate, free
+from alliance_kg.loaders.entities.base import Candidate, Taken
 from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer
 from alliance_kg.loaders.model import Entity, Mention
 
@@ -40,8 +40,9 @@ def _not_demonym_use() -> frozenset[str]:
 def demonym_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
     """ "Japanese forces", "the Japanese side": an adjective naming a State's people or assets."""
     out: list[Candidate] = []
+    taken = Taken(len(text), ((c.start, c.end) for c in chosen))
     for m in _mention_pattern().finditer(text):
-        if m.group(2) in _not_demonym_use() or not free(chosen, m.start(), m.end()):
+        if m.group(2) in _not_demonym_use() or taken.overlaps(m.start(), m.end()):
             continue
         out.append(Candidate(m.start(1), m.end(1), demonyms()[m.group(1)], 2, alias=False))
     return out
@@ -62,9 +63,9 @@ def state_mentions(
     A State only referred to by demonym is added to ``entities``.
     """
     found = [m for m in mentions if entities[m.entity].type == "State"]
-    taken = [(m.start, m.end) for m in mentions]
+    taken = Taken(len(text), ((m.start, m.end) for m in mentions))
     for m in _side_pattern().finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken.covers(m.start()):
             continue
         key = demonyms()[m.group(1)]
         found.append(Mention(m.start(1), m.end(1), m.group(1), key))

@@ -8,6 +8,8 @@ lexicon; the head gives the name's type.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import (
@@ -27,6 +29,9 @@ _WORD = (
     r"(?:[A-Z][\w\-]*s['’](?= [A-Z])|[A-Z][\w&’'.\-]*[\w&](?:(?<=\.[A-Z])\.)?|[A-Z]|\d{4}|"
     r"\d{1,3}(?:st|nd|rd|th)|[“\"]?2\+2[”\"]?)"
 )
+
+# The most words of a run of capitalised words read as one (see discovered_candidates).
+MAX_NAME_RUN = 64
 
 
 @lexicon.derived
@@ -81,12 +86,14 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     """Names built on a head word; ``forms`` maps vocabulary names to keys."""
     out: list[Candidate] = []
     for chunk in _chunk().finditer(text):
-        words = [(m.group(), chunk.start() + m.start()) for m in re.finditer(r"\S+", chunk.group())]
-        names = _names_in_chunk(text, words)
-        for start, end, kind in names:
-            cand = _discovered(text, start, end, kind, forms)
-            if cand is not None:
-                out.append(cand)
+        found = [(m.group(), chunk.start() + m.start()) for m in re.finditer(r"\S+", chunk.group())]
+        # A name is never this long: a longer run of capitalised words is read in pieces, so
+        # that the work in a piece (whose rules look across its words) stays bounded.
+        for at in range(0, len(found), MAX_NAME_RUN):
+            for start, end, kind in _names_in_chunk(text, found[at : at + MAX_NAME_RUN]):
+                cand = _discovered(text, start, end, kind, forms)
+                if cand is not None:
+                    out.append(cand)
     return out
 
 
@@ -156,23 +163,43 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
         found.append((start, end, kind))
         i = first - 1
     # Prefix heads: "Camp Hansen", "Article V", "Exercise Talisman Sabre".
+    head_last = _Inside([(s, e) for s, e, _ in found])
+    reach = 0  # the end of the prefix-head names found so far (each starts at or before k)
     for k, word in enumerate(plain[:-1]):
         nxt = plain[k + 1]
         if nxt in connectors() or nxt in stop_words():
             continue
+        at = words[k][1]
         if word == "Article" and re.fullmatch(r"[IVXL]+|\d{1,3}", nxt):
-            found.append((words[k][1], words[k + 1][1] + len(nxt), "Agreement"))
-        elif word in _place_prefixes() and not any(s <= words[k][1] < e for s, e, _ in found):
-            found.append((words[k][1], words[k + 1][1] + len(nxt), "Place"))
+            found.append((at, words[k + 1][1] + len(nxt), "Agreement"))
+        elif word in _place_prefixes() and not (at < reach or head_last.holds(at)):
+            found.append((at, words[k + 1][1] + len(nxt), "Place"))
         elif word == "Task" and nxt == "Force" and k + 2 < len(plain):
             if plain[k + 2] not in connectors() and plain[k + 2] not in stop_words():
-                found.append((words[k][1], words[k + 2][1] + len(plain[k + 2]), "Unit"))
+                found.append((at, words[k + 2][1] + len(plain[k + 2]), "Unit"))
         elif word in ("Exercise", "exercise"):
             last = k + 1
             while last + 1 < len(plain) and plain[last + 1] not in connectors():
                 last += 1
             found.append((words[k + 1][1], words[last][1] + len(plain[last]), "Mechanism"))
+        else:
+            continue
+        reach = max(reach, found[-1][1])
     return found
+
+
+class _Inside:
+    """Spans, asked whether one of them holds an offset: a bisection, not a scan of them all."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._reach = list(accumulate((e for _, e in spans), max))
+
+    def holds(self, offset: int) -> bool:
+        """Whether ``start <= offset < end`` for one of the spans."""
+        i = bisect_right(self._starts, offset)
+        return i > 0 and self._reach[i - 1] > offset
 
 
 def _head_first_end(plain: list[str], i: int) -> int:
@@ -208,8 +235,11 @@ def _coordinated_modifier(
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip(" \t-▶•*")
-    return not before or before[-1] in ".!?:\n"
+    # Walks back over the few marks before the word; a slice of all the text before it would
+    # make every call cost the length of the document.
+    while pos > 0 and text[pos - 1] in " \t-▶•*":
+        pos -= 1
+    return pos == 0 or text[pos - 1] in ".!?:\n"
 
 
 _QUALIFIER = re.compile(r"^(?:(?:U\.S\.|US|[A-Z][a-z]+)(?:-(?:U\.S\.|US|[A-Z][a-z]+))*)\s+")

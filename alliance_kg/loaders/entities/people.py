@@ -124,9 +124,15 @@ def _title_case(name: str) -> str:
     return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in name.split(" "))
 
 
+@lexicon.derived
+def _state_words() -> list[tuple[str, str]]:
+    """Names and demonyms of States with their keys, longest first (sorted once, not per name)."""
+    return sorted({**state_forms(), **demonyms()}.items(), key=lambda kv: -len(kv[0]))
+
+
 def _preceding_state(text: str, pos: int) -> str | None:
     before = text[max(0, pos - 30) : pos].rstrip()
-    for form, key in sorted({**state_forms(), **demonyms()}.items(), key=lambda kv: -len(kv[0])):
+    for form, key in _state_words():
         if before.endswith(form) and (
             len(before) == len(form) or not before[-len(form) - 1].isalnum()
         ):

@@ -26,7 +26,7 @@ from alliance_kg.loaders.readers.metadata import (
     read_sidecar,
 )
 from alliance_kg.loaders.readers.pdf import read_pdf
-from alliance_kg.loaders.readers.text import read_text
+from alliance_kg.loaders.readers.text import check_size, read_text
 
 __all__ = [
     "READERS",
@@ -39,6 +39,7 @@ __all__ = [
     "document_key",
     "read_document",
     "sample_corpus_dir",
+    "xml_safe",
 ]
 
 Reader = Callable[[Path, bytes], ReaderOutput]
@@ -147,6 +148,8 @@ def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
             if detect_kind(path) is None:
                 raise InputError(_unsupported(path))
             add(path)
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file (a FIFO, socket or device)")
         else:
             raise InputError(f"{path}: no such file or directory")
     return found
@@ -187,18 +190,40 @@ def read_document(path: Path) -> SourceDocument:
     if kind is None:
         raise InputError(_unsupported(path))
     output = READERS[kind](path, data)
-    if all(c.isspace() or c in _INVISIBLE for c in output.text):
+    text = xml_safe(output.text)
+    if all(c.isspace() or c in _INVISIBLE for c in text):
         raise InputError(f"{path}: document is empty")
+    check_size(path, text)
     metadata = merge(read_sidecar(path) or Metadata(), output.metadata)
     return SourceDocument(
         key=document_key(path),
-        path=str(path),
+        path=xml_safe(str(path)),
         kind=kind,
-        text=output.text,
-        title=metadata.title,
-        publisher=metadata.publisher,
-        source_url=metadata.source_url,
-        date=metadata.date,
-        meeting_date=metadata.meeting_date,
-        meeting_place=metadata.meeting_place,
+        text=text,
+        title=_safe(metadata.title),
+        publisher=_safe(metadata.publisher),
+        source_url=_safe(metadata.source_url),
+        date=_safe(metadata.date),
+        meeting_date=_safe(metadata.meeting_date),
+        meeting_place=_safe(metadata.meeting_place),
     )
+
+
+# Characters XML 1.0 cannot carry: controls other than tab and line breaks, lone surrogates,
+# U+FFFE and U+FFFF. Read documents have them replaced, one character for one (offsets into
+# the text hold), so that every export format, RDF/XML too, can write any graph built from
+# documents. The controls that end a line (VT, FF, FS, GS, RS) become line breaks, as
+# str.splitlines() read them; the others spaces.
+_LINE_CONTROLS = "\x0b\x0c\x1c\x1d\x1e"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot carry replaced (a line break or a space)."""
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(lambda m: "\n" if m.group() in _LINE_CONTROLS else " ", text)
+
+
+def _safe(value: str | None) -> str | None:
+    return None if value is None else xml_safe(value)

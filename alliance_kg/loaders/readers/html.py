@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alliance_kg.errors import InputError
 from alliance_kg.loaders.readers.metadata import (
     Metadata,
     ReaderOutput,
@@ -67,8 +68,34 @@ def read_html(path: Path, data: bytes) -> ReaderOutput:
     soup = BeautifulSoup(decode_text(path, data), "html.parser")
     metadata = _head_metadata(soup)
     _drop_furniture(soup)
-    text = "\n\n".join(_blocks(_main_element(soup)))
+    main = _main_element(soup)
+    depth = _depth(main)
+    if depth > MAX_DEPTH:
+        raise InputError(
+            f"{path}: HTML elements nested {depth} deep, more than the {MAX_DEPTH} a page is "
+            "read to; not read"
+        )
+    text = "\n\n".join(_blocks(main))
     return ReaderOutput(text + "\n" if text else "", metadata)
+
+
+#: How deep elements may nest in the part of a page that is read: far more than pages have
+#: (a few dozen), and few enough for the reader, which follows the nesting, to stay in
+#: Python's call depth.
+MAX_DEPTH = 256
+
+
+def _depth(node: Tag | BeautifulSoup) -> int:
+    """How deep elements nest under ``node`` (walked with a stack, not by recursion)."""
+    from bs4 import Tag
+
+    deepest = 0
+    stack = [(node, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in tag.children if isinstance(child, Tag))
+    return deepest
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:

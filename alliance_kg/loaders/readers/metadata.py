@@ -199,6 +199,9 @@ def split_front_matter(text: str, path: Path) -> tuple[str, Metadata]:
             where = f" (line {mark.line + 2})"  # +1 for 1-based, +1 for the opening "---"
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"{path}: malformed front matter: {problem}{where}") from exc
+    except ValueError as exc:
+        # YAML reads "2023-13-45" as a date and Python refuses it ("month must be in 1..12").
+        raise InputError(f"{path}: malformed front matter: an impossible date ({exc})") from exc
     if mapping is None:
         mapping = {}
     if not isinstance(mapping, dict):

@@ -10,16 +10,22 @@ from typing import Any
 import click
 
 from alliance_kg.api import DEFAULT_STORE, KnowledgeGraph
-from alliance_kg.errors import AkgError
+from alliance_kg.cli.analyze import analyze
+from alliance_kg.cli.echo import say
+from alliance_kg.cli.inputs import read_query
+from alliance_kg.cli.outputs import export, ontology, render
+from alliance_kg.errors import AkgError, terminal_safe
 
-# Kept in step with the registries in alliance_kg.queries and alliance_kg.graph.export; listed
-# here so that `akg --help` does not import pyoxigraph-backed modules.
-RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml")
-EXPORT_FORMAT_NAMES = ("turtle", "nt", "nquads", "trig", "jsonld", "xml")
+# Kept in step with the registry in alliance_kg.queries; listed here so that `akg --help` does
+# not import pyoxigraph-backed modules.
+RESULT_FORMAT_NAMES = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml")
 
 
 class AkgGroup(click.Group):
     """A click group that reports alliance-kg errors as ``Error: ...`` with exit status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _store_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         from alliance_kg.loaders.offline import offline
@@ -30,7 +36,34 @@ class AkgGroup(click.Group):
             with offline(), exit_on_sigterm():
                 return super().invoke(ctx)
         except AkgError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_safe(str(exc))) from exc
+
+
+def _store_first(args: list[str]) -> list[str]:
+    """The arguments with a ``--store`` given after the command name moved before it, where
+    the group reads it (``akg query --store S ...`` as Jena's and Oxigraph's tools allow)."""
+    front: list[str] = []
+    rest: list[str] = []
+    command_seen = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--store" and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--store="):
+            front.append(arg)
+        elif command_seen or arg.startswith("-"):
+            rest.append(arg)
+        else:
+            command_seen = True
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 @click.group(cls=AkgGroup)
@@ -53,7 +86,11 @@ def main(ctx: click.Context, store_path: str) -> None:
 def _from_file(dest: str, what: str) -> Any:
     """The ``-f FILE`` option of a command that also takes its text as an argument or stdin."""
     return click.option(
-        "-f", "--file", dest, type=click.Path(path_type=Path), help=f"Read the {what} from a file."
+        "-f",
+        "--file",
+        dest,
+        type=click.Path(path_type=Path),
+        help=f"Read the {what} from a file (-: standard input).",
     )
 
 
@@ -71,12 +108,10 @@ def _bounded(timeout_help: str, limit_help: str) -> Any:
 
 def _text(argument: str | None, path: Path | None, what: str) -> str:
     """The text of a query or update: the argument, a file, or standard input."""
-    from alliance_kg.queries import load_query_file
-
     if argument is not None and path is not None:
         raise click.UsageError(f"give the {what} as an argument or with -f, not both")
     if path is not None:
-        return load_query_file(path)
+        return read_query(path)
     if argument is not None:
         return argument
     if not sys.stdin.isatty():
@@ -113,12 +148,12 @@ def build(
 
     with _Progress("Extracting") as progress:
         result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
-    click.echo(
+    say(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
     _warn_conflicts(result.links.new_conflicts)
-    click.echo(format_stats(kg.stats()))
+    say(format_stats(kg.stats()))
 
 
 @main.command("load-shards")
@@ -128,7 +163,7 @@ def load_shards(kg: KnowledgeGraph, shards: tuple[Path, ...]) -> None:
     """Load N-Quads shards of documents extracted elsewhere (files, or folders of *.nq; see
     docs/dask.md), then rerun the corpus-level stage."""
     result = kg.load_shards(shards)
-    click.echo(
+    say(
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
@@ -159,7 +194,7 @@ class _Progress:
 
 def _warn_conflicts(conflicts: Any) -> None:
     for c in conflicts:
-        click.echo(
+        say(
             f"Warning: {c.file} states {c.field} {c.stated}; it reports {c.meeting} "
             f"({c.field} {c.resolved}). See akg query -n conflicts.",
             err=True,
@@ -179,7 +214,18 @@ def _warn_conflicts(conflicts: Any) -> None:
     help="A parameter of the cookbook query (repeatable).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(RESULT_FORMAT_NAMES), default="table", show_default=True
+    "--format",
+    "--results",
+    "fmt",
+    type=click.Choice(RESULT_FORMAT_NAMES),
+    help="Rows: table (default), csv, tsv, json, xml; graphs (CONSTRUCT, DESCRIBE): table "
+    "(Turtle), turtle, nt, jsonld, rdfxml. Default with -o: from the file's extension.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to this file (whole or not at all) instead of standard output.",
 )
 @_bounded("Stop the query after this many seconds.", "Refuse results of more rows (or triples).")
 @click.pass_obj
@@ -189,25 +235,34 @@ def query(
     query_file: Path | None,
     name: str | None,
     params: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
     timeout: float,
     limit: int,
     max_memory: int,
 ) -> None:
     """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
     over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
+    from alliance_kg.queries import results_format_for
     from alliance_kg.queries.bounded import Bounds
 
     bounds = Bounds(timeout, limit, max_memory)
+    fmt = results_format_for(output, fmt) if output is not None else fmt or "table"
     if name is not None:
         if query is not None or query_file is not None:
             raise click.UsageError("give a cookbook name (-n) or a query, not both")
-        output = kg.cookbook_text(name, dict(_pair(p) for p in params), fmt, bounds).text
+        text = kg.cookbook_text(name, dict(_pair(p) for p in params), fmt, bounds).text
     else:
         if params:
             raise click.UsageError("--param goes with a cookbook query (-n NAME)")
-        output = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
-    click.echo(output, nl=False)
+        text = kg.query_text(_text(query, query_file, "query"), fmt, bounds)
+    if output is None:
+        say(text, nl=False, raw=fmt != "table")
+    else:
+        from alliance_kg.graph.files import write_atomic
+
+        write_atomic(output, text.encode("utf-8"), what="the results")
+        say(f"Wrote {output}", err=True)
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -238,7 +293,8 @@ def timeline(
 ) -> None:
     """Commitments in the order of their meetings (or those about ENTITY and the entities under
     it), with parties, deadline and its status, and the lineage each belongs to."""
-    click.echo(kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout), nl=False)
+    text = kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout)
+    say(text, nl=False, raw=fmt != "table")
 
 
 @main.command()
@@ -246,7 +302,7 @@ def queries() -> None:
     """List the cookbook queries, their parameters and what they answer."""
     from alliance_kg.queries.cookbook import cookbook, describe
 
-    click.echo(describe(cookbook()), nl=False)
+    say(describe(cookbook()), nl=False)
 
 
 @main.command()
@@ -260,82 +316,8 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     of the named graphs and is rebuilt after the update.
     """
     result = kg.update(_text(update, update_file, "update"))
-    click.echo(f"Updated: the store holds {result.quads} quads in named graphs.")
+    say(f"Updated: the store holds {result.quads} quads in named graphs.")
     _warn_conflicts(result.links.new_conflicts)
-
-
-@main.command()
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(EXPORT_FORMAT_NAMES),
-    default="turtle",
-    show_default=True,
-)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
-)
-@click.pass_obj
-def export(kg: KnowledgeGraph, fmt: str, output: Path | None) -> None:
-    """Export the whole graph (Turtle to standard output by default)."""
-    if output is None:
-        kg.write_export(fmt, sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        kg.export(fmt, output)
-        click.echo(f"Wrote {output}", err=True)
-
-
-@main.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("akg-graph.html"),
-    show_default=True,
-    help="The HTML file to write.",
-)
-@click.option("--title", default="alliance-kg", show_default=True, help="Title of the page.")
-@click.option("--meeting", metavar="DATE", help="Draw the meetings of that day (YYYY-MM-DD).")
-@click.option("--entity", metavar="LABEL", help="Draw the neighbourhood of the node so named.")
-@click.option(
-    "--depth",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="How many edges from --entity to draw (a commitment is one edge from its parties).",
-)
-@click.option(
-    "--query",
-    "query_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A SPARQL CONSTRUCT file whose result is drawn.",
-)
-@click.pass_obj
-def render(
-    kg: KnowledgeGraph,
-    output: Path,
-    title: str,
-    meeting: str | None,
-    entity: str | None,
-    depth: int,
-    query_file: Path | None,
-) -> None:
-    """Write an interactive HTML page of the graph (or part of it) that works offline."""
-    from alliance_kg.graph.render import WARN_FROM, Selection
-    from alliance_kg.queries import load_query_file
-
-    construct = load_query_file(query_file) if query_file is not None else None
-    selection = Selection(meeting, entity, depth, construct, str(query_file))
-    page = kg.render(output, title=title, selection=selection)
-    click.echo(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
-    if page.nodes >= WARN_FROM:
-        click.echo(
-            f"Warning: {page.nodes} nodes is a lot to read on one page. Draw a part with "
-            "--meeting DATE, --entity LABEL --depth N or --query FILE.rq.",
-            err=True,
-        )
 
 
 @main.command()
@@ -355,27 +337,40 @@ def render(
     show_default=True,
     help="Query processes (each holds the store open; queries beyond them wait).",
 )
+@click.option("--cors", is_flag=True, help="Let web pages of any origin read the answers.")
 @click.option("--allow-host", multiple=True, metavar="NAME", help="Also answer to this Host name.")
 @click.pass_obj
 def serve(kg: KnowledgeGraph, allow_host: tuple[str, ...], **options: Any) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and its page (/). Requests
-    naming another host than an IP address, localhost, --host or --allow-host are refused (DNS
-    rebinding); a connection silent for --timeout seconds is closed."""
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql), a query page (/query), the
+    graph page (/) and the ontology (/ontology). Requests naming a host other than an IP
+    address, localhost, --host or --allow-host are refused (DNS rebinding); a connection silent
+    for --timeout seconds is closed."""
     from alliance_kg.queries.bounded import Bounds
     from alliance_kg.queries.server import Access
 
     bounds = Bounds(options["timeout"], options["limit"], options["max_memory"])
     access = Access(allow_host, idle_timeout=options["timeout"])
-    kg.serve(options["host"], options["port"], bounds, options["workers"], access)
+    kg.serve(options["host"], options["port"], bounds, options["workers"], options["cors"], access)
 
 
 @main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "void")),
+    default="text",
+    show_default=True,
+    help="void: the counts as a VoID description of the dataset (Turtle).",
+)
 @click.pass_obj
-def stats(kg: KnowledgeGraph) -> None:
+def stats(kg: KnowledgeGraph, fmt: str) -> None:
     """Count documents, meetings, commitments, entities by type and triples."""
     from alliance_kg.graph.stats import format_stats
 
-    click.echo(format_stats(kg.stats()))
+    if fmt == "text":
+        say(format_stats(kg.stats()))
+    else:
+        say(kg.void(), nl=False, raw=True)
 
 
 @main.command()
@@ -389,8 +384,12 @@ def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -
     """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""
     from alliance_kg.evaluate import format_report
 
-    click.echo(format_report(kg.evaluate(gold_dir), fmt, per_document=per_document))
+    report = format_report(kg.evaluate(gold_dir), fmt, per_document=per_document)
+    say(report, raw=fmt != "table")
 
+
+for command in (analyze, export, ontology, render):
+    main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

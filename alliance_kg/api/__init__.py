@@ -13,12 +13,14 @@ Heavy modules are imported inside the methods: importing the package stays fast.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
-from alliance_kg.errors import InputError, QueryError
+from alliance_kg.api.values import Rows, decoded, to_terms
+from alliance_kg.errors import InputError
 
 if TYPE_CHECKING:
     import rdflib
@@ -36,26 +38,6 @@ if TYPE_CHECKING:
 DEFAULT_STORE = "akg-store"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
-
-
-class Rows(list[dict[str, Any]]):
-    """The rows of a SELECT, each a dict from variable name to value (unbound: ``None``).
-
-    IRIs are ``str``; literals are their Python values (``int``, ``datetime.date``, ...)
-    where rdflib knows the datatype, else their text; blank nodes are ``"_:name"``.
-    """
-
-    def __init__(self, variables: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
-        super().__init__(rows)
-        self.variables = list(variables)
-
-    def to_dataframe(self) -> Any:
-        """The rows as a ``pandas.DataFrame`` (pandas must be installed), columns in order."""
-        try:
-            import pandas
-        except ImportError as exc:
-            raise QueryError("to_dataframe needs pandas: pip install pandas") from exc
-        return pandas.DataFrame(list(self), columns=self.variables)
 
 
 class UpdateResult(NamedTuple):
@@ -117,7 +99,7 @@ class KnowledgeGraph:
         progress: Callable[[int, int], None] | None,
         jobs: int | None = 1,
     ) -> LoadResult:
-        from alliance_kg.graph.load import iter_extractions, write_extractions
+        from alliance_kg.graph.load import held_for_writing, iter_extractions, write_extractions
         from alliance_kg.loaders.parallel import default_jobs
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
@@ -131,9 +113,12 @@ class KnowledgeGraph:
             if progress is not None:
                 progress(done, len(files))
 
-        # Extraction streams into batched writes: memory follows one batch, not the corpus;
-        # the store is opened when the first batch is ready (a build failing before creates none).
-        return write_extractions(self.store, iter_extractions(files, progress=step, jobs=jobs))
+        # Extraction streams into batched writes: memory follows one batch, not the corpus.
+        # The store is opened (locked) before extraction; a build failing before writing
+        # leaves none.
+        with held_for_writing(self.location) as (store, check):
+            extractions = iter_extractions(files, progress=step, jobs=jobs)
+            return write_extractions(store, extractions, check=check)
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted
@@ -170,10 +155,10 @@ class KnowledgeGraph:
             self.location,
             sparql,
             "json",
-            substitutions=_substitutions(params),
+            substitutions=to_terms(params),
             bounds=_bounds(timeout, limit),
         )
-        return _decoded(output)
+        return decoded(output)
 
     def cookbook(
         self,
@@ -185,14 +170,23 @@ class KnowledgeGraph:
     ) -> Rows | bool | rdflib.Graph:
         """Run the cookbook query ``name`` (``akg queries`` lists them) with its parameters
         given as text, as ``akg query -n NAME -p key=value`` does."""
-        return _decoded(self.cookbook_text(name, params, "json", _bounds(timeout, limit)))
+        from alliance_kg.queries.cookbook import run_named
+
+        return decoded(
+            run_named(self.location, name, dict(params), "json", _bounds(timeout, limit))
+        )
 
     def query_text(self, sparql: str, fmt: str = "table", bounds: Bounds | None = None) -> str:
         """A read-only query's result formatted as ``table``, ``csv``, ``tsv``, ``json`` or
-        ``xml`` (graphs: Turtle), as ``akg query`` prints it."""
+        ``xml`` (rows, booleans) or ``table`` (Turtle), ``turtle``, ``nt``, ``jsonld`` or
+        ``rdfxml`` (graphs), as ``akg query`` prints it; a format that does not fit the query's
+        form is an error."""
+        from alliance_kg.queries import check_fits
         from alliance_kg.queries.bounded import Bounds, query_location
 
-        return query_location(self.location, sparql, fmt, bounds=bounds or Bounds()).text
+        output = query_location(self.location, sparql, fmt, bounds=bounds or Bounds())
+        check_fits(output.kind, fmt)
+        return output.text
 
     def cookbook_text(
         self,
@@ -202,9 +196,12 @@ class KnowledgeGraph:
         bounds: Bounds | None = None,
     ) -> QueryOutput:
         """A cookbook query's result formatted as ``query_text`` formats it."""
+        from alliance_kg.queries import check_fits
         from alliance_kg.queries.cookbook import run_named
 
-        return run_named(self.location, name, dict(params), fmt, bounds)
+        output = run_named(self.location, name, dict(params), fmt, bounds)
+        check_fits(output.kind, fmt)
+        return output
 
     def timeline(
         self,
@@ -216,7 +213,7 @@ class KnowledgeGraph:
         """Commitments in the order of their meetings (or those about ``entity`` and the
         entities under it), with deadline status as of ``as_of`` (default today)."""
         params = _timeline_params(entity, as_of)
-        rows = _decoded(
+        rows = decoded(
             self.cookbook_text("timeline", params, "json", _bounds(timeout, DEFAULT_LIMIT))
         )
         assert isinstance(rows, Rows)
@@ -233,24 +230,27 @@ class KnowledgeGraph:
         params = _timeline_params(entity, as_of)
         return self.cookbook_text("timeline", params, fmt, Bounds(timeout=timeout)).text
 
-    def export(self, fmt: str = "turtle", path: str | os.PathLike[str] | None = None) -> bytes:
+    def export(self, fmt: str | None = None, path: str | os.PathLike[str] | None = None) -> bytes:
         """The whole graph in an RDF format (``turtle``, ``nt``, ``nquads``, ``trig``,
-        ``jsonld``, ``xml``), sorted so that exports are byte for byte reproducible; with
-        ``path`` it is also written there (atomically: the file is whole or untouched)."""
-        from alliance_kg.graph.export import export_graph, export_to_file
+        ``jsonld``, ``xml``), sorted so that exports are byte for byte reproducible, or the
+        entity network (``graphml``, ``gexf``). With ``path`` it is written there atomically
+        (whole or untouched), the format taken from the file's extension when not given."""
+        from alliance_kg.graph.formats import choose_format, export_file, write_any
 
         store = self.store(read_only=True)
         if path is None:
-            return export_graph(store, fmt)
-        export_to_file(store, fmt, Path(path))
+            buffer = io.BytesIO()
+            write_any(store, choose_format(fmt, None), buffer)
+            return buffer.getvalue()
+        export_file(store, fmt, Path(path))
         return b""
 
     def write_export(self, fmt: str, output: BinaryIO) -> None:
         """Write ``export(fmt)`` to the binary stream ``output`` as it is made (a large store's
         export is never held in memory whole)."""
-        from alliance_kg.graph.export import write_export
+        from alliance_kg.graph.formats import choose_format, write_any
 
-        write_export(self.store(read_only=True), fmt, output)
+        write_any(self.store(read_only=True), choose_format(fmt, None), output)
 
     def render(
         self,
@@ -258,8 +258,10 @@ class KnowledgeGraph:
         *,
         title: str = "alliance-kg",
         selection: Selection | None = None,
+        measures: bool = False,
     ) -> Rendered:
-        """Write the offline interactive page of the graph (or of ``selection``) to ``path``."""
+        """Write the offline interactive page of the graph (or of ``selection``) to ``path``;
+        ``measures`` sizes entities by betweenness and colours them by community."""
         from alliance_kg.graph.render import Selection, write_html
         from alliance_kg.queries.bounded import construct_triples
 
@@ -271,13 +273,68 @@ class KnowledgeGraph:
             if chosen.construct is None
             else construct_triples(store, chosen.construct, chosen.origin)
         )
-        return write_html(store, Path(path), title=title, selection=chosen, constructed=constructed)
+        return write_html(
+            store,
+            Path(path),
+            title=title,
+            selection=chosen,
+            constructed=constructed,
+            measures=measures,
+        )
 
     def stats(self) -> GraphStats:
         """Counts of documents, meetings, commitments, conflicts, entities by type, triples."""
         from alliance_kg.graph.stats import graph_stats
 
         return graph_stats(self.store(read_only=True))
+
+    def network(self, *, set_aside_parties: bool = False) -> Any:
+        """The entity network as a ``networkx.Graph``: entities joined when a commitment names
+        both (edge ``weight``: how many do); ``set_aside_parties`` leaves the States that met
+        out of their own meeting's commitments."""
+        from alliance_kg.graph.network import read_network
+
+        return read_network(self.store(read_only=True), set_aside_parties=set_aside_parties)
+
+    def analyze(
+        self,
+        analysis: str,
+        *,
+        set_aside_parties: bool = False,
+        top: int | None = None,
+        between: tuple[str, str] | None = None,
+    ) -> Rows:
+        """``centrality``, ``communities`` or the ``path`` between two entities (``between``)
+        of the entity network, as rows (``akg analyze`` prints them)."""
+        from alliance_kg.queries.analysis import analysis_rows
+
+        store = self.store(read_only=True)
+        columns, rows = analysis_rows(
+            store, analysis, set_aside_parties=set_aside_parties, top=top, between=between
+        )
+        return Rows(columns, rows)
+
+    def analyze_text(
+        self,
+        analysis: str,
+        fmt: str = "table",
+        *,
+        set_aside_parties: bool = False,
+        top: int | None = None,
+        between: tuple[str, str] | None = None,
+    ) -> str:
+        """``analyze`` formatted as ``table``, ``csv`` or ``json``, as ``akg analyze`` prints it."""
+        from alliance_kg.queries.analysis import format_rows
+
+        rows = self.analyze(analysis, set_aside_parties=set_aside_parties, top=top, between=between)
+        return format_rows(rows.variables, list(rows), fmt)
+
+    def void(self, sparql_endpoint: str | None = None) -> str:
+        """A VoID description of the store as Turtle: documents, triples, entities, the count of
+        each class and the documents' sources."""
+        from alliance_kg.graph.void import void_turtle
+
+        return void_turtle(self.store(read_only=True), sparql_endpoint)
 
     def evaluate(self, gold_dir: str | os.PathLike[str]) -> Report:
         """Score the graph against the gold files of ``gold_dir`` (``*.gold.json`` and
@@ -292,16 +349,18 @@ class KnowledgeGraph:
         port: int = 8890,
         bounds: Bounds | None = None,
         workers: int = 2,
+        cors: bool = False,
         access: Access | None = None,
     ) -> None:
         """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted, with
-        ``workers`` query processes (each query within ``bounds``); ``access`` names the hosts
-        it answers to besides addresses and localhost, and the idle connection timeout."""
+        ``workers`` query processes (each query within ``bounds``); ``cors`` lets pages of any
+        origin read the answers; ``access`` names the hosts it answers to besides addresses
+        and localhost, and the idle connection timeout."""
         from alliance_kg.queries.bounded import Bounds
         from alliance_kg.queries.server import Access, serve
 
         self.store(read_only=True)  # no store: the usual error now, not at the first request
-        serve(self.location, host, port, bounds or Bounds(), workers, access or Access())
+        serve(self.location, host, port, bounds or Bounds(), workers, cors, access or Access())
 
 
 def open(location: str | os.PathLike[str] = DEFAULT_STORE) -> KnowledgeGraph:  # noqa: A001
@@ -318,57 +377,3 @@ def _bounds(timeout: float, limit: int) -> Bounds:
 
 def _timeline_params(entity: str | None, as_of: str | None) -> dict[str, str]:
     return {k: v for k, v in (("entity", entity), ("as_of", as_of)) if v is not None}
-
-
-def _substitutions(params: Mapping[str, Any]) -> dict[Any, Any]:
-    import pyoxigraph as ox
-
-    from alliance_kg.graph.store import to_oxigraph
-
-    out: dict[Any, Any] = {}
-    for name, value in params.items():
-        if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
-            term = value
-        else:
-            from rdflib import Literal
-            from rdflib.term import Identifier
-
-            term = to_oxigraph(value if isinstance(value, Identifier) else Literal(value))
-        out[ox.Variable(name)] = term
-    return out
-
-
-def _decoded(output: QueryOutput) -> Rows | bool | rdflib.Graph:
-    """The JSON (SELECT, ASK) or Turtle (graphs) text of a bounded query as Python values."""
-    import json
-
-    if output.kind == "graph":
-        import rdflib
-
-        return rdflib.Graph().parse(data=output.text, format="turtle")
-    data = json.loads(output.text)
-    if "boolean" in data:
-        return bool(data["boolean"])
-    variables = data["head"]["vars"]
-    rows = [
-        {v: _value(row[v]) if v in row else None for v in variables}
-        for row in data["results"]["bindings"]
-    ]
-    return Rows(variables, rows)
-
-
-def _value(term: dict[str, str]) -> Any:
-    kind, text = term["type"], term["value"]
-    if kind == "uri":
-        return text
-    if kind == "bnode":
-        return f"_:{text}"
-    from rdflib import Literal, URIRef
-
-    datatype = term.get("datatype")
-    literal = Literal(
-        text, lang=term.get("xml:lang"), datatype=URIRef(datatype) if datatype else None
-    )
-    value = literal.toPython()
-    # A language-tagged string (or an unknown datatype) stays a Literal: give its text.
-    return str(value) if isinstance(value, Literal) else value

@@ -1,0 +1,31 @@
+"""``akg serve`` started by a test as a real process on a free port, stopped on exit."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def akg_serve(store: Path, *args: str) -> Iterator[str]:
+    """Serve ``store`` (with extra ``akg serve`` options) and yield the endpoint's URL."""
+    akg = Path(sys.executable).parent / "akg"
+    process = subprocess.Popen(
+        [str(akg), "--store", str(store), "serve", "--port", "0", "--timeout", "60", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.search(r"http://[\d.]+:\d+/sparql", line)
+    try:
+        assert match, line
+        yield match.group()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
