@@ -40,6 +40,18 @@ class QueryOutput:
 
 
 @dataclass(frozen=True)
+class Narrowing:
+    """A query run first when the parameter ``param`` is given (with every parameter bound):
+    its rows bind its variables in the query proper, which then starts from them. It must
+    find every value the query proper could use (the query keeps its own test), so the rows
+    are the same, found without a scan the store's indexes cannot avoid (a name compared in
+    lower case, words in a text)."""
+
+    param: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Bounds:
     """How long a query may run (seconds) and how many rows (or triples) it may return."""
 
@@ -55,18 +67,20 @@ def query_location(
     substitutions: Substitutions | None = None,
     bounds: Bounds = Bounds(),
     names: tuple[str, ...] = (),
+    narrowing: tuple[Narrowing, ...] = (),
 ) -> QueryOutput:
     """Check that ``text`` only reads, run it on the store at ``location`` within ``bounds``
     and return the formatted result. Raises ``QueryError`` naming the bound that was hit.
-    ``names`` are entity names the query is given: each must name an entity of the store."""
+    ``names`` are entity names the query is given: each must name an entity of the store;
+    ``narrowing`` queries run first (see ``Narrowing``)."""
     if bounds.timeout <= 0 or bounds.limit <= 0:
         raise QueryError("--timeout and --limit must be more than 0")
     from alliance_kg.graph.sparql import is_remote
 
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.
-        return _bounded_run(location, text, fmt, substitutions, bounds, names)
-    work = partial(_bounded_run, location, text, fmt, substitutions, bounds, names)
+        return _bounded_run(location, text, fmt, substitutions, bounds, names, narrowing)
+    work = partial(_bounded_run, location, text, fmt, substitutions, bounds, names, narrowing)
     return run_in_child(work, bounds.timeout)
 
 
@@ -109,11 +123,12 @@ def _bounded_run(
     substitutions: Substitutions | None,
     bounds: Bounds,
     names: tuple[str, ...] = (),
+    narrowing: tuple[Narrowing, ...] = (),
 ) -> QueryOutput:
     from alliance_kg.graph.store import open_location
 
     store = open_location(location, read_only=True, timeout=bounds.timeout)
-    return run_on_store(store, text, fmt, substitutions, bounds.limit, names)
+    return run_on_store(store, text, fmt, substitutions, bounds.limit, names, narrowing)
 
 
 def run_on_store(
@@ -123,6 +138,7 @@ def run_on_store(
     substitutions: Substitutions | None,
     limit: int,
     names: tuple[str, ...] = (),
+    narrowing: tuple[Narrowing, ...] = (),
 ) -> QueryOutput:
     """Check and run ``text`` on an open ``store`` and format at most ``limit`` rows: the work
     of one bounded query once its process holds the store (``akg query``'s child, a worker of
@@ -130,6 +146,7 @@ def run_on_store(
     from alliance_kg.queries.names import check_names
 
     check_names(store, list(names))
+    text = narrowed(store, text, substitutions or {}, narrowing)
     result = run_read_only(store, text, substitutions=substitutions)
     kind = (
         "boolean"
@@ -139,6 +156,33 @@ def run_on_store(
         else "solutions"
     )
     return QueryOutput(format_limited(result, fmt, limit), kind)
+
+
+def narrowed(
+    store: Any, text: str, substitutions: Substitutions, narrowing: tuple[Narrowing, ...]
+) -> str:
+    """``text`` restricted to the values that each ``narrowing`` query whose parameter is given
+    finds (``graph.sparql.restrict``; a variable some row leaves unbound is not restricted)."""
+    from alliance_kg.graph.sparql import restrict
+
+    for step in narrowing:
+        if ox.Variable(step.param) not in substitutions:
+            continue
+        result = run_read_only(store, step.text, substitutions=substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError(f"a narrowing query must be a SELECT query: {step.text!r}")
+        variables = list(result.variables)
+        try:
+            rows = [[row[v] for v in variables] for row in result]
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        allowed = {
+            v: list(dict.fromkeys(t for t in column if t is not None))
+            for v, column in zip(variables, zip(*rows, strict=True) if rows else [[]] * len(variables), strict=True)
+            if None not in column
+        }
+        text = restrict(text, allowed)
+    return text
 
 
 def _syntax_only(text: str) -> None:
