@@ -89,7 +89,7 @@ def main() -> None:
                     query_location(
                         folder, entry.text, "csv", substitutions=entry.bind(given),
                         bounds=Bounds(timeout=120, limit=10**7),
-                        names=tuple(entry.entity_names(given)),
+                        names=tuple(entry.entity_names(given)), narrowing=entry.narrowing,
                     )  # fmt: skip
                     end_to_end = f"{time.perf_counter() - t1:7.2f}"
                 except Exception as exc:  # noqa: BLE001 - a failed query is a row of the table

@@ -176,9 +176,10 @@ def narrowed(
             rows = [[row[v] for v in variables] for row in result]
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"the query failed: {exc}") from exc
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in variables]
         allowed = {
-            v: list(dict.fromkeys(t for t in column if t is not None))
-            for v, column in zip(variables, zip(*rows, strict=True) if rows else [[]] * len(variables), strict=True)
+            v: [t for t in dict.fromkeys(column) if t is not None]
+            for v, column in zip(variables, columns, strict=True)
             if None not in column
         }
         text = restrict(text, allowed)
