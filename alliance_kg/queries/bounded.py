@@ -162,13 +162,17 @@ def narrowed(
     store: Any, text: str, substitutions: Substitutions, narrowing: tuple[Narrowing, ...]
 ) -> str:
     """``text`` restricted to the values that each ``narrowing`` query whose parameter is given
-    finds (``graph.sparql.restrict``; a variable some row leaves unbound is not restricted)."""
+    finds (``graph.sparql.restrict``; a variable some row leaves unbound is not restricted).
+    Each narrowing query is itself restricted by what the ones before it found, so that a
+    chain of them can start from a few values (a name's entities, then their commitments)."""
     from alliance_kg.graph.sparql import restrict
 
+    found: dict[ox.Variable, list[Any]] = {}
     for step in narrowing:
         if ox.Variable(step.param) not in substitutions:
             continue
-        result = run_read_only(store, step.text, substitutions=substitutions)
+        query = restrict(step.text, found) if found else step.text
+        result = run_read_only(store, query, substitutions=substitutions)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"a narrowing query must be a SELECT query: {step.text!r}")
         variables = list(result.variables)
@@ -182,8 +186,8 @@ def narrowed(
             for v, column in zip(variables, columns, strict=True)
             if None not in column
         }
-        text = restrict(text, allowed)
-    return text
+        found.update(allowed)
+    return restrict(text, found) if found else text
 
 
 def _syntax_only(text: str) -> None:
