@@ -198,3 +198,14 @@ def test_a_narrowing_query_restricts_the_query_to_what_it_finds(corpus_store: Pa
     # A narrowing query that finds nothing leaves nothing.
     unknown = {ox.Variable("name"): ox.Literal("Atlantis")}
     assert run_on_store(store, QUERY, "csv", unknown, 100, (), (NARROW,)).text == "e,label\r\n"
+
+
+def test_each_narrowing_query_is_restricted_by_the_ones_before(corpus_store: Path) -> None:
+    store = ox.Store.read_only(str(corpus_store))
+    name = {ox.Variable("name"): ox.Literal("Okinawa")}
+    # Alone, the second would find every entity with a label.
+    chain = (NARROW, Narrowing("name", "SELECT ?e WHERE { ?e skos:prefLabel ?any }"))
+    assert run_on_store(store, QUERY, "csv", name, 100, (), chain).text.splitlines() == [
+        "e,label",
+        "https://w3id.org/alliance-kg/id/place/okinawa,Okinawa",
+    ]
