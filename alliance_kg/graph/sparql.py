@@ -82,6 +82,18 @@ def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
     return f"{query[:at]} {_values_clause(substitutions)}\n{query[at:]}"
 
 
+def restrict(query: str, allowed: Mapping[ox.Variable, list[Term]]) -> str:
+    """The query with a ``FILTER(?v IN (...))`` opening its WHERE group for each variable: the
+    values it may take. Oxigraph starts from such a filter (a ``VALUES`` block can change the
+    order in which it meets solutions, and so the order of ``GROUP_CONCAT`` lists)."""
+    at = _where_group(query)
+    filters = " ".join(
+        f"FILTER({variable} IN ({', '.join(_value(variable, t) for t in terms)}))"
+        for variable, terms in allowed.items()
+    )
+    return f"{query[:at]} {filters}\n{query[at:]}"
+
+
 def _where_group(query: str) -> int:
     """The offset just after the ``{`` that opens the query's top-level WHERE group.
 
@@ -115,13 +127,17 @@ def _values_clause(substitutions: Mapping[ox.Variable, Term]) -> str:
     for variable, term in substitutions.items():
         if not isinstance(variable, ox.Variable):
             raise TypeError(f"substitutions are keyed by pyoxigraph Variables, not {variable!r}")
-        # VALUES only takes IRIs and literals (no blank nodes); their N-Triples form escapes
-        # quotes, backslashes and newlines, so the value stays one term whatever it holds.
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise QueryError(f"cannot bind {variable} to {term!r}: only IRIs and literals")
         names.append(str(variable))
-        values.append(str(term))
+        values.append(_value(variable, term))
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}"
+
+
+def _value(variable: ox.Variable, term: Term) -> str:
+    # VALUES only takes IRIs and literals (no blank nodes); their N-Triples form escapes
+    # quotes, backslashes and newlines, so the value stays one term whatever it holds.
+    if not isinstance(term, ox.NamedNode | ox.Literal):
+        raise QueryError(f"cannot bind {variable} to {term!r}: only IRIs and literals")
+    return str(term)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
@@ -223,6 +239,7 @@ __all__ = [
     "bind_values",
     "check_update",
     "is_remote",
+    "restrict",
     "syntax_message",
     "tree_has",
 ]

@@ -50,6 +50,18 @@ class QueryOutput:
 
 
 @dataclass(frozen=True)
+class Narrowing:
+    """A query run first when the parameter ``param`` is given (with every parameter bound):
+    its rows bind its variables in the query proper, which then starts from them. It must
+    find every value the query proper could use (the query keeps its own test), so the rows
+    are the same, found without a scan the store's indexes cannot avoid (a name compared in
+    lower case, words in a text)."""
+
+    param: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Bounds:
     """How long a query may run (seconds), how many rows (or triples) it may return, and how
     much memory (megabytes) its process may use."""
@@ -68,18 +80,22 @@ def query_location(
     bounds: Bounds = Bounds(),
     names: tuple[str, ...] = (),
     dataset: Dataset | None = None,
+    narrowing: tuple[Narrowing, ...] = (),
 ) -> QueryOutput:
     """Check that ``text`` only reads, run it on the store at ``location`` within ``bounds``
     and return the formatted result. Raises ``QueryError`` naming the bound that was hit.
-    ``names`` are entity names the query is given: each must name an entity of the store."""
+    ``names`` are entity names the query is given: each must name an entity of the store;
+    ``narrowing`` queries run first (see ``Narrowing``)."""
     if bounds.timeout <= 0 or bounds.limit <= 0 or bounds.memory <= 0:
         raise QueryError("--timeout, --limit and --max-memory must be more than 0")
     from alliance_kg.graph.sparql import is_remote
 
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.
-        return _bounded_run(location, text, fmt, substitutions, bounds, names, dataset)
-    work = partial(_bounded_run, location, text, fmt, substitutions, bounds, names, dataset)
+        return _bounded_run(location, text, fmt, substitutions, bounds, names, dataset, narrowing)
+    work = partial(
+        _bounded_run, location, text, fmt, substitutions, bounds, names, dataset, narrowing
+    )
     return run_in_child(work, bounds.timeout, bounds.memory)
 
 
@@ -127,6 +143,7 @@ def _bounded_run(
     bounds: Bounds,
     names: tuple[str, ...] = (),
     dataset: Dataset | None = None,
+    narrowing: tuple[Narrowing, ...] = (),
 ) -> QueryOutput:
     from alliance_kg.graph.store import open_location
     from alliance_kg.graph.storefiles import vanished
@@ -134,7 +151,9 @@ def _bounded_run(
     for attempt in range(_ATTEMPTS):
         store = open_location(location, read_only=True, timeout=bounds.timeout)
         try:
-            return run_on_store(store, text, fmt, substitutions, bounds.limit, names, dataset)
+            return run_on_store(
+                store, text, fmt, substitutions, bounds.limit, names, narrowing, dataset=dataset
+            )
         except QueryError as exc:
             # A writer compacted away a file this reader had not opened yet: a fresh opening
             # sees the files that replaced it.
@@ -154,6 +173,8 @@ def run_on_store(
     substitutions: Substitutions | None,
     limit: int,
     names: tuple[str, ...] = (),
+    narrowing: tuple[Narrowing, ...] = (),
+    *,
     dataset: Dataset | None = None,
 ) -> QueryOutput:
     """Check and run ``text`` on an open ``store`` (over ``dataset`` if given) and format at
@@ -162,6 +183,7 @@ def run_on_store(
     from alliance_kg.queries.names import check_names
 
     check_names(store, list(names))
+    text = narrowed(store, text, substitutions or {}, narrowing)
     result = run_read_only(store, text, substitutions=substitutions, dataset=dataset)
     kind = (
         "boolean"
@@ -171,6 +193,38 @@ def run_on_store(
         else "solutions"
     )
     return QueryOutput(format_limited(result, fmt, limit), kind)
+
+
+def narrowed(
+    store: Any, text: str, substitutions: Substitutions, narrowing: tuple[Narrowing, ...]
+) -> str:
+    """``text`` restricted to the values that each ``narrowing`` query whose parameter is given
+    finds (``graph.sparql.restrict``; a variable some row leaves unbound is not restricted).
+    Each narrowing query is itself restricted by what the ones before it found, so that a
+    chain of them can start from a few values (a name's entities, then their commitments)."""
+    from alliance_kg.graph.sparql import restrict
+
+    found: dict[ox.Variable, list[Any]] = {}
+    for step in narrowing:
+        if ox.Variable(step.param) not in substitutions:
+            continue
+        query = restrict(step.text, found) if found else step.text
+        result = run_read_only(store, query, substitutions=substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError(f"a narrowing query must be a SELECT query: {step.text!r}")
+        variables = list(result.variables)
+        try:
+            rows = [[row[v] for v in variables] for row in result]
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in variables]
+        allowed = {
+            v: [t for t in dict.fromkeys(column) if t is not None]
+            for v, column in zip(variables, columns, strict=True)
+            if None not in column
+        }
+        found.update(allowed)
+    return restrict(text, found) if found else text
 
 
 def _syntax_only(text: str) -> None:

@@ -205,13 +205,13 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
             if failure is not None:
                 raise failure
             try:
-                reply = ("ok", run_on_store(store, text, fmt, None, limit, (), dataset))
+                reply = ("ok", run_on_store(store, text, fmt, None, limit, dataset=dataset))
             except QueryError as exc:
                 if not vanished(exc):
                     raise
                 # A writer compacted away a file of the old opening: answer from a new one.
                 store = open_location(location, read_only=True)
-                reply = ("ok", run_on_store(store, text, fmt, None, limit, (), dataset))
+                reply = ("ok", run_on_store(store, text, fmt, None, limit, dataset=dataset))
         except AkgError as exc:
             reply = ("error", exc)
         except Exception as exc:  # noqa: BLE001 - everything must reach the server as an error
