@@ -28,7 +28,7 @@ from alliance_kg.graph.links import LINKS_GRAPH, corpus_links  # noqa: E402
 from alliance_kg.graph.links.read import read_corpus  # noqa: E402
 from alliance_kg.graph.load import extract_paths  # noqa: E402
 from alliance_kg.graph.store import quads_of, refresh_union  # noqa: E402
-from alliance_kg.ontology import PREFIXES  # noqa: E402
+from alliance_kg.ontology import ONTOLOGY_GRAPH, PREFIXES, load_ontology  # noqa: E402
 from alliance_kg.queries.bounded import Bounds, query_location  # noqa: E402
 from alliance_kg.queries.cookbook import cookbook  # noqa: E402
 
@@ -44,9 +44,12 @@ PARAMS = {
 
 
 def build(folder: Path, documents: int) -> int:
-    """Write ``documents`` copies' graphs, the links graph and the union; return commitments."""
+    """Write ``documents`` copies' graphs, the ontology and links graphs (as ``akg build``
+    writes them: the cookbook reads the labels of commitment types from the ontology) and the
+    union; return commitments."""
     base = extract_paths([_sample()])
     store = ox.Store(str(folder))
+    store.bulk_extend(quads_of(str(ONTOLOGY_GRAPH), load_ontology()))
     for n in range(documents):
         extraction = shifted(base[n % len(base)], n // len(base))
         name = str(document_iri(extraction.document.key))
@@ -86,7 +89,7 @@ def main() -> None:
                     query_location(
                         folder, entry.text, "csv", substitutions=entry.bind(given),
                         bounds=Bounds(timeout=120, limit=10**7),
-                        names=tuple(entry.entity_names(given)),
+                        names=tuple(entry.entity_names(given)), narrowing=entry.narrowing,
                     )  # fmt: skip
                     end_to_end = f"{time.perf_counter() - t1:7.2f}"
                 except Exception as exc:  # noqa: BLE001 - a failed query is a row of the table

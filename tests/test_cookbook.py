@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from clirunner import akg
 from oxigraph_server import oxigraph_server
 from virtuoso_server import CONCAT, VIRTUOSO_DIFFERS, virtuoso_server
 from virtuoso_server import ENV as VIRTUOSO_ENV
 
+from alliance_kg.errors import QueryError
+from alliance_kg.queries.bounded import Narrowing, run_on_store
 from alliance_kg.queries.cookbook import cookbook, describe, parse_query_file
 
 EXPECTED = Path(__file__).parent / "data" / "cookbook"
@@ -172,4 +175,61 @@ def test_query_file_headers() -> None:
     assert [(p.name, p.kind, p.default, p.optional) for p in entry.params] == [
         ("when", "date", None, True),
         ("kind", "commitment-type", "Pledge", False),
+    ]
+
+
+def test_narrowing_headers_are_kept_apart_from_the_description() -> None:
+    entry = parse_query_file(
+        "x",
+        "# Line one.\n# param: who entity - a name\n# narrow: who\n#| SELECT ?e WHERE {\n"
+        "#|   ?e ?p ?who }\n# Line two.\nSELECT ?e {}\n",
+    )
+    assert entry.description == "Line one. Line two."
+    assert entry.narrowing == (Narrowing("who", " SELECT ?e WHERE {\n   ?e ?p ?who }"),)
+
+
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        ("# Q.\n#| SELECT ?e {}\n", "x.rq: a '#|' line must follow '# narrow: PARAM'"),
+        ("# Q.\n# narrow: who\n#| SELECT ?e {}\n", "x.rq: '# narrow: who' needs a parameter"),
+        ("# Q.\n# param: who text - a name\n# narrow: who\n", "x.rq: '# narrow: who' needs a"),
+    ],
+)
+def test_narrowing_header_errors(head: str, message: str) -> None:
+    with pytest.raises(QueryError) as raised:
+        parse_query_file("x", head + "SELECT ?e {}\n")
+    assert str(raised.value).startswith(message)
+
+
+QUERY = "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label } ORDER BY ?label"
+#: Finds the entity named ?name, and leaves ?other unbound: only ?e is restricted.
+NARROW = Narrowing("name", "SELECT ?e ?other WHERE { ?e skos:prefLabel ?name }")
+
+
+def test_a_narrowing_query_restricts_the_query_to_what_it_finds(corpus_store: Path) -> None:
+    store = ox.Store.read_only(str(corpus_store))
+    name = {ox.Variable("name"): ox.Literal("Okinawa")}
+    narrowed = run_on_store(store, QUERY, "csv", name, 100, (), (NARROW,)).text
+    assert narrowed.splitlines() == [
+        "e,label",
+        "https://w3id.org/alliance-kg/id/place/okinawa,Okinawa",
+    ]
+    # Without the parameter the narrowing query does not run, and every label is there.
+    whole = run_on_store(store, QUERY, "csv", {}, 1000, (), (NARROW,)).text
+    assert len(whole.splitlines()) > 50
+    assert "Okinawa" in whole
+    # A narrowing query that finds nothing leaves nothing.
+    unknown = {ox.Variable("name"): ox.Literal("Atlantis")}
+    assert run_on_store(store, QUERY, "csv", unknown, 100, (), (NARROW,)).text == "e,label\r\n"
+
+
+def test_each_narrowing_query_is_restricted_by_the_ones_before(corpus_store: Path) -> None:
+    store = ox.Store.read_only(str(corpus_store))
+    name = {ox.Variable("name"): ox.Literal("Okinawa")}
+    # Alone, the second would find every entity with a label.
+    chain = (NARROW, Narrowing("name", "SELECT ?e WHERE { ?e skos:prefLabel ?any }"))
+    assert run_on_store(store, QUERY, "csv", name, 100, (), chain).text.splitlines() == [
+        "e,label",
+        "https://w3id.org/alliance-kg/id/place/okinawa,Okinawa",
     ]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from alliance_kg.graph.stats import GraphStats
     from alliance_kg.graph.validate import Validation
     from alliance_kg.queries.bounded import Bounds, QueryOutput
+    from alliance_kg.queries.server import Access
 
 #: Where ``akg`` keeps its store unless told otherwise (``--store`` or ``AKG_STORE``).
 DEFAULT_STORE = "akg-store"
@@ -373,15 +374,17 @@ class KnowledgeGraph:
         bounds: Bounds | None = None,
         workers: int = 2,
         cors: bool = False,
+        access: Access | None = None,
     ) -> None:
         """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted, with
         ``workers`` query processes (each query within ``bounds``); ``cors`` lets pages of any
-        origin read the answers."""
+        origin read the answers; ``access`` names the hosts it answers to besides addresses
+        and localhost, and the idle connection timeout."""
         from alliance_kg.queries.bounded import Bounds
-        from alliance_kg.queries.server import serve
+        from alliance_kg.queries.server import Access, serve
 
         self.store(read_only=True)  # no store: the usual error now, not at the first request
-        serve(self.location, host, port, bounds or Bounds(), workers, cors)
+        serve(self.location, host, port, bounds or Bounds(), workers, cors, access or Access())
 
 
 def open(location: str | os.PathLike[str] = DEFAULT_STORE) -> KnowledgeGraph:  # noqa: A001

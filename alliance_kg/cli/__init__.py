@@ -29,8 +29,13 @@ class AkgGroup(click.Group):
         return super().parse_args(ctx, _store_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
+        from alliance_kg.loaders.offline import offline
+        from alliance_kg.queries.lifetime import exit_on_sigterm
+
         try:
-            return super().invoke(ctx)
+            # Every command runs offline: only a remote store named by --store is reached.
+            with offline(), exit_on_sigterm():
+                return super().invoke(ctx)
         except AkgError as exc:
             raise click.ClickException(terminal_safe(str(exc))) from exc
 
@@ -95,6 +100,18 @@ def _from_file(dest: str, what: str) -> Any:
         type=click.Path(path_type=Path),
         help=f"Read the {what} from a file (-: standard input).",
     )
+
+
+def _bounded(timeout_help: str, limit_help: str) -> Any:
+    """The options bounding each query: --timeout, --limit and --max-memory."""
+    options = [
+        click.option("--timeout", type=float, default=30.0, show_default=True, help=timeout_help),
+        click.option("--limit", type=int, default=10_000, show_default=True, help=limit_help),
+        click.option(
+            "--max-memory", type=int, default=2048, show_default=True, help="Megabytes per query."
+        ),
+    ]
+    return lambda command: options[0](options[1](options[2](command)))
 
 
 def _text(argument: str | None, path: Path | None, what: str) -> str:
@@ -202,20 +219,7 @@ class _Progress:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the result to this file (whole or not at all) instead of standard output.",
 )
-@click.option(
-    "--timeout",
-    type=float,
-    default=30.0,
-    show_default=True,
-    help="Stop the query after this many seconds.",
-)
-@click.option(
-    "--limit",
-    type=int,
-    default=10_000,
-    show_default=True,
-    help="Refuse results of more rows (or triples) than this.",
-)
+@_bounded("Stop the query after this many seconds.", "Refuse results of more rows (or triples).")
 @click.pass_obj
 def query(
     kg: KnowledgeGraph,
@@ -227,13 +231,14 @@ def query(
     output: Path | None,
     timeout: float,
     limit: int,
+    max_memory: int,
 ) -> None:
     """Run a read-only SPARQL query (argument, -f FILE, stdin, or -n NAME from the cookbook)
     over all documents. Updates, SERVICE and FROM other than the store's graphs are refused."""
     from alliance_kg.queries import results_format_for
     from alliance_kg.queries.bounded import Bounds
 
-    bounds = Bounds(timeout, limit)
+    bounds = Bounds(timeout, limit, max_memory)
     fmt = results_format_for(output, fmt) if output is not None else fmt or "table"
     if name is not None:
         if query is not None or query_file is not None:
@@ -316,8 +321,7 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     show_default=True,
     help="0: any free port.",
 )
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
-@click.option("--limit", type=int, default=10_000, show_default=True, help="Rows per result.")
+@_bounded("Seconds per query.", "Rows per result.")
 @click.option(
     "--workers",
     type=click.IntRange(1),
@@ -325,24 +329,20 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     show_default=True,
     help="Query processes (each holds the store open; queries beyond them wait).",
 )
-@click.option(
-    "--cors", is_flag=True, help="Let web pages of any origin (e.g. YASGUI) read the answers."
-)
+@click.option("--cors", is_flag=True, help="Let web pages of any origin read the answers.")
+@click.option("--allow-host", multiple=True, metavar="NAME", help="Also answer to this Host name.")
 @click.pass_obj
-def serve(
-    kg: KnowledgeGraph,
-    host: str,
-    port: int,
-    timeout: float,
-    limit: int,
-    workers: int,
-    cors: bool,
-) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql), a query page (/query),
-    the graph page (/) and the ontology (/ontology)."""
+def serve(kg: KnowledgeGraph, allow_host: tuple[str, ...], **options: Any) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql), a query page (/query), the
+    graph page (/) and the ontology (/ontology). Requests naming a host other than an IP
+    address, localhost, --host or --allow-host are refused (DNS rebinding); a connection silent
+    for --timeout seconds is closed."""
     from alliance_kg.queries.bounded import Bounds
+    from alliance_kg.queries.server import Access
 
-    kg.serve(host, port, Bounds(timeout, limit), workers, cors)
+    bounds = Bounds(options["timeout"], options["limit"], options["max_memory"])
+    access = Access(allow_host, idle_timeout=options["timeout"])
+    kg.serve(options["host"], options["port"], bounds, options["workers"], options["cors"], access)
 
 
 @main.command()

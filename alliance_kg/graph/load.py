@@ -20,7 +20,13 @@ from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.sparql import is_remote
-from alliance_kg.graph.store import RdfTriple, apply_update, open_location, replace_graphs
+from alliance_kg.graph.store import (
+    RdfTriple,
+    apply_update,
+    open_location,
+    replace_graphs,
+)
+from alliance_kg.graph.storefiles import flush
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files
 from alliance_kg.loaders.readers import collect_paths, document_key
@@ -47,7 +53,7 @@ class LoadResult:
 #: text stays a few megabytes.
 BATCH_TRIPLES = 20_000
 #: An on-disk store is flushed once this many triples were written since the last flush (and
-#: at the end of the build); see ``_flush``.
+#: at the end of the build); see ``store.flush``.
 FLUSH_TRIPLES = 100_000
 
 
@@ -189,7 +195,7 @@ class _BatchWriter:
         self.all_written = True
         store = self._target()
         links = link_corpus(store, self._state)
-        _flush(store)
+        flush(store, "build")
         return LoadResult(
             documents=len(self.written),
             commitments=self.commitments,
@@ -239,25 +245,8 @@ class _BatchWriter:
         self._batch, self._batch_keys, self._size = {}, [], 0
         if self._unflushed >= FLUSH_TRIPLES:
             # Not after every batch: each flush leaves files for RocksDB to compact later.
-            _flush(store)
+            flush(store, "build")
             self._unflushed = 0
-
-
-def _flush(store: SparqlStore) -> None:
-    """Flush an on-disk store's new writes from memory to its files."""
-    import pyoxigraph as ox
-
-    if isinstance(store, ox.Store):
-        try:
-            # RocksDB keeps writes in memory tables (and its write-ahead log) until they are
-            # flushed, which it does late: without this, memory grew by ~0.6 MB a document
-            # (800 MB at 1,000), and a read-only open right after the build replayed the
-            # whole log (34 s at 1,000 documents). A flush takes well under a second.
-            store.flush()
-        except OSError as exc:
-            raise StoreError(
-                f"the build was written, but the store could not be flushed to disk: {exc}"
-            ) from exc
 
 
 @contextlib.contextmanager
@@ -330,4 +319,7 @@ def update_store(
             f"the update was applied, but the links graph could not be refreshed: {exc}; "
             "queries about meetings and lineages may be stale until the next build or update"
         ) from exc
+    # The update rebuilt the union default graph: a log as large as the store, else replayed
+    # by every reader that opens it next.
+    flush(store, "update")
     return quads, links

@@ -67,6 +67,10 @@ class RemoteStore:
         self._prologue = endpoints.prologue
         self._union = endpoints.union
         self._opener = opener(endpoints)
+        from alliance_kg.loaders.offline import allow_store
+
+        for endpoint in (self.url, self.query_url, self.update_url, self.store_url):
+            allow_store(endpoint)  # the one server akg may reach: the store the user named
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"

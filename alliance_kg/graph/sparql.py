@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
-from typing import Protocol, TypeAlias, TypeGuard
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol, TypeAlias, TypeGuard
 
 import pyoxigraph as ox
 
@@ -82,6 +82,18 @@ def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
     return f"{query[:at]} {_values_clause(substitutions)}\n{query[at:]}"
 
 
+def restrict(query: str, allowed: Mapping[ox.Variable, list[Term]]) -> str:
+    """The query with a ``FILTER(?v IN (...))`` opening its WHERE group for each variable: the
+    values it may take. Oxigraph starts from such a filter (a ``VALUES`` block can change the
+    order in which it meets solutions, and so the order of ``GROUP_CONCAT`` lists)."""
+    at = _where_group(query)
+    filters = " ".join(
+        f"FILTER({variable} IN ({', '.join(_value(variable, t) for t in terms)}))"
+        for variable, terms in allowed.items()
+    )
+    return f"{query[:at]} {filters}\n{query[at:]}"
+
+
 def _where_group(query: str) -> int:
     """The offset just after the ``{`` that opens the query's top-level WHERE group.
 
@@ -115,13 +127,17 @@ def _values_clause(substitutions: Mapping[ox.Variable, Term]) -> str:
     for variable, term in substitutions.items():
         if not isinstance(variable, ox.Variable):
             raise TypeError(f"substitutions are keyed by pyoxigraph Variables, not {variable!r}")
-        # VALUES only takes IRIs and literals (no blank nodes); their N-Triples form escapes
-        # quotes, backslashes and newlines, so the value stays one term whatever it holds.
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise QueryError(f"cannot bind {variable} to {term!r}: only IRIs and literals")
         names.append(str(variable))
-        values.append(str(term))
+        values.append(_value(variable, term))
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}"
+
+
+def _value(variable: ox.Variable, term: Term) -> str:
+    # VALUES only takes IRIs and literals (no blank nodes); their N-Triples form escapes
+    # quotes, backslashes and newlines, so the value stays one term whatever it holds.
+    if not isinstance(term, ox.NamedNode | ox.Literal):
+        raise QueryError(f"cannot bind {variable} to {term!r}: only IRIs and literals")
+    return str(term)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
@@ -158,4 +174,72 @@ def _unknown_prefix(line: str, column: int) -> tuple[str, int]:
     return message, names[-1].start() + 1
 
 
-__all__ = ["SparqlStore", "Term", "bind_values", "is_remote", "syntax_message"]
+#: What is not SPARQL code: strings, IRIs, comments, and a backslash escape in a prefixed name
+#: (``ex:a\'b``, whose quote starts no string), lexed as Oxigraph lexes them: what is left
+#: holds every keyword of the text.
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|\\.",
+    re.DOTALL,
+)
+_FETCH_WORD = re.compile(r"load|service", re.IGNORECASE)
+
+
+def check_update(text: str) -> None:
+    """Raise ``QueryError`` if the SPARQL Update ``text`` would make the store fetch something:
+    a ``LOAD`` operation or a ``SERVICE`` pattern. Oxigraph would send these requests itself.
+
+    Text whose code (outside strings, IRIs and comments) has neither word, and no codepoint
+    escape (which could spell one), holds neither and is not parsed again: rdflib's parser
+    takes seconds for a few hundred kilobytes of data. Anything else is parsed."""
+    if "\\u" not in text.lower() and not _FETCH_WORD.search(_NOT_CODE.sub(" ", text)):
+        return
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        tree = parseUpdate(text)
+    except ParseException as exc:
+        # Oxigraph's grammar is not rdflib's: what rdflib cannot read is not run unchecked.
+        raise QueryError(
+            f"cannot check this update (line {exc.lineno}, column {exc.col}: {exc.msg}); it "
+            "mentions LOAD or SERVICE, which would fetch from the network, so it is not run"
+        ) from exc
+    names = {op.name for op in tree["request"] or []}
+    if "Load" in names:
+        raise QueryError(
+            "LOAD is not allowed: akg fetches nothing from the network; "
+            "load a local file with akg build"
+        )
+    if tree_has(tree["request"], "ServiceGraphPattern"):
+        raise QueryError("SERVICE is not allowed: akg does not send requests to other servers")
+
+
+def tree_has(node: Any, name: str) -> bool:
+    """Whether rdflib's SPARQL parse tree ``node`` holds a part named ``name`` anywhere."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return node.name == name or any(tree_has(v, name) for v in node.values())
+    if isinstance(node, str | bytes):
+        return False
+    if isinstance(node, Iterable):
+        return any(tree_has(v, name) for v in node)
+    return False
+
+
+__all__ = [
+    "SparqlStore",
+    "Term",
+    "bind_values",
+    "check_update",
+    "is_remote",
+    "restrict",
+    "syntax_message",
+    "tree_has",
+]

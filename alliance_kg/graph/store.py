@@ -11,6 +11,7 @@ one.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -21,6 +22,7 @@ from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.sparql import is_remote
+from alliance_kg.graph.storefiles import open_read_only
 from alliance_kg.ontology import PREFIXES, XSD_STRING
 
 if TYPE_CHECKING:
@@ -62,7 +64,7 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
     _disk_store_opened = True
     try:
         if read_only:
-            return ox.Store.read_only(str(folder))
+            return open_read_only(folder)
         _opened_for_writing.add(folder.resolve())
         return ox.Store(str(folder))
     except OSError as exc:
@@ -319,21 +321,35 @@ def apply_update(store: Any, update: str) -> int:
     An arbitrary update can touch any graph, so the whole union is rebuilt (a cost that grows
     with the store), unlike ``replace_graphs`` and ``remove_graphs``.
 
-    Invalid SPARQL raises ``QueryError`` (nothing written); a failing update ``StoreError``.
+    Invalid SPARQL, and an update that would fetch something (``LOAD``, ``SERVICE``), raise
+    ``QueryError`` (nothing written); a failing update ``StoreError``.
     """
-    from alliance_kg.graph.sparql import syntax_message
+    from alliance_kg.graph.sparql import check_update, syntax_message
 
+    # LOAD and SERVICE would make Oxigraph fetch from the network: refused before it runs.
+    check_update(update)
     request = update
     if writes_union(store):
-        request = update.rstrip().rstrip(";") + " ;\n" + _REFRESH_UNION
+        # On a line of its own: an update ending with a comment would swallow the separator.
+        request = update.rstrip().rstrip(";") + "\n;\n" + _REFRESH_UNION
     try:
         store.update(request, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise QueryError(syntax_message(update, str(exc))) from exc
+        raise QueryError(syntax_message(update, _within(update, str(exc)))) from exc
     except (OSError, RuntimeError) as exc:
         raise StoreError(f"the update failed: {exc}; nothing was written") from exc
     result = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     return int(next(iter(result))["n"].value)
+
+
+def _within(update: str, raw: str) -> str:
+    """A parser error of the request, with a position past the user's update (in the text
+    appended to it) moved to the update's end, where it ended too early."""
+    match = re.match(r"error at (\d+):(\d+):", raw)
+    lines = update.rstrip().splitlines() or [""]
+    if match is None or int(match[1]) <= len(lines):
+        return raw
+    return f"error at {len(lines)}:{len(lines[-1]) + 1}:{raw[match.end() :]}"
 
 
 def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:

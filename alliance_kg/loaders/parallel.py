@@ -94,8 +94,12 @@ def _main_importable() -> bool:
 
 
 def _init(paths: list[Path]) -> None:
-    """Worker initializer: the parent's user lexicon files, in the parent's order."""
+    """Worker initializer: the parent's user lexicon files, in the parent's order; the worker
+    runs offline (it only extracts)."""
     global _init_error
+    from alliance_kg.loaders.offline import forbid
+
+    forbid()
     try:
         lexicon.use(paths)
     except LexiconError as exc:

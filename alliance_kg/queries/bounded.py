@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -29,12 +30,14 @@ from alliance_kg.queries import (
     format_results,
     run_query,
 )
+from alliance_kg.queries.lifetime import die_with, died_of_memory, limit_memory, out_of_memory
 from alliance_kg.queries.safety import check_read_only, parse_tree_needed
 
 _T = TypeVar("_T")
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
+DEFAULT_MEMORY = 2048
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,25 @@ class QueryOutput:
 
 
 @dataclass(frozen=True)
+class Narrowing:
+    """A query run first when the parameter ``param`` is given (with every parameter bound):
+    its rows bind its variables in the query proper, which then starts from them. It must
+    find every value the query proper could use (the query keeps its own test), so the rows
+    are the same, found without a scan the store's indexes cannot avoid (a name compared in
+    lower case, words in a text)."""
+
+    param: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Bounds:
-    """How long a query may run (seconds) and how many rows (or triples) it may return."""
+    """How long a query may run (seconds), how many rows (or triples) it may return, and how
+    much memory (megabytes) its process may use."""
 
     timeout: float = DEFAULT_TIMEOUT
     limit: int = DEFAULT_LIMIT
+    memory: int = DEFAULT_MEMORY
 
 
 def query_location(
@@ -63,19 +80,23 @@ def query_location(
     bounds: Bounds = Bounds(),
     names: tuple[str, ...] = (),
     dataset: Dataset | None = None,
+    narrowing: tuple[Narrowing, ...] = (),
 ) -> QueryOutput:
     """Check that ``text`` only reads, run it on the store at ``location`` within ``bounds``
     and return the formatted result. Raises ``QueryError`` naming the bound that was hit.
-    ``names`` are entity names the query is given: each must name an entity of the store."""
-    if bounds.timeout <= 0 or bounds.limit <= 0:
-        raise QueryError("--timeout and --limit must be more than 0")
+    ``names`` are entity names the query is given: each must name an entity of the store;
+    ``narrowing`` queries run first (see ``Narrowing``)."""
+    if bounds.timeout <= 0 or bounds.limit <= 0 or bounds.memory <= 0:
+        raise QueryError("--timeout, --limit and --max-memory must be more than 0")
     from alliance_kg.graph.sparql import is_remote
 
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.
-        return _bounded_run(location, text, fmt, substitutions, bounds, names, dataset)
-    work = partial(_bounded_run, location, text, fmt, substitutions, bounds, names, dataset)
-    return run_in_child(work, bounds.timeout)
+        return _bounded_run(location, text, fmt, substitutions, bounds, names, dataset, narrowing)
+    work = partial(
+        _bounded_run, location, text, fmt, substitutions, bounds, names, dataset, narrowing
+    )
+    return run_in_child(work, bounds.timeout, bounds.memory)
 
 
 def run_read_only(
@@ -122,11 +143,27 @@ def _bounded_run(
     bounds: Bounds,
     names: tuple[str, ...] = (),
     dataset: Dataset | None = None,
+    narrowing: tuple[Narrowing, ...] = (),
 ) -> QueryOutput:
     from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.storefiles import vanished
 
-    store = open_location(location, read_only=True, timeout=bounds.timeout)
-    return run_on_store(store, text, fmt, substitutions, bounds.limit, names, dataset)
+    for attempt in range(_ATTEMPTS):
+        store = open_location(location, read_only=True, timeout=bounds.timeout)
+        try:
+            return run_on_store(
+                store, text, fmt, substitutions, bounds.limit, names, narrowing, dataset=dataset
+            )
+        except QueryError as exc:
+            # A writer compacted away a file this reader had not opened yet: a fresh opening
+            # sees the files that replaced it.
+            if attempt == _ATTEMPTS - 1 or not vanished(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+#: Runs of a query whose store files vanished under it (a writer compacting) before giving up.
+_ATTEMPTS = 3
 
 
 def run_on_store(
@@ -136,6 +173,8 @@ def run_on_store(
     substitutions: Substitutions | None,
     limit: int,
     names: tuple[str, ...] = (),
+    narrowing: tuple[Narrowing, ...] = (),
+    *,
     dataset: Dataset | None = None,
 ) -> QueryOutput:
     """Check and run ``text`` on an open ``store`` (over ``dataset`` if given) and format at
@@ -144,6 +183,7 @@ def run_on_store(
     from alliance_kg.queries.names import check_names
 
     check_names(store, list(names))
+    text = narrowed(store, text, substitutions or {}, narrowing)
     result = run_read_only(store, text, substitutions=substitutions, dataset=dataset)
     kind = (
         "boolean"
@@ -153,6 +193,38 @@ def run_on_store(
         else "solutions"
     )
     return QueryOutput(format_limited(result, fmt, limit), kind)
+
+
+def narrowed(
+    store: Any, text: str, substitutions: Substitutions, narrowing: tuple[Narrowing, ...]
+) -> str:
+    """``text`` restricted to the values that each ``narrowing`` query whose parameter is given
+    finds (``graph.sparql.restrict``; a variable some row leaves unbound is not restricted).
+    Each narrowing query is itself restricted by what the ones before it found, so that a
+    chain of them can start from a few values (a name's entities, then their commitments)."""
+    from alliance_kg.graph.sparql import restrict
+
+    found: dict[ox.Variable, list[Any]] = {}
+    for step in narrowing:
+        if ox.Variable(step.param) not in substitutions:
+            continue
+        query = restrict(step.text, found) if found else step.text
+        result = run_read_only(store, query, substitutions=substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError(f"a narrowing query must be a SELECT query: {step.text!r}")
+        variables = list(result.variables)
+        try:
+            rows = [[row[v] for v in variables] for row in result]
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in variables]
+        allowed = {
+            v: [t for t in dict.fromkeys(column) if t is not None]
+            for v, column in zip(variables, columns, strict=True)
+            if None not in column
+        }
+        found.update(allowed)
+    return restrict(text, found) if found else text
 
 
 def _syntax_only(text: str) -> None:
@@ -217,9 +289,10 @@ def _json_term(term: Any) -> dict[str, Any]:
     return {"type": "literal", "value": str(term)}
 
 
-def run_in_child(work: Callable[[], _T], timeout: float) -> _T:
+def run_in_child(work: Callable[[], _T], timeout: float, memory: int | None = None) -> _T:
     """Run ``work`` in a child process and return what it returns; kill it after ``timeout``
-    seconds (``QueryError``). ``AkgError``s raised by ``work`` are raised here.
+    seconds (``QueryError``). ``AkgError``s raised by ``work`` are raised here. ``memory``:
+    the megabytes the child may use (``QueryError`` when it needs more).
 
     The child is a plain fork (fast: nothing to import) unless this process has opened an
     on-disk store (the library after a build, the server): a fork would then copy RocksDB's
@@ -232,9 +305,12 @@ def run_in_child(work: Callable[[], _T], timeout: float) -> _T:
     if disk_store_opened():
         context.set_forkserver_preload(["alliance_kg.queries.bounded"])
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(work, sender), daemon=True)
+    child = context.Process(
+        target=_child_main, args=(work, sender, os.getpid(), memory), daemon=True
+    )
     child.start()
     sender.close()
+    finished = False
     try:
         if not receiver.poll(timeout):
             child.kill()
@@ -242,13 +318,19 @@ def run_in_child(work: Callable[[], _T], timeout: float) -> _T:
         try:
             kind, payload = receiver.recv()
         except EOFError as exc:
+            child.join(timeout=5)
+            if memory is not None and died_of_memory(child.exitcode):
+                raise out_of_memory(memory) from exc
             raise QueryError(
                 f"the query process ended without a result (exit {child.exitcode})"
             ) from exc
+        finished = True
     finally:
-        child.join(timeout=5)
+        # Interrupted (Ctrl-C, SIGTERM made an exception): the child goes at once.
+        child.join(timeout=5 if finished else 0)
         if child.is_alive():
             child.kill()
+            child.join(timeout=5)
         receiver.close()
     if kind == "ok":
         return payload
@@ -262,9 +344,17 @@ def stopped_after(timeout: float) -> QueryError:
     )
 
 
-def _child_main(work: Callable[[], Any], sender: Any) -> None:
+def _child_main(work: Callable[[], Any], sender: Any, owner: int, memory: int | None) -> None:
+    from alliance_kg.loaders.offline import forbid
+
+    forbid()  # a process akg started does nothing but akg's work: offline for good
+    die_with(owner)
+    if memory is not None:
+        limit_memory(memory)
     try:
         sender.send(("ok", work()))
+    except MemoryError:
+        sender.send(("error", out_of_memory(memory or 0)))
     except AkgError as exc:
         sender.send(("error", exc))
     except Exception as exc:  # noqa: BLE001 - everything must reach the parent as an error

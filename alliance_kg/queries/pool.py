@@ -16,6 +16,7 @@ closes, so they do not outlive a server that was killed outright.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -27,6 +28,7 @@ from typing import Any
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries import Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput, run_on_store, stopped_after
+from alliance_kg.queries.lifetime import die_with, died_of_memory, limit_memory, out_of_memory
 
 DEFAULT_WORKERS = 2
 #: Seconds a new worker may take to import and open the store.
@@ -66,8 +68,9 @@ class QueryPool:
         """Run ``text`` on a free worker (waiting for one if all are busy) and return its
         formatted result; ``QueryError`` when it is refused, fails or runs out of time."""
         timeout = self._bounds.timeout
-        if timeout <= 0 or self._bounds.limit <= 0:
-            raise QueryError("--timeout and --limit must be more than 0")  # as akg query says
+        if timeout <= 0 or self._bounds.limit <= 0 or self._bounds.memory <= 0:
+            # As akg query says.
+            raise QueryError("--timeout, --limit and --max-memory must be more than 0")
         worker = self._idle.get()
         try:
             worker.connection.send((text, fmt, self._bounds.limit, dataset))
@@ -78,6 +81,8 @@ class QueryPool:
         except (EOFError, OSError) as exc:
             # The worker died (killed from outside, out of memory): answer, and replace it.
             self._replace(worker)
+            if died_of_memory(worker.process.exitcode):
+                raise out_of_memory(self._bounds.memory) from exc
             raise QueryError(
                 f"the query process ended without a result (exit {worker.process.exitcode})"
             ) from exc
@@ -111,7 +116,7 @@ class QueryPool:
         mine, theirs = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(self._location, self._bounds.timeout, theirs),
+            args=(self._location, self._bounds, theirs, os.getpid()),
             daemon=True,
             name="akg-query-worker",
         )
@@ -159,11 +164,18 @@ def _stop(worker: _Worker) -> None:
     worker.connection.close()
 
 
-def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
+def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: int) -> None:
     # Ctrl-C reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from alliance_kg.graph.sparql import is_remote
+    from alliance_kg.loaders.offline import forbid
+
+    forbid()
+    die_with(owner)  # even when busy with a query, a worker goes with its server
+    limit_memory(bounds.memory)
+    timeout = bounds.timeout
     from alliance_kg.graph.store import open_location, store_version
+    from alliance_kg.graph.storefiles import vanished
 
     store: Any = None
     failure: AkgError | None = None
@@ -192,7 +204,14 @@ def _worker_main(location: str | Path, timeout: float, connection: Any) -> None:
                     store, failure = None, exc
             if failure is not None:
                 raise failure
-            reply = ("ok", run_on_store(store, text, fmt, None, limit, (), dataset))
+            try:
+                reply = ("ok", run_on_store(store, text, fmt, None, limit, dataset=dataset))
+            except QueryError as exc:
+                if not vanished(exc):
+                    raise
+                # A writer compacted away a file of the old opening: answer from a new one.
+                store = open_location(location, read_only=True)
+                reply = ("ok", run_on_store(store, text, fmt, None, limit, dataset=dataset))
         except AkgError as exc:
             reply = ("error", exc)
         except Exception as exc:  # noqa: BLE001 - everything must reach the server as an error

@@ -142,3 +142,26 @@ def service_description(endpoint: str) -> str:
         '    dct:description "alliance-kg: a read-only endpoint over statements of alliances '
         '(no updates, no SERVICE; time and row limits)." .\n'
     )
+
+
+def host_name(host: str) -> str | None:
+    """The name of a ``Host`` header without its port, lower case; None if it is malformed."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[1:end] if end > 0 else None
+    name, _, port = host.partition(":")
+    if not name or (port and not port.isdigit()):
+        return None
+    return name.rstrip(".")
+
+
+def is_address(name: str) -> bool:
+    """Whether a host name is an IP address (a name no DNS answer can re-point)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True

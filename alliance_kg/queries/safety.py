@@ -16,10 +16,11 @@ refuses, gets the full check, so the messages are the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from alliance_kg.errors import QueryError
+from alliance_kg.graph.sparql import tree_has
 from alliance_kg.ontology import PREFIXES
 
 #: Text that may hold SERVICE or FROM, so the query needs rdflib's parse tree. Found in any
@@ -69,7 +70,7 @@ def check_read_only(
         syntax_check(text)
         return
     prologue, query = tree[0], tree[1]
-    if _has(query, "ServiceGraphPattern"):
+    if tree_has(query, "ServiceGraphPattern"):
         raise QueryError(
             "SERVICE is not allowed: akg query does not send requests to other servers"
         )
@@ -91,18 +92,6 @@ def parse_tree_needed(text: str) -> bool:
     """Whether ``text`` may hold SERVICE or FROM (or an escape that could spell them). A query
     without is refused only for being an update, which Oxigraph's query parser refuses too."""
     return bool(_NEEDS_TREE.search(text))
-
-
-def _has(node: Any, name: str) -> bool:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        return node.name == name or any(_has(v, name) for v in node.values())
-    if isinstance(node, str | bytes):
-        return False
-    if isinstance(node, Iterable):
-        return any(_has(v, name) for v in node)
-    return False
 
 
 def _declared(prologue: Any) -> dict[str, str]:

@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 import urllib.parse
+from dataclasses import dataclass
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,10 +31,29 @@ from alliance_kg.errors import AkgError, FormatError, QueryError, terminal_safe
 from alliance_kg.queries import GRAPH_FORMATS, Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location, run_in_child
 from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
-from alliance_kg.queries.protocol import CORS_HEADERS, FORMAT_TYPES, negotiate, service_description
+from alliance_kg.queries.protocol import (
+    CORS_HEADERS,
+    FORMAT_TYPES,
+    host_name,
+    is_address,
+    negotiate,
+    service_description,
+)
 from alliance_kg.queries.query_page import query_page
 
 MAX_BODY = 1_000_000
+#: Seconds a connection may stay silent (before or between requests) before it is closed.
+IDLE_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may talk to the server: the ``Host`` names it answers to besides IP addresses,
+    ``localhost`` and the name it listens on (``hosts``), and how many seconds a connection may
+    stay silent (``idle_timeout``)."""
+
+    hosts: tuple[str, ...] = ()
+    idle_timeout: float = IDLE_TIMEOUT
 
 
 def make_server(
@@ -43,6 +63,7 @@ def make_server(
     bounds: Bounds,
     pool: QueryPool | None = None,
     cors: bool = False,
+    access: Access = Access(),
 ) -> ThreadingHTTPServer:
     """An HTTP server (not yet serving) for the store at ``location``; its queries go to
     ``pool`` when given, else each to a process of its own (``bounded.query_location``).
@@ -52,12 +73,25 @@ def make_server(
         store_location = location
         query_bounds = bounds
         query_pool = pool
+        host_names = frozenset(name.lower() for name in (*access.hosts, host))
+        timeout = access.idle_timeout
         allow_cors = cors
 
     try:
-        return ThreadingHTTPServer((host, port), Handler)
+        return _Server((host, port), Handler)
     except OSError as exc:
         raise AkgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+class _Server(ThreadingHTTPServer):
+    def server_bind(self) -> None:
+        # The base class looks its own address up by name (a DNS request, refused offline);
+        # the name is only used in CGI variables, which this server has none of.
+        import socketserver
+
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = int(self.server_address[1])
 
 
 def serve(
@@ -67,14 +101,17 @@ def serve(
     bounds: Bounds,
     workers: int = DEFAULT_WORKERS,
     cors: bool = False,
+    access: Access = Access(),
 ) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first;
     the query workers are stopped on the way out."""
     from alliance_kg.graph.sparql import is_remote
 
+    if access.idle_timeout <= 0:
+        raise AkgError("the idle timeout (--timeout) must be more than 0")
     pool = None if is_remote(location) else QueryPool(location, workers, bounds)
     try:
-        server = make_server(location, host, port, bounds, pool, cors)
+        server = make_server(location, host, port, bounds, pool, cors, access)
     except AkgError:
         if pool is not None:
             pool.close()
@@ -114,6 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
     store_location: str | Path
     query_bounds: Bounds
     query_pool: QueryPool | None = None
+    host_names: frozenset[str] = frozenset()
     allow_cors = False
     server_version = "alliance-kg"
     # One send for the headers and the body (written unbuffered they are two, and the second
@@ -125,6 +163,36 @@ class _Handler(BaseHTTPRequestHandler):
         # The request line is the client's text: control characters shown, not obeyed (the
         # base class escapes them; this replacement must too).
         sys.stderr.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
+
+    def parse_request(self) -> bool:
+        # Every request, whatever its method, is first checked for its Host.
+        if not super().parse_request():
+            return False
+        refusal = self._host_refusal()
+        if refusal is not None:
+            self.close_connection = True
+            self._reply(421, "text/plain", refusal)
+            return False
+        return True
+
+    def _host_refusal(self) -> str | None:
+        """Why the ``Host`` header is refused, or None. A web page whose name an attacker
+        points at 127.0.0.1 (DNS rebinding) sends its own name: only IP addresses, localhost
+        names, the name listened on and ``--allow-host`` names are answered."""
+        host = self.headers.get("Host")
+        if host is None:
+            return None  # HTTP/1.0 without Host: no browser sends such a request
+        name = host_name(host)
+        if name is None:
+            return f"the Host header {host!r} is not a host name\n"
+        if is_address(name) or name == "localhost" or name.endswith(".localhost"):
+            return None
+        if name in self.host_names:
+            return None
+        return (
+            f"this server does not answer to the name {name!r}; start akg serve with "
+            f"--allow-host {name} to accept it\n"
+        )
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         url = urllib.parse.urlsplit(self.path)
@@ -171,9 +239,10 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != "/sparql":
             self._reply(404, "text/plain", f"no such endpoint: {url.path}; POST to /sparql\n")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._reply(413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n")
+        length = self._body_length()
+        if length is None:
+            # The body was not read: the connection cannot carry another request.
+            self.close_connection = True
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -192,6 +261,23 @@ class _Handler(BaseHTTPRequestHandler):
         for key in ("default-graph-uri", "named-graph-uri"):
             params[key] = in_url.get(key, []) + params.get(key, [])
         self._query(params.get("query", [None])[0], params)
+
+    def _body_length(self) -> int | None:
+        """The length of the request's body from its Content-Length, or None after replying
+        with the error: a body must have a length (411), a number of at most ``MAX_BODY``
+        bytes (400, 413), so that no more than that is ever read."""
+        text = self.headers.get("Content-Length")
+        if text is None:
+            self._reply(411, "text/plain", "a POST needs a Content-Length header\n")
+            return None
+        if not text.strip().isdigit():
+            self._reply(400, "text/plain", f"Content-Length {text!r} is not a number of bytes\n")
+            return None
+        length = int(text)
+        if length > MAX_BODY:
+            self._reply(413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n")
+            return None
+        return length
 
     def _query(self, text: str | None, params: dict[str, list[str]]) -> None:
         if not text:

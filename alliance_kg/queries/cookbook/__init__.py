@@ -6,6 +6,12 @@ detail, and ``# param: NAME KIND [= DEFAULT | optional] - HELP`` declares a para
 listing the closest names), ``date`` (YYYY-MM-DD), ``year`` (YYYY) or ``commitment-type`` (one
 of the six types). A parameter is bound to the query variable of its name as an RDF term, by a
 ``VALUES`` block (``queries.run_query``): a value is never pasted into the query text.
+
+``# narrow: NAME`` followed by lines ``#| ...`` holds a SELECT query run first when parameter
+NAME is given (``bounded.Narrowing``): its rows are bound in the query proper, which then starts
+from them, e.g. the entities a name matches, found before the query joins every commitment
+with them. It must find every value the query could use; the query keeps its own test, so the
+file run by itself gives the same rows, only slower on a large store.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import pyoxigraph as ox
 from alliance_kg.errors import QueryError
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES
 from alliance_kg.queries import Substitutions
-from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location
+from alliance_kg.queries.bounded import Bounds, Narrowing, QueryOutput, query_location
 
 _PARAM = re.compile(
     r"#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s+(?P<kind>text|entity|date|year|commitment-type)"
@@ -50,6 +56,7 @@ class CookbookQuery:
     description: str
     text: str
     params: tuple[Param, ...]
+    narrowing: tuple[Narrowing, ...] = ()
 
     def bind(self, given: dict[str, str]) -> Substitutions:
         """The substitutions for ``given`` parameter values (defaults filled in)."""
@@ -107,11 +114,19 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
     """Read the description and parameters from the comment lines heading ``text``."""
     notes: list[str] = []
     params: list[Param] = []
+    narrowing: list[tuple[str, list[str]]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         match = _PARAM.fullmatch(line.strip())
-        if match:
+        narrow = re.fullmatch(r"#\s*narrow:\s*(\w+)\s*", line)
+        if narrow:
+            narrowing.append((narrow[1], []))
+        elif line.startswith("#|"):
+            if not narrowing:
+                raise QueryError(f"{name}.rq: a '#|' line must follow '# narrow: PARAM'")
+            narrowing[-1][1].append(line[2:])
+        elif match:
             params.append(
                 Param(
                     match["name"],
@@ -127,7 +142,12 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
             notes.append(line.lstrip("#").strip())
     if not notes:
         raise QueryError(f"{name}.rq: the first line must be a comment describing the query")
-    return CookbookQuery(name, " ".join(notes), text, tuple(params))
+    declared = {p.name for p in params}
+    for param, lines in narrowing:
+        if param not in declared or not "".join(lines).strip():
+            raise QueryError(f"{name}.rq: '# narrow: {param}' needs a parameter and a query")
+    steps = tuple(Narrowing(param, "\n".join(lines)) for param, lines in narrowing)
+    return CookbookQuery(name, " ".join(notes), text, tuple(params), steps)
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +183,7 @@ def run_named(
         substitutions=entry.bind(given),
         bounds=bounds or Bounds(),
         names=tuple(entry.entity_names(given)),
+        narrowing=entry.narrowing,
     )
 
 
