@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
+from alliance_kg.api.checks import validate as _validate
 from alliance_kg.api.values import Rows, decoded, to_terms
 from alliance_kg.errors import InputError
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from alliance_kg.graph.render import Rendered, Selection
     from alliance_kg.graph.sparql import SparqlStore
     from alliance_kg.graph.stats import GraphStats
-    from alliance_kg.graph.validate import Validation
     from alliance_kg.queries.bounded import Bounds, QueryOutput
     from alliance_kg.queries.server import Access
 
@@ -306,11 +306,7 @@ class KnowledgeGraph:
 
         return graph_stats(self.store(read_only=True))
 
-    def validate(self, *, max_triples: int | None = None) -> Validation:
-        """Check the graph against ``ontology/shapes.ttl`` (skipped above ``max_triples``)."""
-        from alliance_kg.graph.validate import validate_store
-
-        return validate_store(self.store(read_only=True), max_triples=max_triples)
+    validate = _validate  # (api/checks.py)
 
     def network(self, *, set_aside_parties: bool = False) -> Any:
         """The entity network as a ``networkx.Graph``: entities joined when a commitment names
