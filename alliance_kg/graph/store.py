@@ -12,27 +12,28 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.storefiles import open_read_only
-from alliance_kg.ontology import PREFIXES, XSD_STRING
+
+# The terms' conversions live in terms.py; the package imports them from here as well.
+from alliance_kg.graph.terms import OxTerm as OxTerm
+from alliance_kg.graph.terms import RdfTriple as RdfTriple
+from alliance_kg.graph.terms import from_oxigraph as from_oxigraph
+from alliance_kg.graph.terms import quads_of as quads_of
+from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
+from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
-
-
-#: A term of a pyoxigraph quad's subject, predicate or object position.
-OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
-#: A triple as the graph builders produce it: three rdflib terms.
-RdfTriple: TypeAlias = tuple[Node, Node, Node]
 
 
 _disk_store_opened = False
@@ -143,50 +144,6 @@ def open_location(
 
         return open_remote(location, timeout=timeout)
     return open_store(location, read_only=read_only)
-
-
-def to_oxigraph(term: Node | OxTerm) -> OxTerm:
-    """Convert an rdflib term (URIRef, BNode, Literal) to the pyoxigraph term it stands for.
-
-    pyoxigraph terms pass through. Raises ``ValueError`` for an invalid IRI, language tag or
-    blank node id, and ``TypeError`` for anything else (variables, graphs, RDF-star triples).
-    """
-    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
-        return term
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term that can be stored: {term!r}")
-
-
-def quads_of(graph: str, triples: Iterable[RdfTriple]) -> Iterator[ox.Quad]:
-    """The triples as pyoxigraph quads of the named graph ``graph`` (for ``Store.extend``)."""
-    name = ox.NamedNode(graph)
-    for s, p, o in triples:
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)  # type: ignore[arg-type]
-
-
-def from_oxigraph(term: OxTerm) -> Node:
-    """Convert a pyoxigraph term to rdflib; ``xsd:string`` literals become plain literals."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            # rdflib writes plain literals for xsd:string; keep round trips equal.
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not a pyoxigraph term that rdflib can hold: {term!r}")
 
 
 # Oxigraph's "union default graph" repeats a triple once per named graph that holds it, which

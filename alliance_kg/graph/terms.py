@@ -1,0 +1,62 @@
+"""Terms between rdflib (the graph builders) and pyoxigraph (the store): conversions both
+ways and the quads of a named graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TypeAlias
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from alliance_kg.ontology import XSD_STRING
+
+#: A term of a pyoxigraph quad's subject, predicate or object position.
+OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+#: A triple as the graph builders produce it: three rdflib terms.
+RdfTriple: TypeAlias = tuple[Node, Node, Node]
+
+
+def to_oxigraph(term: Node | OxTerm) -> OxTerm:
+    """Convert an rdflib term (URIRef, BNode, Literal) to the pyoxigraph term it stands for.
+
+    pyoxigraph terms pass through. Raises ``ValueError`` for an invalid IRI, language tag or
+    blank node id, and ``TypeError`` for anything else (variables, graphs, RDF-star triples).
+    """
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term that can be stored: {term!r}")
+
+
+def quads_of(graph: str, triples: Iterable[RdfTriple]) -> Iterator[ox.Quad]:
+    """The triples as pyoxigraph quads of the named graph ``graph`` (for ``Store.extend``)."""
+    name = ox.NamedNode(graph)
+    for s, p, o in triples:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)  # type: ignore[arg-type]
+
+
+def from_oxigraph(term: OxTerm) -> Node:
+    """Convert a pyoxigraph term to rdflib; ``xsd:string`` literals become plain literals."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            # rdflib writes plain literals for xsd:string; keep round trips equal.
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not a pyoxigraph term that rdflib can hold: {term!r}")
