@@ -140,15 +140,14 @@ def _count(body: bytes) -> int:
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
+def _graph_size(corpus_store: Path) -> int:
+    """The triples of the document graph ``DOC``, as akg query counts them."""
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DOC}> {{ ?s ?p ?o }} }}"
+    return int(akg(corpus_store, "query", "--format", "csv", count).output.splitlines()[1])
+
+
 def test_the_dataset_of_a_request(endpoint: str, corpus_store: Path) -> None:
-    local = akg(
-        corpus_store,
-        "query",
-        "--format",
-        "csv",
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DOC}> {{ ?s ?p ?o }} }}",
-    )  # noqa: E501
-    in_graph = int(local.output.splitlines()[1])
+    in_graph = _graph_size(corpus_store)
     everything = _count(fetch(query_url(endpoint, COUNT))[2])
     assert everything > in_graph > 100
     url = query_url(endpoint, COUNT, **{"default-graph-uri": DOC})
@@ -173,14 +172,7 @@ def test_rdflib_sparqlstore_with_named_graphs(endpoint: str, corpus_store: Path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         graph = rdflib.Graph(store=store, identifier=rdflib.URIRef(DOC))
-        local = akg(
-            corpus_store,
-            "query",
-            "--format",
-            "csv",
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DOC}> {{ ?s ?p ?o }} }}",
-        )  # noqa: E501
-        assert len(graph) == int(local.output.splitlines()[1])
+        assert len(graph) == _graph_size(corpus_store)
         japan = rdflib.URIRef("https://w3id.org/alliance-kg/id/state/japan")
         labels = set(graph.objects(japan, rdflib.SKOS.prefLabel))
         assert labels == {rdflib.Literal("Japan")}

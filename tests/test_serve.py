@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -13,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from clirunner import akg
+from serve_process import akg_serve
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
 QUERY = """
@@ -31,22 +29,8 @@ def store(corpus_store: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(store: Path) -> Iterator[str]:
-    akg = Path(sys.executable).parent / "akg"
-    process = subprocess.Popen(
-        [str(akg), "--store", str(store), "serve", "--port", "0", "--timeout", "5"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://[\d.]+:\d+/sparql", line)
-    assert match, line
-    try:
-        yield match.group()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with akg_serve(store, "--timeout", "5") as url:
+        yield url
 
 
 def local_json(store: Path, query: str) -> dict[str, object]:
