@@ -46,15 +46,12 @@ def oxigraph_server(tmp_dir: Path, *, union: bool = False) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, process, tmp_dir / "oxigraph.log")
+        wait_until_up(
+            "Oxigraph", f"{url}/query", process, tmp_dir / "oxigraph.log", STARTUP_SECONDS
+        )
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
         log.close()
 
 
@@ -67,27 +64,41 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def wait_until_up(
+    name: str, probe_url: str, process: subprocess.Popen[bytes], log: Path, seconds: float
+) -> None:
+    """Wait until the server ``name`` answers ``ASK {}`` at ``probe_url``; fail the test with
+    its log if it exits or does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
     probe = urllib.request.Request(
-        f"{url}/query?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}
+        f"{probe_url}?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}
     )
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(
-                f"the Oxigraph server exited with code {process.returncode}:\n"
+                f"the {name} server exited with code {process.returncode}:\n"
                 + log.read_text(errors="replace"),
                 pytrace=False,
             )
         try:
-            with urllib.request.urlopen(probe, timeout=1) as response:
+            with urllib.request.urlopen(probe, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.05)
     pytest.fail(
-        f"the Oxigraph server at {url} did not answer within {STARTUP_SECONDS:.0f} s:\n"
+        f"the {name} server at {probe_url} did not answer within {seconds:.0f} s:\n"
         + log.read_text(errors="replace"),
         pytrace=False,
     )
+
+
+def stop(process: subprocess.Popen[bytes], seconds: float) -> None:
+    """Stop a server: TERM, then KILL if it is still running after ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from oxigraph_server import free_port
+from oxigraph_server import free_port, stop, wait_until_up
 
 STARTUP_SECONDS = 120.0
 #: The account of a new Virtuoso database's administrator.
@@ -130,39 +127,8 @@ def virtuoso_server(tmp_dir: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{http_port}"
     try:
-        _wait_until_up(url, process, log_path)
+        wait_until_up("Virtuoso", f"{url}/sparql", process, log_path, STARTUP_SECONDS)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 30)
         log.close()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    probe = urllib.request.Request(
-        f"{url}/sparql?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}
-    )
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"the Virtuoso server exited with code {process.returncode}:\n"
-                + log.read_text(errors="replace"),
-                pytrace=False,
-            )
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(
-        f"the Virtuoso server at {url} did not answer within {STARTUP_SECONDS:.0f} s:\n"
-        + log.read_text(errors="replace"),
-        pytrace=False,
-    )
