@@ -239,6 +239,15 @@ def test_middle_initials_and_suffixes_resolve_to_the_vocabulary_person() -> None
     ]
 
 
+def test_a_middle_initial_without_its_full_stop_is_the_same_person() -> None:
+    text = "The talks were led by Secretary of State Michael R Pompeo and by Julie Bishop."
+    _, mentions = recognize(text)
+    assert [(m.text, m.entity) for m in mentions if m.entity.startswith("person/")] == [
+        ("Michael R Pompeo", "person/mike-pompeo"),
+        ("Julie Bishop", "person/julie-bishop"),
+    ]
+
+
 def test_between_after_a_named_agreement_names_its_parties() -> None:
     text = "They signed the Force Posture Agreement between Australia and the United States."
     _, mentions = recognize(text)

@@ -226,6 +226,44 @@ def test_a_deadline_moved_by_a_later_meeting(tmp_path: Path, as_of: str, rows: l
     assert csv_lines(result) == [DEADLINES, *rows]
 
 
+def test_an_undated_report_joins_the_one_meeting_its_named_participants_attended(
+    tmp_path: Path,
+) -> None:
+    """The report names who led the talks only further down, in a sentence about the talks
+    (no date anywhere): those people are its participants, and the one meeting of the same
+    States that both attended is its meeting."""
+    texts = {
+        "statement-2040.md": "Minister for Defence Richard Marles and Secretary of National "
+        "Defense Gilberto Teodoro met in Canberra on May 2, 2040.\n\n"
+        "Australia and the Philippines agreed to expand exercises in the Sulu Sea.\n",
+        "statement-2041.md": "Minister for Defence Richard Marles and Secretary of Foreign "
+        "Affairs Enrique Manalo met in Manila on June 3, 2041.\n\n"
+        "Australia and the Philippines agreed to cooperate on disaster relief.\n",
+        "news.md": "# Neighbours talk maritime security\n\n"
+        "Australia and the Philippines will deepen their maritime cooperation.\n\n"
+        "Officials described the exchanges as candid.\n\n"
+        "Both capitals have stepped up patrols in recent years.\n\n"
+        "Analysts expect more joint exercises.\n\n"
+        "The consultations were led by Australian defence minister Richard Marles and "
+        "Philippine defence secretary Gilberto Teodoro.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    assert akg(store, "build", *(str(tmp_path / n) for n in texts)).exit_code == 0
+    result = sparql_csv(
+        store,
+        "SELECT ?file ?date WHERE { ?d akg:sourceFile ?file ; akg:reports/dct:date ?date } "
+        "ORDER BY ?file",
+    )
+    assert result == [
+        "file,date",
+        "news.md,2040-05-02",
+        "statement-2040.md,2040-05-02",
+        "statement-2041.md,2041-06-03",
+    ]
+
+
 def test_an_undated_report_joins_a_meeting_loaded_by_an_earlier_build(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert (
@@ -284,7 +322,8 @@ def test_links_quality_on_a_series_the_rules_were_not_written_on(tmp_path: Path)
     assert akg(store, "build", str(SERIES)).exit_code == 0
     links = json.loads(akg(store, "evaluate", str(SERIES), "--format", "json").output)["links"]
     got = {c: (s["tp"], s["fp"], s["fn"]) for c, s in links.items()}
-    assert got["meeting pairs"] == (3, 0, 2)
+    assert got["meeting pairs"] == (5, 0, 0)
+    assert got["meeting date per document"] == (10, 0, 0)
     assert got["conflicts"] == (0, 0, 0)
     assert links["lineage pairs"]["f1"] >= 0.66
 

@@ -82,7 +82,14 @@ def _variants(form: str) -> list[str]:
     out = [form]
     if form.startswith("U.S. "):
         out += ["US " + form[5:], "United States " + form[5:]]
+    # A middle initial without its full stop, as many styles write it ("Michael R Pompeo").
+    bare = _INITIAL.sub(r"\1", form)
+    if bare != form:
+        out.append(bare)
     return out
+
+
+_INITIAL = re.compile(r"(?<= )([A-Z])\.(?= [A-Z])")
 
 
 @lru_cache(maxsize=1)

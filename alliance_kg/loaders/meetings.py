@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+import sys
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from operator import itemgetter
@@ -79,6 +80,13 @@ def extract_meeting(
     if len(participants) < 2:
         # Lists of delegates often follow the sentence that reports the meeting.
         participants = _unique(m.entity for m in people if scope and scope[0] <= m.start < scope[1])
+    if meeting_sentence is None and len(participants) < 2:
+        # A report that never dates the meeting names who took part where it speaks of it:
+        # "The consultations were led by ...", "Austin said the talks had endorsed ...".
+        spoken = [(s.start, s.end) for s in sentences if _meeting_cue().search(s.text)]
+        participants = _unique(
+            [*participants, *(m.entity for m in people if _within(spoken, m.start))]
+        )
 
     series = None
     place = None
@@ -242,6 +250,12 @@ def _starting_in(items: list[tuple[int, T]], start: int, end: int) -> list[tuple
     bisection: a scan of them all for each sentence would grow with the square of the text."""
     key = itemgetter(0)
     return items[bisect_left(items, start, key=key) : bisect_left(items, end, key=key)]
+
+
+def _within(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether offset ``at`` falls in one of the sorted, disjoint ``spans``."""
+    k = bisect_right(spans, (at, sys.maxsize)) - 1
+    return k >= 0 and spans[k][0] <= at < spans[k][1]
 
 
 def _paragraph_of(paragraphs: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
