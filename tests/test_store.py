@@ -230,6 +230,26 @@ def test_failed_replace_leaves_store_unchanged(store: ox.Store) -> None:
     assert graph_names(store) == [str(D1), str(D2)]
 
 
+def test_new_graphs_write_what_an_update_writes(tmp_path: Path) -> None:
+    """Graphs new to the embedded store take the Store.extend path; a graph that exists takes
+    the update. Both leave the same quads, the union included."""
+    d3 = ID["document/d3"]
+    direct = open_store(tmp_path / "direct")
+    replace_graphs(direct, {str(D1): doc_triples(D1, "one"), str(D2): doc_triples(D2, "two")})
+    by_update = open_store(tmp_path / "update")
+    # An existing graph among the written ones sends the whole call through the update.
+    replace_graphs(by_update, {str(D1): []})
+    by_update.update(f"INSERT DATA {{ GRAPH <{D1}> {{ <{US}> <{RDFS.label}> 'x' }} }}")
+    replace_graphs(by_update, {str(D1): doc_triples(D1, "one"), str(D2): doc_triples(D2, "two")})
+    assert all_quads(direct) == all_quads(by_update)
+    assert_default_is_union(direct)
+    before = all_quads(direct)
+    bad = [*doc_triples(d3, "three"), (US, RDFS.label, URIRef("not an iri"))]
+    with pytest.raises(StoreError, match=r"^graph <.*document/d3>: cannot store triple \("):
+        replace_graphs(direct, {str(ID["document/d4"]): doc_triples(D1, "four"), str(d3): bad})
+    assert all_quads(direct) == before
+
+
 def test_failed_replace_with_bad_graph_name_leaves_store_unchanged(store: ox.Store) -> None:
     before = all_quads(store)
     with pytest.raises(StoreError, match=r"^graph name 'no iri' is not a valid IRI"):

@@ -4,8 +4,9 @@ Each document's triples live in the named graph named by the document's IRI, the
 ``id:graph/ontology`` (see docs/graph-shape.md). Each write is one SPARQL Update request,
 which pyoxigraph (and the Oxigraph server) applies in a single transaction: all of it is
 written or none of it. pyoxigraph 0.5 has no other transaction that can both remove and add
-quads (``Store.extend`` only adds), so the embedded store is written the same way as a remote
-one.
+quads (``Store.extend`` only adds), so graphs that replace others are written the same way in
+the embedded store as in a remote one; graphs that are new to the embedded store are added by
+``Store.extend``, which is also one transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
@@ -27,6 +27,7 @@ from alliance_kg.graph.storefiles import open_read_only
 # The terms' conversions live in terms.py; the package imports them from here as well.
 from alliance_kg.graph.terms import OxTerm as OxTerm
 from alliance_kg.graph.terms import RdfTriple as RdfTriple
+from alliance_kg.graph.terms import checked_line, checked_terms
 from alliance_kg.graph.terms import from_oxigraph as from_oxigraph
 from alliance_kg.graph.terms import quads_of as quads_of
 from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
@@ -184,6 +185,8 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     only the triples of the replaced graphs: the cost grows with the size of the graphs
     written, not with the size of the store.
     """
+    if isinstance(store, ox.Store) and _add_new_graphs(store, graphs):
+        return
     nodes: list[ox.NamedNode] = []
     inserts: list[str] = []
     # Graphs repeat the same IRIs over and over: convert each term once.
@@ -191,7 +194,7 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     for name in sorted(graphs):
         graph = _graph_node(name)
         nodes.append(graph)
-        lines = [_line(name, triple, texts) for triple in graphs[name]]
+        lines = [checked_line(name, triple, texts) for triple in graphs[name]]
         if lines:
             inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
     if not nodes:
@@ -206,6 +209,39 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     _update(store, " ;\n".join(operations))
 
 
+def _add_new_graphs(store: ox.Store, graphs: Mapping[str, Iterable[RdfTriple]]) -> bool:
+    """Write graphs the embedded store does not hold yet with ``Store.extend``: one
+    transaction like the SPARQL request, many times faster, since a build's graphs are new
+    and nothing needs removing. Returns False, having written nothing, when a graph exists
+    already or a triple has a blank node (an update gives those fresh ids; this would not).
+    Every triple is converted and checked before the store is touched."""
+    nodes = {name: _graph_node(name) for name in graphs}
+    if any(store.contains_named_graph(node) for node in nodes.values()):
+        return False
+    terms: dict[Node | OxTerm, OxTerm] = {}
+    quads: list[ox.Quad] = []
+    union: set[tuple[OxTerm, OxTerm, OxTerm]] = set()
+    for name in sorted(graphs):
+        for triple in graphs[name]:
+            s, p, o = checked_terms(name, triple, terms)
+            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+                return False
+            quads.append(ox.Quad(s, p, o, nodes[name]))  # type: ignore[arg-type]
+            union.add((s, p, o))
+    if quads:
+        # The default graph is a set: triples it holds already are simply there again.
+        quads += [ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union]  # type: ignore[arg-type]
+        _extend(store, quads)
+    return True
+
+
+def _extend(store: ox.Store, quads: list[ox.Quad]) -> None:
+    try:
+        store.extend(quads)
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"cannot write to the store: {exc}; nothing was written") from exc
+
+
 def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> None:
     """Replace one named graph's content with ``triples``, writing only what changed.
 
@@ -218,12 +254,21 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     wanted = list(triples)
     # Compared as Oxigraph terms: only the triples that changed are written out as text.
     terms: dict[Node | OxTerm, OxTerm] = {}
-    new = {_terms(name, triple, terms) for triple in wanted}
+    new = {checked_terms(name, triple, terms) for triple in wanted}
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
     old = {(row["s"], row["p"], row["o"]) for row in rows}
     if any(isinstance(t, ox.BlankNode) for triple in (*new, *old) for t in triple):
         replace_graphs(store, {name: wanted})
+        return
+    if isinstance(store, ox.Store) and not old - new:
+        # Only additions: one ``Store.extend`` transaction, with the default graph's copies.
+        added_quads = [ox.Quad(s, p, o, graph) for s, p, o in new - old]  # type: ignore[arg-type]
+        if added_quads:
+            _extend(
+                store,
+                [*added_quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in added_quads)],
+            )
         return
     gone = sorted(f"{s} {p} {o} ." for s, p, o in old - new)
     added = sorted(f"{s} {p} {o} ." for s, p, o in new - old)
@@ -321,48 +366,6 @@ def graph_names(store: SparqlStore) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def _line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
-    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid."""
-    try:
-        s, p, o = triple
-        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
-            raise ValueError("a literal subject or a predicate that is not an IRI")
-        return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
-    except (ValueError, TypeError) as exc:
-        raise StoreError(
-            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
-        ) from exc
-
-
-def _terms(
-    name: str, triple: RdfTriple, terms: dict[Node | OxTerm, OxTerm]
-) -> tuple[OxTerm, OxTerm, OxTerm]:
-    """The triple in Oxigraph terms, checked as ``_line`` does; ``StoreError`` if invalid."""
-    try:
-        s, p, o = triple
-        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
-            raise ValueError("a literal subject or a predicate that is not an IRI")
-        out = []
-        for term in (s, p, o):
-            known = terms.get(term)
-            if known is None:
-                known = terms[term] = to_oxigraph(term)
-            out.append(known)
-        return out[0], out[1], out[2]
-    except (ValueError, TypeError) as exc:
-        raise StoreError(
-            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
-        ) from exc
-
-
-def _nt(term: Node | OxTerm, texts: dict[Node | OxTerm, str]) -> str:
-    text = texts.get(term)
-    if text is None:
-        # N-Triples syntax of a checked term is also valid in a SPARQL INSERT DATA block.
-        text = texts[term] = str(to_oxigraph(term))
-    return text
-
-
 def _graph_node(name: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(name)
@@ -376,7 +379,3 @@ def _update(store: SparqlStore, request: str) -> None:
     except (OSError, RuntimeError, SyntaxError) as exc:
         # pyoxigraph rolled the transaction back; nothing of the request was written.
         raise StoreError(f"cannot write to the store: {exc}; nothing was written") from exc
-
-
-def _show(triple: Iterable[object]) -> str:
-    return "(" + ", ".join(repr(t) for t in triple) + ")"

@@ -1,5 +1,5 @@
 """Terms between rdflib (the graph builders) and pyoxigraph (the store): conversions both
-ways and the quads of a named graph."""
+ways, the quads of a named graph, and triples checked before they are written."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from alliance_kg.errors import StoreError
 from alliance_kg.ontology import XSD_STRING
 
 #: A term of a pyoxigraph quad's subject, predicate or object position.
@@ -60,3 +61,49 @@ def from_oxigraph(term: OxTerm) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"not a pyoxigraph term that rdflib can hold: {term!r}")
+
+
+def checked_line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
+    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid."""
+    try:
+        s, p, o = triple
+        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+            raise ValueError("a literal subject or a predicate that is not an IRI")
+        return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
+    except (ValueError, TypeError) as exc:
+        raise StoreError(
+            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
+        ) from exc
+
+
+def checked_terms(
+    name: str, triple: RdfTriple, terms: dict[Node | OxTerm, OxTerm]
+) -> tuple[OxTerm, OxTerm, OxTerm]:
+    """The triple in Oxigraph terms, checked as ``checked_line`` does; ``StoreError`` if invalid."""
+    try:
+        s, p, o = triple
+        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+            raise ValueError("a literal subject or a predicate that is not an IRI")
+        out = []
+        for term in (s, p, o):
+            known = terms.get(term)
+            if known is None:
+                known = terms[term] = to_oxigraph(term)
+            out.append(known)
+        return out[0], out[1], out[2]
+    except (ValueError, TypeError) as exc:
+        raise StoreError(
+            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
+        ) from exc
+
+
+def _nt(term: Node | OxTerm, texts: dict[Node | OxTerm, str]) -> str:
+    text = texts.get(term)
+    if text is None:
+        # N-Triples syntax of a checked term is also valid in a SPARQL INSERT DATA block.
+        text = texts[term] = str(to_oxigraph(term))
+    return text
+
+
+def _show(triple: Iterable[object]) -> str:
+    return "(" + ", ".join(repr(t) for t in triple) + ")"
