@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from alliance_kg.graph.terms import RdfTriple
 from alliance_kg.loaders.entities import name_form
 from alliance_kg.loaders.meetings import VIRTUAL_PLACE
 from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo
@@ -27,9 +29,32 @@ def entity_iri(key: str) -> URIRef:
     return ID[key]
 
 
-def extraction_graph(extraction: Extraction) -> Graph:
+class Triples:
+    """The triples of one document's graph, each once, in the order they were added.
+
+    A plain set of rdflib triples: the graph is only ever added to and then read whole, and
+    an rdflib ``Graph`` would index every triple three ways for nothing."""
+
+    def __init__(self) -> None:
+        self._triples: dict[RdfTriple, None] = {}
+
+    def add(self, triple: RdfTriple) -> None:
+        """Add a triple (again: no change)."""
+        self._triples[triple] = None
+
+    def __iter__(self) -> Iterator[RdfTriple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __contains__(self, triple: object) -> bool:
+        return triple in self._triples
+
+
+def extraction_graph(extraction: Extraction) -> Triples:
     """All triples one document supports, for its named graph."""
-    g = Graph()
+    g = Triples()
     doc = extraction.document
     d = document_iri(doc.key)
     entities = extraction.entities
@@ -88,7 +113,7 @@ def extraction_graph(extraction: Extraction) -> Graph:
 
 
 def _add_stated_meeting(
-    g: Graph, d: URIRef, meeting: MeetingInfo, entities: dict[str, Entity]
+    g: Triples, d: URIRef, meeting: MeetingInfo, entities: dict[str, Entity]
 ) -> None:
     """What the document itself says of the meeting it reports; the corpus-level stage
     (``graph.links``) resolves the meeting from this and from the other documents."""
@@ -115,7 +140,7 @@ def _add_stated_meeting(
         g.add((d, AKG.meetingParty, entity_iri(state)))
 
 
-def _add_virtual_place(g: Graph) -> None:
+def _add_virtual_place(g: Triples) -> None:
     place = entity_iri(VIRTUAL_PLACE)
     g.add((place, RDF.type, AKG.Place))
     g.add((place, SKOS.prefLabel, Literal("virtual")))
@@ -135,7 +160,7 @@ def _date(value: str) -> Literal:
 
 
 def _add_entity(
-    g: Graph, entity: Entity, forms: set[str], doc: URIRef, *, mentioned: bool = True
+    g: Triples, entity: Entity, forms: set[str], doc: URIRef, *, mentioned: bool = True
 ) -> None:
     node = entity_iri(entity.key)
     g.add((node, RDF.type, AKG[entity.type]))
