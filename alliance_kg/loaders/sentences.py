@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from alliance_kg.loaders.lexicon.guard import guarded
 from alliance_kg.loaders.model import Sentence
-
-_WS = re.compile(r"\s+")
 
 # A line that is wholly site furniture, wherever it stands.
 _FURNITURE_LINE = re.compile(
@@ -27,12 +26,15 @@ _FURNITURE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Fragments that mark a line as furniture: captions and post metadata.
-_FURNITURE_FRAGMENT = re.compile(
+# Fragments that mark a line as furniture: captions and post metadata, and a bar between
+# words ("Home | News"). The bar is a pattern of its own, tried only on a line holding a "|":
+# in one alternation with the words it would make the engine try every position of every line.
+_FURNITURE_FRAGMENT = guarded(
     r"\((?:image|photo|picture)\s*(?:credit|courtesy|source)?s?\s*:|"
-    r"\bphoto(?:graph)?\s*(?:credit|by)\b|\bNo Comments\b|\bComments? on\b|\S\s\|\s\S",
+    r"\bphoto(?:graph)?\s*(?:credit|by)\b|\bNo Comments\b|\bComments? on\b",
     re.IGNORECASE,
 )
+_FURNITURE_BAR = re.compile(r"\S\s\|\s\S")
 # Furniture that ends an article: whatever follows it is the site's, not the statement's.
 _END_OF_ARTICLE = re.compile(
     r"^(?:related\ (?:articles|posts|stories|news)|leave\ a\ (?:comment|reply).*|"
@@ -165,7 +167,9 @@ class Paragraph:
 
 def collapse(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
-    return _WS.sub(" ", text).strip()
+    # str.split() and the regex ``\s`` agree on what whitespace is; split and join run in C
+    # without building a piece for every single space, as ``re.sub`` does.
+    return " ".join(text.split())
 
 
 def classify_lines(text: str) -> list[Line]:
@@ -195,6 +199,7 @@ def classify_lines(text: str) -> list[Line]:
             article_ended
             or _FURNITURE_LINE.match(plain)
             or _FURNITURE_FRAGMENT.search(stripped)
+            or ("|" in stripped and _FURNITURE_BAR.search(stripped))
             or (norm in seen and len(norm) > 3)
         ):
             if _END_OF_ARTICLE.match(plain) and start / total > 0.5:

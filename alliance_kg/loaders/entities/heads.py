@@ -70,6 +70,24 @@ def _place_prefixes() -> frozenset[str]:
     return frozenset(lexicon.words("entities", "place_prefixes"))
 
 
+@lexicon.derived
+def _triggers() -> frozenset[str]:
+    """The words (less a final comma or dot) that a run of capitalised words must hold for
+    _names_in_chunk to find a name in it: a head (or its plural), "Group", a prefix head."""
+    heads = {w for words, _ in _heads() for w in words} | set(_plural_heads())
+    prefixes = {"Group", "Article", "Task", "Exercise", "exercise"} | _place_prefixes()
+    return frozenset(heads | prefixes)
+
+
+def _has_trigger(word: str, triggers: frozenset[str]) -> bool:
+    """Whether a word of a run, as _names_in_chunk reads it, is one of ``triggers``."""
+    plain = word.rstrip(",")
+    return plain in triggers or plain.rstrip(".") in triggers
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
 def _head_type(words: list[str], i: int) -> str | None:
     word = words[i].rstrip(".")
     word = _plural_heads().get(word, word)
@@ -85,8 +103,14 @@ def _head_type(words: list[str], i: int) -> str | None:
 def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     """Names built on a head word; ``forms`` maps vocabulary names to keys."""
     out: list[Candidate] = []
+    triggers = _triggers()
     for chunk in _chunk().finditer(text):
-        found = [(m.group(), chunk.start() + m.start()) for m in re.finditer(r"\S+", chunk.group())]
+        run = chunk.group()
+        # Most runs are one word, or hold no word a name is built on: they hold no name (see
+        # _triggers), and are passed over before any work on their words.
+        if " " not in run or not any(_has_trigger(w, triggers) for w in run.split()):
+            continue
+        found = [(m.group(), chunk.start() + m.start()) for m in _NON_SPACE.finditer(run)]
         # A name is never this long: a longer run of capitalised words is read in pieces, so
         # that the work in a piece (whose rules look across its words) stays bounded.
         for at in range(0, len(found), MAX_NAME_RUN):
