@@ -198,8 +198,7 @@ def classify_lines(text: str) -> list[Line]:
         if (
             article_ended
             or _FURNITURE_LINE.match(plain)
-            or _FURNITURE_FRAGMENT.search(stripped)
-            or ("|" in stripped and _FURNITURE_BAR.search(stripped))
+            or _furniture_fragment(stripped, norm)
             or (norm in seen and len(norm) > 3)
         ):
             if _END_OF_ARTICLE.match(plain) and start / total > 0.5:
@@ -219,6 +218,18 @@ def classify_lines(text: str) -> list[Line]:
         lines.append(Line(cstart, cend, "text"))
 
     return _mark_headings(text, lines)
+
+
+def _furniture_fragment(line: str, low: str) -> bool:
+    """Whether ``line`` (``low``: the line lower-cased) holds a fragment of furniture.
+
+    The regex engine tries a case-insensitive pattern at every position of the line; the words
+    each alternative must contain are looked for first (in C, in the lower-cased line, where
+    they are plain ASCII letters that no other character lower-cases to)."""
+    words = "(" in line or "photo" in low or "comment" in low
+    if words and _FURNITURE_FRAGMENT.search(line):
+        return True
+    return "|" in line and _FURNITURE_BAR.search(line) is not None
 
 
 def _mark_headings(text: str, lines: list[Line]) -> list[Line]:
