@@ -30,6 +30,18 @@ _WORD = (
     r"\d{1,3}(?:st|nd|rd|th)|[“\"]?2\+2[”\"]?)"
 )
 
+# _WORD as the first word of a run, its first character taken first: a pattern that opens
+# with a character class lets the regex engine skip in C to the next capital, digit or quote,
+# where one opening with a lookbehind is tried at every position of the text. Each branch
+# checks (by lookbehind) the first character that _WORD's branch of the same order begins with,
+# then matches the rest of it; ``(?<![\w.\-].)`` is the run's own "no word before it".
+_FIRST_WORD = (
+    r"[A-Z\d“\"](?<![\w.\-].)"
+    r"(?:(?<=[A-Z])(?:[\w\-]*s['’](?= [A-Z])|[\w&’'.\-]*[\w&](?:(?<=\.[A-Z])\.)?|)|"
+    r"(?<=\d)(?:\d{3}|\d{0,2}(?:st|nd|rd|th))|"
+    r"(?<=[“\"])2\+2[”\"]?|(?<=2)\+2[”\"]?)"
+)
+
 # The most words of a run of capitalised words read as one (see discovered_candidates).
 MAX_NAME_RUN = 64
 
@@ -38,7 +50,8 @@ MAX_NAME_RUN = 64
 def _chunk() -> re.Pattern[str]:
     """A run of capitalised words, joined by spaces, commas and connectors."""
     joins = "|".join(map(re.escape, lexicon.words("entities", "connectors")))
-    return re.compile(rf"(?<![\w.\-]){_WORD}(?:(?:,? (?:and )?| (?:(?:{joins}) )+){_WORD})*")
+    # The same matches as (?<![\w.\-]){_WORD}(?:...)*, found faster (see _FIRST_WORD).
+    return re.compile(rf"{_FIRST_WORD}(?:(?:,? (?:and )?| (?:(?:{joins}) )+){_WORD})*")
 
 
 @lexicon.derived
