@@ -40,8 +40,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\b",
         re.IGNORECASE,
     )
+    # "\b(?P<day>\d{1,2})" with the "\b" checked after the first digit (see _ISO).
     dmy = re.compile(
-        r"\b(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+"
+        r"(?P<day>\d(?<!\w.)\d?)(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+"
         + month
         + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b",
         re.IGNORECASE,
@@ -49,7 +50,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return mdy, dmy
 
 
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+# "\b(?P<year>(?:19|20)\d{2})-...": the word boundary is checked by a lookbehind after the
+# first digits, so that the pattern opens with characters the regex engine skips to in C
+# (a pattern opening with "\b" is tried at every position of the text). Same matches.
+_ISO = re.compile(r"(?P<year>(?:19|20)(?<!\w..)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 
 
 @dataclass(frozen=True)
