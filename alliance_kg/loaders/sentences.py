@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from alliance_kg.loaders.lexicon.guard import guarded
 from alliance_kg.loaders.model import Sentence
 
 # A line that is wholly site furniture, wherever it stands.
@@ -27,13 +26,13 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Fragments that mark a line as furniture: captions and post metadata, and a bar between
-# words ("Home | News"). The bar is a pattern of its own, tried only on a line holding a "|":
-# in one alternation with the words it would make the engine try every position of every line.
-_FURNITURE_FRAGMENT = guarded(
-    r"\((?:image|photo|picture)\s*(?:credit|courtesy|source)?s?\s*:|"
-    r"\bphoto(?:graph)?\s*(?:credit|by)\b|\bNo Comments\b|\bComments? on\b",
-    re.IGNORECASE,
+# words ("Home | News"). One pattern per kind of fragment, each tried only on a line holding
+# its word (see _furniture_fragment).
+_FURNITURE_CAPTION = re.compile(
+    r"\((?:image|photo|picture)\s*(?:credit|courtesy|source)?s?\s*:", re.IGNORECASE
 )
+_FURNITURE_PHOTO = re.compile(r"\bphoto(?:graph)?\s*(?:credit|by)\b", re.IGNORECASE)
+_FURNITURE_COMMENTS = re.compile(r"\bNo Comments\b|\bComments? on\b", re.IGNORECASE)
 _FURNITURE_BAR = re.compile(r"\S\s\|\s\S")
 # Furniture that ends an article: whatever follows it is the site's, not the statement's.
 _END_OF_ARTICLE = re.compile(
@@ -223,13 +222,15 @@ def classify_lines(text: str) -> list[Line]:
 def _furniture_fragment(line: str, low: str) -> bool:
     """Whether ``line`` (``low``: the line lower-cased) holds a fragment of furniture.
 
-    The regex engine tries a case-insensitive pattern at every position of the line; the words
-    each alternative must contain are looked for first (in C, in the lower-cased line, where
-    they are plain ASCII letters that no other character lower-cases to)."""
-    words = "(" in line or "photo" in low or "comment" in low
-    if words and _FURNITURE_FRAGMENT.search(line):
-        return True
-    return "|" in line and _FURNITURE_BAR.search(line) is not None
+    The regex engine tries a pattern that opens with "\\b" at every position of the line; the
+    word each pattern must contain is looked for first (in C, in the lower-cased line, where
+    it is plain ASCII letters that no other character lower-cases to)."""
+    return bool(
+        ("(" in line and _FURNITURE_CAPTION.search(line))
+        or ("photo" in low and _FURNITURE_PHOTO.search(line))
+        or ("comment" in low and _FURNITURE_COMMENTS.search(line))
+        or ("|" in line and _FURNITURE_BAR.search(line))
+    )
 
 
 def _mark_headings(text: str, lines: list[Line]) -> list[Line]:

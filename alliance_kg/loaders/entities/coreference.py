@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import Candidate, Taken
@@ -69,11 +70,23 @@ def family_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
     for family, key in family_names().items():
         if key not in people:
             continue
-        for m in re.finditer(rf"\b(?:{re.escape(family)}|{re.escape(family.upper())})\b", text):
+        for m in _family_pattern(family).finditer(text):
             if not taken.overlaps(m.start(), m.end()):
                 out.append(Candidate(m.start(), m.end(), key, 0))
                 taken.add(m.start(), m.end())
     return out
+
+
+@lru_cache(maxsize=4096)
+def _family_pattern(family: str) -> re.Pattern[str]:
+    """``\\b(?:Family|FAMILY)\\b``. Where both forms begin with a word character, the "\\b"
+    before them is checked by a lookbehind after them, so that the pattern opens with their
+    letters and the regex engine skips to those in C: the same matches, found faster."""
+    forms = (family, family.upper())
+    if not all(f and (f[0].isalnum() or f[0] == "_") for f in forms):
+        return re.compile(rf"\b(?:{re.escape(forms[0])}|{re.escape(forms[1])})\b")
+    after = [rf"{re.escape(f)}(?<!\w(?s:.{{{len(f)}}}))" for f in forms]
+    return re.compile(rf"(?:{after[0]}|{after[1]})\b")
 
 
 def document_alliance(
