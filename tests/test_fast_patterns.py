@@ -25,6 +25,7 @@ EDGES = [
     "U.S.-Japan Alliance, Ministers’ Meeting, Allies' Forces, a\nB -A .A A 2 “",
     "East and South China Seas xEast and South China Seas 12th MLR x12th MLR 3rd AB",
     "Japan-Australia alliance _Japan- Korean- aKorean-",
+    "near Camp Hansen and Mount Fuji, under Article V, with Task Force Ares in Exercise Keen Sword",
 ]
 
 
