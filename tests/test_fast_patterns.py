@@ -141,3 +141,24 @@ def test_no_sentence_holding_a_match_is_passed_over(texts: list[str]) -> None:
                     assert occurs_in(where, sentence.start, sentence.end), body
                     checked += 1
     assert checked > 200
+
+
+def test_extraction_pauses_the_garbage_collector_only_while_it_runs() -> None:
+    import gc
+
+    from alliance_kg.loaders.extract import extract
+    from alliance_kg.loaders.model import SourceDocument
+
+    doc = SourceDocument("k", "k.txt", "text", "Japan and Australia agreed to cooperate.")
+    assert gc.isenabled()
+    assert extract(doc).commitments
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract(doc)
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()
+    with pytest.raises(AttributeError):
+        extract(None)  # type: ignore[arg-type]
+    assert gc.isenabled()

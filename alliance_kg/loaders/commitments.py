@@ -202,7 +202,7 @@ def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[in
         for m in pattern.finditer(body):
             if taken[m.start()]:
                 continue
-            if re.search(r"\b(?:which|that|who)\s+$", body[max(0, m.start() - 7) : m.start()]):
+            if _RELATIVE_BEFORE.search(body[max(0, m.start() - 7) : m.start()]):
                 continue
             if clauses.open_at(m.start()):
                 continue
@@ -233,6 +233,14 @@ class _Clauses:
 
 _RELATIVE = re.compile(r",\s*(?:which|who|where|whom)\b")
 _COMMA = re.compile(",")
+
+
+# Compiled once (not looked up in the re module's cache at each call).
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who)\s+$")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w-]*)")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s\b")
+_OBJECT_BEFORE = re.compile(r"\b(?:in|across|of|to|for|with|from|on|against)\s+(?:the\s+)?$")
 
 
 def _label_length(sentence_text: str) -> int:
@@ -286,7 +294,7 @@ def _concerns(
 
 
 def _next_word(text: str, m: Mention) -> str:
-    nxt = re.match(r"[ \t]+([A-Za-z][\w-]*)", text[m.end : m.end + 40])
+    nxt = _NEXT_WORD.match(text[m.end : m.end + 40])
     return nxt.group(1) if nxt else ""
 
 
@@ -295,19 +303,19 @@ def _modifier(text: str, m: Mention) -> bool:
     word = _next_word(text, m)
     if not word or word.lower() in _function_words() or not word[0].islower():
         return False
-    return not re.search(r"\bthe\s+$", text[max(0, m.start - 5) : m.start], re.IGNORECASE)
+    return not _THE_BEFORE.search(text[max(0, m.start - 5) : m.start])
 
 
 def _party_as_object(text: str, m: Mention) -> bool:
     """A party State is also a concern where it is the object: "the defense of Japan"."""
     before = text[max(0, m.start - 12) : m.start]
     after = text[m.end : m.end + 12]
-    if re.match(r"[’']s\b", after):  # possessive: "Japan's Southwest Islands"
+    if _POSSESSIVE.match(after):  # possessive: "Japan's Southwest Islands"
         return False
     word = _next_word(text, m)
     if word and word.lower() not in _function_words():  # a modifier: "U.S. forces", "U.S. MQ-9"
         return False
-    return bool(re.search(r"\b(?:in|across|of|to|for|with|from|on|against)\s+(?:the\s+)?$", before))
+    return bool(_OBJECT_BEFORE.search(before))
 
 
 def _item_types(sentence_text: str) -> list[str]:

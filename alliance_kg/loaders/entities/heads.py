@@ -134,6 +134,11 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     return out
 
 
+_POSSESSIVE = re.compile(r"['’]s$|[^s]['’]$")
+_SPACES = re.compile(r"\s+")
+_OF_THE = re.compile(r" of (?:the )?")
+
+
 def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, int, str]]:
     """(start, end, type) of the names in a run of capitalised words."""
     plain = [w.rstrip(",") for w, _ in words]
@@ -169,7 +174,7 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
             first > 0
             and plain[first - 1] != "the"
             and not words[first - 1][0].endswith(",")
-            and not re.search(r"['’]s$|[^s]['’]$", plain[first - 1])
+            and not _POSSESSIVE.search(plain[first - 1])
             # "the Philippines’ Armed Forces": a State's possessive is not part of the name.
             and not (plain[first - 1][-1] in "'’" and plain[first - 1][:-1] in where_words())
         ):
@@ -288,9 +293,9 @@ def _discovered(
     name = text[start:end]
     if name.endswith("’s") or name.endswith("'s"):
         name, end = name[:-2], end - 2
-    name = re.sub(r"\s+", " ", name)
+    name = _SPACES.sub(" ", name)
     # "Article V of the Japan-U.S. Security Treaty": the tail is a known name of its own.
-    for m in re.finditer(r" of (?:the )?", name):
+    for m in _OF_THE.finditer(name):
         tail = forms.get(name[m.end() :])
         if tail is not None and not (kind == "Organization" and tail.startswith("state/")):
             return _discovered(text, start, start + m.start(), kind, forms) if m.start() else None

@@ -139,11 +139,14 @@ def _accept(
     end = toks[used[-1][0]][2]
     if end < len(text) and text[end].isalnum() and not text[end - 1].isalnum():
         return None
+    seen = [toks[j][0] for j, _ in used]
     for form_toks, keys in node[_END]:
+        if form_toks == seen:  # spelt as the vocabulary spells it (_case_ok of equal tokens)
+            return end, keys[0]
         pairs = form_toks[: len(used)]
         if all(
-            _case_ok(f[:-1] if plural and f.endswith("y") else f, toks[j][0])
-            for f, (j, plural) in zip(pairs, used, strict=False)
+            _case_ok(f[:-1] if plural and f.endswith("y") else f, s)
+            for f, s, (_, plural) in zip(pairs, seen, used, strict=False)
         ):
             return end, keys[0]
     return None
