@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from alliance_kg.loaders import commitments, dates, lexicon
-from alliance_kg.loaders.entities import base, coreference, heads, rules
+from alliance_kg.loaders.entities import coreference, heads, rules
 from alliance_kg.loaders.lexicon.guard import Literals, lowered, occurs_in
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 from alliance_kg.loaders.sentences import collapse, segment
@@ -68,12 +68,6 @@ def test_family_name_patterns_find_what_word_boundaries_find(family: str) -> Non
     plain = re.compile(rf"\b(?:{re.escape(family)}|{re.escape(family.upper())})\b")
     text = f"{family} {family.upper()} x{family} {family}x _{family} 1{family} .{family}\n{family}"
     _same_matches(coreference._family_pattern(family), plain, [text, text.replace(" ", "")])
-
-
-def test_tokens_are_the_matches_of_the_token_pattern(texts: list[str]) -> None:
-    for text in [*texts, "  trailing  ", "", " \u3000x_y\t$end "]:
-        expected = [(m.group(), m.start(), m.end()) for m in base._TOKEN.finditer(text)]
-        assert base.tokens(text) == expected
 
 
 def test_collapse_is_the_regex_collapse() -> None:

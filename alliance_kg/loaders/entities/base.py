@@ -13,7 +13,6 @@ from alliance_kg.loaders.model import Entity
 from alliance_kg.loaders.spans import Taken
 
 _TOKEN = re.compile(r"[^\W_]+|\S")
-_SPACED_TOKEN = re.compile(r"(\s*)([^\W_]+|\S)")
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,8 @@ class Candidate:
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """The words and single signs of ``text`` with their offsets (the matches of _TOKEN)."""
-    # Each token with the whitespace before it, as plain strings (no match object per token):
-    # only whitespace lies between tokens, so the offsets follow from the lengths.
-    out = []
-    end = 0
-    for space, token in _SPACED_TOKEN.findall(text):
-        start = end + len(space)
-        end = start + len(token)
-        out.append((token, start, end))
-    return out
+    """The words and single signs of ``text`` with their offsets."""
+    return [(text[a:b], a, b) for a, b in map(re.Match.span, _TOKEN.finditer(text))]
 
 
 def select(cands: list[Candidate]) -> list[Candidate]:
