@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_kg.loaders import commitments, dates, lexicon
-from alliance_kg.loaders.entities import coreference, heads, rules
+from alliance_kg.loaders import commitments, dates, gazetteer, lexicon
+from alliance_kg.loaders.entities import coreference, demonyms, heads, rules
 from alliance_kg.loaders.lexicon.guard import Literals, lowered, occurs_in
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 from alliance_kg.loaders.sentences import collapse, segment
@@ -61,6 +61,13 @@ def test_patterns_opening_with_a_character_find_what_a_leading_word_boundary_fin
     for fast, slow in plain.items():
         assert fast.pattern != slow.pattern
         _same_matches(fast, slow, texts)
+
+
+def test_demonyms_are_found_at_word_starts_as_with_a_word_boundary(texts: list[str]) -> None:
+    names = sorted(gazetteer.demonyms(), key=len, reverse=True)
+    plain = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")(?= (\w+))")
+    edges = ["Japanese forces xJapanese forces _Australian side 1Korean people .Philippine x"]
+    _same_matches(demonyms._mention_pattern(), plain, [*texts, *edges])
 
 
 @pytest.mark.parametrize("family", ["Kishi", "Austin", "Ahn", "Ó Brien", "-x", "ß"])

@@ -31,10 +31,17 @@ def acronym_mentions(
     defined: dict[str, str] = {}
     out: list[Candidate] = []
     for c in chosen:
-        after = _DEFINED_AFTER.match(text[c.end : c.end + 40])
+        # Both patterns need a "(" just after or just before the name: most names have none.
+        after = (
+            _DEFINED_AFTER.match(text[c.end : c.end + 40])
+            if "(" in text[c.end : c.end + 2]
+            else None
+        )
         if after and after.group(1) not in ("The",):
             acr = after.group(1)
             defined.setdefault(acr, c.key)
+        if "(" not in text[max(0, c.start - 2) : c.start]:
+            continue
         before = _DEFINED_BEFORE.search(text[max(0, c.start - 20) : c.start])
         if before:
             defined.setdefault(before.group(1), c.key)
