@@ -70,6 +70,22 @@ def test_demonyms_are_found_at_word_starts_as_with_a_word_boundary(texts: list[s
     _same_matches(demonyms._mention_pattern(), plain, [*texts, *edges])
 
 
+@pytest.mark.parametrize("acronym", ["MLR", "SCC", "JSDF HQ", "US", "2+2", "A-B"])
+def test_acronym_uses_are_the_matches_of_the_acronym_pattern(
+    acronym: str, texts: list[str]
+) -> None:
+    plain = re.compile(
+        rf"(?<![\w\-])(?:(\d{{1,3}}(?:st|nd|rd|th)) )?{re.escape(acronym)}(?![\w\-])"
+    )
+    edge = (
+        f"12th {acronym} 3rd {acronym}{acronym} x{acronym} 101st {acronym} and {acronym}-x "
+        f"1st  {acronym}"
+    )
+    for text in [*texts, edge, f"{acronym}{acronym} {acronym}"]:
+        got = [(m.span(), m.groups()) for m in coreference.acronym_uses(text, acronym)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
 @pytest.mark.parametrize("family", ["Kishi", "Austin", "Ahn", "Ó Brien", "-x", "ß"])
 def test_family_name_patterns_find_what_word_boundaries_find(family: str) -> None:
     plain = re.compile(rf"\b(?:{re.escape(family)}|{re.escape(family.upper())})\b")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -47,9 +48,7 @@ def acronym_mentions(
             defined.setdefault(before.group(1), c.key)
     taken = Taken(len(text), ((c.start, c.end) for c in chosen))
     for acr, key in sorted(defined.items()):
-        for m in re.finditer(
-            rf"(?<![\w\-])(?:(\d{{1,3}}(?:st|nd|rd|th)) )?{re.escape(acr)}(?![\w\-])", text
-        ):
+        for m in acronym_uses(text, acr):
             if taken.overlaps(m.start(), m.end()):
                 continue
             target = key
@@ -66,6 +65,29 @@ def acronym_mentions(
             out.append(cand)
             taken.add(cand.start, cand.end)
     return out
+
+
+def acronym_uses(text: str, acronym: str) -> Iterator[re.Match[str]]:
+    """The matches in ``text`` of a bare use of ``acronym``, with the ordinal before it if any
+    ("12th MLR"), as ``pattern.finditer(text)`` gives them.
+
+    The pattern opens with a lookbehind, so that the regex engine would try it at every
+    position of the text; it is tried only where the acronym occurs (found by ``str.find``)
+    and where an ordinal and a space before that occurrence can begin (4 to 6 characters
+    earlier), in order, each search going on after the previous match as finditer's does."""
+    pattern = re.compile(
+        rf"(?<![\w\-])(?:(\d{{1,3}}(?:st|nd|rd|th)) )?{re.escape(acronym)}(?![\w\-])"
+    )
+    starts: set[int] = set()
+    at = text.find(acronym)
+    while at >= 0 and acronym:
+        starts.update(q for q in (at - 6, at - 5, at - 4, at) if q >= 0)
+        at = text.find(acronym, at + 1)
+    pos = 0
+    for q in sorted(starts):
+        if q >= pos and (m := pattern.match(text, q)) is not None:
+            yield m
+            pos = m.end()
 
 
 def family_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
