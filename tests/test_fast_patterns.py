@@ -13,7 +13,7 @@ import pytest
 
 from alliance_kg.loaders import commitments, dates, gazetteer, lexicon
 from alliance_kg.loaders.entities import coreference, demonyms, heads, rules
-from alliance_kg.loaders.lexicon.guard import Literals, lowered, occurs_in
+from alliance_kg.loaders.lexicon.guard import Literals, finditer_at, lowered, occurs_in
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 from alliance_kg.loaders.sentences import collapse, segment
 
@@ -68,6 +68,18 @@ def test_demonyms_are_found_at_word_starts_as_with_a_word_boundary(texts: list[s
     plain = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")(?= (\w+))")
     edges = ["Japanese forces xJapanese forces _Australian side 1Korean people .Philippine x"]
     _same_matches(demonyms._mention_pattern(), plain, [*texts, *edges])
+
+
+def test_month_first_dates_are_tried_where_a_month_name_occurs(texts: list[str]) -> None:
+    mdy, _ = dates._patterns()
+    names = dates._month_names()
+    assert names is not None
+    edges = ["May 5, MAY 6 2023, xMay 7, Sept. 8, sEPT 9-10, 2024, mid-June 3", "ſept 5 İan 3"]
+    for text in [*texts, *edges]:
+        starts = names.positions(lowered(text))
+        got = [(m.span(), m.groups()) for m in finditer_at(mdy, text, starts)]
+        assert got == [(m.span(), m.groups()) for m in mdy.finditer(text)], text[:60]
+    assert [d.start for d in dates.find_dates(edges[0])] == [0, 7, 27, 36, 57]
 
 
 @pytest.mark.parametrize("acronym", ["MLR", "SCC", "JSDF HQ", "US", "2+2", "A-B"])

@@ -14,7 +14,7 @@ from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import Candidate, Taken
 from alliance_kg.loaders.entities.rules import alliance_entity, alliances
 from alliance_kg.loaders.gazetteer import family_names, load_gazetteer, slugify, surface_forms
-from alliance_kg.loaders.lexicon.guard import guarded
+from alliance_kg.loaders.lexicon.guard import finditer_at, guarded
 from alliance_kg.loaders.model import Entity
 
 _ACRONYM = r"[A-Z][A-Za-z0-9&\-]*[A-Z0-9](?:\s[A-Z]{2,})?"
@@ -74,7 +74,7 @@ def acronym_uses(text: str, acronym: str) -> Iterator[re.Match[str]]:
     The pattern opens with a lookbehind, so that the regex engine would try it at every
     position of the text; it is tried only where the acronym occurs (found by ``str.find``)
     and where an ordinal and a space before that occurrence can begin (4 to 6 characters
-    earlier), in order, each search going on after the previous match as finditer's does."""
+    earlier; see guard.finditer_at)."""
     pattern = re.compile(
         rf"(?<![\w\-])(?:(\d{{1,3}}(?:st|nd|rd|th)) )?{re.escape(acronym)}(?![\w\-])"
     )
@@ -83,11 +83,7 @@ def acronym_uses(text: str, acronym: str) -> Iterator[re.Match[str]]:
     while at >= 0 and acronym:
         starts.update(q for q in (at - 6, at - 5, at - 4, at) if q >= 0)
         at = text.find(acronym, at + 1)
-    pos = 0
-    for q in sorted(starts):
-        if q >= pos and (m := pattern.match(text, q)) is not None:
-            yield m
-            pos = m.end()
+    return finditer_at(pattern, text, starts)
 
 
 def family_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:

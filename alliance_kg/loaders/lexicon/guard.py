@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 # The standard library's own regex parser (``re._parser``, untyped): the parse of an entry is
@@ -160,3 +160,22 @@ def _runs(items: list[tuple[Any, Any]]) -> list[str]:
 def _all_literal(items: list[tuple[Any, Any]]) -> bool:
     c = _constants
     return all(op is c.LITERAL and av < 128 for op, av in items)
+
+
+def finditer_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int] | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying the pattern only at ``starts``: every position where
+    a match can begin (None: anywhere), for a pattern that never matches the empty string.
+
+    As finditer does, each search takes the first position from where the previous match
+    ended; ``match(text, q)`` tries the pattern at ``q`` exactly as a search reaching ``q``
+    does (lookbehinds and word boundaries see the text before ``q``)."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    pos = 0
+    for q in sorted(set(starts)):
+        if q >= pos and (m := pattern.match(text, q)) is not None:
+            yield m
+            pos = m.end()
