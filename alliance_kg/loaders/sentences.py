@@ -341,10 +341,6 @@ def _word_before(text: str, dot: int, sent_start: int) -> str:
     return text[start:end]
 
 
-_INITIAL = re.compile(r"[A-Z]")
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-
-
 def _is_boundary(text: str, dot: int, cut: int, sent_start: int) -> bool:
     if text[dot] != ".":
         return True
@@ -358,9 +354,9 @@ def _is_boundary(text: str, dot: int, cut: int, sent_start: int) -> bool:
     low = token.lower().rstrip(".")
     if low in _ABBREVIATIONS:
         return False
-    if _INITIAL.fullmatch(token):  # an initial, as in "Antony J. Blinken"
+    if re.fullmatch(r"[A-Z]", token):  # an initial, as in "Antony J. Blinken"
         return False
-    if _INITIALISM.fullmatch(token):  # "U.S", "D.C" before the final dot
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):  # "U.S", "D.C" before the final dot
         return nxt in _SENTENCE_STARTERS
     return True
 
