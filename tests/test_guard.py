@@ -46,7 +46,7 @@ def test_guarded_patterns_match_exactly_as_unguarded_ones() -> None:
         (coreference._ALLIANCE, "Alliance"),
         (parties._preposition_before(), ""),
     ]
-    guarded = [p for p, _ in compiled if "(?=[" in p.pattern]
+    guarded = [p for p, *_ in compiled if "(?=[" in p.pattern]
     assert len(guarded) >= 13  # the predicates and item verbs of every type, some complements
     for pattern in guarded:
         unguarded = re.compile(

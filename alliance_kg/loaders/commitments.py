@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
-from alliance_kg.loaders.lexicon.guard import first_chars_guard
+from alliance_kg.loaders.lexicon.guard import Literals, first_chars_guard, lowered, occurs_in
 from alliance_kg.loaders.model import Commitment, Mention, Sentence
 from alliance_kg.loaders.parties import Context, find_parties, starting_in
 
@@ -27,24 +27,29 @@ def _alternatives(entries: list[str]) -> str:
     return "|".join(entries)
 
 
-def _typed_patterns(name: str, start: str, end: str) -> list[tuple[re.Pattern[str], str]]:
+def _typed_patterns(name: str, start: str, end: str) -> list[_Typed]:
     """One pattern per commitment type of the lexicon table ``name``, in its order. ``start``
     ends by opening the entries' group, "(?:": their guard goes just before it (see guard)."""
     out = []
     for kind, entries in table("commitments", name).items():
         guarded = start.removesuffix("(?:") + first_chars_guard(entries) + "(?:"
-        out.append((re.compile(guarded + _alternatives(entries) + end, re.IGNORECASE), kind))
+        pattern = re.compile(guarded + _alternatives(entries) + end, re.IGNORECASE)
+        out.append((pattern, kind, Literals(entries)))
     return out
 
 
+# A pattern, the commitment type it gives, and the words a text needs for it to match there.
+_Typed = tuple[re.Pattern[str], str, Literals]
+
+
 @derived
-def _predicate_res() -> list[tuple[re.Pattern[str], str]]:
+def _predicate_res() -> list[_Typed]:
     """One pattern per commitment type, in the lexicon's order of priority."""
     return _typed_patterns("predicates", r"\b(?:", ")")
 
 
 @derived
-def _complements() -> list[tuple[re.Pattern[str], str]]:
+def _complements() -> list[_Typed]:
     """Words inside the rest of the sentence that add a type to a commitment already found."""
     return _typed_patterns("complements", "(?:", ")")
 
@@ -68,7 +73,7 @@ def _hostile() -> re.Pattern[str]:
 
 
 @derived
-def _item_verbs() -> list[tuple[re.Pattern[str], str]]:
+def _item_verbs() -> list[_Typed]:
     """Gerunds and bare verbs that carry a type in list items ("Reaffirming their support")."""
     return _typed_patterns("item_verbs", r"\b(?:", r")\b")
 
@@ -92,13 +97,24 @@ def _attribution() -> re.Pattern[str]:
     )
 
 
+class _Words:
+    """Where the words of the predicate and complement patterns occur in one document (see
+    guard.Literals): a sentence that holds none of a pattern's words is not searched with it."""
+
+    def __init__(self, text: str) -> None:
+        low = lowered(text)
+        self.predicates = [literals.positions(low) for _, _, literals in _predicate_res()]
+        self.complements = [literals.positions(low) for _, _, literals in _complements()]
+
+
 def extract_commitments(text: str, sentences: list[Sentence], context: Context) -> list[Commitment]:
     """Return the commitments among the sentences, in document order."""
+    words = _Words(text)
     out: list[Commitment] = []
     lead_in_parties: dict[int, list[str]] = {}
     lead_in_types: dict[int, list[str]] = {}
     for sentence in sentences:
-        commitment = _commitment(text, sentence, context)
+        commitment = _commitment(text, sentence, context, words)
         if commitment is not None and not context.meeting_states and len(commitment.parties) > 1:
             # No meeting says who met: "the two allies", "they" stand for the States the
             # text last named as making a commitment together.
@@ -109,7 +125,11 @@ def extract_commitments(text: str, sentences: list[Sentence], context: Context) 
             )
             lead_in_parties[sentence.start] = parties
             lead_in_types[sentence.start] = commitment.types if commitment else []
-        if commitment is None and sentence.lead_in is not None and not _own_subject(text, sentence):
+        if (
+            commitment is None
+            and sentence.lead_in is not None
+            and not _own_subject(text, sentence, words)
+        ):
             parties = lead_in_parties.get(sentence.lead_in.start, [])
             if parties:
                 types = (
@@ -126,10 +146,11 @@ def extract_commitments(text: str, sentences: list[Sentence], context: Context) 
     return out
 
 
-def _commitment(text: str, sentence: Sentence, context: Context) -> Commitment | None:
+def _commitment(
+    text: str, sentence: Sentence, context: Context, words: _Words
+) -> Commitment | None:
     body_start = sentence.start + _label_length(sentence.text)
-    body = text[body_start : sentence.end]
-    matches = _predicates(body)
+    matches = _predicates(text, body_start, sentence.end, words)
     if not matches:
         return None
     verb_at = body_start + matches[0][0]
@@ -142,8 +163,8 @@ def _commitment(text: str, sentence: Sentence, context: Context) -> Commitment |
             types.append(kind)
     after = text[verb_at : sentence.end]
     types = _view_types(after, types, first=matches[0][1])
-    for pattern, kind in _complements():
-        if kind not in types and pattern.search(after):
+    for (pattern, kind, _), where in zip(_complements(), words.complements, strict=True):
+        if kind not in types and occurs_in(where, verb_at, sentence.end) and pattern.search(after):
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
     return Commitment(sentence, types, parties, concerns, deadlines(text, sentence))
@@ -161,23 +182,27 @@ def _view_types(after: str, types: list[str], first: str) -> list[str]:
     return ["Opposition", *[t for t in types if t != "Opposition"]]
 
 
-def _own_subject(text: str, sentence: Sentence) -> bool:
+def _own_subject(text: str, sentence: Sentence, words: _Words) -> bool:
     """True when a list item is a clause of its own ("X: The emphasis on Y underscores Z")."""
     body_start = sentence.start + _label_length(sentence.text)
-    matches = _predicates(text[body_start : sentence.end])
+    matches = _predicates(text, body_start, sentence.end, words)
     return bool(matches) and bool(text[body_start : body_start + matches[0][0]].strip())
 
 
-def _predicates(body: str) -> list[tuple[int, str]]:
-    """Positions and types of predicate verbs, skipping ones inside relative clauses."""
+def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[int, str]]:
+    """Positions (from ``start``) and types of the predicate verbs in ``text[start:end]``,
+    skipping ones inside relative clauses."""
+    body = text[start:end]
     found: list[tuple[int, int, str]] = []
     taken = bytearray(len(body) + 1)  # offsets inside a verb found: one lookup, not a scan
     clauses = _Clauses(body)
-    for pattern, kind in _predicate_res():
+    for (pattern, kind, _), where in zip(_predicate_res(), words.predicates, strict=True):
+        if not occurs_in(where, start, end):
+            continue
         for m in pattern.finditer(body):
             if taken[m.start()]:
                 continue
-            if re.search(r"\b(?:which|that|who)\s+$", body[max(0, m.start() - 7) : m.start()]):
+            if _RELATIVE_BEFORE.search(body[max(0, m.start() - 7) : m.start()]):
                 continue
             if clauses.open_at(m.start()):
                 continue
@@ -192,7 +217,9 @@ class _Clauses:
 
     def __init__(self, body: str) -> None:
         self._ends = [m.end() for m in _RELATIVE.finditer(body)]
-        self._commas = [i for i, c in enumerate(body) if c == ","]
+        # Only a sentence with a relative clause needs its commas (most have none); they are
+        # found by the regex engine, not by a Python loop over every character.
+        self._commas = [m.start() for m in _COMMA.finditer(body)] if self._ends else []
 
     def open_at(self, at: int) -> bool:
         """ "..., which Secretary Carter will convene": whether a clause is still open at ``at``
@@ -205,6 +232,15 @@ class _Clauses:
 
 
 _RELATIVE = re.compile(r",\s*(?:which|who|where|whom)\b")
+_COMMA = re.compile(",")
+
+
+# Compiled once (not looked up in the re module's cache at each call).
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who)\s+$")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w-]*)")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s\b")
+_OBJECT_BEFORE = re.compile(r"\b(?:in|across|of|to|for|with|from|on|against)\s+(?:the\s+)?$")
 
 
 def _label_length(sentence_text: str) -> int:
@@ -258,7 +294,7 @@ def _concerns(
 
 
 def _next_word(text: str, m: Mention) -> str:
-    nxt = re.match(r"[ \t]+([A-Za-z][\w-]*)", text[m.end : m.end + 40])
+    nxt = _NEXT_WORD.match(text[m.end : m.end + 40])
     return nxt.group(1) if nxt else ""
 
 
@@ -267,24 +303,24 @@ def _modifier(text: str, m: Mention) -> bool:
     word = _next_word(text, m)
     if not word or word.lower() in _function_words() or not word[0].islower():
         return False
-    return not re.search(r"\bthe\s+$", text[max(0, m.start - 5) : m.start], re.IGNORECASE)
+    return not _THE_BEFORE.search(text[max(0, m.start - 5) : m.start])
 
 
 def _party_as_object(text: str, m: Mention) -> bool:
     """A party State is also a concern where it is the object: "the defense of Japan"."""
     before = text[max(0, m.start - 12) : m.start]
     after = text[m.end : m.end + 12]
-    if re.match(r"[’']s\b", after):  # possessive: "Japan's Southwest Islands"
+    if _POSSESSIVE.match(after):  # possessive: "Japan's Southwest Islands"
         return False
     word = _next_word(text, m)
     if word and word.lower() not in _function_words():  # a modifier: "U.S. forces", "U.S. MQ-9"
         return False
-    return bool(re.search(r"\b(?:in|across|of|to|for|with|from|on|against)\s+(?:the\s+)?$", before))
+    return bool(_OBJECT_BEFORE.search(before))
 
 
 def _item_types(sentence_text: str) -> list[str]:
     types: list[str] = []
-    for pattern, kind in _item_verbs():
+    for pattern, kind, _ in _item_verbs():
         if pattern.search(sentence_text) and kind not in types:
             types.append(kind)
     return types

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from alliance_kg.loaders.lexicon import derived, table
+from alliance_kg.loaders.lexicon.guard import Literals, finditer_at, lowered
 from alliance_kg.loaders.spans import Taken
 
 
@@ -40,8 +41,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\b",
         re.IGNORECASE,
     )
+    # "\b(?P<day>\d{1,2})" with the "\b" checked after the first digit (see _ISO).
     dmy = re.compile(
-        r"\b(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+"
+        r"(?P<day>\d(?<!\w.)\d?)(?:\s*[-–]\s*(?P<day2>\d{1,2}))?\s+"
         + month
         + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b",
         re.IGNORECASE,
@@ -49,7 +51,21 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return mdy, dmy
 
 
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+@derived
+def _month_names() -> Literals | None:
+    """The months' names and abbreviations, as the words one of which a month-first date
+    begins with: each piece is a whole name (plain ASCII letters), so where it occurs is where
+    such a date can begin. None for a lexicon with other names: they are searched as before."""
+    forms = list(months())
+    if not all(re.fullmatch("[a-z]+", form) for form in forms):
+        return None
+    return Literals(forms)
+
+
+# "\b(?P<year>(?:19|20)\d{2})-...": the word boundary is checked by a lookbehind after the
+# first digits, so that the pattern opens with characters the regex engine skips to in C
+# (a pattern opening with "\b" is tried at every position of the text). Same matches.
+_ISO = re.compile(r"(?P<year>(?:19|20)(?<!\w..)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 
 
 @dataclass(frozen=True)
@@ -105,8 +121,13 @@ def find_dates(text: str) -> list[DateMention]:
 
     for m in _ISO.finditer(text):
         add(m, int(m.group("month")))
-    for pattern in _patterns():
-        for m in pattern.finditer(text):
+    mdy, dmy = _patterns()
+    # A month-first date begins with a month's name: it is tried only where one occurs in the
+    # lower-cased text (the case-insensitive pattern alone is tried at every word).
+    names = _month_names()
+    mdy_starts = names.positions(lowered(text)) if names is not None else None
+    for pattern, starts in ((mdy, mdy_starts), (dmy, None)):
+        for m in finditer_at(pattern, text, starts):
             add(m, months()[m.group("month").lower()])
     # "may" is also a verb: keep "May 5" only when a year follows or it starts a phrase.
     found = [

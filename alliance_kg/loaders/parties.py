@@ -133,10 +133,13 @@ def _last_person(before: int, context: Context) -> str | None:
     return people[i - 1][1] if i else None
 
 
+_ACCORDING_TO = re.compile(r"according to [^,]{1,80},\s*", re.IGNORECASE)
+
+
 def _subject_start(text: str, start: int, verb_at: int) -> int:
     """Skip leading adverbial clauses ("To this end, ", "Recognizing ..., ") of the subject."""
     zone = text[start:verb_at]
-    attribution = re.match(r"according to [^,]{1,80},\s*", zone, re.IGNORECASE)
+    attribution = _ACCORDING_TO.match(zone)
     if attribution:
         return start + attribution.end()
     pos = 0

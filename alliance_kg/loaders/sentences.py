@@ -14,8 +14,6 @@ from itertools import islice
 
 from alliance_kg.loaders.model import Sentence
 
-_WS = re.compile(r"\s+")
-
 # A line that is wholly site furniture, wherever it stands.
 _FURNITURE_LINE = re.compile(
     r"""^(?:
@@ -27,12 +25,15 @@ _FURNITURE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Fragments that mark a line as furniture: captions and post metadata.
-_FURNITURE_FRAGMENT = re.compile(
-    r"\((?:image|photo|picture)\s*(?:credit|courtesy|source)?s?\s*:|"
-    r"\bphoto(?:graph)?\s*(?:credit|by)\b|\bNo Comments\b|\bComments? on\b|\S\s\|\s\S",
-    re.IGNORECASE,
+# Fragments that mark a line as furniture: captions and post metadata, and a bar between
+# words ("Home | News"). One pattern per kind of fragment, each tried only on a line holding
+# its word (see _furniture_fragment).
+_FURNITURE_CAPTION = re.compile(
+    r"\((?:image|photo|picture)\s*(?:credit|courtesy|source)?s?\s*:", re.IGNORECASE
 )
+_FURNITURE_PHOTO = re.compile(r"\bphoto(?:graph)?\s*(?:credit|by)\b", re.IGNORECASE)
+_FURNITURE_COMMENTS = re.compile(r"\bNo Comments\b|\bComments? on\b", re.IGNORECASE)
+_FURNITURE_BAR = re.compile(r"\S\s\|\s\S")
 # Furniture that ends an article: whatever follows it is the site's, not the statement's.
 _END_OF_ARTICLE = re.compile(
     r"^(?:related\ (?:articles|posts|stories|news)|leave\ a\ (?:comment|reply).*|"
@@ -165,7 +166,9 @@ class Paragraph:
 
 def collapse(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
-    return _WS.sub(" ", text).strip()
+    # str.split() and the regex ``\s`` agree on what whitespace is; split and join run in C
+    # without building a piece for every single space, as ``re.sub`` does.
+    return " ".join(text.split())
 
 
 def classify_lines(text: str) -> list[Line]:
@@ -194,7 +197,7 @@ def classify_lines(text: str) -> list[Line]:
         if (
             article_ended
             or _FURNITURE_LINE.match(plain)
-            or _FURNITURE_FRAGMENT.search(stripped)
+            or _furniture_fragment(stripped, norm)
             or (norm in seen and len(norm) > 3)
         ):
             if _END_OF_ARTICLE.match(plain) and start / total > 0.5:
@@ -214,6 +217,20 @@ def classify_lines(text: str) -> list[Line]:
         lines.append(Line(cstart, cend, "text"))
 
     return _mark_headings(text, lines)
+
+
+def _furniture_fragment(line: str, low: str) -> bool:
+    """Whether ``line`` (``low``: the line lower-cased) holds a fragment of furniture.
+
+    The regex engine tries a pattern that opens with "\\b" at every position of the line; the
+    word each pattern must contain is looked for first (in C, in the lower-cased line, where
+    it is plain ASCII letters that no other character lower-cases to)."""
+    return bool(
+        ("(" in line and _FURNITURE_CAPTION.search(line))
+        or ("photo" in low and _FURNITURE_PHOTO.search(line))
+        or ("comment" in low and _FURNITURE_COMMENTS.search(line))
+        or ("|" in line and _FURNITURE_BAR.search(line))
+    )
 
 
 def _mark_headings(text: str, lines: list[Line]) -> list[Line]:

@@ -30,6 +30,18 @@ _WORD = (
     r"\d{1,3}(?:st|nd|rd|th)|[“\"]?2\+2[”\"]?)"
 )
 
+# _WORD as the first word of a run, its first character taken first: a pattern that opens
+# with a character class lets the regex engine skip in C to the next capital, digit or quote,
+# where one opening with a lookbehind is tried at every position of the text. Each branch
+# checks (by lookbehind) the first character that _WORD's branch of the same order begins with,
+# then matches the rest of it; ``(?<![\w.\-].)`` is the run's own "no word before it".
+_FIRST_WORD = (
+    r"[A-Z\d“\"](?<![\w.\-].)"
+    r"(?:(?<=[A-Z])(?:[\w\-]*s['’](?= [A-Z])|[\w&’'.\-]*[\w&](?:(?<=\.[A-Z])\.)?|)|"
+    r"(?<=\d)(?:\d{3}|\d{0,2}(?:st|nd|rd|th))|"
+    r"(?<=[“\"])2\+2[”\"]?|(?<=2)\+2[”\"]?)"
+)
+
 # The most words of a run of capitalised words read as one (see discovered_candidates).
 MAX_NAME_RUN = 64
 
@@ -38,7 +50,8 @@ MAX_NAME_RUN = 64
 def _chunk() -> re.Pattern[str]:
     """A run of capitalised words, joined by spaces, commas and connectors."""
     joins = "|".join(map(re.escape, lexicon.words("entities", "connectors")))
-    return re.compile(rf"(?<![\w.\-]){_WORD}(?:(?:,? (?:and )?| (?:(?:{joins}) )+){_WORD})*")
+    # The same matches as (?<![\w.\-]){_WORD}(?:...)*, found faster (see _FIRST_WORD).
+    return re.compile(rf"{_FIRST_WORD}(?:(?:,? (?:and )?| (?:(?:{joins}) )+){_WORD})*")
 
 
 @lexicon.derived
@@ -70,6 +83,24 @@ def _place_prefixes() -> frozenset[str]:
     return frozenset(lexicon.words("entities", "place_prefixes"))
 
 
+@lexicon.derived
+def _triggers() -> frozenset[str]:
+    """The words (less a final comma or dot) that a run of capitalised words must hold for
+    _names_in_chunk to find a name in it: a head (or its plural), "Group", a prefix head."""
+    heads = {w for words, _ in _heads() for w in words} | set(_plural_heads())
+    prefixes = {"Group", "Article", "Task", "Exercise", "exercise"} | _place_prefixes()
+    return frozenset(heads | prefixes)
+
+
+def _has_trigger(word: str, triggers: frozenset[str]) -> bool:
+    """Whether a word of a run, as _names_in_chunk reads it, is one of ``triggers``."""
+    plain = word.rstrip(",")
+    return plain in triggers or plain.rstrip(".") in triggers
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
 def _head_type(words: list[str], i: int) -> str | None:
     word = words[i].rstrip(".")
     word = _plural_heads().get(word, word)
@@ -85,8 +116,14 @@ def _head_type(words: list[str], i: int) -> str | None:
 def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     """Names built on a head word; ``forms`` maps vocabulary names to keys."""
     out: list[Candidate] = []
+    triggers = _triggers()
     for chunk in _chunk().finditer(text):
-        found = [(m.group(), chunk.start() + m.start()) for m in re.finditer(r"\S+", chunk.group())]
+        run = chunk.group()
+        # Most runs are one word, or hold no word a name is built on: they hold no name (see
+        # _triggers), and are passed over before any work on their words.
+        if " " not in run or not any(_has_trigger(w, triggers) for w in run.split()):
+            continue
+        found = [(m.group(), chunk.start() + m.start()) for m in _NON_SPACE.finditer(run)]
         # A name is never this long: a longer run of capitalised words is read in pieces, so
         # that the work in a piece (whose rules look across its words) stays bounded.
         for at in range(0, len(found), MAX_NAME_RUN):
@@ -95,6 +132,11 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
                 if cand is not None:
                     out.append(cand)
     return out
+
+
+_POSSESSIVE = re.compile(r"['’]s$|[^s]['’]$")
+_SPACES = re.compile(r"\s+")
+_OF_THE = re.compile(r" of (?:the )?")
 
 
 def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, int, str]]:
@@ -132,7 +174,7 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
             first > 0
             and plain[first - 1] != "the"
             and not words[first - 1][0].endswith(",")
-            and not re.search(r"['’]s$|[^s]['’]$", plain[first - 1])
+            and not _POSSESSIVE.search(plain[first - 1])
             # "the Philippines’ Armed Forces": a State's possessive is not part of the name.
             and not (plain[first - 1][-1] in "'’" and plain[first - 1][:-1] in where_words())
         ):
@@ -251,9 +293,9 @@ def _discovered(
     name = text[start:end]
     if name.endswith("’s") or name.endswith("'s"):
         name, end = name[:-2], end - 2
-    name = re.sub(r"\s+", " ", name)
+    name = _SPACES.sub(" ", name)
     # "Article V of the Japan-U.S. Security Treaty": the tail is a known name of its own.
-    for m in re.finditer(r" of (?:the )?", name):
+    for m in _OF_THE.finditer(name):
         tail = forms.get(name[m.end() :])
         if tail is not None and not (kind == "Organization" and tail.startswith("state/")):
             return _discovered(text, start, start + m.start(), kind, forms) if m.start() else None

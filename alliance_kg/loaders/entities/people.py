@@ -143,6 +143,6 @@ def _preceding_state(text: str, pos: int) -> str | None:
 def name_form(surface: str, entity_type: str) -> str:
     """A mention's text as a name: whitespace collapsed, a person's title left out
     ("Ms. KAMIKAWA Yoko" -> "KAMIKAWA Yoko"), so that it can serve as an alias."""
-    form = re.sub(r"\s+", " ", surface).strip()
+    form = " ".join(surface.split())  # as re.sub(r"\s+", " ", surface).strip(), faster
     titled = _title().match(form) if entity_type == "Person" else None
     return form[titled.start("name") :] if titled is not None else form

@@ -19,8 +19,12 @@ def _compass() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(words) + r") $")
 
 
+# The patterns below check the word boundary before their first letter or digit by a
+# lookbehind after it ("(?<!\w.)"): opening with a character class, they let the regex engine
+# skip in C to the next capital or digit instead of trying every position. Same matches as
+# with a leading "\b".
 _COORDINATED = re.compile(
-    r"\b([A-Z][a-z]+) and ([A-Z][a-z]+) ((?:[A-Z][a-z]+ )*[A-Z][a-z]+?)(e?s)\b"
+    r"([A-Z](?<!\w.)[a-z]+) and ([A-Z][a-z]+) ((?:[A-Z][a-z]+ )*[A-Z][a-z]+?)(e?s)\b"
 )
 
 
@@ -36,7 +40,8 @@ def coordinated_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     return out
 
 
-_NUMBERED = re.compile(r"\b(\d{1,3}(?:st|nd|rd|th)) ([A-Z][A-Z0-9&\-]*[A-Z0-9])\b")
+_NUMBERED = re.compile(r"(\d(?<!\w.)\d{0,2}(?:st|nd|rd|th)) ([A-Z][A-Z0-9&\-]*[A-Z0-9])\b")
+_CAPITALISED = re.compile(r"[A-Z](?<!\w.)[a-z]+(?=[- ])")
 
 
 def numbered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
@@ -75,7 +80,7 @@ def pair_alliances(text: str, cands: list[Candidate]) -> list[Candidate]:
     demonyms) joined by a hyphen before "alliance"."""
     gaz = load_gazetteer()
     sides = [(c.start, c.end, c.key) for c in cands if c.key in gaz and gaz[c.key].type == "State"]
-    for m in re.finditer(r"\b[A-Z][a-z]+(?=[- ])", text):
+    for m in _CAPITALISED.finditer(text):
         key = demonyms().get(m.group())
         if key is not None:
             sides.append((m.start(), m.end(), key))

@@ -7,6 +7,7 @@ Air Station (MCAS) Futenma") and "the U.S" without its final period.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from alliance_kg.loaders.entities.base import Candidate, tokens
 from alliance_kg.loaders.gazetteer import surface_forms
@@ -27,15 +28,15 @@ def _unquote(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _trie() -> dict[str, object]:
-    root: dict[str, object] = {}
+def _trie() -> dict[str, Any]:
+    root: dict[str, Any] = {}
     for form, keys in surface_forms().items():
         node = root
         toks = [t for t, _, _ in tokens(form)]
         for tok in toks:
-            node = node.setdefault(_norm(tok), {})  # type: ignore[assignment]
+            node = node.setdefault(_norm(tok), {})
         ends = node.setdefault(_END, [])
-        ends.append((toks, keys))  # type: ignore[attr-defined]
+        ends.append((toks, keys))
     return root
 
 
@@ -70,45 +71,44 @@ def _plural_stems(low: str) -> tuple[str, ...]:
 def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[Candidate]:
     """Every span of ``text`` (tokenized as ``toks``) that spells a vocabulary name."""
     root = _trie()
-    # Each token's trie key and plural stems, once: the walks below revisit tokens many times.
+    # Each token's trie key, once: the walks below revisit tokens many times. A token never
+    # spells _END ("$" is a token of its own), so a child found by a token is a node.
     norms = _norms(text, toks)
+    words = [tok for tok, _, _ in toks]
+    n = len(toks)
     out: list[Candidate] = []
-    for i in range(len(toks)):
-        if norms[i] not in root:
-            continue
+    for i in [k for k, norm in enumerate(norms) if norm in root]:
         ends: dict[int, str] = {}  # end offset -> key
-        # A walk state: (trie node, next token index, the consumed (form, text) token pairs).
-        stack: list[tuple[dict[str, object], int, list[tuple[int, bool]]]] = [(root, i, [])]
+        # A walk state: (trie node, next token index, the consumed (token index, plural) pairs).
+        stack: list[tuple[dict[str, Any], int, tuple[tuple[int, bool], ...]]] = [(root, i, ())]
         while stack:
             node, j, used = stack.pop()
-            if j < len(toks):
-                tok = toks[j][0]
-                child = node.get(norms[j])
-                if isinstance(child, dict):
-                    stack.append((child, j + 1, [*used, (j, False)]))
-                for stem in _plural_stems(norms[j]):
-                    child = node.get(stem)
-                    if isinstance(child, dict) and _END in child:
-                        _keep(ends, _accept(child, toks, [*used, (j, True)], text))
+            if j < n:
+                norm = norms[j]
+                child = node.get(norm)
+                if child is not None:
+                    stack.append((child, j + 1, (*used, (j, False))))
+                if norm[-1] == "s":  # only such a token has plural stems
+                    for stem in _plural_stems(norm):
+                        child = node.get(stem)
+                        if child is not None and _END in child:
+                            _keep(ends, _accept(child, toks, (*used, (j, True)), text))
                 # "Marine Corps Air Station (MCAS) Futenma": skip an acronym inside a name.
                 if (
                     used
-                    and tok == "("
-                    and j + 2 < len(toks)
-                    and toks[j + 2][0] == ")"
-                    and toks[j + 1][0].isupper()
+                    and words[j] == "("
+                    and j + 2 < n
+                    and words[j + 2] == ")"
+                    and words[j + 1].isupper()
                 ):
                     stack.append((node, j + 3, used))
+            if not used:
+                continue
             # "the U.S" without its final period.
             dot = node.get(".")
-            if (
-                used
-                and isinstance(dot, dict)
-                and _END in dot
-                and (j >= len(toks) or toks[j][0] != ".")
-            ):
+            if dot is not None and _END in dot and (j >= n or words[j] != "."):
                 _keep(ends, _accept(dot, toks, used, text))
-            if used and _END in node:
+            if _END in node:
                 _keep(ends, _accept(node, toks, used, text))
         out += [Candidate(toks[i][1], end, key, 0) for end, key in sorted(ends.items())]
     return out
@@ -130,20 +130,23 @@ def _keep(ends: dict[int, str], match: tuple[int, str] | None) -> None:
 
 
 def _accept(
-    node: dict[str, object],
+    node: dict[str, Any],
     toks: list[tuple[str, int, int]],
-    used: list[tuple[int, bool]],
+    used: tuple[tuple[int, bool], ...],
     text: str,
 ) -> tuple[int, str] | None:
     """The end offset and key of a trie match whose spelling fits one of its forms."""
     end = toks[used[-1][0]][2]
     if end < len(text) and text[end].isalnum() and not text[end - 1].isalnum():
         return None
-    for form_toks, keys in node[_END]:  # type: ignore[attr-defined]
+    seen = [toks[j][0] for j, _ in used]
+    for form_toks, keys in node[_END]:
+        if form_toks == seen:  # spelt as the vocabulary spells it (_case_ok of equal tokens)
+            return end, keys[0]
         pairs = form_toks[: len(used)]
         if all(
-            _case_ok(f[:-1] if plural and f.endswith("y") else f, toks[j][0])
-            for f, (j, plural) in zip(pairs, used, strict=False)
+            _case_ok(f[:-1] if plural and f.endswith("y") else f, s)
+            for f, s, (_, plural) in zip(pairs, seen, used, strict=False)
         ):
             return end, keys[0]
     return None

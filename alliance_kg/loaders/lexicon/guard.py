@@ -1,4 +1,7 @@
-"""A cheap lookahead before a long alternation of lexicon patterns, for speed alone.
+"""Cheap tests before a long alternation of lexicon patterns, for speed alone.
+
+A guard of first characters (below), and the plain words a text must contain for a pattern
+to match in it (``Literals``).
 
 Python's regex engine tries every alternative of ``(?:a|b|...)`` at every position of the text
 (with ``re.IGNORECASE`` it has no first-character shortcut at all). A lookahead of the
@@ -13,7 +16,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 # The standard library's own regex parser (``re._parser``, untyped): the parse of an entry is
@@ -72,3 +76,106 @@ def _firsts(items: list[tuple[Any, Any]]) -> set[str] | None:
         rest = _firsts(items[1:])  # an optional part: a match may begin after it
         return None if rest is None else inner | rest
     return None
+
+
+# Characters that match an ASCII letter without regard to case but do not lower-case to it
+# one for one: with one of them in a text, its lower-cased form cannot stand for a
+# case-insensitive match (see Literals).
+_CASE_TRAPS = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()``, where a case-insensitive match of ASCII letters in ``text`` is the same
+    letters in it; None where it is not (a text holding one of ``_CASE_TRAPS``)."""
+    if text.isascii() or not any(c in text for c in _CASE_TRAPS):
+        return text.lower()
+    return None
+
+
+class Literals:
+    """For a pattern made of lexicon entries, one piece of plain text per entry that every
+    match of that entry holds, lower-cased: a text lacking all of them cannot match.
+
+    Python's regex engine tries a case-insensitive alternation at every position of a text;
+    finding a few words once in the whole lower-cased document is far cheaper, and most
+    sentences hold none of a pattern's words, so they need not be searched with it. Each piece
+    is a run of literal ASCII characters outside any optional or repeated part ("concerned"
+    for ``(?:is|are) (?:deeply )?concerned``); when an entry has none, the pattern is always
+    tried.
+    """
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        pieces: list[str] = []
+        for entry in entries:
+            try:
+                piece = max(_runs(list(_parser.parse(entry))), key=len, default="")
+            except re.error:
+                piece = ""
+            if not piece:
+                self._pieces: list[str] | None = None
+                return
+            pieces.append(piece.lower())
+        self._pieces = list(dict.fromkeys(pieces))
+
+    def positions(self, low: str | None) -> list[int] | None:
+        """Where the pieces occur in a text whose ``lowered()`` form is ``low``, in order (each
+        occurrence, overlapping ones too); None where the pattern is always to be tried."""
+        if low is None or self._pieces is None:
+            return None
+        found: list[int] = []
+        for piece in self._pieces:
+            at = low.find(piece)
+            while at >= 0:
+                found.append(at)
+                at = low.find(piece, at + 1)
+        return sorted(found)
+
+
+def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
+    """Whether ``Literals.positions`` has one in ``[start, end)`` (always, for None): else a
+    match of its pattern cannot lie in that span of the text."""
+    if positions is None:
+        return True
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
+
+
+def _runs(items: list[tuple[Any, Any]]) -> list[str]:
+    """The runs of literal ASCII characters that every match of the parsed ``items`` holds,
+    each contiguous in the text (zero-width assertions between its characters)."""
+    c = _constants
+    runs = [""]
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: the characters around it are adjacent in the text
+        if op is c.LITERAL and av < 128:
+            runs[-1] += chr(av)
+        elif op is c.SUBPATTERN and _all_literal(list(av[-1])):
+            runs[-1] += "".join(chr(code) for _, code in av[-1])
+        else:
+            runs.append("")
+    return [r for r in runs if r]
+
+
+def _all_literal(items: list[tuple[Any, Any]]) -> bool:
+    c = _constants
+    return all(op is c.LITERAL and av < 128 for op, av in items)
+
+
+def finditer_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int] | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying the pattern only at ``starts``: every position where
+    a match can begin (None: anywhere), for a pattern that never matches the empty string.
+
+    As finditer does, each search takes the first position from where the previous match
+    ended; ``match(text, q)`` tries the pattern at ``q`` exactly as a search reaching ``q``
+    does (lookbehinds and word boundaries see the text before ``q``)."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    pos = 0
+    for q in sorted(set(starts)):
+        if q >= pos and (m := pattern.match(text, q)) is not None:
+            yield m
+            pos = m.end()

@@ -1,0 +1,193 @@
+"""The shortcuts that make extraction faster find exactly what the plain patterns find.
+
+Each fast form below is compared with the plain form it stands for, on every text of the
+bundled, unseen and series corpora and on strings made to hit its edges.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from alliance_kg.loaders import commitments, dates, gazetteer, lexicon
+from alliance_kg.loaders.entities import coreference, demonyms, heads, rules
+from alliance_kg.loaders.lexicon.guard import Literals, finditer_at, lowered, occurs_in
+from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
+from alliance_kg.loaders.sentences import collapse, segment
+
+DATA = Path(__file__).parent / "data"
+EDGES = [
+    "2023-01-02 x2023-01-02 _2023-01-02 12023-01-02 \n2020-10-10",
+    " 5 May 2023, a5 May, 15 June, 1 Jan, 123 Jan, ٣ May, x٣ May 2020",
+    '2+2 meeting "2+2" Japan “2+2” X x2+2 22+2 2nd 12th Marine 1234 X A.B. C',
+    "U.S.-Japan Alliance, Ministers’ Meeting, Allies' Forces, a\nB -A .A A 2 “",
+    "East and South China Seas xEast and South China Seas 12th MLR x12th MLR 3rd AB",
+    "Japan-Australia alliance _Japan- Korean- aKorean-",
+    "near Camp Hansen and Mount Fuji, under Article V, with Task Force Ares in Exercise Keen Sword",
+]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    paths = collect_paths([sample_corpus_dir(), DATA / "unseen", DATA / "series"])
+    return [read_document(p).text for p in paths] + EDGES
+
+
+def _same_matches(fast: re.Pattern[str], plain: re.Pattern[str], texts: list[str]) -> None:
+    for text in texts:
+        got = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text[:60]
+
+
+def test_patterns_opening_with_a_character_find_what_a_leading_word_boundary_finds(
+    texts: list[str],
+) -> None:
+    joins = "|".join(map(re.escape, lexicon.words("entities", "connectors")))
+    word = heads._WORD
+    chunk = re.compile(rf"(?<![\w.\-]){word}(?:(?:,? (?:and )?| (?:(?:{joins}) )+){word})*")
+    mdy, dmy = dates._patterns()
+    plain = {
+        heads._chunk(): chunk,
+        dates._ISO: re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+        dmy: re.compile(r"\b(?P<day>\d{1,2})" + dmy.pattern.split(r"\d?)", 1)[1], dmy.flags),
+        rules._COORDINATED: re.compile(
+            r"\b([A-Z][a-z]+) and ([A-Z][a-z]+) ((?:[A-Z][a-z]+ )*[A-Z][a-z]+?)(e?s)\b"
+        ),
+        rules._NUMBERED: re.compile(r"\b(\d{1,3}(?:st|nd|rd|th)) ([A-Z][A-Z0-9&\-]*[A-Z0-9])\b"),
+        rules._CAPITALISED: re.compile(r"\b[A-Z][a-z]+(?=[- ])"),
+    }
+    for fast, slow in plain.items():
+        assert fast.pattern != slow.pattern
+        _same_matches(fast, slow, texts)
+
+
+def test_demonyms_are_found_at_word_starts_as_with_a_word_boundary(texts: list[str]) -> None:
+    names = sorted(gazetteer.demonyms(), key=len, reverse=True)
+    plain = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")(?= (\w+))")
+    edges = ["Japanese forces xJapanese forces _Australian side 1Korean people .Philippine x"]
+    _same_matches(demonyms._mention_pattern(), plain, [*texts, *edges])
+
+
+def test_month_first_dates_are_tried_where_a_month_name_occurs(texts: list[str]) -> None:
+    mdy, _ = dates._patterns()
+    names = dates._month_names()
+    assert names is not None
+    edges = ["May 5, MAY 6 2023, xMay 7, Sept. 8, sEPT 9-10, 2024, mid-June 3", "ſept 5 İan 3"]
+    for text in [*texts, *edges]:
+        starts = names.positions(lowered(text))
+        got = [(m.span(), m.groups()) for m in finditer_at(mdy, text, starts)]
+        assert got == [(m.span(), m.groups()) for m in mdy.finditer(text)], text[:60]
+    assert [d.start for d in dates.find_dates(edges[0])] == [0, 7, 27, 36, 57]
+
+
+@pytest.mark.parametrize("acronym", ["MLR", "SCC", "JSDF HQ", "US", "2+2", "A-B"])
+def test_acronym_uses_are_the_matches_of_the_acronym_pattern(
+    acronym: str, texts: list[str]
+) -> None:
+    plain = re.compile(
+        rf"(?<![\w\-])(?:(\d{{1,3}}(?:st|nd|rd|th)) )?{re.escape(acronym)}(?![\w\-])"
+    )
+    edge = (
+        f"12th {acronym} 3rd {acronym}{acronym} x{acronym} 101st {acronym} and {acronym}-x "
+        f"1st  {acronym}"
+    )
+    for text in [*texts, edge, f"{acronym}{acronym} {acronym}"]:
+        got = [(m.span(), m.groups()) for m in coreference.acronym_uses(text, acronym)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("family", ["Kishi", "Austin", "Ahn", "Ó Brien", "-x", "ß"])
+def test_family_name_patterns_find_what_word_boundaries_find(family: str) -> None:
+    plain = re.compile(rf"\b(?:{re.escape(family)}|{re.escape(family.upper())})\b")
+    text = f"{family} {family.upper()} x{family} {family}x _{family} 1{family} .{family}\n{family}"
+    _same_matches(coreference._family_pattern(family), plain, [text, text.replace(" ", "")])
+
+
+def test_collapse_is_the_regex_collapse() -> None:
+    for text in [" a \u3000 b\t\n", "\x1c a\x85b\u2028", "", "   ", "x"]:
+        assert collapse(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_runs_without_a_trigger_word_hold_no_name(texts: list[str]) -> None:
+    """discovered_candidates passes over such runs without reading them."""
+    skipped = 0
+    for text in texts:
+        for chunk in heads._chunk().finditer(text):
+            run = chunk.group()
+            if " " in run and any(heads._has_trigger(w, heads._triggers()) for w in run.split()):
+                continue
+            words = [(m.group(), chunk.start() + m.start()) for m in re.finditer(r"\S+", run)]
+            assert heads._names_in_chunk(text, words) == []
+            skipped += 1
+    assert skipped > 1000
+
+
+@pytest.mark.parametrize(
+    ("entries", "pieces"),
+    [
+        (["condemn(?:ed|s)", r"\bwill(?! be able)"], ["condemn", "will"]),
+        (["(?:is|are) (?:deeply )?concerned"], ["concerned"]),
+        ([r"(?<!which )\bWILL (?:\w+ )?to"], ["will "]),
+        (["(?:re)affirm"], ["reaffirm"]),  # a group of plain letters joins its neighbours
+        ([r"shared (?:its|their) views", r"\w+ly"], ["shared ", "ly"]),  # the longest run
+        ([r"shared (?:its|their) views", r"\w+"], None),  # an entry with no letters to find
+        (["é+t"], ["t"]),  # ASCII only
+        (["é+"], None),
+        (["(unbalanced"], None),
+    ],
+)
+def test_literals_are_the_plain_words_every_match_holds(
+    entries: list[str], pieces: list[str] | None
+) -> None:
+    assert Literals(entries)._pieces == pieces
+
+
+def test_a_text_with_a_case_trap_is_always_searched() -> None:
+    # "ı" (dotless i) matches "i" without regard to case but does not lower-case to it.
+    assert re.search("affirm", "REAFFıRMED", re.IGNORECASE)
+    assert "affirm" not in "REAFFıRMED".lower()
+    assert lowered("REAFFıRMED") is None
+    assert Literals(["affirm"]).positions(lowered("REAFFıRMED")) is None
+    assert occurs_in(None, 0, 1)
+    assert Literals(["affirm"]).positions(lowered("REAFFIRMED, affirm")) == [2, 12]
+    assert not occurs_in([2, 12], 3, 12)
+
+
+def test_no_sentence_holding_a_match_is_passed_over(texts: list[str]) -> None:
+    checked = 0
+    for text in texts:
+        words = commitments._Words(text)
+        for sentence in segment(text)[0]:
+            body = text[sentence.start : sentence.end]
+            typed = [
+                *zip(commitments._predicate_res(), words.predicates, strict=True),
+                *zip(commitments._complements(), words.complements, strict=True),
+            ]
+            for (pattern, _, _), where in typed:
+                if pattern.search(body):
+                    assert occurs_in(where, sentence.start, sentence.end), body
+                    checked += 1
+    assert checked > 200
+
+
+def test_extraction_pauses_the_garbage_collector_only_while_it_runs() -> None:
+    import gc
+
+    from alliance_kg.loaders.extract import extract
+    from alliance_kg.loaders.model import SourceDocument
+
+    doc = SourceDocument("k", "k.txt", "text", "Japan and Australia agreed to cooperate.")
+    assert gc.isenabled()
+    assert extract(doc).commitments
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract(doc)
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()
+    with pytest.raises(AttributeError):
+        extract(None)  # type: ignore[arg-type]
+    assert gc.isenabled()
