@@ -154,6 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
     host_names: frozenset[str] = frozenset()
     allow_cors = False
     server_version = "alliance-kg"
+    # HTTP/1.1: a client's connection stays open for its next request (every answer states its
+    # length), which saves a connection and a thread per request; see ``parse_request``.
+    protocol_version = "HTTP/1.1"
     # One send for the headers and the body (written unbuffered they are two, and the second
     # waits for the first's acknowledgement); no Nagle delay on small answers.
     wbufsize = 64 * 1024
@@ -173,6 +176,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._reply(421, "text/plain", refusal)
             return False
+        if self.headers.get("Transfer-Encoding") is not None or (
+            self.command != "POST" and (self.headers.get("Content-Length") or "0").strip() != "0"
+        ):
+            # A body this server does not read (a GET's), or one whose transfer coding makes
+            # its Content-Length void, would be read as the next request: answer this one,
+            # then close the connection.
+            self.close_connection = True
+        return True
+
+    def handle_expect_100(self) -> bool:
+        # "100 Continue" only for a request that will be read: a refused one (foreign Host,
+        # bad length) gets its final answer at once, and its body is never sent.
+        if self.command == "POST" and self._host_refusal() is None:
+            if self._length_refusal() is None:
+                return super().handle_expect_100()
         return True
 
     def _host_refusal(self) -> str | None:
@@ -241,8 +259,6 @@ class _Handler(BaseHTTPRequestHandler):
             return
         length = self._body_length()
         if length is None:
-            # The body was not read: the connection cannot carry another request.
-            self.close_connection = True
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -266,18 +282,24 @@ class _Handler(BaseHTTPRequestHandler):
         """The length of the request's body from its Content-Length, or None after replying
         with the error: a body must have a length (411), a number of at most ``MAX_BODY``
         bytes (400, 413), so that no more than that is ever read."""
+        refusal = self._length_refusal()
+        if refusal is not None:
+            # The body is not read: the connection cannot carry another request.
+            self.close_connection = True
+            self._reply(*refusal)
+            return None
+        return int(self.headers["Content-Length"])
+
+    def _length_refusal(self) -> tuple[int, str, str] | None:
+        """The answer (status, type, text) refusing the request's Content-Length, or None."""
         text = self.headers.get("Content-Length")
         if text is None:
-            self._reply(411, "text/plain", "a POST needs a Content-Length header\n")
-            return None
+            return 411, "text/plain", "a POST needs a Content-Length header\n"
         if not text.strip().isdigit():
-            self._reply(400, "text/plain", f"Content-Length {text!r} is not a number of bytes\n")
-            return None
-        length = int(text)
-        if length > MAX_BODY:
-            self._reply(413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n")
-            return None
-        return length
+            return 400, "text/plain", f"Content-Length {text!r} is not a number of bytes\n"
+        if int(text) > MAX_BODY:
+            return 413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n"
+        return None
 
     def _query(self, text: str | None, params: dict[str, list[str]]) -> None:
         if not text:
@@ -377,6 +399,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", f"{media_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
