@@ -34,8 +34,8 @@ from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
 from alliance_kg.queries.protocol import (
     CORS_HEADERS,
     FORMAT_TYPES,
-    host_name,
-    is_address,
+    host_refusal,
+    length_refusal,
     negotiate,
     service_description,
 )
@@ -188,29 +188,15 @@ class _Handler(BaseHTTPRequestHandler):
     def handle_expect_100(self) -> bool:
         # "100 Continue" only for a request that will be read: a refused one (foreign Host,
         # bad length) gets its final answer at once, and its body is never sent.
-        if self.command == "POST" and self._host_refusal() is None:
-            if self._length_refusal() is None:
-                return super().handle_expect_100()
+        refused = self._host_refusal() is not None or self._length_refusal() is not None
+        if self.command == "POST" and not refused:
+            return super().handle_expect_100()
         return True
 
     def _host_refusal(self) -> str | None:
-        """Why the ``Host`` header is refused, or None. A web page whose name an attacker
-        points at 127.0.0.1 (DNS rebinding) sends its own name: only IP addresses, localhost
-        names, the name listened on and ``--allow-host`` names are answered."""
+        # HTTP/1.0 without Host is answered: no browser sends such a request.
         host = self.headers.get("Host")
-        if host is None:
-            return None  # HTTP/1.0 without Host: no browser sends such a request
-        name = host_name(host)
-        if name is None:
-            return f"the Host header {host!r} is not a host name\n"
-        if is_address(name) or name == "localhost" or name.endswith(".localhost"):
-            return None
-        if name in self.host_names:
-            return None
-        return (
-            f"this server does not answer to the name {name!r}; start akg serve with "
-            f"--allow-host {name} to accept it\n"
-        )
+        return None if host is None else host_refusal(host, self.host_names)
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         url = urllib.parse.urlsplit(self.path)
@@ -291,15 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
         return int(self.headers["Content-Length"])
 
     def _length_refusal(self) -> tuple[int, str, str] | None:
-        """The answer (status, type, text) refusing the request's Content-Length, or None."""
-        text = self.headers.get("Content-Length")
-        if text is None:
-            return 411, "text/plain", "a POST needs a Content-Length header\n"
-        if not text.strip().isdigit():
-            return 400, "text/plain", f"Content-Length {text!r} is not a number of bytes\n"
-        if int(text) > MAX_BODY:
-            return 413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n"
-        return None
+        return length_refusal(self.headers.get("Content-Length"), MAX_BODY)
 
     def _query(self, text: str | None, params: dict[str, list[str]]) -> None:
         if not text:
