@@ -174,13 +174,12 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
     die_with(owner)  # even when busy with a query, a worker goes with its server
     limit_memory(bounds.memory)
     timeout = bounds.timeout
-    from alliance_kg.graph.store import open_location, store_version
-    from alliance_kg.graph.storefiles import vanished
+    from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.storefiles import StoreWatch, vanished
 
     store: Any = None
     failure: AkgError | None = None
-    local = not is_remote(str(location))
-    seen = store_version(location) if local else None
+    watch = None if is_remote(str(location)) else StoreWatch(location)
     try:
         store = open_location(location, read_only=True, timeout=timeout)
     except AkgError as exc:
@@ -193,11 +192,10 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
             return  # the server is gone
         reply: tuple[str, Any]
         try:
-            if local and store_version(location) != seen:
+            if watch is not None and watch.changed():
                 # A build or update wrote the store since it was opened: a read-only handle
                 # keeps seeing the old state, so answer from a fresh one, as a process per
                 # query would.
-                seen = store_version(location)
                 try:
                     store, failure = open_location(location, read_only=True), None
                 except AkgError as exc:
