@@ -15,9 +15,11 @@ closes, so they do not outlive a server that was killed outright.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import threading
 import time
@@ -40,6 +42,9 @@ READY = "ready"
 class _Worker:
     process: Any
     connection: Any
+    #: Waits for the worker's answer: made once (``Connection.poll`` builds a selector anew at
+    #: each call, a fair part of the pool's own time on a trivial query).
+    answer: Any
 
 
 class QueryPool:
@@ -74,7 +79,7 @@ class QueryPool:
         worker = self._idle.get()
         try:
             worker.connection.send((text, fmt, self._bounds.limit, dataset))
-            if not worker.connection.poll(timeout):
+            if not worker.answer.poll(math.ceil(timeout * 1000)):
                 self._replace(worker)
                 raise stopped_after(timeout)
             kind, payload = worker.connection.recv()
@@ -123,7 +128,9 @@ class QueryPool:
         process.start()
         # Only the worker may hold its end: our copy open would hide the worker's death.
         theirs.close()
-        worker = _Worker(process, mine)
+        answer = select.poll()
+        answer.register(mine.fileno(), select.POLLIN)
+        worker = _Worker(process, mine, answer)
         with self._lock:
             self._live.add(worker)
         return worker

@@ -6,6 +6,7 @@ description. Plain functions, so the HTTP handler (``server.py``) stays a thin d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Media types of SELECT and ASK results, with the result format that writes each.
 SOLUTION_TYPES: dict[str, str] = {
@@ -53,6 +54,9 @@ class Choice:
     graph: str | None
 
 
+# Clients send the same few Accept headers again and again; working one out is a tenth of the
+# endpoint's own time for a trivial query. Bounded, so varied headers cannot grow it.
+@lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> Choice:
     """The best format of each kind for an ``Accept`` header (RFC 9110: the most specific
     range that matches a type gives its weight; ties go to the type listed first, then to
@@ -144,6 +148,7 @@ def service_description(endpoint: str) -> str:
     )
 
 
+@lru_cache(maxsize=256)
 def host_refusal(host: str, names: frozenset[str]) -> str | None:
     """Why a request's ``Host`` header is refused, or None. A web page whose name an attacker
     points at 127.0.0.1 (DNS rebinding) sends its own name: only IP addresses, localhost names
