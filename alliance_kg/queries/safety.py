@@ -24,9 +24,10 @@ from alliance_kg.errors import QueryError
 from alliance_kg.graph.sparql import tree_has
 from alliance_kg.ontology import PREFIXES
 
-#: Text that may hold SERVICE or FROM, so the query needs rdflib's parse tree. Found in any
-#: place (a comment, a string, an IRI, a prefixed name) it only costs the slower check.
-_NEEDS_TREE = re.compile(r"service|from|\\u", re.IGNORECASE)
+#: Text that may hold SERVICE or FROM, so the query needs rdflib's parse tree, looked for in
+#: the lower-cased text (a case-insensitive regular expression takes ten times as long). Found
+#: in any place (a comment, a string, an IRI, a prefixed name) it only costs the slower check.
+_NEEDS_TREE = ("service", "from", "\\u")
 _UPDATE_HINT = "akg query only reads the graph; use akg update to change it"
 
 
@@ -128,7 +129,10 @@ def _refuse_unparsed(text: str, syntax_check: Callable[[str], None]) -> None:
 def parse_tree_needed(text: str) -> bool:
     """Whether ``text`` may hold SERVICE or FROM (or an escape that could spell them). A query
     without is refused only for being an update, which Oxigraph's query parser refuses too."""
-    return bool(_NEEDS_TREE.search(text))
+    # Lower case maps every ASCII letter to its own lower case, so no spelling of the
+    # keywords escapes; a few other letters (the Kelvin sign) may only add false alarms.
+    lowered = text.lower()
+    return any(word in lowered for word in _NEEDS_TREE)
 
 
 def _declared(prologue: Any) -> dict[str, str]:
