@@ -9,10 +9,10 @@
   as plain text.
 - ``GET /`` serves the interactive page of the whole graph (``akg render``).
 
-The standard library's threading HTTP server is enough for a local endpoint; queries on a
-local store run in a small pool of worker processes that keep the store open (see
-``queries/pool.py``), queries to a remote store in the request's thread (the HTTP timeout bounds
-them).
+The standard library's threading HTTP server, speaking HTTP/1.1 so that clients keep their
+connection, is enough for a local endpoint; queries on a local store run in a small pool of
+worker processes that keep the store open (see ``queries/pool.py``), queries to a remote store
+in the request's thread (the HTTP timeout bounds them).
 """
 
 from __future__ import annotations
