@@ -108,20 +108,29 @@ def test_a_query_past_its_time_is_stopped_on_a_kept_connection(server: tuple[str
         assert read_answer(reader)[::2] == (200, "n\r\n3\r\n")
 
 
-def test_a_body_the_server_does_not_read_ends_the_connection(server: tuple[str, int]) -> None:
-    # A GET with a body: were the connection kept, the body would be read as a second request
-    # (one the client's proxy never saw). It is answered, and the connection closed unread.
+@pytest.mark.parametrize(
+    ("start", "answer"),
+    [
+        ("GET /sparql?query=ASK%7B%3Fs%3Fp%201234567%7D", (200, '{"head":{},"boolean":false}\n')),
+        ("POST /elsewhere", (404, "no such endpoint: /elsewhere; POST to /sparql\n")),
+    ],
+)
+def test_a_body_the_server_does_not_read_ends_the_connection(
+    server: tuple[str, int], start: str, answer: tuple[int, str]
+) -> None:
+    # A body the server does not read (a GET's, a POST's to no endpoint): were the connection
+    # kept, it would be read as a second request (one a proxy in front never saw). The request
+    # is answered, and the connection closed with the body unread.
     hidden = get("ASK {}")
-    request = get("ASK { ?s ?p 1234567 }", f"Content-Length: {len(hidden)}\r\n") + hidden
+    request = (
+        f"{start} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(hidden)}\r\n\r\n".encode()
+        + hidden
+    )
     with socket.create_connection(server, timeout=10) as client:
         reader = client.makefile("rb")
         client.sendall(request)
         status, headers, body = read_answer(reader)
-        assert (status, headers["connection"], body) == (
-            200,
-            "close",
-            '{"head":{},"boolean":false}\n',
-        )
+        assert (status, headers["connection"], body) == (answer[0], "close", answer[1])
         assert reader.read() == b""
 
 

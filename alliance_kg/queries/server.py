@@ -241,6 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
+            self.close_connection = True  # its body is not read
             self._reply(404, "text/plain", f"no such endpoint: {url.path}; POST to /sparql\n")
             return
         length = self._body_length()
