@@ -150,3 +150,20 @@ def test_a_refused_post_closes_its_connection_and_says_so(server: tuple[str, int
             "the request is larger than 1000000 bytes\n",
         )
         assert reader.read() == b""
+
+
+def test_a_post_that_waits_for_100_continue_gets_it(server: tuple[str, int]) -> None:
+    # curl asks before sending a large body: the interim answer must reach it at once (held
+    # back, the client and the server would each wait for the other).
+    body = b"ASK { ?s ?p 1234567 }"
+    with socket.create_connection(server, timeout=10) as client:
+        reader = client.makefile("rb")
+        client.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query"
+            b"\r\nExpect: 100-continue\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
+        assert reader.readline() == b"HTTP/1.1 100 Continue\r\n"
+        while reader.readline() not in (b"\r\n", b""):
+            pass
+        client.sendall(body)
+        assert read_answer(reader)[::2] == (200, '{"head":{},"boolean":false}\n')

@@ -190,7 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
         # bad length) gets its final answer at once, and its body is never sent.
         refused = self._host_refusal() is not None or self._length_refusal() is not None
         if self.command == "POST" and not refused:
-            return super().handle_expect_100()
+            super().handle_expect_100()
+            self.wfile.flush()  # sent now, not held in the buffer until the final answer
         return True
 
     def _host_refusal(self) -> str | None:
