@@ -130,7 +130,7 @@ def parse_tree_needed(text: str) -> bool:
     """Whether ``text`` may hold SERVICE or FROM (or an escape that could spell them). A query
     without is refused only for being an update, which Oxigraph's query parser refuses too."""
     # Lower case maps every ASCII letter to its own lower case, so no spelling of the
-    # keywords escapes; a few other letters (the Kelvin sign) may only add false alarms.
+    # keywords escapes: Oxigraph, which runs the query, reads keywords in ASCII only.
     lowered = text.lower()
     return any(word in lowered for word in _NEEDS_TREE)
 
