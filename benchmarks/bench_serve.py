@@ -1,28 +1,37 @@
 """Requests per second of ``akg serve`` against ``oxigraph serve`` on the same data.
 
 Run: ``.venv/bin/python benchmarks/bench_serve.py [--requests 200] [--clients 1] [--workers 2]
-[--akg PATH]``. The script builds the bundled sample corpus into a temporary store, loads the same
-data into an ``oxigraph serve`` (through ``akg --store http://... build``), starts ``akg serve`` on
-the store and sends each server ``--requests`` GET requests of ``ASK {}`` and of the cookbook's
-meetings query, from ``--clients`` threads, a new connection per request (as the standard library's
-HTTP/1.0 server needs), best of ``--rounds`` interleaved runs. ``--akg`` picks the ``akg`` to
-measure (another checkout's, for a before/after comparison). It prints requests/s per server and
-query and the ratio of ``akg serve`` to ``oxigraph serve``.
+[--akg PATH ...]``. The script builds the bundled sample corpus into a temporary store, loads the
+same data into an ``oxigraph serve`` (through ``akg --store http://... build``), starts ``akg
+serve`` on the store and sends each server ``--requests`` GET requests of ``ASK {}`` and of the
+cookbook's meetings query, from ``--clients`` threads, in ``--rounds`` interleaved runs. Every
+server gets the same client (``http.client``), twice: a new connection per request (``Connection:
+close``), and one kept-alive connection per client thread (a server that closes the connection
+anyway costs the client a reconnection, as it would a browser). ``--akg`` picks the ``akg`` to
+measure, several times for a before/after comparison (another checkout's ``.venv/bin/akg``). It
+prints, per server, query and connection mode, the median requests/s, each ``akg serve``'s
+median ratio to ``oxigraph serve`` and the CPU time per request of each server's processes (the
+server and its workers), which the machine's other load changes less than the rates.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
+import os
 import re
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -48,72 +57,153 @@ def wait_listening(port: int, seconds: float = 30) -> None:
     raise SystemExit(f"nothing listens on port {port}")
 
 
-def get(endpoint: str, query: str) -> bytes:
-    url = f"{endpoint}?{urllib.parse.urlencode({'query': query})}"
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.read()  # type: ignore[no-any-return]
+HEADERS = {"Accept": "application/sparql-results+json"}
+_local = threading.local()
 
 
-def rate(endpoint: str, query: str, requests: int, clients: int) -> float:
-    get(endpoint, query)  # warm up (caches, a first connection)
-    start = time.perf_counter()
+def get(endpoint: str, query: str, keep_alive: bool = False) -> bytes:
+    """One GET of ``query``; with ``keep_alive`` on this thread's open connection to the server
+    (opened again when the server closed it), else on a new one closed after the answer."""
+    url = urllib.parse.urlsplit(endpoint)
+    path = f"{url.path}?{urllib.parse.urlencode({'query': query})}"
+    if keep_alive:
+        connections = _local.__dict__.setdefault("connections", {})
+        if url.netloc not in connections:
+            connections[url.netloc] = http.client.HTTPConnection(url.netloc, timeout=60)
+        connection = connections[url.netloc]
+        connection.request("GET", path, headers=HEADERS)
+    else:
+        connection = http.client.HTTPConnection(url.netloc, timeout=60)
+        connection.request("GET", path, headers={**HEADERS, "Connection": "close"})
+    response = connection.getresponse()
+    body = response.read()
+    if not keep_alive:
+        connection.close()
+    assert response.status == 200, (endpoint, response.status, body)
+    return body
+
+
+def same_answer(body: bytes) -> object:
+    """What must agree between servers in a SPARQL JSON answer: the boolean, or the rows."""
+    data = json.loads(body)
+    if "boolean" in data:
+        return data["boolean"]
+    return frozenset(
+        frozenset((k, v["value"]) for k, v in row.items()) for row in data["results"]["bindings"]
+    )
+
+
+def rate(endpoint: str, query: str, requests: int, clients: int, keep_alive: bool) -> float:
     with ThreadPoolExecutor(clients) as pool:
-        for body in pool.map(lambda _: get(endpoint, query), range(requests)):
+        # Warm up (caches, each thread's connection), then time.
+        list(pool.map(lambda _: get(endpoint, query, keep_alive), range(clients)))
+        start = time.perf_counter()
+        for body in pool.map(lambda _: get(endpoint, query, keep_alive), range(requests)):
             assert body, "empty answer"
-    return requests / (time.perf_counter() - start)
+        return requests / (time.perf_counter() - start)
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by process ``pid`` and its live descendants (read from /proc):
+    a server with its query workers."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended while we looked
+            parents[int(entry.name)] = int(fields[1])
+            times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {pid}, {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        tree |= frontier
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+def measure(
+    endpoints: dict[str, tuple[str, int]], query: str, keep_alive: bool, args: argparse.Namespace
+) -> str:
+    """Interleaved rounds of ``args.requests`` requests to each server: the median requests/s,
+    the median of each round's ratio to Oxigraph (neighbours in time share the machine's load)
+    and the median CPU time per request of the server's processes."""
+    rounds: list[dict[str, tuple[float, float]]] = []
+    for _ in range(args.rounds):
+        measured = {}
+        for server, (url, pid) in endpoints.items():
+            before = tree_cpu(pid)
+            per_second = rate(url, query, args.requests, args.clients, keep_alive)
+            cpu = (tree_cpu(pid) - before) / (args.requests + args.clients)
+            measured[server] = (per_second, cpu)
+        rounds.append(measured)
+    parts = []
+    for server in endpoints:
+        per_second = median(r[server][0] for r in rounds)
+        cpu = median(r[server][1] for r in rounds)
+        ratio = median(r[server][0] / r["oxigraph serve"][0] for r in rounds)
+        shown = "" if server == "oxigraph serve" else f" ({ratio:.2f} of Oxigraph)"
+        parts.append(f"{server} {per_second:.0f}/s{shown}, {cpu * 1000:.2f} ms CPU")
+    mode = "kept-alive connection" if keep_alive else "connection per request"
+    return f"{args.requests} requests, {args.clients} client(s), {mode}: " + "; ".join(parts)
+
+
+def start_akg(akg: Path, store: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
+    """``akg serve`` of the ``akg`` at ``akg`` on ``store``, and its endpoint's URL."""
+    process = subprocess.Popen(
+        [str(akg), "--store", str(store), "serve", "--port", "0", "--workers", str(workers)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    match = re.search(r"http://[\d.]+:\d+/sparql", process.stdout.readline())
+    assert match, f"{akg} serve did not start"
+    return process, match.group()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--rounds", type=int, default=5, help="the median of this many runs")
     parser.add_argument("--workers", type=int, default=2, help="akg serve --workers")
-    parser.add_argument("--akg", type=Path, default=BIN / "akg", help="the akg to measure")
+    parser.add_argument(
+        "--akg", type=Path, action="append", help="an akg to measure (repeatable; default ours)"
+    )
     args = parser.parse_args()
+    akgs: list[Path] = args.akg or [BIN / "akg"]
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         subprocess.run([str(BIN / "akg"), "--store", str(store), "build"], check=True)
         ox_port = free_port()
-        oxigraph = subprocess.Popen(
-            [str(BIN / "oxigraph"), "serve", "--location", f"{tmp}/ox", "--bind",
-             f"127.0.0.1:{ox_port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        serve_args = ["--store", str(store), "serve", "--port", "0"]
-        if args.workers and args.akg == BIN / "akg":
-            serve_args += ["--workers", str(args.workers)]
-        akg = subprocess.Popen(
-            [str(args.akg), *serve_args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True,
-        )  # fmt: skip
+        processes: list[subprocess.Popen[Any]] = [
+            subprocess.Popen(
+                [str(BIN / "oxigraph"), "serve", "--location", f"{tmp}/ox", "--bind",
+                 f"127.0.0.1:{ox_port}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        ]  # fmt: skip
         try:
             wait_listening(ox_port)
             remote = f"http://127.0.0.1:{ox_port}"
             subprocess.run([str(BIN / "akg"), "--store", remote, "build"], check=True)
-            assert akg.stdout is not None
-            match = re.search(r"http://[\d.]+:\d+/sparql", akg.stdout.readline())
-            assert match, "akg serve did not start"
-            endpoints = {"akg serve": match.group(), "oxigraph serve": f"{remote}/query"}
+            endpoints = {"oxigraph serve": (f"{remote}/query", processes[0].pid)}
+            for number, akg in enumerate(akgs):
+                process, url = start_akg(akg, store, args.workers)
+                processes.append(process)
+                endpoints[f"akg serve #{number + 1}"] = (url, process.pid)
+                print(f"akg serve #{number + 1}: {akg}", flush=True)
             for name, query in QUERIES.items():
-                for url in endpoints.values():
-                    assert get(url, query), url
-                # Interleaved rounds, best of each: the machine's other load hits both alike.
-                rounds = [
-                    {s: rate(u, query, args.requests, args.clients) for s, u in endpoints.items()}
-                    for _ in range(args.rounds)
-                ]
-                rates = {server: max(r[server] for r in rounds) for server in endpoints}
-                ratio = rates["akg serve"] / rates["oxigraph serve"]
-                print(
-                    f"{name:12} {args.requests} requests, {args.clients} client(s): "
-                    + ", ".join(f"{s} {r:.0f}/s" for s, r in rates.items())
-                    + f"; akg/oxigraph {ratio:.2f}",
-                    flush=True,
-                )
+                # The same answer from every server (rows as sets: their order may differ).
+                answers = {
+                    server: same_answer(get(url, query)) for server, (url, _) in endpoints.items()
+                }
+                assert len(set(answers.values())) == 1, answers
+                for keep_alive in (False, True):
+                    print(f"{name:12} {measure(endpoints, query, keep_alive, args)}", flush=True)
         finally:
-            for process in (akg, oxigraph):
+            for process in processes:
                 process.terminate()
                 process.wait(timeout=10)
 

@@ -203,3 +203,24 @@ def test_a_bad_update_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("Error: line 1, column ")
     assert snapshot(store) == before
+
+
+def test_a_remembered_parse_still_checks_each_store_graphs() -> None:
+    # The endpoint remembers what rdflib's parse of a text found (its FROM clauses), not
+    # whether they named graphs of the store: that is asked again each time.
+    from alliance_kg.errors import QueryError
+    from alliance_kg.queries.bounded import _syntax_only
+    from alliance_kg.queries.safety import _dataset_clauses, check_read_only
+
+    text = f"SELECT * FROM <{DOC}> WHERE {{ ?s ?p ?o }} # checked 3 times"
+    hits = _dataset_clauses.cache_info().hits
+    check_read_only(text, lambda: {DOC}, _syntax_only)
+    with pytest.raises(QueryError, match="is not a graph of this store"):
+        check_read_only(text, lambda: {"https://example.org/other"}, _syntax_only)
+    check_read_only(text, lambda: {DOC}, _syntax_only)
+    assert _dataset_clauses.cache_info().hits == hits + 2  # parsed once
+    # A refusal is not remembered: it is said every time.
+    service = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    for _ in range(2):
+        with pytest.raises(QueryError, match="SERVICE is not allowed"):
+            check_read_only(service, set, _syntax_only)

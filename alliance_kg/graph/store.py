@@ -120,21 +120,6 @@ def _writer_active(folder: Path) -> bool:
         os.close(fd)
 
 
-def store_version(path: str | Path) -> tuple[int, int]:
-    """A value that changes whenever the on-disk store at ``path`` is written: the latest
-    modification time of its files and their number. A reader holding the store open read-only
-    sees it as it was when opened; comparing this tells it when to open it again."""
-    latest, count = 0, 0
-    try:
-        with os.scandir(path) as entries:
-            for entry in entries:
-                latest = max(latest, entry.stat(follow_symlinks=False).st_mtime_ns)
-                count += 1
-    except OSError:
-        return (0, 0)
-    return latest, count
-
-
 def open_location(
     location: str | Path, *, read_only: bool = False, timeout: float = 60.0
 ) -> SparqlStore:

@@ -1,10 +1,12 @@
 """The store's files under writers in other processes and crashes: flushing what was written
-(so that no reader replays a long write-ahead log) and opening read-only while a writer deletes
-the files it replaced."""
+(so that no reader replays a long write-ahead log), opening read-only while a writer deletes
+the files it replaced, and telling a reader that the store was written since it opened it."""
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +38,66 @@ def open_read_only(folder: Path) -> ox.Store:
                 raise
         time.sleep(wait)
     raise AssertionError("unreachable")
+
+
+#: A look at the store's files: the folder's (inode, time), and (time, size) of each file
+#: written in place, ``None`` for one that is gone.
+_Look = tuple[tuple[int, int] | None, dict[str, tuple[int, int] | None]]
+
+
+class StoreWatch:
+    """Whether the on-disk store in ``folder`` was written since the last look. A reader
+    holding the store open read-only keeps seeing the state it opened; asking this before each
+    query tells it when to open the store again (``akg serve``'s workers).
+
+    RocksDB changes a store's contents either by adding, removing or renaming a file (tables,
+    a new log or MANIFEST, CURRENT), which changes the folder's own time, or by appending to its
+    write-ahead logs (``*.log``) and its ``MANIFEST``, which changes their size. So a look is
+    a few ``stat`` calls, not one per file (tables are many, and never written in place); the
+    folder is listed again only when it changed."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self._folder = str(folder)
+        self._seen = self._look()
+
+    def changed(self) -> bool:
+        """Whether the store was written since the last call (or since the watch began)."""
+        folder, files = self._seen
+        if self._folder_stamp() == folder and self._stamps(files) == files:
+            return False
+        self._seen = self._look()
+        return True
+
+    def _look(self) -> _Look:
+        # The folder first: a file added after this is seen as a change at the next look.
+        folder = self._folder_stamp()
+        try:
+            names = [n for n in os.listdir(self._folder) if _written_in_place(n)]
+        except OSError:
+            names = []
+        return folder, self._stamps(names)
+
+    def _folder_stamp(self) -> tuple[int, int] | None:
+        try:
+            status = os.stat(self._folder)
+        except OSError:
+            return None
+        return status.st_ino, status.st_mtime_ns
+
+    def _stamps(self, names: Iterable[str]) -> dict[str, tuple[int, int] | None]:
+        stamps: dict[str, tuple[int, int] | None] = {}
+        for name in names:
+            try:
+                status = os.stat(os.path.join(self._folder, name))
+            except OSError:
+                stamps[name] = None
+            else:
+                stamps[name] = (status.st_mtime_ns, status.st_size)
+        return stamps
+
+
+def _written_in_place(name: str) -> bool:
+    return name.endswith(".log") or name.startswith("MANIFEST-")
 
 
 def vanished(error: BaseException) -> bool:

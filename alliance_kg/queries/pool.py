@@ -15,9 +15,11 @@ closes, so they do not outlive a server that was killed outright.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import threading
 import time
@@ -40,6 +42,9 @@ READY = "ready"
 class _Worker:
     process: Any
     connection: Any
+    #: Waits for the worker's answer: made once (``Connection.poll`` builds a selector anew at
+    #: each call, a fair part of the pool's own time on a trivial query).
+    answer: Any
 
 
 class QueryPool:
@@ -74,7 +79,7 @@ class QueryPool:
         worker = self._idle.get()
         try:
             worker.connection.send((text, fmt, self._bounds.limit, dataset))
-            if not worker.connection.poll(timeout):
+            if not worker.answer.poll(math.ceil(timeout * 1000)):
                 self._replace(worker)
                 raise stopped_after(timeout)
             kind, payload = worker.connection.recv()
@@ -123,7 +128,9 @@ class QueryPool:
         process.start()
         # Only the worker may hold its end: our copy open would hide the worker's death.
         theirs.close()
-        worker = _Worker(process, mine)
+        answer = select.poll()
+        answer.register(mine.fileno(), select.POLLIN)
+        worker = _Worker(process, mine, answer)
         with self._lock:
             self._live.add(worker)
         return worker
@@ -174,13 +181,12 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
     die_with(owner)  # even when busy with a query, a worker goes with its server
     limit_memory(bounds.memory)
     timeout = bounds.timeout
-    from alliance_kg.graph.store import open_location, store_version
-    from alliance_kg.graph.storefiles import vanished
+    from alliance_kg.graph.store import open_location
+    from alliance_kg.graph.storefiles import StoreWatch, vanished
 
     store: Any = None
     failure: AkgError | None = None
-    local = not is_remote(str(location))
-    seen = store_version(location) if local else None
+    watch = None if is_remote(str(location)) else StoreWatch(location)
     try:
         store = open_location(location, read_only=True, timeout=timeout)
     except AkgError as exc:
@@ -193,11 +199,10 @@ def _worker_main(location: str | Path, bounds: Bounds, connection: Any, owner: i
             return  # the server is gone
         reply: tuple[str, Any]
         try:
-            if local and store_version(location) != seen:
+            if watch is not None and watch.changed():
                 # A build or update wrote the store since it was opened: a read-only handle
                 # keeps seeing the old state, so answer from a fresh one, as a process per
                 # query would.
-                seen = store_version(location)
                 try:
                     store, failure = open_location(location, read_only=True), None
                 except AkgError as exc:

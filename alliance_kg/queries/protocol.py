@@ -6,6 +6,7 @@ description. Plain functions, so the HTTP handler (``server.py``) stays a thin d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Media types of SELECT and ASK results, with the result format that writes each.
 SOLUTION_TYPES: dict[str, str] = {
@@ -53,6 +54,9 @@ class Choice:
     graph: str | None
 
 
+# Clients send the same few Accept headers again and again; working one out is a tenth of the
+# endpoint's own time for a trivial query. Bounded, so varied headers cannot grow it.
+@lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> Choice:
     """The best format of each kind for an ``Accept`` header (RFC 9110: the most specific
     range that matches a type gives its weight; ties go to the type listed first, then to
@@ -142,6 +146,37 @@ def service_description(endpoint: str) -> str:
         '    dct:description "alliance-kg: a read-only endpoint over statements of alliances '
         '(no updates, no SERVICE; time and row limits)." .\n'
     )
+
+
+@lru_cache(maxsize=256)
+def host_refusal(host: str, names: frozenset[str]) -> str | None:
+    """Why a request's ``Host`` header is refused, or None. A web page whose name an attacker
+    points at 127.0.0.1 (DNS rebinding) sends its own name: only IP addresses, localhost names
+    and ``names`` (lower case: the name listened on, ``--allow-host`` names) are answered."""
+    name = host_name(host)
+    if name is None:
+        return f"the Host header {host!r} is not a host name\n"
+    if is_address(name) or name == "localhost" or name.endswith(".localhost"):
+        return None
+    if name in names:
+        return None
+    return (
+        f"this server does not answer to the name {name!r}; start akg serve with "
+        f"--allow-host {name} to accept it\n"
+    )
+
+
+def length_refusal(text: str | None, limit: int) -> tuple[int, str, str] | None:
+    """The answer (status, media type, text) refusing a POST whose ``Content-Length`` is
+    ``text``, or None: a body must have a length (411) that is a number (400) of at most
+    ``limit`` bytes (413), so that no more than that is ever read."""
+    if text is None:
+        return 411, "text/plain", "a POST needs a Content-Length header\n"
+    if not text.strip().isdigit():
+        return 400, "text/plain", f"Content-Length {text!r} is not a number of bytes\n"
+    if int(text) > limit:
+        return 413, "text/plain", f"the request is larger than {limit} bytes\n"
+    return None
 
 
 def host_name(host: str) -> str | None:

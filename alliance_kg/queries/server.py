@@ -9,10 +9,10 @@
   as plain text.
 - ``GET /`` serves the interactive page of the whole graph (``akg render``).
 
-The standard library's threading HTTP server is enough for a local endpoint; queries on a
-local store run in a small pool of worker processes that keep the store open (see
-``queries/pool.py``), queries to a remote store in the request's thread (the HTTP timeout bounds
-them).
+The standard library's threading HTTP server, speaking HTTP/1.1 so that clients keep their
+connection, is enough for a local endpoint; queries on a local store run in a small pool of
+worker processes that keep the store open (see ``queries/pool.py``), queries to a remote store
+in the request's thread (the HTTP timeout bounds them).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
 from alliance_kg.queries.protocol import (
     CORS_HEADERS,
     FORMAT_TYPES,
-    host_name,
-    is_address,
+    host_refusal,
+    length_refusal,
     negotiate,
     service_description,
 )
@@ -154,6 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
     host_names: frozenset[str] = frozenset()
     allow_cors = False
     server_version = "alliance-kg"
+    # HTTP/1.1: a client's connection stays open for its next request (every answer states its
+    # length), which saves a connection and a thread per request; see ``parse_request``.
+    protocol_version = "HTTP/1.1"
     # One send for the headers and the body (written unbuffered they are two, and the second
     # waits for the first's acknowledgement); no Nagle delay on small answers.
     wbufsize = 64 * 1024
@@ -173,26 +176,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._reply(421, "text/plain", refusal)
             return False
+        if self.headers.get("Transfer-Encoding") is not None or (
+            self.command != "POST" and (self.headers.get("Content-Length") or "0").strip() != "0"
+        ):
+            # A body this server does not read (a GET's), or one whose transfer coding makes
+            # its Content-Length void, would be read as the next request: answer this one,
+            # then close the connection.
+            self.close_connection = True
+        return True
+
+    def handle_expect_100(self) -> bool:
+        # "100 Continue" only for a request that will be read: a refused one (foreign Host,
+        # bad length) gets its final answer at once, and its body is never sent.
+        refused = self._host_refusal() is not None or self._length_refusal() is not None
+        if self.command == "POST" and not refused:
+            super().handle_expect_100()
+            self.wfile.flush()  # sent now, not held in the buffer until the final answer
         return True
 
     def _host_refusal(self) -> str | None:
-        """Why the ``Host`` header is refused, or None. A web page whose name an attacker
-        points at 127.0.0.1 (DNS rebinding) sends its own name: only IP addresses, localhost
-        names, the name listened on and ``--allow-host`` names are answered."""
+        # HTTP/1.0 without Host is answered: no browser sends such a request.
         host = self.headers.get("Host")
-        if host is None:
-            return None  # HTTP/1.0 without Host: no browser sends such a request
-        name = host_name(host)
-        if name is None:
-            return f"the Host header {host!r} is not a host name\n"
-        if is_address(name) or name == "localhost" or name.endswith(".localhost"):
-            return None
-        if name in self.host_names:
-            return None
-        return (
-            f"this server does not answer to the name {name!r}; start akg serve with "
-            f"--allow-host {name} to accept it\n"
-        )
+        return None if host is None else host_refusal(host, self.host_names)
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         url = urllib.parse.urlsplit(self.path)
@@ -237,12 +242,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
+            self.close_connection = True  # its body is not read
             self._reply(404, "text/plain", f"no such endpoint: {url.path}; POST to /sparql\n")
             return
         length = self._body_length()
         if length is None:
-            # The body was not read: the connection cannot carry another request.
-            self.close_connection = True
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -266,18 +270,16 @@ class _Handler(BaseHTTPRequestHandler):
         """The length of the request's body from its Content-Length, or None after replying
         with the error: a body must have a length (411), a number of at most ``MAX_BODY``
         bytes (400, 413), so that no more than that is ever read."""
-        text = self.headers.get("Content-Length")
-        if text is None:
-            self._reply(411, "text/plain", "a POST needs a Content-Length header\n")
+        refusal = self._length_refusal()
+        if refusal is not None:
+            # The body is not read: the connection cannot carry another request.
+            self.close_connection = True
+            self._reply(*refusal)
             return None
-        if not text.strip().isdigit():
-            self._reply(400, "text/plain", f"Content-Length {text!r} is not a number of bytes\n")
-            return None
-        length = int(text)
-        if length > MAX_BODY:
-            self._reply(413, "text/plain", f"the request is larger than {MAX_BODY} bytes\n")
-            return None
-        return length
+        return int(self.headers["Content-Length"])
+
+    def _length_refusal(self) -> tuple[int, str, str] | None:
+        return length_refusal(self.headers.get("Content-Length"), MAX_BODY)
 
     def _query(self, text: str | None, params: dict[str, list[str]]) -> None:
         if not text:
@@ -377,6 +379,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", f"{media_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
