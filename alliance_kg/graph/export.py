@@ -106,6 +106,9 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
     held: dict[Any, list[ox.Triple]] | None = None
     if isinstance(store, ox.Store):
         graphs = sorted(store.named_graphs(), key=str)
+        if not spec.named_graphs and _default_is_union(store):
+            # The same triples, each once: read them in one dump of the default graph.
+            graphs = [ox.DefaultGraph()]
     else:
         # A remote store is read whole in any case (RemoteStore.quads_for_pattern); group it.
         held = defaultdict(list)
@@ -157,6 +160,22 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
         if spec.rdf_format == ox.RdfFormat.RDF_XML:
             statements = _xml_safe(statements)
         ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
+
+
+# Triples of the default graph that no named graph holds, or the other way round. Oxigraph
+# answers both from its indexes without writing out a term, far faster than a dump.
+_NOT_UNION = (
+    "ASK { { ?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } } } "
+    "UNION { GRAPH ?g { ?s ?p ?o } MINUS { ?s ?p ?o } } }"
+)
+
+
+def _default_is_union(store: ox.Store) -> bool:
+    """Whether the default graph holds exactly the distinct triples of the named graphs, as
+    every write of akg keeps it (``store.replace_graphs``); a store changed by other tools
+    may not, and is then read graph by graph."""
+    answer = store.query(_NOT_UNION)
+    return not bool(answer)
 
 
 # What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
