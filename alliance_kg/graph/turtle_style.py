@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 # An IRI of a namespace whose local part is written without escapes: letters, digits, "_", "-"
-# and inner dots, up to the closing ">".
-_PLAIN_LOCAL = rb"[A-Za-z0-9_](?:[\w.-]*[\w-])?>"
+# and inner dots, up to the closing ">". Possessive, so an IRI that fails (``id:state/japan``,
+# a "/") is given up at once rather than backtracked over.
+_PLAIN_LOCAL = rb"[A-Za-z0-9_][\w.-]*+(?<!\.)>"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
