@@ -106,9 +106,6 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
     held: dict[Any, list[ox.Triple]] | None = None
     if isinstance(store, ox.Store):
         graphs = sorted(store.named_graphs(), key=str)
-        if not spec.named_graphs and _default_is_union(store):
-            # The same triples, each once: read them in one dump of the default graph.
-            graphs = [ox.DefaultGraph()]
     else:
         # A remote store is read whole in any case (RemoteStore.quads_for_pattern); group it.
         held = defaultdict(list)
@@ -162,22 +159,6 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
         ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
 
 
-# Triples of the default graph that no named graph holds, or the other way round. Oxigraph
-# answers both from its indexes without writing out a term, far faster than a dump.
-_NOT_UNION = (
-    "ASK { { ?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } } } "
-    "UNION { GRAPH ?g { ?s ?p ?o } MINUS { ?s ?p ?o } } }"
-)
-
-
-def _default_is_union(store: ox.Store) -> bool:
-    """Whether the default graph holds exactly the distinct triples of the named graphs, as
-    every write of akg keeps it (``store.replace_graphs``); a store changed by other tools
-    may not, and is then read graph by graph."""
-    answer = store.query(_NOT_UNION)
-    return not bool(answer)
-
-
 # What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
 # Update or a shard can: RDF/XML with it would be read by no XML parser.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -219,8 +200,8 @@ def export_to_file(store: SparqlStore, fmt: str, path: str | Path) -> None:
 
 def _lines(
     store: SparqlStore, held: dict[Any, list[ox.Triple]] | None, graphs: list[Any], dump: BinaryIO
-) -> Iterator[list[bytes]]:
-    """The N-Triples lines of ``graphs`` (from ``held`` if given, else the store), in chunks,
+) -> Iterator[bytes]:
+    """The N-Triples lines of ``graphs`` (from ``held`` if given, else the store), in blocks,
     with ``rdf:type`` predicates marked to sort first. Each graph is dumped to the file
     ``dump`` (one file for all: making a file per graph costs more than a small graph's dump)
     and read back."""
@@ -233,27 +214,26 @@ def _lines(
             assert isinstance(store, ox.Store)
             store.dump(dump, ox.RdfFormat.N_TRIPLES, from_graph=graph)
         dump.seek(0)
-        while chunk := dump.readlines(_CHUNK):
-            marked = b"".join(chunk).replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
-            yield marked.splitlines(keepends=True)
+        # A block of bytes completed to the end of its line: cheaper than a list of lines.
+        while chunk := dump.read(_CHUNK) + dump.readline():
+            yield chunk.replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
 
 
-def _sorted(chunks: Iterable[list[bytes]], folder: Path, unique: bool) -> Iterator[bytes]:
-    """The lines of ``chunks`` sorted (and without repeats if ``unique``): runs of at most
+def _sorted(blocks: Iterable[bytes], folder: Path, unique: bool) -> Iterator[bytes]:
+    """The lines of ``blocks`` sorted (and without repeats if ``unique``): runs of at most
     ``RUN_BYTES`` are sorted in memory, written to ``folder`` and merged."""
     runs: list[Path] = []
     run: list[bytes] = []
     size = 0
-    for lines in chunks:
-        run += lines
-        size += sum(map(len, lines))
+    for block in blocks:
+        run += block.splitlines(keepends=True)
+        size += len(block)
         if size >= RUN_BYTES:
-            run.sort()
             path = folder / f"run-{len(runs)}"
-            path.write_bytes(b"".join(run))
+            path.write_bytes(b"".join(_run_sorted(run, unique)))
             runs.append(path)
             run, size = [], 0
-    run.sort()
+    run = _run_sorted(run, unique)
     with contextlib.ExitStack() as files:
         spilled = [files.enter_context(path.open("rb")) for path in runs]
         merged: Iterable[bytes] = heapq.merge(run, *spilled)
@@ -264,6 +244,15 @@ def _sorted(chunks: Iterable[list[bytes]], folder: Path, unique: bool) -> Iterat
             previous = line
     for path in runs:
         path.unlink()
+
+
+def _run_sorted(run: list[bytes], unique: bool) -> list[bytes]:
+    # The union repeats what several documents state (a State's type): a set drops the
+    # repeats of a run before they are sorted, spilled and merged.
+    if unique:
+        return sorted(set(run))
+    run.sort()
+    return run
 
 
 def _blocks(lines: Iterable[bytes]) -> Iterator[bytes]:
