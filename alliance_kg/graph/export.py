@@ -102,7 +102,10 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
         write_jsonld(store, output)
         return
     # The default graph is the union of the named graphs (see store.refresh_union): each quad
-    # is exported once, under the document it belongs to.
+    # is exported once, under the document it belongs to. Triple formats read the named graphs
+    # too, not that copy: only they say what the documents state (a triple written into the
+    # default graph by another tool is no document's), and checking that the copy is exactly
+    # their union costs Oxigraph as much as reading them (README "Performance", "Export").
     held: dict[Any, list[ox.Triple]] | None = None
     if isinstance(store, ox.Store):
         graphs = sorted(store.named_graphs(), key=str)
@@ -200,8 +203,8 @@ def export_to_file(store: SparqlStore, fmt: str, path: str | Path) -> None:
 
 def _lines(
     store: SparqlStore, held: dict[Any, list[ox.Triple]] | None, graphs: list[Any], dump: BinaryIO
-) -> Iterator[bytes]:
-    """The N-Triples lines of ``graphs`` (from ``held`` if given, else the store), in blocks,
+) -> Iterator[list[bytes]]:
+    """The N-Triples lines of ``graphs`` (from ``held`` if given, else the store), in chunks,
     with ``rdf:type`` predicates marked to sort first. Each graph is dumped to the file
     ``dump`` (one file for all: making a file per graph costs more than a small graph's dump)
     and read back."""
@@ -214,26 +217,27 @@ def _lines(
             assert isinstance(store, ox.Store)
             store.dump(dump, ox.RdfFormat.N_TRIPLES, from_graph=graph)
         dump.seek(0)
-        # A block of bytes completed to the end of its line: cheaper than a list of lines.
-        while chunk := dump.read(_CHUNK) + dump.readline():
-            yield chunk.replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
+        while chunk := dump.readlines(_CHUNK):
+            marked = b"".join(chunk).replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
+            yield marked.splitlines(keepends=True)
 
 
-def _sorted(blocks: Iterable[bytes], folder: Path, unique: bool) -> Iterator[bytes]:
-    """The lines of ``blocks`` sorted (and without repeats if ``unique``): runs of at most
+def _sorted(chunks: Iterable[list[bytes]], folder: Path, unique: bool) -> Iterator[bytes]:
+    """The lines of ``chunks`` sorted (and without repeats if ``unique``): runs of at most
     ``RUN_BYTES`` are sorted in memory, written to ``folder`` and merged."""
     runs: list[Path] = []
     run: list[bytes] = []
     size = 0
-    for block in blocks:
-        run += block.splitlines(keepends=True)
-        size += len(block)
+    for lines in chunks:
+        run += lines
+        size += sum(map(len, lines))
         if size >= RUN_BYTES:
+            run.sort()
             path = folder / f"run-{len(runs)}"
-            path.write_bytes(b"".join(_run_sorted(run, unique)))
+            path.write_bytes(b"".join(run))
             runs.append(path)
             run, size = [], 0
-    run = _run_sorted(run, unique)
+    run.sort()
     with contextlib.ExitStack() as files:
         spilled = [files.enter_context(path.open("rb")) for path in runs]
         merged: Iterable[bytes] = heapq.merge(run, *spilled)
@@ -244,15 +248,6 @@ def _sorted(blocks: Iterable[bytes], folder: Path, unique: bool) -> Iterator[byt
             previous = line
     for path in runs:
         path.unlink()
-
-
-def _run_sorted(run: list[bytes], unique: bool) -> list[bytes]:
-    # The union repeats what several documents state (a State's type): a set drops the
-    # repeats of a run before they are sorted, spilled and merged.
-    if unique:
-        return sorted(set(run))
-    run.sort()
-    return run
 
 
 def _blocks(lines: Iterable[bytes]) -> Iterator[bytes]:
