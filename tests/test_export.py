@@ -15,7 +15,7 @@ from alliance_kg.errors import AkgError
 from alliance_kg.graph.export import EXPORT_FORMATS, export_graph, export_to_file, write_export
 from alliance_kg.graph.formats import ALL_FORMATS
 from alliance_kg.graph.store import open_store, replace_graphs
-from alliance_kg.ontology import AKG, ID, ONTOLOGY_GRAPH, load_ontology
+from alliance_kg.ontology import AKG, ID, ONTOLOGY_GRAPH, PREFIXES, load_ontology
 
 D1, D2 = ID["document/d1"], ID["document/d2"]
 JAPAN = ID["state/japan"]
@@ -217,3 +217,19 @@ def test_failed_export_leaves_the_old_file(
         export_to_file(stores[0], "nquads", target)
     assert target.read_text() == "old content"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
+
+
+def test_used_prefixes_only_for_plain_local_names() -> None:
+    from alliance_kg.graph.turtle_style import UsedPrefixes
+
+    rdf, skos, ids = (PREFIXES[name] for name in ("rdf", "skos", "id"))
+    used = UsedPrefixes({"rdf": rdf, "skos": skos, "id": ids, "owl": PREFIXES["owl"]})
+    # Written in full: a "/" in the local part, one ending in ".", one starting with "-";
+    # rdf:type (written "a" as a predicate) as predicate and as object.
+    used.scan(
+        f"<{ids}state/japan> <{rdf}type> <{skos}Concept.> .\n"
+        f"<{ids}-x> <http://example.org/p> <{rdf}type> .\n".encode()
+    )
+    assert used.found() == {}
+    used.scan(f"<{ids}japan> <{skos}pref.Label> <{rdf}typeOf> .\n".encode())
+    assert used.found() == {"rdf": rdf, "skos": skos, "id": ids}

@@ -102,7 +102,10 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
         write_jsonld(store, output)
         return
     # The default graph is the union of the named graphs (see store.refresh_union): each quad
-    # is exported once, under the document it belongs to.
+    # is exported once, under the document it belongs to. Triple formats read the named graphs
+    # too, not that copy: only they say what the documents state (a triple written into the
+    # default graph by another tool is no document's), and checking that the copy is exactly
+    # their union costs Oxigraph as much as reading them (README "Performance", "Export").
     held: dict[Any, list[ox.Triple]] | None = None
     if isinstance(store, ox.Store):
         graphs = sorted(store.named_graphs(), key=str)
