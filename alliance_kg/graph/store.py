@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.sparql import is_remote
@@ -33,6 +31,8 @@ from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from alliance_kg.graph.sparql import SparqlStore
 
 
@@ -188,10 +188,11 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     inserts: list[str] = []
     # Graphs repeat the same IRIs over and over: convert each term once.
     texts: dict[Node | OxTerm, str] = {}
+    kinds = _rdflib_kinds()
     for name in sorted(graphs):
         graph = _graph_node(name)
         nodes.append(graph)
-        lines = [_line(name, triple, texts) for triple in graphs[name]]
+        lines = [_line(name, triple, texts, kinds) for triple in graphs[name]]
         if lines:
             inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
     if not nodes:
@@ -218,7 +219,8 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     wanted = list(triples)
     # Compared as Oxigraph terms: only the triples that changed are written out as text.
     terms: dict[Node | OxTerm, OxTerm] = {}
-    new = {_terms(name, triple, terms) for triple in wanted}
+    kinds = _rdflib_kinds()
+    new = {_terms(name, triple, terms, kinds) for triple in wanted}
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
     old = {(row["s"], row["p"], row["o"]) for row in rows}
@@ -321,11 +323,22 @@ def graph_names(store: SparqlStore) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def _line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
-    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid."""
+def _rdflib_kinds() -> tuple[type, type]:
+    """rdflib's ``Literal`` and ``URIRef``, imported by the writers only (not by readers)."""
+    from rdflib import Literal, URIRef
+
+    return Literal, URIRef
+
+
+def _line(
+    name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str], kinds: tuple[type, type]
+) -> str:
+    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid.
+    ``kinds``: rdflib's literal and IRI classes (``_rdflib_kinds``)."""
+    literal, iri = kinds
     try:
         s, p, o = triple
-        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+        if isinstance(s, literal | ox.Literal) or not isinstance(p, iri | ox.NamedNode):
             raise ValueError("a literal subject or a predicate that is not an IRI")
         return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
     except (ValueError, TypeError) as exc:
@@ -335,12 +348,16 @@ def _line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
 
 
 def _terms(
-    name: str, triple: RdfTriple, terms: dict[Node | OxTerm, OxTerm]
+    name: str,
+    triple: RdfTriple,
+    terms: dict[Node | OxTerm, OxTerm],
+    kinds: tuple[type, type],
 ) -> tuple[OxTerm, OxTerm, OxTerm]:
     """The triple in Oxigraph terms, checked as ``_line`` does; ``StoreError`` if invalid."""
+    literal, iri = kinds
     try:
         s, p, o = triple
-        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+        if isinstance(s, literal | ox.Literal) or not isinstance(p, iri | ox.NamedNode):
             raise ValueError("a literal subject or a predicate that is not an IRI")
         out = []
         for term in (s, p, o):

@@ -4,18 +4,20 @@ ways and the quads of a named graph."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from alliance_kg.ontology import XSD_STRING
 
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
 #: A term of a pyoxigraph quad's subject, predicate or object position.
 OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
-#: A triple as the graph builders produce it: three rdflib terms.
-RdfTriple: TypeAlias = tuple[Node, Node, Node]
+#: A triple as the graph builders produce it: three rdflib terms (a name for annotations:
+#: rdflib is imported only by the functions that convert, not by readers of the store).
+RdfTriple: TypeAlias = "tuple[Node, Node, Node]"
 
 
 def to_oxigraph(term: Node | OxTerm) -> OxTerm:
@@ -24,6 +26,8 @@ def to_oxigraph(term: Node | OxTerm) -> OxTerm:
     pyoxigraph terms pass through. Raises ``ValueError`` for an invalid IRI, language tag or
     blank node id, and ``TypeError`` for anything else (variables, graphs, RDF-star triples).
     """
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
         return term
     if isinstance(term, URIRef):
@@ -48,6 +52,8 @@ def quads_of(graph: str, triples: Iterable[RdfTriple]) -> Iterator[ox.Quad]:
 
 def from_oxigraph(term: OxTerm) -> Node:
     """Convert a pyoxigraph term to rdflib; ``xsd:string`` literals become plain literals."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError
-from alliance_kg.ontology import AKG, COMMITMENT_TYPES
+from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries import Substitutions
 from alliance_kg.queries.bounded import Bounds, Narrowing, QueryOutput, query_location
 
@@ -98,7 +98,7 @@ def _term(query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
         match = [t for t in COMMITMENT_TYPES if t.lower() == value.lower()]
         if not match:
             raise QueryError(f"{where}: {value!r} is not one of {', '.join(COMMITMENT_TYPES)}")
-        return ox.NamedNode(str(AKG[match[0]]))
+        return ox.NamedNode(PREFIXES["akg"] + match[0])
     return ox.Literal(value)
 
 
