@@ -16,7 +16,7 @@ from virtuoso_server import CONCAT, VIRTUOSO_DIFFERS, virtuoso_server
 from virtuoso_server import ENV as VIRTUOSO_ENV
 
 from alliance_kg.errors import QueryError
-from alliance_kg.queries.bounded import Narrowing, run_on_store
+from alliance_kg.queries.bounded import Narrowing, narrowed, run_on_store
 from alliance_kg.queries.cookbook import cookbook, describe, parse_query_file
 
 EXPECTED = Path(__file__).parent / "data" / "cookbook"
@@ -259,3 +259,27 @@ def test_each_narrowing_query_is_restricted_by_the_ones_before(corpus_store: Pat
         "e,label",
         "https://w3id.org/alliance-kg/id/place/okinawa,Okinawa",
     ]
+
+
+def test_a_values_narrowing_binds_what_it_finds_with_a_values_block(corpus_store: Path) -> None:
+    entry = parse_query_file(
+        "x", "# Q.\n# param: name text - a name\n# narrow: name values\n#| SELECT ?e WHERE {\n"
+        "#|   ?e skos:prefLabel ?name }\n" + QUERY,
+    )  # fmt: skip
+    assert entry.narrowing == (
+        Narrowing("name", " SELECT ?e WHERE {\n   ?e skos:prefLabel ?name }", True),
+    )
+    store = ox.Store.read_only(str(corpus_store))
+    name = {ox.Variable("name"): ox.Literal("Okinawa")}
+    assert narrowed(store, QUERY, name, entry.narrowing) == (
+        "SELECT ?e ?label WHERE { VALUES ?e { <https://w3id.org/alliance-kg/id/place/okinawa> }\n"
+        " ?e skos:prefLabel ?label } ORDER BY ?label"
+    )
+    assert run_on_store(store, QUERY, "csv", name, 100, (), entry.narrowing).text.splitlines() == [
+        "e,label",
+        "https://w3id.org/alliance-kg/id/place/okinawa,Okinawa",
+    ]
+    unknown = {ox.Variable("name"): ox.Literal("Atlantis")}
+    assert (
+        run_on_store(store, QUERY, "csv", unknown, 100, (), entry.narrowing).text == "e,label\r\n"
+    )
