@@ -3,6 +3,8 @@ Oxigraph and Virtuoso servers reached over HTTP; parameters bound as RDF terms."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from virtuoso_server import CONCAT, VIRTUOSO_DIFFERS, virtuoso_server
 from virtuoso_server import ENV as VIRTUOSO_ENV
 
 from alliance_kg.errors import QueryError
-from alliance_kg.queries.bounded import Narrowing, run_on_store
+from alliance_kg.queries.bounded import Narrowing, narrowed, run_on_store
 from alliance_kg.queries.cookbook import cookbook, describe, parse_query_file
 
 EXPECTED = Path(__file__).parent / "data" / "cookbook"
@@ -84,6 +86,30 @@ def test_cookbook_rows(
     if update_golden and where == "embedded":
         (EXPECTED / f"{name}.csv").write_bytes(result.stdout_bytes)
     assert result.output == (EXPECTED / f"{name}.csv").read_text(encoding="utf-8")
+
+
+def test_a_cookbook_query_on_the_embedded_store_does_not_import_rdflib(embedded: str) -> None:
+    """Importing rdflib costs about a fifth of a second, more than a small query: ``akg query
+    -n`` on the embedded store reads with Oxigraph alone, in the command's process and in the
+    child that runs the query. (A process of its own, unlike the other tests, for Python's
+    record of what it imports.)"""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "alliance_kg.cli", "--store", embedded]
+        + ["query", "-n", "conflicts", "--format", "csv"],
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    assert run.stdout == (EXPECTED / "conflicts.csv").read_bytes()
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in run.stderr.decode().splitlines()
+        if line.startswith("import time:")
+    }
+    # The record covers the child too: it alone imports the module that checks names.
+    assert {"alliance_kg.queries.cookbook", "alliance_kg.queries.names"} <= imported
+    assert sorted(m for m in imported if m.split(".")[0] == "rdflib") == []
 
 
 def test_queries_lists_names_descriptions_and_parameters(embedded: str) -> None:
@@ -233,3 +259,27 @@ def test_each_narrowing_query_is_restricted_by_the_ones_before(corpus_store: Pat
         "e,label",
         "https://w3id.org/alliance-kg/id/place/okinawa,Okinawa",
     ]
+
+
+def test_a_values_narrowing_binds_what_it_finds_with_a_values_block(corpus_store: Path) -> None:
+    entry = parse_query_file(
+        "x", "# Q.\n# param: name text - a name\n# narrow: name values\n#| SELECT ?e WHERE {\n"
+        "#|   ?e skos:prefLabel ?name }\n" + QUERY,
+    )  # fmt: skip
+    assert entry.narrowing == (
+        Narrowing("name", " SELECT ?e WHERE {\n   ?e skos:prefLabel ?name }", True),
+    )
+    store = ox.Store.read_only(str(corpus_store))
+    name = {ox.Variable("name"): ox.Literal("Okinawa")}
+    assert narrowed(store, QUERY, name, entry.narrowing) == (
+        "SELECT ?e ?label WHERE { VALUES ?e { <https://w3id.org/alliance-kg/id/place/okinawa> }\n"
+        " ?e skos:prefLabel ?label } ORDER BY ?label"
+    )
+    assert run_on_store(store, QUERY, "csv", name, 100, (), entry.narrowing).text.splitlines() == [
+        "e,label",
+        "https://w3id.org/alliance-kg/id/place/okinawa,Okinawa",
+    ]
+    unknown = {ox.Variable("name"): ox.Literal("Atlantis")}
+    assert (
+        run_on_store(store, QUERY, "csv", unknown, 100, (), entry.narrowing).text == "e,label\r\n"
+    )

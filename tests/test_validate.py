@@ -191,6 +191,28 @@ CASES = {
             invalid(1, 1, -1),
         ],
     ),
+    "a meeting that follows itself": (
+        "        akg:series id:mechanism\\/scc ;\n",
+        "        akg:series id:mechanism\\/scc ;\n"
+        "        akg:previousMeeting id:meeting\\/scc\\/2023-01-11 ;\n",
+        [
+            "a meeting's previous meeting is the last one of its series before it:",
+            f"  {MEETING}",
+            invalid(1, 1, +1),
+        ],
+    ),
+    "a previous meeting that is a document": (
+        "        akg:series id:mechanism\\/scc ;\n",
+        "        akg:series id:mechanism\\/scc ;\n"
+        "        akg:previousMeeting id:document\\/doc-a ;\n",
+        [
+            "a meeting has at most one previous meeting, a meeting [akg:previousMeeting]:",
+            f"  {MEETING} value id:document/doc-a",
+            "a meeting's previous meeting is the last one of its series before it:",
+            f"  {MEETING}",
+            invalid(2, 1, +1),
+        ],
+    ),
     "a meeting no document reports": (
         "    id:document\\/doc-a akg:reports id:meeting\\/scc\\/2023-01-11 .\n",
         "",

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib.term import Node
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.sparql import is_remote
@@ -27,13 +26,15 @@ from alliance_kg.graph.storefiles import open_read_only
 # The terms' conversions live in terms.py; the package imports them from here as well.
 from alliance_kg.graph.terms import OxTerm as OxTerm
 from alliance_kg.graph.terms import RdfTriple as RdfTriple
-from alliance_kg.graph.terms import checked_line, checked_terms
+from alliance_kg.graph.terms import checked_line, checked_terms, rdflib_kinds
 from alliance_kg.graph.terms import from_oxigraph as from_oxigraph
 from alliance_kg.graph.terms import quads_of as quads_of
 from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from alliance_kg.graph.sparql import SparqlStore
 
 
@@ -176,10 +177,11 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     inserts: list[str] = []
     # Graphs repeat the same IRIs over and over: convert each term once.
     texts: dict[Node | OxTerm, str] = {}
+    kinds = rdflib_kinds()
     for name in sorted(graphs):
         graph = _graph_node(name)
         nodes.append(graph)
-        lines = [checked_line(name, triple, texts) for triple in graphs[name]]
+        lines = [checked_line(name, triple, texts, kinds) for triple in graphs[name]]
         if lines:
             inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
     if not nodes:
@@ -204,11 +206,12 @@ def _add_new_graphs(store: ox.Store, graphs: Mapping[str, Iterable[RdfTriple]]) 
     if any(store.contains_named_graph(node) for node in nodes.values()):
         return False
     terms: dict[Node | OxTerm, OxTerm] = {}
+    kinds = rdflib_kinds()
     quads: list[ox.Quad] = []
     union: set[tuple[OxTerm, OxTerm, OxTerm]] = set()
     for name in sorted(graphs):
         for triple in graphs[name]:
-            s, p, o = checked_terms(name, triple, terms)
+            s, p, o = checked_terms(name, triple, terms, kinds)
             if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
                 return False
             quads.append(ox.Quad(s, p, o, nodes[name]))  # type: ignore[arg-type]
@@ -239,7 +242,8 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     wanted = list(triples)
     # Compared as Oxigraph terms: only the triples that changed are written out as text.
     terms: dict[Node | OxTerm, OxTerm] = {}
-    new = {checked_terms(name, triple, terms) for triple in wanted}
+    kinds = rdflib_kinds()
+    new = {checked_terms(name, triple, terms, kinds) for triple in wanted}
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
     old = {(row["s"], row["p"], row["o"]) for row in rows}

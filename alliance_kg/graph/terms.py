@@ -4,19 +4,21 @@ ways, the quads of a named graph, and triples checked before they are written.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from alliance_kg.errors import StoreError
 from alliance_kg.ontology import XSD_STRING
 
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
 #: A term of a pyoxigraph quad's subject, predicate or object position.
 OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
-#: A triple as the graph builders produce it: three rdflib terms.
-RdfTriple: TypeAlias = tuple[Node, Node, Node]
+#: A triple as the graph builders produce it: three rdflib terms (a name for annotations:
+#: rdflib is imported only by the functions that convert, not by readers of the store).
+RdfTriple: TypeAlias = "tuple[Node, Node, Node]"
 
 
 def to_oxigraph(term: Node | OxTerm) -> OxTerm:
@@ -25,6 +27,8 @@ def to_oxigraph(term: Node | OxTerm) -> OxTerm:
     pyoxigraph terms pass through. Raises ``ValueError`` for an invalid IRI, language tag or
     blank node id, and ``TypeError`` for anything else (variables, graphs, RDF-star triples).
     """
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
         return term
     if isinstance(term, URIRef):
@@ -49,6 +53,8 @@ def quads_of(graph: str, triples: Iterable[RdfTriple]) -> Iterator[ox.Quad]:
 
 def from_oxigraph(term: OxTerm) -> Node:
     """Convert a pyoxigraph term to rdflib; ``xsd:string`` literals become plain literals."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -63,11 +69,22 @@ def from_oxigraph(term: OxTerm) -> Node:
     raise TypeError(f"not a pyoxigraph term that rdflib can hold: {term!r}")
 
 
-def checked_line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) -> str:
-    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid."""
+def rdflib_kinds() -> tuple[type, type]:
+    """rdflib's ``Literal`` and ``URIRef``, imported by the writers only (not by readers)."""
+    from rdflib import Literal, URIRef
+
+    return Literal, URIRef
+
+
+def checked_line(
+    name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str], kinds: tuple[type, type]
+) -> str:
+    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid.
+    ``kinds``: rdflib's literal and IRI classes (``rdflib_kinds``)."""
+    literal, iri = kinds
     try:
         s, p, o = triple
-        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+        if isinstance(s, literal | ox.Literal) or not isinstance(p, iri | ox.NamedNode):
             raise ValueError("a literal subject or a predicate that is not an IRI")
         return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
     except (ValueError, TypeError) as exc:
@@ -77,12 +94,17 @@ def checked_line(name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str]) 
 
 
 def checked_terms(
-    name: str, triple: RdfTriple, terms: dict[Node | OxTerm, OxTerm]
+    name: str,
+    triple: RdfTriple,
+    terms: dict[Node | OxTerm, OxTerm],
+    kinds: tuple[type, type],
 ) -> tuple[OxTerm, OxTerm, OxTerm]:
-    """The triple in Oxigraph terms, checked as ``checked_line`` does; ``StoreError`` if invalid."""
+    """The triple in Oxigraph terms, checked as ``checked_line`` does; ``StoreError`` if
+    invalid."""
+    literal, iri = kinds
     try:
         s, p, o = triple
-        if isinstance(s, Literal | ox.Literal) or not isinstance(p, URIRef | ox.NamedNode):
+        if isinstance(s, literal | ox.Literal) or not isinstance(p, iri | ox.NamedNode):
             raise ValueError("a literal subject or a predicate that is not an IRI")
         out = []
         for term in (s, p, o):

@@ -1,15 +1,27 @@
-"""The alliance-kg ontology: the Turtle file and the Python namespace that mirrors it."""
+"""The alliance-kg ontology: the Turtle file and the Python namespace that mirrors it.
+
+``AKG``, ``ID`` and ``ONTOLOGY_GRAPH`` are rdflib terms made on first use (PEP 562), so that
+what needs only the prefixes and names here (``akg query`` on the embedded store) does not
+import rdflib, a fifth of a second.
+"""
+
+from __future__ import annotations
 
 import json
 from importlib.resources import files
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Namespace
+if TYPE_CHECKING:
+    from rdflib import Graph, Namespace, URIRef
 
-from alliance_kg.ontology.namespace import AKG
+    from alliance_kg.ontology.namespace import AKG
+
+    ID: Namespace
+    ONTOLOGY_GRAPH: URIRef
 
 ONTOLOGY_IRI = "https://w3id.org/alliance-kg/ontology"
-ID = Namespace("https://w3id.org/alliance-kg/id/")
-ONTOLOGY_GRAPH = ID["graph/ontology"]
+#: The namespace of the graph's nodes (``ID``), as text.
+ID_IRI = "https://w3id.org/alliance-kg/id/"
 
 #: The entity types of the annotation guidelines, in the order they are shown.
 ENTITY_TYPES: tuple[str, ...] = (
@@ -54,9 +66,30 @@ def shapes_path() -> str:
 
 def load_ontology() -> Graph:
     """Parse the ontology's Turtle file into a new rdflib graph."""
+    from rdflib import Graph
+
     graph = Graph()
     graph.parse(ontology_path(), format="turtle")
     return graph
+
+
+def __getattr__(name: str) -> Any:
+    """The rdflib terms of this module, made (and kept) on first use."""
+    value: Any
+    if name == "AKG":
+        from alliance_kg.ontology import namespace
+
+        value = namespace.AKG
+    elif name == "ID":
+        from rdflib import Namespace
+
+        value = Namespace(ID_IRI)
+    elif name == "ONTOLOGY_GRAPH":
+        value = __getattr__("ID")["graph/ontology"]
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 __all__ = [
@@ -64,6 +97,7 @@ __all__ = [
     "COMMITMENT_TYPES",
     "ENTITY_TYPES",
     "ID",
+    "ID_IRI",
     "ONTOLOGY_GRAPH",
     "ONTOLOGY_IRI",
     "PREFIXES",

@@ -50,6 +50,7 @@ class AKG(DefinedNamespace):
     participant: URIRef
     heldIn: URIRef
     series: URIRef
+    previousMeeting: URIRef
     mentionedIn: URIRef
     represents: URIRef
     statedSeries: URIRef

@@ -59,6 +59,8 @@ class Narrowing:
 
     param: str
     text: str
+    #: Bind the rows with a ``VALUES`` block (``graph.sparql.start_from``) rather than a filter.
+    values: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,14 +203,18 @@ def narrowed(
     """``text`` restricted to the values that each ``narrowing`` query whose parameter is given
     finds (``graph.sparql.restrict``; a variable some row leaves unbound is not restricted).
     Each narrowing query is itself restricted by what the ones before it found, so that a
-    chain of them can start from a few values (a name's entities, then their commitments)."""
-    from alliance_kg.graph.sparql import restrict
+    chain of them can start from a few values (a name's entities, then their commitments).
+    A step with ``values`` binds what it finds with a ``VALUES`` block instead
+    (``graph.sparql.start_from``)."""
+    from alliance_kg.graph.sparql import restrict, start_from
 
     found: dict[ox.Variable, list[Any]] = {}
+    starts: dict[ox.Variable, list[Any]] = {}
     for step in narrowing:
         if ox.Variable(step.param) not in substitutions:
             continue
-        query = restrict(step.text, found) if found else step.text
+        before = {**found, **starts}
+        query = restrict(step.text, before) if before else step.text
         result = run_read_only(store, query, substitutions=substitutions)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"a narrowing query must be a SELECT query: {step.text!r}")
@@ -223,8 +229,9 @@ def narrowed(
             for v, column in zip(variables, columns, strict=True)
             if None not in column
         }
-        found.update(allowed)
-    return restrict(text, found) if found else text
+        (starts if step.values else found).update(allowed)
+    text = restrict(text, found) if found else text
+    return start_from(text, starts) if starts else text
 
 
 def _syntax_only(text: str) -> None:

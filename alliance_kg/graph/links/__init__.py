@@ -33,7 +33,12 @@ from alliance_kg.graph.links.lineages import (
     scored_pairs,
     vectors,
 )
-from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings
+from alliance_kg.graph.links.meetings import (
+    Conflict,
+    Meeting,
+    previous_meetings,
+    resolve_meetings,
+)
 from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
     Corpus,
@@ -126,6 +131,8 @@ def corpus_links(
     out: list[RdfTriple] = []
     for meeting in meetings.values():
         out += _meeting_triples(corpus, meeting)
+    for later, earlier in previous_meetings(meetings):
+        out.append((ID[later], AKG.previousMeeting, ID[earlier]))
     for doc, key in sorted(doc_meeting.items()):
         out.append((URIRef(doc), AKG.reports, ID[key]))
     for item in corpus.items:

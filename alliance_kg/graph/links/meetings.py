@@ -161,6 +161,23 @@ def resolve_meetings(
     return meetings, doc_meeting, sorted(conflicts, key=lambda c: (c.doc, c.field, c.stated))
 
 
+def previous_meetings(meetings: dict[str, Meeting]) -> list[tuple[str, str]]:
+    """Pairs (meeting key, key of the previous meeting): for each dated meeting of a series
+    mechanism, the meetings of that series on the latest earlier date (one, as keys hold the
+    series and the day). What ``akg:previousMeeting`` says, so that queries need not compare
+    every pair of meetings of a series."""
+    by_series: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for meeting in meetings.values():
+        if meeting.series and meeting.date:
+            by_series[meeting.series][meeting.date].append(meeting.key)
+    out: list[tuple[str, str]] = []
+    for days in by_series.values():
+        ordered = sorted(days)
+        for before, day in zip(ordered, ordered[1:], strict=False):
+            out += [(later, earlier) for later in days[day] for earlier in days[before]]
+    return sorted(out)
+
+
 def _first_day(doc: Doc) -> str:
     return doc.given_date or doc.start or doc.date or ""
 

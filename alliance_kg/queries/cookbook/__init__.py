@@ -11,7 +11,9 @@ of the six types). A parameter is bound to the query variable of its name as an 
 NAME is given (``bounded.Narrowing``): its rows are bound in the query proper, which then starts
 from them, e.g. the entities a name matches, found before the query joins every commitment
 with them. It must find every value the query could use; the query keeps its own test, so the
-file run by itself gives the same rows, only slower on a large store.
+file run by itself gives the same rows, only slower on a large store. ``# narrow: NAME values``
+binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a filter: for
+queries whose rows and their order do not depend on the order solutions are met in.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError
-from alliance_kg.ontology import AKG, COMMITMENT_TYPES
+from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries import Substitutions
 from alliance_kg.queries.bounded import Bounds, Narrowing, QueryOutput, query_location
 
@@ -98,7 +100,7 @@ def _term(query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
         match = [t for t in COMMITMENT_TYPES if t.lower() == value.lower()]
         if not match:
             raise QueryError(f"{where}: {value!r} is not one of {', '.join(COMMITMENT_TYPES)}")
-        return ox.NamedNode(str(AKG[match[0]]))
+        return ox.NamedNode(PREFIXES["akg"] + match[0])
     return ox.Literal(value)
 
 
@@ -114,18 +116,18 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
     """Read the description and parameters from the comment lines heading ``text``."""
     notes: list[str] = []
     params: list[Param] = []
-    narrowing: list[tuple[str, list[str]]] = []
+    narrowing: list[tuple[str, bool, list[str]]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         match = _PARAM.fullmatch(line.strip())
-        narrow = re.fullmatch(r"#\s*narrow:\s*(\w+)\s*", line)
+        narrow = re.fullmatch(r"#\s*narrow:\s*(\w+)(\s+values)?\s*", line)
         if narrow:
-            narrowing.append((narrow[1], []))
+            narrowing.append((narrow[1], bool(narrow[2]), []))
         elif line.startswith("#|"):
             if not narrowing:
                 raise QueryError(f"{name}.rq: a '#|' line must follow '# narrow: PARAM'")
-            narrowing[-1][1].append(line[2:])
+            narrowing[-1][2].append(line[2:])
         elif match:
             params.append(
                 Param(
@@ -143,10 +145,10 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
     if not notes:
         raise QueryError(f"{name}.rq: the first line must be a comment describing the query")
     declared = {p.name for p in params}
-    for param, lines in narrowing:
+    for param, _, lines in narrowing:
         if param not in declared or not "".join(lines).strip():
             raise QueryError(f"{name}.rq: '# narrow: {param}' needs a parameter and a query")
-    steps = tuple(Narrowing(param, "\n".join(lines)) for param, lines in narrowing)
+    steps = tuple(Narrowing(param, "\n".join(lines), values) for param, values, lines in narrowing)
     return CookbookQuery(name, " ".join(notes), text, tuple(params), steps)
 
 
