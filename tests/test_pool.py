@@ -115,6 +115,24 @@ def test_no_worker_outlives_the_server(
     assert _wait_gone(workers) == set()
 
 
+def test_ctrl_c_stops_a_server_started_with_it_ignored(corpus_store: Path) -> None:
+    """A shell starts a background job with SIGINT ignored; the server still stops on it."""
+    ignore = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process, endpoint = _start(corpus_store, "--workers", "1")
+    finally:
+        signal.signal(signal.SIGINT, ignore)
+    try:
+        assert _ask(endpoint, MEETINGS)[0] == 200
+        workers = _children(process.pid)
+        os.kill(process.pid, signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        assert _wait_gone(workers) == set()
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 def test_a_query_past_its_time_gets_a_new_worker(
     server: tuple[subprocess.Popen[str], str],
 ) -> None:

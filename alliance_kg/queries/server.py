@@ -117,7 +117,7 @@ def serve(
             pool.close()
         raise
     address = f"{server.server_address[0]!s}:{server.server_address[1]}"
-    previous = _stop_on_sigterm()
+    previous = _stop_on_signals()
     print(
         f"SPARQL endpoint http://{address}/sparql (read-only), "
         f"graph page http://{address}/ ; Ctrl-C stops",
@@ -131,20 +131,20 @@ def serve(
         server.server_close()
         if pool is not None:
             pool.close()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous:
+            signal.signal(sig, handler)
 
 
-def _stop_on_sigterm() -> Any:
-    """Make SIGTERM stop the server as Ctrl-C does, so that the workers are stopped too (the
-    default action would end this process at once and leave them running their query)."""
+def _stop_on_signals() -> list[tuple[int, Any]]:
+    """Make SIGTERM and SIGINT stop the server and its workers (SIGTERM's default would leave
+    them running; a shell's background job gets SIGINT ignored); the handlers replaced."""
     if threading.current_thread() is not threading.main_thread():
-        return None  # only the main thread may set handlers; its owner handles signals
+        return []  # only the main thread may set handlers; its owner handles signals
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGTERM, interrupt)
+    return [(sig, signal.signal(sig, interrupt)) for sig in (signal.SIGTERM, signal.SIGINT)]
 
 
 class _Handler(BaseHTTPRequestHandler):
