@@ -97,7 +97,10 @@ def _lists_sorted(text: str) -> list[list[str]]:
     rows = list(csv.reader(io.StringIO(text)))
     seps = [LISTS.get(column) for column in rows[0]]
     return [
-        [cell if sep is None else sep.join(sorted(cell.split(sep))) for cell, sep in zip(row, seps)]
+        [
+            cell if sep is None else sep.join(sorted(cell.split(sep)))
+            for cell, sep in zip(row, seps, strict=True)
+        ]
         for row in rows
     ]
 
