@@ -34,12 +34,7 @@ _WKT = (
     "Virtuoso stores geo:wktLiteral values as its own virtrdf:Geometry, coordinates rounded "
     "to single precision (openlink/virtuoso-opensource issues 456, 808)"
 )
-_DESCRIBE = (
-    "what DESCRIBE returns is left to the server by SPARQL; Virtuoso adds the triples whose "
-    "object is the described resource"
-)
 VIRTUOSO_DIFFERS = {
-    "describe": _DESCRIBE,
     "export": _WKT,
     "quads": _WKT,
     "labels": _BAG,
