@@ -12,6 +12,10 @@ NAME is given (``bounded.Narrowing``): its rows are bound in the query proper, w
 from them, e.g. the entities a name matches, found before the query joins every commitment
 with them. It must find every value the query could use; the query keeps its own test, so the
 file run by itself gives the same rows, only slower on a large store.
+
+The queries keep to SPARQL that Virtuoso 7.2 also evaluates as written (README, "Queries that
+run on Virtuoso too"): strings are sorted by ``STR(?x)``, an optional parameter is tested with
+``BOUND``, and no ``IF`` or ``COALESCE`` is put around an aggregate.
 """
 
 from __future__ import annotations
