@@ -34,31 +34,17 @@ _WKT = (
     "Virtuoso stores geo:wktLiteral values as its own virtrdf:Geometry, coordinates rounded "
     "to single precision (openlink/virtuoso-opensource issues 456, 808)"
 )
-_BAD_DFE = (
-    "Virtuoso fails the query: 'SQ156: Internal Optimized compiler error: Bad dfe in "
-    "sqlo_place_exp'"
-)
-_COALESCE = (
-    "FILTER(COALESCE(?meeting_date = ?date, ?date != ?date, true)) with ?date unbound: SPARQL "
-    "makes both comparisons errors that COALESCE skips (so true); Virtuoso drops every row"
-)
-_DESCRIBE = (
-    "what DESCRIBE returns is left to the server by SPARQL; Virtuoso adds the triples whose "
-    "object is the described resource"
-)
 VIRTUOSO_DIFFERS = {
-    "describe": _DESCRIBE,
     "export": _WKT,
     "quads": _WKT,
     "labels": _BAG,
     "substitution": _BAG,
-    "attendance": _BAG,
     "meetings": CONCAT,
     "dropped-since": CONCAT,
     "new-at-meeting": CONCAT,
-    "deadlines": _BAD_DFE,
-    "timeline": _BAD_DFE,
-    "commitments-by-type": _COALESCE,
+    "deadlines": CONCAT,
+    "timeline": CONCAT,
+    "commitments-by-type": CONCAT,
 }
 
 _INI = """\

@@ -14,6 +14,10 @@ with them. It must find every value the query could use; the query keeps its own
 file run by itself gives the same rows, only slower on a large store. ``# narrow: NAME values``
 binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a filter: for
 queries whose rows and their order do not depend on the order solutions are met in.
+
+The queries keep to SPARQL that Virtuoso 7.2 also evaluates as written (README, "Queries that
+run on Virtuoso too"): strings are sorted by ``STR(?x)``, an optional parameter is tested with
+``BOUND``, and no ``IF`` or ``COALESCE`` is put around an aggregate.
 """
 
 from __future__ import annotations
