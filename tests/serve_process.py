@@ -29,3 +29,26 @@ def akg_serve(store: Path, *args: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def akg_serve_socket(store: Path, *args: str) -> Iterator[tuple[str, int]]:
+    """Serve ``store`` with exactly the ``akg serve`` options given; yield the host and port,
+    for tests that speak HTTP over a raw socket. On the way out the server must have written
+    no traceback."""
+    akg = Path(sys.executable).parent / "akg"
+    process = subprocess.Popen(
+        [str(akg), "--store", str(store), "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    match = re.search(r"http://([\d.]+):(\d+)/sparql", process.stdout.readline())
+    assert match
+    try:
+        yield match[1], int(match[2])
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=10)
+        assert "Traceback" not in errors

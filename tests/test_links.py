@@ -49,6 +49,13 @@ def csv_lines(result: Result) -> list[str]:
     return result.stdout_bytes.decode().splitlines()
 
 
+#: Each document's file and the date of the meeting it reports.
+REPORTED_DATES = (
+    "SELECT ?file ?date WHERE { ?d akg:sourceFile ?file ; akg:reports/dct:date ?date } "
+    "ORDER BY ?file"
+)
+
+
 def sparql_csv(store: Path, sparql: str) -> list[str]:
     """The CSV lines ``akg query --format csv`` prints for ``sparql``."""
     return csv_lines(akg(store, "query", "--format", "csv", sparql))
@@ -251,11 +258,7 @@ def test_an_undated_report_joins_the_one_meeting_its_named_participants_attended
         (tmp_path / name).write_text(text, encoding="utf-8")
     store = tmp_path / "store"
     assert akg(store, "build", *(str(tmp_path / n) for n in texts)).exit_code == 0
-    result = sparql_csv(
-        store,
-        "SELECT ?file ?date WHERE { ?d akg:sourceFile ?file ; akg:reports/dct:date ?date } "
-        "ORDER BY ?file",
-    )
+    result = sparql_csv(store, REPORTED_DATES)
     assert result == [
         "file,date",
         "news.md,2040-05-02",
@@ -270,11 +273,7 @@ def test_an_undated_report_joins_a_meeting_loaded_by_an_earlier_build(tmp_path: 
         akg(store, "build", str(DATA / "radar-2031.md"), str(DATA / "radar-2032.md")).exit_code == 0
     )
     assert akg(store, "build", str(DATA / "radar-2032-news.md")).exit_code == 0
-    result = sparql_csv(
-        store,
-        "SELECT ?file ?date WHERE { ?d akg:sourceFile ?file ; akg:reports/dct:date ?date } "
-        "ORDER BY ?file",
-    )
+    result = sparql_csv(store, REPORTED_DATES)
     assert result == [
         "file,date",
         "radar-2031.md,2031-03-04",

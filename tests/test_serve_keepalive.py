@@ -4,40 +4,23 @@ server does not read ends the connection instead of being taken for the next req
 
 from __future__ import annotations
 
-import re
 import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serve_process import akg_serve_socket
 
-AKG = Path(sys.executable).parent / "akg"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MEETINGS = "SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/alliance-kg/ontology#Meeting> }"
 
 
 @pytest.fixture(scope="module")
 def server(corpus_store: Path) -> Iterator[tuple[str, int]]:
-    process = subprocess.Popen(
-        [str(AKG), "--store", str(corpus_store), "serve", "--port", "0", "--timeout", "1"]
-        + ["--workers", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    match = re.search(r"http://([\d.]+):(\d+)/sparql", process.stdout.readline())
-    assert match
-    try:
-        yield match[1], int(match[2])
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=10)
-        assert "Traceback" not in errors
+    with akg_serve_socket(corpus_store, "--timeout", "1", "--workers", "1") as address:
+        yield address
 
 
 def get(query: str, extra: str = "") -> bytes:

@@ -3,38 +3,23 @@ naming a foreign host is refused (DNS rebinding), and a silent connection is clo
 
 from __future__ import annotations
 
-import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serve_process import akg_serve_socket
 
-AKG = Path(sys.executable).parent / "akg"
 QUERY = b"query=ASK+%7B%7D"  # query=ASK {}
 
 
 @pytest.fixture(scope="module")
 def server(corpus_store: Path) -> Iterator[tuple[str, int]]:
-    process = subprocess.Popen(
-        [str(AKG), "--store", str(corpus_store), "serve", "--port", "0", "--timeout", "2"]
-        + ["--allow-host", "akg.example", "--workers", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    match = re.search(r"http://([\d.]+):(\d+)/sparql", process.stdout.readline())
-    assert match
-    try:
-        yield match[1], int(match[2])
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=10)
-        assert "Traceback" not in errors
+    with akg_serve_socket(
+        corpus_store, "--timeout", "2", "--allow-host", "akg.example", "--workers", "1"
+    ) as address:
+        yield address
 
 
 def exchange(server: tuple[str, int], request: bytes, *, half_close: bool = False) -> bytes:
