@@ -1,14 +1,17 @@
 """Shared test set-up: ``pytest --update-golden`` rewrites the expected files (golden RDF and
 cookbook rows) from what the code gives now (review the diff before committing it), and
-``corpus_store`` is the bundled sample corpus built once for the whole run (read it only:
-tests that write build stores of their own)."""
+``corpus_store`` is the bundled sample corpus built once for the whole run, and
+``corpus_server`` the same corpus built into a real Oxigraph server (read them only: tests that
+write build stores of their own)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from clirunner import akg
+from oxigraph_server import oxigraph_server
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,3 +36,13 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = akg(store, "build")
     assert result.exit_code == 0, result.output
     return store
+
+
+@pytest.fixture(scope="session")
+def corpus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a real Oxigraph server holding the bundled sample corpus, built once per run
+    by ``akg build`` over HTTP."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        result = akg(url, "build")
+        assert result.exit_code == 0, result.output
+        yield url

@@ -3,14 +3,12 @@ GEXF exports read back by networkx, and the export format taken from the file na
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
 from clirunner import akg
-from oxigraph_server import oxigraph_server
 
 import alliance_kg
 
@@ -32,14 +30,6 @@ RUNS: dict[str, list[str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
-        result = akg(url, "build")
-        assert result.exit_code == 0, result.output
-        yield url
-
-
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_analysis_output_is_exact(corpus_store: Path, name: str, update_golden: bool) -> None:
     result = akg(corpus_store, "analyze", *RUNS[name])
@@ -49,9 +39,9 @@ def test_analysis_output_is_exact(corpus_store: Path, name: str, update_golden: 
     assert result.output == (EXPECTED / name).read_text(encoding="utf-8")
 
 
-def test_the_same_analysis_from_a_remote_server(corpus_store: Path, server: str) -> None:
+def test_the_same_analysis_from_a_remote_server(corpus_store: Path, corpus_server: str) -> None:
     args = ["analyze", "centrality", "--set-aside-parties", "--format", "csv"]
-    assert akg(server, *args).output == akg(corpus_store, *args).output
+    assert akg(corpus_server, *args).output == akg(corpus_store, *args).output
 
 
 def test_the_states_that_met_dominate_until_set_aside(corpus_store: Path) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from clirunner import akg
-from oxigraph_server import oxigraph_server
 from virtuoso_server import CONCAT, VIRTUOSO_DIFFERS, virtuoso_server
 from virtuoso_server import ENV as VIRTUOSO_ENV
 
@@ -41,11 +40,8 @@ def embedded(corpus_store: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
-        result = akg(url, "build")
-        assert result.exit_code == 0, result.output
-        yield url
+def server(corpus_server: str) -> str:
+    return corpus_server
 
 
 @pytest.fixture(scope="module")

@@ -138,27 +138,19 @@ def test_presets_name_the_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def loaded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with oxigraph_server(tmp_path_factory.mktemp("loaded")) as url:
-        result = akg(url, "build")
-        assert result.exit_code == 0, result.output
-        yield url
-
-
-@pytest.fixture(scope="module")
-def proxy(loaded_url: str) -> Iterator[str]:
+def proxy(corpus_server: str) -> Iterator[str]:
     """A proxy to a loaded Oxigraph server asking for user akg, password s3cret:x."""
-    with basic_auth_proxy(loaded_url, "akg", "s3cret:x") as url:
+    with basic_auth_proxy(corpus_server, "akg", "s3cret:x") as url:
         yield url
 
 
 def test_basic_auth_with_the_password_from_the_environment(
-    proxy: str, loaded_url: str, monkeypatch: pytest.MonkeyPatch
+    proxy: str, corpus_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AKG_SPARQL_PASSWORD", "s3cret:x")
     result = akg(proxy, "--user", "akg", "stats")
     assert result.exit_code == 0, result.output
-    assert result.output == akg(loaded_url, "stats").output
+    assert result.output == akg(corpus_server, "stats").output
     # The user can come from the environment too, and the option can come first.
     monkeypatch.setenv("AKG_SPARQL_USER", "akg")
     assert akg_args("--user", "akg", "--store", proxy, "stats").output == result.output
