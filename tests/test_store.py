@@ -250,6 +250,18 @@ def test_new_graphs_write_what_an_update_writes(tmp_path: Path) -> None:
     assert all_quads(direct) == before
 
 
+def test_a_new_graph_given_as_a_generator_with_a_blank_node_is_written_whole(
+    tmp_path: Path,
+) -> None:
+    """The Store.extend path gives way to the update at the blank node; nothing read before
+    it is lost."""
+    store = open_store(tmp_path / "store")
+    triples = [*doc_triples(D1, "one"), (D1, RDFS.seeAlso, BNode("g"))]
+    replace_graphs(store, {str(D1): (t for t in triples)})
+    assert len(named_quads(store)) == len(triples)
+    assert_default_is_union(store)
+
+
 def test_failed_replace_with_bad_graph_name_leaves_store_unchanged(store: ox.Store) -> None:
     before = all_quads(store)
     with pytest.raises(StoreError, match=r"^graph name 'no iri' is not a valid IRI"):

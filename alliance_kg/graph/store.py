@@ -171,6 +171,8 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     only the triples of the replaced graphs: the cost grows with the size of the graphs
     written, not with the size of the store.
     """
+    # Read once: the fast path may stop part way (a blank node) and leave it to the update.
+    graphs = {name: t if isinstance(t, list) else list(t) for name, t in graphs.items()}
     if isinstance(store, ox.Store) and _add_new_graphs(store, graphs):
         return
     nodes: list[ox.NamedNode] = []
