@@ -146,3 +146,46 @@ def test_by_default_a_small_build_stays_in_process_and_a_large_one_uses_the_core
     assert default_jobs(5) == 1
     assert default_jobs(2 * DOCS_PER_WORKER) == min(2, os.cpu_count() or 1)
     assert default_jobs(10**6) == (os.cpu_count() or 1)
+
+
+def test_workers_run_only_a_bounded_number_of_chunks_ahead_of_the_consumer() -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from alliance_kg.loaders.parallel import bounded_map
+
+    started: list[int] = []
+    lock = threading.Lock()
+
+    def work(item: int) -> int:
+        with lock:
+            started.append(item)
+        return item * 10
+
+    with ThreadPoolExecutor(2) as pool:
+        results = bounded_map(pool, work, list(range(100)), chunksize=3, ahead=4)
+        assert next(results) == 0
+        pool.shutdown(wait=True)  # whatever was submitted has run
+        # The first four chunks, and the fifth submitted as the first was handed over.
+        assert sorted(started) == list(range(15))
+    with ThreadPoolExecutor(2) as pool:
+        assert list(bounded_map(pool, work, list(range(100)), 3, 4)) == [
+            10 * k for k in range(100)
+        ]
+
+
+def test_an_error_in_a_chunk_is_raised_in_its_turn_with_none_of_its_results() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from alliance_kg.loaders.parallel import bounded_map
+
+    def work(item: int) -> int:
+        if item == 7:
+            raise InputError(f"item {item}: bad")
+        return item
+
+    got: list[int] = []
+    with ThreadPoolExecutor(2) as pool, pytest.raises(InputError, match="^item 7: bad$"):
+        for value in bounded_map(pool, work, list(range(20)), 3, 2):
+            got.append(value)
+    assert got == [0, 1, 2, 3, 4, 5]

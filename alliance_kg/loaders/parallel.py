@@ -14,8 +14,10 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import TypeVar
 from pathlib import Path
 
 from alliance_kg.errors import LexiconError
@@ -32,6 +34,13 @@ _init_error: LexiconError | None = None
 #: Documents a worker must have to pay for its start (about 0.5 s: the imports and the
 #: vocabulary, as long as extracting some 50 documents of the sample corpus's size).
 DOCS_PER_WORKER = 50
+#: How many chunks of documents per worker may be extracted ahead of the consumer. The consumer
+#: (the build, writing to the store) is slower than the workers; without a bound their results
+#: would pile up in memory until every document had been extracted.
+AHEAD = 4
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def default_jobs(documents: int) -> int:
@@ -79,10 +88,38 @@ def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
         workers, mp_context=context, initializer=_init, initargs=(lexicon.user_paths(),)
     )
     try:
-        yield from pool.map(extract_file, files, chunksize=chunksize)
+        yield from bounded_map(pool, extract_file, files, chunksize, workers * AHEAD)
     finally:
         # After an error (or a consumer that stops early) the files not yet started are not.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def bounded_map(
+    pool: Executor, fn: Callable[[T], R], items: Sequence[T], chunksize: int, ahead: int
+) -> Iterator[R]:
+    """``fn`` of each item, in order, computed on ``pool`` in chunks of ``chunksize`` items
+    with at most ``ahead`` chunks submitted and not yet consumed (``Executor.map`` submits them
+    all at once, and their results wait in memory for the consumer). As with ``Executor.map``,
+    an error in a chunk is raised when that chunk's turn comes, and none of its results are
+    yielded."""
+    chunks = (items[k : k + chunksize] for k in range(0, len(items), chunksize))
+    pending: deque[Future[list[R]]] = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(_map_chunk, fn, chunk))
+        if len(pending) >= ahead:
+            break
+    while pending:
+        results = pending.popleft().result()
+        # The next chunk is submitted before these results are handed over, so the workers
+        # stay busy while the consumer works.
+        chunk = next(chunks, None)
+        if chunk is not None:
+            pending.append(pool.submit(_map_chunk, fn, chunk))
+        yield from results
+
+
+def _map_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [fn(item) for item in chunk]
 
 
 def _main_importable() -> bool:
