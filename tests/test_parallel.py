@@ -169,9 +169,7 @@ def test_workers_run_only_a_bounded_number_of_chunks_ahead_of_the_consumer() -> 
         # The first four chunks, and the fifth submitted as the first was handed over.
         assert sorted(started) == list(range(15))
     with ThreadPoolExecutor(2) as pool:
-        assert list(bounded_map(pool, work, list(range(100)), 3, 4)) == [
-            10 * k for k in range(100)
-        ]
+        assert list(bounded_map(pool, work, list(range(100)), 3, 4)) == [10 * k for k in range(100)]
 
 
 def test_an_error_in_a_chunk_is_raised_in_its_turn_with_none_of_its_results() -> None:

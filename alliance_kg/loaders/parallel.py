@@ -17,8 +17,8 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
 from alliance_kg.errors import LexiconError
 from alliance_kg.loaders import lexicon
