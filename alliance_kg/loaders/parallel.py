@@ -112,9 +112,9 @@ def bounded_map(
         results = pending.popleft().result()
         # The next chunk is submitted before these results are handed over, so the workers
         # stay busy while the consumer works.
-        chunk = next(chunks, None)
-        if chunk is not None:
+        for chunk in chunks:
             pending.append(pool.submit(_map_chunk, fn, chunk))
+            break
         yield from results
 
 
