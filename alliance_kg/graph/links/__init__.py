@@ -121,11 +121,11 @@ def corpus_links(
     vecs = vectors(corpus)
     scores = scored_pairs(corpus, vecs, min(threshold, EVIDENCE))
     restated: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for (i, j), s in scores.items():
-        if s >= EVIDENCE:
-            a, b = corpus.items[i], corpus.items[j]
-            restated[a.doc][b.doc].add(i)
-            restated[b.doc][a.doc].add(j)
+    evidence = scores.best(EVIDENCE)
+    for i, j in zip(scores.first[:evidence], scores.second[:evidence], strict=True):
+        a, b = corpus.items[i], corpus.items[j]
+        restated[a.doc][b.doc].add(i)
+        restated[b.doc][a.doc].add(j)
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, restated)
     links = find_links(corpus, scores, threshold)
     out: list[RdfTriple] = []

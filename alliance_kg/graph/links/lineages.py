@@ -16,11 +16,12 @@ better: README, "Across meetings".)
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from array import array
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from alliance_kg.graph.links.read import Corpus, Item
+from alliance_kg.graph.links.read import Corpus
 from alliance_kg.graph.links.wording import content_words
 
 #: The score a link needs; chosen on the development set (README, "Across meetings", has the
@@ -74,32 +75,57 @@ def vectors(corpus: Corpus) -> list[dict[str, float]]:
     return out
 
 
-def candidate_pairs(
-    items: Sequence[Item], vecs: Sequence[dict[str, float]], order: Sequence[int]
-) -> set[tuple[int, int]]:
-    """Pairs (i, j), i < j, of commitments of different documents with the same parties that
-    share a concern or a content word. Each list of sharers is walked in ``order`` (the
-    commitments by date), pairing each with its ``WINDOW`` nearest predecessors."""
-    postings: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
-    for i in order:
-        item = items[i]
-        if not item.parties:
-            continue
-        # Its most telling words (highest weight) find its candidates; common ones add none.
-        vec = vecs[i]
-        telling = sorted(vec, key=lambda t: (-vec[t], t))[:TELLING]
-        for key in [*telling, *(f"concern:{c}" for c in item.concerns)]:
-            postings[(item.parties, key)].append(i)
-    doc = [item.doc for item in items]
-    pairs: set[tuple[int, int]] = set()
-    add = pairs.add
-    for members in postings.values():
-        for k in range(1, len(members)):
-            j = members[k]
-            for i in members[max(0, k - WINDOW) : k]:
-                if doc[i] != doc[j]:
-                    add((i, j) if i < j else (j, i))
-    return pairs
+class Scores:
+    """Scored pairs (i, j), i < j, of commitments, best first (ties: by i, then by j), held in
+    three arrays: a pair costs 24 bytes, where a dict of tuples costs some ten times as much."""
+
+    __slots__ = ("first", "second", "values")
+
+    def __init__(self, pairs: Iterable[tuple[int, int, float]] = ()) -> None:
+        first, second, values = array("q"), array("q"), array("d")
+        for i, j, s in pairs:
+            first.append(min(i, j))
+            second.append(max(i, j))
+            values.append(s)
+        # The order is sorted on one integer per pair: the score's bits (for non-negative
+        # floats, ordered as the floats are), inverted so the best comes first, then i, then j.
+        bits = array("Q", values.tobytes())
+        packed = sorted(
+            ((_TOP - b) << 64) | (i << 32) | j for b, i, j in zip(bits, first, second, strict=True)
+        )
+        self.first = array("q", (k >> 32 & _LOW for k in packed))
+        self.second = array("q", (k & _LOW for k in packed))
+        bits = array("Q", (_TOP - (k >> 64) for k in packed))
+        self.values = array("d", bits.tobytes())
+
+    @classmethod
+    def of(cls, scores: Mapping[tuple[int, int], float]) -> Scores:
+        """The pairs of a mapping ``{(i, j): score}``."""
+        return cls((i, j, s) for (i, j), s in scores.items())
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def best(self, least: float) -> int:
+        """How many pairs (the first ones) score at least ``least``."""
+        values = self.values
+        lo, hi = 0, len(values)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if values[mid] >= least:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def items(self) -> Iterator[tuple[tuple[int, int], float]]:
+        """((i, j), score), best first."""
+        for i, j, s in zip(self.first, self.second, self.values, strict=True):
+            yield (i, j), s
+
+
+_TOP = (1 << 64) - 1
+_LOW = (1 << 32) - 1
 
 
 def score(va: dict[str, float], vb: dict[str, float]) -> float:
@@ -115,11 +141,15 @@ def score(va: dict[str, float], vb: dict[str, float]) -> float:
     return total
 
 
-def scored_pairs(
-    corpus: Corpus, vecs: Sequence[dict[str, float]], least: float
-) -> dict[tuple[int, int], float]:
-    """The candidate pairs (i, j), i < j, that score at least ``least``, with their scores
-    (``vecs``: the commitments' ``vectors``)."""
+def scored_pairs(corpus: Corpus, vecs: Sequence[dict[str, float]], least: float) -> Scores:
+    """The candidate pairs that score at least ``least``, with their scores (``vecs``: the
+    commitments' ``vectors``).
+
+    Candidates are pairs of commitments of different documents with the same parties that
+    share a concern or one of their most telling words (``TELLING``, highest weight first):
+    the commitments are walked by date, and each is paired with the ``WINDOW`` last ones before
+    it that hold each of its words and concerns. Only those last ones are kept, so memory
+    follows the number of words, not of pairs."""
     items = corpus.items
     docs = corpus.docs
 
@@ -127,29 +157,48 @@ def scored_pairs(
         doc = docs[items[i].doc]
         return doc.given_date or doc.date or "", doc.key, items[i].offset
 
-    order = sorted(range(len(items)), key=when)
     opposes = ["Opposition" in item.types for item in items]
-    scores: dict[tuple[int, int], float] = {}
-    # No order is needed: every use of the scores sorts them or only collects them.
-    for i, j in candidate_pairs(items, vecs, order):
-        va, vb = vecs[i], vecs[j]
-        if len(va) > len(vb):
-            va, vb = vb, va
-        # ``score`` inlined (the same additions in the same order): this runs once per pair.
-        get = vb.get
-        s = 0.0
-        for t, w in va.items():
-            s += w * get(t, 0.0)
-        if opposes[i] != opposes[j]:
-            # One opposes what the other does not: not the same position.
-            s *= STANCE
-        if s >= least:
-            scores[(i, j)] = s
-    return scores
+    doc = [item.doc for item in items]
+    recent: dict[tuple[frozenset[str], str], deque[int]] = {}
+    found: list[tuple[int, int, float]] = []
+    keep = found.append
+    for j in sorted(range(len(items)), key=when):
+        item = items[j]
+        if not item.parties:
+            continue
+        vec = vecs[j]
+        telling = sorted(vec, key=lambda t: (-vec[t], t))[:TELLING]
+        near: set[int] = set()
+        for key in [*telling, *(f"concern:{c}" for c in item.concerns)]:
+            last = recent.get((item.parties, key))
+            if last is None:
+                last = recent[(item.parties, key)] = deque(maxlen=WINDOW)
+            near.update(last)
+            last.append(j)
+        for k in near:
+            if doc[k] == doc[j]:
+                continue
+            a, b = (k, j) if k < j else (j, k)
+            va, vb = vecs[a], vecs[b]
+            if len(va) > len(vb):
+                va, vb = vb, va
+            # ``score`` inlined (the same additions in the same order): once per pair.
+            get = vb.get
+            s = 0.0
+            for t, w in va.items():
+                s += w * get(t, 0.0)
+            if opposes[a] != opposes[b]:
+                # One opposes what the other does not: not the same position.
+                s *= STANCE
+            if s >= least:
+                keep((a, b, s))
+    return Scores(found)
 
 
 def find_links(
-    corpus: Corpus, scores: dict[tuple[int, int], float], threshold: float = THRESHOLD
+    corpus: Corpus,
+    scores: Scores | Mapping[tuple[int, int], float],
+    threshold: float = THRESHOLD,
 ) -> list[Link]:
     """Links between commitments of different documents that state one commitment, sorted.
 
@@ -160,18 +209,21 @@ def find_links(
     sums of scores between groups are kept up to date as groups merge, so a merge costs the
     size of the smaller group's neighbourhood, not of the two groups' product.
     """
+    if not isinstance(scores, Scores):
+        scores = Scores.of(scores)
     items = corpus.items
-    strong = sorted(
-        ((s, pair) for pair, s in scores.items() if s >= threshold), key=lambda x: (-x[0], x[1])
-    )
-    group_of: dict[int, int] = {}
-    size: dict[int, int] = {}
-    docs: dict[int, Counter[str]] = {}
-    between: dict[int, dict[int, float]] = defaultdict(dict)
-    for s, (i, j) in strong:
-        for x in (i, j):
-            if x not in group_of:
-                group_of[x], size[x], docs[x] = x, 1, Counter([items[x].doc])
+    strong = scores.best(threshold)
+    # One int object per commitment, shared by every dict that names it.
+    node = list(range(len(items)))
+    firsts = [node[i] for i in scores.first[:strong]]
+    seconds = [node[j] for j in scores.second[:strong]]
+    values = scores.values[:strong].tolist()
+    nodes = sorted({*firsts, *seconds})
+    group_of: dict[int, int] = {x: x for x in nodes}
+    size: dict[int, int] = dict.fromkeys(nodes, 1)
+    docs: dict[int, Counter[str]] = {x: Counter((items[x].doc,)) for x in nodes}
+    between: dict[int, dict[int, float]] = {x: {} for x in nodes}
+    for i, j, s in zip(firsts, seconds, values, strict=True):
         between[i][j] = s
         between[j][i] = s
 
@@ -184,10 +236,16 @@ def find_links(
     links = []
     # Two groups that failed the test fail it again until one of them grows: most pairs
     # between two large groups are tried so. ``grown`` counts each group's merges.
-    grown: dict[int, int] = defaultdict(int)
+    grown: dict[int, int] = dict.fromkeys(nodes, 0)
     failed: dict[tuple[int, int], tuple[int, int]] = {}
-    for s, (i, j) in strong:
-        gi, gj = find(i), find(j)
+    for i, j, s in zip(firsts, seconds, values, strict=True):
+        # ``find`` inlined for the common case of a root or a root's child (once per pair).
+        gi = group_of[i]
+        if group_of[gi] != gi:
+            gi = find(i)
+        gj = group_of[j]
+        if group_of[gj] != gj:
+            gj = find(j)
         if gi == gj:
             links.append(Link(i, j, s))
             continue
@@ -197,29 +255,36 @@ def find_links(
         if failed.get(key) == stamp:
             continue
         total = between[gi].get(gj, 0.0)
-        if total < threshold * SAME_DOCUMENT * size[gi] * size[gj]:
+        product = size[gi] * size[gj]
+        if total < threshold * SAME_DOCUMENT * product:
             # Pairs within one document do not count in the average. A second sentence of a
             # document the group already holds must bring a better average (``SAME_DOCUMENT``):
             # one report rarely states one commitment twice.
-            small, big = sorted((docs[gi], docs[gj]), key=len)
+            small, big = docs[gi], docs[gj]
+            if len(small) > len(big):
+                small, big = big, small
             within = sum(n * big[d] for d, n in small.items())
             need = threshold * (SAME_DOCUMENT if within else 1.0)
-            if total < need * (size[gi] * size[gj] - within):
+            if total < need * (product - within):
                 failed[key] = stamp
                 continue
         links.append(Link(i, j, s))
-        keep, gone = (gi, gj) if (size[gi], -gi) >= (size[gj], -gj) else (gj, gi)
+        # The group with more neighbours keeps its sums and takes the other's: which one is
+        # kept changes no test (they depend on the groups' members only), only the work.
+        keep, gone = (gi, gj) if (len(between[gi]), -gi) >= (len(between[gj]), -gj) else (gj, gi)
         grown[keep] += 1
         group_of[gone] = keep
         size[keep] += size.pop(gone)
         docs[keep].update(docs.pop(gone))
+        kept = between[keep]
         for other, total in between.pop(gone).items():
             if other == keep:
                 continue
-            between[keep][other] = between[keep].get(other, 0.0) + total
-            between[other][keep] = between[keep][other]
-            del between[other][gone]
-        between[keep].pop(gone, None)
+            mine = kept[other] = kept.get(other, 0.0) + total
+            theirs = between[other]
+            theirs[keep] = mine
+            del theirs[gone]
+        kept.pop(gone, None)
     return sorted(links, key=lambda link: (link.a, link.b))
 
 
