@@ -125,6 +125,24 @@ def test_batches_of_any_size_write_the_same_store(tmp_path: Path) -> None:
     assert export_graph(one_by_one, "nquads") == export_graph(whole, "nquads")
 
 
+def test_a_links_graph_written_in_parts_is_the_same_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A derived graph that gains more than PART_TRIPLES triples is written in several
+    transactions (with flushes between them): the same quads, the union included."""
+    import alliance_kg.graph.store as store_module
+
+    whole = open_store(tmp_path / "whole")
+    write_extractions(whole, iter_extractions([sample_corpus_dir()]))
+    links = list(whole.quads_for_pattern(None, None, None, to_oxigraph(URIRef(LINKS_GRAPH))))
+    assert len(links) > 300
+    monkeypatch.setattr(store_module, "PART_TRIPLES", 7)
+    parts = open_store(tmp_path / "parts")
+    write_extractions(parts, iter_extractions([sample_corpus_dir()]))
+    assert export_graph(parts, "nquads") == export_graph(whole, "nquads")
+    assert set(parts) == set(whole)  # every quad, the default graph's included
+
+
 def corpus_with_a_bad_file(tmp_path: Path) -> Path:
     """The five sample statements, then a file that cannot be read (last in path order)."""
     folder = tmp_path / "in"

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.sparql import is_remote
-from alliance_kg.graph.storefiles import open_read_only
+from alliance_kg.graph.storefiles import flush, open_read_only
 
 # The terms' conversions live in terms.py; the package imports them from here as well.
 from alliance_kg.graph.terms import OxTerm as OxTerm
@@ -253,13 +253,8 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
         replace_graphs(store, {name: wanted})
         return
     if isinstance(store, ox.Store) and not old - new:
-        # Only additions: one ``Store.extend`` transaction, with the default graph's copies.
-        added_quads = [ox.Quad(s, p, o, graph) for s, p, o in new - old]  # type: ignore[arg-type]
-        if added_quads:
-            _extend(
-                store,
-                [*added_quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in added_quads)],
-            )
+        # Only additions: ``Store.extend`` with the default graph's copies.
+        _add_in_parts(store, graph, list(new - old))
         return
     gone = sorted(f"{s} {p} {o} ." for s, p, o in old - new)
     added = sorted(f"{s} {p} {o} ." for s, p, o in new - old)
@@ -280,6 +275,36 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
         operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{copy}}}")
     if operations:
         _update(store, " ;\n".join(operations))
+
+
+#: A derived graph that gains more triples than this in one write (the links graph of a first
+#: build of a large store) is written in parts of this size, each one transaction followed by a
+#: flush: one transaction of a million quads held some 700 MB in RocksDB's memory tables.
+PART_TRIPLES = 50_000
+
+
+def _add_in_parts(
+    store: ox.Store, graph: ox.NamedNode, added: list[tuple[OxTerm, OxTerm, OxTerm]]
+) -> None:
+    """Add triples to a graph and their copies to the default graph: in one transaction, or in
+    parts of ``PART_TRIPLES`` when there are more (then a failure part way leaves the graph
+    with only some of them, and the error says so)."""
+    parts = range(0, len(added), PART_TRIPLES)
+    for k in parts:
+        chunk = added[k : k + PART_TRIPLES]
+        quads = [ox.Quad(s, p, o, graph) for s, p, o in chunk]  # type: ignore[arg-type]
+        quads += [ox.Quad(s, p, o) for s, p, o in chunk]  # type: ignore[arg-type]
+        try:
+            _extend(store, quads)
+            if len(parts) > 1:
+                flush(store, f"graph {graph}")
+        except StoreError as exc:
+            if k == 0:
+                raise
+            raise StoreError(
+                f"{str(exc).removesuffix('; nothing was written')}; graph {graph} was written "
+                f"in part ({k} of its {len(added)} new triples)"
+            ) from exc
 
 
 def _unlink(graphs: list[ox.NamedNode], union: bool = True) -> list[str]:

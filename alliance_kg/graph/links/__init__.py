@@ -14,8 +14,9 @@ instances of generic ones (``skos:broader``). The same documents always give the
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from alliance_kg.graph.links.lineages import (
     THRESHOLD,
     WINDOW,
     Link,
+    Scores,
     components,
     find_links,
     score,
@@ -120,13 +122,7 @@ def corpus_links(
     ``threshold`` is the score lineage links need (``lineages.THRESHOLD``)."""
     vecs = vectors(corpus)
     scores = scored_pairs(corpus, vecs, min(threshold, EVIDENCE))
-    restated: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    evidence = scores.best(EVIDENCE)
-    for i, j in zip(scores.first[:evidence], scores.second[:evidence], strict=True):
-        a, b = corpus.items[i], corpus.items[j]
-        restated[a.doc][b.doc].add(i)
-        restated[b.doc][a.doc].add(j)
-    meetings, doc_meeting, conflicts = resolve_meetings(corpus, restated)
+    meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, scores, EVIDENCE))
     links = find_links(corpus, scores, threshold)
     out: list[RdfTriple] = []
     for meeting in meetings.values():
@@ -157,6 +153,41 @@ def corpus_links(
     for narrow, broad in broader_links(corpus):
         out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
     return out, LinksResult(len(meetings), len(groups), restates, notes, [])
+
+
+class Restated(Mapping[str, dict[str, set[int]]]):
+    """For a document, the commitments of it (indexes) that restate those of each other
+    document: one side of each pair scoring at least ``least``. Worked out for a document when
+    asked (the meetings ask for a few), from the pairs each document has a part in."""
+
+    def __init__(self, corpus: Corpus, scores: Scores, least: float) -> None:
+        self._corpus = corpus
+        self._scores = scores
+        self._pairs: dict[str, array[int]] = {}
+        items = corpus.items
+        for k, (i, j) in enumerate(
+            zip(scores.first[: scores.best(least)], scores.second, strict=False)
+        ):
+            for doc in (items[i].doc, items[j].doc):
+                found = self._pairs.get(doc)
+                if found is None:
+                    found = self._pairs[doc] = array("q")
+                found.append(k)
+
+    def __getitem__(self, doc: str) -> dict[str, set[int]]:
+        items, first, second = self._corpus.items, self._scores.first, self._scores.second
+        out: dict[str, set[int]] = defaultdict(set)
+        for k in self._pairs[doc]:
+            for mine, theirs in ((first[k], second[k]), (second[k], first[k])):
+                if items[mine].doc == doc:
+                    out[items[theirs].doc].add(mine)
+        return dict(out)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pairs)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
 
 
 def meeting_label(corpus: Corpus, meeting: Meeting) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from alliance_kg.graph.links.read import Corpus
@@ -39,7 +39,7 @@ WINDOW = 10
 TELLING = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Two commitments of different documents found to state the same commitment."""
 
@@ -81,27 +81,32 @@ class Scores:
 
     __slots__ = ("first", "second", "values")
 
-    def __init__(self, pairs: Iterable[tuple[int, int, float]] = ()) -> None:
-        first, second, values = array("q"), array("q"), array("d")
-        for i, j, s in pairs:
-            first.append(min(i, j))
-            second.append(max(i, j))
-            values.append(s)
-        # The order is sorted on one integer per pair: the score's bits (for non-negative
-        # floats, ordered as the floats are), inverted so the best comes first, then i, then j.
+    def __init__(self, first: array[int], second: array[int], values: array[float]) -> None:
+        """The pairs (``first[k]``, ``second[k]``) with scores ``values[k]`` (not negative),
+        in any order."""
+        if values and min(values) < 0:
+            raise ValueError("scores must not be negative")
+        # Sorted on one integer per pair: the score's bits (for floats that are not negative,
+        # ordered as the floats are), inverted so the best comes first, then i, then j.
         bits = array("Q", values.tobytes())
-        packed = sorted(
+        packed = [
             ((_TOP - b) << 64) | (i << 32) | j for b, i, j in zip(bits, first, second, strict=True)
-        )
+        ]
+        del bits
+        packed.sort()
         self.first = array("q", (k >> 32 & _LOW for k in packed))
         self.second = array("q", (k & _LOW for k in packed))
-        bits = array("Q", (_TOP - (k >> 64) for k in packed))
-        self.values = array("d", bits.tobytes())
+        self.values = array("d", array("Q", (_TOP - (k >> 64) for k in packed)).tobytes())
 
     @classmethod
     def of(cls, scores: Mapping[tuple[int, int], float]) -> Scores:
-        """The pairs of a mapping ``{(i, j): score}``."""
-        return cls((i, j, s) for (i, j), s in scores.items())
+        """The pairs of a mapping ``{(i, j): score}``, i < j."""
+        pairs = list(scores.items())
+        return cls(
+            array("q", (i for (i, _), _ in pairs)),
+            array("q", (j for (_, j), _ in pairs)),
+            array("d", (s for _, s in pairs)),
+        )
 
     def __len__(self) -> int:
         return len(self.values)
@@ -160,8 +165,7 @@ def scored_pairs(corpus: Corpus, vecs: Sequence[dict[str, float]], least: float)
     opposes = ["Opposition" in item.types for item in items]
     doc = [item.doc for item in items]
     recent: dict[tuple[frozenset[str], str], deque[int]] = {}
-    found: list[tuple[int, int, float]] = []
-    keep = found.append
+    first, second, values = array("q"), array("q"), array("d")
     for j in sorted(range(len(items)), key=when):
         item = items[j]
         if not item.parties:
@@ -191,8 +195,10 @@ def scored_pairs(corpus: Corpus, vecs: Sequence[dict[str, float]], least: float)
                 # One opposes what the other does not: not the same position.
                 s *= STANCE
             if s >= least:
-                keep((a, b, s))
-    return Scores(found)
+                first.append(a)
+                second.append(b)
+                values.append(s)
+    return Scores(first, second, values)
 
 
 def find_links(
@@ -207,23 +213,63 @@ def find_links(
     group (pairs never scored count 0) still reaches ``threshold``. Average linkage keeps one
     vague sentence from chaining unrelated groups together, which single links would do. The
     sums of scores between groups are kept up to date as groups merge, so a merge costs the
-    size of the smaller group's neighbourhood, not of the two groups' product.
+    neighbourhood of the group with fewer neighbours, not the two groups' product.
     """
     if not isinstance(scores, Scores):
         scores = Scores.of(scores)
-    items = corpus.items
     strong = scores.best(threshold)
+    firsts, seconds, values = scores.first[:strong], scores.second[:strong], scores.values[:strong]
+    # Groups never merge across components of the graph of strong pairs, so each component is
+    # linked alone (its pairs in the same order), with only its own sums in memory.
+    links: list[Link] = []
+    for pairs in _component_pairs(len(corpus.items), firsts, seconds):
+        links += _link_component(corpus, firsts, seconds, values, pairs, threshold)
+    return sorted(links, key=lambda link: (link.a, link.b))
+
+
+def _component_pairs(n: int, firsts: array[int], seconds: array[int]) -> list[array[int]]:
+    """The indexes of the pairs of each connected component, in their order."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in zip(firsts, seconds, strict=True):
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    by_root: dict[int, array[int]] = {}
+    for k, i in enumerate(firsts):
+        root = find(i)
+        found = by_root.get(root)
+        if found is None:
+            found = by_root[root] = array("q")
+        found.append(k)
+    return [by_root[root] for root in sorted(by_root)]
+
+
+def _link_component(
+    corpus: Corpus,
+    firsts: array[int],
+    seconds: array[int],
+    values: array[float],
+    pairs: array[int],
+    threshold: float,
+) -> list[Link]:
+    """``find_links`` over the pairs (indexes into the three arrays) of one component."""
+    items = corpus.items
     # One int object per commitment, shared by every dict that names it.
-    node = list(range(len(items)))
-    firsts = [node[i] for i in scores.first[:strong]]
-    seconds = [node[j] for j in scores.second[:strong]]
-    values = scores.values[:strong].tolist()
-    nodes = sorted({*firsts, *seconds})
+    node = {x: x for k in pairs for x in (firsts[k], seconds[k])}
+    nodes = sorted(node)
     group_of: dict[int, int] = {x: x for x in nodes}
     size: dict[int, int] = dict.fromkeys(nodes, 1)
     docs: dict[int, Counter[str]] = {x: Counter((items[x].doc,)) for x in nodes}
     between: dict[int, dict[int, float]] = {x: {} for x in nodes}
-    for i, j, s in zip(firsts, seconds, values, strict=True):
+    for k in pairs:
+        i, j, s = node[firsts[k]], node[seconds[k]], values[k]
         between[i][j] = s
         between[j][i] = s
 
@@ -238,7 +284,8 @@ def find_links(
     # between two large groups are tried so. ``grown`` counts each group's merges.
     grown: dict[int, int] = dict.fromkeys(nodes, 0)
     failed: dict[tuple[int, int], tuple[int, int]] = {}
-    for i, j, s in zip(firsts, seconds, values, strict=True):
+    for k in pairs:
+        i, j, s = firsts[k], seconds[k], values[k]
         # ``find`` inlined for the common case of a root or a root's child (once per pair).
         gi = group_of[i]
         if group_of[gi] != gi:
@@ -285,7 +332,7 @@ def find_links(
             theirs[keep] = mine
             del theirs[gone]
         kept.pop(gone, None)
-    return sorted(links, key=lambda link: (link.a, link.b))
+    return links
 
 
 def components(n: int, links: Sequence[Link]) -> list[list[int]]:

@@ -24,7 +24,7 @@ Rules, in order (the README's "Across meetings" says the same for users):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from alliance_kg.graph.links.read import Corpus, Doc
@@ -72,7 +72,7 @@ def series_of(doc: Doc) -> tuple[str, ...] | None:
 
 
 def resolve_meetings(
-    corpus: Corpus, restated: dict[str, dict[str, set[int]]]
+    corpus: Corpus, restated: Mapping[str, dict[str, set[int]]]
 ) -> tuple[dict[str, Meeting], dict[str, str], list[Conflict]]:
     """Resolve meetings. ``restated[doc][other_doc]`` holds the doc's commitments (indexes)
     linked to commitments of the other document. Returns the meetings by key, the meeting key
