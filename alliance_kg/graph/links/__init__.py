@@ -29,8 +29,7 @@ from alliance_kg.graph.links.lineages import (
     WINDOW,
     Link,
     Scores,
-    components,
-    find_links,
+    lineage_groups,
     score,
     scored_pairs,
     vectors,
@@ -123,7 +122,8 @@ def corpus_links(
     vecs = vectors(corpus)
     scores = scored_pairs(corpus, vecs, min(threshold, EVIDENCE))
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, scores, EVIDENCE))
-    links = find_links(corpus, scores, threshold)
+    groups = lineage_groups(corpus, scores, threshold)
+    del scores  # the largest structure of the stage, not needed for the triples
     out: list[RdfTriple] = []
     for meeting in meetings.values():
         out += _meeting_triples(corpus, meeting)
@@ -134,7 +134,6 @@ def corpus_links(
     for item in corpus.items:
         if item.doc in doc_meeting:
             out.append((URIRef(item.iri), AKG.atMeeting, ID[doc_meeting[item.doc]]))
-    groups = components(len(corpus.items), links)
     restates = _lineage_triples(corpus, vecs, groups, meetings, doc_meeting, out)
     notes = []
     for conflict in conflicts:

@@ -223,8 +223,19 @@ def find_links(
     # linked alone (its pairs in the same order), with only its own sums in memory.
     links: list[Link] = []
     for pairs in _component_pairs(len(corpus.items), firsts, seconds):
-        links += _link_component(corpus, firsts, seconds, values, pairs, threshold)
+        links += _link_component(corpus, firsts, seconds, values, pairs, threshold, True)
     return sorted(links, key=lambda link: (link.a, link.b))
+
+
+def lineage_groups(corpus: Corpus, scores: Scores, threshold: float = THRESHOLD) -> list[list[int]]:
+    """The lineages: ``components`` of ``find_links``, found without keeping every link (only
+    those that join two groups decide the components)."""
+    strong = scores.best(threshold)
+    firsts, seconds, values = scores.first[:strong], scores.second[:strong], scores.values[:strong]
+    joins: list[Link] = []
+    for pairs in _component_pairs(len(corpus.items), firsts, seconds):
+        joins += _link_component(corpus, firsts, seconds, values, pairs, threshold, False)
+    return components(len(corpus.items), joins)
 
 
 def _component_pairs(n: int, firsts: array[int], seconds: array[int]) -> list[array[int]]:
@@ -258,8 +269,10 @@ def _link_component(
     values: array[float],
     pairs: array[int],
     threshold: float,
+    every: bool,
 ) -> list[Link]:
-    """``find_links`` over the pairs (indexes into the three arrays) of one component."""
+    """``find_links`` over the pairs (indexes into the three arrays) of one component; without
+    ``every``, only the links that join two groups."""
     items = corpus.items
     # One int object per commitment, shared by every dict that names it.
     node = {x: x for k in pairs for x in (firsts[k], seconds[k])}
@@ -294,7 +307,8 @@ def _link_component(
         if group_of[gj] != gj:
             gj = find(j)
         if gi == gj:
-            links.append(Link(i, j, s))
+            if every:
+                links.append(Link(i, j, s))
             continue
         key, stamp = (
             ((gi, gj), (grown[gi], grown[gj])) if gi < gj else ((gj, gi), (grown[gj], grown[gi]))

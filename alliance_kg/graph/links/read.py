@@ -7,6 +7,7 @@ read (``GRAPH ?d`` with ``?d`` a document), never the stage's own earlier output
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 LINKS_GRAPH = ID["graph/links"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     """A document and what it states of the meeting it reports."""
 
@@ -44,7 +45,7 @@ class Doc:
         return self.iri.rsplit("/", 1)[-1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One commitment with what the stage compares."""
 
@@ -58,7 +59,7 @@ class Item:
     deadlines: list[tuple[str, str, str]] = field(default_factory=list)  # (iri, date, kind)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """An entity's label, class and office (for persons)."""
 
@@ -209,18 +210,23 @@ def corpus_of(source: RowSource) -> Corpus:
 
     items: dict[str, Item] = {}
     for d, (c, q, o) in rows("item"):
-        if d in docs:
-            items.setdefault(c, Item(c, d, q, int(o)))
+        doc = docs.get(d)
+        if doc is not None:
+            # The document's own string, not one copy per commitment (the same for the
+            # types and concerns below: a large store has some 100,000 commitments).
+            items.setdefault(c, Item(c, doc.iri, q, int(o)))
     for attr in ("types", "concerns"):
         for _, (c, v) in rows(attr):
             if c in items:
-                getattr(items[c], attr).add(v.rsplit("#", 1)[-1])
+                getattr(items[c], attr).add(sys.intern(v.rsplit("#", 1)[-1]))
     parties: dict[str, set[str]] = {}
     for _, (c, v) in rows("made_by"):
         parties.setdefault(c, set()).add(v)
+    shared: dict[frozenset[str], frozenset[str]] = {}
     for iri, found in parties.items():
         if iri in items:
-            items[iri].parties = frozenset(found)
+            key = frozenset(found)
+            items[iri].parties = shared.setdefault(key, key)
     for _, (c, x, v, k) in rows("deadline"):
         if c in items:
             items[c].deadlines.append((x, v, k))
