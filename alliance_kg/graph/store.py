@@ -237,8 +237,10 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
 
     A derived graph such as the links graph changes little when a few documents are added;
     this writes the difference (and keeps the union default graph in step with it) in one
-    transaction, so its cost follows the change, not the graph. Graphs with blank nodes, which
-    cannot be matched across writes, are replaced whole (``replace_graphs``).
+    transaction, so its cost follows the change, not the graph; a change that only adds more
+    than ``PART_TRIPLES`` triples (a first build) is written in parts (``_add_in_parts``). Graphs
+    with blank nodes, which cannot be matched across writes, are replaced whole
+    (``replace_graphs``).
     """
     graph = _graph_node(name)
     wanted = list(triples)

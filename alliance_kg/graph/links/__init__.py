@@ -1,7 +1,8 @@
 """The corpus-level stage: what holds across documents, in the derived graph ``id:graph/links``.
 
 It runs with every ``akg build`` (once the last batch of documents is written, in a
-transaction of its own) and after every ``akg update``, over every document in the store
+transaction of its own, or in parts when the links graph gains many triples:
+``store.write_graph``) and after every ``akg update``, over every document in the store
 (documents of earlier builds included); it reads them through the store interface (an on-disk
 store keeps records of what was read, ``state.py``, so only graphs written since are read
 again) and replaces the links graph as a whole, writing only what changed. Each document's own
