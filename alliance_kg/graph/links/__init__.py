@@ -132,10 +132,15 @@ def corpus_links(
         out.append((ID[later], AKG.previousMeeting, ID[earlier]))
     for doc, key in sorted(doc_meeting.items()):
         out.append((URIRef(doc), AKG.reports, ID[key]))
-    for item in corpus.items:
+    # One term per commitment and per meeting, shared by the triples that name it (a large
+    # store has some 100,000 commitments, each named in up to four triples).
+    iris = [URIRef(item.iri) for item in corpus.items]
+    nodes = {key: ID[key] for key in set(doc_meeting.values())}
+    at_meeting = AKG.atMeeting
+    for i, item in enumerate(corpus.items):
         if item.doc in doc_meeting:
-            out.append((URIRef(item.iri), AKG.atMeeting, ID[doc_meeting[item.doc]]))
-    restates = _lineage_triples(corpus, vecs, groups, meetings, doc_meeting, out)
+            out.append((iris[i], at_meeting, nodes[doc_meeting[item.doc]]))
+    restates = _lineage_triples(corpus, vecs, groups, meetings, doc_meeting, iris, out)
     notes = []
     for conflict in conflicts:
         iri, triples = _conflict_triples(corpus, conflict, meetings)
@@ -234,11 +239,13 @@ def _lineage_triples(
     groups: list[list[int]],
     meetings: dict[str, Meeting],
     doc_meeting: dict[str, str],
+    iris: list[URIRef],
     out: list[RdfTriple],
 ) -> int:
     """Add each lineage, its members, their restates links and the restated deadlines;
-    return how many restates links."""
+    return how many restates links (``iris``: the commitments' terms)."""
     count = 0
+    in_lineage, restates = AKG.inLineage, AKG.restates
     for group in groups:
         order = {i: _order(corpus, meetings, doc_meeting, corpus.items[i]) for i in group}
         members = sorted(group, key=order.__getitem__)
@@ -256,7 +263,7 @@ def _lineage_triples(
             out.append((node, AKG.lastStated, Literal(dates[-1], datatype=XSD.date)))
         for k, i in enumerate(members):
             item = corpus.items[i]
-            out.append((URIRef(item.iri), AKG.inLineage, node))
+            out.append((iris[i], in_lineage, node))
             # What it restates: the most similar of the last few statements before it.
             earlier = [
                 j for j in members[max(0, k - WINDOW) : k]
@@ -264,7 +271,7 @@ def _lineage_triples(
             ]  # fmt: skip
             if earlier:
                 best = max(earlier, key=lambda j: (score(vecs[i], vecs[j]), -j))
-                out.append((URIRef(item.iri), AKG.restates, URIRef(corpus.items[best].iri)))
+                out.append((iris[i], restates, iris[best]))
                 count += 1
         out += _restated_deadlines(corpus, members, order)
     return count
