@@ -11,6 +11,7 @@ refused for want of a thread, and threads beyond ``SPARE`` waiting ones end.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import socketserver
 import threading
@@ -59,11 +60,9 @@ class Server(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         self._stopping.set()
-        try:
+        with contextlib.suppress(OSError):
             # Wakes the threads waiting in accept (closing alone would not, on Linux).
             self.socket.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         super().server_close()
         with self._lock:
             threads = list(self._acceptors)
