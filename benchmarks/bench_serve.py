@@ -1,17 +1,19 @@
 """Requests per second of ``akg serve`` against ``oxigraph serve`` on the same data.
 
 Run: ``.venv/bin/python benchmarks/bench_serve.py [--requests 200] [--clients 1] [--workers 2]
-[--akg PATH ...]``. The script builds the bundled sample corpus into a temporary store, loads the
-same data into an ``oxigraph serve`` (through ``akg --store http://... build``), starts ``akg
-serve`` on the store and sends each server ``--requests`` GET requests of ``ASK {}`` and of the
-cookbook's meetings query, from ``--clients`` threads, in ``--rounds`` interleaved runs. Every
+[--akg PATH ...] [--floors]``. The script builds the bundled sample corpus into a temporary store,
+loads the same data into an ``oxigraph serve`` (through ``akg --store http://... build``), starts
+``akg serve`` on the store and sends each server ``--requests`` GET requests of ``ASK {}`` and of
+the cookbook's meetings query, from ``--clients`` threads, in ``--rounds`` interleaved runs. Every
 server gets the same client (``http.client``), twice: a new connection per request (``Connection:
 close``), and one kept-alive connection per client thread (a server that closes the connection
 anyway costs the client a reconnection, as it would a browser). ``--akg`` picks the ``akg`` to
 measure, several times for a before/after comparison (another checkout's ``.venv/bin/akg``). It
-prints, per server, query and connection mode, the median requests/s, each ``akg serve``'s
-median ratio to ``oxigraph serve`` and the CPU time per request of each server's processes (the
-server and its workers), which the machine's other load changes less than the rates.
+prints, per server, query and connection mode, the median requests/s, each ``akg serve``'s median
+ratio to ``oxigraph serve`` and the CPU time per request of each server's processes (the server and
+its workers), which the machine's other load changes less than the rates. ``--floors`` adds the
+servers of ``serve_floors.py``: what akg's HTTP server gives with the query in its own thread, with
+a hop to a worker process and nothing else, and with the hop and the query.
 """
 
 from __future__ import annotations
@@ -162,12 +164,26 @@ def start_akg(akg: Path, store: Path, workers: int) -> tuple[subprocess.Popen[st
     return process, match.group()
 
 
+def start_floor(kind: str, port: int, store: Path) -> subprocess.Popen[str]:
+    """A server of ``serve_floors.py`` of ``kind`` on ``port``, once it listens."""
+    script = ROOT / "benchmarks/serve_floors.py"
+    process = subprocess.Popen(
+        [sys.executable, str(script), kind, str(port), str(store)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stdout.readline().strip() == "listening"
+    return process
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5, help="the median of this many runs")
     parser.add_argument("--workers", type=int, default=2, help="akg serve --workers")
+    parser.add_argument(
+        "--floors", action="store_true", help="also the servers of serve_floors.py (bounds)"
+    )
     parser.add_argument(
         "--akg", type=Path, action="append", help="an akg to measure (repeatable; default ours)"
     )
@@ -194,7 +210,18 @@ def main() -> None:
                 processes.append(process)
                 endpoints[f"akg serve #{number + 1}"] = (url, process.pid)
                 print(f"akg serve #{number + 1}: {akg}", flush=True)
+            if args.floors:
+                for kind in ("inline", "hop", "hop-query"):
+                    port = free_port()
+                    processes.append(start_floor(kind, port, store))
+                    endpoints[f"floor {kind}"] = (
+                        f"http://127.0.0.1:{port}/sparql",
+                        processes[-1].pid,
+                    )
+            every = endpoints
             for name, query in QUERIES.items():
+                # "floor hop" answers ASK {} only.
+                endpoints = {k: v for k, v in every.items() if name == "ASK {}" or k != "floor hop"}
                 # The same answer from every server (rows as sets: their order may differ).
                 answers = {
                     server: same_answer(get(url, query)) for server, (url, _) in endpoints.items()

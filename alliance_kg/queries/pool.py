@@ -58,7 +58,7 @@ class QueryPool:
         self._bounds = bounds
         self._context: Any = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([__name__])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False

@@ -23,13 +23,14 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from alliance_kg.errors import AkgError, FormatError, QueryError, terminal_safe
 from alliance_kg.queries import GRAPH_FORMATS, Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location, run_in_child
+from alliance_kg.queries.listener import Server
 from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
 from alliance_kg.queries.protocol import (
     CORS_HEADERS,
@@ -64,7 +65,7 @@ def make_server(
     pool: QueryPool | None = None,
     cors: bool = False,
     access: Access = Access(),
-) -> ThreadingHTTPServer:
+) -> Server:
     """An HTTP server (not yet serving) for the store at ``location``; its queries go to
     ``pool`` when given, else each to a process of its own (``bounded.query_location``).
     ``cors``: let pages of any origin read the answers (``CORS_HEADERS``)."""
@@ -78,20 +79,9 @@ def make_server(
         allow_cors = cors
 
     try:
-        return _Server((host, port), Handler)
+        return Server((host, port), Handler)
     except OSError as exc:
         raise AkgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-
-
-class _Server(ThreadingHTTPServer):
-    def server_bind(self) -> None:
-        # The base class looks its own address up by name (a DNS request, refused offline);
-        # the name is only used in CGI variables, which this server has none of.
-        import socketserver
-
-        socketserver.TCPServer.server_bind(self)
-        self.server_name = str(self.server_address[0])
-        self.server_port = int(self.server_address[1])
 
 
 def serve(
