@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -175,7 +174,6 @@ class _BatchWriter:
         self.written: list[str] = []  # document keys, in the order written
         self.check: Callable[[], None] | None = None
         self.all_written = False
-        self._writing: _Writing | None = None
 
     def add(self, extraction: Extraction) -> None:
         """Add a document's graph to the batch; write the batch once it is large enough."""
@@ -194,7 +192,6 @@ class _BatchWriter:
         """Write the last batch, then the links graph over the whole store."""
         if self._batch:
             self._write()
-        self._wait()
         self.all_written = True
         store = self._target()
         links = link_corpus(store, self._state)
@@ -212,10 +209,6 @@ class _BatchWriter:
         """Let go of the store after a failure: an on-disk store stays locked for as long as
         anything refers to it, and the frames of the traceback do (the failed call's locals
         are not needed to report it)."""
-        # A batch being written finishes first (its transaction cannot be stopped), so that
-        # ``written`` says what the store holds; its own failure, if any, is the lesser news.
-        with contextlib.suppress(BaseException):
-            self._wait()
         self._store = self._open = None
         traceback.clear_frames(exc.__traceback__)
 
@@ -243,56 +236,17 @@ class _BatchWriter:
         return self._store
 
     def _write(self) -> None:
-        """Hand the batch to a thread of its own once the one before is written: the store's
-        write (most of a build's own time) runs while the next batch is made, since
-        ``Store.extend`` lets go of the interpreter while RocksDB writes."""
         store = self._target()
-        self._wait()
         if self._state is not None:
             self._state.forget(self._batch)
+        replace_graphs(store, self._batch)
+        self.written += self._batch_keys
         self._unflushed += self._size
-        # Not after every batch: each flush leaves files for RocksDB to compact later.
-        then_flush = self._unflushed >= FLUSH_TRIPLES
-        if then_flush:
-            self._unflushed = 0
-        self._writing = _Writing(store, self._batch, self._batch_keys, then_flush)
         self._batch, self._batch_keys, self._size = {}, [], 0
-
-    def _wait(self) -> None:
-        """Wait for the batch being written; count its documents, or raise its error."""
-        writing, self._writing = self._writing, None
-        if writing is not None:
-            self.written += writing.result()
-
-
-class _Writing:
-    """One batch being written (and the store flushed after it, if asked) in a thread."""
-
-    def __init__(
-        self, store: SparqlStore, batch: dict[str, list[RdfTriple]], keys: list[str], then: bool
-    ) -> None:
-        self._keys = keys
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(store, batch, then), name="akg-batch-writer", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, store: SparqlStore, batch: dict[str, list[RdfTriple]], then: bool) -> None:
-        try:
-            replace_graphs(store, batch)
-            if then:
-                flush(store, "build")
-        except BaseException as exc:  # raised again in the building thread (``result``)
-            self._error = exc
-
-    def result(self) -> list[str]:
-        """The batch's document keys once it is written; its error if it failed."""
-        self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        return self._keys
+        if self._unflushed >= FLUSH_TRIPLES:
+            # Not after every batch: each flush leaves files for RocksDB to compact later.
+            flush(store, "build")
+            self._unflushed = 0
 
 
 @contextlib.contextmanager
