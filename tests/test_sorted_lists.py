@@ -25,7 +25,8 @@ LISTED = (
 def _store() -> ox.Store:
     store = ox.Store()
     for value in ["C", "B, Z", "A", "Korea, Republic of", "Japan"]:
-        store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal(value)))
+        subject, predicate = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
+        store.add(ox.Quad(subject, predicate, ox.Literal(value)))
     return store
 
 
@@ -49,6 +50,7 @@ def test_a_sorted_list_holds_whole_values_in_code_point_order() -> None:
         "A, B, Z, C, Japan, Korea, Republic of"
     )
 
+
 def test_sorted_lists_must_name_a_group_concat_column() -> None:
     with pytest.raises(QueryError) as raised:
         parse_query_file("x", LISTED.replace("sorted lists: names", "sorted lists: names n"))
@@ -62,7 +64,8 @@ def _run(store: ox.Store, name: str, given: dict[str, str], *, narrow: bool) -> 
     entry = cookbook()[name]
     text, lists = unit_separated(entry.text, entry.lists)
     narrowing = entry.narrowing if narrow else ()
-    return run_on_store(store, text, "csv", entry.bind(given), 10_000, (), narrowing, lists=lists).text
+    bound = entry.bind(given)
+    return run_on_store(store, text, "csv", bound, 10_000, (), narrowing, lists=lists).text
 
 
 #: Words of lineages of the bundled corpus, and some that match many or none.
@@ -84,16 +87,13 @@ def test_lineage_gives_the_same_bytes_narrowed_or_not(corpus_store: Path) -> Non
 def test_timeline_gives_the_same_bytes_narrowed_or_not(corpus_store: Path) -> None:
     """The same for the entities' commitments, for every entity the commitments concern."""
     store = ox.Store.read_only(str(corpus_store))
-    names = sorted(
-        {
-            row["name"].value
-            for row in store.query(
-                "PREFIX akg: <https://w3id.org/alliance-kg/ontology#>\n"
-                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-                "SELECT DISTINCT ?name WHERE { ?c akg:concerns ?e . ?e skos:prefLabel ?name }"
-            )
-        }
+    result = store.query(
+        "PREFIX akg: <https://w3id.org/alliance-kg/ontology#>\n"
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT DISTINCT ?name WHERE { ?c akg:concerns ?e . ?e skos:prefLabel ?name }"
     )
+    assert isinstance(result, ox.QuerySolutions)
+    names = sorted({row["name"].value for row in result})
     assert len(names) > 20
     rows = 0
     for name in names:

@@ -253,9 +253,7 @@ def _syntax_only(text: str) -> None:
     run_query(ox.Store(), text)
 
 
-def format_limited(
-    result: Any, fmt: str, limit: int, lists: dict[str, str] | None = None
-) -> str:
+def format_limited(result: Any, fmt: str, limit: int, lists: dict[str, str] | None = None) -> str:
     """``format_results`` that refuses more than ``limit`` rows or triples, reading at most
     ``limit + 1`` of them; each column of ``lists`` sorted (``lists.sorted_list``)."""
     if isinstance(result, ox.QueryBoolean):

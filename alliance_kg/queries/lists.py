@@ -12,6 +12,7 @@ joined with the query's own separator, so that a separator inside a value (a par
 from __future__ import annotations
 
 import re
+
 from alliance_kg.errors import QueryError
 
 #: The separator the lists are run with: the ASCII unit separator, which no text of a document
@@ -38,11 +39,10 @@ def unit_separated(text: str, columns: tuple[str, ...]) -> tuple[str, dict[str, 
     out = _CONCAT.sub(unit, text)
     missing = [c for c in columns if c not in separators]
     if missing:
-        raise QueryError(f"no GROUP_CONCAT(...; separator=\"...\") AS ?{missing[0]} to sort")
+        raise QueryError(f'no GROUP_CONCAT(...; separator="...") AS ?{missing[0]} to sort')
     return out, separators
 
 
 def sorted_list(value: str, separator: str) -> str:
     """A list run with ``UNIT`` as its values sorted and joined by ``separator``."""
     return separator.join(sorted(value.split(UNIT)))
-

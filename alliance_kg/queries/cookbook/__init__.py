@@ -12,8 +12,10 @@ NAME is given (``bounded.Narrowing``): its rows are bound in the query proper, w
 from them, e.g. the entities a name matches, found before the query joins every commitment
 with them. It must find every value the query could use; the query keeps its own test, so the
 file run by itself gives the same rows, only slower on a large store. ``# narrow: NAME values``
-binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a filter: for
-queries whose rows and their order do not depend on the order solutions are met in.
+binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a filter (in the
+query proper and in the narrowing queries after it): for queries whose rows and their order do
+not depend on the order solutions are met in (an ``ORDER BY`` that orders every row, lists
+sorted as below).
 
 ``# sorted lists: NAME ...`` names ``GROUP_CONCAT`` columns whose values are sorted (by code
 point) before the rows are formatted (``queries.lists``): SPARQL leaves a list's order open, and
