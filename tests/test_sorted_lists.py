@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from clirunner import akg
 
 from alliance_kg.errors import QueryError
 from alliance_kg.queries.bounded import run_on_store
 from alliance_kg.queries.cookbook import cookbook, parse_query_file
-from alliance_kg.queries.lists import unit_separated
 
 LISTED = (
     "# Names.\n# sorted lists: names\n"
@@ -35,20 +35,44 @@ def test_a_sorted_list_holds_whole_values_in_code_point_order() -> None:
     entry = parse_query_file("x", LISTED)
     assert entry.lists == ("names",)
     # Oxigraph lists the values in the order it meets them, which is not sorted here.
-    raw = run_on_store(store, entry.text, "csv", None, 10).text
+    unsorted = LISTED.replace("# sorted lists: names\n", "")
+    raw = run_on_store(store, unsorted, "csv", None, 10).text
     assert raw.splitlines()[1] == 'http://e/s,"Japan, Korea, Republic of, A, B, Z, C",5'
-    text, lists = unit_separated(entry.text, entry.lists)
-    assert lists == {"names": ", "}
-    assert run_on_store(store, text, "csv", None, 10, lists=lists).text.splitlines() == [
+    assert run_on_store(store, LISTED, "csv", None, 10).text.splitlines() == [
         "s,names,n",
         # A value holding the separator stays whole ("B, Z" sorts before "C").
         'http://e/s,"A, B, Z, C, Japan, Korea, Republic of",5',
     ]
     # The other formats see the same sorted list.
-    data = json.loads(run_on_store(store, text, "json", None, 10, lists=lists).text)
+    data = json.loads(run_on_store(store, LISTED, "json", None, 10).text)
     assert data["results"]["bindings"][0]["names"]["value"] == (
         "A, B, Z, C, Japan, Korea, Republic of"
     )
+    # Only the comment lines heading the query count.
+    late = unsorted.replace("GROUP BY ?s", "# sorted lists: names\nGROUP BY ?s")
+    assert run_on_store(store, late, "csv", None, 10).text == raw
+
+
+def test_akg_query_sorts_the_lists_of_a_query_file(tmp_path: Path, corpus_store: Path) -> None:
+    """``akg query -f`` sorts the lists its file names, as ``-n`` does for the cookbook."""
+    text = (
+        'SELECT ?c (GROUP_CONCAT(DISTINCT STR(?t); separator=" + ") AS ?types) WHERE {\n'
+        "  ?c akg:commitmentType/skos:prefLabel ?t }\n"
+        "GROUP BY ?c HAVING (COUNT(DISTINCT ?t) > 1) ORDER BY ?c\n"
+    )
+    runs = []
+    for head in ("", "# sorted lists: types\n"):
+        query = tmp_path / "q.rq"
+        query.write_text(head + text, encoding="utf-8")
+        result = akg(corpus_store, "query", "-f", str(query), "--format", "csv")
+        assert result.exit_code == 0, result.output
+        runs.append([row.rsplit(",", 1) for row in result.output.splitlines()[1:]])
+    unsorted, ordered = runs
+    assert [c for c, _ in unsorted] == [c for c, _ in ordered]
+    assert len(ordered) > 20
+    assert all(t == " + ".join(sorted(t.split(" + "))) for _, t in ordered)
+    # Oxigraph's own order is not sorted here (e.g. "Reaffirmation + Opposition").
+    assert any(t != " + ".join(sorted(t.split(" + "))) for _, t in unsorted)
 
 
 def test_sorted_lists_must_name_a_group_concat_column() -> None:
@@ -62,10 +86,8 @@ def test_sorted_lists_must_name_a_group_concat_column() -> None:
 
 def _run(store: ox.Store, name: str, given: dict[str, str], *, narrow: bool) -> str:
     entry = cookbook()[name]
-    text, lists = unit_separated(entry.text, entry.lists)
     narrowing = entry.narrowing if narrow else ()
-    bound = entry.bind(given)
-    return run_on_store(store, text, "csv", bound, 10_000, (), narrowing, lists=lists).text
+    return run_on_store(store, entry.text, "csv", entry.bind(given), 10_000, (), narrowing).text
 
 
 #: Words of lineages of the bundled corpus, and some that match many or none.

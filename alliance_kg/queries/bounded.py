@@ -83,24 +83,20 @@ def query_location(
     names: tuple[str, ...] = (),
     dataset: Dataset | None = None,
     narrowing: tuple[Narrowing, ...] = (),
-    lists: dict[str, str] | None = None,
 ) -> QueryOutput:
     """Check that ``text`` only reads, run it on the store at ``location`` within ``bounds``
     and return the formatted result. Raises ``QueryError`` naming the bound that was hit.
     ``names`` are entity names the query is given: each must name an entity of the store;
-    ``narrowing`` queries run first (see ``Narrowing``); ``lists`` are columns whose values,
-    separated by ``lists.UNIT``, are sorted and joined by the separator given."""
+    ``narrowing`` queries run first (see ``Narrowing``)."""
     if bounds.timeout <= 0 or bounds.limit <= 0 or bounds.memory <= 0:
         raise QueryError("--timeout, --limit and --max-memory must be more than 0")
     from alliance_kg.graph.sparql import is_remote
 
     if is_remote(location):
         # A server bounds the time itself (the HTTP timeout); no child process is needed.
-        return _bounded_run(
-            location, text, fmt, substitutions, bounds, names, dataset, narrowing, lists
-        )
+        return _bounded_run(location, text, fmt, substitutions, bounds, names, dataset, narrowing)
     work = partial(
-        _bounded_run, location, text, fmt, substitutions, bounds, names, dataset, narrowing, lists
+        _bounded_run, location, text, fmt, substitutions, bounds, names, dataset, narrowing
     )
     return run_in_child(work, bounds.timeout, bounds.memory)
 
@@ -150,7 +146,6 @@ def _bounded_run(
     names: tuple[str, ...] = (),
     dataset: Dataset | None = None,
     narrowing: tuple[Narrowing, ...] = (),
-    lists: dict[str, str] | None = None,
 ) -> QueryOutput:
     from alliance_kg.graph.store import open_location
     from alliance_kg.graph.storefiles import vanished
@@ -159,15 +154,7 @@ def _bounded_run(
         store = open_location(location, read_only=True, timeout=bounds.timeout)
         try:
             return run_on_store(
-                store,
-                text,
-                fmt,
-                substitutions,
-                bounds.limit,
-                names,
-                narrowing,
-                dataset=dataset,
-                lists=lists,
+                store, text, fmt, substitutions, bounds.limit, names, narrowing, dataset=dataset
             )
         except QueryError as exc:
             # A writer compacted away a file this reader had not opened yet: a fresh opening
@@ -191,14 +178,16 @@ def run_on_store(
     narrowing: tuple[Narrowing, ...] = (),
     *,
     dataset: Dataset | None = None,
-    lists: dict[str, str] | None = None,
 ) -> QueryOutput:
     """Check and run ``text`` on an open ``store`` (over ``dataset`` if given) and format at
-    most ``limit`` rows (``lists`` sorted, see ``query_location``): the work of one bounded
-    query once its process holds the store (``akg query``'s child, a worker of ``akg serve``)."""
+    most ``limit`` rows, the lists its heading ``# sorted lists:`` names sorted
+    (``queries.lists``): the work of one bounded query once its process holds the store
+    (``akg query``'s child, a worker of ``akg serve``)."""
+    from alliance_kg.queries.lists import declared, unit_separated
     from alliance_kg.queries.names import check_names
 
     check_names(store, list(names))
+    text, lists = unit_separated(text, declared(text))
     text = narrowed(store, text, substitutions or {}, narrowing)
     result = run_read_only(store, text, substitutions=substitutions, dataset=dataset)
     kind = (

@@ -18,8 +18,9 @@ not depend on the order solutions are met in (an ``ORDER BY`` that orders every 
 sorted as below).
 
 ``# sorted lists: NAME ...`` names ``GROUP_CONCAT`` columns whose values are sorted (by code
-point) before the rows are formatted (``queries.lists``): SPARQL leaves a list's order open, and
-Oxigraph's follows its plan, which a ``VALUES`` narrowing changes.
+point) before the rows are formatted (``queries.lists``, wherever akg runs the text): SPARQL
+leaves a list's order open, and Oxigraph's follows its plan, which a ``VALUES`` narrowing
+changes.
 
 The queries keep to SPARQL that Virtuoso 7.2 also evaluates as written (README, "Queries that
 run on Virtuoso too"): strings are sorted by ``STR(?x)``, an optional parameter is tested with
@@ -41,7 +42,7 @@ from alliance_kg.errors import QueryError
 from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries import Substitutions
 from alliance_kg.queries.bounded import Bounds, Narrowing, QueryOutput, query_location
-from alliance_kg.queries.lists import unit_separated
+from alliance_kg.queries.lists import DECLARED, unit_separated
 
 _PARAM = re.compile(
     r"#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s+(?P<kind>text|entity|date|year|commitment-type)"
@@ -136,7 +137,7 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
             break
         match = _PARAM.fullmatch(line.strip())
         narrow = re.fullmatch(r"#\s*narrow:\s*(\w+)(\s+values)?\s*", line)
-        sort = re.fullmatch(r"#\s*sorted lists:((?:\s+\w+)+)\s*", line)
+        sort = DECLARED.fullmatch(line.rstrip())
         if sort:
             lists.extend(sort[1].split())
         elif narrow:
@@ -199,16 +200,14 @@ def run_named(
     """Run the cookbook query ``name`` with the ``given`` parameter values on the store at
     ``location`` (see ``query_location``); entity names are checked against the store."""
     entry = get_query(name)
-    text, lists = unit_separated(entry.text, entry.lists)
     return query_location(
         location,
-        text,
+        entry.text,
         fmt,
         substitutions=entry.bind(given),
         bounds=bounds or Bounds(),
         names=tuple(entry.entity_names(given)),
         narrowing=entry.narrowing,
-        lists=lists,
     )
 
 
