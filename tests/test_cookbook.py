@@ -53,11 +53,16 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 #: Where Virtuoso's rows differ with the parameters of ``PARAMS`` (bound, ``?date`` is compared
-#: as it should be; the parties are listed in another order).
+#: as it should be; the parties are listed in another order, but by the queries that sort their
+#: lists, ``# sorted lists:``, which give the same bytes).
 VIRTUOSO_ROWS_DIFFER = {
-    **VIRTUOSO_DIFFERS,
-    "commitments-about": CONCAT,
-    "commitments-by-type": CONCAT,
+    name: why
+    for name, why in {
+        **VIRTUOSO_DIFFERS,
+        "commitments-about": CONCAT,
+        "commitments-by-type": CONCAT,
+    }.items()
+    if why != CONCAT or not cookbook()[name].lists
 }
 #: The environment each kind of store is used with.
 ENVS = {"embedded": {}, "server": {}, "virtuoso": VIRTUOSO_ENV}

@@ -98,8 +98,8 @@ def start_from(query: str, allowed: Mapping[ox.Variable, list[Term]]) -> str:
     """The query with a ``VALUES`` block opening its WHERE group for each variable: Oxigraph
     starts from those values and looks the rest up in its indexes, where ``restrict`` tests
     each solution of the first pattern. It may meet solutions in another order: only for
-    queries whose rows, and their order, do not depend on it (no ``GROUP_CONCAT``, an
-    ``ORDER BY`` that orders every row)."""
+    queries whose rows, and their order, do not depend on it (no ``GROUP_CONCAT`` but lists
+    sorted afterwards, ``queries.lists``; an ``ORDER BY`` that orders every row)."""
     at = _where_group(query)
     blocks = " ".join(
         f"VALUES {variable} {{ {' '.join(_value(variable, t) for t in terms)} }}"

@@ -180,11 +180,14 @@ def run_on_store(
     dataset: Dataset | None = None,
 ) -> QueryOutput:
     """Check and run ``text`` on an open ``store`` (over ``dataset`` if given) and format at
-    most ``limit`` rows: the work of one bounded query once its process holds the store
+    most ``limit`` rows, the lists its heading ``# sorted lists:`` names sorted
+    (``queries.lists``): the work of one bounded query once its process holds the store
     (``akg query``'s child, a worker of ``akg serve``)."""
+    from alliance_kg.queries.lists import declared, unit_separated
     from alliance_kg.queries.names import check_names
 
     check_names(store, list(names))
+    text, lists = unit_separated(text, declared(text))
     text = narrowed(store, text, substitutions or {}, narrowing)
     result = run_read_only(store, text, substitutions=substitutions, dataset=dataset)
     kind = (
@@ -194,7 +197,7 @@ def run_on_store(
         if isinstance(result, ox.QueryTriples)
         else "solutions"
     )
-    return QueryOutput(format_limited(result, fmt, limit), kind)
+    return QueryOutput(format_limited(result, fmt, limit, lists), kind)
 
 
 def narrowed(
@@ -205,7 +208,7 @@ def narrowed(
     Each narrowing query is itself restricted by what the ones before it found, so that a
     chain of them can start from a few values (a name's entities, then their commitments).
     A step with ``values`` binds what it finds with a ``VALUES`` block instead
-    (``graph.sparql.start_from``)."""
+    (``graph.sparql.start_from``), in the narrowing queries after it and in ``text``."""
     from alliance_kg.graph.sparql import restrict, start_from
 
     found: dict[ox.Variable, list[Any]] = {}
@@ -213,8 +216,8 @@ def narrowed(
     for step in narrowing:
         if ox.Variable(step.param) not in substitutions:
             continue
-        before = {**found, **starts}
-        query = restrict(step.text, before) if before else step.text
+        query = restrict(step.text, found) if found else step.text
+        query = start_from(query, starts) if starts else query
         result = run_read_only(store, query, substitutions=substitutions)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"a narrowing query must be a SELECT query: {step.text!r}")
@@ -239,9 +242,9 @@ def _syntax_only(text: str) -> None:
     run_query(ox.Store(), text)
 
 
-def format_limited(result: Any, fmt: str, limit: int) -> str:
+def format_limited(result: Any, fmt: str, limit: int, lists: dict[str, str] | None = None) -> str:
     """``format_results`` that refuses more than ``limit`` rows or triples, reading at most
-    ``limit + 1`` of them."""
+    ``limit + 1`` of them; each column of ``lists`` sorted (``lists.sorted_list``)."""
     if isinstance(result, ox.QueryBoolean):
         return format_results(result, fmt)
     try:
@@ -259,12 +262,16 @@ def format_limited(result: Any, fmt: str, limit: int) -> str:
 
         return serialize_sorted(items, GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)).decode()
     variables = [v.value for v in result.variables]
-    return format_results(_solutions(variables, items), fmt)
+    return format_results(_solutions(variables, items, lists or {}), fmt)
 
 
-def _solutions(variables: list[str], rows: list[ox.QuerySolution]) -> ox.QuerySolutions:
+def _solutions(
+    variables: list[str], rows: list[ox.QuerySolution], lists: dict[str, str]
+) -> ox.QuerySolutions:
     """Read rows again as ``QuerySolutions`` (through the W3C JSON results format), so that the
-    usual formatting applies to the rows kept."""
+    usual formatting applies to the rows kept, with the columns of ``lists`` sorted."""
+    from alliance_kg.queries.lists import sorted_list
+
     bindings = []
     for row in rows:
         binding: dict[str, Any] = {}
@@ -272,6 +279,8 @@ def _solutions(variables: list[str], rows: list[ox.QuerySolution]) -> ox.QuerySo
             term = row[name]
             if term is not None:
                 binding[name] = _json_term(term)
+                if name in lists and isinstance(term, ox.Literal):
+                    binding[name]["value"] = sorted_list(term.value, lists[name])
         bindings.append(binding)
     data = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     parsed = ox.parse_query_results(

@@ -12,8 +12,15 @@ NAME is given (``bounded.Narrowing``): its rows are bound in the query proper, w
 from them, e.g. the entities a name matches, found before the query joins every commitment
 with them. It must find every value the query could use; the query keeps its own test, so the
 file run by itself gives the same rows, only slower on a large store. ``# narrow: NAME values``
-binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a filter: for
-queries whose rows and their order do not depend on the order solutions are met in.
+binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a filter (in the
+query proper and in the narrowing queries after it): for queries whose rows and their order do
+not depend on the order solutions are met in (an ``ORDER BY`` that orders every row, lists
+sorted as below).
+
+``# sorted lists: NAME ...`` names ``GROUP_CONCAT`` columns whose values are sorted (by code
+point) before the rows are formatted (``queries.lists``, wherever akg runs the text): SPARQL
+leaves a list's order open, and Oxigraph's follows its plan, which a ``VALUES`` narrowing
+changes.
 
 The queries keep to SPARQL that Virtuoso 7.2 also evaluates as written (README, "Queries that
 run on Virtuoso too"): strings are sorted by ``STR(?x)``, an optional parameter is tested with
@@ -35,6 +42,7 @@ from alliance_kg.errors import QueryError
 from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries import Substitutions
 from alliance_kg.queries.bounded import Bounds, Narrowing, QueryOutput, query_location
+from alliance_kg.queries.lists import DECLARED, unit_separated
 
 _PARAM = re.compile(
     r"#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s+(?P<kind>text|entity|date|year|commitment-type)"
@@ -63,6 +71,8 @@ class CookbookQuery:
     text: str
     params: tuple[Param, ...]
     narrowing: tuple[Narrowing, ...] = ()
+    #: ``GROUP_CONCAT`` columns whose values are sorted (``# sorted lists:``).
+    lists: tuple[str, ...] = ()
 
     def bind(self, given: dict[str, str]) -> Substitutions:
         """The substitutions for ``given`` parameter values (defaults filled in)."""
@@ -121,12 +131,16 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
     notes: list[str] = []
     params: list[Param] = []
     narrowing: list[tuple[str, bool, list[str]]] = []
+    lists: list[str] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         match = _PARAM.fullmatch(line.strip())
         narrow = re.fullmatch(r"#\s*narrow:\s*(\w+)(\s+values)?\s*", line)
-        if narrow:
+        sort = DECLARED.fullmatch(line.rstrip())
+        if sort:
+            lists.extend(sort[1].split())
+        elif narrow:
             narrowing.append((narrow[1], bool(narrow[2]), []))
         elif line.startswith("#|"):
             if not narrowing:
@@ -153,7 +167,11 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
         if param not in declared or not "".join(lines).strip():
             raise QueryError(f"{name}.rq: '# narrow: {param}' needs a parameter and a query")
     steps = tuple(Narrowing(param, "\n".join(lines), values) for param, values, lines in narrowing)
-    return CookbookQuery(name, " ".join(notes), text, tuple(params), steps)
+    try:
+        unit_separated(text, tuple(lists))
+    except QueryError as exc:
+        raise QueryError(f"{name}.rq: '# sorted lists:' names a column with {exc}") from exc
+    return CookbookQuery(name, " ".join(notes), text, tuple(params), steps, tuple(lists))
 
 
 @lru_cache(maxsize=1)
