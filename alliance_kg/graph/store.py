@@ -210,14 +210,15 @@ def _add_new_graphs(store: ox.Store, graphs: Mapping[str, Iterable[RdfTriple]]) 
     terms: dict[Node | OxTerm, OxTerm] = {}
     kinds = rdflib_kinds()
     quads: list[ox.Quad] = []
-    union: set[tuple[OxTerm, OxTerm, OxTerm]] = set()
+    # In the order first met: RocksDB takes one subject's quads in a row faster than hash order.
+    union: dict[tuple[OxTerm, OxTerm, OxTerm], None] = {}
     for name in sorted(graphs):
         for triple in graphs[name]:
             s, p, o = checked_terms(name, triple, terms, kinds)
             if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
                 return False
             quads.append(ox.Quad(s, p, o, nodes[name]))  # type: ignore[arg-type]
-            union.add((s, p, o))
+            union.setdefault((s, p, o))
     if quads:
         # The default graph is a set: triples it holds already are simply there again.
         quads += [ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union]  # type: ignore[arg-type]
@@ -247,19 +248,19 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     # Compared as Oxigraph terms: only the triples that changed are written out as text.
     terms: dict[Node | OxTerm, OxTerm] = {}
     kinds = rdflib_kinds()
-    new = {checked_terms(name, triple, terms, kinds) for triple in wanted}
+    new = dict.fromkeys(checked_terms(name, triple, terms, kinds) for triple in wanted)
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
     old = {(row["s"], row["p"], row["o"]) for row in rows}
     if any(isinstance(t, ox.BlankNode) for triple in (*new, *old) for t in triple):
         replace_graphs(store, {name: wanted})
         return
-    if isinstance(store, ox.Store) and not old - new:
+    if isinstance(store, ox.Store) and not old - new.keys():
         # Only additions: ``Store.extend`` with the default graph's copies.
-        _add_in_parts(store, graph, list(new - old))
+        _add_in_parts(store, graph, [t for t in new if t not in old])
         return
-    gone = sorted(f"{s} {p} {o} ." for s, p, o in old - new)
-    added = sorted(f"{s} {p} {o} ." for s, p, o in new - old)
+    gone = sorted(f"{s} {p} {o} ." for s, p, o in old - new.keys())
+    added = sorted(f"{s} {p} {o} ." for s, p, o in new.keys() - old)
     operations = []
     union = writes_union(store) if gone or added else False
     if gone:
