@@ -111,3 +111,19 @@ def test_every_pair_of_a_small_block_is_a_candidate() -> None:
     corpus = Corpus(docs, items, {})
     found = {pair for pair, _ in scored_pairs(corpus, vectors(corpus), 0.0).items()}
     assert found == {(i, j) for i, j in combinations(range(5), 2) if items[i].doc != items[j].doc}
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_blocks_linked_over_processes_give_the_same_links_graph(
+    series_corpus: Corpus, jobs: int
+) -> None:
+    from alliance_kg.graph.links import corpus_links
+    from alliance_kg.graph.links.blocks import scores_and_groups
+
+    vecs = vectors(series_corpus)
+    alone, groups_alone = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=1)
+    spread, groups_spread = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=jobs)
+    assert len({item.parties for item in series_corpus.items if item.parties}) > 1
+    assert list(spread.items()) == list(alone.items())
+    assert groups_spread == groups_alone and len(groups_alone) > 10
+    assert corpus_links(series_corpus, jobs=jobs) == corpus_links(series_corpus, jobs=1)

@@ -65,7 +65,7 @@ def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
     comes, so the first bad file in input order is the one reported, as in one process.
     """
     workers = min(jobs, len(files))
-    if workers <= 1 or not _main_importable():
+    if workers <= 1 or not main_importable():
         for path in files:
             yield extract_file(path)
         return
@@ -122,7 +122,7 @@ def _map_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [fn(item) for item in chunk]
 
 
-def _main_importable() -> bool:
+def main_importable() -> bool:
     """Whether a worker can import the main module as the parent did (``<stdin>`` cannot)."""
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)

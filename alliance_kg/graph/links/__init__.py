@@ -24,15 +24,14 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from alliance_kg.graph.links.blocks import scores_and_groups
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.lineages import (
     THRESHOLD,
     WINDOW,
     Link,
     Scores,
-    lineage_groups,
     score,
-    scored_pairs,
     vectors,
 )
 from alliance_kg.graph.links.meetings import (
@@ -116,14 +115,15 @@ EVIDENCE = 0.3
 
 
 def corpus_links(
-    corpus: Corpus, threshold: float = THRESHOLD
+    corpus: Corpus, threshold: float = THRESHOLD, jobs: int | None = None
 ) -> tuple[list[RdfTriple], LinksResult]:
     """The triples of the links graph for ``corpus`` and what they say, in numbers.
-    ``threshold`` is the score lineage links need (``lineages.THRESHOLD``)."""
+    ``threshold`` is the score lineage links need (``lineages.THRESHOLD``); ``jobs``, the
+    processes its blocks are linked over (``blocks.scores_and_groups``; the same triples
+    whatever the number)."""
     vecs = vectors(corpus)
-    scores = scored_pairs(corpus, vecs, min(threshold, EVIDENCE))
+    scores, groups = scores_and_groups(corpus, vecs, min(threshold, EVIDENCE), threshold, jobs)
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, scores, EVIDENCE))
-    groups = lineage_groups(corpus, scores, threshold)
     del scores  # the largest structure of the stage, not needed for the triples
     out: list[RdfTriple] = []
     for meeting in meetings.values():
