@@ -16,6 +16,7 @@ import os
 from array import array
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from alliance_kg.graph.links.lineages import Scores, lineage_groups, scored_pairs
 from alliance_kg.graph.links.read import Corpus
@@ -44,9 +45,24 @@ def scores_and_groups(
             blocks[item.parties].append(i)
     members = sorted(blocks.values(), key=lambda b: b[0])
     workers = min(jobs, len(members))
-    if workers <= 1 or not main_importable():
-        scores = scored_pairs(corpus, vecs, least)
-        return scores, lineage_groups(corpus, scores, threshold)
+    if workers > 1 and main_importable():
+        try:
+            return _over_processes(corpus, vecs, members, least, threshold, workers)
+        except (BrokenProcessPool, OSError):
+            pass  # a worker that died or could not start: the same work, done here
+    scores = scored_pairs(corpus, vecs, least)
+    return scores, lineage_groups(corpus, scores, threshold)
+
+
+def _over_processes(
+    corpus: Corpus,
+    vecs: list[dict[str, float]],
+    members: list[list[int]],
+    least: float,
+    threshold: float,
+    workers: int,
+) -> tuple[Scores, list[list[int]]]:
+    """``scores_and_groups`` of the blocks (``members``, sorted) over ``workers`` processes."""
     parts = [_part(corpus, vecs, block) for block in members]
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
