@@ -92,9 +92,9 @@ class KnowledgeGraph:
         if it came in the first batch, whose documents are then not written either).
         ``lexicon``: user lexicon files (TOML, ``alliance_kg/loaders/lexicon/``) that extend
         the words extraction knows, for this build, besides those named by ``AKG_LEXICON``.
-        ``jobs``: worker processes that extract documents (default: the machine's cores, for
-        builds of at least 50 documents a worker; 1: in this process); the graph is the same
-        byte for byte whatever the number.
+        ``jobs``: worker processes that extract documents and link the store's blocks (default:
+        the cores, for 50 documents a worker and a store of 20,000 commitments; 1: this process
+        alone); the graph is the same byte for byte whatever the number.
         """
         from alliance_kg.loaders.lexicon import extended
 
@@ -114,7 +114,7 @@ class KnowledgeGraph:
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
         files = collect_paths([Path(p) for p in paths] or [sample_corpus_dir()])
-        jobs = default_jobs(len(files)) if jobs is None else jobs
+        stage_jobs, jobs = jobs, default_jobs(len(files)) if jobs is None else jobs
         done = 0
 
         def step(_path: Path) -> None:
@@ -128,7 +128,8 @@ class KnowledgeGraph:
         # leaves none.
         with held_for_writing(self.location) as (store, check):
             extractions = iter_extractions(files, progress=step, jobs=jobs)
-            return write_extractions(store, extractions, check=check, state=self._links_state())
+            state = self._links_state()
+            return write_extractions(store, extractions, check=check, state=state, jobs=stage_jobs)
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted

@@ -143,9 +143,9 @@ def _text(argument: str | None, path: Path | None, what: str) -> str:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Extract documents in this many processes (default: the machine's cores, for builds "
-    "of at least 50 documents a process; 1: no worker processes). The graph is the same "
-    "whatever the number.",
+    help="Extract documents, and link a large store's blocks, in this many processes (default: "
+    "the machine's cores, for builds of at least 50 documents a process and stores of 20,000 "
+    "commitments; 1: no worker processes). The graph is the same whatever the number.",
 )
 @click.pass_obj
 def build(

@@ -114,6 +114,7 @@ def write_extractions(
     batch_triples: int | None = None,
     check: Callable[[], None] | None = None,
     state: LinksState | None = None,
+    jobs: int | None = None,
 ) -> LoadResult:
     """Write the named graphs of extracted documents and the ontology, then the corpus-level
     stage's links graph (``graph.links``, planned over the whole store with the new documents
@@ -131,10 +132,13 @@ def write_extractions(
     triples and at the end, so that its memory stays flat and opening it next does not replay
     a long write-ahead log. ``check`` is called before each write (``held_for_writing``).
     ``state``: the corpus-level stage's records kept beside an on-disk store
-    (``links.state``); each batch forgets those of its graphs before it is written.
+    (``links.state``); each batch forgets those of its graphs before it is written. ``jobs``:
+    the processes the stage links its blocks over (default: the machine's cores for a large
+    store, ``links.blocks``).
     """
     budget = BATCH_TRIPLES if batch_triples is None else batch_triples
     writer = _BatchWriter(store, budget, state)
+    writer.jobs = jobs
     writer.check = check
     del store  # only the writer holds the store, and lets go of it on failure
     try:
@@ -174,6 +178,7 @@ class _BatchWriter:
         self.written: list[str] = []  # document keys, in the order written
         self.check: Callable[[], None] | None = None
         self.all_written = False
+        self.jobs: int | None = None  # of the corpus-level stage
 
     def add(self, extraction: Extraction) -> None:
         """Add a document's graph to the batch; write the batch once it is large enough."""
@@ -194,7 +199,7 @@ class _BatchWriter:
             self._write()
         self.all_written = True
         store = self._target()
-        links = link_corpus(store, self._state)
+        links = link_corpus(store, self._state, self.jobs)
         flush(store, "build")
         return LoadResult(
             documents=len(self.written),

@@ -78,24 +78,30 @@ class LinksResult:
     new_conflicts: list[ConflictNote]
 
 
-def link_corpus(store: SparqlStore, state: LinksState | None = None) -> LinksResult:
+def link_corpus(
+    store: SparqlStore, state: LinksState | None = None, jobs: int | None = None
+) -> LinksResult:
     """Compute what holds across the store's documents and replace the links graph with it.
     ``state``: the records kept beside an on-disk store (``links.state``), so that only graphs
-    without one are read from the store; the result is the same either way."""
-    triples, result = plan_links(store, state=state)
+    without one are read from the store; the result is the same either way. ``jobs``: the
+    processes the blocks are linked over (``corpus_links``)."""
+    triples, result = plan_links(store, state=state, jobs=jobs)
     write_graph(store, str(LINKS_GRAPH), triples)
     return result
 
 
 def plan_links(
-    store: SparqlStore, new: SparqlStore | None = None, state: LinksState | None = None
+    store: SparqlStore,
+    new: SparqlStore | None = None,
+    state: LinksState | None = None,
+    jobs: int | None = None,
 ) -> tuple[list[RdfTriple], LinksResult]:
     """The links graph for the store's documents, with those of ``new`` (documents about to
     be written) in place of any of the same name; nothing is written (but ``state`` may keep
     records of the store's graphs). ``new_conflicts`` are the conflicts the store's links
     graph does not hold yet."""
     before = _conflict_iris(store)
-    triples, result = corpus_links(_read(store, new, state))
+    triples, result = corpus_links(_read(store, new, state), jobs=jobs)
     fresh = [c for c in result.conflicts if c.iri not in before]
     return triples, LinksResult(
         result.meetings, result.lineages, result.restates, result.conflicts, fresh
