@@ -10,21 +10,33 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-@contextlib.contextmanager
-def akg_serve(store: Path, *args: str) -> Iterator[str]:
-    """Serve ``store`` (with extra ``akg serve`` options) and yield the endpoint's URL."""
+def start_akg_serve(
+    store: Path, *args: str, stderr: int = subprocess.DEVNULL
+) -> tuple[subprocess.Popen[str], re.Match[str]]:
+    """Start ``akg serve`` on ``store`` with these options on a free port; return the process
+    and the match of the endpoint's URL in its first line (groups: host, port)."""
     akg = Path(sys.executable).parent / "akg"
     process = subprocess.Popen(
-        [str(akg), "--store", str(store), "serve", "--port", "0", "--timeout", "60", *args],
+        [str(akg), "--store", str(store), "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
-    match = re.search(r"http://[\d.]+:\d+/sparql", line)
+    match = re.search(r"http://([\d.]+):(\d+)/sparql", line)
+    if match is None:
+        process.kill()
+        process.wait()
+        raise AssertionError(f"akg serve did not start: {line!r}")
+    return process, match
+
+
+@contextlib.contextmanager
+def akg_serve(store: Path, *args: str) -> Iterator[str]:
+    """Serve ``store`` (with extra ``akg serve`` options) and yield the endpoint's URL."""
+    process, match = start_akg_serve(store, "--timeout", "60", *args)
     try:
-        assert match, line
         yield match.group()
     finally:
         process.terminate()
@@ -36,16 +48,7 @@ def akg_serve_socket(store: Path, *args: str) -> Iterator[tuple[str, int]]:
     """Serve ``store`` with exactly the ``akg serve`` options given; yield the host and port,
     for tests that speak HTTP over a raw socket. On the way out the server must have written
     no traceback."""
-    akg = Path(sys.executable).parent / "akg"
-    process = subprocess.Popen(
-        [str(akg), "--store", str(store), "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    match = re.search(r"http://([\d.]+):(\d+)/sparql", process.stdout.readline())
-    assert match
+    process, match = start_akg_serve(store, *args, stderr=subprocess.PIPE)
     try:
         yield match[1], int(match[2])
     finally:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -16,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from serve_process import start_akg_serve
 
 from alliance_kg.errors import QueryError
 from alliance_kg.queries.bounded import Bounds
@@ -67,16 +66,7 @@ def _wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
 
 
 def _start(store: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
-    akg = Path(sys.executable).parent / "akg"
-    process = subprocess.Popen(
-        [str(akg), "--store", str(store), "serve", "--port", "0", *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    match = re.search(r"http://[\d.]+:\d+/sparql", process.stdout.readline())
-    assert match
+    process, match = start_akg_serve(store, *options)
     return process, match.group()
 
 

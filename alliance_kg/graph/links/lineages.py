@@ -217,25 +217,25 @@ def find_links(
     """
     if not isinstance(scores, Scores):
         scores = Scores.of(scores)
+    return sorted(_links(corpus, scores, threshold, True), key=lambda link: (link.a, link.b))
+
+
+def lineage_groups(corpus: Corpus, scores: Scores, threshold: float = THRESHOLD) -> list[list[int]]:
+    """The lineages: ``components`` of ``find_links``, found without keeping every link (only
+    those that join two groups decide the components)."""
+    return components(len(corpus.items), _links(corpus, scores, threshold, False))
+
+
+def _links(corpus: Corpus, scores: Scores, threshold: float, every: bool) -> list[Link]:
+    """The links of ``find_links``, unsorted; without ``every``, only those joining groups."""
     strong = scores.best(threshold)
     firsts, seconds, values = scores.first[:strong], scores.second[:strong], scores.values[:strong]
     # Groups never merge across components of the graph of strong pairs, so each component is
     # linked alone (its pairs in the same order), with only its own sums in memory.
     links: list[Link] = []
     for pairs in _component_pairs(len(corpus.items), firsts, seconds):
-        links += _link_component(corpus, firsts, seconds, values, pairs, threshold, True)
-    return sorted(links, key=lambda link: (link.a, link.b))
-
-
-def lineage_groups(corpus: Corpus, scores: Scores, threshold: float = THRESHOLD) -> list[list[int]]:
-    """The lineages: ``components`` of ``find_links``, found without keeping every link (only
-    those that join two groups decide the components)."""
-    strong = scores.best(threshold)
-    firsts, seconds, values = scores.first[:strong], scores.second[:strong], scores.values[:strong]
-    joins: list[Link] = []
-    for pairs in _component_pairs(len(corpus.items), firsts, seconds):
-        joins += _link_component(corpus, firsts, seconds, values, pairs, threshold, False)
-    return components(len(corpus.items), joins)
+        links += _link_component(corpus, firsts, seconds, values, pairs, threshold, every)
+    return links
 
 
 def _component_pairs(n: int, firsts: array[int], seconds: array[int]) -> list[array[int]]:
