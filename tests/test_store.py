@@ -253,8 +253,7 @@ def test_new_graphs_write_what_an_update_writes(tmp_path: Path) -> None:
 def test_a_new_graph_given_as_a_generator_with_a_blank_node_is_written_whole(
     tmp_path: Path,
 ) -> None:
-    """The Store.extend path gives way to the update at the blank node; nothing read before
-    it is lost."""
+    """The generator is read once: every triple, the blank node's too, is written."""
     store = open_store(tmp_path / "store")
     triples = [*doc_triples(D1, "one"), (D1, RDFS.seeAlso, BNode("g"))]
     replace_graphs(store, {str(D1): (t for t in triples)})
@@ -319,6 +318,19 @@ def test_blank_nodes_are_one_node_across_graphs_of_one_call(tmp_path: Path) -> N
     assert all(
         isinstance(q.object, ox.BlankNode) for q in s.quads_for_pattern(JAPAN_OX, None, None)
     )
+
+
+def test_blank_nodes_of_two_calls_are_two_nodes_though_their_ids_are_the_same(
+    tmp_path: Path,
+) -> None:
+    """Each write gives its blank nodes fresh ids, new graphs of a build as well."""
+    s = open_store(tmp_path / "s")
+    replace_graphs(s, {str(D1): [(JAPAN, AKG.concerns, BNode("geo1"))]})
+    replace_graphs(s, {str(D2): [(US, AKG.concerns, BNode("geo1"))]})
+    nodes = {q.object for q in s.quads_for_pattern(None, ox.NamedNode(str(AKG.concerns)), None)}
+    assert len(nodes) == 2
+    assert all(isinstance(node, ox.BlankNode) for node in nodes)
+    assert_default_is_union(s)
 
 
 def test_awkward_literals_round_trip(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from alliance_kg.graph.store import (
     open_store,
     refresh_union,
     remove_graphs,
+    replace_graph_lines,
     replace_graphs,
     to_oxigraph,
     write_graph,
@@ -187,14 +188,14 @@ def test_a_failed_batch_write_keeps_the_earlier_batches(
     store = open_store(tmp_path / "store")
     calls = 0
 
-    def second_write_fails(target: SparqlStore, graphs: dict[str, list[RdfTriple]]) -> None:
+    def second_write_fails(target: SparqlStore, graphs: dict[str, list[str]]) -> None:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise StoreError("cannot write to the store: disk full; nothing was written")
-        replace_graphs(target, graphs)
+        replace_graph_lines(target, graphs)
 
-    monkeypatch.setattr(load, "replace_graphs", second_write_fails)
+    monkeypatch.setattr(load, "replace_graph_lines", second_write_fails)
     with pytest.raises(StoreError) as err:
         write_extractions(store, iter_extractions([sample_corpus_dir()]), 1)
     first = sorted(p.stem for p in sample_corpus_dir().glob("*.txt"))[0]

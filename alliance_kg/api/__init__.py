@@ -109,7 +109,7 @@ class KnowledgeGraph:
         progress: Callable[[int, int], None] | None,
         jobs: int | None = 1,
     ) -> LoadResult:
-        from alliance_kg.graph.load import held_for_writing, iter_extractions, write_extractions
+        from alliance_kg.graph.load import held_for_writing, iter_document_graphs, write_extractions
         from alliance_kg.loaders.parallel import default_jobs
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
@@ -127,7 +127,7 @@ class KnowledgeGraph:
         # The store is opened (locked) before extraction; a build failing before writing
         # leaves none.
         with held_for_writing(self.location) as (store, check):
-            extractions = iter_extractions(files, progress=step, jobs=jobs)
+            extractions = iter_document_graphs(files, progress=step, jobs=jobs)
             state = self._links_state()
             return write_extractions(store, extractions, check=check, state=state, jobs=stage_jobs)
 

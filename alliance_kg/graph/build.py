@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from alliance_kg.graph.terms import RdfTriple
+from alliance_kg.graph.terms import RdfTriple, graph_lines
 from alliance_kg.loaders.entities import name_form
 from alliance_kg.loaders.meetings import VIRTUAL_PLACE
 from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo
@@ -50,6 +51,26 @@ class Triples:
 
     def __contains__(self, triple: object) -> bool:
         return triple in self._triples
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentGraph:
+    """A document's named graph ready to write: its checked N-Triples lines
+    (``terms.graph_lines``). Made where the document is extracted, so that a build's workers
+    do this work, not the process that writes the store."""
+
+    key: str
+    name: str
+    lines: list[str]
+    commitments: int
+
+
+def document_graph(extraction: Extraction) -> DocumentGraph:
+    """The named graph of an extracted document, as lines ready to write."""
+    key = extraction.document.key
+    name = str(document_iri(key))
+    lines = graph_lines(name, extraction_graph(extraction))
+    return DocumentGraph(key, name, lines, len(extraction.commitments))
 
 
 def extraction_graph(extraction: Extraction) -> Triples:

@@ -14,26 +14,28 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from alliance_kg.errors import AkgError, InputError, StoreError
-from alliance_kg.graph.build import document_iri, extraction_graph
+from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.store import (
-    RdfTriple,
     apply_update,
     open_location,
-    replace_graphs,
+    replace_graph_lines,
 )
 from alliance_kg.graph.storefiles import flush
+from alliance_kg.graph.terms import graph_lines
 from alliance_kg.loaders.model import Extraction
-from alliance_kg.loaders.parallel import extract_files
+from alliance_kg.loaders.parallel import extract_files, map_extractions
 from alliance_kg.loaders.readers import collect_paths, document_key
 from alliance_kg.ontology import ONTOLOGY_GRAPH, load_ontology
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,24 @@ def iter_extractions(
     (a key comes from the file name alone), so those errors come before anything is written; a
     document that cannot be read raises when its turn comes.
     """
+    return _in_order(paths, progress, lambda files: extract_files(files, jobs))
+
+
+def iter_document_graphs(
+    paths: Sequence[str | Path],
+    progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
+) -> Iterator[DocumentGraph]:
+    """``iter_extractions``, each document's graph made ready to write by the process that
+    extracted it (``build.document_graph``), for ``write_extractions``."""
+    return _in_order(paths, progress, lambda files: map_extractions(files, document_graph, jobs))
+
+
+def _in_order(
+    paths: Sequence[str | Path],
+    progress: Callable[[Path], None] | None,
+    work: Callable[[list[Path]], Iterator[T]],
+) -> Iterator[T]:
     files = collect_paths(paths)
     if not files:
         raise InputError(f"{', '.join(str(p) for p in paths)}: no documents to load")
@@ -89,8 +109,8 @@ def iter_extractions(
                 f"{path}: has the same document key {key!r} as {by_key[key]}; rename one of them"
             )
         by_key[key] = path
-    for path, extraction in zip(files, extract_files(files, jobs), strict=True):
-        yield extraction
+    for path, result in zip(files, work(files), strict=True):
+        yield result
         if progress is not None:
             progress(path)
 
@@ -110,7 +130,7 @@ def load_paths(
 
 def write_extractions(
     store: SparqlStore | Callable[[], SparqlStore],
-    extractions: Iterable[Extraction],
+    extractions: Iterable[Extraction | DocumentGraph],
     batch_triples: int | None = None,
     check: Callable[[], None] | None = None,
     state: LinksState | None = None,
@@ -171,7 +191,8 @@ class _BatchWriter:
         self._open = store if callable(store) else None
         self._budget = budget
         # The ontology rides with the first batch, so documents never lack it.
-        self._batch: dict[str, list[RdfTriple]] = {str(ONTOLOGY_GRAPH): list(load_ontology())}
+        ontology = graph_lines(str(ONTOLOGY_GRAPH), load_ontology())
+        self._batch: dict[str, list[str]] = {str(ONTOLOGY_GRAPH): ontology}
         self._batch_keys: list[str] = []
         self._size = self._unflushed = self.triples = self.commitments = 0
         self.names = [str(ONTOLOGY_GRAPH), str(LINKS_GRAPH)]
@@ -180,16 +201,16 @@ class _BatchWriter:
         self.all_written = False
         self.jobs: int | None = None  # of the corpus-level stage
 
-    def add(self, extraction: Extraction) -> None:
+    def add(self, extraction: Extraction | DocumentGraph) -> None:
         """Add a document's graph to the batch; write the batch once it is large enough."""
-        name = str(document_iri(extraction.document.key))
-        graph = list(extraction_graph(extraction))
-        self._batch[name] = graph
-        self._batch_keys.append(extraction.document.key)
-        self.names.append(name)
-        self._size += len(graph)
-        self.triples += len(graph)
-        self.commitments += len(extraction.commitments)
+        if isinstance(extraction, Extraction):
+            extraction = document_graph(extraction)
+        self._batch[extraction.name] = extraction.lines
+        self._batch_keys.append(extraction.key)
+        self.names.append(extraction.name)
+        self._size += len(extraction.lines)
+        self.triples += len(extraction.lines)
+        self.commitments += extraction.commitments
         if self._size >= self._budget:
             self._write()
 
@@ -244,7 +265,7 @@ class _BatchWriter:
         store = self._target()
         if self._state is not None:
             self._state.forget(self._batch)
-        replace_graphs(store, self._batch)
+        replace_graph_lines(store, self._batch)
         self.written += self._batch_keys
         self._unflushed += self._size
         self._batch, self._batch_keys, self._size = {}, [], 0

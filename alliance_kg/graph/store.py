@@ -4,16 +4,16 @@ Each document's triples live in the named graph named by the document's IRI, the
 ``id:graph/ontology`` (see docs/graph-shape.md). Each write is one SPARQL Update request,
 which pyoxigraph (and the Oxigraph server) applies in a single transaction: all of it is
 written or none of it. pyoxigraph 0.5 has no other transaction that can both remove and add
-quads (``Store.extend`` only adds), so graphs that replace others are written the same way in
-the embedded store as in a remote one; graphs that are new to the embedded store are added by
-``Store.extend``, which is also one transaction.
+quads (``Store.load`` and ``Store.extend`` only add), so graphs that replace others are written
+the same way in the embedded store as in a remote one; graphs that are new to the embedded store
+are loaded as N-Quads text by ``Store.load``, which is also one transaction.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +21,12 @@ import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.sparql import is_remote
-from alliance_kg.graph.storefiles import flush, open_read_only
+from alliance_kg.graph.storefiles import flush, open_read_only, opened_for_writing, writer_active
 
 # The terms' conversions live in terms.py; the package imports them from here as well.
 from alliance_kg.graph.terms import OxTerm as OxTerm
 from alliance_kg.graph.terms import RdfTriple as RdfTriple
-from alliance_kg.graph.terms import checked_line, checked_terms, rdflib_kinds
+from alliance_kg.graph.terms import checked_terms, graph_lines, rdflib_kinds
 from alliance_kg.graph.terms import from_oxigraph as from_oxigraph
 from alliance_kg.graph.terms import quads_of as quads_of
 from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
@@ -68,7 +68,7 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
     try:
         if read_only:
             return open_read_only(folder)
-        _opened_for_writing.add(folder.resolve())
+        opened_for_writing.add(folder.resolve())
         return ox.Store(str(folder))
     except OSError as exc:
         message = str(exc)
@@ -81,7 +81,7 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
             ) from exc
         raise StoreError(f"cannot open store {folder}: {message}") from exc
     except RuntimeError as exc:
-        if _writer_active(folder):
+        if writer_active(folder):
             # A read-only open can race with a writer's compaction in another process.
             raise StoreError(
                 f"cannot open store {folder}: {exc}; another process (an `akg build`?) is "
@@ -91,34 +91,6 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
             f"cannot open store {folder}: its files are damaged ({exc}); build the graph "
             "again into a new store folder (akg --store NEW build ...)"
         ) from exc
-
-
-# The store folders this process opened for writing. RocksDB's lock is a POSIX record lock,
-# which a process drops when it closes any descriptor of the file: a folder this process may
-# hold is never probed.
-_opened_for_writing: set[Path] = set()
-
-
-def _writer_active(folder: Path) -> bool:
-    """Whether another process holds the store's write lock (RocksDB's lock on its LOCK file,
-    probed and let go at once)."""
-    import fcntl
-
-    if folder.resolve() in _opened_for_writing:
-        return True
-    try:
-        fd = os.open(folder / "LOCK", os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.lockf(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
 
 
 def open_location(
@@ -171,21 +143,21 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     only the triples of the replaced graphs: the cost grows with the size of the graphs
     written, not with the size of the store.
     """
-    # Read once: the fast path may stop part way (a blank node) and leave it to the update.
-    graphs = {name: t if isinstance(t, list) else list(t) for name, t in graphs.items()}
-    if isinstance(store, ox.Store) and _add_new_graphs(store, graphs):
+    replace_graph_lines(store, {name: graph_lines(name, t) for name, t in graphs.items()})
+
+
+def replace_graph_lines(store: SparqlStore, graphs: Mapping[str, Sequence[str]]) -> None:
+    """``replace_graphs`` with each graph given as its checked N-Triples lines
+    (``terms.graph_lines``, made where the document was extracted)."""
+    if isinstance(store, ox.Store) and _load_new_graphs(store, graphs):
         return
     nodes: list[ox.NamedNode] = []
     inserts: list[str] = []
-    # Graphs repeat the same IRIs over and over: convert each term once.
-    texts: dict[Node | OxTerm, str] = {}
-    kinds = rdflib_kinds()
     for name in sorted(graphs):
         graph = _graph_node(name)
         nodes.append(graph)
-        lines = [checked_line(name, triple, texts, kinds) for triple in graphs[name]]
-        if lines:
-            inserts.append(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}")
+        if graphs[name]:
+            inserts.append(f"GRAPH {graph} {{\n" + "\n".join(graphs[name]) + "\n}")
     if not nodes:
         return
     union = writes_union(store)
@@ -198,31 +170,27 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     _update(store, " ;\n".join(operations))
 
 
-def _add_new_graphs(store: ox.Store, graphs: Mapping[str, Iterable[RdfTriple]]) -> bool:
-    """Write graphs the embedded store does not hold yet with ``Store.extend``: one
-    transaction like the SPARQL request, many times faster, since a build's graphs are new
-    and nothing needs removing. Returns False, having written nothing, when a graph exists
-    already or a triple has a blank node (an update gives those fresh ids; this would not).
-    Every triple is converted and checked before the store is touched."""
+def _load_new_graphs(store: ox.Store, graphs: Mapping[str, Sequence[str]]) -> bool:
+    """Write graphs the embedded store does not hold yet as N-Quads text with ``Store.load``:
+    one transaction like the SPARQL request, several times faster, since a build's graphs are
+    new and nothing needs removing. Returns False, having written nothing, when a graph exists
+    already. Blank nodes get fresh ids, the same id one node within the call, as in the update
+    (Oxigraph renames the blank nodes of each text it loads)."""
     nodes = {name: _graph_node(name) for name in graphs}
     if any(store.contains_named_graph(node) for node in nodes.values()):
         return False
-    terms: dict[Node | OxTerm, OxTerm] = {}
-    kinds = rdflib_kinds()
-    quads: list[ox.Quad] = []
-    # In the order first met: RocksDB takes one subject's quads in a row faster than hash order.
-    union: dict[tuple[OxTerm, OxTerm, OxTerm], None] = {}
+    parts: list[str] = []
     for name in sorted(graphs):
-        for triple in graphs[name]:
-            s, p, o = checked_terms(name, triple, terms, kinds)
-            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-                return False
-            quads.append(ox.Quad(s, p, o, nodes[name]))  # type: ignore[arg-type]
-            union.setdefault((s, p, o))
-    if quads:
-        # The default graph is a set: triples it holds already are simply there again.
-        quads += [ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union]  # type: ignore[arg-type]
-        _extend(store, quads)
+        end = f" {nodes[name]} .\n"
+        parts += [line[:-2] + end for line in graphs[name]]
+    # The default graph is a set: triples it holds already are simply there again. In the
+    # order first met: RocksDB takes one subject's quads in a row faster than hash order.
+    parts += [f"{line}\n" for line in dict.fromkeys(chain.from_iterable(graphs.values()))]
+    if parts:
+        try:
+            store.load("".join(parts), format=ox.RdfFormat.N_QUADS)
+        except (OSError, RuntimeError, SyntaxError) as exc:
+            raise StoreError(f"cannot write to the store: {exc}; nothing was written") from exc
     return True
 
 

@@ -18,6 +18,34 @@ if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
 
 
+# The store folders this process opened for writing. RocksDB's lock is a POSIX record lock,
+# which a process drops when it closes any descriptor of the file: a folder this process may
+# hold is never probed.
+opened_for_writing: set[Path] = set()
+
+
+def writer_active(folder: Path) -> bool:
+    """Whether another process holds the store's write lock (RocksDB's lock on its LOCK file,
+    probed and let go at once)."""
+    import fcntl
+
+    if folder.resolve() in opened_for_writing:
+        return True
+    try:
+        fd = os.open(folder / "LOCK", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 #: Seconds to wait before each new attempt at a read-only open that lost a race with a writer:
 #: at most about 2 s in all. Measured against a writer flushing every 5 writes (far more often
 #: than a build), about 6 in 10 opens lose the race, so one try in five was not enough.

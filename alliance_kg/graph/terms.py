@@ -93,6 +93,13 @@ def checked_line(
         ) from exc
 
 
+def graph_lines(name: str, triples: Iterable[RdfTriple]) -> list[str]:
+    """The checked N-Triples lines of the triples of graph ``name`` (``checked_line``)."""
+    texts: dict[Node | OxTerm, str] = {}
+    kinds = rdflib_kinds()
+    return [checked_line(name, triple, texts, kinds) for triple in triples]
+
+
 def checked_terms(
     name: str,
     triple: RdfTriple,

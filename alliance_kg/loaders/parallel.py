@@ -10,6 +10,7 @@ in effect in the parent (``AKG_LEXICON`` and those of ``lexicon.extended``), sin
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -57,7 +58,17 @@ def extract_file(path: Path) -> Extraction:
 
 
 def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
-    """The extraction of each file, in the order of ``files``, over ``jobs`` processes.
+    """The extraction of each file, in the order of ``files``, over ``jobs`` processes
+    (``map_extractions``)."""
+    return map_extractions(files, _itself, jobs)
+
+
+def map_extractions(
+    files: Sequence[Path], then: Callable[[Extraction], R], jobs: int = 1
+) -> Iterator[R]:
+    """``then`` of the extraction of each file, in the order of ``files``, over ``jobs``
+    processes. ``then`` runs where the file was extracted, so its work is spread over the
+    workers too; it must be a module-level function (a worker imports it by name).
 
     ``jobs`` 1 (or a single file) extracts in this process, without a pool; so does a program
     read from standard input, whose main module a worker could not import. An error in a
@@ -67,13 +78,13 @@ def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
     workers = min(jobs, len(files))
     if workers <= 1 or not main_importable():
         for path in files:
-            yield extract_file(path)
+            yield then(extract_file(path))
         return
     context: multiprocessing.context.BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         # The server imports the extractors once; each worker forked from it starts with them.
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, then.__module__])
     else:
         context = multiprocessing.get_context("spawn")
     # Chunks amortise the round trips on large inputs; small enough to keep every worker busy.
@@ -88,10 +99,19 @@ def extract_files(files: Sequence[Path], jobs: int = 1) -> Iterator[Extraction]:
         workers, mp_context=context, initializer=_init, initargs=(lexicon.user_paths(),)
     )
     try:
-        yield from bounded_map(pool, extract_file, files, chunksize, workers * AHEAD)
+        work = functools.partial(_extract_then, then)
+        yield from bounded_map(pool, work, files, chunksize, workers * AHEAD)
     finally:
         # After an error (or a consumer that stops early) the files not yet started are not.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _itself(extraction: Extraction) -> Extraction:
+    return extraction
+
+
+def _extract_then(then: Callable[[Extraction], R], path: Path) -> R:
+    return then(extract_file(path))
 
 
 def bounded_map(
