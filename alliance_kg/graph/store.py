@@ -26,15 +26,13 @@ from alliance_kg.graph.storefiles import flush, open_read_only, opened_for_writi
 # The terms' conversions live in terms.py; the package imports them from here as well.
 from alliance_kg.graph.terms import OxTerm as OxTerm
 from alliance_kg.graph.terms import RdfTriple as RdfTriple
-from alliance_kg.graph.terms import checked_terms, graph_lines, rdflib_kinds
 from alliance_kg.graph.terms import from_oxigraph as from_oxigraph
+from alliance_kg.graph.terms import graph_lines
 from alliance_kg.graph.terms import quads_of as quads_of
 from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
-
     from alliance_kg.graph.sparql import SparqlStore
 
 
@@ -187,17 +185,14 @@ def _load_new_graphs(store: ox.Store, graphs: Mapping[str, Sequence[str]]) -> bo
     # order first met: RocksDB takes one subject's quads in a row faster than hash order.
     parts += [f"{line}\n" for line in dict.fromkeys(chain.from_iterable(graphs.values()))]
     if parts:
-        try:
-            store.load("".join(parts), format=ox.RdfFormat.N_QUADS)
-        except (OSError, RuntimeError, SyntaxError) as exc:
-            raise StoreError(f"cannot write to the store: {exc}; nothing was written") from exc
+        _load(store, "".join(parts))
     return True
 
 
-def _extend(store: ox.Store, quads: list[ox.Quad]) -> None:
+def _load(store: ox.Store, nquads: str) -> None:
     try:
-        store.extend(quads)
-    except (OSError, RuntimeError) as exc:
+        store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    except (OSError, RuntimeError, SyntaxError) as exc:
         raise StoreError(f"cannot write to the store: {exc}; nothing was written") from exc
 
 
@@ -212,23 +207,19 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     (``replace_graphs``).
     """
     graph = _graph_node(name)
-    wanted = list(triples)
-    # Compared as Oxigraph terms: only the triples that changed are written out as text.
-    terms: dict[Node | OxTerm, OxTerm] = {}
-    kinds = rdflib_kinds()
-    new = dict.fromkeys(checked_terms(name, triple, terms, kinds) for triple in wanted)
-    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-    assert isinstance(rows, ox.QuerySolutions)
-    old = {(row["s"], row["p"], row["o"]) for row in rows}
-    if any(isinstance(t, ox.BlankNode) for triple in (*new, *old) for t in triple):
-        replace_graphs(store, {name: wanted})
+    # Compared as N-Triples lines, which are equal when the terms are: the old side is read as
+    # Oxigraph's dump, not made into terms one by one.
+    new = dict.fromkeys(graph_lines(name, triples))
+    old = _lines_of(store, graph)
+    if any(map(_blank, new)) or any(map(_blank, old)):
+        replace_graph_lines(store, {name: list(new)})
         return
     if isinstance(store, ox.Store) and not old - new.keys():
-        # Only additions: ``Store.extend`` with the default graph's copies.
-        _add_in_parts(store, graph, [t for t in new if t not in old])
+        # Only additions: loaded with the default graph's copies.
+        _add_in_parts(store, graph, [line for line in new if line not in old])
         return
-    gone = sorted(f"{s} {p} {o} ." for s, p, o in old - new.keys())
-    added = sorted(f"{s} {p} {o} ." for s, p, o in new.keys() - old)
+    gone = sorted(old - new.keys())
+    added = sorted(new.keys() - old)
     operations = []
     union = writes_union(store) if gone or added else False
     if gone:
@@ -254,19 +245,33 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
 PART_TRIPLES = 50_000
 
 
-def _add_in_parts(
-    store: ox.Store, graph: ox.NamedNode, added: list[tuple[OxTerm, OxTerm, OxTerm]]
-) -> None:
+def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> set[str]:
+    """The N-Triples lines of a graph of the store."""
+    if isinstance(store, ox.Store):
+        text = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").decode()
+        # Not ``splitlines``: N-Triples leaves U+2028 and other line separators unescaped.
+        return set(text.split("\n")) - {""}
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    return {f"{row['s']} {row['p']} {row['o']} ." for row in rows}
+
+
+def _blank(line: str) -> bool:
+    """Whether an N-Triples line may hold a blank node (its subject or its object)."""
+    return line.startswith("_:") or line.rsplit(" ", 2)[-2].startswith("_:")
+
+
+def _add_in_parts(store: ox.Store, graph: ox.NamedNode, added: list[str]) -> None:
     """Add triples to a graph and their copies to the default graph: in one transaction, or in
     parts of ``PART_TRIPLES`` when there are more (then a failure part way leaves the graph
     with only some of them, and the error says so)."""
     parts = range(0, len(added), PART_TRIPLES)
     for k in parts:
         chunk = added[k : k + PART_TRIPLES]
-        quads = [ox.Quad(s, p, o, graph) for s, p, o in chunk]  # type: ignore[arg-type]
-        quads += [ox.Quad(s, p, o) for s, p, o in chunk]  # type: ignore[arg-type]
+        end = f" {graph} .\n"
+        text = "".join([line[:-2] + end for line in chunk] + [f"{line}\n" for line in chunk])
         try:
-            _extend(store, quads)
+            _load(store, text)
             if len(parts) > 1:
                 flush(store, f"graph {graph}")
         except StoreError as exc:
