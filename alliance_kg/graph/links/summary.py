@@ -1,0 +1,132 @@
+"""Counts the corpus-level stage keeps in the links graph for the cookbook's aggregate queries.
+
+``co-occurrence``, ``third-parties`` and ``commitments-by-party`` count the commitments of every
+group of names over the whole store; no rewrite lets the store's indexes skip the commitments
+(at 100,000 commitments each took 7 to 20 s). The stage, which reads every commitment anyway,
+counts them here and writes one small node per group (``akg:CoOccurrence``,
+``akg:ThirdPartyMention``, ``akg:PartyTypeCount``), which the queries read instead. Because the
+links graph is replaced on every build and ``akg update``, the counts stay in step with the
+documents.
+
+Each node is keyed by what its query groups on, names (``skos:prefLabel``) rather than entities,
+and counts distinct commitments: a commitment that concerns two entities of the same name
+counts once, as in the query's ``COUNT(DISTINCT ?c)``, which a sum over entities would not give.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from rdflib import RDF, Literal, URIRef
+
+from alliance_kg.graph.links.read import Corpus, Item
+from alliance_kg.graph.store import RdfTriple
+from alliance_kg.ontology import AKG, ID
+
+#: The classes of the entities ``third-parties`` counts (``akg:State``, ``akg:Organization``).
+THIRD_PARTY_CLASSES = ("Organization", "State")
+
+
+def summary_triples(corpus: Corpus, doc_meeting: Mapping[str, str]) -> list[RdfTriple]:
+    """The count nodes for ``corpus`` whose documents report the meetings of ``doc_meeting``
+    (document IRI to meeting key), in a fixed order."""
+    out: list[RdfTriple] = []
+    for (first, second), n in sorted(co_occurrences(corpus).items()):
+        node = ID["summary/co-occurrence/" + _digest(first, second)]
+        out += [
+            (node, RDF.type, AKG.CoOccurrence),
+            (node, AKG.firstName, Literal(first)),
+            (node, AKG.secondName, Literal(second)),
+            (node, AKG.commitmentCount, Literal(n)),
+        ]
+    for (meeting, cls, name), n in sorted(third_parties(corpus, doc_meeting).items()):
+        node = ID[f"summary/third-party/{meeting}/{cls.lower()}-{_digest(name)}"]
+        out += [
+            (node, RDF.type, AKG.ThirdPartyMention),
+            (node, AKG.forMeeting, ID[meeting]),
+            (node, AKG.entityClass, AKG[cls]),
+            (node, AKG.entityName, Literal(name)),
+            (node, AKG.commitmentCount, Literal(n)),
+        ]
+    for (name, kind), n in sorted(party_types(corpus).items()):
+        node = ID[f"summary/party-type/{_digest(name)}/{kind}"]
+        out += [
+            (node, RDF.type, AKG.PartyTypeCount),
+            (node, AKG.entityName, Literal(name)),
+            (node, AKG.ofType, URIRef(AKG[kind])),
+            (node, AKG.commitmentCount, Literal(n)),
+        ]
+    return out
+
+
+def co_occurrences(corpus: Corpus) -> Counter[tuple[str, str]]:
+    """For each pair of names (first, second), how many commitments concern an entity of the
+    first name and another of the second, the first's IRI sorting before the other's; only
+    pairs of more than one commitment (``co-occurrence`` shows no others)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for item in corpus.items:
+        named = sorted(e for e in item.concerns if e in corpus.entities)
+        pairs = {
+            (first, second)
+            for k, a in enumerate(named)
+            for b in named[k + 1 :]
+            for first in corpus.entities[a].labels
+            for second in corpus.entities[b].labels
+        }
+        counts.update(pairs)
+    return Counter({pair: n for pair, n in counts.items() if n > 1})
+
+
+def third_parties(
+    corpus: Corpus, doc_meeting: Mapping[str, str]
+) -> Counter[tuple[str, str, str]]:
+    """For each meeting (key), class and name, how many commitments stated at it concern a
+    State or Organization of that name that neither made them nor met there (a party of the
+    meeting in a document that reports it)."""
+    met: dict[str, set[str]] = {}
+    for doc, meeting in doc_meeting.items():
+        if doc in corpus.docs:
+            met.setdefault(meeting, set()).update(corpus.docs[doc].parties)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for item in corpus.items:
+        meeting = doc_meeting.get(item.doc)
+        if meeting is None:
+            continue
+        keys = {
+            (meeting, cls, name)
+            for e in _concerned(corpus, item)
+            if e not in item.parties and e not in met[meeting]
+            for cls in THIRD_PARTY_CLASSES
+            if cls in corpus.entities[e].types
+            for name in corpus.entities[e].labels
+        }
+        counts.update(keys)
+    return counts
+
+
+def party_types(corpus: Corpus) -> Counter[tuple[str, str]]:
+    """For each party's name and commitment type (its local name), how many commitments of
+    that type a party of that name made."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for item in corpus.items:
+        counts.update(
+            {
+                (name, kind)
+                for party in item.parties
+                if party in corpus.entities
+                for name in corpus.entities[party].labels
+                for kind in item.types
+            }
+        )
+    return counts
+
+
+def _concerned(corpus: Corpus, item: Item) -> Iterable[str]:
+    return (e for e in item.concerns if e in corpus.entities)
+
+
+def _digest(*names: str) -> str:
+    """A short fixed name for a tuple of names (which may hold any character)."""
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()[:16]
