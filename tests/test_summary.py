@@ -151,8 +151,8 @@ def test_the_counts_follow_documents_added_and_removed(tmp_path: Path) -> None:
     assert before < after
     # A removed report's commitments leave the counts.
     parties = _csv(store, "commitments-by-party")
-    graph = akg(store, "query", "--format", "csv", "SELECT ?d WHERE { ?d a akg:Document } ORDER BY ?d")
-    doc = graph.output.splitlines()[1]
+    docs = akg(store, "query", "--format", "csv", "SELECT ?d { ?d a akg:Document } ORDER BY ?d")
+    doc = docs.output.splitlines()[1]
     assert akg(store, "update", f"DROP GRAPH <{doc}>").exit_code == 0
     assert _same_rows(store) < after
     assert _csv(store, "commitments-by-party") != parties
@@ -180,7 +180,8 @@ id:document\\/doc-a {
   id:commitment\\/doc-a\\/0-10 akg:statedIn id:document\\/doc-a ; a akg:Commitment ;
       akg:quote "one" ; akg:startOffset 0 ; akg:commitmentType akg:Pledge , akg:Reaffirmation ;
       akg:madeBy id:state\\/japan , id:state\\/united-states ;
-      akg:concerns id:state\\/china , id:state\\/georgia , id:place\\/georgia , id:organization\\/nato .
+      akg:concerns id:state\\/china , id:state\\/georgia , id:place\\/georgia ,
+          id:organization\\/nato .
   id:commitment\\/doc-a\\/20-30 akg:statedIn id:document\\/doc-a ; a akg:Commitment ;
       akg:quote "two" ; akg:startOffset 20 ; akg:commitmentType akg:Pledge ;
       akg:madeBy id:state\\/japan ;

@@ -79,9 +79,7 @@ def co_occurrences(corpus: Corpus) -> Counter[tuple[str, str]]:
     return Counter({pair: n for pair, n in counts.items() if n > 1})
 
 
-def third_parties(
-    corpus: Corpus, doc_meeting: Mapping[str, str]
-) -> Counter[tuple[str, str, str]]:
+def third_parties(corpus: Corpus, doc_meeting: Mapping[str, str]) -> Counter[tuple[str, str, str]]:
     """For each meeting (key), class and name, how many commitments stated at it concern a
     State or Organization of that name that neither made them nor met there (a party of the
     meeting in a document that reports it)."""
@@ -91,9 +89,9 @@ def third_parties(
             met.setdefault(meeting, set()).update(corpus.docs[doc].parties)
     counts: Counter[tuple[str, str, str]] = Counter()
     for item in corpus.items:
-        meeting = doc_meeting.get(item.doc)
-        if meeting is None:
+        if item.doc not in doc_meeting:
             continue
+        meeting = doc_meeting[item.doc]
         keys = {
             (meeting, cls, name)
             for e in _concerned(corpus, item)
