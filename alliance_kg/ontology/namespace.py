@@ -32,7 +32,6 @@ class AKG(DefinedNamespace):
     Conflict: URIRef
     Summary: URIRef
     CoOccurrence: URIRef
-    ThirdPartyMention: URIRef
     PartyTypeCount: URIRef
 
     # Commitment types (SKOS concepts) and their scheme
@@ -68,8 +67,6 @@ class AKG(DefinedNamespace):
     restates: URIRef
     conflictIn: URIRef
     aboutMeeting: URIRef
-    entityClass: URIRef
-    forMeeting: URIRef
     ofType: URIRef
 
     # Datatype properties

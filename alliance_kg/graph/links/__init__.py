@@ -164,7 +164,7 @@ def corpus_links(
         )
     for narrow, broad in broader_links(corpus):
         out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
-    out += summary_triples(corpus, doc_meeting)
+    out += summary_triples(corpus)
     return out, LinksResult(len(meetings), len(groups), restates, notes, [])
 
 

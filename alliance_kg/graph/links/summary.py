@@ -1,12 +1,14 @@
 """Counts the corpus-level stage keeps in the links graph for the cookbook's aggregate queries.
 
-``co-occurrence``, ``third-parties`` and ``commitments-by-party`` count the commitments of every
-group of names over the whole store; no rewrite lets the store's indexes skip the commitments
-(at 100,000 commitments each took 7 to 20 s). The stage, which reads every commitment anyway,
-counts them here and writes one small node per group (``akg:CoOccurrence``,
-``akg:ThirdPartyMention``, ``akg:PartyTypeCount``), which the queries read instead. Because the
+``co-occurrence`` and ``commitments-by-party`` count the commitments of every group of names
+over the whole store, a few rows out of every commitment; no rewrite lets the store's indexes
+skip the commitments (at 106,000 commitments each took 6 to 7 s). The stage, which reads every
+commitment anyway, counts them here and writes one small node per group (``akg:CoOccurrence``,
+``akg:PartyTypeCount``: a few hundred triples), which the queries read instead. Because the
 links graph is replaced on every build and ``akg update``, the counts stay in step with the
-documents.
+documents. (``third-parties`` is not counted here: its rows grow with the meetings, 28,000 at
+106,000 commitments, and reading as many count nodes was no faster than counting the
+commitments; README, "Performance".)
 
 Each node is keyed by what its query groups on, names (``skos:prefLabel``) rather than entities,
 and counts distinct commitments: a commitment that concerns two entities of the same name
@@ -17,21 +19,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
 
 from rdflib import RDF, Literal, URIRef
 
-from alliance_kg.graph.links.read import Corpus, Item
+from alliance_kg.graph.links.read import Corpus
 from alliance_kg.graph.store import RdfTriple
 from alliance_kg.ontology import AKG, ID
 
-#: The classes of the entities ``third-parties`` counts (``akg:State``, ``akg:Organization``).
-THIRD_PARTY_CLASSES = ("Organization", "State")
 
-
-def summary_triples(corpus: Corpus, doc_meeting: Mapping[str, str]) -> list[RdfTriple]:
-    """The count nodes for ``corpus`` whose documents report the meetings of ``doc_meeting``
-    (document IRI to meeting key), in a fixed order."""
+def summary_triples(corpus: Corpus) -> list[RdfTriple]:
+    """The count nodes for ``corpus``, in a fixed order."""
     out: list[RdfTriple] = []
     for (first, second), n in sorted(co_occurrences(corpus).items()):
         node = ID["summary/co-occurrence/" + _digest(first, second)]
@@ -39,15 +36,6 @@ def summary_triples(corpus: Corpus, doc_meeting: Mapping[str, str]) -> list[RdfT
             (node, RDF.type, AKG.CoOccurrence),
             (node, AKG.firstName, Literal(first)),
             (node, AKG.secondName, Literal(second)),
-            (node, AKG.commitmentCount, Literal(n)),
-        ]
-    for (meeting, cls, name), n in sorted(third_parties(corpus, doc_meeting).items()):
-        node = ID[f"summary/third-party/{meeting}/{cls.lower()}-{_digest(name)}"]
-        out += [
-            (node, RDF.type, AKG.ThirdPartyMention),
-            (node, AKG.forMeeting, ID[meeting]),
-            (node, AKG.entityClass, AKG[cls]),
-            (node, AKG.entityName, Literal(name)),
             (node, AKG.commitmentCount, Literal(n)),
         ]
     for (name, kind), n in sorted(party_types(corpus).items()):
@@ -79,31 +67,6 @@ def co_occurrences(corpus: Corpus) -> Counter[tuple[str, str]]:
     return Counter({pair: n for pair, n in counts.items() if n > 1})
 
 
-def third_parties(corpus: Corpus, doc_meeting: Mapping[str, str]) -> Counter[tuple[str, str, str]]:
-    """For each meeting (key), class and name, how many commitments stated at it concern a
-    State or Organization of that name that neither made them nor met there (a party of the
-    meeting in a document that reports it)."""
-    met: dict[str, set[str]] = {}
-    for doc, meeting in doc_meeting.items():
-        if doc in corpus.docs:
-            met.setdefault(meeting, set()).update(corpus.docs[doc].parties)
-    counts: Counter[tuple[str, str, str]] = Counter()
-    for item in corpus.items:
-        if item.doc not in doc_meeting:
-            continue
-        meeting = doc_meeting[item.doc]
-        keys = {
-            (meeting, cls, name)
-            for e in _concerned(corpus, item)
-            if e not in item.parties and e not in met[meeting]
-            for cls in THIRD_PARTY_CLASSES
-            if cls in corpus.entities[e].types
-            for name in corpus.entities[e].labels
-        }
-        counts.update(keys)
-    return counts
-
-
 def party_types(corpus: Corpus) -> Counter[tuple[str, str]]:
     """For each party's name and commitment type (its local name), how many commitments of
     that type a party of that name made."""
@@ -119,10 +82,6 @@ def party_types(corpus: Corpus) -> Counter[tuple[str, str]]:
             }
         )
     return counts
-
-
-def _concerned(corpus: Corpus, item: Item) -> Iterable[str]:
-    return (e for e in item.concerns if e in corpus.entities)
 
 
 def _digest(*names: str) -> str:
