@@ -53,34 +53,44 @@ def co_occurrences(corpus: Corpus) -> Counter[tuple[str, str]]:
     """For each pair of names (first, second), how many commitments concern an entity of the
     first name and another of the second, the first's IRI sorting before the other's; only
     pairs of more than one commitment (``co-occurrence`` shows no others)."""
+    entities = corpus.entities
+    # Many commitments concern the same entities: their pairs of names are worked out once.
+    per_concerns: Counter[frozenset[str]] = Counter(
+        frozenset(item.concerns) for item in corpus.items
+    )
     counts: Counter[tuple[str, str]] = Counter()
-    for item in corpus.items:
-        named = sorted(e for e in item.concerns if e in corpus.entities)
+    for concerns, commitments in per_concerns.items():
+        named = sorted(e for e in concerns if e in entities)
         pairs = {
             (first, second)
             for k, a in enumerate(named)
             for b in named[k + 1 :]
-            for first in corpus.entities[a].labels
-            for second in corpus.entities[b].labels
+            for first in entities[a].labels
+            for second in entities[b].labels
         }
-        counts.update(pairs)
+        for pair in pairs:
+            counts[pair] += commitments
     return Counter({pair: n for pair, n in counts.items() if n > 1})
 
 
 def party_types(corpus: Corpus) -> Counter[tuple[str, str]]:
     """For each party's name and commitment type (its local name), how many commitments of
     that type a party of that name made."""
+    entities = corpus.entities
+    per_kind: Counter[tuple[frozenset[str], frozenset[str]]] = Counter(
+        (item.parties, frozenset(item.types)) for item in corpus.items
+    )
     counts: Counter[tuple[str, str]] = Counter()
-    for item in corpus.items:
-        counts.update(
-            {
-                (name, kind)
-                for party in item.parties
-                if party in corpus.entities
-                for name in corpus.entities[party].labels
-                for kind in item.types
-            }
-        )
+    for (parties, kinds), commitments in per_kind.items():
+        keys = {
+            (name, kind)
+            for party in parties
+            if party in entities
+            for name in entities[party].labels
+            for kind in kinds
+        }
+        for key in keys:
+            counts[key] += commitments
     return counts
 
 
