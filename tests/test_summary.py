@@ -135,8 +135,8 @@ def test_the_counts_follow_documents_added_and_removed(tmp_path: Path) -> None:
     assert _csv(store, "commitments-by-party") != parties
 
 
-#: Entities of one name in two classes (Georgia) and an entity with two preferred labels in two
-#: documents (NATO).
+#: Entities of one name in two classes (Georgia), an entity with two preferred labels in two
+#: documents (NATO) and a commitment type the ontology does not have (akg:Promise).
 TRIG = """
 @prefix akg: <https://w3id.org/alliance-kg/ontology#> .
 @prefix id: <https://w3id.org/alliance-kg/id/> .
@@ -180,7 +180,7 @@ id:document\\/doc-b {
       akg:concerns id:state\\/china , id:place\\/georgia , id:state\\/georgia ,
           id:organization\\/nato .
   id:commitment\\/doc-b\\/20-30 akg:statedIn id:document\\/doc-b ; a akg:Commitment ;
-      akg:quote "four" ; akg:startOffset 20 ; akg:commitmentType akg:Pledge ;
+      akg:quote "four" ; akg:startOffset 20 ; akg:commitmentType akg:Pledge , akg:Promise ;
       akg:madeBy id:state\\/georgia , id:place\\/georgia ;
       akg:concerns id:state\\/georgia , id:place\\/georgia , id:organization\\/nato .
 }

@@ -24,7 +24,7 @@ from rdflib import RDF, Literal, URIRef
 
 from alliance_kg.graph.links.read import Corpus
 from alliance_kg.graph.store import RdfTriple
-from alliance_kg.ontology import AKG, ID
+from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ID
 
 
 def summary_triples(corpus: Corpus) -> list[RdfTriple]:
@@ -75,7 +75,8 @@ def co_occurrences(corpus: Corpus) -> Counter[tuple[str, str]]:
 
 def party_types(corpus: Corpus) -> Counter[tuple[str, str]]:
     """For each party's name and commitment type (its local name), how many commitments of
-    that type a party of that name made."""
+    that type a party of that name made. Only the ontology's types: the query shows a type by
+    its label, which only they have (and any other would have no ``akg:`` term)."""
     entities = corpus.entities
     per_kind: Counter[tuple[frozenset[str], frozenset[str]]] = Counter(
         (item.parties, frozenset(item.types)) for item in corpus.items
@@ -88,6 +89,7 @@ def party_types(corpus: Corpus) -> Counter[tuple[str, str]]:
             if party in entities
             for name in entities[party].labels
             for kind in kinds
+            if kind in COMMITMENT_TYPES
         }
         for key in keys:
             counts[key] += commitments
