@@ -94,6 +94,7 @@ def main() -> None:
                 commitments = _commitments(folder)
                 print(f"\n{documents} documents, {commitments} commitments (store reused)")
             else:
+                folder.parent.mkdir(parents=True, exist_ok=True)
                 commitments = build(folder, documents)
                 print(f"\n{documents} documents, {commitments} commitments "
                       f"(store written in {time.perf_counter() - t0:.1f} s)")  # fmt: skip
