@@ -5,7 +5,8 @@ run directly in pyoxigraph and, on the smaller sizes, in rdflib's in-memory Data
 Run: ``.venv/bin/python benchmarks/bench_queries.py [N ...]`` (documents; default 500 5000, about
 10k and 100k commitments). The store holds copies of the sample statements (as in
 ``bench_links.py``), the links graph and the union default graph, written to disk in a temporary
-folder; the store is then opened as a user would open it after the build.
+folder (``--keep FOLDER``: in FOLDER, kept and reused by the next run); the store is then opened
+as a user would open it after the build.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ def build(folder: Path, documents: int) -> int:
     return len(corpus.items)
 
 
+def _commitments(folder: Path) -> int:
+    store = ox.Store.read_only(str(folder))
+    found = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a akg:Commitment }", prefixes=PREFIXES)
+    assert isinstance(found, ox.QuerySolutions)
+    return int(next(iter(found))["n"].value)
+
+
 def _sample() -> Path:
     from alliance_kg.loaders.readers import sample_corpus_dir
 
@@ -72,14 +80,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[500, 5000])
     parser.add_argument("--rdflib-up-to", type=int, default=1000, help="documents")
+    parser.add_argument(
+        "--keep", type=Path, metavar="FOLDER",
+        help="write each store to FOLDER/N (N documents) and keep it; a store already there "
+        "is reused as it is (its links graph is that of the code that wrote it)",
+    )  # fmt: skip
     args = parser.parse_args()
     for documents in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "store"
+            folder = (args.keep or Path(tmp)) / (str(documents) if args.keep else "store")
             t0 = time.perf_counter()
-            commitments = build(folder, documents)
-            print(f"\n{documents} documents, {commitments} commitments "
-                  f"(store written in {time.perf_counter() - t0:.1f} s)")  # fmt: skip
+            if folder.exists():
+                commitments = _commitments(folder)
+                print(f"\n{documents} documents, {commitments} commitments (store reused)")
+            else:
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                commitments = build(folder, documents)
+                print(f"\n{documents} documents, {commitments} commitments "
+                      f"(store written in {time.perf_counter() - t0:.1f} s)")  # fmt: skip
             print(f"{'query':<22} {'akg s':>7} {'pyoxigraph s':>12} {'rdflib s':>9}")
             dataset = _rdflib(folder) if documents <= args.rdflib_up_to else None
             for name, entry in sorted(cookbook().items()):

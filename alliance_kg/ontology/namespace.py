@@ -30,6 +30,9 @@ class AKG(DefinedNamespace):
     Deadline: URIRef
     Lineage: URIRef
     Conflict: URIRef
+    Summary: URIRef
+    CoOccurrence: URIRef
+    PartyTypeCount: URIRef
 
     # Commitment types (SKOS concepts) and their scheme
     CommitmentTypes: URIRef
@@ -64,6 +67,7 @@ class AKG(DefinedNamespace):
     restates: URIRef
     conflictIn: URIRef
     aboutMeeting: URIRef
+    ofType: URIRef
 
     # Datatype properties
     quote: URIRef
@@ -89,3 +93,7 @@ class AKG(DefinedNamespace):
     resolvedValue: URIRef
     restatedCount: URIRef
     evidence: URIRef
+    commitmentCount: URIRef
+    firstName: URIRef
+    secondName: URIRef
+    entityName: URIRef

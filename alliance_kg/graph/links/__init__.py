@@ -48,6 +48,7 @@ from alliance_kg.graph.links.read import (
     read_corpus,
 )
 from alliance_kg.graph.links.state import LinksState, corpus_source
+from alliance_kg.graph.links.summary import summary_triples
 from alliance_kg.graph.store import RdfTriple, write_graph
 from alliance_kg.ontology import AKG, ID
 
@@ -163,6 +164,7 @@ def corpus_links(
         )
     for narrow, broad in broader_links(corpus):
         out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
+    out += summary_triples(corpus)
     return out, LinksResult(len(meetings), len(groups), restates, notes, [])
 
 

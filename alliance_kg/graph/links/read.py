@@ -64,9 +64,10 @@ class Entity:
     """An entity's label, class and office (for persons)."""
 
     iri: str
-    label: str
+    label: str  # the least of its preferred labels
     types: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)  # other labels, and demonyms of States
+    labels: set[str] = field(default_factory=set)  # every preferred label (skos:prefLabel)
     office: str | None = None
     represents: str | None = None
 
@@ -237,6 +238,7 @@ def corpus_of(source: RowSource) -> Corpus:
     for _, (e, label, t) in rows("entity"):
         entity = entities.setdefault(e, Entity(e, label))
         entity.label = min(entity.label, label)
+        entity.labels.add(label)
         entity.types.add(t.rsplit("#", 1)[-1])
     for _, (e, v) in rows("names"):
         if e in entities:
