@@ -92,5 +92,6 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
             full = [s for s in surfaces.get(key, set()) if " " in s and s.endswith(last)]
             entity = replace(entity, label=max([entity.label, *full], key=lambda s: (len(s), s)))
         aliases = (entity.aliases | surfaces.get(key, set())) - {entity.label}
-        entities[key] = replace(entity, aliases=frozenset(aliases))
+        # An entity whose aliases stay as they are is kept (a frozen value), not copied.
+        entities[key] = entity if aliases == entity.aliases else replace(entity, aliases=aliases)
     return entities, mentions

@@ -110,7 +110,9 @@ def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[C
                 _keep(ends, _accept(dot, toks, used, text))
             if _END in node:
                 _keep(ends, _accept(node, toks, used, text))
-        out += [Candidate(toks[i][1], end, key, 0) for end, key in sorted(ends.items())]
+        if ends:  # most walks find no name: no list is built for them
+            start = toks[i][1]
+            out += [Candidate(start, end, key, 0) for end, key in sorted(ends.items())]
     return out
 
 
