@@ -49,56 +49,10 @@ _CLOSERS = "\"'”’)]"
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "no",
-        "nos",
-        "gen",
-        "lt",
-        "col",
-        "adm",
-        "maj",
-        "capt",
-        "sgt",
-        "rep",
-        "sen",
-        "gov",
-        "amb",
-        "hon",
-        "prof",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "inc",
-        "co",
-        "corp",
-        "ltd",
-        "a.m",
-        "p.m",
-        "approx",
-        "dept",
-        "fig",
-        "est",
-    ]
+    ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "nos", "gen", "lt", "col", "adm"]
+    + ["maj", "capt", "sgt", "rep", "sen", "gov", "amb", "hon", "prof", "vs", "etc", "e.g"]
+    + ["i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov"]
+    + ["dec", "inc", "co", "corp", "ltd", "a.m", "p.m", "approx", "dept", "fig", "est"]
 )
 # After an initialism such as "U.S." a sentence ends only if one of these words follows:
 # in these statements "U.S." is far more often an adjective ("U.S. forces").
