@@ -7,6 +7,7 @@ bundled, unseen and series corpora and on strings made to hit its edges.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,56 @@ def test_extraction_pauses_the_garbage_collector_only_while_it_runs() -> None:
     with pytest.raises(AttributeError):
         extract(None)  # type: ignore[arg-type]
     assert gc.isenabled()
+
+
+def _made_texts(pieces: list[str], seed: int, count: int) -> list[str]:
+    """Short texts made of ``pieces`` joined by spaces, line breaks, hyphens or nothing."""
+    import random
+
+    rng = random.Random(seed)
+    joins = [" ", " ", "  ", "", "\n", "-", "_"]
+    return [
+        "".join(rng.choice(pieces) + rng.choice(joins) for _ in range(rng.randint(1, 9)))
+        for _ in range(count)
+    ]
+
+
+def test_alliance_searches_near_each_alliance_find_the_finditer_matches(texts: list[str]) -> None:
+    pieces = ["the", "The", "our", "Their", "its", "That", "new", "U.S.-Japan", "alliance"]
+    pieces += ["Alliance", "Alliances", "Alliance’s", "xAlliance", "’", ","]
+    made = _made_texts(pieces, seed=3, count=5000)
+    _same_matches_of(coreference._alliance_matches, coreference._ALLIANCE, [*texts, *made])
+
+
+def test_demonym_patterns_are_tried_where_a_demonym_begins(texts: list[str]) -> None:
+    pieces = ["South Korean", "Korean", "North", "Japanese", "side", "officials", "and", "x"]
+    made = _made_texts(pieces + ["American", "U.S.", "delegation", "Papua New Guinean"], 4, 5000)
+    for pattern in (demonyms._mention_pattern(), demonyms._side_pattern()):
+        _same_matches_of(
+            lambda text, p=pattern: finditer_at(p, text, demonyms._starts(text)),
+            pattern,
+            [*texts, *made],
+        )
+    # The starts kept are those of the text object last scanned, never of another text.
+    assert demonyms._starts("Japanese side") == [0]
+    assert demonyms._starts("".join(["x", "Japanese side"])) == []
+
+
+def test_meeting_words_are_found_as_without_their_guard(texts: list[str]) -> None:
+    from alliance_kg.loaders import meetings
+
+    for name, fast in (("cues", meetings._meeting_cue()), ("virtual", meetings._virtual())):
+        plain = re.compile(
+            r"\b(?:" + "|".join(lexicon.words("meetings", name)) + r")\b", re.IGNORECASE
+        )
+        assert fast.pattern != plain.pattern
+        edges = ["MET, Met; xmet 2 + 2, 2+2 Talks VIRTUALLY Online videoconference _online"]
+        _same_matches(fast, plain, [*texts, *edges])
+
+
+def _same_matches_of(
+    fast: Callable[[str], Iterable[re.Match[str]]], plain: re.Pattern[str], texts: list[str]
+) -> None:
+    for text in texts:
+        got = [(m.span(), m.groups()) for m in fast(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text[:60]
