@@ -192,18 +192,24 @@ def _own_subject(text: str, sentence: Sentence, words: _Words) -> bool:
 def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[int, str]]:
     """Positions (from ``start``) and types of the predicate verbs in ``text[start:end]``,
     skipping ones inside relative clauses."""
+    typed = [
+        (pattern, kind)
+        for (pattern, kind, _), where in zip(_predicate_res(), words.predicates, strict=True)
+        if occurs_in(where, start, end)
+    ]
+    if not typed:  # a sentence holding no predicate's words needs nothing below
+        return []
     body = text[start:end]
     found: list[tuple[int, int, str]] = []
     taken = bytearray(len(body) + 1)  # offsets inside a verb found: one lookup, not a scan
-    clauses = _Clauses(body)
-    for (pattern, kind, _), where in zip(_predicate_res(), words.predicates, strict=True):
-        if not occurs_in(where, start, end):
-            continue
+    clauses: _Clauses | None = None  # found at the first verb that needs them
+    for pattern, kind in typed:
         for m in pattern.finditer(body):
             if taken[m.start()]:
                 continue
             if _RELATIVE_BEFORE.search(body[max(0, m.start() - 7) : m.start()]):
                 continue
+            clauses = clauses or _Clauses(body)
             if clauses.open_at(m.start()):
                 continue
             found.append((m.start(), m.end(), kind))

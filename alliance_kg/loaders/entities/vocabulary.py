@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from alliance_kg.loaders.entities.base import Candidate, tokens
+from alliance_kg.loaders.entities.base import Candidate, token_columns, tokens
 from alliance_kg.loaders.gazetteer import surface_forms
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -68,17 +68,17 @@ def _plural_stems(low: str) -> tuple[str, ...]:
     return tuple(stems)
 
 
-def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[Candidate]:
-    """Every span of ``text`` (tokenized as ``toks``) that spells a vocabulary name."""
+def vocabulary_candidates(text: str) -> list[Candidate]:
+    """Every span of ``text`` that spells a vocabulary name."""
     root = _trie()
+    words, starts, ends = token_columns(text)
     # Each token's trie key, once: the walks below revisit tokens many times. A token never
     # spells _END ("$" is a token of its own), so a child found by a token is a node.
-    norms = _norms(text, toks)
-    words = [tok for tok, _, _ in toks]
-    n = len(toks)
+    norms = _norms(text, words, starts, ends)
+    n = len(words)
     out: list[Candidate] = []
     for i in [k for k, norm in enumerate(norms) if norm in root]:
-        ends: dict[int, str] = {}  # end offset -> key
+        named: dict[int, str] = {}  # end offset -> key
         # A walk state: (trie node, next token index, the consumed (token index, plural) pairs).
         stack: list[tuple[dict[str, Any], int, tuple[tuple[int, bool], ...]]] = [(root, i, ())]
         while stack:
@@ -92,7 +92,7 @@ def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[C
                     for stem in _plural_stems(norm):
                         child = node.get(stem)
                         if child is not None and _END in child:
-                            _keep(ends, _accept(child, toks, (*used, (j, True)), text))
+                            _keep(named, _accept(child, words, ends, (*used, (j, True)), text))
                 # "Marine Corps Air Station (MCAS) Futenma": skip an acronym inside a name.
                 if (
                     used
@@ -107,41 +107,41 @@ def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[C
             # "the U.S" without its final period.
             dot = node.get(".")
             if dot is not None and _END in dot and (j >= n or words[j] != "."):
-                _keep(ends, _accept(dot, toks, used, text))
+                _keep(named, _accept(dot, words, ends, used, text))
             if _END in node:
-                _keep(ends, _accept(node, toks, used, text))
-        if ends:  # most walks find no name: no list is built for them
-            start = toks[i][1]
-            out += [Candidate(start, end, key, 0) for end, key in sorted(ends.items())]
+                _keep(named, _accept(node, words, ends, used, text))
+        if named:  # most walks find no name: no list is built for them
+            out += [Candidate(starts[i], end, key, 0) for end, key in sorted(named.items())]
     return out
 
 
-def _norms(text: str, toks: list[tuple[str, int, int]]) -> list[str]:
+def _norms(text: str, words: list[str], starts: list[int], ends: list[int]) -> list[str]:
     """``_norm`` of each token. Where lower-casing maps each character on its own (it keeps
     the length and there is no capital sigma, whose lower case depends on what follows), the
     text is normalised once and sliced; else token by token."""
     low = _unquote(text).lower()
     if len(low) == len(text) and "Σ" not in text:
-        return [low[a:b] for _, a, b in toks]
-    return [_norm(tok) for tok, _, _ in toks]
+        return [low[a:b] for a, b in zip(starts, ends, strict=True)]
+    return [_norm(word) for word in words]
 
 
-def _keep(ends: dict[int, str], match: tuple[int, str] | None) -> None:
+def _keep(named: dict[int, str], match: tuple[int, str] | None) -> None:
     if match is not None:
-        ends.setdefault(match[0], match[1])
+        named.setdefault(match[0], match[1])
 
 
 def _accept(
     node: dict[str, Any],
-    toks: list[tuple[str, int, int]],
+    words: list[str],
+    ends: list[int],
     used: tuple[tuple[int, bool], ...],
     text: str,
 ) -> tuple[int, str] | None:
     """The end offset and key of a trie match whose spelling fits one of its forms."""
-    end = toks[used[-1][0]][2]
+    end = ends[used[-1][0]]
     if end < len(text) and text[end].isalnum() and not text[end - 1].isalnum():
         return None
-    seen = [toks[j][0] for j, _ in used]
+    seen = [words[j] for j, _ in used]
     for form_toks, keys in node[_END]:
         if form_toks == seen:  # spelt as the vocabulary spells it (_case_ok of equal tokens)
             return end, keys[0]
