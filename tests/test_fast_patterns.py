@@ -245,3 +245,40 @@ def _same_matches_of(
     for text in texts:
         got = [(m.span(), m.groups()) for m in fast(text)]
         assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text[:60]
+
+
+@pytest.mark.parametrize(
+    ("entries", "lead"),
+    [
+        (["condemn(?:ed|s)", r"\bwill(?! be able)"], 0),
+        (["(?:is|are) (?:deeply )?concerned"], 11),  # "are deeply " before "concerned"
+        ([r"(?<!which )\bWILL (?:\w+ )?to", "x{2,3}yz"], 3),
+        ([r"\w+ly"], None),  # any number of characters before "ly"
+        ([r"\w+"], None),  # no piece at all
+    ],
+)
+def test_literals_bound_what_a_match_holds_before_its_piece(
+    entries: list[str], lead: int | None
+) -> None:
+    assert Literals(entries).lead == lead
+
+
+def test_predicates_tried_near_their_words_find_what_finditer_finds(texts: list[str]) -> None:
+    edges = [
+        "The Ministers are deeply concerned and are concerned; they were, concerned",
+        "They shared the view, shared a view and shared their understanding. They condemned it.",
+        "Japan and Australia will cooperate; goodwill; They welcomed and strongly welcomed it.",
+    ]
+    typed = [*commitments._predicate_res(), *commitments._complements()]
+    near = 0
+    for text in [*texts, *edges]:
+        low = lowered(text)
+        for sentence in segment(text)[0]:
+            body = text[sentence.start : sentence.end]
+            for pattern, _, literals in typed:
+                where = literals.positions(low)
+                starts = literals.starts(where, sentence.start, sentence.end)
+                got = [(m.span(), m.groups()) for m in finditer_at(pattern, body, starts)]
+                assert got == [(m.span(), m.groups()) for m in pattern.finditer(body)], body
+                near += starts is not None and bool(got)
+    assert near > 200

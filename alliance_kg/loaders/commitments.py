@@ -15,7 +15,13 @@ from dataclasses import replace
 
 from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
-from alliance_kg.loaders.lexicon.guard import Literals, first_chars_guard, lowered, occurs_in
+from alliance_kg.loaders.lexicon.guard import (
+    Literals,
+    finditer_at,
+    first_chars_guard,
+    lowered,
+    occurs_in,
+)
 from alliance_kg.loaders.model import Commitment, Mention, Sentence
 from alliance_kg.loaders.parties import Context, find_parties, starting_in
 
@@ -163,8 +169,12 @@ def _commitment(
             types.append(kind)
     after = text[verb_at : sentence.end]
     types = _view_types(after, types, first=matches[0][1])
-    for (pattern, kind, _), where in zip(_complements(), words.complements, strict=True):
-        if kind not in types and occurs_in(where, verb_at, sentence.end) and pattern.search(after):
+    for (pattern, kind, literals), where in zip(_complements(), words.complements, strict=True):
+        if kind in types or not occurs_in(where, verb_at, sentence.end):
+            continue
+        # Tried only where a match can begin (the first one found, as pattern.search finds).
+        starts = literals.starts(where, verb_at, sentence.end)
+        if next(finditer_at(pattern, after, starts), None) is not None:
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
     return Commitment(sentence, types, parties, concerns, deadlines(text, sentence))
@@ -192,9 +202,10 @@ def _own_subject(text: str, sentence: Sentence, words: _Words) -> bool:
 def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[int, str]]:
     """Positions (from ``start``) and types of the predicate verbs in ``text[start:end]``,
     skipping ones inside relative clauses."""
+    # Each pattern is tried only where a match can begin (near its words: Literals.starts).
     typed = [
-        (pattern, kind)
-        for (pattern, kind, _), where in zip(_predicate_res(), words.predicates, strict=True)
+        (pattern, kind, literals.starts(where, start, end))
+        for (pattern, kind, literals), where in zip(_predicate_res(), words.predicates, strict=True)
         if occurs_in(where, start, end)
     ]
     if not typed:  # a sentence holding no predicate's words needs nothing below
@@ -203,8 +214,8 @@ def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[in
     found: list[tuple[int, int, str]] = []
     taken = bytearray(len(body) + 1)  # offsets inside a verb found: one lookup, not a scan
     clauses: _Clauses | None = None  # found at the first verb that needs them
-    for pattern, kind in typed:
-        for m in pattern.finditer(body):
+    for pattern, kind, starts in typed:
+        for m in finditer_at(pattern, body, starts):
             if taken[m.start()]:
                 continue
             if _RELATIVE_BEFORE.search(body[max(0, m.start() - 7) : m.start()]):

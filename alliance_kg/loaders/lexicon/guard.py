@@ -92,6 +92,10 @@ def lowered(text: str) -> str | None:
     return None
 
 
+# A bound on Literals.lead past which the starts of a match are not worth listing.
+_MAX_LEAD = 64
+
+
 class Literals:
     """For a pattern made of lexicon entries, one piece of plain text per entry that every
     match of that entry holds, lower-cased: a text lacking all of them cannot match.
@@ -106,15 +110,20 @@ class Literals:
 
     def __init__(self, entries: Iterable[str]) -> None:
         pieces: list[str] = []
+        #: The most characters a match can hold before its entry's piece (None: no bound).
+        self.lead: int | None = 0
         for entry in entries:
             try:
-                piece = max(_runs(list(_parser.parse(entry))), key=len, default="")
+                runs = _runs(_parser.parse(entry))
+                piece, lead = max(runs, key=lambda r: len(r[0]), default=("", 0))
             except re.error:
-                piece = ""
+                piece, lead = "", 0
             if not piece:
                 self._pieces: list[str] | None = None
+                self.lead = None
                 return
             pieces.append(piece.lower())
+            self.lead = None if self.lead is None or lead > _MAX_LEAD else max(self.lead, lead)
         self._pieces = list(dict.fromkeys(pieces))
 
     def positions(self, low: str | None) -> list[int] | None:
@@ -130,6 +139,17 @@ class Literals:
                 at = low.find(piece, at + 1)
         return sorted(found)
 
+    def starts(self, positions: list[int] | None, start: int, end: int) -> list[int] | None:
+        """Where, counted from ``start``, a match can begin in ``text[start:end]``, given the
+        ``positions`` of the pieces in the text: at most ``lead`` characters before a piece
+        that starts in that span (a match holds its piece whole). None: anywhere."""
+        if positions is None or self.lead is None:
+            return None
+        inside = positions[bisect_left(positions, start) : bisect_left(positions, end)]
+        return sorted(
+            {q - start - d for q in inside for d in range(self.lead + 1) if q - start >= d}
+        )
+
 
 def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
     """Whether ``Literals.positions`` has one in ``[start, end)`` (always, for None): else a
@@ -140,21 +160,28 @@ def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
     return i < len(positions) and positions[i] < end
 
 
-def _runs(items: list[tuple[Any, Any]]) -> list[str]:
-    """The runs of literal ASCII characters that every match of the parsed ``items`` holds,
-    each contiguous in the text (zero-width assertions between its characters)."""
+def _runs(parsed: Any) -> list[tuple[str, int]]:
+    """The runs of literal ASCII characters that every match of the parsed entry holds,
+    each contiguous in the text (zero-width assertions between its characters), with the
+    most characters a match can hold before each run."""
     c = _constants
-    runs = [""]
-    for op, av in items:
+    items = list(parsed)
+    runs = [("", 0)]
+    for k, (op, av) in enumerate(items):
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: the characters around it are adjacent in the text
         if op is c.LITERAL and av < 128:
-            runs[-1] += chr(av)
+            more = chr(av)
         elif op is c.SUBPATTERN and _all_literal(list(av[-1])):
-            runs[-1] += "".join(chr(code) for _, code in av[-1])
+            more = "".join(chr(code) for _, code in av[-1])
         else:
-            runs.append("")
-    return [r for r in runs if r]
+            runs.append(("", 0))
+            continue
+        run, lead = runs[-1]
+        if not run:  # the width of what comes before the run, where the run begins
+            lead = _parser.SubPattern(parsed.state, items[:k]).getwidth()[1]
+        runs[-1] = (run + more, lead)
+    return [(run, lead) for run, lead in runs if run]
 
 
 def _all_literal(items: list[tuple[Any, Any]]) -> bool:
