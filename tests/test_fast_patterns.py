@@ -282,3 +282,21 @@ def test_predicates_tried_near_their_words_find_what_finditer_finds(texts: list[
                 assert got == [(m.span(), m.groups()) for m in pattern.finditer(body)], body
                 near += starts is not None and bool(got)
     assert near > 200
+
+
+def test_attributions_are_searched_only_where_one_can_be(texts: list[str]) -> None:
+    edges = [
+        "According to the Ministry, Japan will act.",
+        "ACCORDİNG to X, they agreed.",  # a capital I with a dot matches "i" regardless of case
+        "“We will stand together,” Austin said.",
+        '"We will act", the Minister stated',
+        "Japan will act, officials said.",
+    ]
+    found = 0
+    for text in [*texts, *edges]:
+        for body in [text[s.start : s.end] for s in segment(text)[0]]:
+            fast = commitments._attributed(body)
+            plain = commitments._attribution().search(body)
+            assert (fast and fast.span()) == (plain and plain.span()), body
+            found += plain is not None
+    assert found > 5

@@ -91,6 +91,7 @@ def _function_words() -> frozenset[str]:
 
 
 _ITEM_LABEL = re.compile(r"^[^:.;]{2,80}:\s+")
+_ACCORDING = re.compile("according to ", re.IGNORECASE)
 
 
 @derived
@@ -284,7 +285,7 @@ def _concerns(
     text: str, sentence: Sentence, context: Context, parties: list[str], subject_end: int
 ) -> list[str]:
     body = text[sentence.start : sentence.end]
-    attribution = _attribution().search(body)
+    attribution = _attributed(body)
     cut = sentence.start + attribution.start() if attribution and attribution.start() > 0 else None
     concerns: list[str] = []
     for m in starting_in(context.mentions, sentence.start, sentence.end):
@@ -308,6 +309,15 @@ def _concerns(
         if m.entity not in concerns:
             concerns.append(m.entity)
     return concerns
+
+
+def _attributed(body: str) -> re.Match[str] | None:
+    """``_attribution().search(body)``. Either form of attribution needs "according to"
+    opening the sentence or a closing quote: the pattern, which the regex engine tries at
+    every position, is searched only in a sentence that has one."""
+    if '"' in body or "”" in body or _ACCORDING.match(body):
+        return _attribution().search(body)
+    return None
 
 
 def _next_word(text: str, m: Mention) -> str:
