@@ -300,3 +300,17 @@ def test_attributions_are_searched_only_where_one_can_be(texts: list[str]) -> No
             assert (fast and fast.span()) == (plain and plain.span()), body
             found += plain is not None
     assert found > 5
+
+
+def test_compass_adjectives_are_searched_only_before_a_space_after_their_last_letter(
+    texts: list[str],
+) -> None:
+    edges = ["in northern Japan, southern \nKyushu, Northern X, northern\nY, northern  Z, westernA"]
+    found = 0
+    for text in [*texts, *edges]:
+        for at in range(len(text) + 1):
+            fast = rules._compass_before(text, at)
+            plain = rules._compass().search(text[max(0, at - 20) : at])
+            assert (fast and fast.span()) == (plain and plain.span()), text[max(0, at - 20) : at]
+            found += plain is not None
+    assert found >= 3

@@ -80,7 +80,14 @@ def vocabulary_candidates(text: str) -> list[Candidate]:
     for i in [k for k, norm in enumerate(norms) if norm in root]:
         named: dict[int, str] = {}  # end offset -> key
         # A walk state: (trie node, next token index, the consumed (token index, plural) pairs).
-        stack: list[tuple[dict[str, Any], int, tuple[tuple[int, bool], ...]]] = [(root, i, ())]
+        # The first step, from the root, is taken here: its token is a key of the root, and no
+        # acronym is skipped nor name ended before a first token.
+        norm = norms[i]
+        stack: list[tuple[dict[str, Any], int, tuple[tuple[int, bool], ...]]] = [
+            (root[norm], i + 1, ((i, False),))
+        ]
+        if norm[-1] == "s":  # only such a token has plural stems
+            _plurals(named, root, norm, i, (), words, ends, text)
         while stack:
             node, j, used = stack.pop()
             if j < n:
@@ -88,22 +95,11 @@ def vocabulary_candidates(text: str) -> list[Candidate]:
                 child = node.get(norm)
                 if child is not None:
                     stack.append((child, j + 1, (*used, (j, False))))
-                if norm[-1] == "s":  # only such a token has plural stems
-                    for stem in _plural_stems(norm):
-                        child = node.get(stem)
-                        if child is not None and _END in child:
-                            _keep(named, _accept(child, words, ends, (*used, (j, True)), text))
+                if norm[-1] == "s":
+                    _plurals(named, node, norm, j, used, words, ends, text)
                 # "Marine Corps Air Station (MCAS) Futenma": skip an acronym inside a name.
-                if (
-                    used
-                    and words[j] == "("
-                    and j + 2 < n
-                    and words[j + 2] == ")"
-                    and words[j + 1].isupper()
-                ):
+                if words[j] == "(" and j + 2 < n and words[j + 2] == ")" and words[j + 1].isupper():
                     stack.append((node, j + 3, used))
-            if not used:
-                continue
             # "the U.S" without its final period.
             dot = node.get(".")
             if dot is not None and _END in dot and (j >= n or words[j] != "."):
@@ -113,6 +109,23 @@ def vocabulary_candidates(text: str) -> list[Candidate]:
         if named:  # most walks find no name: no list is built for them
             out += [Candidate(starts[i], end, key, 0) for end, key in sorted(named.items())]
     return out
+
+
+def _plurals(
+    named: dict[int, str],
+    node: dict[str, Any],
+    norm: str,
+    j: int,
+    used: tuple[tuple[int, bool], ...],
+    words: list[str],
+    ends: list[int],
+    text: str,
+) -> None:
+    """Keep the names that end at token ``j`` read as the plural of a child of ``node``."""
+    for stem in _plural_stems(norm):
+        child = node.get(stem)
+        if child is not None and _END in child:
+            _keep(named, _accept(child, words, ends, (*used, (j, True)), text))
 
 
 def _norms(text: str, words: list[str], starts: list[int], ends: list[int]) -> list[str]:
