@@ -14,7 +14,13 @@ import pytest
 
 from alliance_kg.loaders import commitments, dates, gazetteer, lexicon
 from alliance_kg.loaders.entities import coreference, demonyms, heads, rules
-from alliance_kg.loaders.lexicon.guard import Literals, finditer_at, lowered, occurs_in
+from alliance_kg.loaders.lexicon.guard import (
+    Literals,
+    finditer_at,
+    finditer_near,
+    lowered,
+    occurs_in,
+)
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 from alliance_kg.loaders.sentences import collapse, segment
 
@@ -277,10 +283,11 @@ def test_predicates_tried_near_their_words_find_what_finditer_finds(texts: list[
             body = text[sentence.start : sentence.end]
             for pattern, _, literals in typed:
                 where = literals.positions(low)
-                starts = literals.starts(where, sentence.start, sentence.end)
-                got = [(m.span(), m.groups()) for m in finditer_at(pattern, body, starts)]
+                at = literals.near(where, sentence.start, sentence.end)
+                fast = finditer_near(pattern, body, at, literals.lead)
+                got = [(m.span(), m.groups()) for m in fast]
                 assert got == [(m.span(), m.groups()) for m in pattern.finditer(body)], body
-                near += starts is not None and bool(got)
+                near += at is not None and bool(got)
     assert near > 200
 
 

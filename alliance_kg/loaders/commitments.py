@@ -17,7 +17,7 @@ from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
 from alliance_kg.loaders.lexicon.guard import (
     Literals,
-    finditer_at,
+    finditer_near,
     first_chars_guard,
     lowered,
     occurs_in,
@@ -173,9 +173,9 @@ def _commitment(
     for (pattern, kind, literals), where in zip(_complements(), words.complements, strict=True):
         if kind in types or not occurs_in(where, verb_at, sentence.end):
             continue
-        # Tried only where a match can begin (the first one found, as pattern.search finds).
-        starts = literals.starts(where, verb_at, sentence.end)
-        if next(finditer_at(pattern, after, starts), None) is not None:
+        # Searched for near its words only (the first match found, as pattern.search finds).
+        near = literals.near(where, verb_at, sentence.end)
+        if next(finditer_near(pattern, after, near, literals.lead), None) is not None:
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
     return Commitment(sentence, types, parties, concerns, deadlines(text, sentence))
@@ -203,9 +203,9 @@ def _own_subject(text: str, sentence: Sentence, words: _Words) -> bool:
 def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[int, str]]:
     """Positions (from ``start``) and types of the predicate verbs in ``text[start:end]``,
     skipping ones inside relative clauses."""
-    # Each pattern is tried only where a match can begin (near its words: Literals.starts).
+    # Each pattern is searched for near its words only (Literals.near).
     typed = [
-        (pattern, kind, literals.starts(where, start, end))
+        (pattern, kind, literals.near(where, start, end), literals.lead)
         for (pattern, kind, literals), where in zip(_predicate_res(), words.predicates, strict=True)
         if occurs_in(where, start, end)
     ]
@@ -215,8 +215,8 @@ def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[in
     found: list[tuple[int, int, str]] = []
     taken = bytearray(len(body) + 1)  # offsets inside a verb found: one lookup, not a scan
     clauses: _Clauses | None = None  # found at the first verb that needs them
-    for pattern, kind, starts in typed:
-        for m in finditer_at(pattern, body, starts):
+    for pattern, kind, near, lead in typed:
+        for m in finditer_near(pattern, body, near, lead):
             if taken[m.start()]:
                 continue
             if _RELATIVE_BEFORE.search(body[max(0, m.start() - 7) : m.start()]):

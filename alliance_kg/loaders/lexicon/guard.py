@@ -139,16 +139,14 @@ class Literals:
                 at = low.find(piece, at + 1)
         return sorted(found)
 
-    def starts(self, positions: list[int] | None, start: int, end: int) -> list[int] | None:
-        """Where, counted from ``start``, a match can begin in ``text[start:end]``, given the
-        ``positions`` of the pieces in the text: at most ``lead`` characters before a piece
-        that starts in that span (a match holds its piece whole). None: anywhere."""
+    def near(self, positions: list[int] | None, start: int, end: int) -> list[int] | None:
+        """The ``positions`` of the pieces in the text that start in ``[start, end)``, counted
+        from ``start``: a match in ``text[start:end]`` holds one of them, at most ``lead``
+        characters after its own start (see finditer_near). None: where that is not known."""
         if positions is None or self.lead is None:
             return None
         inside = positions[bisect_left(positions, start) : bisect_left(positions, end)]
-        return sorted(
-            {q - start - d for q in inside for d in range(self.lead + 1) if q - start >= d}
-        )
+        return [q - start for q in inside]
 
 
 def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
@@ -187,6 +185,28 @@ def _runs(parsed: Any) -> list[tuple[str, int]]:
 def _all_literal(items: list[tuple[Any, Any]]) -> bool:
     c = _constants
     return all(op is c.LITERAL and av < 128 for op, av in items)
+
+
+def finditer_near(
+    pattern: re.Pattern[str], text: str, near: list[int] | None, lead: int | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, for a pattern that never matches the empty string and every
+    match of which holds one of the offsets ``near`` (sorted) at most ``lead`` characters after
+    its start (None: no such offsets are known).
+
+    No match starts from where the last one ended (``pos``) to ``lead`` characters before the
+    first offset from ``pos`` on, so a search from there finds the same next match as
+    finditer; with no offset left, there is none, and the rest of the text is not scanned."""
+    if near is None or lead is None:
+        yield from pattern.finditer(text)
+        return
+    pos, i = 0, 0
+    while (i := bisect_left(near, pos, i)) < len(near):
+        m = pattern.search(text, max(pos, near[i] - lead))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 def finditer_at(
