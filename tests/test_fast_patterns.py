@@ -321,3 +321,13 @@ def test_compass_adjectives_are_searched_only_before_a_space_after_their_last_le
             assert (fast and fast.span()) == (plain and plain.span()), text[max(0, at - 20) : at]
             found += plain is not None
     assert found >= 3
+
+
+def test_tokens_are_normalised_as_one_by_one(texts: list[str]) -> None:
+    from alliance_kg.loaders.entities import base, vocabulary
+
+    edges = ["People’s “Army” ‘x’ ΣΑΣ İstanbul ǅx ß Straße U.S. Japan’s", "'\"’‘“”"]
+    for text in [*texts, *edges]:
+        words = base.token_columns(text)[0]
+        assert vocabulary._norms(words) == [vocabulary._norm(w) for w in words]
+        assert list(zip(*base.token_columns(text), strict=True)) == base.tokens(text)

@@ -20,11 +20,9 @@ def _norm(token: str) -> str:
     return token.translate(_QUOTES).lower()
 
 
-def _unquote(text: str) -> str:
-    """``text.translate(_QUOTES)``, faster on a whole text: one pass per quote in C."""
-    for quote, plain in _QUOTES.items():
-        text = text.replace(chr(quote), plain)
-    return text
+# A quote is a token of its own (it is neither a letter nor a digit): _norm of a token is
+# the token's lower case, or the plain quote a quote stands for.
+_PLAIN_QUOTES = {chr(quote): plain for quote, plain in _QUOTES.items()}
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +72,7 @@ def vocabulary_candidates(text: str) -> list[Candidate]:
     words, starts, ends = token_columns(text)
     # Each token's trie key, once: the walks below revisit tokens many times. A token never
     # spells _END ("$" is a token of its own), so a child found by a token is a node.
-    norms = _norms(text, words, starts, ends)
+    norms = _norms(words)
     n = len(words)
     out: list[Candidate] = []
     for i in [k for k, norm in enumerate(norms) if norm in root]:
@@ -128,14 +126,9 @@ def _plurals(
             _keep(named, _accept(child, words, ends, (*used, (j, True)), text))
 
 
-def _norms(text: str, words: list[str], starts: list[int], ends: list[int]) -> list[str]:
-    """``_norm`` of each token. Where lower-casing maps each character on its own (it keeps
-    the length and there is no capital sigma, whose lower case depends on what follows), the
-    text is normalised once and sliced; else token by token."""
-    low = _unquote(text).lower()
-    if len(low) == len(text) and "Σ" not in text:
-        return [low[a:b] for a, b in zip(starts, ends, strict=True)]
-    return [_norm(word) for word in words]
+def _norms(words: list[str]) -> list[str]:
+    """``_norm`` of each token of ``token_columns``, by loops in C."""
+    return list(map(str.lower, map(_PLAIN_QUOTES.get, words, words)))
 
 
 def _keep(named: dict[int, str], match: tuple[int, str] | None) -> None:
