@@ -245,6 +245,16 @@ def test_meeting_words_are_found_as_without_their_guard(texts: list[str]) -> Non
         _same_matches(fast, plain, [*texts, *edges])
 
 
+def test_collective_subjects_are_found_as_without_their_guard(texts: list[str]) -> None:
+    from alliance_kg.loaders import parties
+
+    entries = "|".join(lexicon.words("commitments", "collective_subjects"))
+    plain = re.compile(r"\b(?:" + entries + r")\b", re.IGNORECASE)
+    assert parties._collective().pattern != plain.pattern
+    edges = ["The Ministers, THE TWO MINISTERS, both sides, xboth sides, the allies, They"]
+    _same_matches(parties._collective(), plain, [*texts, *edges])
+
+
 def _same_matches_of(
     fast: Callable[[str], Iterable[re.Match[str]]], plain: re.Pattern[str], texts: list[str]
 ) -> None:

@@ -200,9 +200,9 @@ def _mark_headings(text: str, lines: list[Line]) -> list[Line]:
             continue
         if content[-1] == "-" or (nxt is not None and nxt[:1].islower()):
             continue  # a sentence broken across lines or a page break
-        letters = [c for c in content if c.isalpha()]
+        letters = "".join(filter(str.isalpha, content))  # counted by loops in C
         words = content.split()
-        upper = letters and sum(c.isupper() for c in letters) / len(letters) > 0.8
+        upper = letters and sum(map(str.isupper, letters)) / len(letters) > 0.8
         if upper or len(words) <= 14:
             out[i] = Line(line.start, line.end, "heading")
     return out

@@ -21,8 +21,13 @@ class Taken:
         # empty spans, at the first one taken.
         self._inner: bytearray | None = None
         self._points: bytearray | None = None
-        for start, end in spans:
-            self.add(start, end)
+        covered, taken = self._covered, self._spans
+        for start, end in spans:  # add() of each span, without a call per span
+            if start < end:
+                covered[start:end] = b"\x01" * (end - start)
+                taken.append((start, end))
+            else:
+                self.add(start, end)
 
     def add(self, start: int, end: int) -> None:
         """Take the span ``[start, end)``."""
