@@ -117,6 +117,15 @@ def test_collapse_is_the_regex_collapse() -> None:
         assert collapse(text) == re.sub(r"\s+", " ", text).strip()
 
 
+def test_runs_are_read_for_triggers_as_word_by_word(texts: list[str]) -> None:
+    triggers = heads._triggers()
+    edges = ["Joint Committee, Air Base. Group", "Air Base.", "Marine Forces,.", "X Y", "Base"]
+    for text in [*texts, *edges]:
+        for run in [c.group() for c in heads._chunk().finditer(text)] + edges:
+            slow = any(heads._has_trigger(w, triggers) for w in run.split())
+            assert heads._holds_trigger(run, triggers) == slow, run
+
+
 def test_runs_without_a_trigger_word_hold_no_name(texts: list[str]) -> None:
     """discovered_candidates passes over such runs without reading them."""
     skipped = 0
