@@ -350,3 +350,26 @@ def test_tokens_are_normalised_as_one_by_one(texts: list[str]) -> None:
         words = base.token_columns(text)[0]
         assert vocabulary._norms(words) == [vocabulary._norm(w) for w in words]
         assert list(zip(*base.token_columns(text), strict=True)) == base.tokens(text)
+
+
+def test_the_state_before_a_person_is_found_as_by_testing_every_name(texts: list[str]) -> None:
+    from alliance_kg.loaders.entities import people
+
+    def slow(text: str, pos: int) -> str | None:
+        before = text[max(0, pos - 30) : pos].rstrip()
+        for form, key in people._state_words():
+            if before.endswith(form) and (
+                len(before) == len(form) or not before[-len(form) - 1].isalnum()
+            ):
+                return key
+        return None
+
+    edges = ["Japanese Minister X", "the South Korean  Minister", "xJapan Minister", "Japan"]
+    edges += ["Equatorial Guinea Minister X", "South Sudan  Minister", "xEquatorial Guinea"]
+    found = 0
+    for text in [*texts, *edges]:
+        step = 1 if text in edges else 3  # every offset of the edges, every third of the texts
+        for pos in [*range(0, len(text) + 1, step), len(text)]:
+            assert people._preceding_state(text, pos) == slow(text, pos), text[:pos][-30:]
+            found += slow(text, pos) is not None
+    assert found > 100
