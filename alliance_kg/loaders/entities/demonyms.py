@@ -53,14 +53,15 @@ def _starts(text: str) -> list[int]:
     names once, not once per pattern: the starts of the text last scanned are kept, since
     the two are tried on the same text object one after the other."""
     global _last
-    if _last is None or _last[0] is not text:
+    last = _last  # read once: another thread may replace it (each pair stays whole)
+    if last is None or last[0] is not text:
         found: list[int] = []
         m = _names().search(text)
         while m is not None:
             found.append(m.start())
             m = _names().search(text, m.start() + 1)
-        _last = (text, found)
-    return _last[1]
+        last = _last = (text, found)
+    return last[1]
 
 
 @lexicon.derived
