@@ -7,13 +7,20 @@ bundled, unseen and series corpora and on strings made to hit its edges.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
 from alliance_kg.loaders import commitments, dates, gazetteer, lexicon
 from alliance_kg.loaders.entities import coreference, demonyms, heads, rules
-from alliance_kg.loaders.lexicon.guard import Literals, finditer_at, lowered, occurs_in
+from alliance_kg.loaders.lexicon.guard import (
+    Literals,
+    finditer_at,
+    finditer_near,
+    lowered,
+    occurs_in,
+)
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 from alliance_kg.loaders.sentences import collapse, segment
 
@@ -110,6 +117,15 @@ def test_collapse_is_the_regex_collapse() -> None:
         assert collapse(text) == re.sub(r"\s+", " ", text).strip()
 
 
+def test_runs_are_read_for_triggers_as_word_by_word(texts: list[str]) -> None:
+    triggers = heads._triggers()
+    edges = ["Joint Committee, Air Base. Group", "Air Base.", "Marine Forces,.", "X Y", "Base"]
+    for text in [*texts, *edges]:
+        for run in [c.group() for c in heads._chunk().finditer(text)] + edges:
+            slow = any(heads._has_trigger(w, triggers) for w in run.split())
+            assert heads._holds_trigger(run, triggers) == slow, run
+
+
 def test_runs_without_a_trigger_word_hold_no_name(texts: list[str]) -> None:
     """discovered_candidates passes over such runs without reading them."""
     skipped = 0
@@ -191,3 +207,169 @@ def test_extraction_pauses_the_garbage_collector_only_while_it_runs() -> None:
     with pytest.raises(AttributeError):
         extract(None)  # type: ignore[arg-type]
     assert gc.isenabled()
+
+
+def _made_texts(pieces: list[str], seed: int, count: int) -> list[str]:
+    """Short texts made of ``pieces`` joined by spaces, line breaks, hyphens or nothing."""
+    import random
+
+    rng = random.Random(seed)
+    joins = [" ", " ", "  ", "", "\n", "-", "_"]
+    return [
+        "".join(rng.choice(pieces) + rng.choice(joins) for _ in range(rng.randint(1, 9)))
+        for _ in range(count)
+    ]
+
+
+def test_alliance_searches_near_each_alliance_find_the_finditer_matches(texts: list[str]) -> None:
+    pieces = ["the", "The", "our", "Their", "its", "That", "new", "U.S.-Japan", "alliance"]
+    pieces += ["Alliance", "Alliances", "Alliance’s", "xAlliance", "’", ","]
+    made = _made_texts(pieces, seed=3, count=5000)
+    _same_matches_of(coreference._alliance_matches, coreference._ALLIANCE, [*texts, *made])
+
+
+def test_demonym_patterns_are_tried_where_a_demonym_begins(texts: list[str]) -> None:
+    pieces = ["South Korean", "Korean", "North", "Japanese", "side", "officials", "and", "x"]
+    made = _made_texts(pieces + ["American", "U.S.", "delegation", "Papua New Guinean"], 4, 5000)
+    for pattern in (demonyms._mention_pattern(), demonyms._side_pattern()):
+        _same_matches_of(
+            lambda text, p=pattern: finditer_at(p, text, demonyms._starts(text)),
+            pattern,
+            [*texts, *made],
+        )
+    # The starts kept are those of the text object last scanned, never of another text.
+    assert demonyms._starts("Japanese side") == [0]
+    assert demonyms._starts("".join(["x", "Japanese side"])) == []
+
+
+def test_meeting_words_are_found_as_without_their_guard(texts: list[str]) -> None:
+    from alliance_kg.loaders import meetings
+
+    for name, fast in (("cues", meetings._meeting_cue()), ("virtual", meetings._virtual())):
+        plain = re.compile(
+            r"\b(?:" + "|".join(lexicon.words("meetings", name)) + r")\b", re.IGNORECASE
+        )
+        assert fast.pattern != plain.pattern
+        edges = ["MET, Met; xmet 2 + 2, 2+2 Talks VIRTUALLY Online videoconference _online"]
+        _same_matches(fast, plain, [*texts, *edges])
+
+
+def test_collective_subjects_are_found_as_without_their_guard(texts: list[str]) -> None:
+    from alliance_kg.loaders import parties
+
+    entries = "|".join(lexicon.words("commitments", "collective_subjects"))
+    plain = re.compile(r"\b(?:" + entries + r")\b", re.IGNORECASE)
+    assert parties._collective().pattern != plain.pattern
+    edges = ["The Ministers, THE TWO MINISTERS, both sides, xboth sides, the allies, They"]
+    _same_matches(parties._collective(), plain, [*texts, *edges])
+
+
+def _same_matches_of(
+    fast: Callable[[str], Iterable[re.Match[str]]], plain: re.Pattern[str], texts: list[str]
+) -> None:
+    for text in texts:
+        got = [(m.span(), m.groups()) for m in fast(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text[:60]
+
+
+@pytest.mark.parametrize(
+    ("entries", "lead"),
+    [
+        (["condemn(?:ed|s)", r"\bwill(?! be able)"], 0),
+        (["(?:is|are) (?:deeply )?concerned"], 11),  # "are deeply " before "concerned"
+        ([r"(?<!which )\bWILL (?:\w+ )?to", "x{2,3}yz"], 3),
+        ([r"\w+ly"], None),  # any number of characters before "ly"
+        ([r"\w+"], None),  # no piece at all
+    ],
+)
+def test_literals_bound_what_a_match_holds_before_its_piece(
+    entries: list[str], lead: int | None
+) -> None:
+    assert Literals(entries).lead == lead
+
+
+def test_predicates_tried_near_their_words_find_what_finditer_finds(texts: list[str]) -> None:
+    edges = [
+        "The Ministers are deeply concerned and are concerned; they were, concerned",
+        "They shared the view, shared a view and shared their understanding. They condemned it.",
+        "Japan and Australia will cooperate; goodwill; They welcomed and strongly welcomed it.",
+    ]
+    typed = [*commitments._predicate_res(), *commitments._complements()]
+    near = 0
+    for text in [*texts, *edges]:
+        low = lowered(text)
+        for sentence in segment(text)[0]:
+            body = text[sentence.start : sentence.end]
+            for pattern, _, literals in typed:
+                where = literals.positions(low)
+                at = literals.near(where, sentence.start, sentence.end)
+                fast = finditer_near(pattern, body, at, literals.lead)
+                got = [(m.span(), m.groups()) for m in fast]
+                assert got == [(m.span(), m.groups()) for m in pattern.finditer(body)], body
+                near += at is not None and bool(got)
+    assert near > 200
+
+
+def test_attributions_are_searched_only_where_one_can_be(texts: list[str]) -> None:
+    edges = [
+        "According to the Ministry, Japan will act.",
+        "ACCORDİNG to X, they agreed.",  # a capital I with a dot matches "i" regardless of case
+        "“We will stand together,” Austin said.",
+        '"We will act", the Minister stated',
+        "Japan will act, officials said.",
+    ]
+    found = 0
+    for text in [*texts, *edges]:
+        for body in [text[s.start : s.end] for s in segment(text)[0]]:
+            fast = commitments._attributed(body)
+            plain = commitments._attribution().search(body)
+            assert (fast and fast.span()) == (plain and plain.span()), body
+            found += plain is not None
+    assert found > 5
+
+
+def test_compass_adjectives_are_searched_only_before_a_space_after_their_last_letter(
+    texts: list[str],
+) -> None:
+    edges = ["in northern Japan, southern \nKyushu, Northern X, northern\nY, northern  Z, westernA"]
+    found = 0
+    for text in [*texts, *edges]:
+        for at in range(len(text) + 1):
+            fast = rules._compass_before(text, at)
+            plain = rules._compass().search(text[max(0, at - 20) : at])
+            assert (fast and fast.span()) == (plain and plain.span()), text[max(0, at - 20) : at]
+            found += plain is not None
+    assert found >= 3
+
+
+def test_tokens_are_normalised_as_one_by_one(texts: list[str]) -> None:
+    from alliance_kg.loaders.entities import base, vocabulary
+
+    edges = ["People’s “Army” ‘x’ ΣΑΣ İstanbul ǅx ß Straße U.S. Japan’s", "'\"’‘“”"]
+    for text in [*texts, *edges]:
+        words = base.token_columns(text)[0]
+        assert vocabulary._norms(words) == [vocabulary._norm(w) for w in words]
+        assert list(zip(*base.token_columns(text), strict=True)) == base.tokens(text)
+
+
+def test_the_state_before_a_person_is_found_as_by_testing_every_name(texts: list[str]) -> None:
+    from alliance_kg.loaders.entities import people
+
+    def slow(text: str, pos: int) -> str | None:
+        before = text[max(0, pos - 30) : pos].rstrip()
+        for form, key in people._state_words():
+            if before.endswith(form) and (
+                len(before) == len(form) or not before[-len(form) - 1].isalnum()
+            ):
+                return key
+        return None
+
+    edges = ["Japanese Minister X", "the South Korean  Minister", "xJapan Minister", "Japan"]
+    edges += ["Equatorial Guinea Minister X", "South Sudan  Minister", "xEquatorial Guinea"]
+    found = 0
+    for text in [*texts, *edges]:
+        step = 1 if text in edges else 3  # every offset of the edges, every third of the texts
+        for pos in [*range(0, len(text) + 1, step), len(text)]:
+            assert people._preceding_state(text, pos) == slow(text, pos), text[:pos][-30:]
+            found += slow(text, pos) is not None
+    assert found > 100

@@ -9,7 +9,7 @@ import pytest
 
 from alliance_kg.loaders import commitments, parties
 from alliance_kg.loaders.entities import coreference, people
-from alliance_kg.loaders.lexicon.guard import first_chars_guard
+from alliance_kg.loaders.lexicon.guard import Literals, first_chars_guard
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 
 DATA = Path(__file__).parent / "data"
@@ -55,3 +55,13 @@ def test_guarded_patterns_match_exactly_as_unguarded_ones() -> None:
         for text in texts:
             got = [m.span() for m in pattern.finditer(text)]
             assert got == [m.span() for m in unguarded.finditer(text)]
+
+
+def test_literals_look_for_the_pieces_no_other_piece_begins() -> None:
+    literals = Literals(["january", "jan", "sept(?:ember)?", "sep", "may", "mayor"])
+    assert literals._finds == ["jan", "sep", "may"]
+    low = "jan. 5, january 6, sept 7, sep 8, the mayor in may; ja n"
+    every = sorted(
+        {i for p in literals._pieces or [] for i in range(len(low)) if low[i:].startswith(p)}
+    )
+    assert literals.positions(low) == every == [0, 8, 19, 27, 38, 47]

@@ -15,7 +15,13 @@ from dataclasses import replace
 
 from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
-from alliance_kg.loaders.lexicon.guard import Literals, first_chars_guard, lowered, occurs_in
+from alliance_kg.loaders.lexicon.guard import (
+    Literals,
+    finditer_near,
+    first_chars_guard,
+    lowered,
+    occurs_in,
+)
 from alliance_kg.loaders.model import Commitment, Mention, Sentence
 from alliance_kg.loaders.parties import Context, find_parties, starting_in
 
@@ -85,6 +91,7 @@ def _function_words() -> frozenset[str]:
 
 
 _ITEM_LABEL = re.compile(r"^[^:.;]{2,80}:\s+")
+_ACCORDING = re.compile("according to ", re.IGNORECASE)
 
 
 @derived
@@ -163,8 +170,12 @@ def _commitment(
             types.append(kind)
     after = text[verb_at : sentence.end]
     types = _view_types(after, types, first=matches[0][1])
-    for (pattern, kind, _), where in zip(_complements(), words.complements, strict=True):
-        if kind not in types and occurs_in(where, verb_at, sentence.end) and pattern.search(after):
+    for (pattern, kind, literals), where in zip(_complements(), words.complements, strict=True):
+        if kind in types or not occurs_in(where, verb_at, sentence.end):
+            continue
+        # Searched for near its words only (the first match found, as pattern.search finds).
+        near = literals.near(where, verb_at, sentence.end)
+        if next(finditer_near(pattern, after, near, literals.lead), None) is not None:
             types.append(kind)
     concerns = _concerns(text, sentence, context, parties, subject_end=verb_at)
     return Commitment(sentence, types, parties, concerns, deadlines(text, sentence))
@@ -192,18 +203,25 @@ def _own_subject(text: str, sentence: Sentence, words: _Words) -> bool:
 def _predicates(text: str, start: int, end: int, words: _Words) -> list[tuple[int, str]]:
     """Positions (from ``start``) and types of the predicate verbs in ``text[start:end]``,
     skipping ones inside relative clauses."""
+    # Each pattern is searched for near its words only (Literals.near).
+    typed = [
+        (pattern, kind, literals.near(where, start, end), literals.lead)
+        for (pattern, kind, literals), where in zip(_predicate_res(), words.predicates, strict=True)
+        if occurs_in(where, start, end)
+    ]
+    if not typed:  # a sentence holding no predicate's words needs nothing below
+        return []
     body = text[start:end]
     found: list[tuple[int, int, str]] = []
     taken = bytearray(len(body) + 1)  # offsets inside a verb found: one lookup, not a scan
-    clauses = _Clauses(body)
-    for (pattern, kind, _), where in zip(_predicate_res(), words.predicates, strict=True):
-        if not occurs_in(where, start, end):
-            continue
-        for m in pattern.finditer(body):
+    clauses: _Clauses | None = None  # found at the first verb that needs them
+    for pattern, kind, near, lead in typed:
+        for m in finditer_near(pattern, body, near, lead):
             if taken[m.start()]:
                 continue
             if _RELATIVE_BEFORE.search(body[max(0, m.start() - 7) : m.start()]):
                 continue
+            clauses = clauses or _Clauses(body)
             if clauses.open_at(m.start()):
                 continue
             found.append((m.start(), m.end(), kind))
@@ -267,7 +285,7 @@ def _concerns(
     text: str, sentence: Sentence, context: Context, parties: list[str], subject_end: int
 ) -> list[str]:
     body = text[sentence.start : sentence.end]
-    attribution = _attribution().search(body)
+    attribution = _attributed(body)
     cut = sentence.start + attribution.start() if attribution and attribution.start() > 0 else None
     concerns: list[str] = []
     for m in starting_in(context.mentions, sentence.start, sentence.end):
@@ -291,6 +309,15 @@ def _concerns(
         if m.entity not in concerns:
             concerns.append(m.entity)
     return concerns
+
+
+def _attributed(body: str) -> re.Match[str] | None:
+    """``_attribution().search(body)``. Either form of attribution needs "according to"
+    opening the sentence or a closing quote: the pattern, which the regex engine tries at
+    every position, is searched only in a sentence that has one."""
+    if '"' in body or "”" in body or _ACCORDING.match(body):
+        return _attribution().search(body)
+    return None
 
 
 def _next_word(text: str, m: Mention) -> str:

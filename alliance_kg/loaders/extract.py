@@ -14,9 +14,10 @@ from alliance_kg.loaders.meetings import VIRTUAL_PLACE, extract_meeting
 from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo, SourceDocument
 from alliance_kg.loaders.sentences import (
     blank_spans,
+    classify_lines,
     furniture_spans,
     paragraphs,
-    segment,
+    sentences_of,
 )
 
 
@@ -44,11 +45,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _extract(doc: SourceDocument) -> Extraction:
-    sentences, lines = segment(doc.text)
+    # segment()'s steps, with the paragraphs found once for the sentences and the meeting.
+    lines = classify_lines(doc.text)
+    found = paragraphs(doc.text, lines)
+    sentences = sentences_of(doc.text, found)
     text = blank_spans(doc.text, furniture_spans(lines))
     entities, mentions = recognize(text)
     state_mentions = demonym_states(text, entities, mentions)
-    paras = [(p.start, p.end) for p in paragraphs(doc.text, lines)]
+    paras = [(p.start, p.end) for p in found]
     meeting = extract_meeting(doc, text, sentences, paras, mentions, entities, state_mentions)
     if doc.meeting_date or doc.meeting_place:
         meeting = _given_meeting(doc, meeting, entities)

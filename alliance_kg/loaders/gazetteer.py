@@ -23,11 +23,14 @@ GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """A lower-case ASCII slug: "People's Republic of China" -> "peoples-republic-of-china"."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"['’]", "", text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    # ASCII by now: "’" is gone already, "'" is the one apostrophe left to drop.
+    return _NOT_SLUG.sub("-", text.lower().replace("'", "")).strip("-")
 
 
 def gazetteer_files() -> list[str]:

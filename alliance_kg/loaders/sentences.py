@@ -49,56 +49,10 @@ _CLOSERS = "\"'”’)]"
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "no",
-        "nos",
-        "gen",
-        "lt",
-        "col",
-        "adm",
-        "maj",
-        "capt",
-        "sgt",
-        "rep",
-        "sen",
-        "gov",
-        "amb",
-        "hon",
-        "prof",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "inc",
-        "co",
-        "corp",
-        "ltd",
-        "a.m",
-        "p.m",
-        "approx",
-        "dept",
-        "fig",
-        "est",
-    ]
+    ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "nos", "gen", "lt", "col", "adm"]
+    + ["maj", "capt", "sgt", "rep", "sen", "gov", "amb", "hon", "prof", "vs", "etc", "e.g"]
+    + ["i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov"]
+    + ["dec", "inc", "co", "corp", "ltd", "a.m", "p.m", "approx", "dept", "fig", "est"]
 )
 # After an initialism such as "U.S." a sentence ends only if one of these words follows:
 # in these statements "U.S." is far more often an adjective ("U.S. forces").
@@ -246,9 +200,9 @@ def _mark_headings(text: str, lines: list[Line]) -> list[Line]:
             continue
         if content[-1] == "-" or (nxt is not None and nxt[:1].islower()):
             continue  # a sentence broken across lines or a page break
-        letters = [c for c in content if c.isalpha()]
+        letters = "".join(filter(str.isalpha, content))  # counted by loops in C
         words = content.split()
-        upper = letters and sum(c.isupper() for c in letters) / len(letters) > 0.8
+        upper = letters and sum(map(str.isupper, letters)) / len(letters) > 0.8
         if upper or len(words) <= 14:
             out[i] = Line(line.start, line.end, "heading")
     return out
@@ -324,6 +278,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 _NEXT_WORD = re.compile(r"\s*[\"“'‘(\[]?([A-Za-z0-9'’]+)")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 # How far back from a dot the word it ends is read: the word's last characters decide, and a
 # bound keeps each dot's cost from growing with a sentence that never ends.
 _LONGEST_WORD = 64
@@ -335,10 +290,9 @@ def _word_before(text: str, dot: int, sent_start: int) -> str:
     end = dot
     while end > sent_start and text[end - 1].isspace():
         end -= 1
-    start, stop = end, max(sent_start, end - _LONGEST_WORD)
-    while start > stop and not text[start - 1].isspace():
-        start -= 1
-    return text[start:end]
+    # The text after the last whitespace (str.split's whitespace is str.isspace's), split in C.
+    last = text[max(sent_start, end - _LONGEST_WORD) : end].rsplit(None, 1)
+    return last[-1] if last else ""
 
 
 def _is_boundary(text: str, dot: int, cut: int, sent_start: int) -> bool:
@@ -354,9 +308,9 @@ def _is_boundary(text: str, dot: int, cut: int, sent_start: int) -> bool:
     low = token.lower().rstrip(".")
     if low in _ABBREVIATIONS:
         return False
-    if re.fullmatch(r"[A-Z]", token):  # an initial, as in "Antony J. Blinken"
+    if len(token) == 1 and "A" <= token <= "Z":  # an initial, as in "Antony J. Blinken"
         return False
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):  # "U.S", "D.C" before the final dot
+    if _DOTTED.fullmatch(token):  # "U.S", "D.C" before the final dot
         return nxt in _SENTENCE_STARTERS
     return True
 
@@ -364,9 +318,14 @@ def _is_boundary(text: str, dot: int, cut: int, sent_start: int) -> bool:
 def segment(text: str) -> tuple[list[Sentence], list[Line]]:
     """Return the sentences of a text (list items completing a lead-in marked) and its lines."""
     lines = classify_lines(text)
+    return sentences_of(text, paragraphs(text, lines)), lines
+
+
+def sentences_of(text: str, paras: list[Paragraph]) -> list[Sentence]:
+    """The sentences of the paragraphs ``paras`` of ``text``, as ``segment`` finds them."""
     sentences: list[Sentence] = []
     lead_in: Sentence | None = None
-    for para in paragraphs(text, lines):
+    for para in paras:
         spans = split_sentences(text, para.start, para.end)
         if not spans:
             continue
@@ -381,7 +340,7 @@ def segment(text: str) -> tuple[list[Sentence], list[Line]]:
             lead_in = last
         elif not para.is_item:
             lead_in = None
-    return sentences, lines
+    return sentences
 
 
 def furniture_spans(lines: list[Line]) -> list[tuple[int, int]]:
@@ -391,9 +350,10 @@ def furniture_spans(lines: list[Line]) -> list[tuple[int, int]]:
 
 def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """Replace the characters of the spans with spaces, keeping every other offset."""
-    chars = list(text)
-    for a, b in spans:
-        for i in range(a, b):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    out, at = [], 0  # pieces joined once, each span blanked a line at a time (in C)
+    for a, b in sorted(spans):
+        a = max(a, at)
+        if a < b:
+            out += [text[at:a], "\n".join(" " * len(p) for p in text[a:b].split("\n"))]
+            at = b
+    return "".join([*out, text[at:]]) if out else text

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from alliance_kg.loaders.entities.base import select, tokens
+from alliance_kg.loaders.entities.base import select
 from alliance_kg.loaders.entities.coreference import (
     acronym_mentions,
     document_alliance,
@@ -50,9 +50,7 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
     """Find every entity ``text`` names: the Entities by key and all Mentions, by start."""
     gaz = load_gazetteer()
     forms = _first_keys()
-    toks = tokens(text)
-
-    cands = vocabulary_candidates(text, toks)
+    cands = vocabulary_candidates(text)
     cands += [r for c in cands if (r := compass_region(text, c)) is not None]
     cands += pair_alliances(text, cands)
     cands += discovered_candidates(text, forms)
@@ -92,5 +90,6 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
             full = [s for s in surfaces.get(key, set()) if " " in s and s.endswith(last)]
             entity = replace(entity, label=max([entity.label, *full], key=lambda s: (len(s), s)))
         aliases = (entity.aliases | surfaces.get(key, set())) - {entity.label}
-        entities[key] = replace(entity, aliases=frozenset(aliases))
+        # An entity whose aliases stay as they are is kept (a frozen value), not copied.
+        entities[key] = entity if aliases == entity.aliases else replace(entity, aliases=aliases)
     return entities, mentions

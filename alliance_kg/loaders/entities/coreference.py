@@ -160,12 +160,36 @@ def document_alliance(
 
 
 def _bare_alliance_mentions(text: str, chosen: list[Candidate], key: str) -> list[Candidate]:
-    taken = Taken(len(text), ((c.start, c.end) for c in chosen))
-    return [
-        Candidate(m.start(2), m.end(2), key, 0)
-        for m in _ALLIANCE.finditer(text)
-        if (m.group(1) or m.group(2) == "Alliance") and not taken.overlaps(m.start(2), m.end(2))
-    ]
+    taken: Taken | None = None  # made at the first use (a text may say "Alliance" nowhere)
+    out = []
+    for m in _alliance_matches(text):
+        if m.group(1) or m.group(2) == "Alliance":
+            taken = taken or Taken(len(text), ((c.start, c.end) for c in chosen))
+            if not taken.overlaps(m.start(2), m.end(2)):
+                out.append(Candidate(m.start(2), m.end(2), key, 0))
+    return out
+
+
+def _alliance_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_ALLIANCE.finditer(text)``, with each search started near the next "lliance" (found
+    in C) instead of trying the pattern at every "t", "o", "i" and "a" of the text before it.
+
+    A match holds at most two spaces, so one that covers the "[Aa]lliance" at ``q`` starts
+    after the third space before ``q``. Every match from ``pos`` on ends in an "lliance" at
+    or after the first one from ``pos``, so it covers that one or starts after it: none
+    starts before that bound, and a search from it finds the same next match as finditer."""
+    pos = 0
+    while (at := text.find("lliance", pos + 1)) != -1:
+        bound = at - 1
+        for _ in range(3):  # the third space before the "[Aa]" (-1: fewer spaces)
+            bound = text.rfind(" ", 0, bound)
+            if bound < 0:
+                break
+        m = _ALLIANCE.search(text, max(pos, bound + 1))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 def resolve_two_plus_two(

@@ -13,6 +13,7 @@ from functools import lru_cache
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import Candidate, Taken
 from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer
+from alliance_kg.loaders.lexicon.guard import finditer_at
 from alliance_kg.loaders.model import Entity, Mention
 
 
@@ -35,6 +36,34 @@ def _mention_pattern() -> re.Pattern[str]:
     return re.compile(_alternation() + r"(?= (\w+))")
 
 
+@lru_cache(maxsize=1)
+def _names() -> re.Pattern[str]:
+    return re.compile(_alternation())
+
+
+# The last text searched for demonyms and where they begin in it (see _starts).
+_last: tuple[str, list[int]] | None = None
+
+
+def _starts(text: str) -> list[int]:
+    """Every offset of ``text`` where a demonym begins (overlapping ones too): where the
+    mention and the side patterns, both opening with ``_alternation()``, can match.
+
+    Both patterns are tried only there (guard.finditer_at), and the text is scanned for the
+    names once, not once per pattern: the starts of the text last scanned are kept, since
+    the two are tried on the same text object one after the other."""
+    global _last
+    last = _last  # read once: another thread may replace it (each pair stays whole)
+    if last is None or last[0] is not text:
+        found: list[int] = []
+        m = _names().search(text)
+        while m is not None:
+            found.append(m.start())
+            m = _names().search(text, m.start() + 1)
+        last = _last = (text, found)
+    return last[1]
+
+
 @lexicon.derived
 def _not_demonym_use() -> frozenset[str]:
     return frozenset(lexicon.words("entities", "not_demonym_use"))
@@ -44,7 +73,7 @@ def demonym_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
     """ "Japanese forces", "the Japanese side": an adjective naming a State's people or assets."""
     out: list[Candidate] = []
     taken = Taken(len(text), ((c.start, c.end) for c in chosen))
-    for m in _mention_pattern().finditer(text):
+    for m in finditer_at(_mention_pattern(), text, _starts(text)):
         if m.group(2) in _not_demonym_use() or taken.overlaps(m.start(), m.end()):
             continue
         out.append(Candidate(m.start(1), m.end(1), demonyms()[m.group(1)], 2, alias=False))
@@ -67,7 +96,7 @@ def state_mentions(
     """
     found = [m for m in mentions if entities[m.entity].type == "State"]
     taken = Taken(len(text), ((m.start, m.end) for m in mentions))
-    for m in _side_pattern().finditer(text):
+    for m in finditer_at(_side_pattern(), text, _starts(text)):
         if taken.covers(m.start()):
             continue
         key = demonyms()[m.group(1)]

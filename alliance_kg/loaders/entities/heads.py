@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import (
@@ -98,6 +98,15 @@ def _has_trigger(word: str, triggers: frozenset[str]) -> bool:
     return plain in triggers or plain.rstrip(".") in triggers
 
 
+def _holds_trigger(run: str, triggers: frozenset[str]) -> bool:
+    """Whether a word of ``run`` is one of ``triggers`` as ``_has_trigger`` reads it (set
+    lookups of all the words at once)."""
+    plain = list(map(str.rstrip, run.split(), repeat(",")))
+    return not triggers.isdisjoint(plain) or not triggers.isdisjoint(
+        map(str.rstrip, plain, repeat("."))
+    )
+
+
 _NON_SPACE = re.compile(r"\S+")
 
 
@@ -121,7 +130,7 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
         run = chunk.group()
         # Most runs are one word, or hold no word a name is built on: they hold no name (see
         # _triggers), and are passed over before any work on their words.
-        if " " not in run or not any(_has_trigger(w, triggers) for w in run.split()):
+        if " " not in run or not _holds_trigger(run, triggers):
             continue
         found = [(m.group(), chunk.start() + m.start()) for m in _NON_SPACE.finditer(run)]
         # A name is never this long: a longer run of capitalised words is read in pieces, so
@@ -137,6 +146,7 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
 _POSSESSIVE = re.compile(r"['’]s$|[^s]['’]$")
 _SPACES = re.compile(r"\s+")
 _OF_THE = re.compile(r" of (?:the )?")
+_TWO_PLUS_TWO = re.compile(r" [“\"]?2\+2[”\"]?(?= )")  # holds "2+2": tried only where it occurs
 
 
 def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, int, str]]:
@@ -314,7 +324,7 @@ def _discovered(
     bare = " ".join(words[1:]) if _ordinal().match(words[0]) else name
     singular = _singular(name)
     # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations": "2+2" is a nickname.
-    plain = re.sub(r" [“\"]?2\+2[”\"]?(?= )", "", singular)
+    plain = _TWO_PLUS_TWO.sub("", singular) if "2+2" in singular else singular
     for candidate in dict.fromkeys((name, bare, singular, plain)):
         candidate = _known_order(candidate, forms)
         if candidate in forms:

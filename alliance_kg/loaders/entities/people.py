@@ -130,12 +130,23 @@ def _state_words() -> list[tuple[str, str]]:
     return sorted({**state_forms(), **demonyms()}.items(), key=lambda kv: -len(kv[0]))
 
 
+@lexicon.derived
+def _state_word_lengths() -> tuple[dict[str, str], list[int]]:
+    """``_state_words`` as a mapping, with the lengths of its names, longest first."""
+    words = dict(_state_words())
+    return words, sorted({len(form) for form in words}, reverse=True)
+
+
 def _preceding_state(text: str, pos: int) -> str | None:
+    """The State named (as a whole word) at the end of the text before ``pos``: the longest
+    name that ends there, found by one lookup per length of name, not a test of every name."""
     before = text[max(0, pos - 30) : pos].rstrip()
-    for form, key in _state_words():
-        if before.endswith(form) and (
-            len(before) == len(form) or not before[-len(form) - 1].isalnum()
-        ):
+    words, lengths = _state_word_lengths()
+    for length in lengths:
+        if length > len(before):
+            continue
+        key = words.get(before[len(before) - length :])
+        if key is not None and (len(before) == length or not before[-length - 1].isalnum()):
             return key
     return None
 

@@ -19,6 +19,13 @@ def _compass() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(words) + r") $")
 
 
+@lexicon.derived
+def _compass_ends() -> frozenset[str]:
+    """The last letters of the compass adjectives: a match of _compass ends with one of them
+    and a space (then the end of the text, or a line break ending it)."""
+    return frozenset(word[-1:] for word in lexicon.words("entities", "compass"))
+
+
 # The patterns below check the word boundary before their first letter or digit by a
 # lookbehind after it ("(?<!\w.)"): opening with a character class, they let the regex engine
 # skip in C to the next capital or digit instead of trying every position. Same matches as
@@ -65,7 +72,7 @@ def compass_region(text: str, cand: Candidate) -> Candidate | None:
     entity = gaz.get(cand.key)
     if entity is None or entity.type not in ("State", "Place"):
         return None
-    m = _compass().search(text[max(0, cand.start - 20) : cand.start])
+    m = _compass_before(text, cand.start)
     if m is None:
         return None
     start = cand.start - (len(text[max(0, cand.start - 20) : cand.start]) - m.start())
@@ -73,6 +80,16 @@ def compass_region(text: str, cand: Candidate) -> Candidate | None:
     key = f"place/{slugify(label)}"
     known = gaz.get(key)
     return Candidate(start, cand.end, key, 0, entity=known or Entity(key, "Place", label))
+
+
+def _compass_before(text: str, at: int) -> re.Match[str] | None:
+    """``_compass().search`` of the 20 characters before ``at``, searched only where they end
+    as a match must: a compass adjective's last letter, a space (and a final line break)."""
+    before = text[max(0, at - 20) : at]
+    word_end = (
+        before[:-1] if before.endswith(" ") else before[:-2] if before.endswith(" \n") else ""
+    )
+    return _compass().search(before) if word_end[-1:] in _compass_ends() else None
 
 
 def pair_alliances(text: str, cands: list[Candidate]) -> list[Candidate]:

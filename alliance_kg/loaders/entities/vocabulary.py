@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from alliance_kg.loaders.entities.base import Candidate, tokens
+from alliance_kg.loaders.entities.base import Candidate, token_columns, tokens
 from alliance_kg.loaders.gazetteer import surface_forms
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -20,11 +20,9 @@ def _norm(token: str) -> str:
     return token.translate(_QUOTES).lower()
 
 
-def _unquote(text: str) -> str:
-    """``text.translate(_QUOTES)``, faster on a whole text: one pass per quote in C."""
-    for quote, plain in _QUOTES.items():
-        text = text.replace(chr(quote), plain)
-    return text
+# A quote is a token of its own (it is neither a letter nor a digit): _norm of a token is
+# the token's lower case, or the plain quote a quote stands for.
+_PLAIN_QUOTES = {chr(quote): plain for quote, plain in _QUOTES.items()}
 
 
 @lru_cache(maxsize=1)
@@ -68,19 +66,26 @@ def _plural_stems(low: str) -> tuple[str, ...]:
     return tuple(stems)
 
 
-def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[Candidate]:
-    """Every span of ``text`` (tokenized as ``toks``) that spells a vocabulary name."""
+def vocabulary_candidates(text: str) -> list[Candidate]:
+    """Every span of ``text`` that spells a vocabulary name."""
     root = _trie()
+    words, starts, ends = token_columns(text)
     # Each token's trie key, once: the walks below revisit tokens many times. A token never
     # spells _END ("$" is a token of its own), so a child found by a token is a node.
-    norms = _norms(text, toks)
-    words = [tok for tok, _, _ in toks]
-    n = len(toks)
+    norms = _norms(words)
+    n = len(words)
     out: list[Candidate] = []
     for i in [k for k, norm in enumerate(norms) if norm in root]:
-        ends: dict[int, str] = {}  # end offset -> key
+        named: dict[int, str] = {}  # end offset -> key
         # A walk state: (trie node, next token index, the consumed (token index, plural) pairs).
-        stack: list[tuple[dict[str, Any], int, tuple[tuple[int, bool], ...]]] = [(root, i, ())]
+        # The first step, from the root, is taken here: its token is a key of the root, and no
+        # acronym is skipped nor name ended before a first token.
+        norm = norms[i]
+        stack: list[tuple[dict[str, Any], int, tuple[tuple[int, bool], ...]]] = [
+            (root[norm], i + 1, ((i, False),))
+        ]
+        if norm[-1] == "s":  # only such a token has plural stems
+            _plurals(named, root, norm, i, (), words, ends, text)
         while stack:
             node, j, used = stack.pop()
             if j < n:
@@ -88,58 +93,61 @@ def vocabulary_candidates(text: str, toks: list[tuple[str, int, int]]) -> list[C
                 child = node.get(norm)
                 if child is not None:
                     stack.append((child, j + 1, (*used, (j, False))))
-                if norm[-1] == "s":  # only such a token has plural stems
-                    for stem in _plural_stems(norm):
-                        child = node.get(stem)
-                        if child is not None and _END in child:
-                            _keep(ends, _accept(child, toks, (*used, (j, True)), text))
+                if norm[-1] == "s":
+                    _plurals(named, node, norm, j, used, words, ends, text)
                 # "Marine Corps Air Station (MCAS) Futenma": skip an acronym inside a name.
-                if (
-                    used
-                    and words[j] == "("
-                    and j + 2 < n
-                    and words[j + 2] == ")"
-                    and words[j + 1].isupper()
-                ):
+                if words[j] == "(" and j + 2 < n and words[j + 2] == ")" and words[j + 1].isupper():
                     stack.append((node, j + 3, used))
-            if not used:
-                continue
             # "the U.S" without its final period.
             dot = node.get(".")
             if dot is not None and _END in dot and (j >= n or words[j] != "."):
-                _keep(ends, _accept(dot, toks, used, text))
+                _keep(named, _accept(dot, words, ends, used, text))
             if _END in node:
-                _keep(ends, _accept(node, toks, used, text))
-        out += [Candidate(toks[i][1], end, key, 0) for end, key in sorted(ends.items())]
+                _keep(named, _accept(node, words, ends, used, text))
+        if named:  # most walks find no name: no list is built for them
+            out += [Candidate(starts[i], end, key, 0) for end, key in sorted(named.items())]
     return out
 
 
-def _norms(text: str, toks: list[tuple[str, int, int]]) -> list[str]:
-    """``_norm`` of each token. Where lower-casing maps each character on its own (it keeps
-    the length and there is no capital sigma, whose lower case depends on what follows), the
-    text is normalised once and sliced; else token by token."""
-    low = _unquote(text).lower()
-    if len(low) == len(text) and "Σ" not in text:
-        return [low[a:b] for _, a, b in toks]
-    return [_norm(tok) for tok, _, _ in toks]
+def _plurals(
+    named: dict[int, str],
+    node: dict[str, Any],
+    norm: str,
+    j: int,
+    used: tuple[tuple[int, bool], ...],
+    words: list[str],
+    ends: list[int],
+    text: str,
+) -> None:
+    """Keep the names that end at token ``j`` read as the plural of a child of ``node``."""
+    for stem in _plural_stems(norm):
+        child = node.get(stem)
+        if child is not None and _END in child:
+            _keep(named, _accept(child, words, ends, (*used, (j, True)), text))
 
 
-def _keep(ends: dict[int, str], match: tuple[int, str] | None) -> None:
+def _norms(words: list[str]) -> list[str]:
+    """``_norm`` of each token of ``token_columns``, by loops in C."""
+    return list(map(str.lower, map(_PLAIN_QUOTES.get, words, words)))
+
+
+def _keep(named: dict[int, str], match: tuple[int, str] | None) -> None:
     if match is not None:
-        ends.setdefault(match[0], match[1])
+        named.setdefault(match[0], match[1])
 
 
 def _accept(
     node: dict[str, Any],
-    toks: list[tuple[str, int, int]],
+    words: list[str],
+    ends: list[int],
     used: tuple[tuple[int, bool], ...],
     text: str,
 ) -> tuple[int, str] | None:
     """The end offset and key of a trie match whose spelling fits one of its forms."""
-    end = toks[used[-1][0]][2]
+    end = ends[used[-1][0]]
     if end < len(text) and text[end].isalnum() and not text[end - 1].isalnum():
         return None
-    seen = [toks[j][0] for j, _ in used]
+    seen = [words[j] for j, _ in used]
     for form_toks, keys in node[_END]:
         if form_toks == seen:  # spelt as the vocabulary spells it (_case_ok of equal tokens)
             return end, keys[0]

@@ -92,6 +92,10 @@ def lowered(text: str) -> str | None:
     return None
 
 
+# A bound on Literals.lead past which the starts of a match are not worth listing.
+_MAX_LEAD = 64
+
+
 class Literals:
     """For a pattern made of lexicon entries, one piece of plain text per entry that every
     match of that entry holds, lower-cased: a text lacking all of them cannot match.
@@ -106,29 +110,49 @@ class Literals:
 
     def __init__(self, entries: Iterable[str]) -> None:
         pieces: list[str] = []
+        #: The most characters a match can hold before its entry's piece (None: no bound).
+        self.lead: int | None = 0
         for entry in entries:
             try:
-                piece = max(_runs(list(_parser.parse(entry))), key=len, default="")
+                runs = _runs(_parser.parse(entry))
+                piece, lead = max(runs, key=lambda r: len(r[0]), default=("", 0))
             except re.error:
-                piece = ""
+                piece, lead = "", 0
             if not piece:
                 self._pieces: list[str] | None = None
+                self.lead = None
                 return
             pieces.append(piece.lower())
+            self.lead = None if self.lead is None or lead > _MAX_LEAD else max(self.lead, lead)
         self._pieces = list(dict.fromkeys(pieces))
+        # A piece that begins with another one occurs only where that one does: the pieces
+        # looked for are those that begin with no other (the same positions, fewer scans).
+        self._finds = [
+            p for p in self._pieces if not any(q != p and p.startswith(q) for q in self._pieces)
+        ]
 
     def positions(self, low: str | None) -> list[int] | None:
-        """Where the pieces occur in a text whose ``lowered()`` form is ``low``, in order (each
-        occurrence, overlapping ones too); None where the pattern is always to be tried."""
+        """Where the pieces occur in a text whose ``lowered()`` form is ``low``, in order (every
+        position where one begins, overlapping ones too); None where the pattern is always to
+        be tried."""
         if low is None or self._pieces is None:
             return None
         found: list[int] = []
-        for piece in self._pieces:
+        for piece in self._finds:
             at = low.find(piece)
             while at >= 0:
                 found.append(at)
                 at = low.find(piece, at + 1)
         return sorted(found)
+
+    def near(self, positions: list[int] | None, start: int, end: int) -> list[int] | None:
+        """The ``positions`` of the pieces in the text that start in ``[start, end)``, counted
+        from ``start``: a match in ``text[start:end]`` holds one of them, at most ``lead``
+        characters after its own start (see finditer_near). None: where that is not known."""
+        if positions is None or self.lead is None:
+            return None
+        inside = positions[bisect_left(positions, start) : bisect_left(positions, end)]
+        return [q - start for q in inside]
 
 
 def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
@@ -140,26 +164,55 @@ def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
     return i < len(positions) and positions[i] < end
 
 
-def _runs(items: list[tuple[Any, Any]]) -> list[str]:
-    """The runs of literal ASCII characters that every match of the parsed ``items`` holds,
-    each contiguous in the text (zero-width assertions between its characters)."""
+def _runs(parsed: Any) -> list[tuple[str, int]]:
+    """The runs of literal ASCII characters that every match of the parsed entry holds,
+    each contiguous in the text (zero-width assertions between its characters), with the
+    most characters a match can hold before each run."""
     c = _constants
-    runs = [""]
-    for op, av in items:
+    items = list(parsed)
+    runs = [("", 0)]
+    for k, (op, av) in enumerate(items):
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: the characters around it are adjacent in the text
         if op is c.LITERAL and av < 128:
-            runs[-1] += chr(av)
+            more = chr(av)
         elif op is c.SUBPATTERN and _all_literal(list(av[-1])):
-            runs[-1] += "".join(chr(code) for _, code in av[-1])
+            more = "".join(chr(code) for _, code in av[-1])
         else:
-            runs.append("")
-    return [r for r in runs if r]
+            runs.append(("", 0))
+            continue
+        run, lead = runs[-1]
+        if not run:  # the width of what comes before the run, where the run begins
+            lead = _parser.SubPattern(parsed.state, items[:k]).getwidth()[1]
+        runs[-1] = (run + more, lead)
+    return [(run, lead) for run, lead in runs if run]
 
 
 def _all_literal(items: list[tuple[Any, Any]]) -> bool:
     c = _constants
     return all(op is c.LITERAL and av < 128 for op, av in items)
+
+
+def finditer_near(
+    pattern: re.Pattern[str], text: str, near: list[int] | None, lead: int | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, for a pattern that never matches the empty string and every
+    match of which holds one of the offsets ``near`` (sorted) at most ``lead`` characters after
+    its start (None: no such offsets are known).
+
+    No match starts from where the last one ended (``pos``) to ``lead`` characters before the
+    first offset from ``pos`` on, so a search from there finds the same next match as
+    finditer; with no offset left, there is none, and the rest of the text is not scanned."""
+    if near is None or lead is None:
+        yield from pattern.finditer(text)
+        return
+    pos, i = 0, 0
+    while (i := bisect_left(near, pos, i)) < len(near):
+        m = pattern.search(text, max(pos, near[i] - lead))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 def finditer_at(
