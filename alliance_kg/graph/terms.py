@@ -100,32 +100,6 @@ def graph_lines(name: str, triples: Iterable[RdfTriple]) -> list[str]:
     return [checked_line(name, triple, texts, kinds) for triple in triples]
 
 
-def checked_terms(
-    name: str,
-    triple: RdfTriple,
-    terms: dict[Node | OxTerm, OxTerm],
-    kinds: tuple[type, type],
-) -> tuple[OxTerm, OxTerm, OxTerm]:
-    """The triple in Oxigraph terms, checked as ``checked_line`` does; ``StoreError`` if
-    invalid."""
-    literal, iri = kinds
-    try:
-        s, p, o = triple
-        if isinstance(s, literal | ox.Literal) or not isinstance(p, iri | ox.NamedNode):
-            raise ValueError("a literal subject or a predicate that is not an IRI")
-        out = []
-        for term in (s, p, o):
-            known = terms.get(term)
-            if known is None:
-                known = terms[term] = to_oxigraph(term)
-            out.append(known)
-        return out[0], out[1], out[2]
-    except (ValueError, TypeError) as exc:
-        raise StoreError(
-            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
-        ) from exc
-
-
 def _nt(term: Node | OxTerm, texts: dict[Node | OxTerm, str]) -> str:
     text = texts.get(term)
     if text is None:
