@@ -94,6 +94,7 @@ class AKG(DefinedNamespace):
     restatedCount: URIRef
     evidence: URIRef
     commitmentCount: URIRef
+    linksVersion: URIRef
     firstName: URIRef
     secondName: URIRef
     entityName: URIRef

@@ -185,8 +185,10 @@ def run_on_store(
     (``akg query``'s child, a worker of ``akg serve``)."""
     from alliance_kg.queries.lists import declared, unit_separated
     from alliance_kg.queries.names import check_names
+    from alliance_kg.queries.version import check_links_version, needed_version
 
     check_names(store, list(names))
+    check_links_version(store, needed_version(text))
     text, lists = unit_separated(text, declared(text))
     text = narrowed(store, text, substitutions or {}, narrowing)
     result = run_read_only(store, text, substitutions=substitutions, dataset=dataset)

@@ -42,6 +42,7 @@ from alliance_kg.graph.links.meetings import (
 )
 from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
+    LINKS_VERSION,
     Corpus,
     Item,
     corpus_of,
@@ -165,6 +166,7 @@ def corpus_links(
     for narrow, broad in broader_links(corpus):
         out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
     out += summary_triples(corpus)
+    out.append((LINKS_GRAPH, AKG.linksVersion, Literal(LINKS_VERSION)))
     return out, LinksResult(len(meetings), len(groups), restates, notes, [])
 
 
@@ -359,6 +361,7 @@ def _conflict_iris(store: SparqlStore) -> set[str]:
 
 __all__ = [
     "LINKS_GRAPH",
+    "LINKS_VERSION",
     "ConflictNote",
     "LinksState",
     "Link",

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 #: The named graph the stage writes (never read by it).
 LINKS_GRAPH = ID["graph/links"]
+#: The version of what the stage writes, stated in the links graph (``akg:linksVersion``). Raise
+#: it when the stage comes to write something a query reads: a cookbook query declaring the new
+#: version (``# needs links version: N``) then refuses a store the older stage wrote. 2: the
+#: counts of ``summary.py``.
+LINKS_VERSION = 2
 
 
 @dataclass(slots=True)

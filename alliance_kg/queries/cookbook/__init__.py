@@ -22,6 +22,10 @@ point) before the rows are formatted (``queries.lists``, wherever akg runs the t
 leaves a list's order open, and Oxigraph's follows its plan, which a ``VALUES`` narrowing
 changes.
 
+``# needs links version: N`` says the query reads what version N of the corpus-level stage
+added to the links graph: a store an older stage wrote is refused with an error saying to run
+``akg update`` (``queries.version``), rather than answered with no rows.
+
 The queries keep to SPARQL that Virtuoso 7.2 also evaluates as written (README, "Queries that
 run on Virtuoso too"): strings are sorted by ``STR(?x)``, an optional parameter is tested with
 ``BOUND``, and no ``IF`` or ``COALESCE`` is put around an aggregate.
@@ -43,6 +47,7 @@ from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries import Substitutions
 from alliance_kg.queries.bounded import Bounds, Narrowing, QueryOutput, query_location
 from alliance_kg.queries.lists import DECLARED, unit_separated
+from alliance_kg.queries.version import NEEDS
 
 _PARAM = re.compile(
     r"#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s+(?P<kind>text|entity|date|year|commitment-type)"
@@ -138,6 +143,8 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
         match = _PARAM.fullmatch(line.strip())
         narrow = re.fullmatch(r"#\s*narrow:\s*(\w+)(\s+values)?\s*", line)
         sort = DECLARED.fullmatch(line.rstrip())
+        if NEEDS.fullmatch(line.rstrip()):
+            continue  # checked when the query runs (``queries.version``)
         if sort:
             lists.extend(sort[1].split())
         elif narrow:
