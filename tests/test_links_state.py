@@ -15,7 +15,7 @@ import pytest
 from clirunner import akg
 
 from alliance_kg.graph.links import LINKS_GRAPH, LinksState, plan_links
-from alliance_kg.graph.links.state import STATE_FILE
+from alliance_kg.graph.links.state import STATE_FILE, corpus_source
 from alliance_kg.graph.shards import write_shard
 from alliance_kg.graph.store import open_store, to_oxigraph
 
@@ -189,3 +189,26 @@ def test_an_unreadable_records_file_is_an_error_naming_it(tmp_path: Path, full_b
     (store / STATE_FILE).unlink()
     _build(store, SERIES)
     assert _export(store) == full_build
+
+
+def _records(folder: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    with closing(sqlite3.connect(folder / STATE_FILE)) as db:
+        record = db.execute("SELECT graph, query, body FROM record ORDER BY 1, 2").fetchall()
+        known = db.execute("SELECT graph FROM known ORDER BY 1").fetchall()
+    return record, known
+
+
+def test_the_records_a_build_keeps_are_those_read_from_the_store(tmp_path: Path) -> None:
+    # The build's workers read each document's record from the graph they made; reading every
+    # graph back from the finished store gives the same rows, graph by graph.
+    store = tmp_path / "store"
+    result = akg(store, "build", "--jobs", "2", str(SERIES))
+    assert result.exit_code == 0, result.output
+    kept, known = _records(store)
+    reread = tmp_path / "reread"
+    reread.mkdir()
+    corpus_source(open_store(store, read_only=True), LinksState(reread))
+    assert _records(reread) == (kept, known)
+    documents = {f"https://w3id.org/alliance-kg/id/document/{d.stem}" for d in DOCS}
+    assert documents <= {g for (g,) in known}
+    assert {g for g, _, _ in kept} >= documents

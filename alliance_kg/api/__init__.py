@@ -127,9 +127,9 @@ class KnowledgeGraph:
         # The store is opened (locked) before extraction; a build failing before writing
         # leaves none.
         with held_for_writing(self.location) as (store, check):
-            extractions = iter_document_graphs(files, progress=step, jobs=jobs)
             state = self._links_state()
-            return write_extractions(store, extractions, check=check, state=state, jobs=stage_jobs)
+            graphs = iter_document_graphs(files, step, jobs, records=state is not None)
+            return write_extractions(store, graphs, check=check, state=state, jobs=stage_jobs)
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted

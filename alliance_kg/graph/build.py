@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -15,6 +16,9 @@ from alliance_kg.loaders.entities import name_form
 from alliance_kg.loaders.meetings import VIRTUAL_PLACE
 from alliance_kg.loaders.model import Entity, Extraction, MeetingInfo
 from alliance_kg.ontology import AKG, ID
+
+if TYPE_CHECKING:
+    from alliance_kg.graph.links.read import Rows
 
 GEO = "http://www.opengis.net/ont/geosparql#"
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -63,6 +67,9 @@ class DocumentGraph:
     name: str
     lines: list[str]
     commitments: int
+    #: What the corpus-level stage reads of the graph (``links.read.graph_records``), when
+    #: the build keeps it beside the store (``links.state``).
+    records: Rows | None = None
 
 
 def document_graph(extraction: Extraction) -> DocumentGraph:

@@ -12,13 +12,14 @@ import os
 import shutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
+from alliance_kg.graph.links.read import Rows, graph_records
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.store import (
     apply_update,
@@ -87,10 +88,20 @@ def iter_document_graphs(
     paths: Sequence[str | Path],
     progress: Callable[[Path], None] | None = None,
     jobs: int = 1,
+    records: bool = False,
 ) -> Iterator[DocumentGraph]:
     """``iter_extractions``, each document's graph made ready to write by the process that
-    extracted it (``build.document_graph``), for ``write_extractions``."""
-    return _in_order(paths, progress, lambda files: map_extractions(files, document_graph, jobs))
+    extracted it (``build.document_graph``), for ``write_extractions``. ``records``: that
+    process also reads the graph's record for the corpus-level stage (``links.state``)."""
+    make = _graph_with_record if records else document_graph
+    return _in_order(paths, progress, lambda files: map_extractions(files, make, jobs))
+
+
+def _graph_with_record(extraction: Extraction) -> DocumentGraph:
+    graph = document_graph(extraction)
+    # Read here, in a worker, what the stage would otherwise read back from the store in the
+    # build's own process, which the store writes keep busy (38 s of 10,000 documents).
+    return replace(graph, records=graph_records(graph.name, graph.lines))
 
 
 def _in_order(
@@ -194,6 +205,7 @@ class _BatchWriter:
         ontology = graph_lines(str(ONTOLOGY_GRAPH), load_ontology())
         self._batch: dict[str, list[str]] = {str(ONTOLOGY_GRAPH): ontology}
         self._batch_keys: list[str] = []
+        self._records: dict[str, Rows] = {}  # of the batch's graphs, where made with them
         self._size = self._unflushed = self.triples = self.commitments = 0
         self.names = [str(ONTOLOGY_GRAPH), str(LINKS_GRAPH)]
         self.written: list[str] = []  # document keys, in the order written
@@ -206,6 +218,8 @@ class _BatchWriter:
         if isinstance(extraction, Extraction):
             extraction = document_graph(extraction)
         self._batch[extraction.name] = extraction.lines
+        if extraction.records is not None:
+            self._records[extraction.name] = extraction.records
         self._batch_keys.append(extraction.key)
         self.names.append(extraction.name)
         self._size += len(extraction.lines)
@@ -267,8 +281,10 @@ class _BatchWriter:
             self._state.forget(self._batch)
         replace_graph_lines(store, self._batch)
         self.written += self._batch_keys
+        if self._state is not None:
+            self._state.keep(self._records)
         self._unflushed += self._size
-        self._batch, self._batch_keys, self._size = {}, [], 0
+        self._batch, self._batch_keys, self._records, self._size = {}, [], {}, 0
         if self._unflushed >= FLUSH_TRIPLES:
             # Not after every batch: each flush leaves files for RocksDB to compact later.
             flush(store, "build")

@@ -179,7 +179,7 @@ def _load_new_graphs(store: ox.Store, graphs: Mapping[str, Sequence[str]]) -> bo
         return False
     parts: list[str] = []
     for name in sorted(graphs):
-        parts += _in_graph(nodes[name], graphs[name])
+        parts += in_graph(nodes[name], graphs[name])
     # The default graph is a set: triples it holds already are simply there again. In the
     # order first met: RocksDB takes one subject's quads in a row faster than hash order.
     parts += [f"{line}\n" for line in dict.fromkeys(chain.from_iterable(graphs.values()))]
@@ -188,7 +188,7 @@ def _load_new_graphs(store: ox.Store, graphs: Mapping[str, Sequence[str]]) -> bo
     return True
 
 
-def _in_graph(graph: ox.NamedNode, lines: Sequence[str]) -> list[str]:
+def in_graph(graph: ox.NamedNode, lines: Sequence[str]) -> list[str]:
     """N-Triples lines (``s p o .``) as N-Quads lines of ``graph``."""
     end = f" {graph} .\n"
     return [line[:-2] + end for line in lines]
@@ -273,7 +273,7 @@ def _add_in_parts(store: ox.Store, graph: ox.NamedNode, added: list[str]) -> Non
     parts = range(0, len(added), PART_TRIPLES)
     for k in parts:
         chunk = added[k : k + PART_TRIPLES]
-        text = "".join(_in_graph(graph, chunk) + [f"{line}\n" for line in chunk])
+        text = "".join(in_graph(graph, chunk) + [f"{line}\n" for line in chunk])
         try:
             _load(store, text)
             if len(parts) > 1:

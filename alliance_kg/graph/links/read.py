@@ -8,13 +8,13 @@ read (``GRAPH ?d`` with ``?d`` a document), never the stage's own earlier output
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from alliance_kg.graph.store import graph_names
+from alliance_kg.graph.store import graph_names, in_graph
 from alliance_kg.ontology import ID, PREFIXES
 
 if TYPE_CHECKING:
@@ -147,6 +147,16 @@ def read_records(store: SparqlStore, graphs: Collection[str] | None = None) -> d
         for graph, rows in read_query(store, query, names, graphs is None).items():
             records[graph][query] = rows
     return records
+
+
+def graph_records(name: str, lines: Sequence[str]) -> Rows:
+    """The record of one graph given as its N-Triples lines (``terms.graph_lines``): the rows
+    ``read_records`` would read of it in the store, read by the same queries from a store in
+    memory that holds it alone (every query's pattern lies inside one graph). A build's worker
+    reads so the graph it made, and the stage need not read it back from the store."""
+    store = ox.Store()
+    store.load("".join(in_graph(ox.NamedNode(name), lines)), format=ox.RdfFormat.N_QUADS)
+    return read_records(store).get(name, {})
 
 
 def _names(store: SparqlStore, graphs: Collection[str] | None) -> list[str]:

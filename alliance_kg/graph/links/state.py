@@ -21,7 +21,7 @@ import hashlib
 import heapq
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from functools import partial
 from pathlib import Path
@@ -32,6 +32,7 @@ from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
     QUERIES,
     RowSource,
+    Rows,
     read_query,
     read_records,
     records_source,
@@ -91,6 +92,26 @@ class LinksState:
             del rows
             self._run(partial(_insert, "INSERT INTO record VALUES (?, ?, ?)", body))
         self._run(partial(_insert, "INSERT INTO known VALUES (?)", [(g,) for g in graphs]))
+
+    def keep(self, records: Mapping[str, Rows]) -> None:
+        """Keep the records of graphs just written, made by whoever wrote them
+        (``read.graph_records``): call only once the write is committed, so that a failure
+        between leaves graphs without a record (read again), never a record without its graph."""
+        body = [
+            (g, query, json.dumps(rows, separators=(",", ":")))
+            for g, record in records.items()
+            for query, rows in record.items()
+            if rows
+        ]
+        known = [(g,) for g in records]
+
+        def write(db: sqlite3.Connection) -> None:
+            _delete(db, known)
+            db.executemany("INSERT INTO record VALUES (?, ?, ?)", body)
+            db.executemany("INSERT INTO known VALUES (?)", known)
+
+        if known:
+            self._run(write)
 
     def source(self, skip: Collection[str] = ()) -> RowSource:
         """The rows of the known graphs but ``skip``, as ``read.corpus_of`` takes them."""
