@@ -31,8 +31,8 @@ from alliance_kg.errors import StoreError
 from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
     QUERIES,
-    RowSource,
     Rows,
+    RowSource,
     read_query,
     read_records,
     records_source,
