@@ -38,14 +38,17 @@ STAMP_FILE = "akg-union.stamp"
 
 
 def store_generation(folder: str | Path) -> str | None:
-    """The store's current MANIFEST as ``NAME INODE`` (the inode tells a MANIFEST of the same
-    name in a store made anew apart), or None if there is no store."""
+    """The store's current MANIFEST as ``IDENTITY NAME INODE``, or None if there is no store.
+    RocksDB gives each store it creates a unique id (the ``IDENTITY`` file), which tells apart
+    a store made anew in the same folder, whose MANIFEST names start again from the same."""
+    path = Path(folder)
     try:
-        name = (Path(folder) / "CURRENT").read_text(encoding="ascii").strip()
-        inode = os.stat(Path(folder) / name).st_ino
+        identity = (path / "IDENTITY").read_text(encoding="ascii").strip()
+        name = (path / "CURRENT").read_text(encoding="ascii").strip()
+        inode = os.stat(path / name).st_ino
     except (OSError, UnicodeDecodeError):
         return None
-    return f"{name} {inode}"
+    return f"{identity} {name} {inode}"
 
 
 def union_stamped(folder: str | Path) -> bool:
