@@ -20,12 +20,12 @@ from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.sparql import is_remote
+from alliance_kg.graph.stamp import open_writer, stamp_union
 from alliance_kg.graph.store import (
     apply_update,
     open_location,
     replace_graph_lines,
 )
-from alliance_kg.graph.stamp import open_writer, stamp_union
 from alliance_kg.graph.storefiles import flush
 from alliance_kg.graph.terms import graph_lines
 from alliance_kg.loaders.model import Extraction
