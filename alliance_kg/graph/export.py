@@ -3,7 +3,6 @@ through Oxigraph's serialisers in memory that does not grow with the store."""
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import heapq
 import io
@@ -12,7 +11,6 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
@@ -119,8 +117,10 @@ def write_export(
     # document's), and Oxigraph cannot check that the copy is their union for less than reading
     # them (README "Performance", "Export").
     held: dict[Any, list[ox.Triple]] | None = None
-    union = isinstance(store, ox.Store) and not spec.named_graphs and _stamped(folder)
-    if isinstance(store, ox.Store):
+    graphs: list[Any]
+    if isinstance(store, ox.Store) and not spec.named_graphs and _stamped(folder):
+        graphs = [ox.DefaultGraph()]
+    elif isinstance(store, ox.Store):
         graphs = sorted(store.named_graphs(), key=str)
     else:
         # A remote store is read whole in any case (RemoteStore.quads_for_pattern); group it.
@@ -135,11 +135,7 @@ def write_export(
     ):
         folder = Path(tmp)
         blocks: Iterator[bytes]
-        if union:
-            assert isinstance(store, ox.Store)
-            store.dump(dump, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-            blocks = _bucketed(dump, folder)
-        elif spec.named_graphs:
+        if spec.named_graphs:
             blocks = (
                 _to_nquads(block, str(graph).encode())
                 for graph in graphs
@@ -241,70 +237,9 @@ def _lines(
             assert isinstance(store, ox.Store)
             store.dump(dump, ox.RdfFormat.N_TRIPLES, from_graph=graph)
         dump.seek(0)
-        yield from _marked(dump)
-
-
-def _marked(dump: BinaryIO) -> Iterator[list[bytes]]:
-    """The lines of the N-Triples file ``dump`` from where it stands, in chunks, ``rdf:type``
-    predicates marked."""
-    for chunk in _read(dump):
-        marked = b"".join(chunk).replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
-        yield marked.splitlines(keepends=True)
-
-
-def _runs(chunks: Iterable[list[bytes]]) -> Iterator[tuple[list[bytes], bool]]:
-    """The lines of ``chunks`` in sorted runs of about ``RUN_BYTES``, each with whether it is
-    full (more may follow; the last, not full, may be empty)."""
-    run: list[bytes] = []
-    size = 0
-    for lines in chunks:
-        run += lines
-        size += sum(map(len, lines))
-        if size >= RUN_BYTES:
-            run.sort()
-            yield run, True
-            run, size = [], 0
-    run.sort()
-    yield run, False
-
-
-def _bucketed(dump: BinaryIO, folder: Path) -> Iterator[bytes]:
-    """The lines of the N-Triples file ``dump`` of one graph (no repeats), sorted, in blocks.
-
-    Each sorted run is cut at bounds taken from the first run into buckets (files in
-    ``folder``), each then sorted whole: no merge line by line. Oxigraph dumps in the order of
-    hashes of the terms, not of their text, so the first run is a fair sample and the buckets
-    hold about ``RUN_BYTES`` each; one of over twice that (a skewed store, or past 128 buckets)
-    is sorted in runs and merged, so memory stays bounded all the same."""
-    count = min(max(2, -(-dump.tell() // RUN_BYTES)), 128)  # files open at once
-    dump.seek(0)
-    runs = _runs(_marked(dump))
-    first, full = next(runs)
-    if not full:
-        yield from _blocks(iter(first))
-        return
-    bounds = [first[len(first) * k // count] for k in range(1, count)]
-    every = chain([(first, True)], runs)
-    del first  # one run in memory at a time
-    with contextlib.ExitStack() as stack:
-        buckets = [stack.enter_context((folder / f"bucket-{k}").open("w+b")) for k in range(count)]
-        for run, _ in every:
-            cuts = [0, *(bisect.bisect_left(run, bound) for bound in bounds), len(run)]
-            for bucket, start, end in zip(buckets, cuts, cuts[1:], strict=False):
-                bucket.write(b"".join(run[start:end]))
-            del run
-        for bucket in buckets:
-            size = bucket.tell()
-            bucket.seek(0)
-            if size > 2 * RUN_BYTES:
-                yield from _blocks(_sorted(_read(bucket), folder, False))
-            else:
-                yield from _blocks(iter(sorted(bucket.read().splitlines(keepends=True))))
-
-
-def _read(file: BinaryIO) -> Iterator[list[bytes]]:
-    """The lines of a file from where it stands, in chunks."""
-    return iter(partial(file.readlines, _CHUNK), [])
+        while chunk := dump.readlines(_CHUNK):
+            marked = b"".join(chunk).replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
+            yield marked.splitlines(keepends=True)
 
 
 def _sorted(chunks: Iterable[list[bytes]], folder: Path, unique: bool) -> Iterator[bytes]:
@@ -312,11 +247,17 @@ def _sorted(chunks: Iterable[list[bytes]], folder: Path, unique: bool) -> Iterat
     ``RUN_BYTES`` are sorted in memory, written to ``folder`` and merged."""
     runs: list[Path] = []
     run: list[bytes] = []
-    for run, full in _runs(chunks):
-        if full:
-            runs.append(folder / f"run-{len(runs)}")
-            runs[-1].write_bytes(b"".join(run))
-            run = []  # let go of it before the next run is read
+    size = 0
+    for lines in chunks:
+        run += lines
+        size += sum(map(len, lines))
+        if size >= RUN_BYTES:
+            run.sort()
+            path = folder / f"run-{len(runs)}"
+            path.write_bytes(b"".join(run))
+            runs.append(path)
+            run, size = [], 0
+    run.sort()
     with contextlib.ExitStack() as files:
         spilled = [files.enter_context(path.open("rb")) for path in runs]
         merged: Iterable[bytes] = heapq.merge(run, *spilled)
