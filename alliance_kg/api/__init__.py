@@ -65,6 +65,7 @@ class KnowledgeGraph:
 
             text = with_user(text, user)
         self.location: str | Path = text if is_remote(text) else Path(text)
+        self._folder = self.location if isinstance(self.location, Path) else None
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph({str(self.location)!r})"
@@ -136,24 +137,25 @@ class KnowledgeGraph:
         elsewhere (``graph.shards.write_shard``, docs/dask.md), replacing documents of the same
         key, then rerun the corpus-level stage; the store ends as a build of the same files."""
         from alliance_kg.graph.shards import load_shards, shard_files
+        from alliance_kg.graph.stamp import open_writer
 
         files = shard_files(paths)  # no shard: an error before a store is created
-        return load_shards(self.store(), files, self._links_state())
+        return load_shards(open_writer(self.location), files, self._links_state())
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""
-        from alliance_kg.graph.load import update_store
+        from alliance_kg.graph.load import open_writer, update_store
 
-        quads, links = update_store(self.store(), sparql, self._links_state())
+        store = open_writer(self.location)
+        quads, links = update_store(store, sparql, self._links_state(), self._folder)
         return UpdateResult(quads, links)
 
     def _links_state(self) -> LinksState | None:
         """Where the corpus-level stage keeps what it read of an on-disk store's graphs, so a
-        build reads only the graphs it wrote (``graph.links.state``); a remote store has none
-        and is read whole."""
+        build reads only the graphs it wrote (``graph.links.state``); a server has none."""
         from alliance_kg.graph.links import LinksState
 
-        return LinksState(self.location) if isinstance(self.location, Path) else None
+        return LinksState(self._folder) if self._folder else None
 
     def query(
         self,
@@ -254,22 +256,20 @@ class KnowledgeGraph:
         ``jsonld``, ``xml``), sorted so that exports are byte for byte reproducible, or the
         entity network (``graphml``, ``gexf``). With ``path`` it is written there atomically
         (whole or untouched), the format taken from the file's extension when not given."""
-        from alliance_kg.graph.formats import choose_format, export_file, write_any
+        from alliance_kg.graph.formats import export_file
 
-        store = self.store(read_only=True)
         if path is None:
             buffer = io.BytesIO()
-            write_any(store, choose_format(fmt, None), buffer)
+            self.write_export(fmt, buffer)
             return buffer.getvalue()
-        export_file(store, fmt, Path(path))
+        export_file(self.store(read_only=True), fmt, Path(path), self._folder)
         return b""
 
-    def write_export(self, fmt: str, output: BinaryIO) -> None:
-        """Write ``export(fmt)`` to the binary stream ``output`` as it is made (a large store's
-        export is never held in memory whole)."""
+    def write_export(self, fmt: str | None, output: BinaryIO) -> None:
+        """Write ``export(fmt)`` to the binary ``output`` as it is made, never whole in memory."""
         from alliance_kg.graph.formats import choose_format, write_any
 
-        write_any(self.store(read_only=True), choose_format(fmt, None), output)
+        write_any(self.store(read_only=True), choose_format(fmt, None), output, self._folder)
 
     def render(
         self,

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError
 from alliance_kg.graph.files import atomic_output
+from alliance_kg.graph.stamp import union_stamped
 from alliance_kg.graph.turtle_style import UsedPrefixes, prefixes_for
 from alliance_kg.ontology import PREFIXES
 
@@ -68,20 +69,23 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
 }
 
 
-def export_graph(store: SparqlStore, fmt: str) -> bytes:
+def export_graph(store: SparqlStore, fmt: str, folder: str | Path | None = None) -> bytes:
     """Serialise the store in the format named ``fmt`` (a key of ``EXPORT_FORMATS``).
 
     Triple formats get the distinct triples of all graphs merged; N-Quads and TriG keep each
     triple in its named graph. Statements come in a fixed order (``write_export``), so the
     bytes depend only on the store's content (blank node ids excepted, which the project never
-    writes).
+    writes). ``folder``: the on-disk store's folder, whose stamp may let a triple format read
+    the default graph (``write_export``).
     """
     buffer = io.BytesIO()
-    write_export(store, fmt, buffer)
+    write_export(store, fmt, buffer, folder)
     return buffer.getvalue()
 
 
-def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
+def write_export(
+    store: SparqlStore, fmt: str, output: BinaryIO, folder: str | Path | None = None
+) -> None:
     """Write the export of ``export_graph`` to ``output`` as it is made, in memory that does not
     grow with the store: each graph is dumped by Oxigraph's serialiser as N-Triples, its lines
     sorted in runs of at most ``RUN_BYTES`` (spilled to temporary files and merged), and the
@@ -91,6 +95,11 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
     as N-Triples text. Oxigraph's own index order does not depend on the order of the writes
     either, but follows hashes of the terms; sorted text reads better and is what earlier
     exports did, byte for byte.
+
+    A triple format reads the default graph alone, which holds each triple once, when
+    ``folder`` is given and its stamp says that only akg wrote the store (``graph.stamp``), so
+    that the default graph is exactly the union of the named graphs: the same bytes, from about
+    half the quads. Check the stamp after ``store`` was opened (``stamp.union_stamped``).
     """
     spec = EXPORT_FORMATS.get(fmt)
     if spec is None:
@@ -101,13 +110,17 @@ def write_export(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
 
         write_jsonld(store, output)
         return
-    # The default graph is the union of the named graphs (see store.refresh_union): each quad
-    # is exported once, under the document it belongs to. Triple formats read the named graphs
-    # too, not that copy: only they say what the documents state (a triple written into the
-    # default graph by another tool is no document's), and checking that the copy is exactly
-    # their union costs Oxigraph as much as reading them (README "Performance", "Export").
+    # The default graph is the union of the named graphs (see store.replace_graphs): each quad
+    # is exported once, under the document it belongs to. Triple formats read that copy only
+    # where the stamp vouches for it: else the named graphs, since only they say what the
+    # documents state (a triple written into the default graph by another tool is no
+    # document's), and Oxigraph cannot check that the copy is their union for less than reading
+    # them (README "Performance", "Export").
     held: dict[Any, list[ox.Triple]] | None = None
-    if isinstance(store, ox.Store):
+    graphs: list[Any]
+    if isinstance(store, ox.Store) and not spec.named_graphs and _stamped(folder):
+        graphs = [ox.DefaultGraph()]
+    elif isinstance(store, ox.Store):
         graphs = sorted(store.named_graphs(), key=str)
     else:
         # A remote store is read whole in any case (RemoteStore.quads_for_pattern); group it.
@@ -194,11 +207,18 @@ def serialize_sorted(
     return data
 
 
-def export_to_file(store: SparqlStore, fmt: str, path: str | Path) -> None:
+def export_to_file(
+    store: SparqlStore, fmt: str, path: str | Path, folder: str | Path | None = None
+) -> None:
     """Write the export to ``path`` as it is made, atomically (``files.atomic_output``), so
-    readers never see a half-written file and a failure leaves any old file in place."""
+    readers never see a half-written file and a failure leaves any old file in place.
+    ``folder``: as for ``write_export``."""
     with atomic_output(path) as output:
-        write_export(store, fmt, output)
+        write_export(store, fmt, output, folder)
+
+
+def _stamped(folder: str | Path | None) -> bool:
+    return folder is not None and union_stamped(folder)
 
 
 def _lines(

@@ -55,20 +55,25 @@ def choose_format(fmt: str | None, path: str | Path | None) -> str:
     return fmt
 
 
-def write_any(store: SparqlStore, fmt: str, output: BinaryIO) -> None:
-    """Write the export in ``fmt`` (a name of ``ALL_FORMATS``) to ``output``."""
+def write_any(
+    store: SparqlStore, fmt: str, output: BinaryIO, folder: str | Path | None = None
+) -> None:
+    """Write the export in ``fmt`` (a name of ``ALL_FORMATS``) to ``output``; ``folder``: the
+    on-disk store's folder, whose stamp may spare reading the named graphs (``write_export``)."""
     if fmt in NETWORK_FORMATS:
         write_network(store, fmt, output)
     else:
-        write_export(store, fmt, output)
+        write_export(store, fmt, output, folder)
 
 
-def export_file(store: SparqlStore, fmt: str | None, path: str | Path) -> str:
+def export_file(
+    store: SparqlStore, fmt: str | None, path: str | Path, folder: str | Path | None = None
+) -> str:
     """Write the export to ``path`` atomically in the format ``choose_format`` picks; return
     the format."""
     chosen = choose_format(fmt, path)
     with atomic_output(path) as output:
-        write_any(store, chosen, output)
+        write_any(store, chosen, output, folder)
     return chosen
 
 

@@ -21,6 +21,7 @@ from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.links.read import Rows, graph_records
 from alliance_kg.graph.sparql import is_remote
+from alliance_kg.graph.stamp import open_writer, stamp_union
 from alliance_kg.graph.store import (
     apply_update,
     open_location,
@@ -311,7 +312,7 @@ def held_for_writing(
         return
     folder = Path(location)
     made_folder, new_store = not folder.exists(), not (folder / "CURRENT").exists()
-    held = [open_location(location)]
+    held = [open_writer(location)]
     opened = _identity(folder)
 
     def check() -> None:
@@ -344,16 +345,19 @@ def _identity(folder: Path) -> tuple[int, int] | None:
 
 
 def update_store(
-    store: SparqlStore, update: str, state: LinksState | None = None
+    store: SparqlStore, update: str, state: LinksState | None = None, folder: Path | None = None
 ) -> tuple[int, LinksResult]:
     """Run a SPARQL Update (see ``store.apply_update``), then the corpus-level stage; return the
     number of quads in named graphs and what the stage found. (The stage reads the updated
     store, so it runs in a transaction of its own: should it fail, the update stays and the
     error says so.) An update may change any graph: every record of ``state`` is forgotten
-    first, and the stage reads the whole store."""
+    first, and the stage reads the whole store. ``folder``: the on-disk store's, opened for
+    writing by ``stamp.open_writer``; the update rebuilt the union, so the store is stamped."""
     if state is not None:
         state.forget_all()
     quads = apply_update(store, update)
+    if folder is not None:
+        stamp_union(folder)
     try:
         links = link_corpus(store, state)
     except AkgError as exc:
