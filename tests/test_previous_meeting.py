@@ -51,6 +51,9 @@ FORMER = {
   FILTER NOT EXISTS { ?c akg:inLineage ?l . ?earlier akg:inLineage ?l ; akg:atMeeting ?p }
 """,
 }
+#: The former texts' last lines: each commitment's parties (the hash join whose order the
+#: ``parties`` lists keep), closing the WHERE group.
+PARTIES = "  OPTIONAL { ?c akg:madeBy/skos:prefLabel ?party }\n}\n"
 DAYS = "SELECT DISTINCT ?d WHERE { ?m a akg:Meeting ; dct:date ?d }"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
@@ -122,8 +125,8 @@ def test_the_series_meetings_are_linked_in_date_order(series_store: Path) -> Non
 def test_the_linked_queries_give_the_rows_of_the_paired_ones(series_store: Path, name: str) -> None:
     entry = get_query(name)
     start = entry.text.index("  # The previous meeting of its series")
-    end = entry.text.index("  OPTIONAL { ?c akg:madeBy")
-    former = entry.text[:start] + FORMER[name] + entry.text[end:]
+    end = entry.text.index("GROUP BY")
+    former = entry.text[:start] + FORMER[name] + PARTIES + entry.text[end:]
     store = ox.Store.read_only(str(series_store))
     found = store.query(DAYS, prefixes=PREFIXES)
     assert isinstance(found, ox.QuerySolutions)
