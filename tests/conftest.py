@@ -1,6 +1,7 @@
 """Shared test set-up: ``pytest --update-golden`` rewrites the expected files (golden RDF and
 cookbook rows) from what the code gives now (review the diff before committing it), and
-``corpus_store`` is the bundled sample corpus built once for the whole run, and
+``corpus_store`` is the bundled sample corpus built once for the whole run, ``series_store``
+the reports of ``tests/data/series`` likewise, and
 ``corpus_server`` the same corpus built into a real Oxigraph server (read them only: tests that
 write build stores of their own)."""
 
@@ -34,6 +35,15 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An on-disk store holding the bundled sample corpus, built once per test run."""
     store = tmp_path_factory.mktemp("corpus") / "store"
     result = akg(store, "build")
+    assert result.exit_code == 0, result.output
+    return store
+
+
+@pytest.fixture(scope="session")
+def series_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store holding the ten reports of ``tests/data/series``, built once per run."""
+    store = tmp_path_factory.mktemp("series") / "store"
+    result = akg(store, "build", str(Path(__file__).parent / "data" / "series"))
     assert result.exit_code == 0, result.output
     return store
 

@@ -5,15 +5,14 @@ wholly in or wholly out of a store that passes RocksDB's own check."""
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 from clirunner import akg
+from kills import killed_builds
 
 from alliance_kg.loaders.readers import sample_corpus_dir
 
@@ -174,20 +173,10 @@ CORPUS = [str(sample_corpus_dir()), str(DATA / "unseen"), str(DATA / "series")]
 
 
 def test_a_killed_build_leaves_each_document_whole_or_absent(tmp_path: Path) -> None:
-    reference = tmp_path / "reference"
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-c", BUILD, str(reference), *CORPUS], check=True)
-    duration = time.monotonic() - started
-    full = document_graphs(ox.Store.read_only(str(reference)))
+    builds = killed_builds(BUILD, tmp_path, CORPUS, seeds=5, span=(0.45, 0.95))
+    full = document_graphs(ox.Store.read_only(str(next(builds))))
     assert len(full) == 23
-    for seed in range(5):
-        store = tmp_path / f"store-{seed}"
-        process = subprocess.Popen([sys.executable, "-c", BUILD, str(store), *CORPUS])
-        time.sleep(random.Random(seed).uniform(0.45, 0.95) * duration)
-        process.kill()
-        process.wait()
-        if not (store / "CURRENT").exists():
-            continue  # killed before the first batch: no store
+    for store in builds:
         opened = ox.Store(str(store))  # opened as the next writer would (replaying its log)
         for name, quads in document_graphs(opened).items():
             assert triples(quads) == triples(full[name]), f"{name} is not whole"

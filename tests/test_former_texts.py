@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
-from clirunner import akg
 
 from alliance_kg.ontology import PREFIXES
 from alliance_kg.queries.bounded import run_on_store
@@ -47,14 +45,6 @@ FORMER_SOURCE = """WHERE {
 """
 NAMES = "SELECT DISTINCT ?n WHERE { ?c akg:concerns ?e . ?e skos:prefLabel|skos:altLabel ?n }"
 WORDS = ["", "the", "Article V", "deterrence", "peace and stability", "no such words"]
-
-
-@pytest.fixture(scope="module")
-def series_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("series") / "store"
-    result = akg(store, "build", str(SERIES))
-    assert result.exit_code == 0, result.output
-    return store
 
 
 def _both(store: ox.Store, name: str, former: str, value: str | None) -> tuple[str, str]:

@@ -94,14 +94,6 @@ def test_meetings_of_one_day_all_follow_the_same_previous_ones() -> None:
     ]
 
 
-@pytest.fixture(scope="module")
-def series_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("series") / "store"
-    result = akg(store, "build", str(SERIES))
-    assert result.exit_code == 0, result.output
-    return store
-
-
 def test_the_series_meetings_are_linked_in_date_order(series_store: Path) -> None:
     result = akg(
         series_store,

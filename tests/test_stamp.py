@@ -4,18 +4,15 @@ writing, a write killed part way or failed, are exported correctly all the same.
 
 from __future__ import annotations
 
-import random
 import shutil
-import subprocess
-import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from clirunner import akg
+from kills import killed_builds
 
 import alliance_kg
 from alliance_kg.errors import InputError
@@ -153,19 +150,10 @@ BUILD = textwrap.dedent(
 
 def test_a_killed_build_leaves_a_store_that_exports_correctly(tmp_path: Path) -> None:
     corpus = [str(DATA / "series"), str(DATA / "unseen")]
-    reference = tmp_path / "reference"
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-c", BUILD, str(reference), *corpus], check=True)
-    duration = time.monotonic() - started
+    builds = killed_builds(BUILD, tmp_path, corpus, seeds=3, span=(0.5, 0.9))
+    next(builds)  # the build that was not killed
     checked = 0
-    for seed in range(3):
-        folder = tmp_path / f"store-{seed}"
-        process = subprocess.Popen([sys.executable, "-c", BUILD, str(folder), *corpus])
-        time.sleep(random.Random(seed).uniform(0.5, 0.9) * duration)
-        process.kill()
-        process.wait()
-        if not (folder / "CURRENT").exists():
-            continue  # killed before the first batch: no store
+    for folder in builds:
         try:
             ox.Store.read_only(str(folder))
         except RuntimeError as exc:

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from clirunner import akg
 
 from alliance_kg.graph.links import link_corpus
@@ -86,13 +85,6 @@ def _same_rows(store_path: Path) -> list[str]:
         assert rows == run_on_store(store, counted, "csv", None, 10_000).text, name
         kept += rows.splitlines()[1:]
     return kept
-
-
-@pytest.fixture(scope="module")
-def series_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("series") / "store"
-    assert akg(store, "build", str(SERIES)).exit_code == 0
-    return store
 
 
 def test_the_queries_give_the_rows_of_their_former_text_on_the_series(series_store: Path) -> None:
