@@ -88,7 +88,7 @@ class LinksState:
         self.forget(graphs)
         for query in QUERIES:
             rows = read_query(store, query, graphs, every)
-            body = [(g, query, json.dumps(r, separators=(",", ":"))) for g, r in rows.items()]
+            body = [(g, query, _body(r)) for g, r in rows.items()]
             del rows
             self._run(partial(_insert, "INSERT INTO record VALUES (?, ?, ?)", body))
         self._run(partial(_insert, "INSERT INTO known VALUES (?)", [(g,) for g in graphs]))
@@ -98,7 +98,7 @@ class LinksState:
         (``read.graph_records``): call only once the write is committed, so that a failure
         between leaves graphs without a record (read again), never a record without its graph."""
         body = [
-            (g, query, json.dumps(rows, separators=(",", ":")))
+            (g, query, _body(rows))
             for g, record in records.items()
             for query, rows in record.items()
             if rows
@@ -155,6 +155,11 @@ class LinksState:
                 work(db)
         except sqlite3.Error as exc:
             raise _unusable(self.path, exc) from exc
+
+
+def _body(rows: list[tuple[str, ...]]) -> str:
+    """One query's rows of one graph as the file keeps them."""
+    return json.dumps(rows, separators=(",", ":"))
 
 
 def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connection) -> None:
