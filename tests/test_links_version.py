@@ -28,7 +28,7 @@ def test_the_heading_declares_the_version_and_is_no_part_of_the_description() ->
     assert needed_version("# Counts.\nSELECT * WHERE { ?s ?p ?o }  # needs links version: 2") == 0
     assert parse_query_file("counts", text).description == "Counts. More."
     needing = sorted(name for name, q in cookbook().items() if needed_version(q.text))
-    assert needing == ["co-occurrence", "commitments-by-party"]
+    assert needing == ["co-occurrence", "commitments-by-party", "deadlines", "timeline"]
     assert all(needed_version(cookbook()[name].text) <= LINKS_VERSION for name in needing)
 
 
@@ -48,10 +48,12 @@ def test_a_store_an_older_stage_wrote_is_refused_until_akg_update(tmp_path: Path
     before = set(opened)
     del opened
     gc.collect()
-    for name in ("co-occurrence", "commitments-by-party"):
+    for name in ("co-occurrence", "commitments-by-party", "deadlines", "timeline"):
         older = akg(store, "query", "-n", name, "--format", "csv")
         assert older.exit_code == 1
         assert older.output == OLDER
+    timeline = akg(store, "timeline", "--format", "csv")
+    assert (timeline.exit_code, timeline.output) == (1, OLDER)
     assert akg(store, "query", "-n", "meetings", "--format", "csv").exit_code == 0
     assert set(ox.Store.read_only(str(store))) == before
     # akg update runs the stage again: the graph states its version and the rows come back.

@@ -63,6 +63,7 @@ class AKG(DefinedNamespace):
     givenPlace: URIRef
     hasDeadline: URIRef
     restatedAs: URIRef
+    statusSetBy: URIRef
     inLineage: URIRef
     restates: URIRef
     conflictIn: URIRef
@@ -80,6 +81,7 @@ class AKG(DefinedNamespace):
     sourceFile: URIRef
     sha256: URIRef
     statedDate: URIRef
+    meetingDate: URIRef
     statedStartDate: URIRef
     givenDate: URIRef
     deadlineDate: URIRef

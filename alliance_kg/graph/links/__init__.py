@@ -9,8 +9,9 @@ again) and replaces the links graph as a whole, writing only what changed. Each 
 graph keeps what that document says (``akg:statedDate``, ``akg:statedPlace``, ...); the links
 graph says which meeting it reports (``akg:reports``, ``akg:atMeeting``), which commitments
 restate which (``akg:restates``, ``akg:inLineage``), how deadlines were restated or moved
-(``akg:restatedAs``), where sources disagree (``akg:Conflict``) and which named entities are
-instances of generic ones (``skos:broader``). The same documents always give the same triples.
+(``akg:restatedAs``, ``akg:statusSetBy``, ``akg:meetingDate``), where sources disagree
+(``akg:Conflict``) and which named entities are instances of generic ones (``skos:broader``).
+The same documents always give the same triples.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from alliance_kg.graph.links.blocks import scores_and_groups
+from alliance_kg.graph.links.deadlines import deadline_triples
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.lineages import (
     THRESHOLD,
@@ -144,10 +146,17 @@ def corpus_links(
     # store has some 100,000 commitments, each named in up to four triples).
     iris = [URIRef(item.iri) for item in corpus.items]
     nodes = {key: ID[key] for key in set(doc_meeting.values())}
-    at_meeting = AKG.atMeeting
+    at_meeting, meeting_date = AKG.atMeeting, AKG.meetingDate
+    dates = {
+        key: Literal(meetings[key].date, datatype=XSD.date) for key in nodes if meetings[key].date
+    }
     for i, item in enumerate(corpus.items):
         if item.doc in doc_meeting:
-            out.append((iris[i], at_meeting, nodes[doc_meeting[item.doc]]))
+            key = doc_meeting[item.doc]
+            out.append((iris[i], at_meeting, nodes[key]))
+            if key in dates:
+                # What a deadline's status is judged by (``deadlines.py``).
+                out += [(URIRef(dl), meeting_date, dates[key]) for dl, _, _ in item.deadlines]
     restates = _lineage_triples(corpus, vecs, groups, meetings, doc_meeting, iris, out)
     notes = []
     for conflict in conflicts:
@@ -293,23 +302,12 @@ _UNDATED = "9999"
 def _restated_deadlines(
     corpus: Corpus, members: list[int], order: dict[int, tuple[str, str, str, int]]
 ) -> list[RdfTriple]:
-    """Each deadline of a lineage is ``akg:restatedAs`` the deadlines of the same kind that the
-    next later meeting stating one gives (a chain: ``akg:restatedAs+`` reaches them all)."""
-    by_date: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    """The lineage's deadlines by the dates of the meetings that stated them, restated."""
+    by_date: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for i in members:
         if order[i][0] != _UNDATED:
-            by_date[order[i][0]] += [(dl, kind) for dl, _, kind in corpus.items[i].deadlines]
-    out: list[RdfTriple] = []
-    previous: dict[str, list[str]] = {}
-    for date in sorted(by_date):
-        current: dict[str, list[str]] = defaultdict(list)
-        for dl, kind in sorted(by_date[date]):
-            current[kind].append(dl)
-        for kind, deadlines in current.items():
-            for before in previous.get(kind, []):
-                out += [(URIRef(before), AKG.restatedAs, URIRef(dl)) for dl in deadlines]
-            previous[kind] = deadlines
-    return out
+            by_date[order[i][0]] += corpus.items[i].deadlines
+    return deadline_triples(by_date)
 
 
 def gist(corpus: Corpus, item: Item) -> str:

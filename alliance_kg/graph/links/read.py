@@ -25,8 +25,8 @@ LINKS_GRAPH = ID["graph/links"]
 #: The version of what the stage writes, stated in the links graph (``akg:linksVersion``). Raise
 #: it when the stage comes to write something a query reads: a cookbook query declaring the new
 #: version (``# needs links version: N``) then refuses a store the older stage wrote. 2: the
-#: counts of ``summary.py``.
-LINKS_VERSION = 2
+#: counts of ``summary.py``; 3: ``akg:statusSetBy`` (``deadlines.py``).
+LINKS_VERSION = 3
 
 
 @dataclass(slots=True)
