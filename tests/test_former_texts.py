@@ -1,7 +1,7 @@
-"""Cookbook queries rewritten for speed (README, "Queries, sixth round" and "seventh round") give the bytes of their
-former text: the same rows in the same order, and each ``GROUP_CONCAT`` list in the order the
-former plan met its values (``commitments-about``'s parties come from a hash join, whose
-matches come out in another order than a lookup's)."""
+"""Cookbook queries rewritten for speed (README, "Queries, sixth round" and "seventh round")
+give the bytes of their former text: the same rows in the same order, and each
+``GROUP_CONCAT`` list in the order the former plan met its values (``commitments-about``'s
+parties come from a hash join, whose matches come out in another order than a lookup's)."""
 
 from __future__ import annotations
 
@@ -156,7 +156,8 @@ THIRD_PARTIES_GRAPH = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix x: <https://example.org/> .
-x:m1 a akg:Meeting ; rdfs:label "Talks, 2020" ; dct:date "2020-01-02"^^<http://www.w3.org/2001/XMLSchema#date> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+x:m1 a akg:Meeting ; rdfs:label "Talks, 2020" ; dct:date "2020-01-02"^^xsd:date .
 x:m2 a akg:Meeting ; rdfs:label "Talks" .
 x:d1 akg:reports x:m1 ; akg:meetingParty x:a .
 x:a a akg:State ; skos:prefLabel "A" .
