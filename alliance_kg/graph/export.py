@@ -7,9 +7,10 @@ import contextlib
 import heapq
 import io
 import re
+import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -20,7 +21,7 @@ import pyoxigraph as ox
 from alliance_kg.errors import AkgError
 from alliance_kg.graph.files import atomic_output
 from alliance_kg.graph.stamp import union_stamped
-from alliance_kg.graph.turtle_style import UsedPrefixes, prefixes_for
+from alliance_kg.graph.turtle_style import NotWritten, TurtleBody, UsedPrefixes, prefixes_for
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
@@ -148,6 +149,10 @@ def write_export(
             for block in blocks:
                 output.write(block)
             return
+        if spec.rdf_format == ox.RdfFormat.TURTLE and _write_turtle(
+            _sorted(_lines(store, held, graphs, dump), folder, True), folder, output
+        ):
+            return
         line_format = ox.RdfFormat.N_QUADS if spec.named_graphs else ox.RdfFormat.N_TRIPLES
         if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             # The prefixes are declared first, so which are used is found in a first pass over
@@ -178,6 +183,30 @@ def write_export(
 # What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
 # Update or a shard can: RDF/XML with it would be read by no XML parser.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _write_turtle(lines: Iterator[bytes], folder: Path, output: BinaryIO) -> bool:
+    """Write the Turtle of the sorted, marked N-Triples ``lines`` to ``output`` without
+    Oxigraph's parser and serialiser (``TurtleBody``), the body spooled in ``folder`` until the
+    prefixes are known. False, with nothing written, where the body may not be Oxigraph's: the
+    caller then has Oxigraph write it."""
+    try:
+        body = TurtleBody(PREFIXES)
+        with (folder / "body.ttl").open("w+b") as spool:
+            body.write(lines, spool)
+            used = body.used()
+            if body.unsure & used.keys():
+                return False
+            head = sorted(f"@prefix {name}: <{iri}> .\n".encode() for name, iri in used.items())
+            output.write(b"".join(head))
+            spool.seek(0)
+            shutil.copyfileobj(spool, output, _CHUNK)
+        return True
+    except NotWritten:
+        return False
+    finally:
+        if isinstance(lines, Generator):
+            lines.close()
 
 
 def _xml_safe(statements: Iterable[Any]) -> Iterator[Any]:
