@@ -176,7 +176,7 @@ def test_lines_not_canonical_are_written_as_oxigraph_writes_them() -> None:
     lines = sorted(f"{s} {p} {v}^^<{XSD}integer> .\n".encode() for v in values)
     body = TurtleBody(PREFIXES)
     out = io.BytesIO()
-    body.write(lines, out)
+    body.write([lines], out)
     statements = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
     expected = ox.serialize(statements, format=ox.RdfFormat.TURTLE, prefixes=body.used())
     head, body_text = (expected or b"").split(b"\n<", 1)

@@ -184,7 +184,7 @@ def _write_turtle(blocks: Iterator[list[bytes]], folder: Path, output: BinaryIO)
     try:
         body = TurtleBody(PREFIXES)
         with (folder / "body.ttl").open("w+b") as spool:
-            body.write(chain.from_iterable(blocks), spool)
+            body.write(blocks, spool)
             used = body.used()
             if body.unsure & used.keys():
                 return False

@@ -98,38 +98,40 @@ class TurtleBody:
         self._used: set[bytes] = set()
         self.unsure: set[str] = set()
         self._objects: dict[bytes, bytes] = {}
-        self._predicates: dict[bytes, bytes] = {_TYPE_MARK: b"a"}
+        self._opening: dict[bytes, bytes] = {}  # a subject's first predicate
+        self._following: dict[bytes, bytes] = {}  # its others
 
     def used(self) -> dict[str, str]:
         """The prefixes used so far, as ``UsedPrefixes.found`` gives them."""
         names = {name.decode() for name in self._used} | set(self._text.found())
         return {k: v for k, v in self._prefixes.items() if k in names}
 
-    def write(self, lines: Iterable[bytes], output: BinaryIO) -> None:
-        """Write the statements of ``lines`` (N-Triples, sorted, ``rdf:type`` marked)."""
-        parts: list[bytes] = []
+    def write(self, blocks: Iterable[list[bytes]], output: BinaryIO) -> None:
+        """Write the statements of ``blocks`` of lines (N-Triples, sorted, ``rdf:type`` marked),
+        a block at a time. Predicates and objects are looked up once written (an object with
+        the line's end, ``" .\n"``, sparing a copy), a predicate with what goes before it."""
         subject = predicate = b""
-        objects, predicates = self._objects, self._predicates
-        for line in lines:
-            s, p, o = line.split(b" ", 2)
-            o = o[:-3]  # " .\n"
-            if s != subject:
-                if subject:
-                    parts.append(b" .\n")
-                subject, predicate = s, p
-                parts += (self._iri(s), b" ", predicates.get(p) or self._predicate(p), b" ")
-            elif p != predicate:
-                predicate = p
-                parts += (b" ;\n\t", predicates.get(p) or self._predicate(p), b" ")
-            else:
-                parts.append(b" , ")
-            parts.append(objects.get(o) or self._object(o))
-            if len(parts) > 40_000:
-                output.write(b"".join(parts))
-                parts.clear()
+        objects, opening, following = self._objects, self._opening, self._following
+        for block in blocks:
+            parts: list[bytes] = []
+            append = parts.append
+            for line in block:
+                s, p, o = line.split(b" ", 2)
+                if s != subject:
+                    if subject:
+                        append(b" .\n")
+                    subject, predicate = s, p
+                    append(self._iri(s))
+                    append(opening.get(p) or self._predicate(p, opening, b" "))
+                elif p != predicate:
+                    predicate = p
+                    append(following.get(p) or self._predicate(p, following, b" ;\n\t"))
+                else:
+                    append(b" , ")
+                append(objects.get(o) or self._object(o))
+            output.write(b"".join(parts))
         if subject:
-            parts.append(b" .\n")
-        output.write(b"".join(parts))
+            output.write(b" .\n")
 
     def _iri(self, term: bytes) -> bytes:
         if not term.startswith(b"<") or term.startswith(b"<<"):
@@ -147,20 +149,21 @@ class TurtleBody:
         self.unsure.add(name.decode())
         return term
 
-    def _predicate(self, term: bytes) -> bytes:
-        if len(self._predicates) > _CACHED:
-            self._predicates.clear()
-            self._predicates[_TYPE_MARK] = b"a"
-        self._predicates[term] = written = self._iri(term)
-        return written
+    def _predicate(self, term: bytes, known: dict[bytes, bytes], before: bytes) -> bytes:
+        if len(known) > _CACHED:
+            known.clear()
+        written = b"a" if term == _TYPE_MARK else self._iri(term)
+        known[term] = text = before + written + b" "
+        return text
 
-    def _object(self, term: bytes) -> bytes:
+    def _object(self, line_end: bytes) -> bytes:
         if len(self._objects) > _CACHED:
             self._objects.clear()
+        term = line_end[:-3]  # " .\n"
         if _TYPE_MARK in term:  # rdf:type marked inside a literal's text: restored
             return self._literal(term.replace(b" " + _TYPE_MARK + b" ", f" <{RDF_TYPE}> ".encode()))
         written = self._literal(term) if term.startswith(b'"') else self._iri(term)
-        self._objects[term] = written
+        self._objects[line_end] = written
         return written
 
     def _literal(self, term: bytes) -> bytes:
