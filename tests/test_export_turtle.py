@@ -188,3 +188,28 @@ def test_lines_not_canonical_are_written_as_oxigraph_writes_them() -> None:
         f'{s} akg:count " 7"^^xsd:integer , ""^^xsd:integer , "+"^^xsd:integer , '
         "+7 , -05 , 007 ,".encode()
     )
+
+
+@pytest.mark.parametrize("unique", [True, False])
+def test_run_sorter_merges_runs_a_block_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unique: bool
+) -> None:
+    import random
+
+    from alliance_kg.graph import export_sort
+
+    # Runs of about 2 kB read back 100 bytes at a time: many runs, many blocks, and lines
+    # repeated within a run, across runs and at the blocks' bounds.
+    monkeypatch.setattr(export_sort, "CHUNK", 100)
+    rng = random.Random(5)
+    lines = [f"<s{rng.randrange(300):03}> <p> {rng.randrange(9)} .\n".encode() for _ in range(3000)]
+    sorter = export_sort.RunSorter(tmp_path, unique, 2000)
+    for start in range(0, len(lines), 7):
+        chunk = lines[start : start + 7]
+        sorter.add(chunk, sum(map(len, chunk)))
+    assert len(list(tmp_path.iterdir())) > 20
+    blocks = list(sorter.blocks())
+    assert len(blocks) > 20
+    merged = [line for block in blocks for line in block]
+    assert merged == (sorted(set(lines)) if unique else sorted(lines))
+    assert list(tmp_path.iterdir()) == []
