@@ -14,7 +14,7 @@ from alliance_kg.graph import export
 from alliance_kg.graph.export import export_graph
 from alliance_kg.ontology import PREFIXES
 
-AKG, IDS, RDF, SKOS, XSD = (PREFIXES[n] for n in ("akg", "id", "rdf", "skos", "xsd"))
+AKG, IDS, PROV, RDF, SKOS, XSD = (PREFIXES[n] for n in ("akg", "id", "prov", "rdf", "skos", "xsd"))
 FAST = export._write_turtle
 GRAPH = ox.NamedNode(f"{IDS}document/d1")
 
@@ -59,7 +59,7 @@ TRICKY = [
     (COMMITMENT, f"{AKG}madeBy", _node("http://example.org/other")),
     (COMMITMENT, f"{AKG}quote", ox.Literal('Japan "pledged"\nto act\t\\ é 日本 \x01 \x7f')),
     (COMMITMENT, f"{AKG}quote", ox.Literal(f"type <{RDF}type> inside")),
-    (COMMITMENT, f"{AKG}note", ox.Literal(f"see <{SKOS}note> and <{SKOS}bad/one>")),
+    (COMMITMENT, f"{AKG}note", ox.Literal(f"see <{PROV}used> and <{SKOS}bad/one>")),
     (COMMITMENT, f"{AKG}label", ox.Literal("Japon", language="fr")),
     (COMMITMENT, f"{AKG}label", ox.Literal("Japan", language="en-GB")),
     (COMMITMENT, f"{AKG}year", _typed("2025", f"{XSD}gYear")),
@@ -93,10 +93,11 @@ def test_tricky_statements_are_written_as_oxigraph_writes_them(
     assert taken == [True]
     assert made == oxigraph
     text = made.decode()
-    # The prefixes are those used; skos only in a literal's text, rdf only as rdf:type.
+    # The prefixes are those used; prov only in a literal's text, rdf only as rdf:type.
     assert [line for line in text.splitlines() if line.startswith("@prefix")] == [
         f"@prefix akg: <{AKG}> .",
         "@prefix geo: <http://www.opengis.net/ont/geosparql#> .",
+        f"@prefix prov: <{PROV}> .",
         f"@prefix skos: <{SKOS}> .",
         f"@prefix xsd: <{XSD}> .",
     ]
