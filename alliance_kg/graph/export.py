@@ -80,9 +80,10 @@ def write_export(
     store: SparqlStore, fmt: str, output: BinaryIO, folder: str | Path | None = None
 ) -> None:
     """Write the export of ``export_graph`` to ``output`` as it is made, in memory that does not
-    grow with the store: each graph is dumped by Oxigraph's serialiser as N-Triples, its lines
-    sorted in runs of at most ``RUN_BYTES`` (spilled to temporary files and merged), and the
-    sorted lines go through Oxigraph's serialiser for ``fmt``.
+    grow with the store: each graph is dumped by Oxigraph's serialiser as N-Triples straight
+    into a sorter (``export_sort``: runs of at most ``RUN_BYTES`` spilled to temporary files
+    and merged), and the sorted lines are written as they are (N-Triples, N-Quads), as Turtle
+    by ``turtle_style.TurtleBody``, or through Oxigraph's serialiser for ``fmt``.
 
     The order is by graph (quad formats), subject, ``rdf:type`` first, predicate and object, all
     as N-Triples text. Oxigraph's own index order does not depend on the order of the writes
@@ -140,6 +141,9 @@ def write_export(
             for block in blocks:
                 output.write(block)
             return
+        # Turtle is written from the sorted lines themselves where it can be (in less than half
+        # the time Oxigraph takes to parse them and write Turtle); where it cannot tell that
+        # the result is Oxigraph's, Oxigraph writes it below, from the graphs read again.
         if spec.rdf_format == ox.RdfFormat.TURTLE and _write_turtle(
             _sorted(store, held, graphs, folder, unique), folder, output
         ):
@@ -171,11 +175,6 @@ def write_export(
         ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
 
 
-# What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
-# Update or a shard can: RDF/XML with it would be read by no XML parser.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _write_turtle(blocks: Iterator[list[bytes]], folder: Path, output: BinaryIO) -> bool:
     """Write the Turtle of the sorted, marked N-Triples lines of ``blocks`` to ``output`` without
     Oxigraph's parser and serialiser (``TurtleBody``), the body spooled in ``folder`` until the
@@ -198,6 +197,11 @@ def _write_turtle(blocks: Iterator[list[bytes]], folder: Path, output: BinaryIO)
     finally:
         if isinstance(blocks, Generator):
             blocks.close()
+
+
+# What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
+# Update or a shard can: RDF/XML with it would be read by no XML parser.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_safe(statements: Iterable[Any]) -> Iterator[Any]:

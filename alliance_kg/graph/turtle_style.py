@@ -2,7 +2,10 @@
 name (``akg:madeBy``, ``skos:prefLabel``). A local part holding ``/`` (every IRI under ``id:``,
 ``id:state/japan``) could only be written with an escape (``id:state\\/japan``), valid but not
 what a person writes, so such IRIs are written in full and their prefix is not declared unless
-another IRI uses it. ``rdf:type`` as a predicate is written ``a`` and needs no prefix."""
+another IRI uses it. ``rdf:type`` as a predicate is written ``a`` and needs no prefix.
+
+``TurtleBody`` writes an export's sorted N-Triples lines as the Turtle Oxigraph's serialiser
+writes for them, finding the prefixes used on the way, without parsing them into terms."""
 
 from __future__ import annotations
 
@@ -109,7 +112,7 @@ class TurtleBody:
     def write(self, blocks: Iterable[list[bytes]], output: BinaryIO) -> None:
         """Write the statements of ``blocks`` of lines (N-Triples, sorted, ``rdf:type`` marked),
         a block at a time. Predicates and objects are looked up once written (an object with
-        the line's end, ``" .\n"``, sparing a copy), a predicate with what goes before it."""
+        the line's end, sparing a copy), a predicate with what goes before it."""
         subject = predicate = b""
         objects, opening, following = self._objects, self._opening, self._following
         for block in blocks:
