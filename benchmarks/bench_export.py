@@ -13,7 +13,8 @@ same without the folder, reading the named graphs as for a store another program
 is ``Store.dump`` of the whole dataset (N-Quads, TriG) or of the union default graph (triple
 formats), which writes the same statements in Oxigraph's index order with no sorting; ``before``
 is another version of ``graph/export.py`` (``git show REV:alliance_kg/graph/export.py >
-OLD.py``), for a before/after comparison. ``--union-check``
+OLD.py``), for a before/after comparison; the script says whether ``akg``, ``named`` and
+``before`` wrote the same bytes. ``--union-check``
 also times what reading the union default graph instead of the named graphs would first have to
 pay: asking Oxigraph whether the default graph is exactly the union of the named graphs.
 """
@@ -21,6 +22,7 @@ pay: asking Oxigraph whether the default graph is exactly the union of the named
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import inspect
 import os
@@ -155,10 +157,14 @@ def main() -> None:
             count_dump = quads + triples if EXPORT_FORMATS[fmt].named_graphs else triples
             best: dict[str, tuple[float, float]] = {}  # the fastest run: seconds, peak MB
             cpus: dict[str, float] = {}  # the least CPU time of the runs
+            digests: dict[str, set[str]] = {}  # md5 of each mode's exports
             for _ in range(args.rounds):  # interleaved, best of: the machine's load varies
                 for mode in modes:
                     out = Path(tmp) / f"{mode}.{EXPORT_FORMATS[fmt].extension}"
                     seconds, cpu, peak = measure(mode, fmt, store_path, out, args.before)
+                    if out.exists():
+                        digest = hashlib.md5(out.read_bytes()).hexdigest()
+                        digests.setdefault(mode, set()).add(digest)
                     out.unlink(missing_ok=True)
                     if mode not in best or seconds < best[mode][0]:
                         best[mode] = (seconds, peak)
@@ -168,6 +174,11 @@ def main() -> None:
                 rate = (count_dump if mode == "dump" else count) / seconds
                 line = f"{fmt:8} {mode:7} {seconds:8.2f} {cpu:6.2f} {rate:13,.0f} {peak:8.0f}"
                 print(line, flush=True)
+            # akg's exports, with the stamp or without, and the other version's: the same bytes.
+            # (Store.dump writes Oxigraph's index order, not these.)
+            kept = {mode: digests[mode] for mode in ("akg", "named", "before") if mode in digests}
+            same = len(set().union(*kept.values())) == 1
+            print(f"{fmt:8} same bytes ({', '.join(kept)}): {'yes' if same else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -3,24 +3,24 @@ through Oxigraph's serialisers in memory that does not grow with the store."""
 
 from __future__ import annotations
 
-import contextlib
-import heapq
 import io
 import re
+import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import AkgError
+from alliance_kg.graph.export_sort import CHUNK, MARK, TYPE, DumpSink, RunSorter
 from alliance_kg.graph.files import atomic_output
 from alliance_kg.graph.stamp import union_stamped
-from alliance_kg.graph.turtle_style import UsedPrefixes, prefixes_for
+from alliance_kg.graph.turtle_style import NotWritten, TurtleBody, UsedPrefixes, prefixes_for
 from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
@@ -29,13 +29,6 @@ if TYPE_CHECKING:
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: Bytes of N-Triples lines an export sorts in memory at a time; more go to temporary files.
 RUN_BYTES = 32 * 1024 * 1024
-_CHUNK = 1024 * 1024  # bytes read from a graph's dump at a time
-_BATCH = 10_000  # lines handed to a serialiser at a time
-# rdf:type as a predicate becomes a control character: N-Triples escapes those, so it sorts
-# first and is met nowhere else, and the mark is undone exactly. (As an object, at a line's end,
-# it is left alone; inside a literal it is marked and restored, the line's place only moved.)
-_TYPE = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-_MARK = b" \x01 "
 
 
 @dataclass(frozen=True)
@@ -87,9 +80,10 @@ def write_export(
     store: SparqlStore, fmt: str, output: BinaryIO, folder: str | Path | None = None
 ) -> None:
     """Write the export of ``export_graph`` to ``output`` as it is made, in memory that does not
-    grow with the store: each graph is dumped by Oxigraph's serialiser as N-Triples, its lines
-    sorted in runs of at most ``RUN_BYTES`` (spilled to temporary files and merged), and the
-    sorted lines go through Oxigraph's serialiser for ``fmt``.
+    grow with the store: each graph is dumped by Oxigraph's serialiser as N-Triples straight
+    into a sorter (``export_sort``: runs of at most ``RUN_BYTES`` spilled to temporary files
+    and merged), and the sorted lines are written as they are (N-Triples, N-Quads), as Turtle
+    by ``turtle_style.TurtleBody``, or through Oxigraph's serialiser for ``fmt``.
 
     The order is by graph (quad formats), subject, ``rdf:type`` first, predicate and object, all
     as N-Triples text. Oxigraph's own index order does not depend on the order of the writes
@@ -129,24 +123,30 @@ def write_export(
             if not isinstance(quad.graph_name, ox.DefaultGraph):
                 held[quad.graph_name].append(quad.triple)
         graphs = sorted(held, key=str)
-    with (
-        tempfile.TemporaryDirectory(prefix="akg-export-") as tmp,
-        (Path(tmp) / "graph.nt").open("w+b") as dump,
-    ):
+    with tempfile.TemporaryDirectory(prefix="akg-export-") as tmp:
         folder = Path(tmp)
+        # The default graph holds each triple once; merged named graphs may repeat one.
+        unique = graphs != [ox.DefaultGraph()]
         blocks: Iterator[bytes]
         if spec.named_graphs:
             blocks = (
-                _to_nquads(block, str(graph).encode())
+                _to_nquads(_text(block), str(graph).encode())
                 for graph in graphs
-                for block in _blocks(_sorted(_lines(store, held, [graph], dump), folder, False))
+                for block in _sorted(store, held, [graph], folder, False)
             )
         else:
-            blocks = _blocks(_sorted(_lines(store, held, graphs, dump), folder, True))
+            blocks = (_text(block) for block in _sorted(store, held, graphs, folder, unique))
         if spec.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
             # The sorted lines are already what Oxigraph's serialiser writes.
             for block in blocks:
                 output.write(block)
+            return
+        # Turtle is written from the sorted lines themselves where it can be (in less than half
+        # the time Oxigraph takes to parse them and write Turtle); where it cannot tell that
+        # the result is Oxigraph's, Oxigraph writes it below, from the graphs read again.
+        if spec.rdf_format == ox.RdfFormat.TURTLE and _write_turtle(
+            _sorted(store, held, graphs, folder, unique), folder, output
+        ):
             return
         line_format = ox.RdfFormat.N_QUADS if spec.named_graphs else ox.RdfFormat.N_TRIPLES
         if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
@@ -173,6 +173,30 @@ def write_export(
         if spec.rdf_format == ox.RdfFormat.RDF_XML:
             statements = _xml_safe(statements)
         ox.serialize(statements, output, spec.rdf_format, prefixes=PREFIXES)
+
+
+def _write_turtle(blocks: Iterator[list[bytes]], folder: Path, output: BinaryIO) -> bool:
+    """Write the Turtle of the sorted, marked N-Triples lines of ``blocks`` to ``output`` without
+    Oxigraph's parser and serialiser (``TurtleBody``), the body spooled in ``folder`` until the
+    prefixes are known. False, with nothing written, where the body may not be Oxigraph's: the
+    caller then has Oxigraph write it."""
+    try:
+        body = TurtleBody(PREFIXES)
+        with (folder / "body.ttl").open("w+b") as spool:
+            body.write(blocks, spool)
+            used = body.used()
+            if body.unsure & used.keys():
+                return False
+            head = sorted(f"@prefix {name}: <{iri}> .\n".encode() for name, iri in used.items())
+            output.write(b"".join(head))
+            spool.seek(0)
+            shutil.copyfileobj(spool, output, CHUNK)
+        return True
+    except NotWritten:
+        return False
+    finally:
+        if isinstance(blocks, Generator):
+            blocks.close()
 
 
 # What XML 1.0 cannot carry. Documents never bring it (the readers replace it), but a SPARQL
@@ -221,59 +245,31 @@ def _stamped(folder: str | Path | None) -> bool:
     return folder is not None and union_stamped(folder)
 
 
-def _lines(
-    store: SparqlStore, held: dict[Any, list[ox.Triple]] | None, graphs: list[Any], dump: BinaryIO
+def _sorted(
+    store: SparqlStore,
+    held: dict[Any, list[ox.Triple]] | None,
+    graphs: list[Any],
+    folder: Path,
+    unique: bool,
 ) -> Iterator[list[bytes]]:
-    """The N-Triples lines of ``graphs`` (from ``held`` if given, else the store), in chunks,
-    with ``rdf:type`` predicates marked to sort first. Each graph is dumped to the file
-    ``dump`` (one file for all: making a file per graph costs more than a small graph's dump)
-    and read back."""
+    """The N-Triples lines of ``graphs`` (from ``held`` if given, else the store), with
+    ``rdf:type`` predicates marked to sort first, sorted (without repeats if ``unique``), in
+    blocks: each graph is dumped by Oxigraph straight into the sorter (``export_sort``)."""
+    sorter = RunSorter(folder, unique, RUN_BYTES)
+    sink = DumpSink(sorter)
     for graph in graphs:
-        dump.seek(0)
-        dump.truncate()
         if held is not None:
-            ox.serialize(held[graph], dump, ox.RdfFormat.N_TRIPLES)
+            ox.serialize(held[graph], cast(IO[bytes], sink), ox.RdfFormat.N_TRIPLES)
         else:
             assert isinstance(store, ox.Store)
-            store.dump(dump, ox.RdfFormat.N_TRIPLES, from_graph=graph)
-        dump.seek(0)
-        while chunk := dump.readlines(_CHUNK):
-            marked = b"".join(chunk).replace(_TYPE, _MARK).replace(_MARK + b".\n", _TYPE + b".\n")
-            yield marked.splitlines(keepends=True)
+            store.dump(cast(IO[bytes], sink), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    sink.close()
+    yield from sorter.blocks()
 
 
-def _sorted(chunks: Iterable[list[bytes]], folder: Path, unique: bool) -> Iterator[bytes]:
-    """The lines of ``chunks`` sorted (and without repeats if ``unique``): runs of at most
-    ``RUN_BYTES`` are sorted in memory, written to ``folder`` and merged."""
-    runs: list[Path] = []
-    run: list[bytes] = []
-    size = 0
-    for lines in chunks:
-        run += lines
-        size += sum(map(len, lines))
-        if size >= RUN_BYTES:
-            run.sort()
-            path = folder / f"run-{len(runs)}"
-            path.write_bytes(b"".join(run))
-            runs.append(path)
-            run, size = [], 0
-    run.sort()
-    with contextlib.ExitStack() as files:
-        spilled = [files.enter_context(path.open("rb")) for path in runs]
-        merged: Iterable[bytes] = heapq.merge(run, *spilled)
-        previous = None
-        for line in merged:
-            if not (unique and line == previous):
-                yield line
-            previous = line
-    for path in runs:
-        path.unlink()
-
-
-def _blocks(lines: Iterable[bytes]) -> Iterator[bytes]:
-    """``lines`` joined into blocks for the serialisers, with ``rdf:type`` written back."""
-    for batch in iter(lambda: list(islice(lines, _BATCH)), []):
-        yield b"".join(batch).replace(_MARK, _TYPE)
+def _text(lines: list[bytes]) -> bytes:
+    """A block of sorted lines as text for the serialisers, with ``rdf:type`` written back."""
+    return b"".join(lines).replace(MARK, TYPE)
 
 
 def _to_nquads(block: bytes, graph: bytes) -> bytes:
