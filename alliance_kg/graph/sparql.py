@@ -95,17 +95,23 @@ def restrict(query: str, allowed: Mapping[ox.Variable, list[Term]]) -> str:
 
 
 def start_from(query: str, allowed: Mapping[ox.Variable, list[Term]]) -> str:
-    """The query with a ``VALUES`` block opening its WHERE group for each variable: Oxigraph
-    starts from those values and looks the rest up in its indexes, where ``restrict`` tests
-    each solution of the first pattern. It may meet solutions in another order: only for
-    queries whose rows, and their order, do not depend on it (no ``GROUP_CONCAT`` but lists
-    sorted afterwards, ``queries.lists``; an ``ORDER BY`` that orders every row)."""
+    """The query with one ``VALUES`` block opening its WHERE group, holding every combination
+    of the ``allowed`` values: Oxigraph starts from those values and looks the rest up in its
+    indexes, where ``restrict`` tests each solution of the first pattern. One block, not one
+    per variable: Oxigraph starts from the smallest block and joins a block sharing no variable
+    with what it has where its estimates place it (after reading every commitment of a type,
+    for one), so a narrowing that also selects a parameter's variable (``?type``) ties its
+    block to the parameters' own (``bind_values``). It may meet solutions in another order:
+    only for queries whose rows, and their order, do not depend on it (no ``GROUP_CONCAT`` but
+    lists sorted afterwards, ``queries.lists``; an ``ORDER BY`` that orders every row)."""
     at = _where_group(query)
-    blocks = " ".join(
-        f"VALUES {variable} {{ {' '.join(_value(variable, t) for t in terms)} }}"
-        for variable, terms in allowed.items()
-    )
-    return f"{query[:at]} {blocks}\n{query[at:]}"
+    rows: list[list[str]] = [[]]
+    for variable, terms in allowed.items():
+        values = [_value(variable, t) for t in terms]
+        rows = [row + [value] for row in rows for value in values]
+    names = " ".join(str(variable) for variable in allowed)
+    body = " ".join(f"({' '.join(row)})" for row in rows)
+    return f"{query[:at]} VALUES ({names}) {{ {body} }}\n{query[at:]}"
 
 
 def _where_group(query: str) -> int:
