@@ -81,10 +81,15 @@ def _both(store: ox.Store, name: str, former: str, value: str | None) -> tuple[s
     return now, then
 
 
+def _former(name: str, group: str, until: str = "GROUP BY") -> str:
+    """The cookbook text of ``name`` with its WHERE group, up to ``until``, replaced by the
+    former ``group``."""
+    text = get_query(name).text
+    return text[: text.index("\nWHERE {") + 1] + group + text[text.index(until) :]
+
+
 def test_commitments_about_gives_the_bytes_of_its_former_text(series_store: Path) -> None:
-    entry = get_query("commitments-about")
-    start, end = entry.text.index("\nWHERE {") + 1, entry.text.index("GROUP BY")
-    former = entry.text[:start] + FORMER_ABOUT + entry.text[end:]
+    former = _former("commitments-about", FORMER_ABOUT)
     store = ox.Store.read_only(str(series_store))
     found = store.query(NAMES, prefixes=PREFIXES)
     assert isinstance(found, ox.QuerySolutions)
@@ -99,9 +104,7 @@ def test_commitments_about_gives_the_bytes_of_its_former_text(series_store: Path
 
 
 def test_source_gives_the_bytes_of_its_former_text(series_store: Path) -> None:
-    entry = get_query("source")
-    start, end = entry.text.index("\nWHERE {") + 1, entry.text.index("\n# ?end and ?c")
-    former = entry.text[:start] + FORMER_SOURCE + entry.text[end + 1 :]
+    former = _former("source", FORMER_SOURCE, "# ?end and ?c")
     store = ox.Store.read_only(str(series_store))
     rows = 0
     for words in WORDS:
@@ -116,8 +119,7 @@ def test_most_reaffirmed_gives_the_bytes_of_its_former_text(
     which: str, request: pytest.FixtureRequest
 ) -> None:
     entry = get_query("most-reaffirmed")
-    start, end = entry.text.index("\nWHERE {") + 1, entry.text.index("GROUP BY")
-    former = entry.text[:start] + FORMER_MOST_REAFFIRMED + entry.text[end:]
+    former = _former("most-reaffirmed", FORMER_MOST_REAFFIRMED)
     store = ox.Store.read_only(str(request.getfixturevalue(which)))
     rows = 0
     # Every type, and the text alone (no type bound: every type's rows); each also without its
@@ -140,8 +142,7 @@ def test_third_parties_gives_the_bytes_of_its_former_text(
     which: str, request: pytest.FixtureRequest
 ) -> None:
     entry = get_query("third-parties")
-    start, end = entry.text.index("\nWHERE {") + 1, entry.text.index("GROUP BY")
-    former = entry.text[:start] + FORMER_THIRD_PARTIES + entry.text[end:]
+    former = _former("third-parties", FORMER_THIRD_PARTIES)
     store = ox.Store.read_only(str(request.getfixturevalue(which)))
     now = run_on_store(store, entry.text, "csv", {}, 100_000).text
     assert now == run_on_store(store, former, "csv", {}, 100_000).text
@@ -171,8 +172,7 @@ x:c3 akg:atMeeting x:m2 ; akg:concerns x:a .
 
 def test_third_parties_drops_the_parties_and_the_makers_as_its_former_text_did() -> None:
     entry = get_query("third-parties")
-    start, end = entry.text.index("\nWHERE {") + 1, entry.text.index("GROUP BY")
-    former = entry.text[:start] + FORMER_THIRD_PARTIES + entry.text[end:]
+    former = _former("third-parties", FORMER_THIRD_PARTIES)
     store = ox.Store()
     store.load(THIRD_PARTIES_GRAPH.encode(), ox.RdfFormat.TURTLE)
     now = run_on_store(store, entry.text, "csv", {}, 100).text
