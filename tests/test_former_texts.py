@@ -183,3 +183,23 @@ def test_third_parties_drops_the_parties_and_the_makers_as_its_former_text_did()
         '2020-01-02,"Talks, 2020",O,Organization,2',
         '2020-01-02,"Talks, 2020",B,State,1',
     ]
+
+
+def test_most_reaffirmed_names_each_entity_by_its_own_class_not_akg_actor() -> None:
+    """An entity typed with akg:Actor beside its own class (as data from elsewhere may be) is
+    counted once, under its own class."""
+    store = ox.Store()
+    store.load(
+        b"""@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix x: <https://example.org/> .
+        akg:Reaffirmation skos:prefLabel "Reaffirmation" .
+        x:a a akg:State, akg:Actor ; skos:prefLabel "A" .
+        x:c1 akg:commitmentType akg:Reaffirmation ; akg:concerns x:a ; akg:statedIn x:d1 .
+        x:c2 akg:commitmentType akg:Reaffirmation ; akg:concerns x:a ; akg:statedIn x:d2 .
+        """,
+        ox.RdfFormat.TURTLE,
+    )
+    entry = get_query("most-reaffirmed")
+    rows = run_on_store(store, entry.text, "csv", entry.bind({}), 100).text.splitlines()
+    assert rows == ["kind,entity,class,commitments,documents", "Reaffirmation,A,State,2,2"]
