@@ -11,15 +11,14 @@ are loaded as N-Quads text by ``Store.load``, which is also one transaction.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.errors import StoreError
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.storefiles import flush, open_read_only, opened_for_writing, writer_active
 
@@ -30,7 +29,6 @@ from alliance_kg.graph.terms import from_oxigraph as from_oxigraph
 from alliance_kg.graph.terms import graph_lines
 from alliance_kg.graph.terms import quads_of as quads_of
 from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
-from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -310,44 +308,6 @@ def _link(graphs: list[ox.NamedNode]) -> str:
     """The update operation that adds the triples of the graphs to the default graph."""
     names = " ".join(str(g) for g in graphs)
     return f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-
-
-def apply_update(store: Any, update: str) -> int:
-    """Run a SPARQL Update and rebuild the union default graph, in one transaction; return the
-    number of quads in named graphs afterwards. The project prefixes need no declaration.
-
-    An arbitrary update can touch any graph, so the whole union is rebuilt (a cost that grows
-    with the store), unlike ``replace_graphs`` and ``remove_graphs``.
-
-    Invalid SPARQL, and an update that would fetch something (``LOAD``, ``SERVICE``), raise
-    ``QueryError`` (nothing written); a failing update ``StoreError``.
-    """
-    from alliance_kg.graph.sparql import check_update, syntax_message
-
-    # LOAD and SERVICE would make Oxigraph fetch from the network: refused before it runs.
-    check_update(update)
-    request = update
-    if writes_union(store):
-        # On a line of its own: an update ending with a comment would swallow the separator.
-        request = update.rstrip().rstrip(";") + "\n;\n" + _REFRESH_UNION
-    try:
-        store.update(request, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        raise QueryError(syntax_message(update, _within(update, str(exc)))) from exc
-    except (OSError, RuntimeError) as exc:
-        raise StoreError(f"the update failed: {exc}; nothing was written") from exc
-    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return int(next(iter(result))["n"].value)
-
-
-def _within(update: str, raw: str) -> str:
-    """A parser error of the request, with a position past the user's update (in the text
-    appended to it) moved to the update's end, where it ended too early."""
-    match = re.match(r"error at (\d+):(\d+):", raw)
-    lines = update.rstrip().splitlines() or [""]
-    if match is None or int(match[1]) <= len(lines):
-        return raw
-    return f"error at {len(lines)}:{len(lines[-1]) + 1}:{raw[match.end() :]}"
 
 
 def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
