@@ -11,7 +11,8 @@ are loaded as N-Quads text by ``Store.load``, which is also one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,18 +212,31 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     """
     graph = _graph_node(name)
     # Compared as N-Triples lines, which are equal when the terms are: the old side is read as
-    # Oxigraph's dump, not made into terms one by one.
-    new = dict.fromkeys(graph_lines(name, triples))
-    old = _lines_of(store, graph)
-    if any(map(_blank, new)) or any(map(_blank, old)):
+    # Oxigraph's dump, line by line, each marking the new line it equals as held already, so
+    # that only the new side (and what is gone) is held in memory, not both sides whole.
+    new = dict.fromkeys(graph_lines(name, triples), False)
+    gone: list[str] = []
+    blank = any(map(_blank, new))
+    if not blank:
+        for line in _lines_of(store, graph):
+            if line in new:
+                new[line] = True
+            elif _blank(line):
+                blank = True
+                break
+            else:
+                gone.append(line)
+    if blank:
         replace_graph_lines(store, {name: list(new)})
         return
-    if isinstance(store, ox.Store) and not old - new.keys():
+    added = [line for line, held in new.items() if not held]
+    del new
+    if isinstance(store, ox.Store) and not gone:
         # Only additions: loaded with the default graph's copies.
-        _add_in_parts(store, graph, [line for line in new if line not in old])
+        _add_in_parts(store, graph, added)
         return
-    gone = sorted(old - new.keys())
-    added = sorted(new.keys() - old)
+    gone.sort()
+    added.sort()
     operations = []
     union = writes_union(store) if gone or added else False
     if gone:
@@ -248,15 +262,24 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
 PART_TRIPLES = 50_000
 
 
-def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> set[str]:
-    """The N-Triples lines of a graph of the store."""
+def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> Iterator[str]:
+    """The N-Triples lines of a graph of the store, each once. The embedded store's graph is
+    dumped to a temporary file and read back line by line: the links graph of a large store
+    is some 300 MB of text, which is never held whole."""
     if isinstance(store, ox.Store):
-        text = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").decode()
-        # Not ``splitlines``: N-Triples leaves U+2028 and other line separators unescaped.
-        return set(text.split("\n")) - {""}
+        with tempfile.TemporaryFile() as file:
+            store.dump(file, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            file.seek(0)
+            # Split at "\n" alone: N-Triples leaves U+2028 and other line separators unescaped.
+            for raw in file:
+                line = raw.decode().removesuffix("\n")
+                if line:
+                    yield line
+        return
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
-    return {f"{row['s']} {row['p']} {row['o']} ." for row in rows}
+    for row in rows:
+        yield f"{row['s']} {row['p']} {row['o']} ."
 
 
 def _blank(line: str) -> bool:

@@ -14,6 +14,7 @@ it cannot parse, gives no answer (every graph may change).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,18 @@ def update_scope(update: str) -> Scope | None:
     ``apply_update`` runs it), or None when that cannot be told from its text."""
     if len(update) > MAX_CHARS:
         return None
+    # Parsed in a thread of its own: pyparsing keeps frames of a parse alive (in its cache and
+    # in cycles of exceptions), and through them their callers' frames, with the open store
+    # their locals hold, until the garbage collector runs; a new thread's frames have no caller.
+    found: list[Scope | None] = [None]
+    worker = threading.Thread(target=lambda: found.__setitem__(0, _parsed_scope(update)))
+    worker.start()
+    worker.join()
+    return found[0]
+
+
+def _parsed_scope(update: str) -> Scope | None:
+    """``update_scope`` of an update short enough to parse."""
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
