@@ -21,14 +21,14 @@ from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.links.read import Rows, graph_records
 from alliance_kg.graph.sparql import is_remote
-from alliance_kg.graph.stamp import open_writer, stamp_union
+from alliance_kg.graph.stamp import open_writer, stamp_union, union_stamped
 from alliance_kg.graph.store import (
-    apply_update,
     open_location,
     replace_graph_lines,
 )
 from alliance_kg.graph.storefiles import flush
 from alliance_kg.graph.terms import graph_lines
+from alliance_kg.graph.updates import apply_update, update_scope
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files, map_extractions
 from alliance_kg.loaders.readers import collect_paths, document_key
@@ -347,15 +347,25 @@ def _identity(folder: Path) -> tuple[int, int] | None:
 def update_store(
     store: SparqlStore, update: str, state: LinksState | None = None, folder: Path | None = None
 ) -> tuple[int, LinksResult]:
-    """Run a SPARQL Update (see ``store.apply_update``), then the corpus-level stage; return the
+    """Run a SPARQL Update (see ``updates.apply_update``), then the corpus-level stage; return the
     number of quads in named graphs and what the stage found. (The stage reads the updated
     store, so it runs in a transaction of its own: should it fail, the update stays and the
-    error says so.) An update may change any graph: every record of ``state`` is forgotten
-    first, and the stage reads the whole store. ``folder``: the on-disk store's, opened for
-    writing by ``stamp.open_writer``; the update rebuilt the union, so the store is stamped."""
+    error says so.) The records of ``state`` that the update may make stale are forgotten
+    first: those of the graphs its text names (``update_scope``), or all of them when that
+    cannot be told; the stage reads those graphs again. ``folder``: the on-disk store's, opened
+    for writing by ``stamp.open_writer``; after the update its default graph is the union, so
+    the store is stamped."""
+    scope = update_scope(update) if folder is not None else None
     if state is not None:
-        state.forget_all()
-    quads = apply_update(store, update)
+        if scope is None:
+            state.forget_all()
+        else:
+            state.forget(scope.graphs)
+    # The union is kept in step for the named graphs alone only where it was the union before
+    # (stamped: no other program wrote the store) and the update leaves the default graph alone.
+    exact = folder is not None and union_stamped(folder)
+    graphs = scope.graphs if scope is not None and not scope.default and exact else None
+    quads = apply_update(store, update, graphs)
     if folder is not None:
         stamp_union(folder)
     try:
@@ -365,7 +375,7 @@ def update_store(
             f"the update was applied, but the links graph could not be refreshed: {exc}; "
             "queries about meetings and lineages may be stale until the next build or update"
         ) from exc
-    # The update rebuilt the union default graph: a log as large as the store, else replayed
-    # by every reader that opens it next.
+    # The update wrote the default graph: a log as large as the change, else replayed by every
+    # reader that opens it next.
     flush(store, "update")
     return quads, links

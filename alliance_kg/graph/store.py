@@ -11,15 +11,15 @@ are loaded as N-Quads text by ``Store.load``, which is also one transaction.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.errors import StoreError
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.storefiles import flush, open_read_only, opened_for_writing, writer_active
 
@@ -30,7 +30,6 @@ from alliance_kg.graph.terms import from_oxigraph as from_oxigraph
 from alliance_kg.graph.terms import graph_lines
 from alliance_kg.graph.terms import quads_of as quads_of
 from alliance_kg.graph.terms import to_oxigraph as to_oxigraph
-from alliance_kg.ontology import PREFIXES
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -213,18 +212,31 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     """
     graph = _graph_node(name)
     # Compared as N-Triples lines, which are equal when the terms are: the old side is read as
-    # Oxigraph's dump, not made into terms one by one.
-    new = dict.fromkeys(graph_lines(name, triples))
-    old = _lines_of(store, graph)
-    if any(map(_blank, new)) or any(map(_blank, old)):
+    # Oxigraph's dump, line by line, each marking the new line it equals as held already, so
+    # that only the new side (and what is gone) is held in memory, not both sides whole.
+    new = dict.fromkeys(graph_lines(name, triples), False)
+    gone: list[str] = []
+    blank = any(map(_blank, new))
+    if not blank:
+        for line in _lines_of(store, graph):
+            if line in new:
+                new[line] = True
+            elif _blank(line):
+                blank = True
+                break
+            else:
+                gone.append(line)
+    if blank:
         replace_graph_lines(store, {name: list(new)})
         return
-    if isinstance(store, ox.Store) and not old - new.keys():
+    added = [line for line, held in new.items() if not held]
+    del new
+    if isinstance(store, ox.Store) and not gone:
         # Only additions: loaded with the default graph's copies.
-        _add_in_parts(store, graph, [line for line in new if line not in old])
+        _add_in_parts(store, graph, added)
         return
-    gone = sorted(old - new.keys())
-    added = sorted(new.keys() - old)
+    gone.sort()
+    added.sort()
     operations = []
     union = writes_union(store) if gone or added else False
     if gone:
@@ -250,15 +262,24 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
 PART_TRIPLES = 50_000
 
 
-def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> set[str]:
-    """The N-Triples lines of a graph of the store."""
+def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> Iterator[str]:
+    """The N-Triples lines of a graph of the store, each once. The embedded store's graph is
+    dumped to a temporary file and read back line by line: the links graph of a large store
+    is some 300 MB of text, which is never held whole."""
     if isinstance(store, ox.Store):
-        text = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").decode()
-        # Not ``splitlines``: N-Triples leaves U+2028 and other line separators unescaped.
-        return set(text.split("\n")) - {""}
+        with tempfile.TemporaryFile() as file:
+            store.dump(file, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            file.seek(0)
+            # Split at "\n" alone: N-Triples leaves U+2028 and other line separators unescaped.
+            for raw in file:
+                line = raw.decode().removesuffix("\n")
+                if line:
+                    yield line
+        return
     rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
-    return {f"{row['s']} {row['p']} {row['o']} ." for row in rows}
+    for row in rows:
+        yield f"{row['s']} {row['p']} {row['o']} ."
 
 
 def _blank(line: str) -> bool:
@@ -310,44 +331,6 @@ def _link(graphs: list[ox.NamedNode]) -> str:
     """The update operation that adds the triples of the graphs to the default graph."""
     names = " ".join(str(g) for g in graphs)
     return f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-
-
-def apply_update(store: Any, update: str) -> int:
-    """Run a SPARQL Update and rebuild the union default graph, in one transaction; return the
-    number of quads in named graphs afterwards. The project prefixes need no declaration.
-
-    An arbitrary update can touch any graph, so the whole union is rebuilt (a cost that grows
-    with the store), unlike ``replace_graphs`` and ``remove_graphs``.
-
-    Invalid SPARQL, and an update that would fetch something (``LOAD``, ``SERVICE``), raise
-    ``QueryError`` (nothing written); a failing update ``StoreError``.
-    """
-    from alliance_kg.graph.sparql import check_update, syntax_message
-
-    # LOAD and SERVICE would make Oxigraph fetch from the network: refused before it runs.
-    check_update(update)
-    request = update
-    if writes_union(store):
-        # On a line of its own: an update ending with a comment would swallow the separator.
-        request = update.rstrip().rstrip(";") + "\n;\n" + _REFRESH_UNION
-    try:
-        store.update(request, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        raise QueryError(syntax_message(update, _within(update, str(exc)))) from exc
-    except (OSError, RuntimeError) as exc:
-        raise StoreError(f"the update failed: {exc}; nothing was written") from exc
-    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return int(next(iter(result))["n"].value)
-
-
-def _within(update: str, raw: str) -> str:
-    """A parser error of the request, with a position past the user's update (in the text
-    appended to it) moved to the update's end, where it ended too early."""
-    match = re.match(r"error at (\d+):(\d+):", raw)
-    lines = update.rstrip().splitlines() or [""]
-    if match is None or int(match[1]) <= len(lines):
-        return raw
-    return f"error at {len(lines)}:{len(lines[-1]) + 1}:{raw[match.end() :]}"
 
 
 def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:

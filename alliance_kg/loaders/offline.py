@@ -8,7 +8,7 @@ multiprocessing pipes and forkserver) and a server's own listening socket are no
 and pass. Oxigraph's SPARQL engine fetches in Rust (``LOAD``, ``SERVICE``), out of the hook's
 sight, so the user's SPARQL is refused before it reaches the engine: queries by
 ``queries.safety``, updates by ``graph.sparql.check_update``, called where every update passes
-(``graph.store.apply_update``).
+(``graph.updates.apply_update``).
 
 The hook lives in the lowest layer that starts processes, so that each process akg starts (the
 extraction workers, the query children and workers) turns it on for itself (``forbid``).

@@ -7,9 +7,10 @@ graphs that have no record: those it has just written, and any the file does not
 
 The file can only be stale if a graph changes while its record stays, so every write of
 document graphs first forgets their records (``forget``), in a committed transaction of its
-own, before the store is touched; ``akg update``, which may change any graph, forgets them all.
-A failure anywhere after that leaves graphs without records, which are read again: never a
-record that disagrees with the store. The records of graphs that left the store are dropped. A
+own, before the store is touched; ``akg update`` forgets those of the graphs its text names, or
+all of them when it may change any graph (``graph.updates.update_scope``). A failure anywhere
+after that leaves graphs without records, which are read again: never a record that disagrees
+with the store. The records of graphs that left the store are dropped. A
 file written by another version of the queries (``read.QUERIES``) is emptied when opened.
 Programs other than akg that write the store directly bypass this; deleting the file (or any
 ``akg update``) makes the next build read everything again.

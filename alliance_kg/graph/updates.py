@@ -1,0 +1,217 @@
+"""Running a user's SPARQL Update (``apply_update``), and which graphs it may change, told from
+its text before it runs (``update_scope``).
+
+``akg update`` keeps the union default graph and the corpus-level stage's records in step with
+the store. Both cost time in proportion to the whole store when any graph may have changed,
+and nearly nothing when only a few named graphs may have: the graphs an update writes are named
+in its text (``DROP GRAPH <g>``, ``INSERT DATA { GRAPH <g> { ... } }``, a template's
+``GRAPH <g>``), unless a template names them by a variable (``GRAPH ?g``) or an operation takes
+every graph (``DROP ALL``, ``CLEAR NAMED``). The answer may name graphs the update leaves
+unchanged, never leave out one it changes: any form this module does not know, and any text
+it cannot parse, gives no answer (every graph may change).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from alliance_kg.errors import QueryError, StoreError
+from alliance_kg.graph.store import _REFRESH_UNION, _graph_node, _link, _unlink, writes_union
+from alliance_kg.ontology import PREFIXES
+
+#: Longer updates are not looked into: rdflib's parser takes about a second per 10,000
+#: characters, while the work the answer saves is bounded by the store, so a long update
+#: (thousands of triples of INSERT DATA) is treated as one that may change any graph.
+MAX_CHARS = 10_000
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an update may change: these named graphs, and the default graph if ``default``."""
+
+    graphs: frozenset[str]
+    default: bool
+
+
+def update_scope(update: str) -> Scope | None:
+    """The graphs ``update`` may change (with the project prefixes declared, as
+    ``apply_update`` runs it), or None when that cannot be told from its text."""
+    if len(update) > MAX_CHARS:
+        return None
+    # Parsed in a thread of its own: pyparsing keeps frames of a parse alive (in its cache and
+    # in cycles of exceptions), and through them their callers' frames, with the open store
+    # their locals hold, until the garbage collector runs; a new thread's frames have no caller.
+    found: list[Scope | None] = [None]
+    worker = threading.Thread(target=lambda: found.__setitem__(0, _parsed_scope(update)))
+    worker.start()
+    worker.join()
+    return found[0]
+
+
+def _parsed_scope(update: str) -> Scope | None:
+    """``update_scope`` of an update short enough to parse."""
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    try:
+        operations = translateUpdate(parseUpdate(declared + update)).algebra
+    except Exception:  # noqa: BLE001 - any parser failure means "cannot tell", never an error
+        return None
+    graphs: set[str] = set()
+    default = False
+    for operation in operations:
+        found = _operation_scope(operation)
+        if found is None:
+            return None
+        graphs |= found.graphs
+        default = default or found.default
+    return Scope(frozenset(graphs), default)
+
+
+def _operation_scope(op: Any) -> Scope | None:
+    """The graphs one operation of rdflib's algebra may change (None: cannot tell)."""
+    name = op.name
+    if name in ("Drop", "Clear", "Create"):
+        return _targets([op.graphiri])
+    if name in ("Add", "Copy"):
+        return _targets([op.graph[1]])
+    if name == "Move":
+        return _targets(op.graph)
+    if name in ("InsertData", "DeleteData", "DeleteWhere"):
+        return _template(op)
+    if name == "Modify":
+        parts = [_template(t) for t in (op.delete, op.insert) if t is not None]
+        if any(part is None for part in parts):
+            return None
+        graphs = frozenset().union(*(p.graphs for p in parts if p is not None))
+        default = any(p.default for p in parts if p is not None)
+        if op.withClause is not None:
+            # WITH names the graph a template's triples outside GRAPH go into.
+            with_graph = _targets([op.withClause])
+            if with_graph is None:
+                return None
+            graphs |= with_graph.graphs
+        return Scope(graphs, default)
+    return None  # LOAD (refused before it runs anyway) and any form not known here
+
+
+def _template(op: Any) -> Scope | None:
+    """The graphs of a template or data block: its ``GRAPH`` names, and the default graph if
+    it holds triples outside any."""
+    quads = op.quads or {}
+    found = _targets(list(quads))
+    if found is None:
+        return None
+    return Scope(found.graphs, found.default or bool(op.triples))
+
+
+def _targets(names: Iterable[Any]) -> Scope | None:
+    """Graphs named by IRIs or by ``DEFAULT``; None for ``ALL``, ``NAMED``, a variable or an
+    IRI that is not absolute."""
+    from rdflib import URIRef
+
+    graphs: set[str] = set()
+    default = False
+    for name in names:
+        if isinstance(name, URIRef):
+            if not _ABSOLUTE.match(name):
+                return None
+            graphs.add(str(name))
+        elif isinstance(name, str) and name == "DEFAULT":
+            default = True
+        else:
+            return None
+    return Scope(frozenset(graphs), default)
+
+
+def apply_update(store: Any, update: str, graphs: Collection[str] | None = None) -> int:
+    """Run a SPARQL Update and bring the union default graph in step, in one transaction;
+    return the number of quads in named graphs afterwards. The project prefixes need no
+    declaration.
+
+    ``graphs``: every named graph the update may change (``update_scope``), given only when the
+    default graph is the union of the named graphs before the update and the update writes no
+    triple into it; the union is then kept in step for these graphs alone, as ``replace_graphs``
+    does. Otherwise an arbitrary update may have touched any graph: the embedded store's default
+    graph is compared with the named graphs triple by triple through the indexes (time in
+    proportion to the store, memory only for what differs), a server's is rebuilt.
+
+    Invalid SPARQL, and an update that would fetch something (``LOAD``, ``SERVICE``), raise
+    ``QueryError`` (nothing written); a failing update ``StoreError``.
+    """
+    from alliance_kg.graph.sparql import check_update
+
+    # LOAD and SERVICE would make Oxigraph fetch from the network: refused before it runs.
+    check_update(update)
+    request = update
+    if writes_union(store):
+        if graphs is not None:
+            nodes = [_graph_node(name) for name in sorted(graphs)]
+            if nodes:
+                # Oxigraph takes a prologue only at the start: the first step goes after it.
+                end = _PROLOGUE.match(update)
+                cut = end.end() if end else 0
+                request = f"{update[:cut]}\n{_unlink(nodes)[0]} ;\n{update[cut:]}"
+                after = _link(nodes)
+            else:
+                after = ""
+        else:
+            after = _SYNC_UNION if isinstance(store, ox.Store) else _REFRESH_UNION
+        if after:
+            # On a line of its own: an update ending with a comment would swallow the separator.
+            request = request.rstrip().rstrip(";") + "\n;\n" + after
+    try:
+        store.update(request, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise QueryError(_syntax_error(update, exc)) from exc
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"the update failed: {exc}; nothing was written") from exc
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return int(next(iter(result))["n"].value)
+
+
+#: What may come before an update's first operation: space, comments, BASE and PREFIX.
+_PROLOGUE = re.compile(
+    r"(?:\s+|#[^\n]*|BASE\s*<[^>\s]*>|PREFIX\s*[^\s:<]*:\s*<[^>\s]*>)*", re.IGNORECASE
+)
+#: The embedded store's default graph made the union of its named graphs by removing and
+#: adding only what differs: each triple is looked up in the other side's index, so nothing
+#: the size of the store is held in memory (a rebuild, ``_REFRESH_UNION``, held the whole
+#: union in one transaction: 5.3 GB at 3.5 million quads).
+_SYNC_UNION = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+)
+
+
+def _syntax_error(update: str, exc: SyntaxError) -> str:
+    """The parser's message about the user's update itself (the request holds more text): the
+    update alone is parsed again by running it on an empty store in memory."""
+    from alliance_kg.graph.sparql import syntax_message
+
+    try:
+        ox.Store().update(update, prefixes=PREFIXES)
+    except SyntaxError as alone:
+        return syntax_message(update, str(alone))
+    except (OSError, RuntimeError):
+        pass
+    return syntax_message(update, _within(update, str(exc)))
+
+
+def _within(update: str, raw: str) -> str:
+    """A parser error of the request, with a position past the user's update (in the text
+    appended to it) moved to the update's end, where it ended too early."""
+    match = re.match(r"error at (\d+):(\d+):", raw)
+    lines = update.rstrip().splitlines() or [""]
+    if match is None or int(match[1]) <= len(lines):
+        return raw
+    return f"error at {len(lines)}:{len(lines[-1]) + 1}:{raw[match.end() :]}"
