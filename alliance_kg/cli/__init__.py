@@ -305,7 +305,7 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     """Change the graph with a SPARQL Update (argument, -f FILE or stdin), in one transaction.
 
     Write into the documents' named graphs (GRAPH <...>): the default graph is always the union
-    of the named graphs and is rebuilt after the update.
+    of the named graphs and is kept so after the update.
     """
     result = kg.update(_text(update, update_file, "update"))
     say(f"Updated: the store holds {result.quads} quads in named graphs.")

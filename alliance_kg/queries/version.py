@@ -58,5 +58,6 @@ def check_links_version(store: SparqlStore, needed: int) -> None:
     if max(found, default=1) < needed:
         raise QueryError(
             "this store's links graph was written by an earlier version of akg and lacks what "
-            "the query reads; run `akg update` (or build the store again), then ask again"
+            "the query reads; run `akg update 'INSERT DATA {}'` (or build the store again), "
+            "then ask again"
         )
