@@ -8,9 +8,9 @@ must come first.
 
 rdflib's parser is slow (tens of milliseconds for a cookbook query, most of an endpoint
 request), and only SERVICE and FROM need its parse tree: a text in which neither word nor a
-codepoint escape (backslash u, which could spell one) appears anywhere is only checked to be
-a query, not an update, by Oxigraph's own parser. Anything else, and any text Oxigraph
-refuses, gets the full check, so the messages are the same.
+codepoint escape (backslash u, which could spell one) appears outside whole-line comments is
+only checked to be a query, not an update, by Oxigraph's own parser. Anything else, and any
+text Oxigraph refuses, gets the full check, so the messages are the same.
 """
 
 from __future__ import annotations
@@ -26,8 +26,15 @@ from alliance_kg.ontology import PREFIXES
 
 #: Text that may hold SERVICE or FROM, so the query needs rdflib's parse tree, looked for in
 #: the lower-cased text (a case-insensitive regular expression takes ten times as long). Found
-#: in any place (a comment, a string, an IRI, a prefixed name) it only costs the slower check.
+#: in a string, an IRI or a prefixed name it only costs the slower check.
 _NEEDS_TREE = ("service", "from", "\\u")
+#: A line whose first character other than a space or a tab is ``#`` is a comment to the
+#: first carriage return or line feed, unless a string holding a line break spans it: only a
+#: long string can (an IRI or a short string cannot hold a line break), or a backslash makes
+#: the ``#`` part of a name. Comments that follow something on their line are not skipped:
+#: telling them apart needs the whole grammar (``<`` opens an IRI or compares).
+_LINE_COMMENT = re.compile(r"^[ \t]*#[^\r\n]*", re.MULTILINE)
+_NO_LINE_COMMENTS = ('"""', "'''", "\\")
 _UPDATE_HINT = "akg query only reads the graph; use akg update to change it"
 
 
@@ -127,12 +134,18 @@ def _refuse_unparsed(text: str, syntax_check: Callable[[str], None]) -> None:
 
 
 def parse_tree_needed(text: str) -> bool:
-    """Whether ``text`` may hold SERVICE or FROM (or an escape that could spell them). A query
-    without is refused only for being an update, which Oxigraph's query parser refuses too."""
+    """Whether ``text`` may hold SERVICE or FROM (or an escape that could spell them) outside
+    its whole-line comments. A query without is refused only for being an update, which
+    Oxigraph's query parser refuses too."""
     # Lower case maps every ASCII letter to its own lower case, so no spelling of the
     # keywords escapes: Oxigraph, which runs the query, reads keywords in ASCII only.
     lowered = text.lower()
-    return any(word in lowered for word in _NEEDS_TREE)
+    if not any(word in lowered for word in _NEEDS_TREE):
+        return False
+    if any(mark in text for mark in _NO_LINE_COMMENTS):
+        return True
+    uncommented = _LINE_COMMENT.sub("", lowered)
+    return any(word in uncommented for word in _NEEDS_TREE)
 
 
 def _declared(prologue: Any) -> dict[str, str]:
