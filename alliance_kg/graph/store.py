@@ -105,7 +105,8 @@ def open_location(
 # Oxigraph's "union default graph" repeats a triple once per named graph that holds it, which
 # inflates counts and slows joins. Instead the store's own default graph holds the de-duplicated
 # union of all named graphs, kept in step in the same transaction as every write.
-_REFRESH_UNION = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: The update that rebuilds the default graph from every named graph.
+REFRESH_UNION = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def refresh_union(store: SparqlStore) -> None:
@@ -115,7 +116,7 @@ def refresh_union(store: SparqlStore) -> None:
     instead (see ``replace_graphs``), so this is only needed after quads were added some other
     way. Nothing is written on a server whose default graph is that union already."""
     if writes_union(store):
-        _update(store, _REFRESH_UNION)
+        _update(store, REFRESH_UNION)
 
 
 def writes_union(store: SparqlStore) -> bool:
@@ -151,19 +152,19 @@ def replace_graph_lines(store: SparqlStore, graphs: Mapping[str, Sequence[str]])
     nodes: list[ox.NamedNode] = []
     inserts: list[str] = []
     for name in sorted(graphs):
-        graph = _graph_node(name)
+        graph = graph_node(name)
         nodes.append(graph)
         if graphs[name]:
             inserts.append(f"GRAPH {graph} {{\n" + "\n".join(graphs[name]) + "\n}")
     if not nodes:
         return
     union = writes_union(store)
-    operations = _unlink(nodes, union)
+    operations = unlink_operations(nodes, union)
     if inserts:
         # One INSERT DATA for all graphs, so a blank node id means one node across them.
         operations.append(f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}")
         if union:
-            operations.append(_link(nodes))
+            operations.append(link_operation(nodes))
     _update(store, " ;\n".join(operations))
 
 
@@ -173,7 +174,7 @@ def _load_new_graphs(store: ox.Store, graphs: Mapping[str, Sequence[str]]) -> bo
     new and nothing needs removing. Returns False, having written nothing, when a graph exists
     already. Blank nodes get fresh ids, the same id one node within the call, as in the update
     (Oxigraph renames the blank nodes of each text it loads)."""
-    nodes = {name: _graph_node(name) for name in graphs}
+    nodes = {name: graph_node(name) for name in graphs}
     if any(store.contains_named_graph(node) for node in nodes.values()):
         return False
     parts: list[str] = []
@@ -210,7 +211,7 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     with blank nodes, which cannot be matched across writes, are replaced whole
     (``replace_graphs``).
     """
-    graph = _graph_node(name)
+    graph = graph_node(name)
     # Compared as N-Triples lines, which are equal when the terms are: the old side is read as
     # Oxigraph's dump, line by line, each marking the new line it equals as held already, so
     # that only the new side (and what is gone) is held in memory, not both sides whole.
@@ -308,7 +309,7 @@ def _add_in_parts(store: ox.Store, graph: ox.NamedNode, added: list[str]) -> Non
             ) from exc
 
 
-def _unlink(graphs: list[ox.NamedNode], union: bool = True) -> list[str]:
+def unlink_operations(graphs: list[ox.NamedNode], union: bool = True) -> list[str]:
     """Update operations that remove the graphs, and (with ``union``) from the default graph
     every triple that no other named graph holds.
 
@@ -327,7 +328,7 @@ def _unlink(graphs: list[ox.NamedNode], union: bool = True) -> list[str]:
     return [leave, *drops] if union else drops
 
 
-def _link(graphs: list[ox.NamedNode]) -> str:
+def link_operation(graphs: list[ox.NamedNode]) -> str:
     """The update operation that adds the triples of the graphs to the default graph."""
     names = " ".join(str(g) for g in graphs)
     return f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
@@ -335,9 +336,9 @@ def _link(graphs: list[ox.NamedNode]) -> str:
 
 def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
     """Remove the named graphs and their triples in one transaction; unknown names are ignored."""
-    graphs = [_graph_node(name) for name in sorted(set(names))]
+    graphs = [graph_node(name) for name in sorted(set(names))]
     if graphs:
-        _update(store, " ;\n".join(_unlink(graphs, writes_union(store))))
+        _update(store, " ;\n".join(unlink_operations(graphs, writes_union(store))))
 
 
 def graph_names(store: SparqlStore) -> list[str]:
@@ -345,7 +346,8 @@ def graph_names(store: SparqlStore) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def _graph_node(name: str) -> ox.NamedNode:
+def graph_node(name: str) -> ox.NamedNode:
+    """The graph ``name`` as an IRI; ``StoreError`` if it is not one."""
     try:
         return ox.NamedNode(name)
     except ValueError as exc:

@@ -22,7 +22,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
-from alliance_kg.graph.store import _REFRESH_UNION, _graph_node, _link, _unlink, writes_union
+from alliance_kg.graph.store import (
+    REFRESH_UNION,
+    graph_node,
+    link_operation,
+    unlink_operations,
+    writes_union,
+)
 from alliance_kg.ontology import PREFIXES
 
 #: Longer updates are not looked into: rdflib's parser takes about a second per 10,000
@@ -155,17 +161,17 @@ def apply_update(store: Any, update: str, graphs: Collection[str] | None = None)
     request = update
     if writes_union(store):
         if graphs is not None:
-            nodes = [_graph_node(name) for name in sorted(graphs)]
+            nodes = [graph_node(name) for name in sorted(graphs)]
             if nodes:
                 # Oxigraph takes a prologue only at the start: the first step goes after it.
                 end = _PROLOGUE.match(update)
                 cut = end.end() if end else 0
-                request = f"{update[:cut]}\n{_unlink(nodes)[0]} ;\n{update[cut:]}"
-                after = _link(nodes)
+                request = f"{update[:cut]}\n{unlink_operations(nodes)[0]} ;\n{update[cut:]}"
+                after = link_operation(nodes)
             else:
                 after = ""
         else:
-            after = _SYNC_UNION if isinstance(store, ox.Store) else _REFRESH_UNION
+            after = _SYNC_UNION if isinstance(store, ox.Store) else REFRESH_UNION
         if after:
             # On a line of its own: an update ending with a comment would swallow the separator.
             request = request.rstrip().rstrip(";") + "\n;\n" + after
@@ -185,7 +191,7 @@ _PROLOGUE = re.compile(
 )
 #: The embedded store's default graph made the union of its named graphs by removing and
 #: adding only what differs: each triple is looked up in the other side's index, so nothing
-#: the size of the store is held in memory (a rebuild, ``_REFRESH_UNION``, held the whole
+#: the size of the store is held in memory (a rebuild, ``REFRESH_UNION``, held the whole
 #: union in one transaction: 5.3 GB at 3.5 million quads).
 _SYNC_UNION = (
     "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
