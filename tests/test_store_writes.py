@@ -149,7 +149,7 @@ def test_a_links_graph_written_in_parts_is_the_same_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A derived graph that gains more than PART_TRIPLES triples is written in several
-    transactions (with flushes between them): the same quads, the union included."""
+    steps: the same quads, the union included."""
     import alliance_kg.graph.store as store_module
 
     whole = open_store(tmp_path / "whole")

@@ -269,9 +269,10 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
 
 
 #: A derived graph that gains more triples than this in one write (the links graph of a first
-#: build of a large store) is written in parts of this size, so that the text of only one part
-#: is held at a time (one transaction of a million quads had held some 700 MB).
-PART_TRIPLES = 50_000
+#: build of a large store) is written in parts of this size (with their default-graph copies,
+#: within ``BULK_QUADS``), so that the text of only one part is held at a time (one
+#: transaction of a million quads had held some 700 MB) and each is added in one step.
+PART_TRIPLES = 200_000
 
 
 def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> Iterator[str]:

@@ -154,3 +154,14 @@ def flush(store: SparqlStore, what: str) -> None:
             raise StoreError(
                 f"the {what} was written, but the store could not be flushed to disk: {exc}"
             ) from exc
+
+
+def compact(store: SparqlStore, what: str) -> None:
+    """Compact an on-disk store's files (RocksDB's full compaction, ``Store.optimize``)."""
+    if isinstance(store, ox.Store):
+        try:
+            store.optimize()
+        except OSError as exc:
+            raise StoreError(
+                f"the {what} was written, but the store could not be compacted: {exc}"
+            ) from exc

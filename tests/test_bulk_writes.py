@@ -1,0 +1,57 @@
+"""New graphs are written by Oxigraph's bulk loader, whole or not at all; a text too long for one
+step goes through a transaction with the same result; a large build compacts the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import alliance_kg.graph.load as load_module
+import alliance_kg.graph.store as store_module
+from alliance_kg.errors import StoreError
+from alliance_kg.graph.export import export_graph
+from alliance_kg.graph.load import iter_extractions, write_extractions
+from alliance_kg.graph.store import open_store, replace_graph_lines
+from alliance_kg.loaders.readers import sample_corpus_dir
+
+GRAPH = "https://w3id.org/alliance-kg/id/document/bulk"
+
+
+def build(folder: Path, batch_triples: int | None = None) -> store_module.ox.Store:
+    store = open_store(folder)
+    write_extractions(store, iter_extractions([sample_corpus_dir()]), batch_triples)
+    return store
+
+
+def test_a_text_past_the_bulk_limit_is_written_in_a_transaction_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bulk = build(tmp_path / "bulk")
+    monkeypatch.setattr(store_module, "BULK_QUADS", 0)
+    transaction = build(tmp_path / "transaction")
+    assert export_graph(transaction, "nquads") == export_graph(bulk, "nquads")
+    assert set(transaction) == set(bulk)  # every quad, the default graph's included
+
+
+@pytest.mark.parametrize("bulk_quads", [500_000, 0])
+def test_new_graphs_that_fail_part_way_write_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_quads: int
+) -> None:
+    monkeypatch.setattr(store_module, "BULK_QUADS", bulk_quads)
+    store = build(tmp_path / "store")
+    before = set(store)
+    good = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .' for i in range(2000)]
+    with pytest.raises(StoreError, match="nothing was written"):
+        replace_graph_lines(store, {GRAPH: [*good, "<http://example.org/s> oops ."]})
+    assert set(store) == before
+
+
+def test_a_large_build_compacts_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small batches: one set of table files added per batch, which compaction merges.
+    left = build(tmp_path / "left", batch_triples=100)
+    monkeypatch.setattr(load_module, "COMPACT_TRIPLES", 1)
+    compacted = build(tmp_path / "compacted", batch_triples=100)
+    assert export_graph(compacted, "nquads") == export_graph(left, "nquads")
+    tables = {name: len(list((tmp_path / name).glob("*.sst"))) for name in ("left", "compacted")}
+    assert tables["compacted"] < tables["left"], tables
