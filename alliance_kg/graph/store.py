@@ -269,10 +269,11 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
 
 
 #: A derived graph that gains more triples than this in one write (the links graph of a first
-#: build of a large store) is written in parts of this size (with their default-graph copies,
-#: within ``BULK_QUADS``), so that the text of only one part is held at a time (one
-#: transaction of a million quads had held some 700 MB) and each is added in one step.
-PART_TRIPLES = 200_000
+#: build of a large store) is written in parts of this size, each added in one step
+#: (``_load``), so that the text of only one part is held at a time: one transaction of a
+#: million quads had held some 700 MB, and parts of 200,000 took a 10,000-document build past
+#: 1 GB (the bulk loader's tables beside the corpus-level stage's).
+PART_TRIPLES = 50_000
 
 
 def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> Iterator[str]:
