@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from alliance_kg.loaders.dates import month_names
 from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer, surface_forms
@@ -13,6 +14,7 @@ from alliance_kg.loaders.model import Entity
 from alliance_kg.loaders.spans import Taken
 
 _TOKEN = re.compile(r"[^\W_]+|\S")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,14 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
-    """``tokens(text)`` as three lists: the tokens, their starts and their ends (each list
-    made by one loop in C over the matches, with no tuple per token)."""
-    found = list(_TOKEN.finditer(text))
-    return (
-        list(map(re.Match.group, found)),
-        list(map(re.Match.start, found)),
-        list(map(re.Match.end, found)),
-    )
+    """``tokens(text)`` as three lists: the tokens, their starts and their ends.
+
+    Made without a match object per token: split on the tokens (kept, at odd indices,
+    between the runs of text around them), then each piece's end is the running sum of
+    the pieces' lengths (all loops in C)."""
+    pieces = _TOKEN_SPLIT.split(text)
+    offsets = list(accumulate(map(len, pieces)))
+    return pieces[1::2], offsets[0:-1:2], offsets[1::2]
 
 
 def select(cands: list[Candidate]) -> list[Candidate]:

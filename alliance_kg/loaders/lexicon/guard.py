@@ -155,6 +155,70 @@ class Literals:
         return [q - start for q in inside]
 
 
+class LiteralsScan:
+    """``[literals.positions(low) for literals in group]`` by one scan of ``low``.
+
+    Looking for each piece in turn scans the whole text once per piece (some ninety for the
+    commitment patterns); here one pattern, the pieces of every ``Literals`` of the group as a
+    trie of alternatives, is tried at every position in C, and only where some piece begins
+    (a few hundred positions of a statement) is it asked which ``Literals`` have a piece there.
+    """
+
+    def __init__(self, group: Iterable[Literals]) -> None:
+        self._group = list(group)
+        finds = [lit._finds for lit in self._group if lit._pieces is not None]
+        pieces = sorted({piece for found in finds for piece in found})
+        # A zero-width match (a lookahead) at every position where a piece begins: overlapping
+        # beginnings are found too, as the loops of Literals.positions find them.
+        self._scan = re.compile(f"(?=(?:{_trie_pattern(pieces)}))") if pieces else None
+        # First character -> (index in the group, the pieces of that Literals beginning with it).
+        self._by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for k, lit in enumerate(self._group):
+            if lit._pieces is None:
+                continue
+            for first in sorted({piece[0] for piece in lit._finds}):
+                heads = tuple(piece for piece in lit._finds if piece[0] == first)
+                self._by_first.setdefault(first, []).append((k, heads))
+
+    def positions(self, low: str | None) -> list[list[int] | None]:
+        """``Literals.positions(low)`` of each ``Literals`` of the group, in its order."""
+        if low is None:
+            return [None] * len(self._group)
+        out: list[list[int] | None] = [
+            None if lit._pieces is None else [] for lit in self._group
+        ]
+        if self._scan is None:
+            return out
+        by_first = self._by_first
+        for at in map(re.Match.start, self._scan.finditer(low)):
+            for k, heads in by_first[low[at]]:
+                if low.startswith(heads, at):
+                    out[k].append(at)  # type: ignore[union-attr]
+        return out
+
+
+def _trie_pattern(pieces: list[str]) -> str:
+    """A pattern matching exactly the ``pieces`` (plain text), as nested alternatives that
+    share their common beginnings: the engine tests each character once, not once per piece."""
+    root: dict[str, Any] = {}
+    for piece in pieces:
+        node = root
+        for char in piece:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alternatives = [re.escape(char) + emit(child) for char, child in node.items() if char]
+        if not alternatives:
+            return ""
+        optional = "?" if "" in node else ""
+        if len(alternatives) == 1 and not optional:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")" + optional
+
+    return emit(root)
+
+
 def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
     """Whether ``Literals.positions`` has one in ``[start, end)`` (always, for None): else a
     match of its pattern cannot lie in that span of the text."""
