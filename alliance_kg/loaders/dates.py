@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from alliance_kg.loaders.lexicon import derived, table
-from alliance_kg.loaders.lexicon.guard import Literals, LiteralsScan, finditer_at, lowered
+from alliance_kg.loaders.lexicon.guard import Literals, finditer_at, lowered
 from alliance_kg.loaders.spans import Taken
 
 
@@ -52,15 +52,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @derived
-def _month_names() -> LiteralsScan | None:
+def _month_names() -> Literals | None:
     """The months' names and abbreviations, as the words one of which a month-first date
     begins with: each piece is a whole name (plain ASCII letters), so where it occurs is where
-    such a date can begin. None for a lexicon with other names: they are searched as before.
-    (Found by one scan of the text, not one per name.)"""
+    such a date can begin. None for a lexicon with other names: they are searched as before."""
     forms = list(months())
     if not all(re.fullmatch("[a-z]+", form) for form in forms):
         return None
-    return LiteralsScan([Literals(forms)])
+    return Literals(forms)
 
 
 # "\b(?P<year>(?:19|20)\d{2})-...": the word boundary is checked by a lookbehind after the
@@ -126,7 +125,7 @@ def find_dates(text: str) -> list[DateMention]:
     # A month-first date begins with a month's name: it is tried only where one occurs in the
     # lower-cased text (the case-insensitive pattern alone is tried at every word).
     names = _month_names()
-    mdy_starts = names.positions(lowered(text))[0] if names is not None else None
+    mdy_starts = names.positions(lowered(text)) if names is not None else None
     for pattern, starts in ((mdy, mdy_starts), (dmy, None)):
         for m in finditer_at(pattern, text, starts):
             add(m, months()[m.group("month").lower()])
