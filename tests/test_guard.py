@@ -9,7 +9,7 @@ import pytest
 
 from alliance_kg.loaders import commitments, parties
 from alliance_kg.loaders.entities import coreference, people
-from alliance_kg.loaders.lexicon.guard import Literals, LiteralsScan, first_chars_guard
+from alliance_kg.loaders.lexicon.guard import Literals, first_chars_guard
 from alliance_kg.loaders.readers import collect_paths, read_document, sample_corpus_dir
 
 DATA = Path(__file__).parent / "data"
@@ -65,20 +65,3 @@ def test_literals_look_for_the_pieces_no_other_piece_begins() -> None:
         {i for p in literals._pieces or [] for i in range(len(low)) if low[i:].startswith(p)}
     )
     assert literals.positions(low) == every == [0, 8, 19, 27, 38, 47]
-
-
-def test_one_scan_finds_the_pieces_of_every_literals_where_each_looks_for_them() -> None:
-    group = [
-        Literals(["january", "jan", "sept(?:ember)?", "may"]),
-        Literals([r"\bto ", "tok(?:en)?", "ja", "toto"]),  # overlapping pieces across the group
-        Literals([r"\w+"]),  # no piece: always tried (None)
-        Literals([]),  # no entry: never found
-        Literals(["a+b"]),  # a piece of one character after a repeat
-    ]
-    scan = LiteralsScan(group)
-    texts = ["jan. 5, january, to token to toto tototo; ja n may, aab b", "", "x", "ıt", "tototo"]
-    for low in [*texts, *(text.upper() for text in texts), None]:
-        expected = [literals.positions(low) for literals in group]
-        assert scan.positions(low) == expected
-    assert scan.positions("to token, jan") == [[10], [0, 3, 10], None, [], []]
-    assert LiteralsScan([Literals([r"\w"])]).positions("abc") == [None]

@@ -17,7 +17,6 @@ from alliance_kg.loaders.deadlines import deadlines
 from alliance_kg.loaders.lexicon import derived, table, words
 from alliance_kg.loaders.lexicon.guard import (
     Literals,
-    LiteralsScan,
     finditer_near,
     first_chars_guard,
     lowered,
@@ -105,20 +104,14 @@ def _attribution() -> re.Pattern[str]:
     )
 
 
-@derived
-def _scan() -> LiteralsScan:
-    """The words of the predicate and the complement patterns, looked for in one scan."""
-    return LiteralsScan(literals for _, _, literals in _predicate_res() + _complements())
-
-
 class _Words:
     """Where the words of the predicate and complement patterns occur in one document (see
     guard.Literals): a sentence that holds none of a pattern's words is not searched with it."""
 
     def __init__(self, text: str) -> None:
-        found = _scan().positions(lowered(text))
-        self.predicates = found[: len(_predicate_res())]
-        self.complements = found[len(_predicate_res()) :]
+        low = lowered(text)
+        self.predicates = [literals.positions(low) for _, _, literals in _predicate_res()]
+        self.complements = [literals.positions(low) for _, _, literals in _complements()]
 
 
 def extract_commitments(text: str, sentences: list[Sentence], context: Context) -> list[Commitment]:
