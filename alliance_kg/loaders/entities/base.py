@@ -17,7 +17,7 @@ _TOKEN = re.compile(r"[^\W_]+|\S")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Candidate:
     """A possible mention: a span of the text and the key of the entity it would name."""
 
@@ -28,6 +28,21 @@ class Candidate:
     alias: bool = True  # whether the surface text is a name worth keeping as an alias
     entity: Entity | None = None  # for entities not in the vocabulary
     bare: str | None = None  # a state-qualified name's key without its qualifier
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        key: str,
+        rank: int,
+        alias: bool = True,
+        entity: Entity | None = None,
+        bare: str | None = None,
+    ) -> None:
+        # As Mention's (model.py).
+        fields = {"start": start, "end": end, "key": key, "rank": rank, "alias": alias}
+        fields["entity"], fields["bare"] = entity, bare
+        object.__setattr__(self, "__dict__", fields)
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
