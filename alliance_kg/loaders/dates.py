@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from alliance_kg.loaders.lexicon import derived, table
 from alliance_kg.loaders.lexicon.guard import Literals, finditer_at, lowered
@@ -135,4 +136,4 @@ def find_dates(text: str) -> list[DateMention]:
         for d in found
         if not (text[d.start : d.start + 3].lower() == "may" and text[d.start] == "m")
     ]
-    return sorted(found, key=lambda d: d.start)
+    return sorted(found, key=attrgetter("start"))

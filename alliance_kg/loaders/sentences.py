@@ -98,7 +98,7 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Line:
     """One line of the text with its role."""
 
@@ -107,8 +107,13 @@ class Line:
     kind: str  # "blank" | "furniture" | "heading" | "item" | "text"
     marker: str = ""  # the bullet or number that introduced an item
 
+    def __init__(self, start: int, end: int, kind: str, marker: str = "") -> None:
+        # As Mention's (model.py).
+        fields = {"start": start, "end": end, "kind": kind, "marker": marker}
+        object.__setattr__(self, "__dict__", fields)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Paragraph:
     """A run of lines that forms running text, or one list item."""
 
@@ -116,6 +121,11 @@ class Paragraph:
     end: int
     is_item: bool
     marker: str = ""
+
+    def __init__(self, start: int, end: int, is_item: bool, marker: str = "") -> None:
+        # As Mention's (model.py).
+        fields = {"start": start, "end": end, "is_item": is_item, "marker": marker}
+        object.__setattr__(self, "__dict__", fields)
 
 
 def collapse(text: str) -> str:

@@ -14,8 +14,9 @@ The words these rules look for (head words, titles, stop words) are data: see
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
-from alliance_kg.loaders.entities.base import select
+from alliance_kg.loaders.entities.base import SPAN, select
 from alliance_kg.loaders.entities.coreference import (
     acronym_mentions,
     document_alliance,
@@ -61,10 +62,10 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
     extra: dict[str, Entity] = {c.key: c.entity for c in chosen if c.entity is not None}
 
     chosen += acronym_mentions(text, chosen, extra)
-    chosen = sorted(chosen, key=lambda c: (c.start, c.end))
+    chosen = sorted(chosen, key=SPAN)
     chosen += family_mentions(text, chosen)
     chosen += demonym_mentions(text, chosen)
-    chosen = sorted(chosen, key=lambda c: (c.start, c.end))
+    chosen = sorted(chosen, key=SPAN)
     alliance = document_alliance(text, chosen, gaz)
     if alliance is not None:
         extra.setdefault(alliance[0].key, alliance[0])
@@ -75,7 +76,7 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
     entities: dict[str, Entity] = {}
     surfaces: dict[str, set[str]] = {}
     mentions: list[Mention] = []
-    for c in sorted(chosen, key=lambda c: (c.start, c.end, c.key)):
+    for c in sorted(chosen, key=attrgetter("start", "end", "key")):
         surface = text[c.start : c.end]
         mentions.append(Mention(c.start, c.end, surface, c.key))
         if c.key not in entities:

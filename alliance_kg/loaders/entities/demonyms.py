@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import Candidate, Taken
@@ -103,4 +104,4 @@ def state_mentions(
         found.append(Mention(m.start(1), m.end(1), m.group(1), key))
         if key not in entities:
             entities[key] = load_gazetteer()[key]
-    return sorted(found, key=lambda m: m.start)
+    return sorted(found, key=attrgetter("start"))

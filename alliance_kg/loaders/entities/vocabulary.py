@@ -7,6 +7,7 @@ Air Station (MCAS) Futenma") and "the U.S" without its final period.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress, count
 from typing import Any
 
 from alliance_kg.loaders.entities.base import Candidate, token_columns, tokens
@@ -75,15 +76,13 @@ def vocabulary_candidates(text: str) -> list[Candidate]:
     norms = _norms(words)
     n = len(words)
     out: list[Candidate] = []
-    for i in [k for k, norm in enumerate(norms) if norm in root]:
+    for i in compress(count(), map(root.__contains__, norms)):
         named: dict[int, str] = {}  # end offset -> key
-        # A walk state: (trie node, next token index, the consumed (token index, plural) pairs).
+        # A walk state: (trie node, next token index, the indices of the tokens consumed).
         # The first step, from the root, is taken here: its token is a key of the root, and no
         # acronym is skipped nor name ended before a first token.
         norm = norms[i]
-        stack: list[tuple[dict[str, Any], int, tuple[tuple[int, bool], ...]]] = [
-            (root[norm], i + 1, ((i, False),))
-        ]
+        stack: list[tuple[dict[str, Any], int, tuple[int, ...]]] = [(root[norm], i + 1, (i,))]
         if norm[-1] == "s":  # only such a token has plural stems
             _plurals(named, root, norm, i, (), words, ends, text)
         while stack:
@@ -92,7 +91,7 @@ def vocabulary_candidates(text: str) -> list[Candidate]:
                 norm = norms[j]
                 child = node.get(norm)
                 if child is not None:
-                    stack.append((child, j + 1, (*used, (j, False))))
+                    stack.append((child, j + 1, (*used, j)))
                 if norm[-1] == "s":
                     _plurals(named, node, norm, j, used, words, ends, text)
                 # "Marine Corps Air Station (MCAS) Futenma": skip an acronym inside a name.
@@ -114,7 +113,7 @@ def _plurals(
     node: dict[str, Any],
     norm: str,
     j: int,
-    used: tuple[tuple[int, bool], ...],
+    used: tuple[int, ...],
     words: list[str],
     ends: list[int],
     text: str,
@@ -123,12 +122,19 @@ def _plurals(
     for stem in _plural_stems(norm):
         child = node.get(stem)
         if child is not None and _END in child:
-            _keep(named, _accept(child, words, ends, (*used, (j, True)), text))
+            _keep(named, _accept(child, words, ends, (*used, j), text, plural=True))
 
 
 def _norms(words: list[str]) -> list[str]:
-    """``_norm`` of each token of ``token_columns``, by loops in C."""
-    return list(map(str.lower, map(_PLAIN_QUOTES.get, words, words)))
+    """``_norm`` of each token of ``token_columns``, by a few passes in C over all of them.
+
+    The tokens are joined by spaces, which no token holds and no lower-casing makes or
+    reads across (a space is neither cased nor ignored by casing, so even a final sigma
+    lower-cases as in its token alone); each quote is replaced as ``_norm`` translates it."""
+    joined = " ".join(words)
+    for quote, plain in _PLAIN_QUOTES.items():
+        joined = joined.replace(quote, plain)
+    return joined.lower().split(" ") if words else []
 
 
 def _keep(named: dict[int, str], match: tuple[int, str] | None) -> None:
@@ -140,21 +146,24 @@ def _accept(
     node: dict[str, Any],
     words: list[str],
     ends: list[int],
-    used: tuple[tuple[int, bool], ...],
+    used: tuple[int, ...],
     text: str,
+    plural: bool = False,
 ) -> tuple[int, str] | None:
-    """The end offset and key of a trie match whose spelling fits one of its forms."""
-    end = ends[used[-1][0]]
+    """The end offset and key of a trie match whose spelling fits one of its forms (the
+    tokens ``used``; with ``plural``, the last one is read as a plural)."""
+    end = ends[used[-1]]
     if end < len(text) and text[end].isalnum() and not text[end - 1].isalnum():
         return None
-    seen = [words[j] for j, _ in used]
+    seen = list(map(words.__getitem__, used))
+    last = len(used) - 1
     for form_toks, keys in node[_END]:
         if form_toks == seen:  # spelt as the vocabulary spells it (_case_ok of equal tokens)
             return end, keys[0]
         pairs = form_toks[: len(used)]
         if all(
-            _case_ok(f[:-1] if plural and f.endswith("y") else f, s)
-            for f, s, (_, plural) in zip(pairs, seen, used, strict=False)
+            _case_ok(f[:-1] if plural and k == last and f.endswith("y") else f, s)
+            for k, (f, s) in enumerate(zip(pairs, seen, strict=False))
         ):
             return end, keys[0]
     return None

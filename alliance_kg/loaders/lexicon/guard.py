@@ -84,12 +84,22 @@ def _firsts(items: list[tuple[Any, Any]]) -> set[str] | None:
 _CASE_TRAPS = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
 
 
+# The last text lowered and its lowered form (see lowered).
+_last: tuple[str, str | None] | None = None
+
+
 def lowered(text: str) -> str | None:
     """``text.lower()``, where a case-insensitive match of ASCII letters in ``text`` is the same
-    letters in it; None where it is not (a text holding one of ``_CASE_TRAPS``)."""
-    if text.isascii() or not any(c in text for c in _CASE_TRAPS):
-        return text.lower()
-    return None
+    letters in it; None where it is not (a text holding one of ``_CASE_TRAPS``).
+
+    The dates and the commitments ask for the same text object one after the other: the
+    last answer is kept, not lower-cased again (a pass over every character)."""
+    global _last
+    last = _last  # read once: another thread may replace it (each pair stays whole)
+    if last is None or last[0] is not text:
+        low = text.lower() if text.isascii() or not any(c in text for c in _CASE_TRAPS) else None
+        last = _last = (text, low)
+    return last[1]
 
 
 # A bound on Literals.lead past which the starts of a match are not worth listing.
