@@ -12,7 +12,7 @@ from alliance_kg.graph.sparql import bind_values
 
 WORDS = ox.Variable("words")
 #: Every character that could end a string, a group or the query, or look like a variable.
-HOSTILE = 'a "b" \\ c\n} ?words \'d\' # e'
+HOSTILE = "a \"b\" \\ c\n} ?words 'd' # e"
 HOSTILE_NT = '"a \\"b\\" \\\\ c\\n} ?words \'d\' # e"'
 
 
@@ -24,7 +24,7 @@ def test_a_string_is_written_into_the_filters_of_its_group_only() -> None:
         " FILTER EXISTS { ?a ?b ?words FILTER(?words) } BIND((?words) AS ?v)\n"
         ' FILTER(EXISTS { ?words ?b ?c } || ?words = "?words") # FILTER(?words)\n'
         " OPTIONAL { ?a ?b ?c FILTER(?words) } { SELECT ?a WHERE { FILTER(?words) } }\n"
-        " BIND(?words AS ?w) } ORDER BY ?words"
+        " ?x ex:filter ?y . BIND((?words) AS ?u) BIND(?words AS ?w) } ORDER BY ?words"
     )
     assert bind_values(query, {WORDS: ox.Literal(HOSTILE)}) == (
         f"SELECT ?words WHERE {{ VALUES (?words) {{ ({HOSTILE_NT}) }}\n"
@@ -34,7 +34,7 @@ def test_a_string_is_written_into_the_filters_of_its_group_only() -> None:
         " FILTER EXISTS { ?a ?b ?words FILTER(?words) } BIND((?words) AS ?v)\n"
         f' FILTER(EXISTS {{ ?words ?b ?c }} || {HOSTILE_NT} = "?words") # FILTER(?words)\n'
         " OPTIONAL { ?a ?b ?c FILTER(?words) } { SELECT ?a WHERE { FILTER(?words) } }\n"
-        " BIND(?words AS ?w) } ORDER BY ?words"
+        " ?x ex:filter ?y . BIND((?words) AS ?u) BIND(?words AS ?w) } ORDER BY ?words"
     )
 
 

@@ -94,7 +94,7 @@ _USES = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>"
     r"|#[^\n]*"
     r"|[?$](?P<var>[\w\u00b7\u0300-\u036f\u203f\u2040]+)"
-    r"|\b(?P<word>FILTER|BOUND)\b"
+    r"|(?<![\w:-])(?P<word>FILTER|BOUND)(?![\w:-])"
     r"|[(){}]",
     re.IGNORECASE,
 )
@@ -332,6 +332,7 @@ __all__ = [
     "SparqlStore",
     "Term",
     "bind_values",
+    "inline_strings",
     "check_update",
     "is_remote",
     "restrict",
