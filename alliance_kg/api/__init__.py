@@ -169,7 +169,7 @@ class KnowledgeGraph:
         for CONSTRUCT and DESCRIBE. Keyword ``params`` bind the variables of those names
         (``?party``) before the query runs: a ``str`` is a plain literal, ``int``, ``float``,
         ``bool`` and ``datetime.date`` typed literals, rdflib and pyoxigraph terms themselves;
-        a value is never pasted into the text."""
+        a value is never pasted into the text unescaped (``graph.sparql.bind_values``)."""
         from alliance_kg.queries.bounded import query_location
 
         output = query_location(

@@ -102,8 +102,9 @@ def run_query(
     rather than pasted in front of the text, so error positions are those of the query as
     written. Invalid SPARQL raises ``QueryError`` with "line L, column C: ...".
     ``substitutions`` bind variables to RDF terms with a ``VALUES`` block opening the WHERE
-    group (``graph.remote.bind_values``), the same way on every kind of store; a value is
-    never pasted into the query as text. ``dataset`` replaces the query's dataset with graphs
+    group (``graph.sparql.bind_values``), the same way on every kind of store; a value is
+    never pasted into the query as raw text (a plain string is also written, as one escaped
+    literal, into the filters of that group). ``dataset`` replaces the query's dataset with graphs
     of the store.
     """
     if substitutions:

@@ -5,7 +5,9 @@ detail, and ``# param: NAME KIND [= DEFAULT | optional] - HELP`` declares a para
 ``text`` (a string), ``entity`` (the name of an entity: a name that matches none is an error
 listing the closest names), ``date`` (YYYY-MM-DD), ``year`` (YYYY) or ``commitment-type`` (one
 of the six types). A parameter is bound to the query variable of its name as an RDF term, by a
-``VALUES`` block (``queries.run_query``): a value is never pasted into the query text.
+``VALUES`` block (``queries.run_query``): a value is never pasted into the query as raw text
+(a plain string is also written, as one escaped literal, into the filters of the WHERE group,
+where Oxigraph can test it first: ``graph.sparql.inline_strings``).
 
 ``# narrow: NAME`` followed by lines ``#| ...`` holds a SELECT query run first when parameter
 NAME is given (``bounded.Narrowing``): its rows are bound in the query proper, which then starts
