@@ -1,8 +1,9 @@
 """Load documents into the store: read, extract, build each named graph, write in batches.
 
 Documents stream from extraction into writes of bounded size, so memory follows the largest
-document, not the number of documents. Each batch is one transaction: a document is always
-written whole or not at all. The corpus-level links graph is written after the last batch.
+document, not the number of documents. Each batch is written in one step (a transaction, or
+for new documents the bulk loader's one ingestion): a document is always written whole or not
+at all. The corpus-level links graph is written after the last batch.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def write_extractions(
     in place).
 
     ``extractions`` is consumed as it comes: documents are written in batches of about
-    ``batch_triples`` (default ``BATCH_TRIPLES``) triples, each batch one transaction, so a
+    ``batch_triples`` (default ``BATCH_TRIPLES``) triples, each batch in one step, so a
     document is in the store whole or not at all, and only one batch is held in memory. Should
     anything fail after a batch was written, the error says how many documents (and which,
     first and last) were written and that the links graph is stale until the next build or
@@ -197,7 +198,7 @@ def write_extractions(
 
 
 class _BatchWriter:
-    """Collects document graphs into batches and writes each batch in one transaction."""
+    """Collects document graphs into batches and writes each batch in one step."""
 
     def __init__(
         self,

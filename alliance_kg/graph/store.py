@@ -6,7 +6,8 @@ which pyoxigraph (and the Oxigraph server) applies in a single transaction: all 
 written or none of it. pyoxigraph 0.5 has no other transaction that can both remove and add
 quads (``Store.load`` and ``Store.extend`` only add), so graphs that replace others are written
 the same way in the embedded store as in a remote one; graphs that are new to the embedded store
-are loaded as N-Quads text by ``Store.load``, which is also one transaction.
+are loaded as N-Quads text, by the bulk loader (one ingestion of table files, all or nothing)
+or ``Store.load`` (one transaction) for a longer text (``_load``).
 """
 
 from __future__ import annotations
