@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import alliance_kg.graph.load as load_module
 import alliance_kg.graph.store as store_module
+import alliance_kg.graph.storefiles as storefiles_module
 from alliance_kg.errors import StoreError
 from alliance_kg.graph.export import export_graph
 from alliance_kg.graph.load import iter_extractions, write_extractions
@@ -50,8 +50,30 @@ def test_new_graphs_that_fail_part_way_write_nothing(
 def test_a_large_build_compacts_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Small batches: one set of table files added per batch, which compaction merges.
     left = build(tmp_path / "left", batch_triples=100)
-    monkeypatch.setattr(load_module, "COMPACT_TRIPLES", 1)
+    monkeypatch.setattr(storefiles_module, "COMPACT_TRIPLES", 1)
     compacted = build(tmp_path / "compacted", batch_triples=100)
+    assert export_graph(compacted, "nquads") == export_graph(left, "nquads")
+    tables = {name: len(list((tmp_path / name).glob("*.sst"))) for name in ("left", "compacted")}
+    assert tables["compacted"] < tables["left"], tables
+
+
+def test_shards_loaded_past_the_limit_are_compacted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alliance_kg.graph.shards import load_shards, write_shard
+
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    # One shard a statement: one set of table files each.
+    data = Path(__file__).parent / "data"
+    files = [*sample_corpus_dir().glob("0*.txt"), *(data / "series").glob("*.txt")]
+    for k, path in enumerate(sorted(files)):
+        write_shard([path], shards / f"part-{k}.nq")
+    left = open_store(tmp_path / "left")
+    load_shards(left, [shards])
+    monkeypatch.setattr(storefiles_module, "COMPACT_TRIPLES", 1)
+    compacted = open_store(tmp_path / "compacted")
+    load_shards(compacted, [shards])
     assert export_graph(compacted, "nquads") == export_graph(left, "nquads")
     tables = {name: len(list((tmp_path / name).glob("*.sst"))) for name in ("left", "compacted")}
     assert tables["compacted"] < tables["left"], tables

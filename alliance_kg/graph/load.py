@@ -27,7 +27,7 @@ from alliance_kg.graph.store import (
     open_location,
     replace_graph_lines,
 )
-from alliance_kg.graph.storefiles import compact, flush
+from alliance_kg.graph.storefiles import compact_after, flush
 from alliance_kg.graph.terms import graph_lines
 from alliance_kg.graph.updates import apply_update, update_scope
 from alliance_kg.loaders.model import Extraction
@@ -60,10 +60,6 @@ class LoadResult:
 #: 10,000-document build wrote (writes stalled and queries read every file); 200,000 (some
 #: 60 MB of text) leave few.
 BATCH_TRIPLES = 200_000
-#: A build that wrote at least this many triples compacts the store at the end: files the
-#: bulk loader added and RocksDB had not merged yet would otherwise slow every query (a
-#: timeline at 10,000 documents 2 to 3 times), since each range of an index is read in each.
-COMPACT_TRIPLES = 1_000_000
 #: An on-disk store is flushed once this many triples were written since the last flush (and
 #: at the end of the build); see ``store.flush``.
 FLUSH_TRIPLES = 100_000
@@ -245,8 +241,7 @@ class _BatchWriter:
         store = self._target()
         links = link_corpus(store, self._state, self.jobs)
         flush(store, "build")
-        if self.triples >= COMPACT_TRIPLES:
-            compact(store, "build")
+        compact_after(store, self.triples, "build")
         return LoadResult(
             documents=len(self.written),
             commitments=self.commitments,

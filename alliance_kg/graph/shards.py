@@ -20,7 +20,7 @@ from alliance_kg.graph.build import document_iri, extraction_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksState, link_corpus
 from alliance_kg.graph.load import LoadResult
 from alliance_kg.graph.store import quads_of, replace_graphs
-from alliance_kg.graph.storefiles import flush
+from alliance_kg.graph.storefiles import compact_after, flush
 from alliance_kg.loaders.parallel import extract_file
 from alliance_kg.ontology import AKG, ONTOLOGY_GRAPH, load_ontology
 
@@ -112,6 +112,7 @@ def load_shards(
         replace_graphs(store, cast("dict[str, list[RdfTriple]]", graphs))
     links = link_corpus(store, state)
     flush(store, "load")
+    compact_after(store, triples, "load")
     return LoadResult(
         documents=len(owner),
         commitments=commitments,
