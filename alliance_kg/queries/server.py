@@ -93,19 +93,26 @@ def serve(
     cors: bool = False,
     access: Access = Access(),
 ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first;
-    the query workers are stopped on the way out."""
+    """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first; a
+    local store is served by ``workers`` server processes (``queries/prefork.py``), stopped on
+    the way out, a remote one by this process (the HTTP timeout bounds its queries)."""
     from alliance_kg.graph.sparql import is_remote
 
     if access.idle_timeout <= 0:
         raise AkgError("the idle timeout (--timeout) must be more than 0")
-    pool = None if is_remote(location) else QueryPool(location, workers, bounds)
-    try:
-        server = make_server(location, host, port, bounds, pool, cors, access)
-    except AkgError:
-        if pool is not None:
-            pool.close()
-        raise
+    if bounds.timeout <= 0 or bounds.limit <= 0 or bounds.memory <= 0:
+        raise QueryError("--timeout, --limit and --max-memory must be more than 0")
+    server: Any
+    if is_remote(location):
+        server = make_server(location, host, port, bounds, None, cors, access)
+    else:
+        from alliance_kg.queries.inline import Settings
+        from alliance_kg.queries.prefork import Prefork
+
+        names = frozenset(name.lower() for name in (*access.hosts, host))
+        settings = Settings(names, access.idle_timeout, cors)
+        server = Prefork(location, (host, port), bounds, workers, settings)
+        server.start()
     address = f"{server.server_address[0]!s}:{server.server_address[1]}"
     previous = _stop_on_signals()
     print(
@@ -118,9 +125,10 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        if pool is not None:
-            pool.close()
+        if isinstance(server, Server):
+            server.server_close()
+        else:
+            server.close()
         for sig, handler in previous:
             signal.signal(sig, handler)
 
