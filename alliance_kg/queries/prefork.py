@@ -116,8 +116,8 @@ class Prefork:
 
     def close(self) -> None:
         """Stop every process and close the socket and the connections held."""
-        self._closed.set()
         with self._lock:
+            self._closed.set()
             children = list(self._children)
             self._children.clear()
             orphans = list(self._orphans)
@@ -155,7 +155,13 @@ class Prefork:
         child = _Child(process, mine, mmap.mmap(memory, SLOTS))
         os.close(memory)
         with self._lock:
-            self._children.append(child)
+            closed = self._closed.is_set()
+            if not closed:
+                self._children.append(child)
+        if closed:
+            # Started while ``close`` ran (a replacement): it would be waited for at exit.
+            process.kill()
+            process.join(timeout=5)
         threading.Thread(target=self._supervise, args=(child,), daemon=True).start()
         return child
 

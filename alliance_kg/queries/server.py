@@ -23,7 +23,6 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 from functools import partial
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from alliance_kg.queries.protocol import (
     service_description,
 )
 from alliance_kg.queries.query_page import query_page
+from alliance_kg.queries.request import StrictRequest
 
 MAX_BODY = 1_000_000
 #: Seconds a connection may stay silent (before or between requests) before it is closed.
@@ -145,7 +145,7 @@ def _stop_on_signals() -> list[tuple[int, Any]]:
     return [(sig, signal.signal(sig, interrupt)) for sig in (signal.SIGTERM, signal.SIGINT)]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(StrictRequest):
     store_location: str | Path
     query_bounds: Bounds
     query_pool: QueryPool | None = None
