@@ -57,7 +57,8 @@ def read_headers(rfile: Any) -> Headers:
     for _ in range(MAX_HEADERS + 1):
         raw = rfile.readline(MAX_LINE + 1)
         if len(raw) > MAX_LINE:
-            raise Refused(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long")
+            too_large = HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+            raise Refused(too_large, f"a header line is over {MAX_LINE} bytes")
         if raw in (b"\r\n", b"\n", b""):
             return headers
         line = raw.decode("iso-8859-1").rstrip("\r\n")
@@ -75,7 +76,7 @@ def read_headers(rfile: Any) -> Headers:
         if key == "transfer-encoding" and value.lower() not in _CODINGS:
             raise Refused(HTTPStatus.BAD_REQUEST, f"transfer coding {value[:100]!r} not handled")
         headers[key] = value
-    raise Refused(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
+    raise Refused(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than 100 header lines")
 
 
 class StrictRequest(BaseHTTPRequestHandler):
@@ -85,7 +86,8 @@ class StrictRequest(BaseHTTPRequestHandler):
 
     def parse_request(self) -> bool:
         self.command = None  # type: ignore[assignment]  # until the request line is read
-        self.request_version = self.default_request_version
+        # HTTP/0.9 is not spoken: a request line refused is answered with a status line.
+        self.request_version = "HTTP/1.1"
         self.close_connection = True
         self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
         if not self.requestline:
@@ -93,10 +95,11 @@ class StrictRequest(BaseHTTPRequestHandler):
         words = self.requestline.split(" ")
         version = _VERSION.fullmatch(words[-1])
         if len(words) != 3 or version is None or not words[0] or not words[1]:
-            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request line ({self.requestline!r})")
+            line = self.requestline[:200]
+            self.send_error(HTTPStatus.BAD_REQUEST, explain=f"bad request line {line!r}")
             return False
         if version[1] != "1":
-            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, f"HTTP/{version[1]}.x")
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, explain=f"HTTP/{version[1]}.x")
             return False
         self.command, self.path, self.request_version = words
         self.close_connection = version[2] == "0"
@@ -106,7 +109,7 @@ class StrictRequest(BaseHTTPRequestHandler):
         try:
             headers = read_headers(self.rfile)
         except Refused as refused:
-            self.send_error(refused.status, refused.reason)
+            self.send_error(refused.status, explain=refused.reason)
             return False
         self.headers = headers  # type: ignore[assignment]  # what the handler asks of it
         connection = headers.get("Connection", "").lower()
