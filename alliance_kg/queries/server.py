@@ -9,10 +9,11 @@
   as plain text.
 - ``GET /`` serves the interactive page of the whole graph (``akg render``).
 
-The standard library's threading HTTP server, speaking HTTP/1.1 so that clients keep their
-connection, is enough for a local endpoint; queries on a local store run in a small pool of
-worker processes that keep the store open (see ``queries/pool.py``), queries to a remote store
-in the request's thread (the HTTP timeout bounds them).
+The standard library's HTTP server (``queries/listener.py``), speaking HTTP/1.1 so that
+clients keep their connection, with a strict request reader (``queries/request.py``). A local
+store is served by server processes that answer queries in the request's thread and are
+retired when a query runs past its time (``queries/prefork.py``, ``queries/inline.py``); a
+remote store by this process, in the request's thread (the HTTP timeout bounds its queries).
 """
 
 from __future__ import annotations
