@@ -188,7 +188,8 @@ class Process:
                 handler.stopped(stopped_after(self.timeout))
             if late and not self.dying.is_set():
                 self.dying.set()
-                self.control.send(DYING)  # the parent starts a replacement now
+                with contextlib.suppress(OSError):  # the parent gone: this process goes too
+                    self.control.send(DYING)  # the parent starts a replacement now
             elif self.dying.is_set() and idle:
                 # One more look: a request read just now has had time to say it is busy.
                 time.sleep(TICK)
@@ -312,5 +313,9 @@ def _take(server: Server, control: socket.socket) -> None:
             os._exit(1)  # the parent is gone
         for fd in fds:
             connection = socket.socket(fileno=fd)
-            peer = connection.getpeername()
+            try:
+                peer = connection.getpeername()
+            except OSError:
+                connection.close()  # the client left meanwhile
+                continue
             threading.Thread(target=server.serve_one, args=(connection, peer), daemon=True).start()
