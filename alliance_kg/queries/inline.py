@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import os
+import select
 import signal
 import socket
 import struct
@@ -49,8 +50,9 @@ TICK = 0.05
 RETIRED = 3
 #: Messages to the parent: ready, a new connection (with its number and the socket), dying.
 READY, CONNECTION, DYING = b"r", b"c", b"d"
-#: Message from the parent: a connection to serve (the socket attached).
-TAKE = b"t"
+#: Messages from the parent: a connection to serve (the socket attached); the process's end
+#: heard (no connection is sent to it after this).
+TAKE, HEARD = b"t", b"h"
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,13 @@ class Process:
         self.table = table
         self.timeout = timeout
         self.dying = threading.Event()
+        self.heard = threading.Event()
+        #: The table slots of connections taken, by file descriptor, until a handler takes it.
+        self.slots: dict[int, int] = {}
         self._lock = threading.Lock()
         self._serial = 0
+        #: Connections accepted, or about to be, and not yet given to the parent.
+        self._taking = 0
         self._busy: set[InlineHandler] = set()
         self._deadlines: dict[InlineHandler, float] = {}
         self._claimed: set[InlineHandler] = set()
@@ -149,6 +156,29 @@ class Process:
         message = CONNECTION + struct.pack("<Q", serial)
         socket.send_fds(self.control, [message], [connection.fileno()])
         return slot
+
+    def accept(self, listening: socket.socket) -> tuple[socket.socket, Any]:
+        """The next connection on ``listening`` (shared by the processes, non-blocking), given
+        to the parent before it is returned. A process must not end holding a connection the
+        parent has no copy of: a thread waits for the socket to be readable, counts itself in,
+        and only then accepts, so that the watchdog can wait for it (a thread blocked in
+        ``accept`` could receive a connection at any moment)."""
+        ready = select.poll()
+        ready.register(listening.fileno(), select.POLLIN)
+        while True:
+            ready.poll()
+            with self._lock:
+                self._taking += 1
+            try:
+                try:
+                    connection, address = listening.accept()
+                except BlockingIOError:
+                    continue  # another thread or process took it
+                self.slots[connection.fileno()] = self.register(connection)
+                return connection, address
+            finally:
+                with self._lock:
+                    self._taking -= 1
 
     def started(self, handler: InlineHandler) -> None:
         with self._lock:
@@ -190,11 +220,11 @@ class Process:
                 self.dying.set()
                 with contextlib.suppress(OSError):  # the parent gone: this process goes too
                     self.control.send(DYING)  # the parent starts a replacement now
-            elif self.dying.is_set() and idle:
+            elif self.dying.is_set() and idle and self.heard.is_set():
                 # One more look: a request read just now has had time to say it is busy.
                 time.sleep(TICK)
                 with self._lock:
-                    if not self._busy:
+                    if not self._busy and not self._taking:
                         os._exit(RETIRED)
 
     def park(self) -> None:
@@ -210,7 +240,7 @@ class InlineHandler(_Handler):
 
     def setup(self) -> None:
         super().setup()
-        self.slot = self.process.register(self.connection)
+        self.slot = self.process.slots.pop(self.connection.fileno())
 
     def handle(self) -> None:
         if self.process.dying.is_set():
@@ -251,7 +281,7 @@ class InlineHandler(_Handler):
         """Answer this handler's query with ``error`` (from the watchdog: the handler's thread
         is still in the query), and leave the connection to the parent, or close it when
         more of it was read than this request."""
-        self.close_connection = self._pending()
+        self.close_connection = self.close_connection or self._pending()
         try:
             self._reply(400, "text/plain", f"{error}\n")
             self.wfile.flush()
@@ -296,25 +326,36 @@ def child_main(
         timeout = settings.idle_timeout
         allow_cors = settings.cors
 
+    class Accepting(Server):
+        spare = 2  # each waiting thread is woken by every new connection (``Process.accept``)
+
+        def get_request(self) -> tuple[socket.socket, Any]:
+            return process.accept(self.socket)
+
     Handler.process = process
     Handler.runner = Runner(location, bounds)
-    server = Server.on_socket(listening, Handler)
+    listening.setblocking(False)
+    server = Accepting.on_socket(listening, Handler)
     threading.Thread(target=process.watch, daemon=True, name="akg-watchdog").start()
-    threading.Thread(target=_take, args=(server, control), daemon=True).start()
+    threading.Thread(target=_take, args=(server, process), daemon=True).start()
     control.send(READY)
     server.serve_forever()
 
 
-def _take(server: Server, control: socket.socket) -> None:
-    # Connections the parent hands over (left open by a process that ended).
+def _take(server: Server, process: Process) -> None:
+    # Connections the parent hands over (left open by a process that ended), received in order
+    # before the parent says it heard of this process's end (after which it sends none).
     while True:
-        message, fds, _, _ = socket.recv_fds(control, 16, 1)
+        message, fds, _, _ = socket.recv_fds(process.control, 16, 1)
         if not message:
             os._exit(1)  # the parent is gone
+        if message == HEARD:
+            process.heard.set()
         for fd in fds:
             connection = socket.socket(fileno=fd)
             try:
                 peer = connection.getpeername()
+                process.slots[connection.fileno()] = process.register(connection)
             except OSError:
                 connection.close()  # the client left meanwhile
                 continue

@@ -26,6 +26,9 @@ class Server(ThreadingHTTPServer):
     """An HTTP server whose connections are served by threads kept between connections
     (``serve_forever``, ``shutdown`` and ``server_close`` as the base class's)."""
 
+    #: Threads kept waiting for connections (``SPARE``).
+    spare = SPARE
+
     def __init__(self, address: tuple[str, int], handler: Any, bind: bool = True) -> None:
         self._lock = threading.Lock()
         self._waiting = 0
@@ -111,7 +114,7 @@ class Server(ThreadingHTTPServer):
                         self._add_acceptor()
                 self.serve_one(request, address)
                 with self._lock:
-                    if self._waiting >= SPARE:
+                    if self._waiting >= self.spare:
                         return
                     self._waiting += 1
             with self._lock:

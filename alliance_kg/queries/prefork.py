@@ -36,6 +36,7 @@ from alliance_kg.queries.inline import (
     BUSY_HEAD,
     CONNECTION,
     DYING,
+    HEARD,
     IDLE,
     READY,
     SLOTS,
@@ -183,6 +184,9 @@ class Prefork:
                 self._hand_orphans()
             elif kind == DYING:
                 self._replace(child)
+                with self._lock, contextlib.suppress(OSError):
+                    # Under the lock of the hand-overs: none is sent to it after this.
+                    child.control.send(HEARD)
         child.process.join(timeout=5)
         self._ended(child)
 
@@ -219,17 +223,18 @@ class Prefork:
         self._hand_orphans()
 
     def _hand_orphans(self) -> None:
-        # The connections of ended processes, to a process that is ready.
+        # The connections of ended processes, to a process that is ready (under the lock, so
+        # that none is sent to a process after it was told its end was heard).
         with self._lock:
             ready = [c for c in self._children if c.ready.is_set() and not c.replaced]
             if not ready or not self._orphans:
                 return
             orphans, self._orphans = self._orphans, []
-        for index, copy in enumerate(orphans):
-            target = ready[index % len(ready)]
-            with contextlib.suppress(OSError):  # that process has just ended: it is closed
-                socket.send_fds(target.control, [TAKE], [copy.fileno()])
-            copy.close()
+            for index, copy in enumerate(orphans):
+                target = ready[index % len(ready)]
+                with contextlib.suppress(OSError):  # that process has just ended: it is closed
+                    socket.send_fds(target.control, [TAKE], [copy.fileno()])
+                copy.close()
 
     def _answer(self, connection: socket.socket, text: str, head: bool) -> None:
         # The answer the request's own process would have given, and the connection closed
