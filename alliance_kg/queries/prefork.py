@@ -94,6 +94,7 @@ class Prefork:
         self._children: list[_Child] = []
         self._orphans: list[socket.socket] = []
         self._closed = threading.Event()
+        self._supervisors: list[threading.Thread] = []
 
     def start(self) -> None:
         """Start the processes and wait until each has opened the store."""
@@ -129,6 +130,15 @@ class Prefork:
             child.process.join(timeout=5)
             for copy in child.held.values():
                 copy.close()
+        # The supervising threads have seen their process end: none is left running while
+        # the interpreter shuts down.
+        with self._lock:
+            supervisors = list(self._supervisors)
+        for thread in supervisors:
+            thread.join(timeout=5)
+        with self._lock:
+            orphans += self._orphans
+            self._orphans.clear()
         for copy in orphans:
             copy.close()
         self.socket.close()
@@ -163,7 +173,10 @@ class Prefork:
             # Started while ``close`` ran (a replacement): it would be waited for at exit.
             process.kill()
             process.join(timeout=5)
-        threading.Thread(target=self._supervise, args=(child,), daemon=True).start()
+        supervisor = threading.Thread(target=self._supervise, args=(child,), daemon=True)
+        supervisor.start()
+        with self._lock:
+            self._supervisors = [t for t in self._supervisors if t.is_alive()] + [supervisor]
         return child
 
     def _supervise(self, child: _Child) -> None:
