@@ -128,7 +128,10 @@ class Prefork:
             child.process.kill()
         for child in children:
             child.process.join(timeout=5)
-            for copy in child.held.values():
+            with self._lock:  # its supervising thread may still be changing it
+                copies = list(child.held.values())
+                child.held.clear()
+            for copy in copies:
                 copy.close()
         # The supervising threads have seen their process end: none is left running while
         # the interpreter shuts down.
