@@ -26,13 +26,35 @@ class Server(ThreadingHTTPServer):
     """An HTTP server whose connections are served by threads kept between connections
     (``serve_forever``, ``shutdown`` and ``server_close`` as the base class's)."""
 
-    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+    #: Threads kept waiting for connections (``SPARE``).
+    spare = SPARE
+
+    def __init__(self, address: tuple[str, int], handler: Any, bind: bool = True) -> None:
         self._lock = threading.Lock()
         self._waiting = 0
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._acceptors: set[threading.Thread] = set()
-        super().__init__(address, handler)
+        super().__init__(address, handler, bind_and_activate=bind)
+
+    @classmethod
+    def on_socket(cls, listening: socket.socket, handler: Any) -> Server:
+        """A server accepting on ``listening``, a socket already bound and listening (shared
+        by the server processes of ``akg serve``)."""
+        server = cls(listening.getsockname()[:2], handler, bind=False)
+        server.socket.close()
+        server.socket = listening
+        server.server_address = listening.getsockname()[:2]
+        return server
+
+    def serve_one(self, request: socket.socket, address: Any) -> None:
+        """Serve one connection accepted elsewhere (in the calling thread), then close it."""
+        try:
+            self.finish_request(request, address)
+        except Exception:  # noqa: BLE001 - as the base class: reported, not fatal
+            self.handle_error(request, address)
+        finally:
+            self.shutdown_request(request)
 
     def server_bind(self) -> None:
         # The base class looks its own address up by name (a DNS request, refused offline);
@@ -90,14 +112,9 @@ class Server(ThreadingHTTPServer):
                     self._waiting -= 1
                     if self._waiting == 0:
                         self._add_acceptor()
-                try:
-                    self.finish_request(request, address)
-                except Exception:  # noqa: BLE001 - as the base class: reported, not fatal
-                    self.handle_error(request, address)
-                finally:
-                    self.shutdown_request(request)
+                self.serve_one(request, address)
                 with self._lock:
-                    if self._waiting >= SPARE:
+                    if self._waiting >= self.spare:
                         return
                     self._waiting += 1
             with self._lock:

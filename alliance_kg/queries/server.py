@@ -9,10 +9,11 @@
   as plain text.
 - ``GET /`` serves the interactive page of the whole graph (``akg render``).
 
-The standard library's threading HTTP server, speaking HTTP/1.1 so that clients keep their
-connection, is enough for a local endpoint; queries on a local store run in a small pool of
-worker processes that keep the store open (see ``queries/pool.py``), queries to a remote store
-in the request's thread (the HTTP timeout bounds them).
+The standard library's HTTP server (``queries/listener.py``), speaking HTTP/1.1 so that
+clients keep their connection, with a strict request reader (``queries/request.py``). A local
+store is served by server processes that answer queries in the request's thread and are
+retired when a query runs past its time (``queries/prefork.py``, ``queries/inline.py``); a
+remote store by this process, in the request's thread (the HTTP timeout bounds its queries).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 from functools import partial
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from alliance_kg.queries.protocol import (
     service_description,
 )
 from alliance_kg.queries.query_page import query_page
+from alliance_kg.queries.request import StrictRequest
 
 MAX_BODY = 1_000_000
 #: Seconds a connection may stay silent (before or between requests) before it is closed.
@@ -93,19 +94,26 @@ def serve(
     cors: bool = False,
     access: Access = Access(),
 ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first;
-    the query workers are stopped on the way out."""
+    """Serve until interrupted (Ctrl-C or SIGTERM), printing the endpoint's address first; a
+    local store is served by ``workers`` server processes (``queries/prefork.py``), stopped on
+    the way out, a remote one by this process (the HTTP timeout bounds its queries)."""
     from alliance_kg.graph.sparql import is_remote
 
     if access.idle_timeout <= 0:
         raise AkgError("the idle timeout (--timeout) must be more than 0")
-    pool = None if is_remote(location) else QueryPool(location, workers, bounds)
-    try:
-        server = make_server(location, host, port, bounds, pool, cors, access)
-    except AkgError:
-        if pool is not None:
-            pool.close()
-        raise
+    if bounds.timeout <= 0 or bounds.limit <= 0 or bounds.memory <= 0:
+        raise QueryError("--timeout, --limit and --max-memory must be more than 0")
+    server: Any
+    if is_remote(location):
+        server = make_server(location, host, port, bounds, None, cors, access)
+    else:
+        from alliance_kg.queries.inline import Settings
+        from alliance_kg.queries.prefork import Prefork
+
+        names = frozenset(name.lower() for name in (*access.hosts, host))
+        settings = Settings(names, access.idle_timeout, cors)
+        server = Prefork(location, (host, port), bounds, workers, settings)
+        server.start()
     address = f"{server.server_address[0]!s}:{server.server_address[1]}"
     previous = _stop_on_signals()
     print(
@@ -118,9 +126,10 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        if pool is not None:
-            pool.close()
+        if isinstance(server, Server):
+            server.server_close()
+        else:
+            server.close()
         for sig, handler in previous:
             signal.signal(sig, handler)
 
@@ -137,7 +146,7 @@ def _stop_on_signals() -> list[tuple[int, Any]]:
     return [(sig, signal.signal(sig, interrupt)) for sig in (signal.SIGTERM, signal.SIGINT)]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(StrictRequest):
     store_location: str | Path
     query_bounds: Bounds
     query_pool: QueryPool | None = None
