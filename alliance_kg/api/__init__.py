@@ -374,7 +374,7 @@ class KnowledgeGraph:
         access: Access | None = None,
     ) -> None:
         """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted, with
-        ``workers`` query processes (each query within ``bounds``); ``cors`` lets pages of any
+        ``workers`` server processes (each query within ``bounds``); ``cors`` lets pages of any
         origin read the answers; ``access`` names the hosts it answers to besides addresses
         and localhost, and the idle connection timeout."""
         from alliance_kg.queries.bounded import Bounds

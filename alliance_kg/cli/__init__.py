@@ -327,7 +327,7 @@ def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> 
     type=click.IntRange(1),
     default=2,
     show_default=True,
-    help="Query processes (each holds the store open; queries beyond them wait).",
+    help="Server processes (each holds the store open and answers its connections).",
 )
 @click.option("--cors", is_flag=True, help="Let web pages of any origin read the answers.")
 @click.option("--allow-host", multiple=True, metavar="NAME", help="Also answer to this Host name.")
