@@ -57,18 +57,17 @@ def is_remote(location: str | os.PathLike[str]) -> TypeGuard[str]:
     return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
 
 
-# Strings (long and short), IRIs, comments, the WHERE keyword and braces, in query order.
-_SCANNED = re.compile(
+# Strings (long and short), IRIs and comments: what a scan of a query skips whole.
+_SKIPPED = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\s]*>"
     r"|#[^\n]*"
-    r"|\bWHERE\b"
-    r"|[{}]",
-    re.IGNORECASE,
 )
+# What is skipped, the WHERE keyword and braces, in query order.
+_SCANNED = re.compile(_SKIPPED + r"|\bWHERE\b|[{}]", re.IGNORECASE)
 
 
 def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
@@ -87,13 +86,7 @@ def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
 # What the scan for a variable's uses meets: strings, IRIs and comments (skipped whole),
 # variables, the FILTER and BOUND keywords, parentheses and braces.
 _USES = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*"
-    r"|[?$](?P<var>[\w\u00b7\u0300-\u036f\u203f\u2040]+)"
+    _SKIPPED + r"|[?$](?P<var>[\w\u00b7\u0300-\u036f\u203f\u2040]+)"
     r"|(?<![\w:-])(?P<word>FILTER|BOUND)(?![\w:-])"
     r"|[(){}]",
     re.IGNORECASE,
