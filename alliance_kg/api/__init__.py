@@ -110,7 +110,8 @@ class KnowledgeGraph:
         progress: Callable[[int, int], None] | None,
         jobs: int | None = 1,
     ) -> LoadResult:
-        from alliance_kg.graph.load import held_for_writing, iter_document_graphs, write_extractions
+        from alliance_kg.graph.load import iter_document_graphs, write_extractions
+        from alliance_kg.graph.stamp import held_for_writing
         from alliance_kg.loaders.parallel import default_jobs
         from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
 
@@ -124,9 +125,8 @@ class KnowledgeGraph:
             if progress is not None:
                 progress(done, len(files))
 
-        # Extraction streams into batched writes: memory follows one batch, not the corpus.
-        # The store is opened (locked) before extraction; a build failing before writing
-        # leaves none.
+        # Extraction streams into batched writes (memory follows a batch); the store is locked
+        # before extraction, and a build that fails before writing leaves none.
         with held_for_writing(self.location) as (store, check):
             state = self._links_state()
             graphs = iter_document_graphs(files, step, jobs, records=state is not None)
@@ -144,11 +144,11 @@ class KnowledgeGraph:
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""
-        from alliance_kg.graph.load import open_writer, update_store
+        from alliance_kg.graph.load import update_store
+        from alliance_kg.graph.stamp import open_writer
 
         store = open_writer(self.location)
-        quads, links = update_store(store, sparql, self._links_state(), self._folder)
-        return UpdateResult(quads, links)
+        return UpdateResult(*update_store(store, sparql, self._links_state(), self._folder))
 
     def _links_state(self) -> LinksState | None:
         """Where the corpus-level stage keeps what it read of an on-disk store's graphs, so a

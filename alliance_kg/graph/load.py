@@ -2,17 +2,17 @@
 
 Documents stream from extraction into writes of bounded size, so memory follows the largest
 document, not the number of documents. Each batch is written in one step (a transaction, or
-for new documents the bulk loader's one ingestion): a document is always written whole or not
-at all. The corpus-level links graph is written after the last batch.
+for new documents the bulk loader's one ingestion), on a thread of its own while the next batch
+is collected: a document is always written whole or not at all. The corpus-level links graph is
+written after the last batch.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
+import gc
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -21,12 +21,8 @@ from alliance_kg.errors import AkgError, InputError, StoreError
 from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.links.read import Rows, graph_records
-from alliance_kg.graph.sparql import is_remote
-from alliance_kg.graph.stamp import open_writer, stamp_union, union_stamped
-from alliance_kg.graph.store import (
-    open_location,
-    replace_graph_lines,
-)
+from alliance_kg.graph.stamp import stamp_union, union_stamped
+from alliance_kg.graph.store import replace_graph_lines
 from alliance_kg.graph.storefiles import compact_after, flush
 from alliance_kg.graph.terms import graph_lines
 from alliance_kg.graph.updates import apply_update, update_scope
@@ -158,10 +154,11 @@ def write_extractions(
 
     ``extractions`` is consumed as it comes: documents are written in batches of about
     ``batch_triples`` (default ``BATCH_TRIPLES``) triples, each batch in one step, so a
-    document is in the store whole or not at all, and only one batch is held in memory. Should
-    anything fail after a batch was written, the error says how many documents (and which,
-    first and last) were written and that the links graph is stale until the next build or
-    ``akg update``; a failure before the first batch was written leaves the store as it was.
+    document is in the store whole or not at all; a batch is written while the next is
+    collected, so at most two batches are held in memory. Should anything fail after a batch
+    was written, the error says how many documents (and which, first and last) were written
+    and that the links graph is stale until the next build or ``akg update``; a failure
+    before the first batch was written leaves the store as it was.
     ``store`` may be a function that opens it: it is called when the first batch is ready, so
     a build that fails before does not create a store. The store is let go of on failure (not
     kept alive by the traceback), and an on-disk store is flushed every ``FLUSH_TRIPLES``
@@ -217,6 +214,11 @@ class _BatchWriter:
         self.check: Callable[[], None] | None = None
         self.all_written = False
         self.jobs: int | None = None  # of the corpus-level stage
+        # A batch is written on a thread of its own while the next one is collected: the store
+        # writes without Python's lock, so the extraction workers' results keep being taken in
+        # and they keep working (else they stop a few chunks ahead, ``parallel.AHEAD``).
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None
 
     def add(self, extraction: Extraction | DocumentGraph) -> None:
         """Add a document's graph to the batch; write the batch once it is large enough."""
@@ -237,6 +239,8 @@ class _BatchWriter:
         """Write the last batch, then the links graph over the whole store."""
         if self._batch:
             self._write()
+        self._settle()
+        self._stop_writer()
         self.all_written = True
         store = self._target()
         links = link_corpus(store, self._state, self.jobs)
@@ -252,9 +256,13 @@ class _BatchWriter:
         )
 
     def release(self, exc: BaseException) -> None:
-        """Let go of the store after a failure: an on-disk store stays locked for as long as
-        anything refers to it, and the frames of the traceback do (the failed call's locals
+        """Let go of the store after a failure, once a batch being written is written or failed
+        (so that ``written`` is what the store holds): an on-disk store stays locked for as long
+        as anything refers to it, and the frames of the traceback do (the failed call's locals
         are not needed to report it)."""
+        # Should that batch fail too, it is not in ``written``, and ``exc`` is what is reported.
+        self._writing = None
+        self._stop_writer()
         self._store = self._open = None
         traceback.clear_frames(exc.__traceback__)
 
@@ -282,71 +290,49 @@ class _BatchWriter:
         return self._store
 
     def _write(self) -> None:
+        """Hand the batch to the writing thread, once the batch before is written."""
         store = self._target()
-        if self._state is not None:
-            self._state.forget(self._batch)
-        replace_graph_lines(store, self._batch)
-        self.written += self._batch_keys
-        if self._state is not None:
-            self._state.keep(self._records)
-        self._unflushed += self._size
+        batch, keys, records, size = self._batch, self._batch_keys, self._records, self._size
         self._batch, self._batch_keys, self._records, self._size = {}, [], {}, 0
+        self._settle()
+        if self._writer is None:
+            # Garbage of this thread collected here: a collection the writing thread triggers
+            # must not drop objects pyoxigraph ties to this thread (see ``parallel.py``).
+            gc.collect()
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="akg-write")
+        self._writing = self._writer.submit(self._write_batch, store, batch, keys, records, size)
+
+    def _write_batch(
+        self,
+        store: SparqlStore,
+        batch: dict[str, list[str]],
+        keys: list[str],
+        records: dict[str, Rows],
+        size: int,
+    ) -> None:
+        if self._state is not None:
+            self._state.forget(batch)
+        replace_graph_lines(store, batch)
+        self.written += keys
+        if self._state is not None:
+            self._state.keep(records)
+        self._unflushed += size
         if self._unflushed >= FLUSH_TRIPLES:
             # Not after every batch: each flush leaves files for RocksDB to compact later.
             flush(store, "build")
             self._unflushed = 0
 
+    def _settle(self) -> None:
+        """Wait for the batch being written; raise its error."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
 
-@contextlib.contextmanager
-def held_for_writing(
-    location: str | Path,
-) -> Iterator[tuple[Callable[[], SparqlStore], Callable[[], None]]]:
-    """The store at ``location`` opened for writing at once, so that its lock is taken before
-    the slow work of a build (a second build is refused at its start, not after extracting).
-    Yields two functions for ``write_extractions``: one hands the store out, the other checks
-    before each write that an on-disk store is still the folder that was opened.
-
-    A store this call created is removed again (and its folder, if the call made it) when the
-    block fails before the store was handed out: a build that fails before writing leaves no
-    store. A store deleted or replaced meanwhile (checked before each write and when the block
-    ends) is a ``StoreError``, never success: the writes went to files no longer there.
-    """
-    if is_remote(location):
-        remote = open_location(location)
-        yield (lambda: remote), (lambda: None)
-        return
-    folder = Path(location)
-    made_folder, new_store = not folder.exists(), not (folder / "CURRENT").exists()
-    held = [open_writer(location)]
-    opened = _identity(folder)
-
-    def check() -> None:
-        if _identity(folder) != opened:
-            raise StoreError(
-                f"store {folder} was deleted or replaced while the build was writing it; what "
-                "was written is lost: run the build again"
-            )
-
-    try:
-        yield held.pop, check
-    except BaseException:
-        if held:
-            held.clear()  # the store closes, its lock let go, before its files go
-            if made_folder:
-                shutil.rmtree(folder, ignore_errors=True)
-            elif new_store:  # an empty folder given: emptied again
-                for entry in folder.iterdir():
-                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        raise
-    check()
-
-
-def _identity(folder: Path) -> tuple[int, int] | None:
-    """The device and inode of the store's folder and of its CURRENT file (None if gone)."""
-    try:
-        return os.stat(folder).st_ino, os.stat(folder / "CURRENT").st_ino
-    except OSError:
-        return None
+    def _stop_writer(self) -> None:
+        """Stop the writing thread once the batch it is writing is written (or failed)."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
 
 
 def update_store(

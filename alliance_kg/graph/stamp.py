@@ -22,10 +22,14 @@ names an earlier MANIFEST. Checking the stamp is two small reads and a ``stat``.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alliance_kg.errors import StoreError
 from alliance_kg.graph.files import write_atomic
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.store import open_location
@@ -84,4 +88,63 @@ def open_writer(location: str | Path) -> SparqlStore:
     return store
 
 
-__all__ = ["STAMP_FILE", "open_writer", "stamp_union", "store_generation", "union_stamped"]
+@contextlib.contextmanager
+def held_for_writing(
+    location: str | Path,
+) -> Iterator[tuple[Callable[[], SparqlStore], Callable[[], None]]]:
+    """The store at ``location`` opened for writing at once, so that its lock is taken before
+    the slow work of a build (a second build is refused at its start, not after extracting).
+    Yields two functions for ``write_extractions``: one hands the store out, the other checks
+    before each write that an on-disk store is still the folder that was opened.
+
+    A store this call created is removed again (and its folder, if the call made it) when the
+    block fails before the store was handed out: a build that fails before writing leaves no
+    store. A store deleted or replaced meanwhile (checked before each write and when the block
+    ends) is a ``StoreError``, never success: the writes went to files no longer there.
+    """
+    if is_remote(location):
+        remote = open_location(location)
+        yield (lambda: remote), (lambda: None)
+        return
+    folder = Path(location)
+    made_folder, new_store = not folder.exists(), not (folder / "CURRENT").exists()
+    held = [open_writer(location)]
+    opened = _identity(folder)
+
+    def check() -> None:
+        if _identity(folder) != opened:
+            raise StoreError(
+                f"store {folder} was deleted or replaced while the build was writing it; what "
+                "was written is lost: run the build again"
+            )
+
+    try:
+        yield held.pop, check
+    except BaseException:
+        if held:
+            held.clear()  # the store closes, its lock let go, before its files go
+            if made_folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif new_store:  # an empty folder given: emptied again
+                for entry in folder.iterdir():
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        raise
+    check()
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The device and inode of the store's folder and of its CURRENT file (None if gone)."""
+    try:
+        return os.stat(folder).st_ino, os.stat(folder / "CURRENT").st_ino
+    except OSError:
+        return None
+
+
+__all__ = [
+    "STAMP_FILE",
+    "held_for_writing",
+    "open_writer",
+    "stamp_union",
+    "store_generation",
+    "union_stamped",
+]
