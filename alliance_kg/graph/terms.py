@@ -76,36 +76,44 @@ def rdflib_kinds() -> tuple[type, type]:
     return Literal, URIRef
 
 
-def checked_line(
-    name: str, triple: RdfTriple, texts: dict[Node | OxTerm, str], kinds: tuple[type, type]
-) -> str:
-    """The N-Triples line of a triple of graph ``name``, checked; ``StoreError`` if invalid.
-    ``kinds``: rdflib's literal and IRI classes (``rdflib_kinds``)."""
-    literal, iri = kinds
-    try:
-        s, p, o = triple
-        if isinstance(s, literal | ox.Literal) or not isinstance(p, iri | ox.NamedNode):
-            raise ValueError("a literal subject or a predicate that is not an IRI")
-        return " ".join(_nt(term, texts) for term in (s, p, o)) + " ."
-    except (ValueError, TypeError) as exc:
-        raise StoreError(
-            f"graph <{name}>: cannot store triple {_show(triple)}: {exc}; nothing was written"
-        ) from exc
-
-
 def graph_lines(name: str, triples: Iterable[RdfTriple]) -> list[str]:
-    """The checked N-Triples lines of the triples of graph ``name`` (``checked_line``)."""
-    texts: dict[Node | OxTerm, str] = {}
-    kinds = rdflib_kinds()
-    return [checked_line(name, triple, texts, kinds) for triple in triples]
+    """The N-Triples lines of the triples of graph ``name``, each checked: ``StoreError`` for a
+    literal subject, a predicate that is not an IRI, or a term that is invalid."""
+    return list(map(_Lines(name).line, triples))
 
 
-def _nt(term: Node | OxTerm, texts: dict[Node | OxTerm, str]) -> str:
-    text = texts.get(term)
-    if text is None:
+class _Lines:
+    """Makes checked lines, the text of each term made once (a graph names a commitment or a
+    meeting in many triples)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.texts: dict[Node | OxTerm, str] = {}
+        literal, self.iri = rdflib_kinds()
+        # Made once: a union of classes is a new object each time it is written out.
+        self.literals, self.iris = literal | ox.Literal, self.iri | ox.NamedNode
+
+    def line(self, triple: RdfTriple) -> str:
+        texts = self.texts
+        try:
+            s, p, o = triple
+            if isinstance(s, self.literals) or not isinstance(p, self.iris):
+                raise ValueError("a literal subject or a predicate that is not an IRI")
+            return (
+                f"{texts.get(s) or self.text(s)} {texts.get(p) or self.text(p)} "
+                f"{texts.get(o) or self.text(o)} ."
+            )
+        except (ValueError, TypeError) as exc:
+            raise StoreError(
+                f"graph <{self.name}>: cannot store triple {_show(triple)}: {exc}; nothing was "
+                "written"
+            ) from exc
+
+    def text(self, term: Node | OxTerm) -> str:
         # N-Triples syntax of a checked term is also valid in a SPARQL INSERT DATA block.
-        text = texts[term] = str(to_oxigraph(term))
-    return text
+        node = ox.NamedNode(str(term)) if isinstance(term, self.iri) else to_oxigraph(term)
+        text = self.texts[term] = str(node)
+        return text
 
 
 def _show(triple: Iterable[object]) -> str:
