@@ -7,6 +7,7 @@ read (``GRAPH ?d`` with ``?d`` a document), never the stage's own earlier output
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from alliance_kg.graph.store import graph_names, in_graph
+from alliance_kg.graph.links.match import Pattern, Triples, compile_pattern, solutions
+from alliance_kg.graph.store import graph_names
 from alliance_kg.ontology import ID, PREFIXES
 
 if TYPE_CHECKING:
@@ -151,12 +153,33 @@ def read_records(store: SparqlStore, graphs: Collection[str] | None = None) -> d
 
 def graph_records(name: str, lines: Sequence[str]) -> Rows:
     """The record of one graph given as its N-Triples lines (``terms.graph_lines``): the rows
-    ``read_records`` would read of it in the store, read by the same queries from a store in
-    memory that holds it alone (every query's pattern lies inside one graph). A build's worker
-    reads so the graph it made, and the stage need not read it back from the store."""
-    store = ox.Store()
-    store.load("".join(in_graph(ox.NamedNode(name), lines)), format=ox.RdfFormat.N_QUADS)
-    return read_records(store).get(name, {})
+    ``read_records`` would read of it in the store, the same queries answered over its triples
+    in memory (``match``: every query's pattern lies inside one graph). A build's worker reads
+    so the graph it made, and the stage need not read it back from the store."""
+    graph = ox.NamedNode(name)
+    compiled, wanted = _patterns()
+    # Only the lines of the predicates the queries ask for are parsed: a line is "S P O ." and
+    # no subject holds a space. The same line twice is one triple, as in the store.
+    text = "\n".join(dict.fromkeys(x for x in lines if x.split(" ", 2)[1] in wanted))
+    triples = Triples(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    record: Rows = {}
+    for query, patterns in compiled.items():
+        variables = QUERIES[query][0]
+        rows = [
+            tuple(solution[v].value for v in variables)
+            for solution in solutions(triples, patterns, {"d": graph})
+        ]
+        if rows:
+            record[query] = sorted(rows)
+    return record
+
+
+@functools.cache
+def _patterns() -> tuple[dict[str, list[Pattern]], set[str]]:
+    """The compiled patterns of ``QUERIES``, and their predicates in N-Triples form."""
+    compiled = {query: compile_pattern(pattern) for query, (_, pattern) in QUERIES.items()}
+    wanted = {str(p) for patterns in compiled.values() for _, ps, _ in patterns for p in ps}
+    return compiled, wanted
 
 
 def _names(store: SparqlStore, graphs: Collection[str] | None) -> list[str]:
