@@ -76,6 +76,33 @@ def test_kept_connections_outlive_the_process_that_retires(one_process: tuple[st
         assert read_answer(runaway_reader)[::2] == ASK
 
 
+def test_a_request_begun_while_the_process_retires_is_answered(
+    one_process: tuple[str, int],
+) -> None:
+    # The first bytes of a request reach the process before it is told to retire, the rest
+    # after: the bytes it read are not lost with it. It answers the request before it ends.
+    with (
+        socket.create_connection(one_process, timeout=15) as client,
+        socket.create_connection(one_process, timeout=15) as runaway,
+    ):
+        reader, runaway_reader = client.makefile("rb"), runaway.makefile("rb")
+        client.sendall(get("ASK {}"))
+        assert read_answer(reader)[::2] == ASK  # the connection is the process's, kept alive
+        request = get("ASK {}")
+        runaway.sendall(get(RUNAWAY))
+        time.sleep(1.5)
+        client.sendall(request[:20])
+        assert read_answer(runaway_reader)[::2] == stopped(2)
+        # Time enough for a retired process with nothing to do to end (it looks every 50 ms),
+        # not for the connection to count as idle (--timeout 2).
+        time.sleep(0.4)
+        client.sendall(request[20:])
+        assert read_answer(reader)[::2] == ASK
+        # Served on by the replacement afterwards.
+        client.sendall(get(MEETINGS, "Accept: text/csv\r\n"))
+        assert read_answer(reader)[::2] == (200, "n\r\n3\r\n")
+
+
 def test_a_request_read_behind_a_runaway_query_closes_the_connection(
     one_process: tuple[str, int],
 ) -> None:

@@ -145,6 +145,8 @@ class Process:
         self._busy: set[InlineHandler] = set()
         self._deadlines: dict[InlineHandler, float] = {}
         self._claimed: set[InlineHandler] = set()
+        # Readable once the process retires: wakes the threads waiting for a next request.
+        self._wake, self._woken = os.pipe()
 
     def register(self, connection: socket.socket) -> int:
         """Number a new connection and give the parent its copy; returns its slot."""
@@ -179,6 +181,32 @@ class Process:
             finally:
                 with self._lock:
                     self._taking -= 1
+
+    def reading(self, handler: InlineHandler) -> bool | None:
+        """Wait for the first bytes of the next request on a handler's connection, or for this
+        process to retire. True once bytes came, with the handler counted busy, so that the
+        process does not end holding what it read of the request; False when the process
+        retires first, nothing of the request read (the parent hands the connection on);
+        None when the connection stayed silent for the idle timeout."""
+        ready = select.poll()
+        ready.register(handler.connection, select.POLLIN)
+        ready.register(self._wake, select.POLLIN)
+        deadline = time.monotonic() + handler.timeout if handler.timeout else None
+        readable = False
+        while True:
+            with self._lock:
+                # Bytes are taken from the socket (``_pending``) under the lock that the
+                # watchdog's last look holds: either they are counted busy, or left unread.
+                if handler._pending() or readable:
+                    self._busy.add(handler)  # readable and nothing to read: the client left
+                    return True
+                if self.dying.is_set():
+                    return False
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            events = ready.poll(None if wait is None else wait * 1000)
+            if not events:
+                return None
+            readable = any(fd != self._wake for fd, _ in events)
 
     def started(self, handler: InlineHandler) -> None:
         with self._lock:
@@ -218,6 +246,7 @@ class Process:
                 handler.stopped(stopped_after(self.timeout))
             if late and not self.dying.is_set():
                 self.dying.set()
+                os.write(self._woken, b"x")
                 with contextlib.suppress(OSError):  # the parent gone: this process goes too
                     self.control.send(DYING)  # the parent starts a replacement now
             elif self.dying.is_set() and idle and self.heard.is_set():
@@ -256,18 +285,21 @@ class InlineHandler(_Handler):
         return answered
 
     def handle_one_request(self) -> None:
+        waited = self.process.reading(self)
+        if waited is None:
+            self.close_connection = True  # idle past the timeout, as the base would close it
+            return
+        if not waited:
+            self.process.park()  # retiring, the request unread: served by another process
         try:
             super().handle_one_request()
+            if not self.close_connection:
+                # Said before the process may end (``ended``): the parent hands on a connection
+                # left idle, and answers one left busy as a request that died with it. Whether
+                # a retiring process takes a next request is ``reading``'s to say.
+                self.process.table[self.slot] = IDLE
         finally:
             self.process.ended(self)
-        if self.close_connection:
-            return
-        self.process.table[self.slot] = IDLE
-        if self.process.dying.is_set():
-            if self._pending():
-                self.close_connection = True  # what this process read of it would be lost
-            else:
-                self.process.park()
 
     def finish(self) -> None:
         self.process.table[self.slot] = CLOSED
