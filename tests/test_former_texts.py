@@ -5,10 +5,14 @@ parties come from a hash join, whose matches come out in another order than a lo
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from clirunner import akg
 
 from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries.bounded import Narrowing, run_on_store
@@ -231,3 +235,27 @@ def test_lineage_gives_the_bytes_of_its_former_narrowing(
         assert now == run_on_store(store, entry.text, "csv", bound, 100_000).text, value
         rows += now.count("\n") - 1
     assert rows > 100
+
+
+#: ``deadlines`` before "Queries, tenth round": the parties and concerns OPTIONALs of the
+#: deadline's own group, whose rows multiplied each other and the status points'.
+FORMER_DEADLINES = Path(__file__).parent / "data" / "former" / "deadlines-lookups.rq"
+
+
+def test_deadlines_gives_the_bytes_of_its_former_text(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.synthetic import generate
+
+    generate(tmp_path / "in", 60)
+    assert akg(tmp_path / "store", "build", str(tmp_path / "in")).exit_code == 0
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    entry = get_query("deadlines")
+    former = FORMER_DEADLINES.read_text(encoding="utf-8")
+    assert former != entry.text
+    lists = 0
+    for as_of in [*(f"{year}-06-30" for year in range(2001, 2020, 3)), "2030-01-01"]:
+        bound = entry.bind({"as_of": as_of})
+        now = run_on_store(store, entry.text, "csv", bound, 100_000).text
+        assert now == run_on_store(store, former, "csv", bound, 100_000).text, as_of
+        lists += sum(", " in cell for row in csv.reader(io.StringIO(now)) for cell in row[4:6])
+    assert lists > 100  # rows whose parties or concerns are lists: their order is compared
