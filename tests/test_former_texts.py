@@ -5,10 +5,14 @@ parties come from a hash join, whose matches come out in another order than a lo
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from clirunner import akg
 
 from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries.bounded import Narrowing, run_on_store
@@ -231,3 +235,53 @@ def test_lineage_gives_the_bytes_of_its_former_narrowing(
         assert now == run_on_store(store, entry.text, "csv", bound, 100_000).text, value
         rows += now.count("\n") - 1
     assert rows > 100
+
+
+#: ``deadlines`` and ``meetings`` before "Queries, tenth round" (``NAME-lookups.rq``): their
+#: lists were OPTIONALs of the main group, whose rows multiplied each other (and, for
+#: ``deadlines``, the status points').
+FORMER = Path(__file__).parent / "data" / "former"
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    """A build of 60 synthetic statements (``benchmarks/synthetic.py``), opened read-only."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.synthetic import generate
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate(folder / "in", 60)
+    assert akg(folder / "store", "build", str(folder / "in")).exit_code == 0
+    return ox.Store.read_only(str(folder / "store"))
+
+
+def _lists(csv_text: str, columns: slice) -> int:
+    """The cells of ``columns`` that hold a list of two values or more."""
+    return sum(", " in cell for row in csv.reader(io.StringIO(csv_text)) for cell in row[columns])
+
+
+def test_deadlines_gives_the_bytes_of_its_former_text(synthetic_store: ox.Store) -> None:
+    entry = get_query("deadlines")
+    former = (FORMER / "deadlines-lookups.rq").read_text(encoding="utf-8")
+    assert former != entry.text
+    lists = 0
+    for as_of in [*(f"{year}-06-30" for year in range(2001, 2020, 3)), "2030-01-01"]:
+        bound = entry.bind({"as_of": as_of})
+        now = run_on_store(synthetic_store, entry.text, "csv", bound, 100_000).text
+        assert now == run_on_store(synthetic_store, former, "csv", bound, 100_000).text, as_of
+        lists += _lists(now, slice(4, 6))
+    assert lists > 100  # rows whose parties or concerns are lists: their order is compared
+
+
+@pytest.mark.parametrize("which", ["corpus_store", "series_store", "synthetic_store"])
+def test_meetings_gives_the_bytes_of_its_former_text(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    store = request.getfixturevalue(which)
+    store = store if isinstance(store, ox.Store) else ox.Store.read_only(str(store))
+    text = get_query("meetings").text
+    former = (FORMER / "meetings-lookups.rq").read_text(encoding="utf-8")
+    assert former != text
+    now = run_on_store(store, text, "csv", {}, 100_000).text
+    assert now == run_on_store(store, former, "csv", {}, 100_000).text
+    assert _lists(now, slice(3, 5)) > (40 if which == "synthetic_store" else 1)
