@@ -42,17 +42,18 @@ def _names() -> re.Pattern[str]:
     return re.compile(_alternation())
 
 
-# The last text searched for demonyms and where they begin in it (see _starts).
+# The last text searched for demonyms and where they begin in it (see demonym_starts).
 _last: tuple[str, list[int]] | None = None
 
 
-def _starts(text: str) -> list[int]:
+def demonym_starts(text: str) -> list[int]:
     """Every offset of ``text`` where a demonym begins (overlapping ones too): where the
-    mention and the side patterns, both opening with ``_alternation()``, can match.
+    mention and the side patterns, both opening with ``_alternation()``, can match, and
+    where a pair alliance's demonym can begin (rules.pair_alliances).
 
-    Both patterns are tried only there (guard.finditer_at), and the text is scanned for the
+    The patterns are tried only there (guard.finditer_at), and the text is scanned for the
     names once, not once per pattern: the starts of the text last scanned are kept, since
-    the two are tried on the same text object one after the other."""
+    they are tried on the same text object one after the other."""
     global _last
     last = _last  # read once: another thread may replace it (each pair stays whole)
     if last is None or last[0] is not text:
@@ -74,7 +75,7 @@ def demonym_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
     """ "Japanese forces", "the Japanese side": an adjective naming a State's people or assets."""
     out: list[Candidate] = []
     taken = Taken(len(text), ((c.start, c.end) for c in chosen))
-    for m in finditer_at(_mention_pattern(), text, _starts(text)):
+    for m in finditer_at(_mention_pattern(), text, demonym_starts(text)):
         if m.group(2) in _not_demonym_use() or taken.overlaps(m.start(), m.end()):
             continue
         out.append(Candidate(m.start(1), m.end(1), demonyms()[m.group(1)], 2, alias=False))
@@ -97,7 +98,7 @@ def state_mentions(
     """
     found = [m for m in mentions if entities[m.entity].type == "State"]
     taken = Taken(len(text), ((m.start, m.end) for m in mentions))
-    for m in finditer_at(_side_pattern(), text, _starts(text)):
+    for m in finditer_at(_side_pattern(), text, demonym_starts(text)):
         if taken.covers(m.start()):
             continue
         key = demonyms()[m.group(1)]
