@@ -132,6 +132,11 @@ def collapse(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
     # str.split() and the regex ``\s`` agree on what whitespace is; split and join run in C
     # without building a piece for every single space, as ``re.sub`` does.
+    # Every whitespace character but the ASCII space is unprintable: a printable text without
+    # two spaces in a row nor one at either end is already collapsed, and is not split into
+    # its words (most lines and sentences are).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
