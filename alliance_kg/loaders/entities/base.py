@@ -59,10 +59,21 @@ def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
 
     Made without a match object per token: split on the tokens (kept, at odd indices,
     between the runs of text around them), then each piece's end is the running sum of
-    the pieces' lengths (all loops in C)."""
-    pieces = _TOKEN_SPLIT.split(text)
-    offsets = list(accumulate(map(len, pieces)))
-    return pieces[1::2], offsets[0:-1:2], offsets[1::2]
+    the pieces' lengths (all loops in C). The columns of the text last asked about are
+    kept, not made again."""
+    global _last_columns
+    last = _last_columns  # read once: another thread may replace it (each pair stays whole)
+    if last is None or last[0] is not text:
+        pieces = _TOKEN_SPLIT.split(text)
+        offsets = list(accumulate(map(len, pieces)))
+        last = _last_columns = (text, (pieces[1::2], offsets[0:-1:2], offsets[1::2]))
+    return last[1]
+
+
+# The last text cut into tokens and its columns: the vocabulary and the names built on head
+# words ask for the same text object one after the other (see token_columns). The lists are
+# read, never changed, by those who ask.
+_last_columns: tuple[str, tuple[list[str], list[int], list[int]]] | None = None
 
 
 def select(cands: list[Candidate]) -> list[Candidate]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate, repeat
+from collections.abc import Iterator
+from itertools import accumulate, compress, count, repeat
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import (
@@ -19,6 +20,8 @@ from alliance_kg.loaders.entities.base import (
     qualifier_parts,
     state_forms,
     stop_words,
+    token_columns,
+    tokens,
     where_words,
 )
 from alliance_kg.loaders.gazetteer import demonyms, slugify
@@ -126,7 +129,7 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     """Names built on a head word; ``forms`` maps vocabulary names to keys."""
     out: list[Candidate] = []
     triggers = _triggers()
-    for chunk in _chunk().finditer(text):
+    for chunk in _trigger_lines_chunks(text):
         run = chunk.group()
         # Most runs are one word, or hold no word a name is built on: they hold no name (see
         # _triggers), and are passed over before any work on their words.
@@ -141,6 +144,36 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
                 if cand is not None:
                     out.append(cand)
     return out
+
+
+@lexicon.derived
+def _trigger_tokens() -> frozenset[str]:
+    """The first token (base.tokens) of each of _triggers()."""
+    return frozenset(found[0][0] for found in map(tokens, _triggers()) if found)
+
+
+def _trigger_lines_chunks(text: str) -> Iterator[re.Match[str]]:
+    """``_chunk().finditer(text)``, less the runs of the lines that hold none of
+    ``_trigger_tokens()`` as a token: those runs hold no trigger (see _triggers).
+
+    A run never holds a line break, so the runs of a line are the ones ``finditer`` from its
+    first character finds before its end. A word of a run is a whole token of the text (no
+    letter or digit just before or after it), so a run holding a trigger holds its first
+    token. Most lines of a statement hold none: the regex engine reads only the others."""
+    words, starts, _ = token_columns(text)
+    keys = _trigger_tokens()
+    pattern = _chunk()
+    end = -1  # the end of the line last read
+    for k in compress(count(), map(keys.__contains__, words)):
+        if starts[k] < end:
+            continue  # in the line just read
+        begin = text.rfind("\n", 0, starts[k]) + 1
+        end = text.find("\n", starts[k])
+        end = len(text) if end < 0 else end
+        for m in pattern.finditer(text, begin):
+            if m.start() >= end:
+                break
+            yield m
 
 
 _POSSESSIVE = re.compile(r"['’]s$|[^s]['’]$")
