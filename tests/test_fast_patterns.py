@@ -140,6 +140,32 @@ def test_runs_without_a_trigger_word_hold_no_name(texts: list[str]) -> None:
     assert skipped > 1000
 
 
+def test_runs_with_a_trigger_are_read_in_the_lines_holding_a_trigger_token(
+    texts: list[str],
+) -> None:
+    """discovered_candidates reads only those lines (heads._trigger_lines_chunks)."""
+    triggers = heads._triggers()
+    pieces = ["Joint", "Committee", "Air", "Base.", "of", "the", "and", "Meeting-Plus", "(Group"]
+    pieces += ["Group,", "x", "Forces", "2+2", "U.S.", "Statement", "Intent", "Camp", "Article"]
+    made = _made_texts(pieces, 6, 5000)
+
+    def named(runs: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+        return [
+            m.span() for m in runs if " " in m.group() and heads._holds_trigger(m.group(), triggers)
+        ]
+
+    for text in [*texts, *made]:
+        assert named(heads._trigger_lines_chunks(text)) == named(heads._chunk().finditer(text))
+
+
+def test_the_tokens_kept_are_those_of_the_text_last_asked_about() -> None:
+    from alliance_kg.loaders.entities import base
+
+    assert base.token_columns("Japan") == (["Japan"], [0], [5])
+    assert base.token_columns("".join(["x", "Japan"])) == (["xJapan"], [0], [6])
+    assert base.token_columns("Japan")[0] == ["Japan"]
+
+
 @pytest.mark.parametrize(
     ("entries", "pieces"),
     [
@@ -233,13 +259,31 @@ def test_demonym_patterns_are_tried_where_a_demonym_begins(texts: list[str]) -> 
     made = _made_texts(pieces + ["American", "U.S.", "delegation", "Papua New Guinean"], 4, 5000)
     for pattern in (demonyms._mention_pattern(), demonyms._side_pattern()):
         _same_matches_of(
-            lambda text, p=pattern: finditer_at(p, text, demonyms._starts(text)),
+            lambda text, p=pattern: finditer_at(p, text, demonyms.demonym_starts(text)),
             pattern,
             [*texts, *made],
         )
+    # rules.pair_alliances: the capitalised words that are demonyms, tried only there.
+    made = _made_texts(pieces + ["-", "Japanese-", "-Korean", "Korean-", "Philippine"], 5, 5000)
+    for text in [*texts, *made]:
+        slow = [
+            m.span() for m in rules._CAPITALISED.finditer(text) if m.group() in gazetteer.demonyms()
+        ]
+        fast = finditer_at(rules._CAPITALISED, text, demonyms.demonym_starts(text))
+        assert [m.span() for m in fast if m.group() in gazetteer.demonyms()] == slow, text
     # The starts kept are those of the text object last scanned, never of another text.
-    assert demonyms._starts("Japanese side") == [0]
-    assert demonyms._starts("".join(["x", "Japanese side"])) == []
+    assert demonyms.demonym_starts("Japanese side") == [0]
+    assert demonyms.demonym_starts("".join(["x", "Japanese side"])) == []
+
+
+def test_pair_alliances_of_demonyms_are_found() -> None:
+    """rules.pair_alliances reads its demonyms where the demonym scan found one begins."""
+    text = "the Japanese-Philippine alliance, the Korean-Japanese Alliance and "
+    text += "Japanese-Japanese alliance\nAustralian-American alliance"
+    assert [(c.start, c.end, c.key) for c in rules.pair_alliances(text, [])] == [
+        (4, 32, "organization/japan-philippines-alliance"),
+        (94, 122, "organization/u-s-australia-alliance"),
+    ]
 
 
 def test_meeting_words_are_found_as_without_their_guard(texts: list[str]) -> None:
