@@ -263,6 +263,14 @@ def test_demonym_patterns_are_tried_where_a_demonym_begins(texts: list[str]) -> 
             pattern,
             [*texts, *made],
         )
+    # The starts found at the tokens are those the regex engine finds.
+    for text in [*texts, *made, "_Japanese x", "Japanesex", "US-Japanese"]:
+        names = demonyms._names()
+        slow, m = [], names.search(text)
+        while m is not None:
+            slow.append(m.start())
+            m = names.search(text, m.start() + 1)
+        assert demonyms.demonym_starts(text) == slow, text
     # rules.pair_alliances: the capitalised words that are demonyms, tried only there.
     made = _made_texts(pieces + ["-", "Japanese-", "-Korean", "Korean-", "Philippine"], 5, 5000)
     for text in [*texts, *made]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import attrgetter
+from itertools import compress, count
+from operator import attrgetter, itemgetter
 
 from alliance_kg.loaders import lexicon
-from alliance_kg.loaders.entities.base import Candidate, Taken
+from alliance_kg.loaders.entities.base import Candidate, Taken, token_columns, tokens
 from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer
 from alliance_kg.loaders.lexicon.guard import finditer_at
 from alliance_kg.loaders.model import Entity, Mention
@@ -57,13 +58,45 @@ def demonym_starts(text: str) -> list[int]:
     global _last
     last = _last  # read once: another thread may replace it (each pair stays whole)
     if last is None or last[0] is not text:
+        by_lead = _by_lead()
         found: list[int] = []
-        m = _names().search(text)
-        while m is not None:
-            found.append(m.start())
-            m = _names().search(text, m.start() + 1)
+        if by_lead is not None:
+            # Looked for only at the tokens (base.token_columns, made once per text) that
+            # begin as a demonym does, not by the regex engine at every capital letter.
+            words, starts, _ = token_columns(text)
+            for k in compress(count(), map(by_lead.__contains__, map(_LEAD, words))):
+                at = starts[k]
+                if (at == 0 or text[at - 1] != "_") and any(
+                    text.startswith(name, at) for name in by_lead[words[k][:2]]
+                ):
+                    found.append(at)
+        else:
+            m = _names().search(text)
+            while m is not None:
+                found.append(m.start())
+                m = _names().search(text, m.start() + 1)
         last = _last = (text, found)
     return last[1]
+
+
+_LEAD = itemgetter(slice(0, 2))  # the first two characters of a token (or its one)
+
+
+@lru_cache(maxsize=1)
+def _by_lead() -> dict[str, tuple[str, ...]] | None:
+    """The demonyms by the first two characters of their first token (base.tokens); None if
+    one does not begin with a letter or digit.
+
+    A demonym opening with a letter or digit begins where a token does (no word character
+    before it), and that token begins with its first token's first two characters: the whole
+    first token if it is shorter, which a character that is no letter nor digit then follows,
+    in the name as in the text."""
+    by_lead: dict[str, list[str]] = {}
+    for name in demonyms():
+        if not name[:1].isalnum():
+            return None
+        by_lead.setdefault(tokens(name)[0][0][:2], []).append(name)
+    return {lead: tuple(names) for lead, names in by_lead.items()}
 
 
 @lexicon.derived
