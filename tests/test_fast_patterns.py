@@ -173,6 +173,7 @@ def test_the_tokens_kept_are_those_of_the_text_last_asked_about() -> None:
         (["(?:is|are) (?:deeply )?concerned"], ["concerned"]),
         ([r"(?<!which )\bWILL (?:\w+ )?to"], ["will "]),
         (["(?:re)affirm"], ["reaffirm"]),  # a group of plain letters joins its neighbours
+        ([r"expressed (?:its|their) (?:\w+ )?determination"], ["expressed "]),  # bounded lead
         ([r"shared (?:its|their) views", r"\w+ly"], ["shared ", "ly"]),  # the longest run
         ([r"shared (?:its|their) views", r"\w+"], None),  # an entry with no letters to find
         (["é+t"], ["t"]),  # ASCII only
@@ -263,14 +264,19 @@ def test_demonym_patterns_are_tried_where_a_demonym_begins(texts: list[str]) -> 
             pattern,
             [*texts, *made],
         )
-    # The starts found at the tokens are those the regex engine finds.
-    for text in [*texts, *made, "_Japanese x", "Japanesex", "US-Japanese"]:
-        names = demonyms._names()
-        slow, m = [], names.search(text)
-        while m is not None:
-            slow.append(m.start())
-            m = names.search(text, m.start() + 1)
-        assert demonyms.demonym_starts(text) == slow, text
+    # The starts found at the tokens: where a demonym begins after no word character and
+    # ends before no letter or digit (every one of them, found name by name).
+    names = gazetteer.demonyms()
+    for text in [*texts, *made, "_Japanese x", "Japanesex", "US-Japanese", "Japanese"]:
+        slow = set()
+        for name in names:
+            at = text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                if not re.match(r"\w", text[at - 1 : at]) and not text[end : end + 1].isalnum():
+                    slow.add(at)
+                at = text.find(name, at + 1)
+        assert demonyms.demonym_starts(text) == sorted(slow), text
     # rules.pair_alliances: the capitalised words that are demonyms, tried only there.
     made = _made_texts(pieces + ["-", "Japanese-", "-Korean", "Korean-", "Philippine"], 5, 5000)
     for text in [*texts, *made]:
@@ -331,6 +337,9 @@ def _same_matches_of(
         (["(?:is|are) (?:deeply )?concerned"], 11),  # "are deeply " before "concerned"
         ([r"(?<!which )\bWILL (?:\w+ )?to", "x{2,3}yz"], 3),
         ([r"\w+ly"], None),  # any number of characters before "ly"
+        # "determination" (the longest run) lies any number of characters into a match
+        ([r"expressed (?:its|their) (?:\w+ )?determination"], 0),  # "expressed " instead
+        ([r"(?:its|their) (?:\w+ )?determination"], None),  # a space alone is never taken
         ([r"\w+"], None),  # no piece at all
     ],
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import compress, count
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import Candidate, Taken, token_columns, tokens
@@ -48,9 +48,10 @@ _last: tuple[str, list[int]] | None = None
 
 
 def demonym_starts(text: str) -> list[int]:
-    """Every offset of ``text`` where a demonym begins (overlapping ones too): where the
-    mention and the side patterns, both opening with ``_alternation()``, can match, and
-    where a pair alliance's demonym can begin (rules.pair_alliances).
+    """The offsets of ``text`` where a demonym begins and its last character is one of a
+    token (base.tokens): where the mention and the side patterns, both opening with
+    ``_alternation()``, and a pair alliance's demonym (rules.pair_alliances) can match, since
+    each reads a demonym followed by a space or a hyphen.
 
     The patterns are tried only there (guard.finditer_at), and the text is scanned for the
     names once, not once per pattern: the starts of the text last scanned are kept, since
@@ -58,45 +59,47 @@ def demonym_starts(text: str) -> list[int]:
     global _last
     last = _last  # read once: another thread may replace it (each pair stays whole)
     if last is None or last[0] is not text:
-        by_lead = _by_lead()
+        by_first = _by_first_token()
         found: list[int] = []
-        if by_lead is not None:
-            # Looked for only at the tokens (base.token_columns, made once per text) that
-            # begin as a demonym does, not by the regex engine at every capital letter.
+        if by_first is not None:
+            # Looked for at the tokens (base.token_columns, made once per text) that are a
+            # demonym's first token, not by the regex engine at every capital letter.
             words, starts, _ = token_columns(text)
-            for k in compress(count(), map(by_lead.__contains__, map(_LEAD, words))):
+            for k in compress(count(), map(by_first.__contains__, words)):
                 at = starts[k]
                 if (at == 0 or text[at - 1] != "_") and any(
-                    text.startswith(name, at) for name in by_lead[words[k][:2]]
+                    text.startswith(name, at) and _ends_a_token(text, at + len(name))
+                    for name in by_first[words[k]]
                 ):
                     found.append(at)
         else:
             m = _names().search(text)
             while m is not None:
-                found.append(m.start())
+                if _ends_a_token(text, m.end()):
+                    found.append(m.start())
                 m = _names().search(text, m.start() + 1)
         last = _last = (text, found)
     return last[1]
 
 
-_LEAD = itemgetter(slice(0, 2))  # the first two characters of a token (or its one)
+def _ends_a_token(text: str, end: int) -> bool:
+    return end >= len(text) or not text[end].isalnum()
 
 
 @lru_cache(maxsize=1)
-def _by_lead() -> dict[str, tuple[str, ...]] | None:
-    """The demonyms by the first two characters of their first token (base.tokens); None if
-    one does not begin with a letter or digit.
+def _by_first_token() -> dict[str, tuple[str, ...]] | None:
+    """The demonyms by their first token (base.tokens); None if one does not begin and end
+    with a letter or digit.
 
-    A demonym opening with a letter or digit begins where a token does (no word character
-    before it), and that token begins with its first token's first two characters: the whole
-    first token if it is shorter, which a character that is no letter nor digit then follows,
-    in the name as in the text."""
-    by_lead: dict[str, list[str]] = {}
+    Such a demonym begins at a token of the text (no word character before it) and, where a
+    space or a hyphen follows it, that token is its first token: the whole name, or the letters
+    or digits before the first character that is neither."""
+    by_first: dict[str, list[str]] = {}
     for name in demonyms():
-        if not name[:1].isalnum():
+        if not (name[:1].isalnum() and name[-1:].isalnum()):
             return None
-        by_lead.setdefault(tokens(name)[0][0][:2], []).append(name)
-    return {lead: tuple(names) for lead, names in by_lead.items()}
+        by_first.setdefault(tokens(name)[0][0], []).append(name)
+    return {first: tuple(names) for first, names in by_first.items()}
 
 
 @lexicon.derived
