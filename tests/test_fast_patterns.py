@@ -112,8 +112,19 @@ def test_family_name_patterns_find_what_word_boundaries_find(family: str) -> Non
     _same_matches(coreference._family_pattern(family), plain, [text, text.replace(" ", "")])
 
 
+def test_line_markers_are_removed_as_by_sub(texts: list[str]) -> None:
+    from alliance_kg.loaders import sentences
+
+    edges = ["## Title", "- (1) a) item", "  #x", "1. 2) x", "x - y", "", "\t-\titem"]
+    lines = [line for text in texts for line in text.splitlines()] + edges
+    for marker in (sentences._MD_HEADING, sentences._BULLET):
+        for line in lines:
+            assert sentences._unmarked(line, marker) == marker.sub("", line), line
+
+
 def test_collapse_is_the_regex_collapse() -> None:
-    for text in [" a \u3000 b\t\n", "\x1c a\x85b\u2028", "", "   ", "x"]:
+    edges = ["a b", " a", "a ", "a  b", "a\xa0b", "a\u2009b", "a\tb", "a\x1fb", "ab, c."]
+    for text in [" a \u3000 b\t\n", "\x1c a\x85b\u2028", "", "   ", "x", *edges]:
         assert collapse(text) == re.sub(r"\s+", " ", text).strip()
 
 
@@ -434,3 +445,21 @@ def test_the_state_before_a_person_is_found_as_by_testing_every_name(texts: list
             assert people._preceding_state(text, pos) == slow(text, pos), text[:pos][-30:]
             found += slow(text, pos) is not None
     assert found > 100
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("The Joint Planning Office (JPOX) met. JPOX will act.", [(10, 25), (27, 31), (38, 42)]),
+        ("Joint Planning Office(JPOX) and JPOX", [(6, 21), (22, 26), (32, 36)]),
+    ],
+)
+def test_acronyms_defined_next_to_a_parenthesis_are_found(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    """acronym_mentions looks for a definition only at the parentheses of the text."""
+    from alliance_kg.loaders.entities import recognize
+
+    mentions = recognize(text)[1]
+    assert [(m.start, m.end) for m in mentions] == spans
+    assert {m.entity for m in mentions} == {"organization/planning-office"}

@@ -162,7 +162,7 @@ def classify_lines(text: str) -> list[Line]:
         lead = len(content) - len(content.lstrip())
         cstart, cend = start + lead, start + len(content.rstrip())
         norm = collapse(stripped).lower()
-        plain = _BULLET.sub("", _MD_HEADING.sub("", stripped)).strip()
+        plain = _unmarked(_unmarked(stripped, _MD_HEADING), _BULLET).strip()
         if (
             article_ended
             or _FURNITURE_LINE.match(plain)
@@ -186,6 +186,13 @@ def classify_lines(text: str) -> list[Line]:
         lines.append(Line(cstart, cend, "text"))
 
     return _mark_headings(text, lines)
+
+
+def _unmarked(line: str, marker: re.Pattern[str]) -> str:
+    """``marker.sub("", line)`` for a pattern anchored at the start ("^", which matches
+    nowhere else): one try at the start, not a search through the line."""
+    m = marker.match(line)
+    return line[m.end() :] if m else line
 
 
 def _furniture_fragment(line: str, low: str) -> bool:
