@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, repeat
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import (
@@ -20,7 +20,7 @@ from alliance_kg.loaders.entities.base import (
     qualifier_parts,
     state_forms,
     stop_words,
-    token_columns,
+    token_lines,
     tokens,
     where_words,
 )
@@ -154,23 +154,10 @@ def _trigger_tokens() -> frozenset[str]:
 
 def _trigger_lines_chunks(text: str) -> Iterator[re.Match[str]]:
     """``_chunk().finditer(text)``, less the runs of the lines that hold none of
-    ``_trigger_tokens()`` as a token: those runs hold no trigger (see _triggers).
-
-    A run never holds a line break, so the runs of a line are the ones ``finditer`` from its
-    first character finds before its end. A word of a run is a whole token of the text (no
-    letter or digit just before or after it), so a run holding a trigger holds its first
-    token. Most lines of a statement hold none: the regex engine reads only the others."""
-    words, starts, _ = token_columns(text)
-    keys = _trigger_tokens()
-    pattern = _chunk()
-    end = -1  # the end of the line last read
-    for k in compress(count(), map(keys.__contains__, words)):
-        if starts[k] < end:
-            continue  # in the line just read
-        begin = text.rfind("\n", 0, starts[k]) + 1
-        end = text.find("\n", starts[k])
-        end = len(text) if end < 0 else end
-        for m in pattern.finditer(text, begin):
+    ``_trigger_tokens()``: a word of a run is a whole token of the text, so a run holding a
+    trigger holds its first token, and a run never holds a line break (see token_lines)."""
+    for begin, end in token_lines(text, _trigger_tokens()):
+        for m in _chunk().finditer(text, begin):
             if m.start() >= end:
                 break
             yield m
