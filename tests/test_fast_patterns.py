@@ -112,8 +112,19 @@ def test_family_name_patterns_find_what_word_boundaries_find(family: str) -> Non
     _same_matches(coreference._family_pattern(family), plain, [text, text.replace(" ", "")])
 
 
+def test_line_markers_are_removed_as_by_sub(texts: list[str]) -> None:
+    from alliance_kg.loaders import sentences
+
+    edges = ["## Title", "- (1) a) item", "  #x", "1. 2) x", "x - y", "", "\t-\titem"]
+    lines = [line for text in texts for line in text.splitlines()] + edges
+    for marker in (sentences._MD_HEADING, sentences._BULLET):
+        for line in lines:
+            assert sentences._unmarked(line, marker) == marker.sub("", line), line
+
+
 def test_collapse_is_the_regex_collapse() -> None:
-    for text in [" a \u3000 b\t\n", "\x1c a\x85b\u2028", "", "   ", "x"]:
+    edges = ["a b", " a", "a ", "a  b", "a\xa0b", "a\u2009b", "a\tb", "a\x1fb", "ab, c."]
+    for text in [" a \u3000 b\t\n", "\x1c a\x85b\u2028", "", "   ", "x", *edges]:
         assert collapse(text) == re.sub(r"\s+", " ", text).strip()
 
 
@@ -140,6 +151,32 @@ def test_runs_without_a_trigger_word_hold_no_name(texts: list[str]) -> None:
     assert skipped > 1000
 
 
+def test_runs_with_a_trigger_are_read_in_the_lines_holding_a_trigger_token(
+    texts: list[str],
+) -> None:
+    """discovered_candidates reads only those lines (heads._trigger_lines_chunks)."""
+    triggers = heads._triggers()
+    pieces = ["Joint", "Committee", "Air", "Base.", "of", "the", "and", "Meeting-Plus", "(Group"]
+    pieces += ["Group,", "x", "Forces", "2+2", "U.S.", "Statement", "Intent", "Camp", "Article"]
+    made = _made_texts(pieces, 6, 5000)
+
+    def named(runs: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+        return [
+            m.span() for m in runs if " " in m.group() and heads._holds_trigger(m.group(), triggers)
+        ]
+
+    for text in [*texts, *made]:
+        assert named(heads._trigger_lines_chunks(text)) == named(heads._chunk().finditer(text))
+
+
+def test_the_tokens_kept_are_those_of_the_text_last_asked_about() -> None:
+    from alliance_kg.loaders.entities import base
+
+    assert base.token_columns("Japan") == (["Japan"], [0], [5])
+    assert base.token_columns("".join(["x", "Japan"])) == (["xJapan"], [0], [6])
+    assert base.token_columns("Japan")[0] == ["Japan"]
+
+
 @pytest.mark.parametrize(
     ("entries", "pieces"),
     [
@@ -147,6 +184,7 @@ def test_runs_without_a_trigger_word_hold_no_name(texts: list[str]) -> None:
         (["(?:is|are) (?:deeply )?concerned"], ["concerned"]),
         ([r"(?<!which )\bWILL (?:\w+ )?to"], ["will "]),
         (["(?:re)affirm"], ["reaffirm"]),  # a group of plain letters joins its neighbours
+        ([r"expressed (?:its|their) (?:\w+ )?determination"], ["expressed "]),  # bounded lead
         ([r"shared (?:its|their) views", r"\w+ly"], ["shared ", "ly"]),  # the longest run
         ([r"shared (?:its|their) views", r"\w+"], None),  # an entry with no letters to find
         (["é+t"], ["t"]),  # ASCII only
@@ -233,13 +271,44 @@ def test_demonym_patterns_are_tried_where_a_demonym_begins(texts: list[str]) -> 
     made = _made_texts(pieces + ["American", "U.S.", "delegation", "Papua New Guinean"], 4, 5000)
     for pattern in (demonyms._mention_pattern(), demonyms._side_pattern()):
         _same_matches_of(
-            lambda text, p=pattern: finditer_at(p, text, demonyms._starts(text)),
+            lambda text, p=pattern: finditer_at(p, text, demonyms.demonym_starts(text)),
             pattern,
             [*texts, *made],
         )
+    # The starts found at the tokens: where a demonym begins after no word character and
+    # ends before no letter or digit (every one of them, found name by name).
+    names = gazetteer.demonyms()
+    for text in [*texts, *made, "_Japanese x", "Japanesex", "US-Japanese", "Japanese"]:
+        slow = set()
+        for name in names:
+            at = text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                if not re.match(r"\w", text[at - 1 : at]) and not text[end : end + 1].isalnum():
+                    slow.add(at)
+                at = text.find(name, at + 1)
+        assert demonyms.demonym_starts(text) == sorted(slow), text
+    # rules.pair_alliances: the capitalised words that are demonyms, tried only there.
+    made = _made_texts(pieces + ["-", "Japanese-", "-Korean", "Korean-", "Philippine"], 5, 5000)
+    for text in [*texts, *made]:
+        slow = [
+            m.span() for m in rules._CAPITALISED.finditer(text) if m.group() in gazetteer.demonyms()
+        ]
+        fast = finditer_at(rules._CAPITALISED, text, demonyms.demonym_starts(text))
+        assert [m.span() for m in fast if m.group() in gazetteer.demonyms()] == slow, text
     # The starts kept are those of the text object last scanned, never of another text.
-    assert demonyms._starts("Japanese side") == [0]
-    assert demonyms._starts("".join(["x", "Japanese side"])) == []
+    assert demonyms.demonym_starts("Japanese side") == [0]
+    assert demonyms.demonym_starts("".join(["x", "Japanese side"])) == []
+
+
+def test_pair_alliances_of_demonyms_are_found() -> None:
+    """rules.pair_alliances reads its demonyms where the demonym scan found one begins."""
+    text = "the Japanese-Philippine alliance, the Korean-Japanese Alliance and "
+    text += "Japanese-Japanese alliance\nAustralian-American alliance"
+    assert [(c.start, c.end, c.key) for c in rules.pair_alliances(text, [])] == [
+        (4, 32, "organization/japan-philippines-alliance"),
+        (94, 122, "organization/u-s-australia-alliance"),
+    ]
 
 
 def test_meeting_words_are_found_as_without_their_guard(texts: list[str]) -> None:
@@ -279,6 +348,9 @@ def _same_matches_of(
         (["(?:is|are) (?:deeply )?concerned"], 11),  # "are deeply " before "concerned"
         ([r"(?<!which )\bWILL (?:\w+ )?to", "x{2,3}yz"], 3),
         ([r"\w+ly"], None),  # any number of characters before "ly"
+        # "determination" (the longest run) lies any number of characters into a match
+        ([r"expressed (?:its|their) (?:\w+ )?determination"], 0),  # "expressed " instead
+        ([r"(?:its|their) (?:\w+ )?determination"], None),  # a space alone is never taken
         ([r"\w+"], None),  # no piece at all
     ],
 )
@@ -373,3 +445,21 @@ def test_the_state_before_a_person_is_found_as_by_testing_every_name(texts: list
             assert people._preceding_state(text, pos) == slow(text, pos), text[:pos][-30:]
             found += slow(text, pos) is not None
     assert found > 100
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("The Joint Planning Office (JPOX) met. JPOX will act.", [(10, 25), (27, 31), (38, 42)]),
+        ("Joint Planning Office(JPOX) and JPOX", [(6, 21), (22, 26), (32, 36)]),
+    ],
+)
+def test_acronyms_defined_next_to_a_parenthesis_are_found(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    """acronym_mentions looks for a definition only at the parentheses of the text."""
+    from alliance_kg.loaders.entities import recognize
+
+    mentions = recognize(text)[1]
+    assert [(m.start, m.end) for m in mentions] == spans
+    assert {m.entity for m in mentions} == {"organization/planning-office"}

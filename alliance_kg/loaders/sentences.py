@@ -132,6 +132,11 @@ def collapse(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
     # str.split() and the regex ``\s`` agree on what whitespace is; split and join run in C
     # without building a piece for every single space, as ``re.sub`` does.
+    # Every whitespace character but the ASCII space is unprintable: a printable text without
+    # two spaces in a row nor one at either end is already collapsed, and is not split into
+    # its words (most lines and sentences are).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -157,7 +162,7 @@ def classify_lines(text: str) -> list[Line]:
         lead = len(content) - len(content.lstrip())
         cstart, cend = start + lead, start + len(content.rstrip())
         norm = collapse(stripped).lower()
-        plain = _BULLET.sub("", _MD_HEADING.sub("", stripped)).strip()
+        plain = _unmarked(_unmarked(stripped, _MD_HEADING), _BULLET).strip()
         if (
             article_ended
             or _FURNITURE_LINE.match(plain)
@@ -181,6 +186,13 @@ def classify_lines(text: str) -> list[Line]:
         lines.append(Line(cstart, cend, "text"))
 
     return _mark_headings(text, lines)
+
+
+def _unmarked(line: str, marker: re.Pattern[str]) -> str:
+    """``marker.sub("", line)`` for a pattern anchored at the start ("^", which matches
+    nowhere else): one try at the start, not a search through the line."""
+    m = marker.match(line)
+    return line[m.end() :] if m else line
 
 
 def _furniture_fragment(line: str, low: str) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress, count
 from operator import attrgetter
 
 from alliance_kg.loaders.dates import month_names
@@ -59,10 +60,35 @@ def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
 
     Made without a match object per token: split on the tokens (kept, at odd indices,
     between the runs of text around them), then each piece's end is the running sum of
-    the pieces' lengths (all loops in C)."""
-    pieces = _TOKEN_SPLIT.split(text)
-    offsets = list(accumulate(map(len, pieces)))
-    return pieces[1::2], offsets[0:-1:2], offsets[1::2]
+    the pieces' lengths (all loops in C). The columns of the text last asked about are
+    kept, not made again."""
+    global _last_columns
+    last = _last_columns  # read once: another thread may replace it (each pair stays whole)
+    if last is None or last[0] is not text:
+        pieces = _TOKEN_SPLIT.split(text)
+        offsets = list(accumulate(map(len, pieces)))
+        last = _last_columns = (text, (pieces[1::2], offsets[0:-1:2], offsets[1::2]))
+    return last[1]
+
+
+# The last text cut into tokens and its columns: the vocabulary and the names built on head
+# words ask for the same text object one after the other (see token_columns). The lists are
+# read, never changed, by those who ask.
+_last_columns: tuple[str, tuple[list[str], list[int], list[int]]] | None = None
+
+
+def token_lines(text: str, keys: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """The start and end (its line break, or the text's end) of each line of ``text`` holding
+    one of ``keys`` as a token, in order: a pattern that never matches across a line break
+    and whose matches worth reading hold one of them is read only in those lines, where
+    most statements' lines hold none of a few words."""
+    words, starts, _ = token_columns(text)
+    end = -1  # the end of the line last given
+    for k in compress(count(), map(keys.__contains__, words)):
+        if starts[k] > end:
+            end = text.find("\n", starts[k])
+            end = len(text) if end < 0 else end
+            yield text.rfind("\n", 0, starts[k]) + 1, end
 
 
 def select(cands: list[Candidate]) -> list[Candidate]:

@@ -31,21 +31,25 @@ def acronym_mentions(
     """Acronyms defined in parentheses, then every later bare use of them."""
     defined: dict[str, str] = {}
     out: list[Candidate] = []
-    for c in chosen:
-        # Both patterns need a "(" just after or just before the name: most names have none.
+    # Both patterns need a "(" just after or just before the name: most names have none, and
+    # most texts hold few parentheses, found once (set lookups, not two slices per name).
+    parens = _offsets(text, "(")
+    for c in chosen if parens else ():
         after = (
             _DEFINED_AFTER.match(text[c.end : c.end + 40])
-            if "(" in text[c.end : c.end + 2]
+            if c.end in parens or c.end + 1 in parens
             else None
         )
         if after and after.group(1) not in ("The",):
             acr = after.group(1)
             defined.setdefault(acr, c.key)
-        if "(" not in text[max(0, c.start - 2) : c.start]:
+        if not (c.start - 1 in parens or c.start - 2 in parens):
             continue
         before = _DEFINED_BEFORE.search(text[max(0, c.start - 20) : c.start])
         if before:
             defined.setdefault(before.group(1), c.key)
+    if not defined:
+        return out
     taken = Taken(len(text), ((c.start, c.end) for c in chosen))
     for acr, key in sorted(defined.items()):
         for m in acronym_uses(text, acr):
@@ -65,6 +69,16 @@ def acronym_mentions(
             out.append(cand)
             taken.add(cand.start, cand.end)
     return out
+
+
+def _offsets(text: str, char: str) -> set[int]:
+    """Every offset of ``char`` in ``text`` (found by ``str.find``, in C)."""
+    found: set[int] = set()
+    at = text.find(char)
+    while at >= 0:
+        found.add(at)
+        at = text.find(char, at + 1)
+    return found
 
 
 def acronym_uses(text: str, acronym: str) -> Iterator[re.Match[str]]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress, count
 from operator import attrgetter
 
 from alliance_kg.loaders import lexicon
-from alliance_kg.loaders.entities.base import Candidate, Taken
+from alliance_kg.loaders.entities.base import Candidate, Taken, token_columns, tokens
 from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer
 from alliance_kg.loaders.lexicon.guard import finditer_at
 from alliance_kg.loaders.model import Entity, Mention
@@ -42,27 +43,63 @@ def _names() -> re.Pattern[str]:
     return re.compile(_alternation())
 
 
-# The last text searched for demonyms and where they begin in it (see _starts).
+# The last text searched for demonyms and where they begin in it (see demonym_starts).
 _last: tuple[str, list[int]] | None = None
 
 
-def _starts(text: str) -> list[int]:
-    """Every offset of ``text`` where a demonym begins (overlapping ones too): where the
-    mention and the side patterns, both opening with ``_alternation()``, can match.
+def demonym_starts(text: str) -> list[int]:
+    """The offsets of ``text`` where a demonym begins and its last character is one of a
+    token (base.tokens): where the mention and the side patterns, both opening with
+    ``_alternation()``, and a pair alliance's demonym (rules.pair_alliances) can match, since
+    each reads a demonym followed by a space or a hyphen.
 
-    Both patterns are tried only there (guard.finditer_at), and the text is scanned for the
+    The patterns are tried only there (guard.finditer_at), and the text is scanned for the
     names once, not once per pattern: the starts of the text last scanned are kept, since
-    the two are tried on the same text object one after the other."""
+    they are tried on the same text object one after the other."""
     global _last
     last = _last  # read once: another thread may replace it (each pair stays whole)
     if last is None or last[0] is not text:
+        by_first = _by_first_token()
         found: list[int] = []
-        m = _names().search(text)
-        while m is not None:
-            found.append(m.start())
-            m = _names().search(text, m.start() + 1)
+        if by_first is not None:
+            # Looked for at the tokens (base.token_columns, made once per text) that are a
+            # demonym's first token, not by the regex engine at every capital letter.
+            words, starts, _ = token_columns(text)
+            for k in compress(count(), map(by_first.__contains__, words)):
+                at = starts[k]
+                if (at == 0 or text[at - 1] != "_") and any(
+                    text.startswith(name, at) and _ends_a_token(text, at + len(name))
+                    for name in by_first[words[k]]
+                ):
+                    found.append(at)
+        else:
+            m = _names().search(text)
+            while m is not None:
+                if _ends_a_token(text, m.end()):
+                    found.append(m.start())
+                m = _names().search(text, m.start() + 1)
         last = _last = (text, found)
     return last[1]
+
+
+def _ends_a_token(text: str, end: int) -> bool:
+    return end >= len(text) or not text[end].isalnum()
+
+
+@lru_cache(maxsize=1)
+def _by_first_token() -> dict[str, tuple[str, ...]] | None:
+    """The demonyms by their first token (base.tokens); None if one does not begin and end
+    with a letter or digit.
+
+    Such a demonym begins at a token of the text (no word character before it) and, where a
+    space or a hyphen follows it, that token is its first token: the whole name, or the letters
+    or digits before the first character that is neither."""
+    by_first: dict[str, list[str]] = {}
+    for name in demonyms():
+        if not (name[:1].isalnum() and name[-1:].isalnum()):
+            return None
+        by_first.setdefault(tokens(name)[0][0], []).append(name)
+    return {first: tuple(names) for first, names in by_first.items()}
 
 
 @lexicon.derived
@@ -74,7 +111,7 @@ def demonym_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
     """ "Japanese forces", "the Japanese side": an adjective naming a State's people or assets."""
     out: list[Candidate] = []
     taken = Taken(len(text), ((c.start, c.end) for c in chosen))
-    for m in finditer_at(_mention_pattern(), text, _starts(text)):
+    for m in finditer_at(_mention_pattern(), text, demonym_starts(text)):
         if m.group(2) in _not_demonym_use() or taken.overlaps(m.start(), m.end()):
             continue
         out.append(Candidate(m.start(1), m.end(1), demonyms()[m.group(1)], 2, alias=False))
@@ -97,7 +134,7 @@ def state_mentions(
     """
     found = [m for m in mentions if entities[m.entity].type == "State"]
     taken = Taken(len(text), ((m.start, m.end) for m in mentions))
-    for m in finditer_at(_side_pattern(), text, _starts(text)):
+    for m in finditer_at(_side_pattern(), text, demonym_starts(text)):
         if taken.covers(m.start()):
             continue
         key = demonyms()[m.group(1)]

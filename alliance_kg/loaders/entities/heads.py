@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from itertools import accumulate, repeat
 
 from alliance_kg.loaders import lexicon
@@ -19,6 +20,8 @@ from alliance_kg.loaders.entities.base import (
     qualifier_parts,
     state_forms,
     stop_words,
+    token_lines,
+    tokens,
     where_words,
 )
 from alliance_kg.loaders.gazetteer import demonyms, slugify
@@ -126,7 +129,7 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     """Names built on a head word; ``forms`` maps vocabulary names to keys."""
     out: list[Candidate] = []
     triggers = _triggers()
-    for chunk in _chunk().finditer(text):
+    for chunk in _trigger_lines_chunks(text):
         run = chunk.group()
         # Most runs are one word, or hold no word a name is built on: they hold no name (see
         # _triggers), and are passed over before any work on their words.
@@ -141,6 +144,23 @@ def discovered_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
                 if cand is not None:
                     out.append(cand)
     return out
+
+
+@lexicon.derived
+def _trigger_tokens() -> frozenset[str]:
+    """The first token (base.tokens) of each of _triggers()."""
+    return frozenset(found[0][0] for found in map(tokens, _triggers()) if found)
+
+
+def _trigger_lines_chunks(text: str) -> Iterator[re.Match[str]]:
+    """``_chunk().finditer(text)``, less the runs of the lines that hold none of
+    ``_trigger_tokens()``: a word of a run is a whole token of the text, so a run holding a
+    trigger holds its first token, and a run never holds a line break (see token_lines)."""
+    for begin, end in token_lines(text, _trigger_tokens()):
+        for m in _chunk().finditer(text, begin):
+            if m.start() >= end:
+                break
+            yield m
 
 
 _POSSESSIVE = re.compile(r"['’]s$|[^s]['’]$")

@@ -8,7 +8,9 @@ from functools import lru_cache
 
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import Candidate, state_forms
+from alliance_kg.loaders.entities.demonyms import demonym_starts
 from alliance_kg.loaders.gazetteer import demonyms, load_gazetteer, slugify
+from alliance_kg.loaders.lexicon.guard import finditer_at
 from alliance_kg.loaders.model import Entity
 
 
@@ -97,7 +99,9 @@ def pair_alliances(text: str, cands: list[Candidate]) -> list[Candidate]:
     demonyms) joined by a hyphen before "alliance"."""
     gaz = load_gazetteer()
     sides = [(c.start, c.end, c.key) for c in cands if c.key in gaz and gaz[c.key].type == "State"]
-    for m in _CAPITALISED.finditer(text):
+    # A capitalised word that is a demonym begins where a demonym does: it is tried only at
+    # those offsets, found by the scan demonym_mentions and state_mentions share.
+    for m in finditer_at(_CAPITALISED, text, demonym_starts(text)):
         key = demonyms().get(m.group())
         if key is not None:
             sides.append((m.start(), m.end(), key))

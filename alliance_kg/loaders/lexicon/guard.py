@@ -124,8 +124,7 @@ class Literals:
         self.lead: int | None = 0
         for entry in entries:
             try:
-                runs = _runs(_parser.parse(entry))
-                piece, lead = max(runs, key=lambda r: len(r[0]), default=("", 0))
+                piece, lead = _piece(_runs(_parser.parse(entry)))
             except re.error:
                 piece, lead = "", 0
             if not piece:
@@ -163,6 +162,24 @@ class Literals:
             return None
         inside = positions[bisect_left(positions, start) : bisect_left(positions, end)]
         return [q - start for q in inside]
+
+
+# The fewest characters of a piece chosen for the bound on its lead (see _piece).
+_MIN_BOUNDED_PIECE = 3
+
+
+def _piece(runs: list[tuple[str, int]]) -> tuple[str, int]:
+    r"""The run of an entry its matches are found by, with its lead: the longest one, or the
+    longest one at most ``_MAX_LEAD`` characters into a match if the longest lies further
+    ("expressed " rather than "determination" for ``expressed (?:its|their) (?:\w+ )?
+    determination``): without a bound on every entry's lead, a pattern is searched for across
+    every sentence holding one of its pieces, not only near them. A bounded run of fewer than
+    ``_MIN_BOUNDED_PIECE`` characters (a space) occurs nearly everywhere, and is not taken."""
+    longest = max(runs, key=lambda r: len(r[0]), default=("", 0))
+    if longest[1] <= _MAX_LEAD:
+        return longest
+    bounded = [r for r in runs if r[1] <= _MAX_LEAD and len(r[0]) >= _MIN_BOUNDED_PIECE]
+    return max(bounded, key=lambda r: len(r[0]), default=longest)
 
 
 def occurs_in(positions: list[int] | None, start: int, end: int) -> bool:
