@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import alliance_kg.graph.load as load
-from alliance_kg.errors import InputError, StoreError
+from alliance_kg.errors import InputError
 from alliance_kg.graph.export import export_graph
 from alliance_kg.graph.load import extract_paths, write_extractions
 from alliance_kg.graph.sparql import SparqlStore
@@ -91,34 +91,3 @@ def test_a_failure_while_a_batch_is_written_counts_that_batch_once_written(
         f"whole ({first} ... {second}); the documents after them were not written"
     )
     assert keys(store) == sorted([first, second])
-
-
-def test_a_failed_write_is_reported_when_the_next_batch_is_ready(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls = 0
-
-    def second_write_fails(target: SparqlStore, graphs: dict[str, Sequence[str]]) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise StoreError("cannot write to the store: disk full; nothing was written")
-        replace_graph_lines(target, graphs)
-
-    monkeypatch.setattr(load, "replace_graph_lines", second_write_fails)
-    store = open_store(tmp_path / "store")
-    extractions = extract_paths([sample_corpus_dir()])
-    taken: list[int] = []
-
-    def counted() -> Iterator[Extraction]:
-        for k, extraction in enumerate(extractions):
-            taken.append(k)
-            yield extraction
-
-    with pytest.raises(StoreError, match="nothing of its batch was written") as err:
-        write_extractions(store, counted(), batch_triples=1)
-    assert "Before this failure 1 document(s) had been written" in str(err.value)
-    # Found when the third batch was handed over (or the build ended): never more than one
-    # batch beyond the failed one was taken in.
-    assert len(taken) <= 4
-    assert keys(store) == [extractions[0].document.key]
