@@ -197,8 +197,9 @@ class Process:
             with self._lock:
                 # Bytes are taken from the socket (``_pending``) under the lock that the
                 # watchdog's last look holds: either they are counted busy, or left unread.
+                # (Readable with nothing to read: the client left, which the handler reads.)
                 if handler._pending() or readable:
-                    self._busy.add(handler)  # readable and nothing to read: the client left
+                    self._busy.add(handler)
                     return True
                 if self.dying.is_set():
                     return False

@@ -59,7 +59,7 @@ def _iri(word: str) -> ox.NamedNode:
     return ox.NamedNode(PREFIXES[prefix] + local)
 
 
-class Triples:
+class GraphIndex:
     """One graph's triples, indexed for ``solutions``."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
@@ -88,7 +88,7 @@ class Triples:
 
 
 def solutions(
-    triples: Triples, patterns: list[Pattern], bound: dict[str, Term]
+    triples: GraphIndex, patterns: list[Pattern], bound: dict[str, Term]
 ) -> Iterator[dict[str, Term]]:
     """Every solution of the patterns that extends ``bound``."""
     if not patterns:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from alliance_kg.graph.links.match import Pattern, Triples, compile_pattern, solutions
+from alliance_kg.graph.links.match import GraphIndex, Pattern, compile_pattern, solutions
 from alliance_kg.graph.store import graph_names
 from alliance_kg.ontology import ID, PREFIXES
 
@@ -161,7 +161,7 @@ def graph_records(name: str, lines: Sequence[str]) -> Rows:
     # Only the lines of the predicates the queries ask for are parsed: a line is "S P O ." and
     # no subject holds a space. The same line twice is one triple, as in the store.
     text = "\n".join(dict.fromkeys(x for x in lines if x.split(" ", 2)[1] in wanted))
-    triples = Triples(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    triples = GraphIndex(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
     record: Rows = {}
     for query, patterns in compiled.items():
         variables = QUERIES[query][0]
