@@ -16,15 +16,15 @@ from typing import TypeAlias
 
 import pyoxigraph as ox
 
+from alliance_kg.graph.terms import OxTerm as Term
 from alliance_kg.ontology import PREFIXES
 
-Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
 #: A position of a pattern: a variable's name, or a term.
 Slot: TypeAlias = "str | Term"
 #: A compiled triple pattern: subject, the predicates any of which matches, object.
 Pattern: TypeAlias = "tuple[Slot, tuple[ox.NamedNode, ...], Slot]"
 
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 
 
 def compile_pattern(text: str) -> list[Pattern]:
@@ -33,14 +33,14 @@ def compile_pattern(text: str) -> list[Pattern]:
     patterns: list[Pattern] = []
     for block in text.split(" . "):
         subject, *rest = block.split(None, 1)
-        for part in rest[0].split(" ; ") if rest else []:
+        if not rest:
+            raise ValueError(f"a subject without predicates in {text!r}")
+        for part in rest[0].split(" ; "):
             words = part.split()
             if len(words) != 2:
                 raise ValueError(f"not a predicate and an object: {part!r} in {text!r}")
             predicates = tuple(_iri(p) for p in words[0].split("|"))
             patterns.append((_slot(subject), predicates, _slot(words[1])))
-        if not rest:
-            raise ValueError(f"a subject without predicates in {text!r}")
     return patterns
 
 
@@ -88,7 +88,7 @@ class GraphIndex:
 
 
 def solutions(
-    triples: GraphIndex, patterns: list[Pattern], bound: dict[str, Term]
+    index: GraphIndex, patterns: list[Pattern], bound: dict[str, Term]
 ) -> Iterator[dict[str, Term]]:
     """Every solution of the patterns that extends ``bound``."""
     if not patterns:
@@ -96,12 +96,12 @@ def solutions(
         return
     (s, predicates, o), rest = patterns[0], patterns[1:]
     subject = s if not isinstance(s, str) else bound.get(s)
-    for found_s, found_o in triples.pairs(predicates, subject):
+    for found_s, found_o in index.pairs(predicates, subject):
         solution = _bind(bound, s, found_s)
         if solution is not None:
             solution = _bind(solution, o, found_o)
         if solution is not None:
-            yield from solutions(triples, rest, solution)
+            yield from solutions(index, rest, solution)
 
 
 def _bind(bound: dict[str, Term], slot: Slot, term: Term) -> dict[str, Term] | None:

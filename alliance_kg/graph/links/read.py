@@ -161,13 +161,13 @@ def graph_records(name: str, lines: Sequence[str]) -> Rows:
     # Only the lines of the predicates the queries ask for are parsed: a line is "S P O ." and
     # no subject holds a space. The same line twice is one triple, as in the store.
     text = "\n".join(dict.fromkeys(x for x in lines if x.split(" ", 2)[1] in wanted))
-    triples = GraphIndex(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    index = GraphIndex(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
     record: Rows = {}
     for query, patterns in compiled.items():
         variables = QUERIES[query][0]
         rows = [
             tuple(solution[v].value for v in variables)
-            for solution in solutions(triples, patterns, {"d": graph})
+            for solution in solutions(index, patterns, {"d": graph})
         ]
         if rows:
             record[query] = sorted(rows)
