@@ -231,28 +231,46 @@ def _table(result: ox.QuerySolutions) -> str:
 
 def table_text(names: list[str], cells: list[list[str]]) -> str:
     """Fixed-width columns under a header, one line per row (long cells cut), then "N rows"."""
-    rows = [[_cell(c) for c in row] for row in cells]
-    widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    lines = [_row(names, widths), "  ".join("-" * w for w in widths)]
+    rows = [[_sized(_cell(c)) for c in row] for row in cells]
+    head = [_sized(n) for n in names]
+    widths = [max([head[i][1], *(r[i][1] for r in rows)]) for i in range(len(names))]
+    lines = [_row(head, widths), "  ".join("-" * w for w in widths)]
     lines += [_row(r, widths) for r in rows]
     lines.append(f"{len(rows)} row" if len(rows) == 1 else f"{len(rows)} rows")
     return "\n".join(lines) + "\n"
 
 
-def _row(cells: list[str], widths: list[int]) -> str:
-    padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+def _row(cells: list[tuple[str, int]], widths: list[int]) -> str:
+    padded = (c + " " * (w - n) for (c, n), w in zip(cells, widths, strict=True))
     return "  ".join(padded).rstrip()
 
 
+def _sized(text: str) -> tuple[str, int]:
+    return text, _width(text)
+
+
 def _width(text: str) -> int:
-    # Wide (CJK) characters take two columns in a terminal.
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    # Wide (CJK) characters take two columns in a terminal; no ASCII character is one, so only
+    # the others are looked up (most cells have none, or the "…" of a cut).
+    if text.isascii():
+        return len(text)
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in _NOT_ASCII.findall(text))
+    return len(text) + wide
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _cell(text: str) -> str:
-    # One line per row: newlines and tabs in quotes would break the columns.
-    text = re.sub(r"\s+", " ", text)
+    # One line per row: newlines and tabs in quotes would break the columns. Every whitespace
+    # character but the space is unprintable, so a printable text without two spaces in a row
+    # has nothing to collapse.
+    if not text.isprintable() or "  " in text:
+        text = _SPACES.sub(" ", text)
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _serialize(result: ox.QuerySolutions | ox.QueryBoolean, fmt: str) -> str:
