@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from clirunner import akg
+from former import DEADLINES, as_now
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,7 +44,8 @@ FORMER = Path(__file__).parent / "data" / "former"
 
 
 def _former(name: str) -> str:
-    return (FORMER / f"{name}.rq").read_text(encoding="utf-8")
+    text = (FORMER / f"{name}.rq").read_text(encoding="utf-8")
+    return as_now(text, *DEADLINES) if name == "deadlines" else text
 
 
 def _both(store: ox.Store, name: str, given: dict[str, str]) -> tuple[str, str]:

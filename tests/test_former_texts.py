@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from clirunner import akg
+from former import DEADLINES, MEETINGS, as_now
 
 from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries.bounded import Narrowing, run_on_store
@@ -262,7 +263,7 @@ def _lists(csv_text: str, columns: slice) -> int:
 
 def test_deadlines_gives_the_bytes_of_its_former_text(synthetic_store: ox.Store) -> None:
     entry = get_query("deadlines")
-    former = (FORMER / "deadlines-lookups.rq").read_text(encoding="utf-8")
+    former = as_now((FORMER / "deadlines-lookups.rq").read_text(encoding="utf-8"), *DEADLINES)
     assert former != entry.text
     lists = 0
     for as_of in [*(f"{year}-06-30" for year in range(2001, 2020, 3)), "2030-01-01"]:
@@ -273,15 +274,6 @@ def test_deadlines_gives_the_bytes_of_its_former_text(synthetic_store: ox.Store)
     assert lists > 100  # rows whose parties or concerns are lists: their order is compared
 
 
-def _lists_sorted_and_ordered(former: str) -> str:
-    """The former ``meetings`` with what its text now adds to it ("Queries, eleventh round"): its
-    lists sorted (read by hashing, their values come in another order than looked up) and
-    the meeting's IRI the last key of its order."""
-    heading, rest = former.split("\n", 1)
-    rest = rest.replace("ORDER BY ?date STR(?meeting)\n", "ORDER BY ?date STR(?meeting) STR(?m)\n")
-    return f"{heading}\n# sorted lists: participants documents\n{rest}"
-
-
 @pytest.mark.parametrize("which", ["corpus_store", "series_store", "synthetic_store"])
 def test_meetings_gives_the_bytes_of_its_former_text(
     which: str, request: pytest.FixtureRequest
@@ -290,9 +282,8 @@ def test_meetings_gives_the_bytes_of_its_former_text(
     store = store if isinstance(store, ox.Store) else ox.Store.read_only(str(store))
     text = get_query("meetings").text
     former = (FORMER / "meetings-lookups.rq").read_text(encoding="utf-8")
-    assert "STR(?m)" not in former
-    former = _lists_sorted_and_ordered(former)
-    assert "STR(?m)" in former and former != text
+    former = as_now(former, *MEETINGS)
+    assert former != text
     now = run_on_store(store, text, "csv", {}, 100_000).text
     assert now == run_on_store(store, former, "csv", {}, 100_000).text
     assert _lists(now, slice(3, 5)) > (40 if which == "synthetic_store" else 1)
