@@ -259,3 +259,64 @@ def finditer_at(
         if q >= pos and (m := pattern.match(text, q)) is not None:
             yield m
             pos = m.end()
+
+
+class Openings:
+    """For a case-sensitive pattern made of lexicon entries, the plain text each entry's
+    matches open with: a match can begin only where one of them occurs in the text.
+
+    Python's regex engine tries a pattern behind a lookahead guard (``guarded``) at every
+    position of the text, and its long alternation at every position the guard lets by (every
+    capital, say); a few ``str.find`` passes over the text for the entries' openings ("Prime
+    Minister", "Mr.") find the few places where a match can begin. An entry that does not open
+    with a literal character leaves the pattern tried everywhere (``starts`` gives None)."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        found: list[str] = []
+        for entry in entries:
+            try:
+                opening = _opening(list(_parser.parse(entry)))
+            except re.error:
+                opening = ""
+            if not opening:
+                found = []
+                break
+            found.append(opening)
+        # An opening that begins with another occurs only where that one does. No entries,
+        # or one without an opening: None, the pattern is tried everywhere.
+        self._finds: list[str] | None = [
+            p for p in dict.fromkeys(found) if not any(q != p and p.startswith(q) for q in found)
+        ] or None
+
+    def starts(self, text: str) -> list[int] | None:
+        """Every offset of ``text`` where an entry's opening occurs, in order (None: any)."""
+        if self._finds is None:
+            return None
+        out: list[int] = []
+        for opening in self._finds:
+            at = text.find(opening)
+            while at >= 0:
+                out.append(at)
+                at = text.find(opening, at + 1)
+        return sorted(set(out))
+
+
+def _opening(items: list[tuple[Any, Any]]) -> str:
+    """The literal characters the parsed sequence ``items`` opens with (after zero-width
+    assertions, which consume nothing), up to its first part that is not one."""
+    c = _constants
+    out = ""
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT) and not out:
+            continue
+        if op is c.LITERAL:
+            out += chr(av)
+        elif op is c.SUBPATTERN and _all_plain(list(av[-1])):
+            out += "".join(chr(code) for _, code in av[-1])
+        else:
+            break
+    return out
+
+
+def _all_plain(items: list[tuple[Any, Any]]) -> bool:
+    return bool(items) and all(op is _constants.LITERAL for op, _ in items)
