@@ -1,7 +1,8 @@
 """Cheap tests before a long alternation of lexicon patterns, for speed alone.
 
-A guard of first characters (below), and the plain words a text must contain for a pattern
-to match in it (``Literals``).
+A guard of first characters (below), the plain words a text must contain for a pattern to
+match in it (``Literals``, looked up among the text's tokens where they begin one: see
+``token_index``), and the plain words a match opens with (``Openings``).
 
 Python's regex engine tries every alternative of ``(?:a|b|...)`` at every position of the text
 (with ``re.IGNORECASE`` it has no first-character shortcut at all). A lookahead of the
@@ -121,7 +122,8 @@ class Literals:
     """
 
     def __init__(self, entries: Iterable[str], bounded: bool = False) -> None:
-        """``bounded``: the pattern puts a word boundary (``\\b``) before every entry."""
+        """``bounded``: the pattern puts a word boundary (``\\b``, without ``re.ASCII``) before
+        every entry, so that a piece opening an entry with a letter or a digit opens a token."""
         pieces: list[str] = []
         at_token: dict[str, bool] = {}  # whether each piece is at a token start in every entry
         #: The most characters a match can hold before its entry's piece (None: no bound).
