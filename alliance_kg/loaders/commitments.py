@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from alliance_kg.loaders.deadlines import deadlines
+from alliance_kg.loaders.entities.base import token_columns, token_norms
 from alliance_kg.loaders.lexicon import derived, table, words
 from alliance_kg.loaders.lexicon.guard import (
     Literals,
@@ -22,6 +23,7 @@ from alliance_kg.loaders.lexicon.guard import (
     lowered,
     occurs_in,
 )
+from alliance_kg.loaders.lexicon.token_index import TokenIndex
 from alliance_kg.loaders.model import Commitment, Mention, Sentence
 from alliance_kg.loaders.parties import Context, find_parties, starting_in
 
@@ -40,7 +42,8 @@ def _typed_patterns(name: str, start: str, end: str) -> list[_Typed]:
     for kind, entries in table("commitments", name).items():
         guarded = start.removesuffix("(?:") + first_chars_guard(entries) + "(?:"
         pattern = re.compile(guarded + _alternatives(entries) + end, re.IGNORECASE)
-        out.append((pattern, kind, Literals(entries)))
+        # (A Unicode word boundary before every entry: the guard is zero-width.)
+        out.append((pattern, kind, Literals(entries, bounded=start.startswith(r"\b"))))
     return out
 
 
@@ -110,8 +113,11 @@ class _Words:
 
     def __init__(self, text: str) -> None:
         low = lowered(text)
-        self.predicates = [literals.positions(low) for _, _, literals in _predicate_res()]
-        self.complements = [literals.positions(low) for _, _, literals in _complements()]
+        predicates, complements = _predicate_res(), _complements()  # their pieces registered
+        # The tokens the entity recognition cut this text into (kept: base.token_columns).
+        index = TokenIndex(token_columns(text)[1], token_norms(text))
+        self.predicates = [literals.positions(low, index) for _, _, literals in predicates]
+        self.complements = [literals.positions(low, index) for _, _, literals in complements]
 
 
 def extract_commitments(text: str, sentences: list[Sentence], context: Context) -> list[Commitment]:

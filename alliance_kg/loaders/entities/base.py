@@ -71,6 +71,29 @@ def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
     return last[1]
 
 
+def token_norms(text: str) -> list[str]:
+    """Each token of ``token_columns(text)`` lower-cased, a quote as the plain quote it stands
+    for (the vocabulary's trie keys); those of the text last asked about are kept.
+
+    Made by a few passes in C over all of them: the tokens are joined by spaces, which no
+    token holds and no lower-casing makes or reads across (a space is neither cased nor
+    ignored by casing, so even a final sigma lower-cases as in its token alone)."""
+    global _last_norms
+    last = _last_norms  # read once, as in token_columns
+    if last is None or last[0] is not text:
+        words = token_columns(text)[0]
+        joined = " ".join(words)
+        for quote, plain in PLAIN_QUOTES.items():
+            joined = joined.replace(quote, plain)
+        last = _last_norms = (text, joined.lower().split(" ") if words else [])
+    return last[1]
+
+
+#: The plain quote each typographic one stands for in a vocabulary name.
+PLAIN_QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"'}
+_last_norms: tuple[str, list[str]] | None = None
+
+
 # The last text cut into tokens and its columns: the vocabulary and the names built on head
 # words ask for the same text object one after the other (see token_columns). The lists are
 # read, never changed, by those who ask.

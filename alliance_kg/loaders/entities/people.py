@@ -10,7 +10,7 @@ import re
 from alliance_kg.loaders import lexicon
 from alliance_kg.loaders.entities.base import Candidate, state_forms, stop_words
 from alliance_kg.loaders.gazetteer import demonyms, family_names, load_gazetteer, slugify
-from alliance_kg.loaders.lexicon.guard import guarded
+from alliance_kg.loaders.lexicon.guard import Openings, finditer_at, guarded
 from alliance_kg.loaders.model import Entity
 
 
@@ -36,6 +36,14 @@ def _title() -> re.Pattern[str]:
 
 
 @lexicon.derived
+def _title_openings() -> Openings:
+    """Where a match of ``_title()`` can begin: at a title's modifier, a title or an honorific
+    (the words of each, plain text), found by a few ``str.find`` passes (see guard.Openings)."""
+    names = ("title_modifiers", "titles", "honorifics")
+    return Openings(re.escape(w) for name in names for w in lexicon.words("people", name))
+
+
+@lexicon.derived
 def _honorifics() -> frozenset[str]:
     return frozenset(lexicon.words("people", "honorifics"))
 
@@ -46,7 +54,7 @@ def person_candidates(text: str, forms: dict[str, str]) -> list[Candidate]:
     families = family_names()
     out: list[Candidate] = []
     single: list[tuple[int, int, str]] = []
-    for m in _title().finditer(text):
+    for m in finditer_at(_title(), text, _title_openings().starts(text)):
         words = m.group("name").split(" ")
         # Trim words that are not part of the name ("Minister Marles Said" never happens,
         # but "President Biden Administration" does).

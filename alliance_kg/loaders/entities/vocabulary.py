@@ -10,20 +10,21 @@ from functools import lru_cache
 from itertools import compress, count
 from typing import Any
 
-from alliance_kg.loaders.entities.base import Candidate, token_columns, tokens
+from alliance_kg.loaders.entities.base import (
+    PLAIN_QUOTES,
+    Candidate,
+    token_columns,
+    token_norms,
+    tokens,
+)
 from alliance_kg.loaders.gazetteer import surface_forms
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_QUOTES = str.maketrans(PLAIN_QUOTES)
 _END = "$end"  # trie key of the forms ending at a node
 
 
 def _norm(token: str) -> str:
     return token.translate(_QUOTES).lower()
-
-
-# A quote is a token of its own (it is neither a letter nor a digit): _norm of a token is
-# the token's lower case, or the plain quote a quote stands for.
-_PLAIN_QUOTES = {chr(quote): plain for quote, plain in _QUOTES.items()}
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +74,7 @@ def vocabulary_candidates(text: str) -> list[Candidate]:
     words, starts, ends = token_columns(text)
     # Each token's trie key, once: the walks below revisit tokens many times. A token never
     # spells _END ("$" is a token of its own), so a child found by a token is a node.
-    norms = _norms(words)
+    norms = token_norms(text)
     n = len(words)
     out: list[Candidate] = []
     for i in compress(count(), map(root.__contains__, norms)):
@@ -123,18 +124,6 @@ def _plurals(
         child = node.get(stem)
         if child is not None and _END in child:
             _keep(named, _accept(child, words, ends, (*used, j), text, plural=True))
-
-
-def _norms(words: list[str]) -> list[str]:
-    """``_norm`` of each token of ``token_columns``, by a few passes in C over all of them.
-
-    The tokens are joined by spaces, which no token holds and no lower-casing makes or
-    reads across (a space is neither cased nor ignored by casing, so even a final sigma
-    lower-cases as in its token alone); each quote is replaced as ``_norm`` translates it."""
-    joined = " ".join(words)
-    for quote, plain in _PLAIN_QUOTES.items():
-        joined = joined.replace(quote, plain)
-    return joined.lower().split(" ") if words else []
 
 
 def _keep(named: dict[int, str], match: tuple[int, str] | None) -> None:
