@@ -61,28 +61,106 @@ def read_headers(rfile: Any) -> Headers:
             raise Refused(too_large, f"a header line is over {MAX_LINE} bytes")
         if raw in (b"\r\n", b"\n", b""):
             return headers
-        line = raw.decode("iso-8859-1").rstrip("\r\n")
-        if line[:1] in (" ", "\t"):
-            raise Refused(HTTPStatus.BAD_REQUEST, "a folded header line is not accepted")
-        name, colon, value = line.partition(":")
-        if not colon or _NAME.fullmatch(name) is None:
-            raise Refused(HTTPStatus.BAD_REQUEST, f"not a header line: {line[:100]!r}")
-        key = name.lower()
-        value = value.strip(" \t")
-        if key in headers:
-            if key in _SINGLE:
-                raise Refused(HTTPStatus.BAD_REQUEST, f"{name} is given more than once")
-            continue
-        if key == "transfer-encoding" and value.lower() not in _CODINGS:
-            raise Refused(HTTPStatus.BAD_REQUEST, f"transfer coding {value[:100]!r} not handled")
-        headers[key] = value
+        _take(headers, raw.decode("iso-8859-1").rstrip("\r\n"))
     raise Refused(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than 100 header lines")
 
 
+def header_lines(lines: list[str]) -> Headers:
+    """``read_headers`` of header lines already split (each without its line feed, at most
+    ``MAX_HEADERS``, the empty line left out): the same reading, the same refusals."""
+    headers = Headers()
+    for line in lines:
+        _take(headers, line.rstrip("\r"))
+    return headers
+
+
+def _take(headers: Headers, line: str) -> None:
+    # One header line, its line break removed, into ``headers``.
+    if line[:1] in (" ", "\t"):
+        raise Refused(HTTPStatus.BAD_REQUEST, "a folded header line is not accepted")
+    name, colon, value = line.partition(":")
+    if not colon or _NAME.fullmatch(name) is None:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"not a header line: {line[:100]!r}")
+    key = name.lower()
+    value = value.strip(" \t")
+    if key in headers:
+        if key in _SINGLE:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"{name} is given more than once")
+        return
+    if key == "transfer-encoding" and value.lower() not in _CODINGS:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"transfer coding {value[:100]!r} not handled")
+    headers[key] = value
+
+
+def buffered_head(rfile: Any) -> tuple[list[str], bool] | None:
+    """The request line and header lines of the next request (each without its line feed),
+    taken from ``rfile`` when the read-ahead buffer holds all of the request's head, else None
+    with nothing taken (``read_headers`` reads it line by line). ``peek`` gives the buffer, or
+    one read of the socket when it is empty: a request of a few hundred bytes comes in one
+    piece, and splitting it at once costs a fraction of a read per line. With the lines,
+    whether the buffer is left empty."""
+    try:
+        buffer = rfile.peek()
+    except (AttributeError, ValueError):
+        return None  # not a buffered reader, or closed: the line by line reading says what
+    if buffer[:1] in (b"\r", b"\n"):
+        return None  # no request line: the line by line reading ends the connection
+    # The head ends at the first empty line, "\r\n" or "\n" after a line feed.
+    ends = [end for end in (buffer.find(b"\n\r\n"), buffer.find(b"\n\n")) if end >= 0]
+    if not ends:
+        return None
+    end = min(ends)
+    size = end + (3 if buffer[end + 1 : end + 2] == b"\r" else 2)
+    lines = buffer[: end + 1].decode("iso-8859-1").split("\n")[:-1]
+    if len(lines) > MAX_HEADERS + 1:
+        return None  # refused line by line, after the lines the standard reading takes
+    rfile.read(size)
+    return lines, size == len(buffer)
+
+
 class StrictRequest(BaseHTTPRequestHandler):
-    """``BaseHTTPRequestHandler`` reading its requests with ``read_headers``."""
+    """``BaseHTTPRequestHandler`` reading its requests with ``read_headers`` (or
+    ``header_lines``, when the whole head of a request is in the read-ahead buffer)."""
 
     raw_requestline: bytes
+    #: The header lines of the request being read, split already (``buffered_head``); None:
+    #: read them from ``rfile``.
+    _head: list[str] | None = None
+    #: Whether the request last answered left nothing in ``rfile``'s read-ahead buffer: its
+    #: head was taken in one piece with all the buffer held, and it has no body that was read
+    #: (a GET or HEAD). Nothing of a next request is then read until the socket is read again.
+    drained = False
+
+    def handle_one_request(self) -> None:
+        # The base class's, with the head taken from the buffer in one piece when it is there.
+        self._head, self.drained = None, False
+        try:
+            taken = buffered_head(self.rfile)
+        except TimeoutError as exc:
+            self.log_error("Request timed out: %r", exc)
+            self.close_connection = True
+            return
+        if taken is None:
+            super().handle_one_request()
+            return
+        lines, emptied = taken
+        self.raw_requestline = lines[0].encode("iso-8859-1") + b"\n"
+        self._head = lines[1:]
+        try:
+            if not self.parse_request():
+                return  # answered already
+            method = getattr(self, "do_" + self.command, None)
+            if method is None:
+                self.send_error(
+                    HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})"
+                )
+                return
+            method()
+            self.wfile.flush()
+            self.drained = emptied and self.command in ("GET", "HEAD")
+        except TimeoutError as exc:
+            self.log_error("Request timed out: %r", exc)
+            self.close_connection = True
 
     def parse_request(self) -> bool:
         self.command = None  # type: ignore[assignment]  # until the request line is read
@@ -107,7 +185,7 @@ class StrictRequest(BaseHTTPRequestHandler):
             # As the standard library: "//host/..." read by a client as another host's URL.
             self.path = "/" + self.path.lstrip("/")
         try:
-            headers = read_headers(self.rfile)
+            headers = read_headers(self.rfile) if self._head is None else header_lines(self._head)
         except Refused as refused:
             self.send_error(refused.status, explain=refused.reason)
             return False

@@ -42,6 +42,7 @@ from alliance_kg.queries.protocol import (
 )
 from alliance_kg.queries.query_page import query_page
 from alliance_kg.queries.request import StrictRequest
+from alliance_kg.queries.wire import answer_head, date_header, target
 
 MAX_BODY = 1_000_000
 #: Seconds a connection may stay silent (before or between requests) before it is closed.
@@ -199,11 +200,10 @@ class _Handler(StrictRequest):
         return None if host is None else host_refusal(host, self.host_names)
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-        url = urllib.parse.urlsplit(self.path)
+        url, params = target(self.path)
         if url.path == "/":
             self._page()
         elif url.path == "/sparql":
-            params = urllib.parse.parse_qs(url.query)
             if "query" not in params and "update" not in params:
                 # The protocol's service description: what this endpoint is and answers.
                 endpoint = f"http://{self.headers.get('Host') or 'localhost'}/sparql"
@@ -374,15 +374,16 @@ class _Handler(StrictRequest):
         self._reply(200, media_type, text)
 
     def _reply(self, status: int, media_type: str, text: str) -> None:
+        # What send_response, send_header and end_headers would write, in one piece (wire.py).
         data = text.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", f"{media_type}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        self.log_request(status)
+        close, cors = self.close_connection, self.allow_cors
+        head = answer_head(status, self.version_string(), media_type, len(data), close, cors)
+        self.flush_headers()  # none are held (an interim answer is sent at once): kept in order
+        self.wfile.write(head if self.command == "HEAD" else head + data)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return date_header() if timestamp is None else super().date_time_string(timestamp)
 
 
 def _void(location: str | Path, endpoint: str) -> str:
