@@ -14,6 +14,7 @@ Limits are the standard library's: 65,536 bytes a line, 100 header lines (431 be
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -24,12 +25,17 @@ MAX_HEADERS = 100
 _NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(r"HTTP/(\d)\.(\d)")
 #: Headers a request may hold once only: two values leave its body or its target unclear.
+#: The versions clients send, read as ``_VERSION`` reads them.
+_VERSIONS = {v: _VERSION.fullmatch(v) for v in ("HTTP/1.1", "HTTP/1.0")}
 _SINGLE = frozenset({"content-length", "host", "transfer-encoding"})
 _CODINGS = frozenset({"chunked", "identity"})
 
 
 class Headers(dict[str, str]):
-    """A request's headers, by lower-cased name; ``get`` and ``[]`` take any case."""
+    """A request's headers, by lower-cased name; ``get`` and ``[]`` take any case, ``lower``
+    a name in lower case (the dictionary's own ``get``, without lowering the name)."""
+
+    lower = dict.get
 
     def get(self, name: str, default: Any = None) -> Any:
         return super().get(name.lower(), default)
@@ -65,13 +71,25 @@ def read_headers(rfile: Any) -> Headers:
     raise Refused(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than 100 header lines")
 
 
-def header_lines(lines: list[str]) -> Headers:
-    """``read_headers`` of header lines already split (each without its line feed, at most
-    ``MAX_HEADERS``, the empty line left out): the same reading, the same refusals."""
+def header_lines(block: str) -> Headers:
+    """``read_headers`` of a request's header lines as one text (each line ending with a line
+    feed, the empty line left out, at most ``MAX_HEADERS``): the same reading, the same
+    refusals. Remembered for the last blocks seen: a client sends the same headers with every
+    request. Shared between requests: never changed."""
+    return _read_lines(block) if len(block) > CACHED_BLOCK else _remembered_lines(block)
+
+
+def _read_lines(block: str) -> Headers:
     headers = Headers()
-    for line in lines:
+    for line in block.split("\n")[:-1]:
         _take(headers, line.rstrip("\r"))
     return headers
+
+
+#: Header blocks up to this many characters are remembered (``header_lines``).
+CACHED_BLOCK = 4096
+# Bounded: 256 blocks of at most CACHED_BLOCK characters. A refusal is not remembered.
+_remembered_lines = lru_cache(maxsize=256)(_read_lines)
 
 
 def _take(headers: Headers, line: str) -> None:
@@ -92,13 +110,13 @@ def _take(headers: Headers, line: str) -> None:
     headers[key] = value
 
 
-def buffered_head(rfile: Any) -> tuple[list[str], bool] | None:
-    """The request line and header lines of the next request (each without its line feed),
+def buffered_head(rfile: Any) -> tuple[str, str, bool] | None:
+    """The request line and the header lines of the next request (``header_lines``' block),
     taken from ``rfile`` when the read-ahead buffer holds all of the request's head, else None
     with nothing taken (``read_headers`` reads it line by line). ``peek`` gives the buffer, or
     one read of the socket when it is empty: a request of a few hundred bytes comes in one
-    piece, and splitting it at once costs a fraction of a read per line. With the lines,
-    whether the buffer is left empty."""
+    piece, and splitting it at once costs a fraction of a read per line. With them, whether
+    the buffer is left empty."""
     try:
         buffer = rfile.peek()
     except (AttributeError, ValueError):
@@ -106,16 +124,20 @@ def buffered_head(rfile: Any) -> tuple[list[str], bool] | None:
     if buffer[:1] in (b"\r", b"\n"):
         return None  # no request line: the line by line reading ends the connection
     # The head ends at the first empty line, "\r\n" or "\n" after a line feed.
-    ends = [end for end in (buffer.find(b"\n\r\n"), buffer.find(b"\n\n")) if end >= 0]
-    if not ends:
+    end = buffer.find(b"\n\r\n")
+    bare = buffer.find(b"\n\n", 0, None if end < 0 else end + 1)
+    if bare >= 0:
+        end, size = bare, bare + 2
+    elif end >= 0:
+        size = end + 3
+    else:
         return None
-    end = min(ends)
-    size = end + (3 if buffer[end + 1 : end + 2] == b"\r" else 2)
-    lines = buffer[: end + 1].decode("iso-8859-1").split("\n")[:-1]
-    if len(lines) > MAX_HEADERS + 1:
+    head = buffer[: end + 1].decode("iso-8859-1")
+    line, _, block = head.partition("\n")
+    if block.count("\n") > MAX_HEADERS:
         return None  # refused line by line, after the lines the standard reading takes
     rfile.read(size)
-    return lines, size == len(buffer)
+    return line, block, size == len(buffer)
 
 
 class StrictRequest(BaseHTTPRequestHandler):
@@ -123,9 +145,11 @@ class StrictRequest(BaseHTTPRequestHandler):
     ``header_lines``, when the whole head of a request is in the read-ahead buffer)."""
 
     raw_requestline: bytes
-    #: The header lines of the request being read, split already (``buffered_head``); None:
+    #: The request's headers (``headers`` as their own type).
+    fields: Headers
+    #: The header lines of the request being read, taken already (``buffered_head``); None:
     #: read them from ``rfile``.
-    _head: list[str] | None = None
+    _head: str | None = None
     #: Whether the request last answered left nothing in ``rfile``'s read-ahead buffer: its
     #: head was taken in one piece with all the buffer held, and it has no body that was read
     #: (a GET or HEAD). Nothing of a next request is then read until the socket is read again.
@@ -143,9 +167,8 @@ class StrictRequest(BaseHTTPRequestHandler):
         if taken is None:
             super().handle_one_request()
             return
-        lines, emptied = taken
-        self.raw_requestline = lines[0].encode("iso-8859-1") + b"\n"
-        self._head = lines[1:]
+        line, self._head, emptied = taken
+        self.raw_requestline = line.encode("iso-8859-1") + b"\n"
         try:
             if not self.parse_request():
                 return  # answered already
@@ -171,7 +194,7 @@ class StrictRequest(BaseHTTPRequestHandler):
         if not self.requestline:
             return False  # an empty line where a request was awaited: the connection ends
         words = self.requestline.split(" ")
-        version = _VERSION.fullmatch(words[-1])
+        version = _VERSIONS.get(words[-1]) or _VERSION.fullmatch(words[-1])
         if len(words) != 3 or version is None or not words[0] or not words[1]:
             line = self.requestline[:200]
             self.send_error(HTTPStatus.BAD_REQUEST, explain=f"bad request line {line!r}")
@@ -190,11 +213,12 @@ class StrictRequest(BaseHTTPRequestHandler):
             self.send_error(refused.status, explain=refused.reason)
             return False
         self.headers = headers  # type: ignore[assignment]  # what the handler asks of it
-        connection = headers.get("Connection", "").lower()
+        self.fields = headers
+        connection = headers.lower("connection", "").lower()
         if connection == "close":
             self.close_connection = True
         elif connection == "keep-alive":
             self.close_connection = False
-        if headers.get("Expect", "").lower() == "100-continue" and version[2] != "0":
+        if headers.lower("expect", "").lower() == "100-continue" and version[2] != "0":
             return self.handle_expect_100()
         return True
