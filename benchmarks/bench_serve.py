@@ -159,7 +159,8 @@ def start_akg(akg: Path, store: Path, workers: int) -> tuple[subprocess.Popen[st
     # (its ``sys_path`` argument is not applied in Python 3.11). Started in a checkout, every
     # ``akg`` measured would run that checkout's server code.
     process = subprocess.Popen(
-        [str(akg), "--store", str(store), "serve", "--port", "0", "--workers", str(workers)],
+        [os.path.abspath(akg), "--store", str(store), "serve", "--port", "0", "--workers",
+         str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=store.parent,
     )  # fmt: skip
     assert process.stdout is not None

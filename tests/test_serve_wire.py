@@ -7,6 +7,8 @@ from __future__ import annotations
 import email.utils
 import io
 import socket
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -311,3 +313,27 @@ def test_the_watch_of_a_server_process_sees_every_kind_of_write(tmp_path: Path) 
         log.write(b"d")
     assert seen.changed()
     assert not seen.changed()
+
+
+def test_the_server_processes_run_this_akg_whatever_the_folder(
+    corpus_store: Path, tmp_path: Path
+) -> None:
+    # A folder holding another alliance_kg (a checkout of another version, here a broken one).
+    (tmp_path / "alliance_kg").mkdir()
+    (tmp_path / "alliance_kg" / "__init__.py").write_text("raise SystemExit(7)\n")
+    akg = Path(sys.executable).parent / "akg"
+    process = subprocess.Popen(
+        [str(akg), "--store", str(corpus_store.resolve()), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("SPARQL endpoint http://"), line
+        port = int(line.split("http://")[1].split("/")[0].rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            client.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert client.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -88,6 +88,11 @@ class Prefork:
             reason = exc.strerror or exc
             raise AkgError(f"cannot listen on {address[0]}:{address[1]}: {reason}") from exc
         self.server_address: tuple[str, int] = self.socket.getsockname()[:2]
+        # The forkserver is a new interpreter started with ``-c``, which would put the current
+        # folder first on its path (Python 3.11 does not apply the path multiprocessing
+        # passes it): started in a folder holding another copy of alliance_kg, the server
+        # processes would run that copy. PYTHONSAFEPATH leaves the folder out.
+        os.environ["PYTHONSAFEPATH"] = "1"
         self._context: Any = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["alliance_kg.queries.inline"])
         self._lock = threading.Lock()
