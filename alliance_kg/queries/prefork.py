@@ -283,9 +283,8 @@ def _same_code() -> None:
     its path (Python 3.11 does not apply the path multiprocessing passes it): started in a
     folder holding another copy of alliance_kg, the server processes would run that copy.
     PYTHONSAFEPATH leaves the folder out; PYTHONPATH names this copy's folder first."""
-    import alliance_kg
-
-    home = os.path.dirname(os.path.dirname(os.path.abspath(alliance_kg.__file__)))
+    # This file is alliance_kg/queries/prefork.py under the folder that holds the package.
+    home = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.environ["PYTHONSAFEPATH"] = "1"
     others = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != home]
     os.environ["PYTHONPATH"] = os.pathsep.join([home, *others])
