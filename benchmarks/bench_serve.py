@@ -154,9 +154,14 @@ def measure(
 
 def start_akg(akg: Path, store: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
     """``akg serve`` of the ``akg`` at ``akg`` on ``store``, and its endpoint's URL."""
+    # Started in the store's folder: the server processes come from a forkserver, which
+    # Python starts with ``-c`` and so imports ``alliance_kg`` from the current folder first
+    # (its ``sys_path`` argument is not applied in Python 3.11). Started in a checkout, every
+    # ``akg`` measured would run that checkout's server code.
     process = subprocess.Popen(
-        [str(akg), "--store", str(store), "serve", "--port", "0", "--workers", str(workers)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [os.path.abspath(akg), "--store", str(store), "serve", "--port", "0", "--workers",
+         str(workers)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=store.parent,
     )  # fmt: skip
     assert process.stdout is not None
     match = re.search(r"http://[\d.]+:\d+/sparql", process.stdout.readline())

@@ -32,9 +32,10 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries import Dataset
-from alliance_kg.queries.bounded import Bounds, QueryOutput, run_on_store, stopped_after
+from alliance_kg.queries.bounded import Bounds, QueryOutput, stopped_after
 from alliance_kg.queries.lifetime import die_with, limit_memory, out_of_memory
 from alliance_kg.queries.listener import Server
+from alliance_kg.queries.prepared import Prepared, watch
 from alliance_kg.queries.server import _Handler
 
 #: Slots of a process's table of connections (its byte ``serial % SLOTS`` holds the state of
@@ -69,12 +70,12 @@ class Runner:
 
     def __init__(self, location: str | Path, bounds: Bounds) -> None:
         from alliance_kg.graph.store import open_location
-        from alliance_kg.graph.storefiles import StoreWatch
 
         self._location = location
         self._bounds = bounds
         self._lock = threading.Lock()
-        self._watch = StoreWatch(location)
+        self._watch = watch(location)
+        self._prepared = Prepared()
         self._store: Any = None
         self._failure: AkgError | None = None
         try:
@@ -89,13 +90,13 @@ class Runner:
         store = self._current()
         try:
             try:
-                return run_on_store(store, text, fmt, None, self._bounds.limit, dataset=dataset)
+                return self._prepared.run(store, text, fmt, self._bounds.limit, dataset)
             except QueryError as exc:
                 if not vanished(exc):
                     raise
                 # A writer compacted away a file of the old opening: answer from a new one.
                 store = self._reopen(store)
-                return run_on_store(store, text, fmt, None, self._bounds.limit, dataset=dataset)
+                return self._prepared.run(store, text, fmt, self._bounds.limit, dataset)
         except AkgError:
             raise
         except MemoryError as exc:
@@ -188,9 +189,7 @@ class Process:
         process does not end holding what it read of the request; False when the process
         retires first, nothing of the request read (the parent hands the connection on);
         None when the connection stayed silent for the idle timeout."""
-        ready = select.poll()
-        ready.register(handler.connection, select.POLLIN)
-        ready.register(self._wake, select.POLLIN)
+        ready = handler.ready
         deadline = time.monotonic() + handler.timeout if handler.timeout else None
         readable = False
         while True:
@@ -198,7 +197,8 @@ class Process:
                 # Bytes are taken from the socket (``_pending``) under the lock that the
                 # watchdog's last look holds: either they are counted busy, or left unread.
                 # (Readable with nothing to read: the client left, which the handler reads.)
-                if handler._pending() or readable:
+                # A buffer known to be empty needs no look (three system calls).
+                if readable or (not handler.drained and handler._pending()):
                     self._busy.add(handler)
                     return True
                 if self.dying.is_set():
@@ -207,7 +207,7 @@ class Process:
             events = ready.poll(None if wait is None else wait * 1000)
             if not events:
                 return None
-            readable = any(fd != self._wake for fd, _ in events)
+            readable = len(events) > 1 or events[0][0] != self._wake
 
     def started(self, handler: InlineHandler) -> None:
         with self._lock:
@@ -271,6 +271,10 @@ class InlineHandler(_Handler):
     def setup(self) -> None:
         super().setup()
         self.slot = self.process.slots.pop(self.connection.fileno())
+        #: What ``Process.reading`` waits on: this connection, and the process's retiring.
+        self.ready = select.poll()
+        self.ready.register(self.connection, select.POLLIN)
+        self.ready.register(self.process._wake, select.POLLIN)
 
     def handle(self) -> None:
         if self.process.dying.is_set():

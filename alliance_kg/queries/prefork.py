@@ -88,6 +88,7 @@ class Prefork:
             reason = exc.strerror or exc
             raise AkgError(f"cannot listen on {address[0]}:{address[1]}: {reason}") from exc
         self.server_address: tuple[str, int] = self.socket.getsockname()[:2]
+        _same_code()
         self._context: Any = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["alliance_kg.queries.inline"])
         self._lock = threading.Lock()
@@ -274,3 +275,16 @@ class Prefork:
             connection.shutdown(socket.SHUT_WR)
         except OSError:
             pass
+
+
+def _same_code() -> None:
+    """Make the forkserver, and so the server processes, import the alliance_kg this process
+    runs. It is a new interpreter started with ``-c``, which puts the current folder first on
+    its path (Python 3.11 does not apply the path multiprocessing passes it): started in a
+    folder holding another copy of alliance_kg, the server processes would run that copy.
+    PYTHONSAFEPATH leaves the folder out; PYTHONPATH names this copy's folder first."""
+    # This file is alliance_kg/queries/prefork.py under the folder that holds the package.
+    home = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    os.environ["PYTHONSAFEPATH"] = "1"
+    others = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != home]
+    os.environ["PYTHONPATH"] = os.pathsep.join([home, *others])

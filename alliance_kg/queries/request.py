@@ -14,6 +14,7 @@ Limits are the standard library's: 65,536 bytes a line, 100 header lines (431 be
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -24,12 +25,17 @@ MAX_HEADERS = 100
 _NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(r"HTTP/(\d)\.(\d)")
 #: Headers a request may hold once only: two values leave its body or its target unclear.
+#: The versions clients send, read as ``_VERSION`` reads them.
+_VERSIONS = {v: _VERSION.fullmatch(v) for v in ("HTTP/1.1", "HTTP/1.0")}
 _SINGLE = frozenset({"content-length", "host", "transfer-encoding"})
 _CODINGS = frozenset({"chunked", "identity"})
 
 
 class Headers(dict[str, str]):
-    """A request's headers, by lower-cased name; ``get`` and ``[]`` take any case."""
+    """A request's headers, by lower-cased name; ``get`` and ``[]`` take any case, ``lower``
+    a name in lower case (the dictionary's own ``get``, without lowering the name)."""
+
+    lower = dict.get
 
     def get(self, name: str, default: Any = None) -> Any:
         return super().get(name.lower(), default)
@@ -61,28 +67,123 @@ def read_headers(rfile: Any) -> Headers:
             raise Refused(too_large, f"a header line is over {MAX_LINE} bytes")
         if raw in (b"\r\n", b"\n", b""):
             return headers
-        line = raw.decode("iso-8859-1").rstrip("\r\n")
-        if line[:1] in (" ", "\t"):
-            raise Refused(HTTPStatus.BAD_REQUEST, "a folded header line is not accepted")
-        name, colon, value = line.partition(":")
-        if not colon or _NAME.fullmatch(name) is None:
-            raise Refused(HTTPStatus.BAD_REQUEST, f"not a header line: {line[:100]!r}")
-        key = name.lower()
-        value = value.strip(" \t")
-        if key in headers:
-            if key in _SINGLE:
-                raise Refused(HTTPStatus.BAD_REQUEST, f"{name} is given more than once")
-            continue
-        if key == "transfer-encoding" and value.lower() not in _CODINGS:
-            raise Refused(HTTPStatus.BAD_REQUEST, f"transfer coding {value[:100]!r} not handled")
-        headers[key] = value
+        _take(headers, raw.decode("iso-8859-1").rstrip("\r\n"))
     raise Refused(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than 100 header lines")
 
 
+def header_lines(block: str) -> Headers:
+    """``read_headers`` of a request's header lines as one text (each line ending with a line
+    feed, the empty line left out, at most ``MAX_HEADERS``): the same reading, the same
+    refusals. Remembered for the last blocks seen: a client sends the same headers with every
+    request. Shared between requests: never changed."""
+    return _read_lines(block) if len(block) > CACHED_BLOCK else _remembered_lines(block)
+
+
+def _read_lines(block: str) -> Headers:
+    headers = Headers()
+    for line in block.split("\n")[:-1]:
+        _take(headers, line.rstrip("\r"))
+    return headers
+
+
+#: Header blocks up to this many characters are remembered (``header_lines``).
+CACHED_BLOCK = 4096
+# Bounded: 256 blocks of at most CACHED_BLOCK characters. A refusal is not remembered.
+_remembered_lines = lru_cache(maxsize=256)(_read_lines)
+
+
+def _take(headers: Headers, line: str) -> None:
+    # One header line, its line break removed, into ``headers``.
+    if line[:1] in (" ", "\t"):
+        raise Refused(HTTPStatus.BAD_REQUEST, "a folded header line is not accepted")
+    name, colon, value = line.partition(":")
+    if not colon or _NAME.fullmatch(name) is None:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"not a header line: {line[:100]!r}")
+    key = name.lower()
+    value = value.strip(" \t")
+    if key in headers:
+        if key in _SINGLE:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"{name} is given more than once")
+        return
+    if key == "transfer-encoding" and value.lower() not in _CODINGS:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"transfer coding {value[:100]!r} not handled")
+    headers[key] = value
+
+
+def buffered_head(rfile: Any) -> tuple[str, str, bool] | None:
+    """The request line and the header lines of the next request (``header_lines``' block),
+    taken from ``rfile`` when the read-ahead buffer holds all of the request's head, else None
+    with nothing taken (``read_headers`` reads it line by line). ``peek`` gives the buffer, or
+    one read of the socket when it is empty: a request of a few hundred bytes comes in one
+    piece, and splitting it at once costs a fraction of a read per line. With them, whether
+    the buffer is left empty."""
+    try:
+        buffer = rfile.peek()
+    except (AttributeError, ValueError):
+        return None  # not a buffered reader, or closed: the line by line reading says what
+    if buffer[:1] in (b"\r", b"\n"):
+        return None  # no request line: the line by line reading ends the connection
+    # The head ends at the first empty line, "\r\n" or "\n" after a line feed.
+    end = buffer.find(b"\n\r\n")
+    bare = buffer.find(b"\n\n", 0, None if end < 0 else end + 1)
+    if bare >= 0:
+        end, size = bare, bare + 2
+    elif end >= 0:
+        size = end + 3
+    else:
+        return None
+    head = buffer[: end + 1].decode("iso-8859-1")
+    line, _, block = head.partition("\n")
+    if block.count("\n") > MAX_HEADERS:
+        return None  # refused line by line, after the lines the standard reading takes
+    rfile.read(size)
+    return line, block, size == len(buffer)
+
+
 class StrictRequest(BaseHTTPRequestHandler):
-    """``BaseHTTPRequestHandler`` reading its requests with ``read_headers``."""
+    """``BaseHTTPRequestHandler`` reading its requests with ``read_headers`` (or
+    ``header_lines``, when the whole head of a request is in the read-ahead buffer)."""
 
     raw_requestline: bytes
+    #: The request's headers (``headers`` as their own type).
+    fields: Headers
+    #: The header lines of the request being read, taken already (``buffered_head``); None:
+    #: read them from ``rfile``.
+    _head: str | None = None
+    #: Whether the request last answered left nothing in ``rfile``'s read-ahead buffer: its
+    #: head was taken in one piece with all the buffer held, and it has no body that was read
+    #: (a GET or HEAD). Nothing of a next request is then read until the socket is read again.
+    drained = False
+
+    def handle_one_request(self) -> None:
+        # The base class's, with the head taken from the buffer in one piece when it is there.
+        self._head, self.drained = None, False
+        try:
+            taken = buffered_head(self.rfile)
+        except TimeoutError as exc:
+            self.log_error("Request timed out: %r", exc)
+            self.close_connection = True
+            return
+        if taken is None:
+            super().handle_one_request()
+            return
+        line, self._head, emptied = taken
+        self.raw_requestline = line.encode("iso-8859-1") + b"\n"
+        try:
+            if not self.parse_request():
+                return  # answered already
+            method = getattr(self, "do_" + self.command, None)
+            if method is None:
+                self.send_error(
+                    HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})"
+                )
+                return
+            method()
+            self.wfile.flush()
+            self.drained = emptied and self.command in ("GET", "HEAD")
+        except TimeoutError as exc:
+            self.log_error("Request timed out: %r", exc)
+            self.close_connection = True
 
     def parse_request(self) -> bool:
         self.command = None  # type: ignore[assignment]  # until the request line is read
@@ -93,7 +194,7 @@ class StrictRequest(BaseHTTPRequestHandler):
         if not self.requestline:
             return False  # an empty line where a request was awaited: the connection ends
         words = self.requestline.split(" ")
-        version = _VERSION.fullmatch(words[-1])
+        version = _VERSIONS.get(words[-1]) or _VERSION.fullmatch(words[-1])
         if len(words) != 3 or version is None or not words[0] or not words[1]:
             line = self.requestline[:200]
             self.send_error(HTTPStatus.BAD_REQUEST, explain=f"bad request line {line!r}")
@@ -107,16 +208,17 @@ class StrictRequest(BaseHTTPRequestHandler):
             # As the standard library: "//host/..." read by a client as another host's URL.
             self.path = "/" + self.path.lstrip("/")
         try:
-            headers = read_headers(self.rfile)
+            headers = read_headers(self.rfile) if self._head is None else header_lines(self._head)
         except Refused as refused:
             self.send_error(refused.status, explain=refused.reason)
             return False
         self.headers = headers  # type: ignore[assignment]  # what the handler asks of it
-        connection = headers.get("Connection", "").lower()
+        self.fields = headers
+        connection = headers.lower("connection", "").lower()
         if connection == "close":
             self.close_connection = True
         elif connection == "keep-alive":
             self.close_connection = False
-        if headers.get("Expect", "").lower() == "100-continue" and version[2] != "0":
+        if headers.lower("expect", "").lower() == "100-continue" and version[2] != "0":
             return self.handle_expect_100()
         return True

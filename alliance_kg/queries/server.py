@@ -42,6 +42,7 @@ from alliance_kg.queries.protocol import (
 )
 from alliance_kg.queries.query_page import query_page
 from alliance_kg.queries.request import StrictRequest
+from alliance_kg.queries.wire import answer_head, date_header, target
 
 MAX_BODY = 1_000_000
 #: Seconds a connection may stay silent (before or between requests) before it is closed.
@@ -162,9 +163,10 @@ class _Handler(StrictRequest):
     disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        # The request line is the client's text: control characters shown, not obeyed (the
-        # base class escapes them; this replacement must too).
-        sys.stderr.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
+        # The request line is the client's text: control characters shown, not obeyed (the base
+        # class escapes them; this replacement must too). A printable line has none to show.
+        line = f"{self.address_string()} {format % args}"
+        sys.stderr.write((line if line.isprintable() else terminal_safe(line)) + "\n")
 
     def parse_request(self) -> bool:
         # Every request, whatever its method, is first checked for its Host.
@@ -175,12 +177,12 @@ class _Handler(StrictRequest):
             self.close_connection = True
             self._reply(421, "text/plain", refusal)
             return False
-        if self.headers.get("Transfer-Encoding") is not None or (
-            self.command != "POST" and (self.headers.get("Content-Length") or "0").strip() != "0"
+        fields = self.fields
+        if fields.lower("transfer-encoding") is not None or (
+            self.command != "POST" and (fields.lower("content-length") or "0").strip() != "0"
         ):
-            # A body this server does not read (a GET's), or one whose transfer coding makes
-            # its Content-Length void, would be read as the next request: answer this one,
-            # then close the connection.
+            # A body this server does not read (a GET's), or one whose transfer coding voids its
+            # Content-Length, would be read as the next request: answer this one, then close.
             self.close_connection = True
         return True
 
@@ -195,15 +197,14 @@ class _Handler(StrictRequest):
 
     def _host_refusal(self) -> str | None:
         # HTTP/1.0 without Host is answered: no browser sends such a request.
-        host = self.headers.get("Host")
+        host = self.fields.lower("host")
         return None if host is None else host_refusal(host, self.host_names)
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-        url = urllib.parse.urlsplit(self.path)
+        url, params = target(self.path)
         if url.path == "/":
             self._page()
         elif url.path == "/sparql":
-            params = urllib.parse.parse_qs(url.query)
             if "query" not in params and "update" not in params:
                 # The protocol's service description: what this endpoint is and answers.
                 endpoint = f"http://{self.headers.get('Host') or 'localhost'}/sparql"
@@ -222,8 +223,8 @@ class _Handler(StrictRequest):
         else:
             self._reply(404, "text/plain", f"no such page: {url.path}; try /sparql, /query or /\n")
 
-    def do_HEAD(self) -> None:  # noqa: N802
-        self.do_GET()  # _reply leaves the body out of an answer to HEAD
+    def do_HEAD(self) -> None:  # noqa: N802 - _reply leaves the body out of an answer to HEAD
+        self.do_GET()
 
     def do_OPTIONS(self) -> None:  # noqa: N802
         # A CORS preflight (answered with CORS_HEADERS when --cors is on) or a plain question.
@@ -289,7 +290,7 @@ class _Handler(StrictRequest):
         dataset = None
         if default or named:
             dataset = Dataset(tuple(default) if default else None, tuple(named) if named else None)
-        choice = negotiate(self.headers.get("Accept"))
+        choice = negotiate(self.fields.lower("accept"))
         fmt = choice.solutions or choice.graph
         if fmt is None:
             self._not_acceptable()
@@ -374,15 +375,15 @@ class _Handler(StrictRequest):
         self._reply(200, media_type, text)
 
     def _reply(self, status: int, media_type: str, text: str) -> None:
-        data = text.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", f"{media_type}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        # What send_response, send_header and end_headers would write, in one piece (wire.py).
+        data, close, cors = text.encode("utf-8"), self.close_connection, self.allow_cors
+        self.log_request(status)
+        head = answer_head(status, self.version_string(), media_type, len(data), close, cors)
+        self.flush_headers()  # none are held (an interim answer is sent at once): kept in order
+        self.wfile.write(head if self.command == "HEAD" else head + data)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return date_header() if timestamp is None else super().date_time_string(timestamp)
 
 
 def _void(location: str | Path, endpoint: str) -> str:
