@@ -291,11 +291,11 @@ def test_a_header_block_is_read_anew_when_it_differs_and_refused_each_time() -> 
 
 
 def test_the_watch_of_a_server_process_sees_every_kind_of_write(tmp_path: Path) -> None:
-    from alliance_kg.queries.prepared import watch
+    from alliance_kg.graph.storefiles import StoreWatch
 
     (tmp_path / "000004.log").write_bytes(b"a")
     (tmp_path / "MANIFEST-000005").write_bytes(b"m")
-    seen = watch(tmp_path)
+    seen = StoreWatch(tmp_path)
     assert not seen.changed()
     with (tmp_path / "000004.log").open("ab") as log:
         log.write(b"b")  # appended: the same folder, a longer log

@@ -89,6 +89,9 @@ class StoreWatch:
 
     def __init__(self, folder: str | Path) -> None:
         self._folder = str(folder)
+        # Each file's path, joined once rather than at every look (a look is before every
+        # query of a server process); forgotten past 64 names, those of files long gone.
+        self._paths: dict[str, str] = {}
         self._seen = self._look()
 
     def changed(self) -> bool:
@@ -117,9 +120,15 @@ class StoreWatch:
 
     def _stamps(self, names: Iterable[str]) -> dict[str, tuple[int, int] | None]:
         stamps: dict[str, tuple[int, int] | None] = {}
+        paths = self._paths
         for name in names:
+            path = paths.get(name)
+            if path is None:
+                if len(paths) > 64:
+                    paths.clear()
+                path = paths[name] = os.path.join(self._folder, name)
             try:
-                status = os.stat(os.path.join(self._folder, name))
+                status = os.stat(path)
             except OSError:
                 stamps[name] = None
             else:

@@ -106,11 +106,15 @@ def run_read_only(
     *,
     substitutions: Substitutions | None = None,
     dataset: Dataset | None = None,
+    tree: bool | None = None,
 ) -> QueryResult:
-    """``run_query`` after ``check_read_only``: the one way user SPARQL reaches a store."""
+    """``run_query`` after ``check_read_only``: the one way user SPARQL reaches a store.
+    ``tree`` is ``parse_tree_needed(text)`` when the caller knows it already."""
     from alliance_kg.graph.store import graph_names
 
-    if isinstance(store, ox.Store) and not parse_tree_needed(text):
+    if tree is None:
+        tree = parse_tree_needed(text)
+    if isinstance(store, ox.Store) and not tree:
         # Nothing but an update could be refused, and Oxigraph parses the text as a query: run
         # it at once rather than parse it twice (a third of a cookbook query's time).
         try:

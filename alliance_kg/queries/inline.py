@@ -35,7 +35,7 @@ from alliance_kg.queries import Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput, stopped_after
 from alliance_kg.queries.lifetime import die_with, limit_memory, out_of_memory
 from alliance_kg.queries.listener import Server
-from alliance_kg.queries.prepared import Prepared, watch
+from alliance_kg.queries.prepared import Prepared
 from alliance_kg.queries.server import _Handler
 
 #: Slots of a process's table of connections (its byte ``serial % SLOTS`` holds the state of
@@ -70,11 +70,12 @@ class Runner:
 
     def __init__(self, location: str | Path, bounds: Bounds) -> None:
         from alliance_kg.graph.store import open_location
+        from alliance_kg.graph.storefiles import StoreWatch
 
         self._location = location
         self._bounds = bounds
         self._lock = threading.Lock()
-        self._watch = watch(location)
+        self._watch = StoreWatch(location)
         self._prepared = Prepared()
         self._store: Any = None
         self._failure: AkgError | None = None

@@ -12,21 +12,18 @@ reader sees unchanged until it is opened again), the query itself and its rows.
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from pathlib import Path
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError
-from alliance_kg.queries import Dataset, run_query
-from alliance_kg.queries.bounded import QueryOutput, format_limited
+from alliance_kg.queries import Dataset
+from alliance_kg.queries.bounded import QueryOutput, format_limited, run_read_only
 from alliance_kg.queries.lists import declared, unit_separated
-from alliance_kg.queries.safety import check_read_only, parse_tree_needed
+from alliance_kg.queries.safety import parse_tree_needed
 from alliance_kg.queries.version import check_links_version, needed_version
 
 #: Texts up to this many characters have their form remembered (``form``).
@@ -94,17 +91,7 @@ class Prepared:
                         self._versions.add(shape.needed)
         if shape.error is not None:
             raise QueryError(shape.error)
-        result = None
-        if not shape.tree and isinstance(store, ox.Store):
-            # As ``run_read_only``: run at once a text whose check needs no parse tree; an
-            # update, bad syntax or a failure goes on to the full check, which says which.
-            try:  # noqa: SIM105 - contextlib.suppress costs three calls more per query
-                result = run_query(store, shape.text, dataset=dataset)
-            except QueryError:
-                pass
-        if result is None:  # the rest of ``run_read_only``
-            check_read_only(shape.text, partial(_graph_names, store), _syntax_only)
-            result = run_query(store, shape.text, dataset=dataset)
+        result = run_read_only(store, shape.text, dataset=dataset, tree=shape.tree)
         if isinstance(result, ox.QueryBoolean):
             return QueryOutput(self._boolean(result, fmt), "boolean")
         kind = "graph" if isinstance(result, ox.QueryTriples) else "solutions"
@@ -117,44 +104,3 @@ class Prepared:
         if text is None:
             text = self._booleans[key] = format_limited(result, fmt, 0)
         return text
-
-
-def _graph_names(store: Any) -> Any:
-    from alliance_kg.graph.store import graph_names
-
-    return graph_names(store)
-
-
-def _syntax_only(text: str) -> None:
-    # As ``bounded``'s: an empty in-memory store, whose parser reports the error.
-    run_query(ox.Store(), text)
-
-
-def watch(location: str | Path) -> Any:
-    """``graph.storefiles.StoreWatch`` of the store at ``location``, its files' paths joined
-    once rather than at every look (a look is before every query of a server process)."""
-    from alliance_kg.graph.storefiles import StoreWatch
-
-    class Watch(StoreWatch):
-        def __init__(self, folder: str | Path) -> None:
-            self._paths: dict[str, str] = {}
-            super().__init__(folder)
-
-        def _stamps(self, names: Iterable[str]) -> dict[str, tuple[int, int] | None]:
-            stamps: dict[str, tuple[int, int] | None] = {}
-            paths = self._paths
-            for name in names:
-                path = paths.get(name)
-                if path is None:
-                    if len(paths) > 64:
-                        paths.clear()  # names of files long gone
-                    path = paths[name] = os.path.join(self._folder, name)
-                try:
-                    status = os.stat(path)
-                except OSError:
-                    stamps[name] = None
-                else:
-                    stamps[name] = (status.st_mtime_ns, status.st_size)
-            return stamps
-
-    return Watch(location)
