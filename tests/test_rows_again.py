@@ -47,6 +47,9 @@ def _store() -> ox.Store:
         "SELECT ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s",
         "SELECT ?s WHERE { ?s <http://example.org/nothing> ?o }",
         "SELECT * WHERE { }",
+        # Triple terms, one inside another.
+        "SELECT ?t ?u WHERE { BIND(TRIPLE(<http://example.org/s>, <http://example.org/p>, "
+        '"x"@en) AS ?t) BIND(TRIPLE(<http://example.org/s>, <http://example.org/p>, ?t) AS ?u) }',
     ],
 )
 def test_kept_rows_format_as_the_store_does(fmt: str, query: str) -> None:

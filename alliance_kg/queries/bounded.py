@@ -289,12 +289,21 @@ def _solutions(
             elif name in lists and isinstance(term, ox.Literal):
                 cells.append(str(_listed(term, sorted_list(term.value, lists[name]))))
             else:
-                cells.append(str(term))
+                cells.append(_written(term))
         lines.append("\t".join(cells))
     data = ("\n".join(lines) + "\n").encode("utf-8")
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
     return parsed
+
+
+def _written(term: Any) -> str:
+    # A triple term's str() is its three terms alone; the TSV format wraps it in <<( )>>.
+    if isinstance(term, ox.Triple):
+        return (
+            f"<<( {_written(term.subject)} {_written(term.predicate)} {_written(term.object)} )>>"
+        )
+    return str(term)
 
 
 def _listed(term: ox.Literal, value: str) -> ox.Literal:
