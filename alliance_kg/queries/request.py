@@ -24,9 +24,9 @@ MAX_HEADERS = 100
 #: A header name: an RFC 9110 token.
 _NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(r"HTTP/(\d)\.(\d)")
-#: Headers a request may hold once only: two values leave its body or its target unclear.
 #: The versions clients send, read as ``_VERSION`` reads them.
 _VERSIONS = {v: _VERSION.fullmatch(v) for v in ("HTTP/1.1", "HTTP/1.0")}
+#: Headers a request may hold once only: two values leave its body or its target unclear.
 _SINGLE = frozenset({"content-length", "host", "transfer-encoding"})
 _CODINGS = frozenset({"chunked", "identity"})
 
