@@ -208,6 +208,8 @@ id:graph\\/links {
         rdfs:label "Pledge: Japan will build a new command by 2025." ;
         akg:firstStated "2023-01-11"^^xsd:date ;
         akg:lastStated "2023-01-11"^^xsd:date ;
+        akg:lineageText '''Pledge: Japan will build a new command by 2025.
+Japan will build a new command by 2025.''' ;
         akg:meetingCount 1 .
     id:conflict\\/doc-a\\/place a akg:Conflict ;
         rdfs:label "doc-a.txt: place Osaka (resolved: Tokyo)" ;

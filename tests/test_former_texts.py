@@ -78,6 +78,15 @@ FORMER_LINEAGE_NARROWING = """ SELECT DISTINCT ?l WHERE {
    { ?l rdfs:label ?text } UNION { ?any akg:quote ?text ; akg:inLineage ?l }
    FILTER(CONTAINS(LCASE(?text), LCASE(STR(?words))))
  }"""
+#: The former test of ``lineage``'s words: each statement of the lineage tested, in an OPTIONAL
+#: that made a row per matching statement for every statement of the lineage.
+FORMER_LINEAGE_TEST = """  ?l a akg:Lineage ; rdfs:label ?lineage .
+  OPTIONAL {
+    ?any akg:inLineage ?l ; akg:quote ?anyQuote .
+    FILTER(CONTAINS(LCASE(?anyQuote), LCASE(STR(?words))))
+  }
+  FILTER(CONTAINS(LCASE(?lineage), LCASE(STR(?words))) || BOUND(?any))
+"""
 NAMES = "SELECT DISTINCT ?n WHERE { ?c akg:concerns ?e . ?e skos:prefLabel|skos:altLabel ?n }"
 WORDS = ["", "the", "Article V", "deterrence", "peace and stability", "no such words"]
 
@@ -216,24 +225,42 @@ def test_most_reaffirmed_names_each_entity_by_its_own_class_not_akg_actor() -> N
 
 
 @pytest.mark.parametrize("which", ["corpus_store", "series_store"])
-def test_lineage_gives_the_bytes_of_its_former_narrowing(
+def test_lineage_gives_the_bytes_of_its_former_text(
     which: str, request: pytest.FixtureRequest
 ) -> None:
-    """The narrowing now reads the lineages' labels only, the words written into its filter."""
+    """The words are now tested against each lineage's ``akg:lineageText``, in the narrowing and
+    in the query, where they were tested against every label and statement: the same bytes, with
+    the narrowing and without it, for words of labels and of sentences, words no sentence
+    holds, and words that would span two lines of a lineage's text."""
     entry = get_query("lineage")
     (step,) = entry.narrowing
-    former = (Narrowing(step.param, FORMER_LINEAGE_NARROWING, step.values),)
-    assert step.text != FORMER_LINEAGE_NARROWING
+    former_narrowing = (Narrowing(step.param, FORMER_LINEAGE_NARROWING, step.values),)
+    text = entry.text
+    start = text.index("  ?l a akg:Lineage ; rdfs:label ?lineage ; akg:lineageText ?text .")
+    end = text.index("  # The lineage's statements in a group")
+    former = text[: text.index("  # The words are tested once")] + FORMER_LINEAGE_TEST + text[end:]
+    assert former != text and start < end
     store = ox.Store.read_only(str(request.getfixturevalue(which)))
-    labels = store.query("SELECT ?n WHERE { ?l a akg:Lineage ; rdfs:label ?n }", prefixes=PREFIXES)
-    assert isinstance(labels, ox.QuerySolutions)
-    words = [*WORDS[1:], 'a "b" \\ }', *sorted(" ".join(r["n"].value.split()[:2]) for r in labels)]
+    found = store.query(
+        "SELECT ?n ?t WHERE { ?l a akg:Lineage ; rdfs:label ?n ; akg:lineageText ?t }",
+        prefixes=PREFIXES,
+    )
+    assert isinstance(found, ox.QuerySolutions)
+    lineages = [(r["n"].value, r["t"].value) for r in found]
+    # The last words of a sentence and the first of the next line: in the text, not in a line.
+    spans = [t[max(0, t.index("\n", len(n) + 1) - 6) : t.index("\n", len(n) + 1) + 6]
+             for n, t in lineages if t.count("\n") > 1]  # fmt: skip
+    assert spans and all(span.count("\n") == 1 for span in spans)
+    quotes = sorted(" ".join(t.splitlines()[-1].split()[2:5]) for _, t in lineages)
+    labels = sorted(" ".join(n.split()[:2]) for n, _ in lineages)
+    words = [*WORDS[1:], 'a "b" \\ }', *labels, *quotes, *spans]
     rows = 0
     for value in words:
         bound = entry.bind({"words": value})
-        now = run_on_store(store, entry.text, "csv", bound, 100_000, (), entry.narrowing).text
-        assert now == run_on_store(store, entry.text, "csv", bound, 100_000, (), former).text
-        assert now == run_on_store(store, entry.text, "csv", bound, 100_000).text, value
+        now = run_on_store(store, text, "csv", bound, 100_000, (), entry.narrowing).text
+        then = run_on_store(store, former, "csv", bound, 100_000, (), former_narrowing).text
+        assert now == then, value
+        assert now == run_on_store(store, text, "csv", bound, 100_000).text, value
         rows += now.count("\n") - 1
     assert rows > 100
 
@@ -254,6 +281,27 @@ def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
     generate(folder / "in", 60)
     assert akg(folder / "store", "build", str(folder / "in")).exit_code == 0
     return ox.Store.read_only(str(folder / "store"))
+
+
+def test_lineage_text_holds_the_label_and_each_distinct_sentence_once(
+    corpus_store: Path, synthetic_store: ox.Store
+) -> None:
+    repeated = 0
+    for store in (ox.Store.read_only(str(corpus_store)), synthetic_store):
+        found = store.query(
+            """SELECT ?t ?n (GROUP_CONCAT(?q; separator="\\u0000") AS ?qs) WHERE {
+                 ?l akg:lineageText ?t ; rdfs:label ?n . ?c akg:inLineage ?l ; akg:quote ?q
+               } GROUP BY ?l ?t ?n""",
+            prefixes=PREFIXES,
+        )
+        assert isinstance(found, ox.QuerySolutions)
+        rows = list(found)
+        assert len(rows) > 10
+        for row in rows:
+            quotes = row["qs"].value.split("\u0000")
+            assert row["t"].value == "\n".join([row["n"].value, *sorted(set(quotes))])
+            repeated += len(quotes) > len(set(quotes))
+    assert repeated > 5  # lineages stating one sentence twice: it is held once
 
 
 def _lists(csv_text: str, columns: slice) -> int:

@@ -29,7 +29,7 @@ def test_the_heading_declares_the_version_and_is_no_part_of_the_description() ->
     assert needed_version("# Counts.\nSELECT * WHERE { ?s ?p ?o }  # needs links version: 2") == 0
     assert parse_query_file("counts", text).description == "Counts. More."
     needing = sorted(name for name, q in cookbook().items() if needed_version(q.text))
-    assert needing == ["co-occurrence", "commitments-by-party", "deadlines", "timeline"]
+    assert needing == ["co-occurrence", "commitments-by-party", "deadlines", "lineage", "timeline"]
     assert all(needed_version(cookbook()[name].text) <= LINKS_VERSION for name in needing)
 
 

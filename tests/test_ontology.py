@@ -45,7 +45,7 @@ def test_every_property_has_a_label_and_a_kind() -> None:
     properties = set(graph.subjects(RDF.type, OWL.ObjectProperty)) | set(
         graph.subjects(RDF.type, OWL.DatatypeProperty)
     )
-    assert len(properties) == 54  # 25 object and 29 datatype properties
+    assert len(properties) == 55  # 25 object and 30 datatype properties
     for prop in properties:
         assert graph.value(prop, RDFS.label) is not None, prop
 

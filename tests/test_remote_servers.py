@@ -79,8 +79,8 @@ def test_a_union_server_is_detected_and_gets_no_copy(union_url: str, local: ox.S
     assert _stored_default_graph(union_url) == b""
     # Every quad of the named graphs once: no copy in the default graph adds its own.
     quads = graph_stats(local)["quads"]
-    assert _count(store, COUNT) == quads == 3197
-    assert _count(store, DISTINCT) == _count(local, DISTINCT) == _count(local, COUNT) == 2672
+    assert _count(store, COUNT) == quads == 3223
+    assert _count(store, DISTINCT) == _count(local, DISTINCT) == _count(local, COUNT) == 2698
     assert graph_stats(store) == graph_stats(local)  # type: ignore[arg-type]
     assert export_graph(store, "nquads") == export_graph(local, "nquads")  # type: ignore[arg-type]
     # A new connection finds out again, and reloading writes no copy either.
@@ -94,8 +94,8 @@ def test_a_plain_server_is_detected_and_gets_the_copy(plain_url: str, local: ox.
     store = open_remote(plain_url)
     assert not store.offers_union()
     load_paths(store, [sample_corpus_dir()])  # type: ignore[arg-type]
-    assert len(_stored_default_graph(plain_url).splitlines()) == 2672
-    assert _count(store, COUNT) == _count(local, COUNT) == 2672
+    assert len(_stored_default_graph(plain_url).splitlines()) == 2698
+    assert _count(store, COUNT) == _count(local, COUNT) == 2698
 
 
 def test_the_union_can_be_configured(
@@ -166,7 +166,7 @@ def test_basic_auth_with_the_password_from_netrc(
     # The login of the netrc entry is used when no user is given.
     store = open_remote(proxy)
     assert store.user == "akg"
-    assert _count(store, DISTINCT) == 2672
+    assert _count(store, DISTINCT) == 2698
     # ~/.netrc is read when NETRC is not set.
     monkeypatch.delenv("NETRC")
     home = Path.home()

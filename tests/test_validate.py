@@ -318,6 +318,25 @@ CASES = {
             invalid(1, 1, -1),
         ],
     ),
+    "a lineage without its lineage text": (
+        "        akg:lineageText ",
+        "        rdfs:comment ",
+        [
+            "a lineage has exactly one lineage text, a string [akg:lineageText]:",
+            f"  {LINEAGE}",
+            invalid(1, 1, +0),
+        ],
+    ),
+    "a lineage with a lineage text in a language": (
+        "by 2025.''' ;",
+        "by 2025.'''@en ;",
+        [
+            "a lineage has exactly one lineage text, a string [akg:lineageText]:",
+            f'  {LINEAGE} value "Pledge: Japan will build a new command by 2025.\\nJapan will '
+            'build a new command by 2025."',
+            invalid(1, 1, +0),
+        ],
+    ),
     "a conflict about no known field": (
         'akg:field "place" ;',
         'akg:field "venue" ;',

@@ -90,6 +90,7 @@ class AKG(DefinedNamespace):
     firstStated: URIRef
     lastStated: URIRef
     meetingCount: URIRef
+    lineageText: URIRef
     field: URIRef
     statedValue: URIRef
     resolvedValue: URIRef

@@ -272,10 +272,16 @@ def _lineage_triples(
         node = ID["lineage/" + first.iri.split("/commitment/", 1)[-1]]
         dates = sorted({order[i][0] for i in members} - {_UNDATED})
         stated_at = {doc_meeting.get(corpus.items[i].doc) for i in members} - {None}
+        label = gist(corpus, first)
         out += [
             (node, RDF.type, AKG.Lineage),
-            (node, RDFS.label, Literal(gist(corpus, first))),
+            (node, RDFS.label, Literal(label)),
             (node, AKG.meetingCount, Literal(len(stated_at))),
+            (
+                node,
+                AKG.lineageText,
+                Literal(lineage_text(label, (corpus.items[i].quote for i in members))),
+            ),
         ]
         if dates:
             out.append((node, AKG.firstStated, Literal(dates[0], datatype=XSD.date)))
@@ -297,6 +303,15 @@ def _lineage_triples(
 
 
 _UNDATED = "9999"
+
+
+def lineage_text(label: str, quotes: Iterable[str]) -> str:
+    """The label, then each distinct sentence, sorted, one per line (``akg:lineageText``): the
+    ``lineage`` query tests its words against this one text per lineage, where testing every
+    statement made a row per matching statement for each statement of the lineage (quadratic
+    in its size). Extraction writes no line break into a sentence or a label, so words without
+    one match the text where they match the label or a sentence."""
+    return "\n".join([label, *sorted(set(quotes))])
 
 
 def _restated_deadlines(

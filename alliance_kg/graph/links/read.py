@@ -27,8 +27,8 @@ LINKS_GRAPH = ID["graph/links"]
 #: The version of what the stage writes, stated in the links graph (``akg:linksVersion``). Raise
 #: it when the stage comes to write something a query reads: a cookbook query declaring the new
 #: version (``# needs links version: N``) then refuses a store the older stage wrote. 2: the
-#: counts of ``summary.py``; 3: ``akg:statusSetBy`` (``deadlines.py``).
-LINKS_VERSION = 3
+#: counts of ``summary.py``; 3: ``akg:statusSetBy`` (``deadlines.py``); 4: ``akg:lineageText``.
+LINKS_VERSION = 4
 
 
 @dataclass(slots=True)
