@@ -30,8 +30,9 @@ from bench_links import shifted  # noqa: E402
 from alliance_kg.graph.build import document_iri, extraction_graph  # noqa: E402
 from alliance_kg.graph.links import LINKS_GRAPH, corpus_links  # noqa: E402
 from alliance_kg.graph.links.read import read_corpus  # noqa: E402
-from alliance_kg.graph.load import extract_paths  # noqa: E402
+from alliance_kg.graph.load import BATCH_TRIPLES, extract_paths  # noqa: E402
 from alliance_kg.graph.store import quads_of, refresh_union  # noqa: E402
+from alliance_kg.graph.storefiles import compact_after  # noqa: E402
 from alliance_kg.ontology import ONTOLOGY_GRAPH, PREFIXES, load_ontology  # noqa: E402
 from alliance_kg.queries.bounded import (  # noqa: E402
     Bounds,
@@ -56,20 +57,28 @@ PARAMS = {
 
 def build(folder: Path, documents: int) -> int:
     """Write ``documents`` copies' graphs, the ontology and links graphs (as ``akg build``
-    writes them: the cookbook reads the labels of commitment types from the ontology) and the
+    writes them: the cookbook reads the labels of commitment types from the ontology; the
+    documents in batches of ``BATCH_TRIPLES``, the store compacted after a large write) and the
     union; return commitments."""
     base = extract_paths([_sample()])
     store = ox.Store(str(folder))
     store.bulk_extend(quads_of(str(ONTOLOGY_GRAPH), load_ontology()))
+    batch: list[ox.Quad] = []
+    written = 0
     for n in range(documents):
         extraction = shifted(base[n % len(base)], n // len(base))
         name = str(document_iri(extraction.document.key))
-        store.bulk_extend(quads_of(name, extraction_graph(extraction)))
+        batch += quads_of(name, extraction_graph(extraction))
+        if len(batch) >= BATCH_TRIPLES or n == documents - 1:
+            store.bulk_extend(batch)
+            written += len(batch)
+            batch = []
     corpus = read_corpus(store)
     triples, _ = corpus_links(corpus)
     store.bulk_extend(quads_of(str(LINKS_GRAPH), triples))
     refresh_union(store)
     store.flush()
+    compact_after(store, written, "benchmark store")
     return len(corpus.items)
 
 
