@@ -35,45 +35,22 @@ import links_thresholds  # noqa: E402
 
 import alliance_kg.graph.links as links  # noqa: E402
 from alliance_kg.graph.links import lineages  # noqa: E402
+from alliance_kg.graph.links.lineages import commitment_words, unit_vector  # noqa: E402
 from alliance_kg.graph.links.read import Corpus, read_corpus  # noqa: E402
-from alliance_kg.graph.links.wording import content_words  # noqa: E402
 
 Vectors = list[dict[str, float]]
 Weighting = Callable[[Corpus], Vectors]
-
-
-def _tokens(corpus: Corpus) -> list[list[str]]:
-    """Each commitment's content words, its parties' names left out (as ``lineages.vectors``)."""
-    party_words: dict[frozenset[str], set[str]] = {}
-    out = []
-    for item in corpus.items:
-        words = party_words.get(item.parties)
-        if words is None:
-            words = party_words[item.parties] = set()
-            for party in item.parties:
-                entity = corpus.entities.get(party)
-                if entity is not None:
-                    for name in (entity.label, *entity.names):
-                        words.update(content_words(name))
-        out.append([t for t in content_words(item.quote) if t not in words])
-    return out
-
-
-def _unit(tokens: list[str], idf: Callable[[str], float]) -> dict[str, float]:
-    weights = {t: (1 + math.log(k)) * idf(t) for t, k in Counter(tokens).items()}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {t: w / norm for t, w in weights.items()}
 
 
 def rounded(step: float) -> Weighting:
     """TF-IDF with its logarithms rounded to multiples of ``step``."""
 
     def weigh(corpus: Corpus) -> Vectors:
-        tokens = _tokens(corpus)
+        tokens = commitment_words(corpus)
         df = Counter(t for ts in tokens for t in set(ts))
         top = round(math.log(len(tokens) + 1) / step) * step
         return [
-            _unit(ts, lambda t: max(0.0, top - round(math.log(df[t] + 0.5) / step) * step))
+            unit_vector(ts, lambda t: max(0.0, top - round(math.log(df[t] + 0.5) / step) * step))
             for ts in tokens
         ]
 
@@ -84,7 +61,7 @@ def up_to_date(least: int) -> Weighting:
     """TF-IDF over the commitments dated up to each one's date, at least the first ``least``."""
 
     def weigh(corpus: Corpus) -> Vectors:
-        tokens = _tokens(corpus)
+        tokens = commitment_words(corpus)
 
         def when(i: int) -> str:
             doc = corpus.docs[corpus.items[i].doc]
@@ -101,7 +78,7 @@ def up_to_date(least: int) -> Weighting:
             if counted >= least or counted == len(tokens):
                 idf = {t: math.log((counted + 1) / (k + 0.5)) for t, k in df.items()}
                 for i in pending:
-                    out[i] = _unit(tokens[i], idf.__getitem__)
+                    out[i] = unit_vector(tokens[i], idf.__getitem__)
                 pending = []
         return out
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from alliance_kg.graph.links.read import Corpus
@@ -50,6 +50,14 @@ class Link:
 
 def vectors(corpus: Corpus) -> list[dict[str, float]]:
     """Each commitment's unit-length TF-IDF vector of content words (party names left out)."""
+    tokens = commitment_words(corpus)
+    df = Counter(t for ts in tokens for t in set(ts))
+    n = len(tokens)
+    return [unit_vector(ts, lambda t: math.log((n + 1) / (df[t] + 0.5))) for ts in tokens]
+
+
+def commitment_words(corpus: Corpus) -> list[list[str]]:
+    """Each commitment's content words, the names of its parties left out."""
     party_words: dict[frozenset[str], set[str]] = {}
     tokens: list[list[str]] = []
     for item in corpus.items:
@@ -63,16 +71,14 @@ def vectors(corpus: Corpus) -> list[dict[str, float]]:
                         words.update(content_words(name))
             party_words[item.parties] = words
         tokens.append([t for t in content_words(item.quote) if t not in words])
-    df = Counter(t for ts in tokens for t in set(ts))
-    n = len(tokens)
-    out = []
-    for ts in tokens:
-        weights = {
-            t: (1 + math.log(k)) * math.log((n + 1) / (df[t] + 0.5)) for t, k in Counter(ts).items()
-        }
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        out.append({t: w / norm for t, w in weights.items()})
-    return out
+    return tokens
+
+
+def unit_vector(words: list[str], idf: Callable[[str], float]) -> dict[str, float]:
+    """The words' unit-length vector: each weighed by its sublinear count times ``idf``."""
+    weights = {t: (1 + math.log(k)) * idf(t) for t, k in Counter(words).items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {t: w / norm for t, w in weights.items()}
 
 
 class Scores:
