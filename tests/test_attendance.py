@@ -80,3 +80,30 @@ def test_an_office_no_report_of_the_meeting_names_comes_from_the_others(tmp_path
         f"{MEETING['2021']},Jane Roe,Defence Minister,",
         f"{MEETING['2021']},Lloyd Austin,Secretary of Defense,",
     ]
+
+
+def test_people_the_vocabulary_knows_are_shown_in_the_office_of_that_day(tmp_path: Path) -> None:
+    # The vocabulary holds Kono as Minister of Defense and Iwaya as Minister for Foreign
+    # Affairs, their last offices; in April 2019 each held the other portfolio. (No report
+    # names their State.)
+    reports = {
+        "scc-2019.txt": (
+            "2019-04-19",
+            "Secretary of State Mike Pompeo met Foreign Minister Taro Kono and Defense Minister "
+            "Takeshi Iwaya in Washington for the U.S.-Japan Security Consultative Committee.",
+        ),
+        "scc-2021.txt": (
+            "2021-03-16",
+            "Secretary of Defense Lloyd Austin met Mr. Taro Kono and Foreign Minister Takeshi "
+            "Iwaya in Tokyo for the U.S.-Japan Security Consultative Committee.",
+        ),
+    }
+    assert _attendance(tmp_path, reports) == [
+        "date,meeting,person,office,state",
+        f"{MEETING['2019']},Iwaya Takeshi,Defense Minister,",
+        f"{MEETING['2019']},Kono Taro,Foreign Minister,",
+        f"{MEETING['2019']},Mike Pompeo,Secretary of State,",
+        f"{MEETING['2021']},Iwaya Takeshi,Minister for Foreign Affairs,",
+        f"{MEETING['2021']},Kono Taro,Minister of Defense,",
+        f"{MEETING['2021']},Lloyd Austin,Secretary of Defense,",
+    ]

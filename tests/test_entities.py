@@ -314,3 +314,51 @@ def test_aliases_are_names_without_the_titles_they_were_met_with() -> None:
     assert [m.text for m in mentions] == ["Ms. KAMIKAWA Yoko", "Minister for Defence Pat Widget"]
     assert "KAMIKAWA Yoko" in entities["person/kamikawa-yoko"].aliases
     assert entities["person/pat-widget"].aliases == frozenset()
+
+
+def _offices(text: str) -> dict[str, str | None]:
+    entities, _ = recognize(text)
+    return {k: e.office for k, e in entities.items() if e.type == "Person"}
+
+
+def test_a_known_person_takes_the_office_the_text_gives() -> None:
+    # The vocabulary holds one office a person (Kono: Defense, Iwaya: Foreign Affairs); in 2019
+    # they held the other two.
+    assert _offices("Foreign Minister Taro Kono and Defense Minister Takeshi Iwaya met.") == {
+        "person/kono-taro": "Foreign Minister",
+        "person/iwaya-takeshi": "Defense Minister",
+    }
+    # Set off by commas, before or after the name.
+    assert _offices(
+        "The Minister for Foreign Affairs, Julie Bishop, and the Minister for Defence, Senator "
+        "Marise Payne, met Linda Reynolds CSC, Minister for Foreign Affairs, in Sydney."
+    ) == {
+        "person/julie-bishop": "Minister for Foreign Affairs",
+        "person/marise-payne": "Minister for Defence",
+        "person/linda-reynolds": "Minister for Foreign Affairs",
+    }
+
+
+def test_a_known_person_keeps_the_vocabulary_office_unless_the_text_names_another() -> None:
+    expected = {
+        "person/kono-taro": "Minister of Defense",
+        "person/iwaya-takeshi": "Minister for Foreign Affairs",
+    }
+    for text in [
+        # Another form of the same office.
+        "Defense Minister Taro Kono and Foreign Minister Takeshi Iwaya met.",
+        "Minister of Defence Taro Kono and External Affairs Minister Takeshi Iwaya met.",
+        # No office: a bare title, an honorific, a rank.
+        "Minister Taro Kono and Mr. Takeshi Iwaya met.",
+        "General Taro Kono and Senator Takeshi Iwaya met.",
+        # An office held before.
+        "then-Foreign Minister Taro Kono and former Defense Minister Takeshi Iwaya met.",
+        "Taro Kono, former Minister for Foreign Affairs, met Takeshi Iwaya.",
+        # A title after a comma that belongs to the next name.
+        "They met Taro Kono, Foreign Minister Takeshi Iwaya and others.",
+    ]:
+        assert _offices(text) == expected, text
+    # One of the offices the vocabulary joins ("Deputy Prime Minister and Minister for ...").
+    assert _offices("Defence Minister Richard Marles met.") == {
+        "person/richard-marles": "Deputy Prime Minister and Minister for Defence"
+    }

@@ -26,7 +26,7 @@ from alliance_kg.loaders.entities.coreference import (
 )
 from alliance_kg.loaders.entities.demonyms import demonym_mentions
 from alliance_kg.loaders.entities.heads import discovered_candidates
-from alliance_kg.loaders.entities.people import name_form, person_candidates
+from alliance_kg.loaders.entities.people import name_form, person_candidates, stated_office
 from alliance_kg.loaders.entities.rules import (
     compass_region,
     coordinated_candidates,
@@ -76,13 +76,21 @@ def recognize(text: str) -> tuple[dict[str, Entity], list[Mention]]:
     entities: dict[str, Entity] = {}
     surfaces: dict[str, set[str]] = {}
     mentions: list[Mention] = []
+    # The office the text's title gives a person the vocabulary knows, where it names another.
+    offices: dict[str, str] = {}
     for c in sorted(chosen, key=attrgetter("start", "end", "key")):
         surface = text[c.start : c.end]
         mentions.append(Mention(c.start, c.end, surface, c.key))
         if c.key not in entities:
             entities[c.key] = gaz[c.key] if c.key in gaz else extra[c.key]
+        if c.key in gaz and c.key not in offices and entities[c.key].type == "Person":
+            office = stated_office(text, c.start, c.end, gaz[c.key])
+            if office is not None:
+                offices[c.key] = office
         if c.alias:
             surfaces.setdefault(c.key, set()).add(name_form(surface, entities[c.key].type))
+    for key, office in offices.items():
+        entities[key] = replace(entities[key], office=office)
     for key, entity in entities.items():
         if key not in gaz and entity.type != "Person":
             # A discovered name's label is its longest full form.

@@ -165,3 +165,116 @@ def name_form(surface: str, entity_type: str) -> str:
     form = " ".join(surface.split())  # as re.sub(r"\s+", " ", surface).strip(), faster
     titled = _title().match(form) if entity_type == "Person" else None
     return form[titled.start("name") :] if titled is not None else form
+
+
+def stated_office(text: str, start: int, end: int, known: Entity) -> str | None:
+    """The office a text gives the person it names at ``text[start:end]``, whom the vocabulary
+    knows, where it names another office than the vocabulary's (``known.office``): ministers
+    change portfolios, and a statement names the office held that day. The office is the
+    mention's own title ("Foreign Minister Kono"), else a title set off by a comma just before
+    it ("the Minister for Defence, Senator Marise Payne") or just after it ("Penny Wong,
+    Minister for Foreign Affairs,"). None where there is none, where the title names no office
+    (a bare title, a rank, an honorific) or the words before it make it a former office
+    ("then-Foreign Minister")."""
+    titled = _title().match(text, start, end)
+    title = None
+    if titled is not None and titled.end() == end and not _former(text, start):
+        title = text[start : titled.start("name")].strip()
+    if title is None or not _office_kinds(title):
+        title = None
+        window = text[max(0, start - 120) : start]
+        # The patterns only where a comma is next to the name (most mentions have none).
+        found = _title_before().search(window) if window.rstrip().endswith(",") else None
+        if found is not None and not _former(window, found.start("title")):
+            title = found.group("title")
+        elif text.startswith((",", " "), end):
+            found = _title_after().match(text, end, end + 120)
+            title = found.group("title") if found is not None else None
+    kinds = _office_kinds(title) if title is not None else None
+    if title is None or not kinds:
+        return None
+    if known.office is not None and kinds <= (_office_kinds(known.office) or frozenset()):
+        return None
+    return " ".join(title.split())
+
+
+@lexicon.derived
+def _office_title() -> str:
+    """A title that may name an office, with the field after it: the title part of ``_title``
+    without honorifics."""
+    fields = _alternatives("office_fields")
+    return (
+        rf"(?:(?:{_alternatives('title_modifiers')}) )?(?:{_alternatives('titles')})"
+        rf"(?: (?:of|for) (?:{fields}))?(?: and Minister (?:of|for) (?:{fields}))?"
+    )
+
+
+@lexicon.derived
+def _title_before() -> re.Pattern[str]:
+    """A title and a comma ending the text before a name: "the Minister for Defence, "."""
+    return re.compile(rf"(?<![\w\-])(?P<title>{_office_title()}),\s*$")
+
+
+@lexicon.derived
+def _title_after() -> re.Pattern[str]:
+    """A comma and a title after a name (post-nominal letters between), ending where no other
+    name follows: "Penny Wong, Minister for Foreign Affairs," but not "Wong, Minister Marles"."""
+    return re.compile(
+        rf"(?: [A-Z]{{2,4}})*,\s*(?P<title>{_office_title()})(?=\s*(?:[,.;:)]|and\b|$)|\s+[a-z])"
+    )
+
+
+Kind = tuple[tuple[str, ...], str, str]
+
+
+def _office_kinds(office: str) -> frozenset[Kind] | None:
+    """What an office or a title names, as (modifiers, role, field) for each office it joins
+    with "and Minister": the field after ``office_synonyms``, the role only where there is no
+    field ("Prime Minister"). None for an honorific or a title that names no office."""
+    if office in _honorifics():
+        return None
+    kinds = set()
+    for part in re.split(r" and (?=Minister )", office):
+        kind = _office_kind(part.split())
+        if kind is None:
+            return None
+        kinds.add(kind)
+    return frozenset(kinds)
+
+
+def _office_kind(words: list[str]) -> Kind | None:
+    modifiers = lexicon.words("people", "title_modifiers")
+    lead = []
+    while len(words) > 1 and words[0] in modifiers:
+        lead.append(words.pop(0))
+    rest = " ".join(words)
+    fields, bare = _office_fields(), lexicon.words("people", "bare_titles")
+    found = re.fullmatch(r"(.+?) (?:of|for) (.+)", rest)
+    if found is not None:
+        field = found.group(2)
+    else:
+        # "Foreign Minister", "External Affairs Minister": the field before a bare title.
+        head, _, role = rest.rpartition(" ")
+        field = head if role in bare and head in fields else ""
+    if not field and rest in bare:
+        return None
+    synonyms: dict[str, str] = lexicon.table("people", "office_synonyms")
+    return tuple(lead), "" if field else rest, synonyms.get(field, field)
+
+
+@lexicon.derived
+def _office_fields() -> frozenset[str]:
+    """The fields a title may name before its bare title: office fields and their synonyms."""
+    return frozenset(lexicon.words("people", "office_fields")) | frozenset(
+        lexicon.table("people", "office_synonyms")
+    )
+
+
+def _former(text: str, start: int) -> bool:
+    """Whether a former-office marker ends just before ``start`` ("former ", "then-")."""
+    before = text[max(0, start - 12) : start]
+    for marker in lexicon.words("people", "former_markers"):
+        for form in (marker, marker + " "):
+            if before.endswith(form) and not before[: -len(form)][-1:].isalnum():
+                return True
+    return False
