@@ -124,6 +124,13 @@ def test_blocks_linked_over_processes_give_the_same_links_graph(
     alone, groups_alone = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=1)
     spread, groups_spread = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=jobs)
     assert len({item.parties for item in series_corpus.items if item.parties}) > 1
-    assert list(spread.items()) == list(alone.items())
+    assert sorted(zip(*spread, strict=True)) == sorted(zip(*alone, strict=True))
+    assert len(alone.first) > 50
+    # Only the pairs scoring at least ``keep`` come back, whatever the number of processes.
+    for n in (1, jobs):
+        kept, groups = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=n, keep=0.3)
+        every = sorted(zip(*alone, strict=True))
+        assert sorted(zip(*kept, strict=True)) == [p for p in every if p[2] >= 0.3]
+        assert 0 < len(kept.first) < len(alone.first) and groups == groups_alone
     assert groups_spread == groups_alone and len(groups_alone) > 10
     assert corpus_links(series_corpus, jobs=jobs) == corpus_links(series_corpus, jobs=1)

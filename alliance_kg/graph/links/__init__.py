@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from alliance_kg.graph.links.blocks import scores_and_groups
+from alliance_kg.graph.links.blocks import Pairs, scores_and_groups
 from alliance_kg.graph.links.deadlines import deadline_triples
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.lineages import (
     THRESHOLD,
     WINDOW,
     Link,
-    Scores,
     score,
     vectors,
 )
@@ -132,9 +131,11 @@ def corpus_links(
     processes its blocks are linked over (``blocks.scores_and_groups``; the same triples
     whatever the number)."""
     vecs = vectors(corpus)
-    scores, groups = scores_and_groups(corpus, vecs, min(threshold, EVIDENCE), threshold, jobs)
-    meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, scores, EVIDENCE))
-    del scores  # the largest structure of the stage, not needed for the triples
+    evidence, groups = scores_and_groups(
+        corpus, vecs, min(threshold, EVIDENCE), threshold, jobs, keep=EVIDENCE
+    )
+    meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, evidence))
+    del evidence  # the largest structure of the stage, not needed for the triples
     out: list[RdfTriple] = []
     for meeting in meetings.values():
         out += _meeting_triples(corpus, meeting)
@@ -181,25 +182,24 @@ def corpus_links(
 
 class Restated(Mapping[str, dict[str, set[int]]]):
     """For a document, the commitments of it (indexes) that restate those of each other
-    document: one side of each pair scoring at least ``least``. Worked out for a document when
-    asked (the meetings ask for a few), from the pairs each document has a part in."""
+    document: one side of each of the ``pairs`` (those scoring at least ``EVIDENCE``). Worked
+    out for a document when asked (the meetings ask for a few), from the pairs each document
+    has a part in."""
 
-    def __init__(self, corpus: Corpus, scores: Scores, least: float) -> None:
+    def __init__(self, corpus: Corpus, pairs: Pairs) -> None:
         self._corpus = corpus
-        self._scores = scores
+        self._first, self._second = pairs.first, pairs.second
         self._pairs: dict[str, array[int]] = {}
-        items = corpus.items
-        for k, (i, j) in enumerate(
-            zip(scores.first[: scores.best(least)], scores.second, strict=False)
-        ):
-            for doc in (items[i].doc, items[j].doc):
+        docs = [item.doc for item in corpus.items]
+        for k, (i, j) in enumerate(zip(pairs.first, pairs.second, strict=True)):
+            for doc in (docs[i], docs[j]):
                 found = self._pairs.get(doc)
                 if found is None:
                     found = self._pairs[doc] = array("q")
                 found.append(k)
 
     def __getitem__(self, doc: str) -> dict[str, set[int]]:
-        items, first, second = self._corpus.items, self._scores.first, self._scores.second
+        items, first, second = self._corpus.items, self._first, self._second
         out: dict[str, set[int]] = defaultdict(set)
         for k in self._pairs[doc]:
             for mine, theirs in ((first[k], second[k]), (second[k], first[k])):

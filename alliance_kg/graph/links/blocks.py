@@ -17,6 +17,7 @@ from array import array
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
 
 from alliance_kg.graph.links.lineages import Scores, lineage_groups, scored_pairs
 from alliance_kg.graph.links.read import Corpus
@@ -27,16 +28,29 @@ from alliance_kg.loaders.parallel import main_importable
 PARALLEL_FROM = 20_000
 
 
+class Pairs(NamedTuple):
+    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores, in no
+    particular order (sorting them is the work of ``Scores``, which the grouping needs and
+    the meetings do not)."""
+
+    first: array[int]
+    second: array[int]
+    values: array[float]
+
+
 def scores_and_groups(
     corpus: Corpus,
     vecs: list[dict[str, float]],
     least: float,
     threshold: float,
     jobs: int | None = None,
-) -> tuple[Scores, list[list[int]]]:
-    """``lineages.scored_pairs(corpus, vecs, least)`` and ``lineages.lineage_groups`` of them
-    at ``threshold``, the blocks linked over ``jobs`` processes (default: the machine's cores
-    when the corpus has ``PARALLEL_FROM`` commitments or more, else this process alone)."""
+    keep: float | None = None,
+) -> tuple[Pairs, list[list[int]]]:
+    """The pairs of ``lineages.scored_pairs(corpus, vecs, least)`` that score at least ``keep``
+    (default ``least``), and ``lineages.lineage_groups`` of them all at ``threshold``, the
+    blocks linked over ``jobs`` processes (default: the machine's cores when the corpus has
+    ``PARALLEL_FROM`` commitments or more, else this process alone)."""
+    keep = least if keep is None else keep
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(corpus.items) >= PARALLEL_FROM else 1
     blocks: dict[frozenset[str], list[int]] = defaultdict(list)
@@ -47,11 +61,17 @@ def scores_and_groups(
     workers = min(jobs, len(members))
     if workers > 1 and main_importable():
         try:
-            return _over_processes(corpus, vecs, members, least, threshold, workers)
+            return _over_processes(corpus, vecs, members, least, threshold, keep, workers)
         except (BrokenProcessPool, OSError):
             pass  # a worker that died or could not start: the same work, done here
     scores = scored_pairs(corpus, vecs, least)
-    return scores, lineage_groups(corpus, scores, threshold)
+    return _kept(scores, keep), lineage_groups(corpus, scores, threshold)
+
+
+def _kept(scores: Scores, keep: float) -> Pairs:
+    """The pairs scoring at least ``keep`` (the first ones: ``Scores`` holds them best first)."""
+    n = scores.best(keep)
+    return Pairs(scores.first[:n], scores.second[:n], scores.values[:n])
 
 
 def _over_processes(
@@ -60,8 +80,9 @@ def _over_processes(
     members: list[list[int]],
     least: float,
     threshold: float,
+    keep: float,
     workers: int,
-) -> tuple[Scores, list[list[int]]]:
+) -> tuple[Pairs, list[list[int]]]:
     """``scores_and_groups`` of the blocks (``members``, sorted) over ``workers`` processes."""
     parts = [_part(corpus, vecs, block) for block in members]
     context = multiprocessing.get_context(
@@ -74,7 +95,7 @@ def _over_processes(
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         # The largest blocks first, so that no worker is left with one at the end.
         order = sorted(range(len(parts)), key=lambda k: -len(members[k]))
-        futures = {k: pool.submit(_link_block, parts[k], least, threshold) for k in order}
+        futures = {k: pool.submit(_link_block, parts[k], least, threshold, keep) for k in order}
         results = [futures[k].result() for k in range(len(parts))]
     first, second, values = array("q"), array("q"), array("d")
     groups: list[list[int]] = []
@@ -83,7 +104,7 @@ def _over_processes(
         second.extend(block[j] for j in b)
         values.extend(s)
         groups += [[block[i] for i in group] for group in found]
-    return Scores(first, second, values), sorted(groups, key=lambda g: g[0])
+    return Pairs(first, second, values), sorted(groups, key=lambda g: g[0])
 
 
 def _part(
@@ -96,9 +117,11 @@ def _part(
 
 
 def _link_block(
-    part: tuple[Corpus, list[dict[str, float]]], least: float, threshold: float
+    part: tuple[Corpus, list[dict[str, float]]], least: float, threshold: float, keep: float
 ) -> tuple[array[int], array[int], array[float], list[list[int]]]:
-    """A block's scored pairs (three arrays, under its own indexes) and its groups."""
+    """A block's scored pairs that score at least ``keep`` (three arrays, under its own
+    indexes) and its groups."""
     corpus, vecs = part
     scores = scored_pairs(corpus, vecs, least)
-    return scores.first, scores.second, scores.values, lineage_groups(corpus, scores, threshold)
+    kept = _kept(scores, keep)
+    return kept.first, kept.second, kept.values, lineage_groups(corpus, scores, threshold)
