@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from alliance_kg.evaluate import Score, evaluate_links, load_gold, load_links_gold  # noqa: E402
 from alliance_kg.graph.links import LINKS_GRAPH, corpus_links  # noqa: E402
-from alliance_kg.graph.links.lineages import components, find_links, scored_pairs, vectors  # noqa: E402
+from alliance_kg.graph.links.lineages import components, find_links, scored_pairs  # noqa: E402
 from alliance_kg.graph.links.read import Corpus, Doc, Entity, Item, read_corpus  # noqa: E402
+from alliance_kg.graph.links.weights import vectors  # noqa: E402
 from alliance_kg.graph.load import load_paths  # noqa: E402
 from alliance_kg.graph.store import replace_graphs  # noqa: E402
 from alliance_kg.loaders.readers import sample_corpus_dir  # noqa: E402

@@ -1,19 +1,22 @@
-"""Lineage scores under word weightings that an added statement changes less than TF-IDF does.
+"""Lineage scores under word weightings that an added statement changes less than TF-IDF over
+the whole store does.
 
 Run: ``.venv/bin/python benchmarks/links_weights.py [--store STORE]`` (default: the lineage pairs
 F1 of each weighting on the bundled corpus against ../shared/gold and on tests/data/series, as
 ``links_thresholds.py`` scores them at the stage's threshold; with ``--store``, also how many of
-the lineage pairs of that store's commitments each weighting shares with TF-IDF's).
+the lineage pairs of that store's commitments each weighting shares with TF-IDF's over the
+whole store).
 
-The stage weighs a commitment's words by TF-IDF over every commitment of the store
-(``lineages.vectors``), so one more statement changes every weight, and adding a statement
-costs the whole store (README, "The corpus-level stage on a grown store"). The weightings here:
+Until 2026-11-27 the stage weighed a commitment's words by TF-IDF over every commitment of the
+store, so one more statement changed every weight, and adding a statement changed lineages all
+over the store (README, "The corpus-level stage on a grown store"). The weightings here:
 
-- ``tf-idf``: the stage's.
-- ``rounded S``: TF-IDF with the logarithms of the number of commitments and of each word's
+- ``tf-idf``: counts over the whole store (the stage's before).
+- ``rounded S``: that, with the logarithms of the number of commitments and of each word's
   count rounded to steps of S, so that a weight changes only when a count crosses a step.
 - ``up to date M``: TF-IDF over the commitments dated up to each commitment's date (at least the
   first M of them, by date): a statement dated after every other changes no earlier weight.
+  The stage's is M = 2,000 (``weights.WEIGHED_FROM``).
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 import links_thresholds  # noqa: E402
 
 import alliance_kg.graph.links as links  # noqa: E402
-from alliance_kg.graph.links import lineages  # noqa: E402
-from alliance_kg.graph.links.lineages import commitment_words, unit_vector  # noqa: E402
+from alliance_kg.graph.links import lineages, weights  # noqa: E402
 from alliance_kg.graph.links.read import Corpus, read_corpus  # noqa: E402
+from alliance_kg.graph.links.weights import commitment_words, unit_vector  # noqa: E402
 
 Vectors = list[dict[str, float]]
 Weighting = Callable[[Corpus], Vectors]
@@ -57,42 +60,29 @@ def rounded(step: float) -> Weighting:
     return weigh
 
 
-def up_to_date(least: int) -> Weighting:
-    """TF-IDF over the commitments dated up to each one's date, at least the first ``least``."""
+def up_to_date(least: int | None) -> Weighting:
+    """The stage's weighting (``weights.vectors``) with at least the first ``least`` commitments
+    counted (``WEIGHED_FROM``); None counts every commitment of the store for each one."""
 
     def weigh(corpus: Corpus) -> Vectors:
-        tokens = commitment_words(corpus)
-
-        def when(i: int) -> str:
-            doc = corpus.docs[corpus.items[i].doc]
-            return doc.given_date or doc.date or "9999"
-
-        out: Vectors = [{} for _ in tokens]
-        df: Counter[str] = Counter()
-        pending: list[int] = []
-        for _, group in itertools.groupby(sorted(range(len(tokens)), key=when), key=when):
-            for i in group:
-                df.update(set(tokens[i]))
-                pending.append(i)
-            counted = sum(1 for v in out if v) + len(pending)
-            if counted >= least or counted == len(tokens):
-                idf = {t: math.log((counted + 1) / (k + 0.5)) for t, k in df.items()}
-                for i in pending:
-                    out[i] = unit_vector(tokens[i], idf.__getitem__)
-                pending = []
-        return out
+        floor = len(corpus.items) + 1 if least is None else least
+        kept, weights.WEIGHED_FROM = weights.WEIGHED_FROM, floor
+        try:
+            return weights.vectors(corpus)
+        finally:
+            weights.WEIGHED_FROM = kept
 
     return weigh
 
 
 WEIGHTINGS: dict[str, Weighting] = {
-    "tf-idf": lineages.vectors,
+    "tf-idf": up_to_date(None),
     "rounded 0.05": rounded(0.05),
     "rounded 0.1": rounded(0.1),
     "rounded 0.2": rounded(0.2),
     "up to date 0": up_to_date(0),
     "up to date 500": up_to_date(500),
-    "up to date 2000": up_to_date(2000),
+    "up to date 2000 (the stage's)": up_to_date(2000),
 }
 
 
@@ -117,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, help="a store whose lineages are compared")
     args = parser.parse_args()
-    original = lineages.vectors
+    original = links.vectors
     for name, weigh in WEIGHTINGS.items():
         print(f"\n== {name}")
         _with(weigh)
@@ -128,7 +118,7 @@ def main() -> None:
     _with(original)
     if args.store:
         corpus = read_corpus(ox.Store.read_only(str(args.store)))
-        base = pairs(corpus, original(corpus))
+        base = pairs(corpus, WEIGHTINGS["tf-idf"](corpus))
         print(f"\n{args.store}: {len(corpus.items)} commitments, {len(base)} lineage pairs")
         for name, weigh in WEIGHTINGS.items():
             found = pairs(corpus, weigh(corpus))

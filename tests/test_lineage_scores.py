@@ -17,9 +17,9 @@ from alliance_kg.graph.links.lineages import (
     Scores,
     score,
     scored_pairs,
-    vectors,
 )
 from alliance_kg.graph.links.read import Corpus, Doc, Item, read_corpus
+from alliance_kg.graph.links.weights import vectors
 
 SERIES = Path(__file__).parent / "data" / "series"
 

@@ -33,7 +33,6 @@ from alliance_kg.graph.links.lineages import (
     WINDOW,
     Link,
     score,
-    vectors,
 )
 from alliance_kg.graph.links.meetings import (
     Conflict,
@@ -51,6 +50,7 @@ from alliance_kg.graph.links.read import (
 )
 from alliance_kg.graph.links.state import LinksState, corpus_source
 from alliance_kg.graph.links.summary import summary_triples
+from alliance_kg.graph.links.weights import vectors
 from alliance_kg.graph.store import RdfTriple, write_graph
 from alliance_kg.ontology import AKG, ID
 

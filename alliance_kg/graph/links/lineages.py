@@ -5,24 +5,21 @@ first condition) and share a concern or a content word: blocking by parties, the
 and concerns, so the stage never compares all pairs. A word held by many commitments pairs
 each commitment only with its ``WINDOW`` nearest predecessors in that word's list (sorted
 neighbourhood), which keeps the cost linear in the number of commitments. A candidate pair
-scores the cosine of the two sentences' TF-IDF vectors of content words (``wording.toml``:
-stop words and synonyms; the parties' own names left out), lowered by ``STANCE`` when one
-opposes and the other does not (the guidelines' "same position"). Groups are then formed best pair
-first with average linkage (``find_links``); they are the lineages. (Adding the concerns'
-overlap to the score, word pairs, and sentence embeddings were measured and did not do
-better: README, "Across meetings".)
+scores the cosine of the two sentences' TF-IDF vectors of content words (``weights.py``),
+lowered by ``STANCE`` when one opposes and the other does not (the guidelines' "same
+position"). Groups are then formed best pair first with average linkage (``find_links``);
+they are the lineages. (Adding the concerns' overlap to the score, word pairs, and sentence
+embeddings were measured and did not do better: README, "Across meetings".)
 """
 
 from __future__ import annotations
 
-import math
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from alliance_kg.graph.links.read import Corpus
-from alliance_kg.graph.links.wording import content_words
 
 #: The score a link needs; chosen on the development set (README, "Across meetings", has the
 #: precision and recall at other thresholds).
@@ -46,39 +43,6 @@ class Link:
     a: int  # indexes into the corpus's items
     b: int
     score: float
-
-
-def vectors(corpus: Corpus) -> list[dict[str, float]]:
-    """Each commitment's unit-length TF-IDF vector of content words (party names left out)."""
-    tokens = commitment_words(corpus)
-    df = Counter(t for ts in tokens for t in set(ts))
-    n = len(tokens)
-    return [unit_vector(ts, lambda t: math.log((n + 1) / (df[t] + 0.5))) for ts in tokens]
-
-
-def commitment_words(corpus: Corpus) -> list[list[str]]:
-    """Each commitment's content words, the names of its parties left out."""
-    party_words: dict[frozenset[str], set[str]] = {}
-    tokens: list[list[str]] = []
-    for item in corpus.items:
-        words = party_words.get(item.parties)
-        if words is None:
-            words = set()
-            for party in item.parties:
-                entity = corpus.entities.get(party)
-                if entity is not None:
-                    for name in (entity.label, *entity.names):
-                        words.update(content_words(name))
-            party_words[item.parties] = words
-        tokens.append([t for t in content_words(item.quote) if t not in words])
-    return tokens
-
-
-def unit_vector(words: list[str], idf: Callable[[str], float]) -> dict[str, float]:
-    """The words' unit-length vector: each weighed by its sublinear count times ``idf``."""
-    weights = {t: (1 + math.log(k)) * idf(t) for t, k in Counter(words).items()}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {t: w / norm for t, w in weights.items()}
 
 
 class Scores:
