@@ -15,6 +15,7 @@ from alliance_kg.graph.links.lineages import (
     TELLING,
     WINDOW,
     Scores,
+    lineage_groups,
     score,
     scored_pairs,
 )
@@ -124,6 +125,12 @@ def test_blocks_linked_over_processes_give_the_same_links_graph(
     alone, groups_alone = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=1)
     spread, groups_spread = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=jobs)
     assert len({item.parties for item in series_corpus.items if item.parties}) > 1
+    # Block by block, the pairs and groups the whole corpus gives at once.
+    whole = scored_pairs(series_corpus, vecs, 0.2)
+    assert sorted(zip(*alone, strict=True)) == sorted(
+        zip(whole.first, whole.second, whole.values, strict=True)
+    )
+    assert groups_alone == lineage_groups(series_corpus, whole, 0.2)
     assert sorted(zip(*spread, strict=True)) == sorted(zip(*alone, strict=True))
     assert len(alone.first) > 50
     # Only the pairs scoring at least ``keep`` come back, whatever the number of processes.

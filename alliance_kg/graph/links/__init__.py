@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from alliance_kg.graph.links.blocks import Pairs, scores_and_groups
+from alliance_kg.graph.links.blocks import BlockMemo, Pairs, scores_and_groups
 from alliance_kg.graph.links.deadlines import deadline_triples
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.lineages import (
@@ -104,7 +104,7 @@ def plan_links(
     records of the store's graphs). ``new_conflicts`` are the conflicts the store's links
     graph does not hold yet."""
     before = _conflict_iris(store)
-    triples, result = corpus_links(_read(store, new, state), jobs=jobs)
+    triples, result = corpus_links(_read(store, new, state), jobs=jobs, memo=state)
     fresh = [c for c in result.conflicts if c.iri not in before]
     return triples, LinksResult(
         result.meetings, result.lineages, result.restates, result.conflicts, fresh
@@ -124,15 +124,18 @@ EVIDENCE = 0.3
 
 
 def corpus_links(
-    corpus: Corpus, threshold: float = THRESHOLD, jobs: int | None = None
+    corpus: Corpus,
+    threshold: float = THRESHOLD,
+    jobs: int | None = None,
+    memo: BlockMemo | None = None,
 ) -> tuple[list[RdfTriple], LinksResult]:
     """The triples of the links graph for ``corpus`` and what they say, in numbers.
     ``threshold`` is the score lineage links need (``lineages.THRESHOLD``); ``jobs``, the
-    processes its blocks are linked over (``blocks.scores_and_groups``; the same triples
-    whatever the number)."""
+    processes its blocks are linked over, ``memo`` where their results are kept
+    (``blocks.scores_and_groups``; the same triples whatever the number, with or without)."""
     vecs = vectors(corpus)
     evidence, groups = scores_and_groups(
-        corpus, vecs, min(threshold, EVIDENCE), threshold, jobs, keep=EVIDENCE
+        corpus, vecs, min(threshold, EVIDENCE), threshold, jobs, keep=EVIDENCE, memo=memo
     )
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, evidence))
     del evidence  # the largest structure of the stage, not needed for the triples

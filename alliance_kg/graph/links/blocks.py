@@ -1,4 +1,4 @@
-"""Scoring and grouping the commitments block by block, over worker processes.
+"""Scoring and grouping the commitments block by block, over worker processes, and kept.
 
 Two commitments are compared only when the same parties make them (``lineages``), so the
 commitments of one set of parties (a block) are scored and grouped without looking at any
@@ -6,26 +6,40 @@ other: the stage of a large store hands its blocks to a pool of processes. A blo
 a corpus of its own, its commitments in the order the whole corpus has them, so its candidates,
 scores and groups are exactly those the whole corpus gives it (its pairs' order, by score then
 by index, is the same); the results are put back under the whole corpus's indexes.
+
+A block's result is kept beside an on-disk store (``BlockMemo``) under the digest of all it
+depends on (``_key``): a build in which a block's commitments and their word vectors are the
+same as before (a statement dated after every other changes no earlier vector,
+``weights.vectors``) takes the kept result instead of linking the block again. A result is
+never stale: anything that would change it changes its digest.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 from array import array
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import NamedTuple
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple, Protocol, TypeAlias
 
+from alliance_kg.graph.links import lineages
 from alliance_kg.graph.links.lineages import Scores, lineage_groups, scored_pairs
 from alliance_kg.graph.links.read import Corpus
 from alliance_kg.loaders.parallel import main_importable
 
-#: A corpus of fewer commitments is linked in this process: starting workers and sending them
-#: the blocks costs about a second.
+#: Fewer commitments to link are linked in this process: starting workers and sending them the
+#: blocks costs about a second.
 PARALLEL_FROM = 20_000
+
+#: A block's pairs (three arrays, under the block's own indexes) and its groups.
+BlockResult: TypeAlias = "tuple[array[int], array[int], array[float], list[list[int]]]"
 
 
 class Pairs(NamedTuple):
@@ -38,6 +52,19 @@ class Pairs(NamedTuple):
     values: array[float]
 
 
+class BlockMemo(Protocol):
+    """Where blocks' results are kept between builds, by the digest of what decides them
+    (``state.LinksState``)."""
+
+    def blocks(self, keys: Collection[str]) -> dict[str, bytes]:
+        """The results kept under those of ``keys`` that have one."""
+        ...
+
+    def keep_blocks(self, keys: Collection[str], new: Mapping[str, bytes]) -> None:
+        """Keep the results of ``keys`` (``new``: those not kept yet), and no others."""
+        ...
+
+
 def scores_and_groups(
     corpus: Corpus,
     vecs: list[dict[str, float]],
@@ -45,46 +72,72 @@ def scores_and_groups(
     threshold: float,
     jobs: int | None = None,
     keep: float | None = None,
+    memo: BlockMemo | None = None,
 ) -> tuple[Pairs, list[list[int]]]:
     """The pairs of ``lineages.scored_pairs(corpus, vecs, least)`` that score at least ``keep``
-    (default ``least``), and ``lineages.lineage_groups`` of them all at ``threshold``, the
-    blocks linked over ``jobs`` processes (default: the machine's cores when the corpus has
-    ``PARALLEL_FROM`` commitments or more, else this process alone)."""
+    (default ``least``), and ``lineages.lineage_groups`` of them all at ``threshold``: the
+    blocks kept in ``memo`` taken from it, the others linked over ``jobs`` processes (default:
+    the machine's cores when they hold ``PARALLEL_FROM`` commitments or more, else this process
+    alone) and kept in it."""
     keep = least if keep is None else keep
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(corpus.items) >= PARALLEL_FROM else 1
     blocks: dict[frozenset[str], list[int]] = defaultdict(list)
     for i, item in enumerate(corpus.items):
         if item.parties:  # a commitment nobody makes is compared with none
             blocks[item.parties].append(i)
     members = sorted(blocks.values(), key=lambda b: b[0])
-    workers = min(jobs, len(members))
+    results: list[BlockResult | None] = [None] * len(members)
+    keys: list[str] = []
+    if memo is not None:
+        keys = [_key(corpus, vecs, block, least, threshold, keep) for block in members]
+        found = memo.blocks(keys)
+        results = [_decoded(found[k]) if k in found else None for k in keys]
+    todo = [k for k, result in enumerate(results) if result is None]
+    size = sum(len(members[k]) for k in todo)
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if size >= PARALLEL_FROM else 1
+    parts = [_part(corpus, vecs, members[k]) for k in todo]
+    linked = _link_blocks(parts, least, threshold, keep, jobs)
+    for k, result in zip(todo, linked, strict=True):
+        results[k] = result
+    if memo is not None:
+        memo.keep_blocks(keys, {keys[k]: _encoded(r) for k, r in zip(todo, linked, strict=True)})
+    first, second, values = array("q"), array("q"), array("d")
+    groups: list[list[int]] = []
+    for block, done in zip(members, results, strict=True):
+        assert done is not None
+        a, b, s, block_groups = done
+        first.extend(block[i] for i in a)
+        second.extend(block[j] for j in b)
+        values.extend(s)
+        groups += [[block[i] for i in group] for group in block_groups]
+    return Pairs(first, second, values), sorted(groups, key=lambda g: g[0])
+
+
+def _link_blocks(
+    parts: list[tuple[Corpus, list[dict[str, float]]]],
+    least: float,
+    threshold: float,
+    keep: float,
+    jobs: int,
+) -> list[BlockResult]:
+    """``_link_block`` of each part, over ``jobs`` processes where there are several."""
+    workers = min(jobs, len(parts))
     if workers > 1 and main_importable():
         try:
-            return _over_processes(corpus, vecs, members, least, threshold, keep, workers)
+            return _over_processes(parts, least, threshold, keep, workers)
         except (BrokenProcessPool, OSError):
             pass  # a worker that died or could not start: the same work, done here
-    scores = scored_pairs(corpus, vecs, least)
-    return _kept(scores, keep), lineage_groups(corpus, scores, threshold)
-
-
-def _kept(scores: Scores, keep: float) -> Pairs:
-    """The pairs scoring at least ``keep`` (the first ones: ``Scores`` holds them best first)."""
-    n = scores.best(keep)
-    return Pairs(scores.first[:n], scores.second[:n], scores.values[:n])
+    return [_link_block(part, least, threshold, keep) for part in parts]
 
 
 def _over_processes(
-    corpus: Corpus,
-    vecs: list[dict[str, float]],
-    members: list[list[int]],
+    parts: list[tuple[Corpus, list[dict[str, float]]]],
     least: float,
     threshold: float,
     keep: float,
     workers: int,
-) -> tuple[Pairs, list[list[int]]]:
-    """``scores_and_groups`` of the blocks (``members``, sorted) over ``workers`` processes."""
-    parts = [_part(corpus, vecs, block) for block in members]
+) -> list[BlockResult]:
+    """``_link_block`` of each part over ``workers`` processes."""
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     )
@@ -94,17 +147,9 @@ def _over_processes(
     gc.collect()
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         # The largest blocks first, so that no worker is left with one at the end.
-        order = sorted(range(len(parts)), key=lambda k: -len(members[k]))
+        order = sorted(range(len(parts)), key=lambda k: -len(parts[k][0].items))
         futures = {k: pool.submit(_link_block, parts[k], least, threshold, keep) for k in order}
-        results = [futures[k].result() for k in range(len(parts))]
-    first, second, values = array("q"), array("q"), array("d")
-    groups: list[list[int]] = []
-    for block, (a, b, s, found) in zip(members, results, strict=True):
-        first.extend(block[i] for i in a)
-        second.extend(block[j] for j in b)
-        values.extend(s)
-        groups += [[block[i] for i in group] for group in found]
-    return Pairs(first, second, values), sorted(groups, key=lambda g: g[0])
+        return [futures[k].result() for k in range(len(parts))]
 
 
 def _part(
@@ -118,10 +163,97 @@ def _part(
 
 def _link_block(
     part: tuple[Corpus, list[dict[str, float]]], least: float, threshold: float, keep: float
-) -> tuple[array[int], array[int], array[float], list[list[int]]]:
+) -> BlockResult:
     """A block's scored pairs that score at least ``keep`` (three arrays, under its own
     indexes) and its groups."""
     corpus, vecs = part
     scores = scored_pairs(corpus, vecs, least)
     kept = _kept(scores, keep)
     return kept.first, kept.second, kept.values, lineage_groups(corpus, scores, threshold)
+
+
+def _kept(scores: Scores, keep: float) -> Pairs:
+    """The pairs scoring at least ``keep`` (the first ones: ``Scores`` holds them best first)."""
+    n = scores.best(keep)
+    return Pairs(scores.first[:n], scores.second[:n], scores.values[:n])
+
+
+def _key(corpus: Corpus, vecs: list[dict[str, float]], block: list[int], *numbers: float) -> str:
+    """The digest of all a block's result depends on: the code that links it, the numbers it is
+    linked with, its parties, and for each commitment, in order, its document, the document's
+    dates, its place in the document, concerns, stance and word vector (its words in their
+    order, which is the order of a score's additions, and the bytes of their weights)."""
+    docs, items = corpus.docs, corpus.items
+    head = [_code(), repr(numbers), repr(sorted(items[block[0]].parties))]
+    texts: list[str] = []
+    weights = array("d")
+    for i in block:
+        item, vec = items[i], vecs[i]
+        doc = docs[item.doc]
+        texts.append(
+            f"{item.doc}\t{doc.given_date}\t{doc.date}\t{item.offset}\t{sorted(item.concerns)}"
+            f"\t{'Opposition' in item.types}\t{_WORDS.join(vec)}"
+        )
+        weights.extend(vec.values())
+    digest = hashlib.sha256("\n".join(head + texts).encode())
+    digest.update(weights.tobytes())
+    return digest.hexdigest()
+
+
+#: Between the words of a vector in a digest (no word holds it).
+_WORDS = "\x1f"
+
+
+@cache
+def _code() -> str:
+    """The digest of the code that links a block: these two modules."""
+    digest = hashlib.sha256()
+    for module in (lineages.__file__, __file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+#: The first number of a kept result: read back on a machine of another byte order, it is not
+#: this, and the result is linked again.
+_MARK = 1
+
+
+def _encoded(result: BlockResult) -> bytes:
+    """A block's result as kept: counts, then the pairs' arrays, the groups' sizes and members
+    (machine integers and floats, as ``array`` writes them; nothing a reader executes)."""
+    a, b, s, groups = result
+    sizes = array("q", map(len, groups))
+    members = array("q", (x for group in groups for x in group))
+    head = array("q", [_MARK, len(a), len(sizes), len(members)])
+    return b"".join(x.tobytes() for x in (head, a, b, s, sizes, members))
+
+
+def _decoded(body: bytes) -> BlockResult | None:
+    """The result ``_encoded`` wrote, or None for a body that is not one."""
+    if len(body) < 32 or len(body) % 8:
+        return None
+    head = array("q")
+    head.frombytes(body[:32])
+    if head[0] != _MARK or min(head) < 0:
+        return None
+    _, pairs, count, total = head
+    if len(body) != 8 * (4 + 3 * pairs + count + total):
+        return None
+
+    def read(kind: str, start: int, n: int) -> array[int]:
+        values = array(kind)
+        values.frombytes(body[start : start + 8 * n])
+        return values
+
+    a = read("q", 32, pairs)
+    b = read("q", 32 + 8 * pairs, pairs)
+    s: array[float] = array("d")
+    s.frombytes(body[32 + 16 * pairs : 32 + 24 * pairs])
+    sizes = read("q", 32 + 24 * pairs, count)
+    members = read("q", 32 + 24 * pairs + 8 * count, total)
+    groups: list[list[int]] = []
+    at = 0
+    for size in sizes:
+        groups.append(list(members[at : at + size]))
+        at += size
+    return a, b, s, groups

@@ -1,4 +1,5 @@
-"""What the corpus-level stage read of each graph, kept beside an on-disk store.
+"""What the corpus-level stage read of each graph, and the results of its blocks, kept beside
+an on-disk store.
 
 The stage needs a few facts of every document (``read.QUERIES``); reading them from every graph
 of the store at every build costs time in proportion to the store. So the records of the graphs
@@ -14,6 +15,10 @@ with the store. The records of graphs that left the store are dropped. A
 file written by another version of the queries (``read.QUERIES``) is emptied when opened.
 Programs other than akg that write the store directly bypass this; deleting the file (or any
 ``akg update``) makes the next build read everything again.
+
+The file also keeps the results of the stage's blocks (``blocks.py``), each under the digest of
+all it depends on, so that no write makes one stale; those of blocks the last build did not
+have are dropped.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ if TYPE_CHECKING:
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
 #: The layout of the file's tables; with the queries, what a file must match to be used.
-SCHEMA = 2
+SCHEMA = 3
 #: Changes whenever the queries or the tables do: a file of another version is emptied.
 VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -133,6 +138,34 @@ class LinksState:
 
         return rows
 
+    def blocks(self, keys: Collection[str]) -> dict[str, bytes]:
+        """The blocks' results kept under those of ``keys`` that have one (``blocks.py``)."""
+        wanted = list(keys)
+        found: dict[str, bytes] = {}
+
+        def read(db: sqlite3.Connection) -> None:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                rows = db.execute(f"SELECT key, body FROM block WHERE key IN ({marks})", chunk)
+                found.update(rows)
+
+        self._run(read)
+        return found
+
+    def keep_blocks(self, keys: Collection[str], new: Mapping[str, bytes]) -> None:
+        """Keep the results of the blocks ``keys`` (``new``: those not kept yet), and drop the
+        others. A result is kept under the digest of all it depends on, so it is never stale
+        (``blocks._key``): no write of the store needs to forget it."""
+        wanted = set(keys)
+
+        def write(db: sqlite3.Connection) -> None:
+            gone = [(k,) for (k,) in db.execute("SELECT key FROM block") if k not in wanted]
+            db.executemany("DELETE FROM block WHERE key = ?", gone)
+            db.executemany("INSERT OR REPLACE INTO block VALUES (?, ?)", list(new.items()))
+
+        self._run(write)
+
     def _connect(self) -> sqlite3.Connection:
         try:
             return sqlite3.connect(self.path)
@@ -147,12 +180,14 @@ class LinksState:
                 if row is None or row[0] != VERSION:
                     db.execute("DROP TABLE IF EXISTS known")
                     db.execute("DROP TABLE IF EXISTS record")
+                    db.execute("DROP TABLE IF EXISTS block")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS record (graph TEXT, query TEXT, body TEXT, "
                     "PRIMARY KEY (graph, query))"
                 )
+                db.execute("CREATE TABLE IF NOT EXISTS block (key TEXT PRIMARY KEY, body BLOB)")
                 work(db)
         except sqlite3.Error as exc:
             raise _unusable(self.path, exc) from exc
