@@ -352,6 +352,9 @@ def update_store(
             state.forget_all()
         else:
             state.forget(scope.graphs)
+        # The stage after an update compares the whole links graph: `akg update` is also what
+        # brings a links graph changed by other programs (or an older akg) back in step.
+        state.forget_links()
     # The union is kept in step for the named graphs alone only where it was the union before
     # (stamped: no other program wrote the store) and the update leaves the default graph alone.
     exact = folder is not None and union_stamped(folder)

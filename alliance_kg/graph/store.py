@@ -223,18 +223,23 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
     with blank nodes, which cannot be matched across writes, are replaced whole
     (``replace_graphs``).
     """
+    write_graph_lines(store, name, graph_lines(name, triples))
+
+
+def write_graph_lines(store: SparqlStore, name: str, lines: Iterable[str]) -> None:
+    """``write_graph`` of the triples' checked N-Triples lines (``terms.graph_lines``)."""
     graph = graph_node(name)
     # Compared as N-Triples lines, which are equal when the terms are: the old side is read as
     # Oxigraph's dump, line by line, each marking the new line it equals as held already, so
     # that only the new side (and what is gone) is held in memory, not both sides whole.
-    new = dict.fromkeys(graph_lines(name, triples), False)
+    new = dict.fromkeys(lines, False)
     gone: list[str] = []
-    blank = any(map(_blank, new))
+    blank = any(map(holds_blank, new))
     if not blank:
         for line in _lines_of(store, graph):
             if line in new:
                 new[line] = True
-            elif _blank(line):
+            elif holds_blank(line):
                 blank = True
                 break
             else:
@@ -244,6 +249,15 @@ def write_graph(store: SparqlStore, name: str, triples: Iterable[RdfTriple]) -> 
         return
     added = [line for line, held in new.items() if not held]
     del new
+    write_difference(store, graph, gone, added)
+
+
+def write_difference(
+    store: SparqlStore, graph: ox.NamedNode, gone: list[str], added: list[str]
+) -> None:
+    """Remove the N-Triples lines ``gone`` from a named graph without blank nodes and add
+    ``added``, keeping the union default graph in step, in one transaction (additions alone of
+    more than ``PART_TRIPLES`` to an embedded store: in parts, ``_add_in_parts``)."""
     if isinstance(store, ox.Store) and not gone:
         # Only additions: loaded with the default graph's copies.
         _add_in_parts(store, graph, added)
@@ -297,7 +311,7 @@ def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> Iterator[str]:
         yield f"{row['s']} {row['p']} {row['o']} ."
 
 
-def _blank(line: str) -> bool:
+def holds_blank(line: str) -> bool:
     """Whether an N-Triples line may hold a blank node (its subject or its object)."""
     return line.startswith("_:") or line.rsplit(" ", 2)[-2].startswith("_:")
 

@@ -2,10 +2,11 @@
 
 It runs with every ``akg build`` (once the last batch of documents is written, in a
 transaction of its own, or in parts when the links graph gains many triples:
-``store.write_graph``) and after every ``akg update``, over every document in the store
+``write.write_links``) and after every ``akg update``, over every document in the store
 (documents of earlier builds included); it reads them through the store interface (an on-disk
 store keeps records of what was read, ``state.py``, so only graphs written since are read
-again) and replaces the links graph as a whole, writing only what changed. Each document's own
+again, and keeps the results of its blocks, ``blocks.py``) and replaces the links graph as a
+whole, writing only what changed. Each document's own
 graph keeps what that document says (``akg:statedDate``, ``akg:statedPlace``, ...); the links
 graph says which meeting it reports (``akg:reports``, ``akg:atMeeting``), which commitments
 restate which (``akg:restates``, ``akg:inLineage``), how deadlines were restated or moved
@@ -51,7 +52,8 @@ from alliance_kg.graph.links.read import (
 from alliance_kg.graph.links.state import LinksState, corpus_source
 from alliance_kg.graph.links.summary import summary_triples
 from alliance_kg.graph.links.weights import vectors
-from alliance_kg.graph.store import RdfTriple, write_graph
+from alliance_kg.graph.links.write import write_links
+from alliance_kg.graph.store import RdfTriple
 from alliance_kg.ontology import AKG, ID
 
 if TYPE_CHECKING:
@@ -89,7 +91,7 @@ def link_corpus(
     without one are read from the store; the result is the same either way. ``jobs``: the
     processes the blocks are linked over (``corpus_links``)."""
     triples, result = plan_links(store, state=state, jobs=jobs)
-    write_graph(store, str(LINKS_GRAPH), triples)
+    write_links(store, triples, state)
     return result
 
 

@@ -18,7 +18,11 @@ Programs other than akg that write the store directly bypass this; deleting the 
 
 The file also keeps the results of the stage's blocks (``blocks.py``), each under the digest of
 all it depends on, so that no write makes one stale; those of blocks the last build did not
-have are dropped.
+have are dropped. And it keeps a digest of each subject's triples in the links graph, so that
+the next write of that graph reads back from the store only the subjects whose digest changed
+(``write.py``): they are marked as not kept (``forget_links``) in a committed transaction before
+the graph is written and kept again once the write is committed, and forgotten by every
+``akg update`` (``load.update_store``), after which the whole graph is compared again.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ if TYPE_CHECKING:
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
 #: The layout of the file's tables; with the queries, what a file must match to be used.
-SCHEMA = 3
+SCHEMA = 4
 #: Changes whenever the queries or the tables do: a file of another version is emptied.
 VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -68,11 +72,50 @@ class LinksState:
         names = [(g,) for g in graphs]
         if names and self.path.exists():
             self._run(lambda db: _delete(db, names))
+            if (str(LINKS_GRAPH),) in names:
+                self.forget_links()
 
     def forget_all(self) -> None:
         """Drop every record (call before a write that may change any graph)."""
         if self.path.exists():
             self._run(_delete_every)
+            self.forget_links()
+
+    def links(self) -> dict[str, bytes] | None:
+        """The digest of each subject's triples in the store's links graph, as the last write of
+        it left them (``write.write_links``), or None when they may not be."""
+        found: dict[str, bytes] = {}
+        valid = False
+
+        def read(db: sqlite3.Connection) -> None:
+            nonlocal valid
+            valid = db.execute("SELECT 1 FROM meta WHERE key = 'links'").fetchone() is not None
+            if valid:
+                found.update(db.execute("SELECT subject, digest FROM links"))
+
+        if self.path.exists():
+            self._run(read)
+        return found if valid else None
+
+    def forget_links(self) -> None:
+        """Say the kept digests may not be the links graph's (call before it is written)."""
+        self._run(lambda db: db.execute("DELETE FROM meta WHERE key = 'links'"))
+
+    def keep_links(
+        self, changed: Mapping[str, bytes], removed: Collection[str], every: bool = False
+    ) -> None:
+        """Keep the digests of the subjects of the links graph just written: ``changed`` and
+        ``removed`` are the difference from those kept (``every``: ``changed`` are all of
+        them). Call only once the write is committed."""
+
+        def write(db: sqlite3.Connection) -> None:
+            if every:
+                db.execute("DELETE FROM links")
+            db.executemany("DELETE FROM links WHERE subject = ?", [(k,) for k in removed])
+            db.executemany("INSERT OR REPLACE INTO links VALUES (?, ?)", list(changed.items()))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('links', 'kept')")
+
+        self._run(write)
 
     def known(self, graphs: Iterable[str]) -> set[str]:
         """Those of ``graphs`` whose records are complete; the records of any other graph (gone
@@ -181,6 +224,8 @@ class LinksState:
                     db.execute("DROP TABLE IF EXISTS known")
                     db.execute("DROP TABLE IF EXISTS record")
                     db.execute("DROP TABLE IF EXISTS block")
+                    db.execute("DROP TABLE IF EXISTS links")
+                    db.execute("DELETE FROM meta WHERE key = 'links'")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
                 db.execute(
@@ -188,6 +233,9 @@ class LinksState:
                     "PRIMARY KEY (graph, query))"
                 )
                 db.execute("CREATE TABLE IF NOT EXISTS block (key TEXT PRIMARY KEY, body BLOB)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS links (subject TEXT PRIMARY KEY, digest BLOB)"
+                )
                 work(db)
         except sqlite3.Error as exc:
             raise _unusable(self.path, exc) from exc
