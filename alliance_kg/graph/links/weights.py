@@ -62,6 +62,8 @@ def vectors(corpus: Corpus) -> list[dict[str, float]]:
 def commitment_words(corpus: Corpus) -> list[list[str]]:
     """Each commitment's content words, the names of its parties left out."""
     party_words: dict[frozenset[str], set[str]] = {}
+    # Reports restate sentences word for word: each distinct sentence is split once.
+    said: dict[str, list[str]] = {}
     tokens: list[list[str]] = []
     for item in corpus.items:
         words = party_words.get(item.parties)
@@ -73,7 +75,10 @@ def commitment_words(corpus: Corpus) -> list[list[str]]:
                     for name in (entity.label, *entity.names):
                         words.update(content_words(name))
             party_words[item.parties] = words
-        tokens.append([t for t in content_words(item.quote) if t not in words])
+        found = said.get(item.quote)
+        if found is None:
+            found = said[item.quote] = content_words(item.quote)
+        tokens.append([t for t in found if t not in words])
     return tokens
 
 
