@@ -128,3 +128,24 @@ def test_a_store_built_in_two_builds_reuses_blocks_and_equals_one_build(
     assert akg(whole, "build", "--jobs", "1", str(first), str(later)).exit_code == 0
     assert _export(store) == _export(whole)
     assert _block_keys(whole) == now
+
+
+def test_without_the_code_to_digest_nothing_kept_by_another_process_is_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from alliance_kg.graph.links import blocks
+
+    corpus = _corpus(range(2001, 2008))
+    vecs = vectors(corpus)
+    memo = Memo()
+    expected = scores_and_groups(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
+    kept = dict(memo.kept)
+    # As a package run from an archive, whose modules have no file to read.
+    monkeypatch.setattr(blocks.lineages, "__file__", None)
+    blocks._code.cache_clear()
+    try:
+        assert scores_and_groups(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo) == expected
+        assert memo.found == 0 and not set(memo.kept) & set(kept)
+    finally:
+        monkeypatch.undo()
+        blocks._code.cache_clear()

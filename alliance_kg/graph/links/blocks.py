@@ -206,10 +206,15 @@ _WORDS = "\x1f"
 
 @cache
 def _code() -> str:
-    """The digest of the code that links a block: these two modules."""
+    """The digest of the code that links a block: these two modules. Where their files cannot
+    be read (a package run from an archive), a digest of this process alone: nothing kept by
+    another process is then taken, which costs time, never a wrong result."""
     digest = hashlib.sha256()
-    for module in (lineages.__file__, __file__):
-        digest.update(Path(module).read_bytes())
+    try:
+        for module in (lineages.__file__, __file__):
+            digest.update(Path(module).read_bytes())
+    except (OSError, TypeError):
+        digest.update(os.urandom(16))
     return digest.hexdigest()
 
 
