@@ -65,12 +65,7 @@ def up_to_date(least: int | None) -> Weighting:
     counted (``WEIGHED_FROM``); None counts every commitment of the store for each one."""
 
     def weigh(corpus: Corpus) -> Vectors:
-        floor = len(corpus.items) + 1 if least is None else least
-        kept, weights.WEIGHED_FROM = weights.WEIGHED_FROM, floor
-        try:
-            return weights.vectors(corpus)
-        finally:
-            weights.WEIGHED_FROM = kept
+        return weights.vectors(corpus, len(corpus.items) + 1 if least is None else least)
 
     return weigh
 

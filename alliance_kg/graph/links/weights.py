@@ -24,7 +24,7 @@ WEIGHED_FROM = 2000
 _UNDATED = "9999"
 
 
-def vectors(corpus: Corpus) -> list[dict[str, float]]:
+def vectors(corpus: Corpus, floor: int | None = None) -> list[dict[str, float]]:
     """Each commitment's unit-length TF-IDF vector of content words (party names left out).
 
     A word is weighed by its count over the commitments dated up to the commitment's own date
@@ -35,7 +35,9 @@ def vectors(corpus: Corpus) -> list[dict[str, float]]:
     earlier commitment's vector, so adding today's statement leaves the lineages of the past as
     they were, where counts over the whole store changed every weight (README, "The
     corpus-level stage on a grown store"). A store of fewer commitments is weighed over all of
-    them, as before."""
+    them, as before. ``floor``: another least number than ``WEIGHED_FROM`` (the benchmarks
+    compare weightings so)."""
+    least = WEIGHED_FROM if floor is None else floor
     tokens = commitment_words(corpus)
     docs, items = corpus.docs, corpus.items
 
@@ -52,7 +54,7 @@ def vectors(corpus: Corpus) -> list[dict[str, float]]:
             df.update(set(tokens[i]))
             pending.append(i)
             seen += 1
-        if seen >= WEIGHED_FROM or seen == len(tokens):
+        if seen >= least or seen == len(tokens):
             for i in pending:
                 out[i] = unit_vector(tokens[i], _idf(df, seen))
             pending = []

@@ -180,22 +180,31 @@ def stated_office(text: str, start: int, end: int, known: Entity) -> str | None:
     title = None
     if titled is not None and titled.end() == end and not _former(text, start):
         title = text[start : titled.start("name")].strip()
-    if title is None or not _office_kinds(title):
-        title = None
-        window = text[max(0, start - 120) : start]
-        # The patterns only where a comma is next to the name (most mentions have none).
-        found = _title_before().search(window) if window.rstrip().endswith(",") else None
-        if found is not None and not _former(window, found.start("title")):
-            title = found.group("title")
-        elif text.startswith((",", " "), end):
-            found = _title_after().match(text, end, end + 120)
-            title = found.group("title") if found is not None else None
     kinds = _office_kinds(title) if title is not None else None
+    if not kinds:
+        title = _title_set_off(text, start, end)
+        kinds = _office_kinds(title) if title is not None else None
     if title is None or not kinds:
         return None
     if known.office is not None and kinds <= (_office_kinds(known.office) or frozenset()):
         return None
     return " ".join(title.split())
+
+
+def _title_set_off(text: str, start: int, end: int) -> str | None:
+    """A title set off by a comma just before the name at ``text[start:end]``, unless a former
+    office, else one just after it."""
+    window = text[max(0, start - 120) : start]
+    # The patterns only where a comma is next to the name (most mentions have none).
+    if window.rstrip().endswith(","):
+        found = _title_before().search(window)
+        if found is not None and not _former(window, found.start("title")):
+            return found.group("title")
+    if text.startswith((",", " "), end):
+        found = _title_after().match(text, end, end + 120)
+        if found is not None:
+            return found.group("title")
+    return None
 
 
 @lexicon.derived
