@@ -48,7 +48,7 @@ def measure(documents: int, folder: Path, links: bool = True) -> dict[str, float
     from alliance_kg.graph.links import LinksResult
 
     if not links:
-        load.plan_links = lambda *_args: ([], LinksResult(0, 0, 0, [], []))
+        load.link_corpus = lambda *_args, **_kwargs: LinksResult(0, 0, 0, [], [])
 
     from alliance_kg.graph.build import document_iri, extraction_graph
     from alliance_kg.graph.load import extract_paths, write_extractions

@@ -37,10 +37,13 @@ def graph_stats(store: SparqlStore) -> GraphStats:
     everything stored, so a triple stated by two documents is one triple and two quads.
     """
     by_class = _grouped(store, "SELECT ?k (COUNT(DISTINCT ?x) AS ?n) { ?x a ?k } GROUP BY ?k")
+    # Each pattern a sub-query, read whole and joined by hashing: as one group, Oxigraph
+    # looked up each commitment's type again (0.58 against 0.23 s at 126,000 commitments).
     by_kind = _grouped(
         store,
-        f"SELECT ?k (COUNT(DISTINCT ?x) AS ?n) {{ ?x a <{AKG.Commitment}> ; "
-        f"<{AKG.commitmentType}> ?k }} GROUP BY ?k",
+        f"SELECT ?k (COUNT(DISTINCT ?x) AS ?n) {{ "
+        f"{{ SELECT ?x WHERE {{ ?x a <{AKG.Commitment}> }} }} "
+        f"{{ SELECT ?x ?k WHERE {{ ?x <{AKG.commitmentType}> ?k }} }} }} GROUP BY ?k",
     )
     entity_classes = " ".join(f"<{AKG[t]}>" for t in ENTITY_TYPES)
     entities = _count(

@@ -5,8 +5,9 @@ transaction of its own, or in parts when the links graph gains many triples:
 ``write.write_links``) and after every ``akg update``, over every document in the store
 (documents of earlier builds included); it reads them through the store interface (an on-disk
 store keeps records of what was read, ``state.py``, so only graphs written since are read
-again, and keeps the results of its blocks, ``blocks.py``) and replaces the links graph as a
-whole, writing only what changed. Each document's own
+again, and keeps the results of its blocks, ``blocks.py``, and which parts of the links graph
+the last write left, ``parts.py``) and replaces the links graph as a whole, writing only what
+changed. Each document's own
 graph keeps what that document says (``akg:statedDate``, ``akg:statedPlace``, ...); the links
 graph says which meeting it reports (``akg:reports``, ``akg:atMeeting``), which commitments
 restate which (``akg:restates``, ``akg:inLineage``), how deadlines were restated or moved
@@ -19,33 +20,33 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from alliance_kg.graph.links.blocks import BlockMemo, Pairs, scores_and_groups
-from alliance_kg.graph.links.deadlines import deadline_triples
+from alliance_kg.graph.links.blocks import BlockMemo, Pairs, link_blocks
 from alliance_kg.graph.links.entities import broader_links
-from alliance_kg.graph.links.lineages import (
-    THRESHOLD,
-    WINDOW,
-    Link,
-    score,
-)
+from alliance_kg.graph.links.lineages import THRESHOLD, Link
 from alliance_kg.graph.links.meetings import (
     Conflict,
     Meeting,
     previous_meetings,
     resolve_meetings,
 )
+from alliance_kg.graph.links.parts import (
+    REST,
+    Part,
+    block_triples,
+    gist_text,
+    part_key,
+)
 from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
     LINKS_VERSION,
     Corpus,
-    Item,
     corpus_of,
     read_corpus,
 )
@@ -88,11 +89,19 @@ def link_corpus(
 ) -> LinksResult:
     """Compute what holds across the store's documents and replace the links graph with it.
     ``state``: the records kept beside an on-disk store (``links.state``), so that only graphs
-    without one are read from the store; the result is the same either way. ``jobs``: the
-    processes the blocks are linked over (``corpus_links``)."""
-    triples, result = plan_links(store, state=state, jobs=jobs)
-    write_links(store, triples, state)
-    return result
+    without one are read from the store, and the blocks' parts that the last write of the
+    links graph left are neither worked out again nor compared (``parts.py``); the result is
+    the same either way. ``jobs``: the processes the blocks are linked over
+    (``corpus_links``)."""
+    before = _conflict_iris(store)
+    kept = state.link_parts() if state is not None else None
+    # The corpus is not held while the graph is written (some 120 MB at 10,000 statements).
+    parts, result = corpus_parts(_read(store, None, state), jobs=jobs, memo=state, kept=kept)
+    if not write_links(store, parts, state):
+        # A part taken as kept that the write did not find kept: every part worked out.
+        parts, result = corpus_parts(_read(store, None, state), jobs=jobs, memo=state)
+        write_links(store, parts, state)
+    return _noted(result, before)
 
 
 def plan_links(
@@ -107,10 +116,13 @@ def plan_links(
     graph does not hold yet."""
     before = _conflict_iris(store)
     triples, result = corpus_links(_read(store, new, state), jobs=jobs, memo=state)
+    return triples, _noted(result, before)
+
+
+def _noted(result: LinksResult, before: set[str]) -> LinksResult:
+    """The result with ``new_conflicts``: those whose IRIs are not in ``before``."""
     fresh = [c for c in result.conflicts if c.iri not in before]
-    return triples, LinksResult(
-        result.meetings, result.lineages, result.restates, result.conflicts, fresh
-    )
+    return LinksResult(result.meetings, result.lineages, result.restates, result.conflicts, fresh)
 
 
 def _read(store: SparqlStore, new: SparqlStore | None, state: LinksState | None) -> Corpus:
@@ -135,35 +147,50 @@ def corpus_links(
     ``threshold`` is the score lineage links need (``lineages.THRESHOLD``); ``jobs``, the
     processes its blocks are linked over, ``memo`` where their results are kept
     (``blocks.scores_and_groups``; the same triples whatever the number, with or without)."""
+    parts, result = corpus_parts(corpus, threshold, jobs, memo)
+    return [t for part in parts for t in part.triples or ()], result
+
+
+def corpus_parts(
+    corpus: Corpus,
+    threshold: float = THRESHOLD,
+    jobs: int | None = None,
+    memo: BlockMemo | None = None,
+    kept: Mapping[str, int] | None = None,
+) -> tuple[list[Part], LinksResult]:
+    """``corpus_links`` in parts (``parts.py``): the rest, then one per block, in the order of
+    their first commitments. With a ``memo``, each block's part has its key, and those of
+    ``kept`` (keys and their restates links) come without their triples."""
+    kept = kept or {}
     vecs = vectors(corpus)
-    evidence, groups = scores_and_groups(
+    evidence, groups, blocks = link_blocks(
         corpus, vecs, min(threshold, EVIDENCE), threshold, jobs, keep=EVIDENCE, memo=memo
     )
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, evidence))
     del evidence  # the largest structure of the stage, not needed for the triples
-    out: list[RdfTriple] = []
+    parts = [Part(REST, [], 0)]
+    for block in blocks:
+        key = part_key(corpus, block, meetings, doc_meeting) if memo is not None else ""
+        if key in kept:
+            parts.append(Part(key, None, kept[key]))
+        else:
+            parts.append(Part(key, *block_triples(corpus, vecs, block, meetings, doc_meeting)))
+    out = parts[0].triples
+    assert out is not None
     for meeting in meetings.values():
         out += _meeting_triples(corpus, meeting)
     for later, earlier in previous_meetings(meetings):
         out.append((ID[later], AKG.previousMeeting, ID[earlier]))
     for doc, key in sorted(doc_meeting.items()):
         out.append((URIRef(doc), AKG.reports, ID[key]))
-    # One term per commitment and per meeting, shared by the triples that name it (a large
-    # store has some 100,000 commitments, each named in up to four triples).
-    iris = [URIRef(item.iri) for item in corpus.items]
-    nodes = {key: ID[key] for key in set(doc_meeting.values())}
-    at_meeting, meeting_date = AKG.atMeeting, AKG.meetingDate
-    dates = {
-        key: Literal(meetings[key].date, datatype=XSD.date) for key in nodes if meetings[key].date
-    }
-    for i, item in enumerate(corpus.items):
-        if item.doc in doc_meeting:
+    for item in corpus.items:
+        # The meeting of a commitment that nobody makes (in no block).
+        if not item.parties and item.doc in doc_meeting:
             key = doc_meeting[item.doc]
-            out.append((iris[i], at_meeting, nodes[key]))
-            if key in dates:
-                # What a deadline's status is judged by (``deadlines.py``).
-                out += [(URIRef(dl), meeting_date, dates[key]) for dl, _, _ in item.deadlines]
-    restates = _lineage_triples(corpus, vecs, groups, meetings, doc_meeting, iris, out)
+            out.append((URIRef(item.iri), AKG.atMeeting, ID[key]))
+            if meetings[key].date:
+                date = Literal(meetings[key].date, datatype=XSD.date)
+                out += [(URIRef(dl), AKG.meetingDate, date) for dl, _, _ in item.deadlines]
     notes = []
     for conflict in conflicts:
         iri, triples = _conflict_triples(corpus, conflict, meetings)
@@ -182,7 +209,8 @@ def corpus_links(
         out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
     out += summary_triples(corpus)
     out.append((LINKS_GRAPH, AKG.linksVersion, Literal(LINKS_VERSION)))
-    return out, LinksResult(len(meetings), len(groups), restates, notes, [])
+    restates = sum(part.restates for part in parts)
+    return parts, LinksResult(len(meetings), len(groups), restates, notes, [])
 
 
 class Restated(Mapping[str, dict[str, set[int]]]):
@@ -249,107 +277,6 @@ def _meeting_triples(corpus: Corpus, meeting: Meeting) -> list[RdfTriple]:
     return out
 
 
-def _order(
-    corpus: Corpus, meetings: dict[str, Meeting], doc_meeting: dict[str, str], item: Item
-) -> tuple[str, str, str, int]:
-    meeting = meetings.get(doc_meeting.get(item.doc, ""))
-    date = meeting.date if meeting and meeting.date else _UNDATED
-    return date, meeting.key if meeting else "", corpus.docs[item.doc].key, item.offset
-
-
-def _lineage_triples(
-    corpus: Corpus,
-    vecs: list[dict[str, float]],
-    groups: list[list[int]],
-    meetings: dict[str, Meeting],
-    doc_meeting: dict[str, str],
-    iris: list[URIRef],
-    out: list[RdfTriple],
-) -> int:
-    """Add each lineage, its members, their restates links and the restated deadlines;
-    return how many restates links (``iris``: the commitments' terms)."""
-    count = 0
-    in_lineage, restates = AKG.inLineage, AKG.restates
-    for group in groups:
-        order = {i: _order(corpus, meetings, doc_meeting, corpus.items[i]) for i in group}
-        members = sorted(group, key=order.__getitem__)
-        first = corpus.items[members[0]]
-        node = ID["lineage/" + first.iri.split("/commitment/", 1)[-1]]
-        dates = sorted({order[i][0] for i in members} - {_UNDATED})
-        stated_at = {doc_meeting.get(corpus.items[i].doc) for i in members} - {None}
-        label = gist(corpus, first)
-        out += [
-            (node, RDF.type, AKG.Lineage),
-            (node, RDFS.label, Literal(label)),
-            (node, AKG.meetingCount, Literal(len(stated_at))),
-            (
-                node,
-                AKG.lineageText,
-                Literal(lineage_text(label, (corpus.items[i].quote for i in members))),
-            ),
-        ]
-        if dates:
-            out.append((node, AKG.firstStated, Literal(dates[0], datatype=XSD.date)))
-            out.append((node, AKG.lastStated, Literal(dates[-1], datatype=XSD.date)))
-        for k, i in enumerate(members):
-            item = corpus.items[i]
-            out.append((iris[i], in_lineage, node))
-            # What it restates: the most similar of the last few statements before it.
-            earlier = [
-                j for j in members[max(0, k - WINDOW) : k]
-                if order[j][:3] < order[i][:3] and corpus.items[j].doc != item.doc
-            ]  # fmt: skip
-            if earlier:
-                best = max(earlier, key=lambda j: (score(vecs[i], vecs[j]), -j))
-                out.append((iris[i], restates, iris[best]))
-                count += 1
-        out += _restated_deadlines(corpus, members, order)
-    return count
-
-
-_UNDATED = "9999"
-
-
-def lineage_text(label: str, quotes: Iterable[str]) -> str:
-    """The label, then each distinct sentence, sorted, one per line (``akg:lineageText``): the
-    ``lineage`` query tests its words against this one text per lineage, where testing every
-    statement made a row per matching statement for each statement of the lineage (quadratic
-    in its size). Extraction writes no line break into a sentence or a label, so words without
-    one match the text where they match the label or a sentence."""
-    return "\n".join([label, *sorted(set(quotes))])
-
-
-def _restated_deadlines(
-    corpus: Corpus, members: list[int], order: dict[int, tuple[str, str, str, int]]
-) -> list[RdfTriple]:
-    """The lineage's deadlines by the dates of the meetings that stated them, restated."""
-    by_date: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for i in members:
-        if order[i][0] != _UNDATED:
-            by_date[order[i][0]] += corpus.items[i].deadlines
-    return deadline_triples(by_date)
-
-
-def gist(corpus: Corpus, item: Item) -> str:
-    """What a commitment is, in a few words: its first type and what it concerns."""
-    kind = min(item.types) if item.types else None
-    concerns = [corpus.entities[c].label for c in item.concerns if c in corpus.entities]
-    return gist_text(kind, concerns, item.quote)
-
-
-def gist_text(kind: str | None, concerns: Iterable[str], quote: str) -> str:
-    """ "Type: concern, concern" (three at most), or the type and the quote's first words when
-    it concerns nothing; the lineages' labels and the page's commitment labels alike."""
-    labels = sorted(concerns)
-    if labels:
-        about = ", ".join(labels[:3]) + (", ..." if len(labels) > 3 else "")
-    else:
-        words = quote.split()
-        about = " ".join(words[:10]) + (" ..." if len(words) > 10 else "")
-    kind = kind or "Commitment"
-    return f"{kind}: {about}" if about else kind
-
-
 def _conflict_triples(
     corpus: Corpus, conflict: Conflict, meetings: dict[str, Meeting]
 ) -> tuple[URIRef, list[RdfTriple]]:
@@ -385,6 +312,7 @@ __all__ = [
     "Link",
     "LinksResult",
     "corpus_links",
+    "corpus_parts",
     "gist_text",
     "link_corpus",
     "plan_links",

@@ -65,6 +65,24 @@ class BlockMemo(Protocol):
         ...
 
 
+class Block(NamedTuple):
+    """One block as linked: the digest its result is kept under (empty without a memo), its
+    commitments (the corpus's indexes, in order) and its groups."""
+
+    key: str
+    members: list[int]
+    groups: list[list[int]]
+
+
+class Linked(NamedTuple):
+    """What ``link_blocks`` gives: the pairs, every group (ordered by first member), and the
+    blocks."""
+
+    pairs: Pairs
+    groups: list[list[int]]
+    blocks: list[Block]
+
+
 def scores_and_groups(
     corpus: Corpus,
     vecs: list[dict[str, float]],
@@ -74,6 +92,20 @@ def scores_and_groups(
     keep: float | None = None,
     memo: BlockMemo | None = None,
 ) -> tuple[Pairs, list[list[int]]]:
+    """The pairs and groups of ``link_blocks``."""
+    linked = link_blocks(corpus, vecs, least, threshold, jobs, keep, memo)
+    return linked.pairs, linked.groups
+
+
+def link_blocks(
+    corpus: Corpus,
+    vecs: list[dict[str, float]],
+    least: float,
+    threshold: float,
+    jobs: int | None = None,
+    keep: float | None = None,
+    memo: BlockMemo | None = None,
+) -> Linked:
     """The pairs of ``lineages.scored_pairs(corpus, vecs, least)`` that score at least ``keep``
     (default ``least``), and ``lineages.lineage_groups`` of them all at ``threshold``: the
     blocks kept in ``memo`` taken from it, the others linked over ``jobs`` processes (default:
@@ -96,21 +128,23 @@ def scores_and_groups(
     if jobs is None:
         jobs = (os.cpu_count() or 1) if size >= PARALLEL_FROM else 1
     parts = [_part(corpus, vecs, members[k]) for k in todo]
-    linked = _link_blocks(parts, least, threshold, keep, jobs)
-    for k, result in zip(todo, linked, strict=True):
+    done = _link_blocks(parts, least, threshold, keep, jobs)
+    for k, result in zip(todo, done, strict=True):
         results[k] = result
     if memo is not None:
-        memo.keep_blocks(keys, {keys[k]: _encoded(r) for k, r in zip(todo, linked, strict=True)})
+        memo.keep_blocks(keys, {keys[k]: _encoded(r) for k, r in zip(todo, done, strict=True)})
     first, second, values = array("q"), array("q"), array("d")
-    groups: list[list[int]] = []
-    for block, done in zip(members, results, strict=True):
-        assert done is not None
-        a, b, s, block_groups = done
+    linked: list[Block] = []
+    for k, (block, kept) in enumerate(zip(members, results, strict=True)):
+        assert kept is not None
+        a, b, s, block_groups = kept
         first.extend(block[i] for i in a)
         second.extend(block[j] for j in b)
         values.extend(s)
-        groups += [[block[i] for i in group] for group in block_groups]
-    return Pairs(first, second, values), sorted(groups, key=lambda g: g[0])
+        groups = [[block[i] for i in group] for group in block_groups]
+        linked.append(Block(keys[k] if keys else "", block, groups))
+    every = sorted((g for block in linked for g in block.groups), key=lambda g: g[0])
+    return Linked(Pairs(first, second, values), every, linked)
 
 
 def _link_blocks(
@@ -206,14 +240,20 @@ _WORDS = "\x1f"
 
 @cache
 def _code() -> str:
-    """The digest of the code that links a block: these two modules. Where their files cannot
-    be read (a package run from an archive), a digest of this process alone: nothing kept by
-    another process is then taken, which costs time, never a wrong result."""
+    """The digest of the code that links a block: these two modules (``code_digest``)."""
+    return code_digest((lineages.__file__, __file__))
+
+
+@cache
+def code_digest(files: tuple[str | None, ...]) -> str:
+    """The digest of these modules' files. Where they cannot be read (a package run from an
+    archive), a digest of this process alone: nothing kept by another process is then taken,
+    which costs time, never a wrong result."""
     digest = hashlib.sha256()
     try:
-        for module in (lineages.__file__, __file__):
-            digest.update(Path(module).read_bytes())
-    except (OSError, TypeError):
+        for module in files:
+            digest.update(Path(str(module)).read_bytes())
+    except OSError:
         digest.update(os.urandom(16))
     return digest.hexdigest()
 

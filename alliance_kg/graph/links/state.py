@@ -22,7 +22,10 @@ have are dropped. And it keeps a digest of each subject's triples in the links g
 the next write of that graph reads back from the store only the subjects whose digest changed
 (``write.py``): they are marked as not kept (``forget_links``) in a committed transaction before
 the graph is written and kept again once the write is committed, and forgotten by every
-``akg update`` (``load.update_store``), after which the whole graph is compared again.
+``akg update`` (``load.update_store``), after which the whole graph is compared again. With the
+digests, and valid only with them, it keeps the key, subjects and restates links of each
+block's part of the graph (``parts.py``) that the last write left, which the next build takes
+as they are when their keys are the same.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ if TYPE_CHECKING:
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
 #: The layout of the file's tables; with the queries, what a file must match to be used.
-SCHEMA = 4
+SCHEMA = 5
 #: Changes whenever the queries or the tables do: a file of another version is emptied.
 VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -101,18 +104,62 @@ class LinksState:
         """Say the kept digests may not be the links graph's (call before it is written)."""
         self._run(lambda db: db.execute("DELETE FROM meta WHERE key = 'links'"))
 
+    def link_parts(self) -> dict[str, int] | None:
+        """The parts of the links graph (``parts.py``) as the last write of it left them: each
+        one's key and its restates links; None when they may not be the graph's."""
+        found: dict[str, int] = {}
+        valid = False
+
+        def read(db: sqlite3.Connection) -> None:
+            nonlocal valid
+            valid = db.execute("SELECT 1 FROM meta WHERE key = 'links'").fetchone() is not None
+            if valid:
+                found.update(db.execute("SELECT key, restates FROM part"))
+
+        if self.path.exists():
+            self._run(read)
+        return found if valid else None
+
+    def part_subjects(self, keys: Collection[str]) -> list[str]:
+        """The subjects of these kept parts."""
+        wanted = [(k,) for k in keys]
+        found: list[str] = []
+
+        def read(db: sqlite3.Connection) -> None:
+            for key in wanted:
+                row = db.execute("SELECT subjects FROM part WHERE key = ?", key).fetchone()
+                if row is not None and row[0]:
+                    found.extend(row[0].split("\n"))
+
+        self._run(read)
+        return found
+
     def keep_links(
-        self, changed: Mapping[str, bytes], removed: Collection[str], every: bool = False
+        self,
+        changed: Mapping[str, bytes],
+        removed: Collection[str],
+        every: bool = False,
+        parts: Mapping[str, tuple[Collection[str], int]] | None = None,
+        dropped: Collection[str] = (),
     ) -> None:
         """Keep the digests of the subjects of the links graph just written: ``changed`` and
         ``removed`` are the difference from those kept (``every``: ``changed`` are all of
-        them). Call only once the write is committed."""
+        them, and ``parts`` all the parts); ``parts``, the parts written (their subjects and
+        restates links), ``dropped`` those no longer in the graph. Without ``parts``, no part
+        is kept. Call only once the write is committed."""
 
         def write(db: sqlite3.Connection) -> None:
             if every:
                 db.execute("DELETE FROM links")
+            if every or parts is None:
+                db.execute("DELETE FROM part")
             db.executemany("DELETE FROM links WHERE subject = ?", [(k,) for k in removed])
             db.executemany("INSERT OR REPLACE INTO links VALUES (?, ?)", list(changed.items()))
+            db.executemany("DELETE FROM part WHERE key = ?", [(k,) for k in dropped])
+            db.executemany(
+                "INSERT OR REPLACE INTO part VALUES (?, ?, ?)",
+                [(k, "\n".join(sorted(s)), n) for k, (s, n) in (parts or {}).items()],
+            )
             db.execute("INSERT OR REPLACE INTO meta VALUES ('links', 'kept')")
 
         self._run(write)
@@ -225,6 +272,7 @@ class LinksState:
                     db.execute("DROP TABLE IF EXISTS record")
                     db.execute("DROP TABLE IF EXISTS block")
                     db.execute("DROP TABLE IF EXISTS links")
+                    db.execute("DROP TABLE IF EXISTS part")
                     db.execute("DELETE FROM meta WHERE key = 'links'")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
@@ -235,6 +283,10 @@ class LinksState:
                 db.execute("CREATE TABLE IF NOT EXISTS block (key TEXT PRIMARY KEY, body BLOB)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS links (subject TEXT PRIMARY KEY, digest BLOB)"
+                )
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS part "
+                    "(key TEXT PRIMARY KEY, subjects TEXT, restates INTEGER)"
                 )
                 work(db)
         except sqlite3.Error as exc:

@@ -1,0 +1,151 @@
+"""The links graph in parts (``links.parts``, ``links.write``): each subject in one part, and a
+block's part that the last write left, by its key, taken as it is without being worked out or
+compared again, with the same graph as a build that takes nothing."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Collection, Mapping
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from clirunner import akg
+from rdflib import RDFS, Literal, URIRef
+
+from alliance_kg.graph.links import LinksState, corpus_links, corpus_parts, parts
+from alliance_kg.graph.links import weights as weights_module
+from alliance_kg.graph.links.parts import REST, Part
+from alliance_kg.graph.links.read import Corpus, read_corpus
+from alliance_kg.graph.links.state import STATE_FILE
+from alliance_kg.graph.links.write import write_links
+
+SERIES = Path(__file__).parent / "data" / "series"
+
+
+class Memo:
+    """Blocks' results kept in a dict."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def blocks(self, keys: Collection[str]) -> dict[str, bytes]:
+        return {k: self.kept[k] for k in keys if k in self.kept}
+
+    def keep_blocks(self, keys: Collection[str], new: Mapping[str, bytes]) -> None:
+        self.kept = {k: v for k, v in self.kept.items() if k in set(keys)} | dict(new)
+
+
+@pytest.fixture(scope="module")
+def series_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("series") / "store"
+    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def series_corpus(series_store: Path) -> Corpus:
+    return read_corpus(ox.Store.read_only(str(series_store)))
+
+
+def _subjects(part: Part) -> set[str]:
+    return {str(s) for s, _, _ in part.triples or ()}
+
+
+def test_each_subject_is_in_one_part_and_the_parts_are_the_graph(series_corpus: Corpus) -> None:
+    found, result = corpus_parts(series_corpus, memo=Memo())
+    assert found[0].key == REST and len(found) > 3
+    assert all(len(part.key) == 64 for part in found[1:])
+    assert len({part.key for part in found}) == len(found)
+    seen: set[str] = set()
+    for part in found:
+        subjects = _subjects(part)
+        assert subjects and not subjects & seen
+        seen |= subjects
+    triples, whole = corpus_links(series_corpus)
+    assert [t for part in found for t in part.triples or ()] == triples
+    assert result == whole and result.restates == sum(p.restates for p in found) > 0
+
+
+def test_parts_given_as_kept_come_without_their_triples(series_corpus: Corpus) -> None:
+    memo = Memo()
+    found, result = corpus_parts(series_corpus, memo=memo)
+    kept = {part.key: part.restates for part in found[1:3]}
+    again, same = corpus_parts(series_corpus, memo=memo, kept=kept)
+    assert [p.key for p in again] == [p.key for p in found] and same == result
+    assert [p for p in again if p.triples is None] == [Part(k, None, n) for k, n in kept.items()]
+    assert [p for p in again if p.key not in kept] == [p for p in found if p.key not in kept]
+
+
+def _export(store: Path) -> str:
+    result = akg(store, "export", "-f", "nquads")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _part_keys(store: Path) -> set[str]:
+    with closing(sqlite3.connect(store / STATE_FILE)) as db:
+        return {key for (key,) in db.execute("SELECT key FROM part")}
+
+
+def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(weights_module, "WEIGHED_FROM", 10)
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    for text in SERIES.glob("*.txt"):
+        folder = later if text.name.startswith("ausmin-2021") else first
+        shutil.copy(text, folder)
+        shutil.copy(text.with_suffix(".meta.json"), folder)
+    store, whole = tmp_path / "store", tmp_path / "whole"
+    assert akg(store, "build", "--jobs", "1", str(first)).exit_code == 0
+    before = _part_keys(store)
+    made: list[Any] = []
+    block_triples = parts.block_triples
+
+    def counted(*args: Any) -> Any:
+        made.append(args[2].key)
+        return block_triples(*args)
+
+    monkeypatch.setattr("alliance_kg.graph.links.block_triples", counted)
+    assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
+    after = _part_keys(store)
+    # One block's part is taken as the first build wrote it; the others are worked out.
+    assert len(before) == len(after) == 3 and len(before & after) == 1
+    assert len(made) == 2 and not set(made) & before
+    monkeypatch.undo()
+    monkeypatch.setattr(weights_module, "WEIGHED_FROM", 10)
+    assert akg(whole, "build", "--jobs", "1", str(first), str(later)).exit_code == 0
+    assert _export(store) == _export(whole)
+    assert _part_keys(whole) == after
+    assert LinksState(store).links() == LinksState(whole).links()
+
+
+def test_a_part_given_as_kept_that_the_state_does_not_hold_writes_nothing(
+    series_store: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(series_store, store)
+    exported = _export(store)
+    state = LinksState(store)
+    kept = state.link_parts()
+    assert kept
+    key, restates = sorted(kept.items())[0]
+    subject = state.part_subjects([key])[0]
+    # A triple about a subject of a kept part, in another part: the parts are not what the
+    # state holds.
+    moved = (URIRef(subject.strip("<>")), RDFS.comment, Literal("moved"))
+    opened = ox.Store(str(store))
+    try:
+        assert not write_links(opened, [Part(REST, [], 0), Part("0" * 64, None, 0)], state)
+        assert not write_links(opened, [Part("0" * 64, None, 0)], None)
+        assert not write_links(opened, [Part(REST, [moved], 0), Part(key, None, restates)], state)
+    finally:
+        del opened
+    assert _export(store) == exported
+    assert state.link_parts() == kept
