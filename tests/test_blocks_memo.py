@@ -4,7 +4,6 @@ and the links graph is the same, byte for byte, with or without what was kept.""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from array import array
 from collections.abc import Collection, Mapping
@@ -13,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from clirunner import akg
+from series_steps import split_series
 
 from alliance_kg.graph.links import corpus_links, weights
-from alliance_kg.graph.links.blocks import _decoded, _encoded, scores_and_groups
+from alliance_kg.graph.links.blocks import _decoded, _encoded, link_blocks
 from alliance_kg.graph.links.read import Corpus, Doc, Item
 from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.links.weights import vectors
@@ -88,9 +88,9 @@ def test_a_kept_result_that_is_not_one_is_linked_again(monkeypatch: pytest.Monke
     corpus = _corpus(range(2001, 2008))
     vecs = vectors(corpus)
     memo = Memo()
-    expected = scores_and_groups(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
+    expected = link_blocks(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
     memo.kept = {k: v[:-8] for k, v in memo.kept.items()}
-    assert scores_and_groups(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo) == expected
+    assert link_blocks(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo) == expected
     assert memo.found == 2 and all(_decoded(v) is not None for v in memo.kept.values())
 
 
@@ -109,14 +109,7 @@ def test_a_store_built_in_two_builds_reuses_blocks_and_equals_one_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(weights, "WEIGHED_FROM", 10)
-    first, later = tmp_path / "first", tmp_path / "later"
-    first.mkdir()
-    later.mkdir()
-    for text in SERIES.glob("*.txt"):
-        folder = later if text.name.startswith("ausmin-2021") else first
-        shutil.copy(text, folder)
-        shutil.copy(text.with_suffix(".meta.json"), folder)
-    assert list(later.glob("*.txt"))
+    first, later = split_series(tmp_path, lambda _, text: text.name.startswith("ausmin-2021"))
     store, whole = tmp_path / "store", tmp_path / "whole"
     assert akg(store, "build", "--jobs", "1", str(first)).exit_code == 0
     kept = _block_keys(store)
@@ -138,13 +131,15 @@ def test_without_the_code_to_digest_nothing_kept_by_another_process_is_taken(
     corpus = _corpus(range(2001, 2008))
     vecs = vectors(corpus)
     memo = Memo()
-    expected = scores_and_groups(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
+    expected = link_blocks(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
     kept = dict(memo.kept)
     # As a package run from an archive, whose modules have no file to read.
     monkeypatch.setattr(blocks.lineages, "__file__", None)
     blocks._code.cache_clear()
     try:
-        assert scores_and_groups(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo) == expected
+        found = link_blocks(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
+        # The same pairs and groups, under other digests.
+        assert found[:2] == expected[:2] and found.blocks != expected.blocks
         assert memo.found == 0 and not set(memo.kept) & set(kept)
     finally:
         monkeypatch.undo()

@@ -119,11 +119,11 @@ def test_blocks_linked_over_processes_give_the_same_links_graph(
     series_corpus: Corpus, jobs: int
 ) -> None:
     from alliance_kg.graph.links import corpus_links
-    from alliance_kg.graph.links.blocks import scores_and_groups
+    from alliance_kg.graph.links.blocks import link_blocks
 
     vecs = vectors(series_corpus)
-    alone, groups_alone = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=1)
-    spread, groups_spread = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=jobs)
+    alone, groups_alone, _ = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=1)
+    spread, groups_spread, _ = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=jobs)
     assert len({item.parties for item in series_corpus.items if item.parties}) > 1
     # Block by block, the pairs and groups the whole corpus gives at once.
     whole = scored_pairs(series_corpus, vecs, 0.2)
@@ -135,7 +135,7 @@ def test_blocks_linked_over_processes_give_the_same_links_graph(
     assert len(alone.first) > 50
     # Only the pairs scoring at least ``keep`` come back, whatever the number of processes.
     for n in (1, jobs):
-        kept, groups = scores_and_groups(series_corpus, vecs, 0.2, 0.2, jobs=n, keep=0.3)
+        kept, groups, _ = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=n, keep=0.3)
         every = sorted(zip(*alone, strict=True))
         assert sorted(zip(*kept, strict=True)) == [p for p in every if p[2] >= 0.3]
         assert 0 < len(kept.first) < len(alone.first) and groups == groups_alone

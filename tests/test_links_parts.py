@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 from clirunner import akg
 from rdflib import RDFS, Literal, URIRef
+from series_steps import SERIES, split_series
 
 from alliance_kg.graph.links import LinksState, corpus_links, corpus_parts, parts
 from alliance_kg.graph.links import weights as weights_module
@@ -22,8 +23,6 @@ from alliance_kg.graph.links.parts import REST, Part
 from alliance_kg.graph.links.read import Corpus, read_corpus
 from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.links.write import write_links
-
-SERIES = Path(__file__).parent / "data" / "series"
 
 
 class Memo:
@@ -95,13 +94,7 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(weights_module, "WEIGHED_FROM", 10)
-    first, later = tmp_path / "first", tmp_path / "later"
-    first.mkdir()
-    later.mkdir()
-    for text in SERIES.glob("*.txt"):
-        folder = later if text.name.startswith("ausmin-2021") else first
-        shutil.copy(text, folder)
-        shutil.copy(text.with_suffix(".meta.json"), folder)
+    first, later = split_series(tmp_path, lambda _, text: text.name.startswith("ausmin-2021"))
     store, whole = tmp_path / "store", tmp_path / "whole"
     assert akg(store, "build", "--jobs", "1", str(first)).exit_code == 0
     before = _part_keys(store)

@@ -4,12 +4,12 @@ whatever may have changed the graph otherwise makes the next write compare the w
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
 from clirunner import akg
+from series_steps import split_series
 
 from alliance_kg.graph.links import LINKS_GRAPH, LinksState
 from alliance_kg.graph.links.write import _digest
@@ -24,14 +24,7 @@ def _build(store: Path, *folders: Path) -> None:
 
 
 def _halves(tmp_path: Path) -> tuple[Path, Path]:
-    first, later = tmp_path / "first", tmp_path / "later"
-    for folder in (first, later):
-        folder.mkdir()
-    for k, text in enumerate(sorted(SERIES.glob("*.txt"))):
-        folder = later if k % 2 else first
-        shutil.copy(text, folder)
-        shutil.copy(text.with_suffix(".meta.json"), folder)
-    return first, later
+    return split_series(tmp_path, lambda k, _: k % 2 == 1)
 
 
 def _links_lines(store: Path) -> list[str]:

@@ -146,7 +146,7 @@ def corpus_links(
     """The triples of the links graph for ``corpus`` and what they say, in numbers.
     ``threshold`` is the score lineage links need (``lineages.THRESHOLD``); ``jobs``, the
     processes its blocks are linked over, ``memo`` where their results are kept
-    (``blocks.scores_and_groups``; the same triples whatever the number, with or without)."""
+    (``blocks.link_blocks``; the same triples whatever the number, with or without)."""
     parts, result = corpus_parts(corpus, threshold, jobs, memo)
     return [t for part in parts for t in part.triples or ()], result
 

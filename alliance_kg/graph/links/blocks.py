@@ -83,20 +83,6 @@ class Linked(NamedTuple):
     blocks: list[Block]
 
 
-def scores_and_groups(
-    corpus: Corpus,
-    vecs: list[dict[str, float]],
-    least: float,
-    threshold: float,
-    jobs: int | None = None,
-    keep: float | None = None,
-    memo: BlockMemo | None = None,
-) -> tuple[Pairs, list[list[int]]]:
-    """The pairs and groups of ``link_blocks``."""
-    linked = link_blocks(corpus, vecs, least, threshold, jobs, keep, memo)
-    return linked.pairs, linked.groups
-
-
 def link_blocks(
     corpus: Corpus,
     vecs: list[dict[str, float]],
