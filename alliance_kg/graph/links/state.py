@@ -280,6 +280,10 @@ class LinksState:
                     "CREATE TABLE IF NOT EXISTS record (graph TEXT, query TEXT, body TEXT, "
                     "PRIMARY KEY (graph, query))"
                 )
+                # ``source`` reads one query's rows of every graph, in the graphs' order: without
+                # this, each of its queries scans the whole table (0.65 against 0.37 s for the
+                # 15 queries of 10,000 documents).
+                db.execute("CREATE INDEX IF NOT EXISTS record_query ON record (query, graph)")
                 db.execute("CREATE TABLE IF NOT EXISTS block (key TEXT PRIMARY KEY, body BLOB)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS links (subject TEXT PRIMARY KEY, digest BLOB)"
