@@ -38,7 +38,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alliance_kg.errors import StoreError
 from alliance_kg.graph.links.read import (
@@ -87,18 +87,8 @@ class LinksState:
     def links(self) -> dict[str, bytes] | None:
         """The digest of each subject's triples in the store's links graph, as the last write of
         it left them (``write.write_links``), or None when they may not be."""
-        found: dict[str, bytes] = {}
-        valid = False
-
-        def read(db: sqlite3.Connection) -> None:
-            nonlocal valid
-            valid = db.execute("SELECT 1 FROM meta WHERE key = 'links'").fetchone() is not None
-            if valid:
-                found.update(db.execute("SELECT subject, digest FROM links"))
-
-        if self.path.exists():
-            self._run(read)
-        return found if valid else None
+        rows = self._while_links_kept("SELECT subject, digest FROM links")
+        return None if rows is None else dict(rows)
 
     def forget_links(self) -> None:
         """Say the kept digests may not be the links graph's (call before it is written)."""
@@ -107,14 +97,20 @@ class LinksState:
     def link_parts(self) -> dict[str, int] | None:
         """The parts of the links graph (``parts.py``) as the last write of it left them: each
         one's key and its restates links; None when they may not be the graph's."""
-        found: dict[str, int] = {}
+        rows = self._while_links_kept("SELECT key, restates FROM part")
+        return None if rows is None else dict(rows)
+
+    def _while_links_kept(self, select: str) -> list[tuple[Any, Any]] | None:
+        """The rows of ``select`` while the links graph's digests and parts are kept (the
+        ``links`` mark, which ``forget_links`` removes), else None."""
+        found: list[tuple[Any, Any]] = []
         valid = False
 
         def read(db: sqlite3.Connection) -> None:
             nonlocal valid
             valid = db.execute("SELECT 1 FROM meta WHERE key = 'links'").fetchone() is not None
             if valid:
-                found.update(db.execute("SELECT key, restates FROM part"))
+                found.extend(db.execute(select))
 
         if self.path.exists():
             self._run(read)
