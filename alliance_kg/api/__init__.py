@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
+from alliance_kg.api.checks import stats as _stats
 from alliance_kg.api.checks import validate as _validate
 from alliance_kg.api.values import Rows, decoded, to_terms
 from alliance_kg.errors import InputError
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from alliance_kg.graph.load import LoadResult
     from alliance_kg.graph.render import Rendered, Selection
     from alliance_kg.graph.sparql import SparqlStore
-    from alliance_kg.graph.stats import GraphStats
     from alliance_kg.queries.bounded import Bounds, QueryOutput
     from alliance_kg.queries.server import Access
 
@@ -301,13 +301,8 @@ class KnowledgeGraph:
             measures=measures,
         )
 
-    def stats(self) -> GraphStats:
-        """Counts of documents, meetings, commitments, conflicts, entities by type, triples."""
-        from alliance_kg.graph.stats import graph_stats
-
-        return graph_stats(self.store(read_only=True))
-
-    validate = _validate  # (api/checks.py)
+    stats = _stats  # (api/checks.py)
+    validate = _validate
 
     def network(self, *, set_aside_parties: bool = False) -> Any:
         """The entity network as a ``networkx.Graph``: entities joined when a commitment names

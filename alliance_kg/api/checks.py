@@ -1,4 +1,5 @@
-"""``KnowledgeGraph.validate``: the graph checked against its contract (``akg validate``)."""
+"""``KnowledgeGraph.validate``: the graph checked against its contract (``akg validate``); and
+``KnowledgeGraph.stats``, its counts (``akg stats``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from alliance_kg.api import KnowledgeGraph
+    from alliance_kg.graph.stats import GraphStats
     from alliance_kg.graph.validate import Validation
+
+
+def stats(kg: KnowledgeGraph) -> GraphStats:
+    """Counts of documents, meetings, commitments, conflicts, entities by type, triples."""
+    from alliance_kg.graph.stats import graph_stats
+    from alliance_kg.graph.totals import kept_totals
+
+    store = kg.store(read_only=True)  # opened first: the totals are of what it holds
+    return graph_stats(store, kept_totals(kg._folder, kg._links_state()))
 
 
 def validate(kg: KnowledgeGraph, *, max_triples: int | None = None) -> Validation:
@@ -14,6 +25,9 @@ def validate(kg: KnowledgeGraph, *, max_triples: int | None = None) -> Validatio
     ``alliance_kg/ontology/shapes.ttl``: every violation is in the result, none is raised
     (``report()`` and ``summary()`` format it). A store of more than ``max_triples`` triples
     is not checked (``Validation.skipped``)."""
+    from alliance_kg.graph.totals import kept_totals
     from alliance_kg.graph.validate import validate_store
 
-    return validate_store(kg.store(read_only=True), max_triples=max_triples)
+    store = kg.store(read_only=True)
+    kept = kept_totals(kg._folder, kg._links_state()) if max_triples is not None else None
+    return validate_store(store, max_triples=max_triples, triples=kept[0] if kept else None)

@@ -25,6 +25,7 @@ from alliance_kg.graph.stamp import stamp_union, union_stamped
 from alliance_kg.graph.store import replace_graph_lines
 from alliance_kg.graph.storefiles import compact_after, flush
 from alliance_kg.graph.terms import graph_lines
+from alliance_kg.graph.totals import count_totals, graph_touched, write_tallied
 from alliance_kg.graph.updates import apply_update, update_scope
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files, map_extractions
@@ -244,6 +245,9 @@ class _BatchWriter:
         self.all_written = True
         store = self._target()
         links = link_corpus(store, self._state, self.jobs)
+        if self._state is not None and self._state.totals() is None:
+            # A write too large to measure, or a store whose totals were not kept: counted.
+            self._state.keep_totals(*count_totals(store))
         flush(store, "build")
         compact_after(store, self.triples, "build")
         return LoadResult(
@@ -310,9 +314,17 @@ class _BatchWriter:
         records: dict[str, Rows],
         size: int,
     ) -> None:
+        known = None
         if self._state is not None:
+            known = self._state.totals()
             self._state.forget(batch)
-        replace_graph_lines(store, batch)
+        write_tallied(
+            store,
+            self._state,
+            known,
+            lambda: graph_touched(store, batch),
+            lambda: replace_graph_lines(store, batch),
+        )
         self.written += keys
         if self._state is not None:
             self._state.keep(records)

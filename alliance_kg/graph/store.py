@@ -236,7 +236,7 @@ def write_graph_lines(store: SparqlStore, name: str, lines: Iterable[str]) -> No
     gone: list[str] = []
     blank = any(map(holds_blank, new))
     if not blank:
-        for line in _lines_of(store, graph):
+        for line in stored_lines(store, graph):
             if line in new:
                 new[line] = True
             elif holds_blank(line):
@@ -291,7 +291,7 @@ def write_difference(
 PART_TRIPLES = 50_000
 
 
-def _lines_of(store: SparqlStore, graph: ox.NamedNode) -> Iterator[str]:
+def stored_lines(store: SparqlStore, graph: ox.NamedNode) -> Iterator[str]:
     """The N-Triples lines of a graph of the store, each once. The embedded store's graph is
     dumped to a temporary file and read back line by line: the links graph of a large store
     is some 300 MB of text, which is never held whole."""

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from alliance_kg.graph.totals import count_of
 from alliance_kg.ontology import AKG, ENTITY_TYPES, PREFIXES, shapes_path
 
 if TYPE_CHECKING:
@@ -70,12 +71,16 @@ class Validation:
         return validation_summary(self)
 
 
-def validate_store(store: SparqlStore, *, max_triples: int | None = None) -> Validation:
+def validate_store(
+    store: SparqlStore, *, max_triples: int | None = None, triples: int | None = None
+) -> Validation:
     """Check the union of the store's named graphs against the shapes; every violation is
     returned, none raised. A store of more than ``max_triples`` triples is not checked (the
-    result says ``skipped``)."""
+    result says ``skipped``); ``triples``: their number as kept beside the store
+    (``totals.py``), else it is counted."""
     if max_triples is not None:
-        triples = _count_triples(store)
+        if triples is None:
+            triples = count_of(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         if triples > max_triples:
             return Validation(triples, {}, skipped=True)
     return validate_graph(_read(store))
@@ -134,18 +139,6 @@ def validation_summary(result: Validation) -> str:
         f"Invalid: {len(result.violations)} violation(s) of the graph's contract at {nodes} "
         f"node(s), in {result.triples} triples ({checked})."
     )
-
-
-def _count_triples(store: SparqlStore) -> int:
-    import pyoxigraph as ox
-
-    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert isinstance(result, ox.QuerySolutions)
-    for solution in result:
-        number = solution["n"]
-        if isinstance(number, ox.Literal):
-            return int(number.value)
-    return 0
 
 
 def _read(store: SparqlStore) -> rdflib.Graph:

@@ -26,6 +26,11 @@ the graph is written and kept again once the write is committed, and forgotten b
 digests, and valid only with them, it keeps the key, subjects and restates links of each
 block's part of the graph (``parts.py``) that the last write left, which the next build takes
 as they are when their keys are the same.
+
+Last, it keeps the store's two largest counts, its triples and quads (``graph.totals``), which
+only a pass over the whole store can count: every write forgets them first (``forget``,
+``forget_all`` and ``forget_links`` do), and a write that knew them keeps them again, moved by
+what it changed, once it is committed.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ if TYPE_CHECKING:
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
 #: The layout of the file's tables; with the queries, what a file must match to be used.
-SCHEMA = 5
+SCHEMA = 6
 #: Changes whenever the queries or the tables do: a file of another version is emptied.
 VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -77,12 +82,14 @@ class LinksState:
             self._run(lambda db: _delete(db, names))
             if (str(LINKS_GRAPH),) in names:
                 self.forget_links()
+            else:
+                self.forget_totals()
 
     def forget_all(self) -> None:
         """Drop every record (call before a write that may change any graph)."""
         if self.path.exists():
             self._run(_delete_every)
-            self.forget_links()
+            self.forget_links()  # and the totals
 
     def links(self) -> dict[str, bytes] | None:
         """The digest of each subject's triples in the store's links graph, as the last write of
@@ -91,8 +98,34 @@ class LinksState:
         return None if rows is None else dict(rows)
 
     def forget_links(self) -> None:
-        """Say the kept digests may not be the links graph's (call before it is written)."""
-        self._run(lambda db: db.execute("DELETE FROM meta WHERE key = 'links'"))
+        """Say the kept digests may not be the links graph's (call before it is written); the
+        totals go with them."""
+        self._run(lambda db: db.execute("DELETE FROM meta WHERE key IN ('links', 'totals')"))
+
+    def totals(self) -> tuple[int, int] | None:
+        """The store's triples and quads as the last write that kept them left them
+        (``graph.totals``), or None when a write since may have changed them."""
+        found: list[tuple[int, int]] = []
+
+        def read(db: sqlite3.Connection) -> None:
+            row = db.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
+            if row is not None:
+                triples, quads = row[0].split()
+                found.append((int(triples), int(quads)))
+
+        if self.path.exists():
+            self._run(read)
+        return found[0] if found else None
+
+    def keep_totals(self, triples: int, quads: int) -> None:
+        """Keep the store's totals: call only once the write that gave them is committed."""
+        row = ("totals", f"{triples} {quads}")
+        self._run(lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", row))
+
+    def forget_totals(self) -> None:
+        """Say the kept totals may not be the store's (call before any write)."""
+        if self.path.exists():
+            self._run(lambda db: db.execute("DELETE FROM meta WHERE key = 'totals'"))
 
     def link_parts(self) -> dict[str, int] | None:
         """The parts of the links graph (``parts.py``) as the last write of it left them: each
@@ -177,7 +210,8 @@ class LinksState:
     def read(self, store: SparqlStore, graphs: list[str], every: bool) -> None:
         """Read the records of ``graphs`` from the store and keep them, one query at a time (so
         that only one query's rows are held in memory); ``every``: they are all the store's."""
-        self.forget(graphs)
+        names = [(g,) for g in graphs]
+        self._run(lambda db: _delete(db, names))  # not ``forget``: the store is only read
         for query in QUERIES:
             rows = read_query(store, query, graphs, every)
             body = [(g, query, _body(r)) for g, r in rows.items()]
@@ -269,7 +303,7 @@ class LinksState:
                     db.execute("DROP TABLE IF EXISTS block")
                     db.execute("DROP TABLE IF EXISTS links")
                     db.execute("DROP TABLE IF EXISTS part")
-                    db.execute("DELETE FROM meta WHERE key = 'links'")
+                    db.execute("DELETE FROM meta WHERE key IN ('links', 'totals')")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
                 db.execute(

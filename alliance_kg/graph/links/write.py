@@ -30,6 +30,7 @@ from alliance_kg.graph.store import (
     write_graph_lines,
 )
 from alliance_kg.graph.terms import graph_lines
+from alliance_kg.graph.totals import write_tallied
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -51,7 +52,7 @@ def write_links(store: SparqlStore, parts: Sequence[Part], state: LinksState | N
             return False
         write_graph_lines(store, name, lines)
         return True
-    kept, kept_parts = state.links(), state.link_parts()
+    kept, kept_parts, known = state.links(), state.link_parts(), state.totals()
     if skipped and (kept is None or kept_parts is None or not skipped <= set(kept_parts)):
         return False
     if any(map(holds_blank, lines)):
@@ -77,7 +78,14 @@ def write_links(store: SparqlStore, parts: Sequence[Part], state: LinksState | N
     graph = graph_node(name)
     old = set(_subject_lines(store, graph, [*changed, *removed]))
     new = {line for subject in changed for line in by_subject[subject]}
-    write_difference(store, graph, sorted(old - new), sorted(new - old))
+    gone, added = sorted(old - new), sorted(new - old)
+    write_tallied(
+        store,
+        state,
+        known,
+        lambda: {name: {*gone, *added}},
+        lambda: write_difference(store, graph, gone, added),
+    )
     dropped = [key for key in kept_parts if key not in skipped]
     state.keep_links(changed, removed, parts=records, dropped=dropped)
     return True
