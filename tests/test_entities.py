@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from rdflib import RDF, SKOS, URIRef
+from rdflib import RDF, SKOS, Graph, URIRef
 
 from alliance_kg.loaders.entities import recognize
-from alliance_kg.loaders.gazetteer import load_gazetteer, load_gazetteer_graph
+from alliance_kg.loaders.gazetteer import gazetteer_files, gazetteer_triples, load_gazetteer
 from alliance_kg.ontology import AKG, ENTITY_TYPES, ID
 
 
@@ -20,10 +20,20 @@ def spans(text: str) -> list[tuple[str, str]]:
 
 
 def test_gazetteer_turtle_entries_have_one_type_and_a_label() -> None:
-    graph = load_gazetteer_graph()
+    graph = Graph()
+    for path in gazetteer_files():
+        graph.parse(path, format="turtle")
     classes = {AKG[name] for name in ENTITY_TYPES}
     subjects = {s for s in graph.subjects(SKOS.prefLabel)}
     assert len(subjects) > 500
+    # What the gazetteer is read with (pyoxigraph) finds the same triples as rdflib.
+    triples = gazetteer_triples()
+    assert sum(len(found) for objects in triples.values() for found in objects.values()) == len(
+        graph
+    )
+    assert {s for s, objects in triples.items() if str(SKOS.prefLabel) in objects} == {
+        str(s) for s in subjects
+    }
     for subject in subjects:
         types = [t for t in graph.objects(subject, RDF.type) if t in classes]
         assert len(types) == 1, subject

