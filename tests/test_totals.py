@@ -1,5 +1,5 @@
-"""The store's triples and quads kept beside it (``graph.totals``): every akg write leaves them
-equal to a fresh count, or forgotten, and they are used only while akg alone wrote the store."""
+"""The store's counts kept beside it (``graph.totals``): every akg write leaves them equal to a
+fresh count, or forgotten, and they are used only while akg alone wrote the store."""
 
 from __future__ import annotations
 
@@ -14,15 +14,31 @@ from series_steps import SERIES, split_series
 from alliance_kg.graph import totals as totals_module
 from alliance_kg.graph.links.state import LinksState
 from alliance_kg.graph.stamp import union_stamped
-from alliance_kg.graph.totals import Totals, count_totals, held
+from alliance_kg.graph.totals import Totals, count_totals, held, read_totals
+from alliance_kg.ontology import AKG
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+AKG_COMMITMENT, AKG_STATE = ox.NamedNode(str(AKG.Commitment)), ox.NamedNode(str(AKG.State))
 
 
 def _counted(store: Path) -> Totals:
     return count_totals(ox.Store.read_only(str(store)))
 
 
-def _kept(store: Path) -> tuple[int, int] | None:
-    return LinksState(store).totals()
+def _kept(store: Path) -> Totals | None:
+    return read_totals(LinksState(store).totals())
+
+
+def _off(totals: Totals) -> Totals:
+    """The totals made wrong on purpose."""
+    wrong = read_totals(totals.text())
+    assert wrong is not None
+    wrong.triples += 7
+    wrong.quads += 11
+    wrong.classes[str(AKG.Commitment)] += 3
+    wrong.kinds[str(AKG.Pledge)] += 5
+    wrong.entities += 2
+    return wrong
 
 
 def _printed(output: str) -> tuple[int, int]:
@@ -41,13 +57,23 @@ def test_held_counts_the_union_and_each_graph_by_lookups() -> None:
     store.add(ox.Quad(s, p, two, b))
     line_one, line_two = f"{s} {p} {one} .", f"{s} {p} {two} ."
     # "one" is in the union and in a; "two" is in b only (not in the union, not in a).
-    assert held(store, {str(a.value): [line_one, line_two]}) == Totals(1, 1)
-    assert held(store, {str(b.value): [line_one, line_two]}) == Totals(1, 2)
+    assert held(store, {str(a.value): [line_one, line_two]}) == Totals(1, 1, 1)
+    assert held(store, {str(b.value): [line_one, line_two]}) == Totals(1, 2, 1)
+    assert held(store, {"http://example.org/c": [line_one]}) == Totals(1, 0, 0)
     # The same triple written two ways is one triple.
-    assert held(
-        store,
-        {str(a.value): [line_one, f'{s} {p} "one"^^<http://www.w3.org/2001/XMLSchema#string> .']},
-    ) == Totals(1, 1)
+    typed = f'{s} {p} "one"^^<http://www.w3.org/2001/XMLSchema#string> .'
+    assert held(store, {str(a.value): [line_one, typed]}) == Totals(1, 1, 1)
+    # A node's classes, commitment types and entity classes, as the union holds them, when a
+    # line gives it a type or a commitment type.
+    kind = ox.NamedNode(str(AKG.commitmentType))
+    for triple in ((s, RDF_TYPE, AKG_COMMITMENT), (s, RDF_TYPE, AKG_STATE)):
+        store.add(ox.Quad(*triple, ox.DefaultGraph()))
+    store.add(ox.Quad(s, kind, ox.NamedNode(str(AKG.Pledge)), ox.DefaultGraph()))
+    found = held(store, {str(a.value): [f"{s} {kind} <{AKG.Pledge}> ."]})
+    assert found.classes == {str(AKG.Commitment): 1, str(AKG.State): 1}
+    assert (found.kinds, found.entities, found.triples) == ({str(AKG.Pledge): 1}, 1, 1)
+    # A line about a node that gives it neither: its classes are not counted.
+    assert held(store, {str(a.value): [line_one]}).classes == {}
 
 
 def test_each_build_and_update_leaves_the_totals_counted_or_forgotten(tmp_path: Path) -> None:
@@ -58,12 +84,14 @@ def test_each_build_and_update_leaves_the_totals_counted_or_forgotten(tmp_path: 
     # A build of a few statements moves the kept totals by what it changed: kept totals made
     # wrong on purpose stay wrong by the same amount (nothing is counted afresh).
     right = _counted(store)
-    LinksState(store).keep_totals(right.triples + 7, right.quads + 11)
+    LinksState(store).keep_totals(_off(right).text())
     assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
     after = _counted(store)
     assert after.triples > right.triples and after.quads > right.quads
-    assert _kept(store) == (after.triples + 7, after.quads + 11)
-    LinksState(store).keep_totals(*after)
+    assert after.classes[str(AKG.Document)] > right.classes[str(AKG.Document)]
+    assert after.kinds != right.kinds and after.graphs > right.graphs
+    assert _kept(store) == _off(after)
+    LinksState(store).keep_totals(after.text())
     # A statement replaced by a shorter text, then built again unchanged.
     changed = tmp_path / "changed"
     changed.mkdir()
@@ -75,12 +103,12 @@ def test_each_build_and_update_leaves_the_totals_counted_or_forgotten(tmp_path: 
         result = akg(store, "build", "--jobs", "1", str(folder))
         assert result.exit_code == 0, result.output
         assert _kept(store) == _counted(store)
-        assert _printed(result.output) == tuple(_counted(store))
+        assert _printed(result.output) == (_counted(store).triples, _counted(store).quads)
     # An update forgets them; `akg stats` counts, and the next build keeps them again.
     update = "DELETE WHERE { GRAPH ?g { ?c <https://w3id.org/alliance-kg/ontology#quote> ?q } }"
     assert akg(store, "update", update).exit_code == 0
     assert _kept(store) is None
-    assert _printed(akg(store, "stats").output) == tuple(_counted(store))
+    assert _printed(akg(store, "stats").output) == (_counted(store).triples, _counted(store).quads)
     assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
     assert _kept(store) == _counted(store)
 
@@ -91,8 +119,7 @@ def test_a_write_too_large_to_measure_is_counted_at_the_end(
     first, later = split_series(tmp_path, lambda k, _: k >= 4)
     store = tmp_path / "store"
     assert akg(store, "build", "--jobs", "1", str(first)).exit_code == 0
-    right = _counted(store)
-    LinksState(store).keep_totals(right.triples + 7, right.quads + 11)
+    LinksState(store).keep_totals(_off(_counted(store)).text())
     monkeypatch.setattr(totals_module, "TALLIED_TRIPLES", 10)
     assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
     assert _kept(store) == _counted(store)
@@ -110,4 +137,19 @@ def test_totals_are_not_used_once_another_program_wrote_the_store(tmp_path: Path
     assert not union_stamped(store) and _kept(store) == kept
     result = akg(store, "stats")
     assert result.exit_code == 0
-    assert _printed(result.output) == (kept[0], kept[1] + 1) == tuple(_counted(store))
+    counted = _counted(store)
+    assert _printed(result.output) == (kept.triples, kept.quads + 1)
+    assert _printed(result.output) == (counted.triples, counted.quads)
+    assert counted.graphs == kept.graphs + 1
+
+
+def test_kept_text_that_is_not_totals_is_taken_as_none(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    counted = _counted(store)
+    for text in ("2574566 3637459", "{}", '{"triples": "x"}', "[1, 2]"):
+        LinksState(store).keep_totals(text)
+        assert read_totals(text) is None
+        assert _printed(akg(store, "stats").output) == (counted.triples, counted.quads)
+    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    assert _kept(store) == _counted(store)

@@ -30,4 +30,4 @@ def validate(kg: KnowledgeGraph, *, max_triples: int | None = None) -> Validatio
 
     store = kg.store(read_only=True)
     kept = kept_totals(kg._folder, kg._links_state()) if max_triples is not None else None
-    return validate_store(store, max_triples=max_triples, triples=kept[0] if kept else None)
+    return validate_store(store, max_triples=max_triples, triples=kept.triples if kept else None)

@@ -27,8 +27,8 @@ digests, and valid only with them, it keeps the key, subjects and restates links
 block's part of the graph (``parts.py``) that the last write left, which the next build takes
 as they are when their keys are the same.
 
-Last, it keeps the store's two largest counts, its triples and quads (``graph.totals``), which
-only a pass over the whole store can count: every write forgets them first (``forget``,
+Last, it keeps the store's counts (``graph.totals``), which only passes over the whole store
+can count: every write forgets them first (``forget``,
 ``forget_all`` and ``forget_links`` do), and a write that knew them keeps them again, moved by
 what it changed, once it is committed.
 """
@@ -102,25 +102,23 @@ class LinksState:
         totals go with them."""
         self._run(lambda db: db.execute("DELETE FROM meta WHERE key IN ('links', 'totals')"))
 
-    def totals(self) -> tuple[int, int] | None:
-        """The store's triples and quads as the last write that kept them left them
-        (``graph.totals``), or None when a write since may have changed them."""
-        found: list[tuple[int, int]] = []
+    def totals(self) -> str | None:
+        """The store's totals (``graph.totals``, as text) as the last write that kept them left
+        them, or None when a write since may have changed them."""
+        found: list[str] = []
 
         def read(db: sqlite3.Connection) -> None:
             row = db.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
             if row is not None:
-                triples, quads = row[0].split()
-                found.append((int(triples), int(quads)))
+                found.append(row[0])
 
         if self.path.exists():
             self._run(read)
         return found[0] if found else None
 
-    def keep_totals(self, triples: int, quads: int) -> None:
+    def keep_totals(self, text: str) -> None:
         """Keep the store's totals: call only once the write that gave them is committed."""
-        row = ("totals", f"{triples} {quads}")
-        self._run(lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", row))
+        self._run(lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES ('totals', ?)", [text]))
 
     def forget_totals(self) -> None:
         """Say the kept totals may not be the store's (call before any write)."""
