@@ -153,3 +153,19 @@ def test_kept_text_that_is_not_totals_is_taken_as_none(tmp_path: Path) -> None:
         assert _printed(akg(store, "stats").output) == (counted.triples, counted.quads)
     assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
     assert _kept(store) == _counted(store)
+
+
+def test_the_void_description_reads_the_kept_counts(tmp_path: Path) -> None:
+    from alliance_kg.queries.server import _void
+
+    store = tmp_path / "store"
+    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    counted = _counted(store)
+    triples = "void:triples {} ;"
+    served = _void(store, "http://localhost/sparql")
+    assert triples.format(counted.triples) in akg(store, "stats", "--format", "void").output
+    assert triples.format(counted.triples) in served
+    # Kept counts made wrong on purpose show that both read them rather than count again.
+    LinksState(store).keep_totals(_off(counted).text())
+    assert triples.format(counted.triples + 7) in akg(store, "stats", "--format", "void").output
+    assert triples.format(counted.triples + 7) in _void(store, "http://localhost/sparql")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from alliance_kg.api.checks import stats as _stats
 from alliance_kg.api.checks import validate as _validate
+from alliance_kg.api.checks import void as _void
 from alliance_kg.api.values import Rows, decoded, to_terms
 from alliance_kg.errors import InputError
 
@@ -302,6 +303,7 @@ class KnowledgeGraph:
         )
 
     stats = _stats  # (api/checks.py)
+    void = _void
     validate = _validate
 
     def network(self, *, set_aside_parties: bool = False) -> Any:
@@ -344,13 +346,6 @@ class KnowledgeGraph:
 
         rows = self.analyze(analysis, set_aside_parties=set_aside_parties, top=top, between=between)
         return format_rows(rows.variables, list(rows), fmt)
-
-    def void(self, sparql_endpoint: str | None = None) -> str:
-        """A VoID description of the store as Turtle: documents, triples, entities, the count of
-        each class and the documents' sources."""
-        from alliance_kg.graph.void import void_turtle
-
-        return void_turtle(self.store(read_only=True), sparql_endpoint)
 
     def evaluate(self, gold_dir: str | os.PathLike[str]) -> Report:
         """Score the graph against the gold files of ``gold_dir`` (``*.gold.json`` and

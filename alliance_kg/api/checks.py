@@ -1,5 +1,5 @@
 """``KnowledgeGraph.validate``: the graph checked against its contract (``akg validate``); and
-``KnowledgeGraph.stats``, its counts (``akg stats``)."""
+``KnowledgeGraph.stats`` and ``void``, its counts (``akg stats``)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ def stats(kg: KnowledgeGraph) -> GraphStats:
 
     store = kg.store(read_only=True)  # opened first: the totals are of what it holds
     return graph_stats(store, kept_totals(kg._folder, kg._links_state()))
+
+
+def void(kg: KnowledgeGraph, sparql_endpoint: str | None = None) -> str:
+    """A VoID description of the store as Turtle: documents, triples, entities, the count of
+    each class and the documents' sources."""
+    from alliance_kg.graph.void import void_turtle
+
+    return void_turtle(kg.store(read_only=True), sparql_endpoint, kg._folder)
 
 
 def validate(kg: KnowledgeGraph, *, max_triples: int | None = None) -> Validation:

@@ -5,11 +5,15 @@ request from what the store holds (``akg stats --format void``, ``/.well-known/v
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from alliance_kg.graph.links.state import LinksState
+from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.stats import graph_stats
+from alliance_kg.graph.totals import kept_totals
 from alliance_kg.ontology import AKG, ID, ONTOLOGY_IRI, PREFIXES
 
 if TYPE_CHECKING:
@@ -20,10 +24,15 @@ VOID = "http://rdfs.org/ns/void#"
 DATASET = f"{ID}dataset"
 
 
-def void_turtle(store: SparqlStore, sparql_endpoint: str | None = None) -> str:
+def void_turtle(
+    store: SparqlStore, sparql_endpoint: str | None = None, location: str | Path | None = None
+) -> str:
     """The VoID description of ``store`` as Turtle (with ``sparql_endpoint`` when it is served
-    over the SPARQL protocol)."""
-    stats = graph_stats(store)
+    over the SPARQL protocol). ``location``: where it was opened; an on-disk store's counts
+    are kept beside it (``totals.py``; open the store first, so they are of what it holds)."""
+    folder = None if location is None or is_remote(str(location)) else Path(location)
+    keeper = LinksState(folder) if folder is not None else None
+    stats = graph_stats(store, kept_totals(folder, keeper))
     dataset = ox.NamedNode(DATASET)
     void = ox.NamedNode
     quads: list[ox.Triple] = [

@@ -390,7 +390,7 @@ def _void(location: str | Path, endpoint: str) -> str:
     from alliance_kg.graph.store import open_location
     from alliance_kg.graph.void import void_turtle
 
-    return void_turtle(open_location(location, read_only=True), endpoint)
+    return void_turtle(open_location(location, read_only=True), endpoint, location)
 
 
 def _render(location: str | Path) -> str:
