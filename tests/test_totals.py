@@ -4,6 +4,8 @@ fresh count, or forgotten, and they are used only while akg alone wrote the stor
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +14,7 @@ from clirunner import akg
 from series_steps import SERIES, split_series
 
 from alliance_kg.graph import totals as totals_module
-from alliance_kg.graph.links.state import LinksState
+from alliance_kg.graph.links.state import STATE_FILE, LinksState
 from alliance_kg.graph.stamp import union_stamped
 from alliance_kg.graph.totals import Totals, count_totals, held, read_totals
 from alliance_kg.ontology import AKG
@@ -169,3 +171,17 @@ def test_the_void_description_reads_the_kept_counts(tmp_path: Path) -> None:
     LinksState(store).keep_totals(_off(counted).text())
     assert triples.format(counted.triples + 7) in akg(store, "stats", "--format", "void").output
     assert triples.format(counted.triples + 7) in _void(store, "http://localhost/sparql")
+
+
+def test_a_state_file_of_another_version_is_read_without_being_written(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    counted = _counted(store)
+    LinksState(store).keep_totals(_off(counted).text())
+    path = store / STATE_FILE
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE meta SET value = 'another' WHERE key = 'version'")
+    before = path.read_bytes()
+    assert LinksState(store).totals() is None
+    assert _printed(akg(store, "stats").output) == (counted.triples, counted.quads)
+    assert path.read_bytes() == before

@@ -104,17 +104,19 @@ class LinksState:
 
     def totals(self) -> str | None:
         """The store's totals (``graph.totals``, as text) as the last write that kept them left
-        them, or None when a write since may have changed them."""
-        found: list[str] = []
-
-        def read(db: sqlite3.Connection) -> None:
-            row = db.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
-            if row is not None:
-                found.append(row[0])
-
-        if self.path.exists():
-            self._run(read)
-        return found[0] if found else None
+        them, or None when a write since may have changed them. Read without writing (``akg
+        stats`` and ``akg serve`` ask, on a store they only read): a file of another version,
+        or one that cannot be read, has none."""
+        if not self.path.exists():
+            return None
+        try:
+            with closing(
+                sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            ) as db:
+                rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", _KEYS))
+        except sqlite3.Error:
+            return None
+        return rows.get("totals") if rows.get("version") == VERSION else None
 
     def keep_totals(self, text: str) -> None:
         """Keep the store's totals: call only once the write that gave them is committed."""
@@ -323,6 +325,10 @@ class LinksState:
                 work(db)
         except sqlite3.Error as exc:
             raise _unusable(self.path, exc) from exc
+
+
+#: The ``meta`` rows ``totals`` reads.
+_KEYS = ("version", "totals")
 
 
 def _body(rows: list[tuple[str, ...]]) -> str:
