@@ -43,6 +43,13 @@ def _off(totals: Totals) -> Totals:
     return wrong
 
 
+def _built(tmp_path: Path) -> Path:
+    """A store of the series, built in one process."""
+    store = tmp_path / "store"
+    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    return store
+
+
 def _printed(output: str) -> tuple[int, int]:
     """The Triples and Quads lines of a printed stats table."""
     rows = dict(line.split() for line in output.splitlines() if line.startswith(("Tri", "Qua")))
@@ -128,8 +135,7 @@ def test_a_write_too_large_to_measure_is_counted_at_the_end(
 
 
 def test_totals_are_not_used_once_another_program_wrote_the_store(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    store = _built(tmp_path)
     kept = _kept(store)
     assert kept is not None and union_stamped(store)
     other = ox.Store(str(store))
@@ -146,8 +152,7 @@ def test_totals_are_not_used_once_another_program_wrote_the_store(tmp_path: Path
 
 
 def test_kept_text_that_is_not_totals_is_taken_as_none(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    store = _built(tmp_path)
     counted = _counted(store)
     for text in ("2574566 3637459", "{}", '{"triples": "x"}', "[1, 2]"):
         LinksState(store).keep_totals(text)
@@ -160,8 +165,7 @@ def test_kept_text_that_is_not_totals_is_taken_as_none(tmp_path: Path) -> None:
 def test_the_void_description_reads_the_kept_counts(tmp_path: Path) -> None:
     from alliance_kg.queries.server import _void
 
-    store = tmp_path / "store"
-    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    store = _built(tmp_path)
     counted = _counted(store)
     triples = "void:triples {} ;"
     served = _void(store, "http://localhost/sparql")
@@ -174,8 +178,7 @@ def test_the_void_description_reads_the_kept_counts(tmp_path: Path) -> None:
 
 
 def test_a_state_file_of_another_version_is_read_without_being_written(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    assert akg(store, "build", "--jobs", "1", str(SERIES)).exit_code == 0
+    store = _built(tmp_path)
     counted = _counted(store)
     LinksState(store).keep_totals(_off(counted).text())
     path = store / STATE_FILE
