@@ -62,13 +62,21 @@ def _corpus(years: range) -> Corpus:
 
 
 def test_a_kept_result_reads_back_as_written() -> None:
-    result = (array("q", [0, 2]), array("q", [1, 3]), array("d", [0.5, 0.25]), [[0, 1], [2, 3]])
+    result = (
+        array("q", [0, 0, 2]),
+        array("q", [3, 1, 3]),
+        array("d", [0.5, 0.4, 0.25]),
+        array("q", [1, 0, 2]),
+        [[0, 1], [2, 3]],
+    )
     assert _decoded(_encoded(result)) == result
-    empty = (array("q"), array("q"), array("d"), [])
+    empty = (array("q"), array("q"), array("d"), array("q"), [])
     assert _decoded(_encoded(empty)) == empty
     body = _encoded(result)
-    for broken in [b"", body[:20], body[:-8], body + b"\0" * 8, b"\2" + body[1:]]:
+    for broken in [b"", body[:20], body[:-8], body + b"\0" * 8, b"\3" + body[1:]]:
         assert _decoded(broken) is None
+    # A result kept in the layout before (mark 1: no order by second) is not taken.
+    assert _decoded(b"\1" + body[1:]) is None
 
 
 def test_blocks_a_later_statement_leaves_are_taken_as_kept(monkeypatch: pytest.MonkeyPatch) -> None:

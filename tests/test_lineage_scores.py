@@ -141,3 +141,31 @@ def test_blocks_linked_over_processes_give_the_same_links_graph(
         assert 0 < len(kept.first) < len(alone.first) and groups == groups_alone
     assert groups_spread == groups_alone and len(groups_alone) > 10
     assert corpus_links(series_corpus, jobs=jobs) == corpus_links(series_corpus, jobs=1)
+
+
+def _restated_by_definition(corpus: Corpus, first: list[int], second: list[int]) -> dict:
+    """For each document, each other document, its commitments paired with that one's."""
+    out: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for i, j in zip(first, second, strict=True):
+        out[corpus.items[i].doc][corpus.items[j].doc].add(i)
+        out[corpus.items[j].doc][corpus.items[i].doc].add(j)
+    return {doc: dict(found) for doc, found in out.items()}
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_meetings_evidence_is_each_pair_seen_from_both_sides(
+    series_corpus: Corpus, shuffled: bool
+) -> None:
+    from alliance_kg.graph.links import Restated
+    from alliance_kg.graph.links.blocks import link_blocks
+
+    corpus = series_corpus
+    if shuffled:  # a document's commitments not next to each other
+        items = series_corpus.items[::2] + series_corpus.items[1::2]
+        corpus = Corpus(series_corpus.docs, items, series_corpus.entities)
+    pairs, _, blocks = link_blocks(corpus, vectors(corpus), 0.2, 0.2, jobs=1, keep=0.3)
+    expected = _restated_by_definition(corpus, list(pairs.first), list(pairs.second))
+    found = Restated(corpus, pairs, blocks)
+    assert len(expected) > 5 and sum(len(v) for v in expected.values()) > 20
+    assert {doc: found[doc] for doc in expected} == expected
+    assert all(not found[doc] for doc in found if doc not in expected)

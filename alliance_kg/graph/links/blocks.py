@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import operator
 import os
 from array import array
 from collections import defaultdict
@@ -38,14 +39,15 @@ from alliance_kg.loaders.parallel import main_importable
 #: blocks costs about a second.
 PARALLEL_FROM = 20_000
 
-#: A block's pairs (three arrays, under the block's own indexes) and its groups.
-BlockResult: TypeAlias = "tuple[array[int], array[int], array[float], list[list[int]]]"
+#: A block's pairs (three arrays, under the block's own indexes, sorted by first then second),
+#: the pairs' indexes sorted by second then first, and its groups.
+BlockResult: TypeAlias = "tuple[array[int], array[int], array[float], array[int], list[list[int]]]"
 
 
 class Pairs(NamedTuple):
-    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores, in no
-    particular order (sorting them is the work of ``Scores``, which the grouping needs and
-    the meetings do not)."""
+    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores: block by
+    block (``Block.pairs``), each block's sorted by first then second, so that a commitment's
+    pairs are found by bisection (``Block.by_second`` for those it is the second of)."""
 
     first: array[int]
     second: array[int]
@@ -67,11 +69,14 @@ class BlockMemo(Protocol):
 
 class Block(NamedTuple):
     """One block as linked: the digest its result is kept under (empty without a memo), its
-    commitments (the corpus's indexes, in order) and its groups."""
+    commitments (the corpus's indexes, in order) and its groups; where its pairs start in
+    ``Pairs``, and their indexes from there sorted by second then first."""
 
     key: str
     members: list[int]
     groups: list[list[int]]
+    start: int = 0
+    by_second: array[int] = array("q")
 
 
 class Linked(NamedTuple):
@@ -123,12 +128,13 @@ def link_blocks(
     linked: list[Block] = []
     for k, (block, kept) in enumerate(zip(members, results, strict=True)):
         assert kept is not None
-        a, b, s, block_groups = kept
-        first.extend(block[i] for i in a)
-        second.extend(block[j] for j in b)
+        a, b, s, by_second, block_groups = kept
+        start = len(first)
+        first.extend(map(block.__getitem__, a))
+        second.extend(map(block.__getitem__, b))
         values.extend(s)
-        groups = [[block[i] for i in group] for group in block_groups]
-        linked.append(Block(keys[k] if keys else "", block, groups))
+        groups = [list(map(block.__getitem__, group)) for group in block_groups]
+        linked.append(Block(keys[k] if keys else "", block, groups, start, by_second))
     every = sorted((g for block in linked for g in block.groups), key=lambda g: g[0])
     return Linked(Pairs(first, second, values), every, linked)
 
@@ -188,14 +194,29 @@ def _link_block(
     indexes) and its groups."""
     corpus, vecs = part
     scores = scored_pairs(corpus, vecs, least)
-    kept = _kept(scores, keep)
-    return kept.first, kept.second, kept.values, lineage_groups(corpus, scores, threshold)
+    size = len(corpus.items)
+    a, b, s = _kept(scores, keep, size)
+    return a, b, s, _sorted(b, a, size), lineage_groups(corpus, scores, threshold)
 
 
-def _kept(scores: Scores, keep: float) -> Pairs:
-    """The pairs scoring at least ``keep`` (the first ones: ``Scores`` holds them best first)."""
+def _kept(scores: Scores, keep: float, size: int) -> Pairs:
+    """The pairs scoring at least ``keep`` (the first ones: ``Scores`` holds them best first),
+    sorted by first then second (``size``: more than any index)."""
     n = scores.best(keep)
-    return Pairs(scores.first[:n], scores.second[:n], scores.values[:n])
+    first, second, values = scores.first, scores.second, scores.values
+    order = _sorted(first[:n], second[:n], size)
+    return Pairs(
+        array("q", map(first.__getitem__, order)),
+        array("q", map(second.__getitem__, order)),
+        array("d", map(values.__getitem__, order)),
+    )
+
+
+def _sorted(major: array[int], minor: array[int], size: int) -> array[int]:
+    """The indexes of pairs (``major[k]``, ``minor[k]``), each under ``size``, sorted by major
+    then minor (their keys made and compared in C: no Python step per pair)."""
+    keys = list(map(operator.add, map(size.__mul__, major), minor))
+    return array("q", sorted(range(len(keys)), key=keys.__getitem__))
 
 
 def _key(corpus: Corpus, vecs: list[dict[str, float]], block: list[int], *numbers: float) -> str:
@@ -244,19 +265,21 @@ def code_digest(files: tuple[str | None, ...]) -> str:
     return digest.hexdigest()
 
 
-#: The first number of a kept result: read back on a machine of another byte order, it is not
-#: this, and the result is linked again.
-_MARK = 1
+#: The first number of a kept result: read back on a machine of another byte order, or kept by
+#: an akg whose results had another layout (1: pairs by score, without ``by_second``), it is
+#: not this, and the result is linked again.
+_MARK = 2
 
 
 def _encoded(result: BlockResult) -> bytes:
-    """A block's result as kept: counts, then the pairs' arrays, the groups' sizes and members
-    (machine integers and floats, as ``array`` writes them; nothing a reader executes)."""
-    a, b, s, groups = result
+    """A block's result as kept: counts, then the pairs' arrays, their order by second, the
+    groups' sizes and members (machine integers and floats, as ``array`` writes them; nothing a
+    reader executes)."""
+    a, b, s, by_second, groups = result
     sizes = array("q", map(len, groups))
     members = array("q", (x for group in groups for x in group))
     head = array("q", [_MARK, len(a), len(sizes), len(members)])
-    return b"".join(x.tobytes() for x in (head, a, b, s, sizes, members))
+    return b"".join(x.tobytes() for x in (head, a, b, s, by_second, sizes, members))
 
 
 def _decoded(body: bytes) -> BlockResult | None:
@@ -268,7 +291,7 @@ def _decoded(body: bytes) -> BlockResult | None:
     if head[0] != _MARK or min(head) < 0:
         return None
     _, pairs, count, total = head
-    if len(body) != 8 * (4 + 3 * pairs + count + total):
+    if len(body) != 8 * (4 + 4 * pairs + count + total):
         return None
 
     def read(kind: str, start: int, n: int) -> array[int]:
@@ -280,11 +303,12 @@ def _decoded(body: bytes) -> BlockResult | None:
     b = read("q", 32 + 8 * pairs, pairs)
     s: array[float] = array("d")
     s.frombytes(body[32 + 16 * pairs : 32 + 24 * pairs])
-    sizes = read("q", 32 + 24 * pairs, count)
-    members = read("q", 32 + 24 * pairs + 8 * count, total)
+    by_second = read("q", 32 + 24 * pairs, pairs)
+    sizes = read("q", 32 + 32 * pairs, count)
+    members = read("q", 32 + 32 * pairs + 8 * count, total)
     groups: list[list[int]] = []
     at = 0
     for size in sizes:
         groups.append(list(members[at : at + size]))
         at += size
-    return a, b, s, groups
+    return a, b, s, by_second, groups
