@@ -45,9 +45,9 @@ BlockResult: TypeAlias = "tuple[array[int], array[int], array[float], array[int]
 
 
 class Pairs(NamedTuple):
-    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores: block by
-    block (``Block.pairs``), each block's sorted by first then second, so that a commitment's
-    pairs are found by bisection (``Block.by_second`` for those it is the second of)."""
+    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores, block by
+    block (each from its ``Block.start``), each block's sorted by first then second: a
+    commitment's pairs are found by bisection (``Block.by_second`` for those it is second in)."""
 
     first: array[int]
     second: array[int]
