@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from clirunner import akg
-from series_steps import split_series
+from series_steps import built_before_2021, exported
 
 from alliance_kg.graph.links import corpus_links, weights
-from alliance_kg.graph.links.blocks import _decoded, _encoded, link_blocks
+from alliance_kg.graph.links.blocks import BlockResult, _decoded, _encoded, link_blocks
 from alliance_kg.graph.links.read import Corpus, Doc, Item
 from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.links.weights import vectors
@@ -70,7 +70,7 @@ def test_a_kept_result_reads_back_as_written() -> None:
         [[0, 1], [2, 3]],
     )
     assert _decoded(_encoded(result)) == result
-    empty = (array("q"), array("q"), array("d"), array("q"), [])
+    empty: BlockResult = (array("q"), array("q"), array("d"), array("q"), [])
     assert _decoded(_encoded(empty)) == empty
     body = _encoded(result)
     for broken in [b"", body[:20], body[:-8], body + b"\0" * 8, b"\3" + body[1:]]:
@@ -107,19 +107,12 @@ def _block_keys(store: Path) -> set[str]:
         return {key for (key,) in db.execute("SELECT key FROM block")}
 
 
-def _export(store: Path) -> str:
-    result = akg(store, "export", "-f", "nquads")
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_a_store_built_in_two_builds_reuses_blocks_and_equals_one_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(weights, "WEIGHED_FROM", 10)
-    first, later = split_series(tmp_path, lambda _, text: text.name.startswith("ausmin-2021"))
-    store, whole = tmp_path / "store", tmp_path / "whole"
-    assert akg(store, "build", "--jobs", "1", str(first)).exit_code == 0
+    store, first, later = built_before_2021(tmp_path)
+    whole = tmp_path / "whole"
     kept = _block_keys(store)
     assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
     now = _block_keys(store)
@@ -127,7 +120,7 @@ def test_a_store_built_in_two_builds_reuses_blocks_and_equals_one_build(
     # every date) another; the third is taken as it was kept.
     assert len(kept) == len(now) == 3 and len(kept & now) == 1
     assert akg(whole, "build", "--jobs", "1", str(first), str(later)).exit_code == 0
-    assert _export(store) == _export(whole)
+    assert exported(store) == exported(whole)
     assert _block_keys(whole) == now
 
 

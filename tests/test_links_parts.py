@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from clirunner import akg
 from rdflib import RDFS, Literal, URIRef
-from series_steps import SERIES, split_series
+from series_steps import SERIES, built_before_2021, exported
 
 from alliance_kg.graph.links import LinksState, corpus_links, corpus_parts, parts
 from alliance_kg.graph.links import weights as weights_module
@@ -79,12 +79,6 @@ def test_parts_given_as_kept_come_without_their_triples(series_corpus: Corpus) -
     assert [p for p in again if p.key not in kept] == [p for p in found if p.key not in kept]
 
 
-def _export(store: Path) -> str:
-    result = akg(store, "export", "-f", "nquads")
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def _part_keys(store: Path) -> set[str]:
     with closing(sqlite3.connect(store / STATE_FILE)) as db:
         return {key for (key,) in db.execute("SELECT key FROM part")}
@@ -94,9 +88,8 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(weights_module, "WEIGHED_FROM", 10)
-    first, later = split_series(tmp_path, lambda _, text: text.name.startswith("ausmin-2021"))
-    store, whole = tmp_path / "store", tmp_path / "whole"
-    assert akg(store, "build", "--jobs", "1", str(first)).exit_code == 0
+    store, first, later = built_before_2021(tmp_path)
+    whole = tmp_path / "whole"
     before = _part_keys(store)
     made: list[Any] = []
     block_triples = parts.block_triples
@@ -114,7 +107,7 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
     monkeypatch.undo()
     monkeypatch.setattr(weights_module, "WEIGHED_FROM", 10)
     assert akg(whole, "build", "--jobs", "1", str(first), str(later)).exit_code == 0
-    assert _export(store) == _export(whole)
+    assert exported(store) == exported(whole)
     assert _part_keys(whole) == after
     assert LinksState(store).links() == LinksState(whole).links()
 
@@ -124,7 +117,7 @@ def test_a_part_given_as_kept_that_the_state_does_not_hold_writes_nothing(
 ) -> None:
     store = tmp_path / "store"
     shutil.copytree(series_store, store)
-    exported = _export(store)
+    before = exported(store)
     state = LinksState(store)
     kept = state.link_parts()
     assert kept
@@ -140,5 +133,5 @@ def test_a_part_given_as_kept_that_the_state_does_not_hold_writes_nothing(
         assert not write_links(opened, [Part(REST, [moved], 0), Part(key, None, restates)], state)
     finally:
         del opened
-    assert _export(store) == exported
+    assert exported(store) == before
     assert state.link_parts() == kept

@@ -105,8 +105,6 @@ class TotalsKeeper(Protocol):
 
     def keep_totals(self, text: str) -> None: ...
 
-    def forget_totals(self) -> None: ...
-
 
 def kept_totals(folder: Path | None, keeper: TotalsKeeper | None) -> Totals | None:
     """The totals kept beside the on-disk store in ``folder`` when no program but akg wrote it
@@ -195,11 +193,11 @@ def write_tallied(
     touched: Callable[[], Mapping[str, Collection[str]] | None],
     write: Callable[[], object],
 ) -> None:
-    """Run ``write``, having forgotten the kept totals; when they were ``known`` before it (as
-    kept), keep them again moved by what the write changed of the triples ``touched`` gives:
-    for each named graph it writes, the distinct N-Triples lines it removes from it or adds
-    (None: too many to measure). ``touched`` is called only when the totals are known and the
-    store embedded."""
+    """Run ``write``, called once the kept totals are forgotten (every ``forget`` of the state
+    forgets them). When they were ``known`` before (as kept), keep them again moved by what the
+    write changed of the triples ``touched`` gives: for each named graph it writes, the
+    distinct N-Triples lines it removes from it or adds (None: too many to measure).
+    ``touched`` is called only when the totals are known and the store embedded."""
     embedded = store if isinstance(store, ox.Store) else None
     start = read_totals(known)
     lines = touched() if embedded is not None and keeper is not None and start is not None else None
@@ -209,8 +207,6 @@ def write_tallied(
     ):
         lines = None
     before = held(embedded, lines) if embedded is not None and lines is not None else None
-    if keeper is not None:
-        keeper.forget_totals()
     write()
     if embedded is None or lines is None or before is None or keeper is None or start is None:
         return

@@ -224,10 +224,10 @@ class Restated(Mapping[str, dict[str, set[int]]]):
         self._corpus, self._pairs = corpus, pairs
         items = corpus.items
         self._blocks = {items[block.members[0]].parties: block for block in blocks}
-        self._mine: dict[str, list[int]] = defaultdict(list)  # commitments in some block
+        self._mine: dict[str, list[int]] = {}  # each document's commitments in some block
         for i, item in enumerate(items):
             if item.parties:
-                self._mine[item.doc].append(i)
+                self._mine.setdefault(item.doc, []).append(i)
 
     def __getitem__(self, doc: str) -> dict[str, set[int]]:
         items, first, second = self._corpus.items, self._pairs.first, self._pairs.second
