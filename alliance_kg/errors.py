@@ -23,6 +23,14 @@ class QueryError(AkgError):
     """A SPARQL query is invalid or cannot be run."""
 
 
+class QueryDiedError(QueryError):
+    """A query's process ended without a result (a crash, or its memory bound)."""
+
+
+class QueryMemoryError(QueryDiedError):
+    """A query needed more memory than its bound (``--max-memory``)."""
+
+
 class FormatError(QueryError):
     """A results format that does not fit the query's form (rows asked of a CONSTRUCT)."""
 

@@ -46,6 +46,11 @@ def writer_active(folder: Path) -> bool:
         os.close(fd)
 
 
+def written_elsewhere(folder: Path) -> bool:
+    """Whether another process holds the store's write lock (never this one's own)."""
+    return folder.resolve() not in opened_for_writing and writer_active(folder)
+
+
 #: Seconds to wait before each new attempt at a read-only open that lost a race with a writer:
 #: at most about 6 s in all (a query's own timeout still stops it first). Measured against a
 #: writer flushing every 5 writes (far more often than a build), about 6 in 10 opens lose the

@@ -9,9 +9,6 @@ Queries to a remote SPARQL server are bounded by the HTTP timeout instead.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -20,7 +17,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.errors import QueryError
 from alliance_kg.queries import (
     GRAPH_FORMATS,
     Dataset,
@@ -29,7 +26,7 @@ from alliance_kg.queries import (
     format_results,
     run_query,
 )
-from alliance_kg.queries.lifetime import die_with, died_of_memory, limit_memory, out_of_memory
+from alliance_kg.queries.child import run_beside_writers
 from alliance_kg.queries.safety import check_read_only, parse_tree_needed
 
 _T = TypeVar("_T")
@@ -97,7 +94,7 @@ def query_location(
     work = partial(
         _bounded_run, location, text, fmt, substitutions, bounds, names, dataset, narrowing
     )
-    return run_in_child(work, bounds.timeout, bounds.memory)
+    return run_beside_writers(Path(location), work, bounds.timeout, bounds.memory)
 
 
 def run_read_only(
@@ -311,77 +308,3 @@ def _listed(term: ox.Literal, value: str) -> ox.Literal:
     if term.language:
         return ox.Literal(value, language=term.language)
     return ox.Literal(value, datatype=term.datatype)
-
-
-def run_in_child(work: Callable[[], _T], timeout: float, memory: int | None = None) -> _T:
-    """Run ``work`` in a child process and return what it returns; kill it after ``timeout``
-    seconds (``QueryError``). ``AkgError``s raised by ``work`` are raised here. ``memory``:
-    the megabytes the child may use (``QueryError`` when it needs more).
-
-    The child is a plain fork (fast: nothing to import) unless this process has opened an
-    on-disk store (the library after a build, the server): a fork would then copy RocksDB's
-    locks as its background threads hold them, and the child can crash or hang. Such children
-    are forked from a clean server process instead, so ``work`` must be picklable (a
-    ``functools.partial`` of a module-level function, not a lambda)."""
-    from alliance_kg.graph.store import disk_store_opened
-
-    context: Any = multiprocessing.get_context("forkserver" if disk_store_opened() else "fork")
-    if disk_store_opened():
-        context.set_forkserver_preload(["alliance_kg.queries.bounded"])
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child_main, args=(work, sender, os.getpid(), memory), daemon=True
-    )
-    child.start()
-    sender.close()
-    finished = False
-    try:
-        if not receiver.poll(timeout):
-            child.kill()
-            raise stopped_after(timeout)
-        try:
-            kind, payload = receiver.recv()
-        except EOFError as exc:
-            child.join(timeout=5)
-            if memory is not None and died_of_memory(child.exitcode):
-                raise out_of_memory(memory) from exc
-            raise QueryError(
-                f"the query process ended without a result (exit {child.exitcode})"
-            ) from exc
-        finished = True
-    finally:
-        # Interrupted (Ctrl-C, SIGTERM made an exception): the child goes at once.
-        child.join(timeout=5 if finished else 0)
-        if child.is_alive():
-            child.kill()
-            child.join(timeout=5)
-        receiver.close()
-    if kind == "ok":
-        return payload
-    raise payload
-
-
-def stopped_after(timeout: float) -> QueryError:
-    """The error of a query killed when its time limit passed."""
-    return QueryError(
-        f"the query was stopped after {timeout:g} s (--timeout {timeout:g}); the store is unchanged"
-    )
-
-
-def _child_main(work: Callable[[], Any], sender: Any, owner: int, memory: int | None) -> None:
-    from alliance_kg.loaders.offline import forbid
-
-    forbid()  # a process akg started does nothing but akg's work: offline for good
-    die_with(owner)
-    if memory is not None:
-        limit_memory(memory)
-    try:
-        sender.send(("ok", work()))
-    except MemoryError:
-        sender.send(("error", out_of_memory(memory or 0)))
-    except AkgError as exc:
-        sender.send(("error", exc))
-    except Exception as exc:  # noqa: BLE001 - everything must reach the parent as an error
-        sender.send(("error", QueryError(f"the query failed: {exc}")))
-    finally:
-        sender.close()

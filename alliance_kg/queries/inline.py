@@ -32,8 +32,8 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries import Dataset
-from alliance_kg.queries.bounded import Bounds, QueryOutput, stopped_after
-from alliance_kg.queries.lifetime import die_with, limit_memory, out_of_memory
+from alliance_kg.queries.bounded import Bounds, QueryOutput
+from alliance_kg.queries.lifetime import die_with, limit_memory, out_of_memory, stopped_after
 from alliance_kg.queries.listener import Server
 from alliance_kg.queries.prepared import Prepared
 from alliance_kg.queries.server import _Handler

@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from alliance_kg.errors import QueryError, QueryMemoryError
+
 
 def die_with(owner: int) -> None:
     """End this process as soon as the process ``owner`` (the akg process that started it) has
@@ -94,13 +96,18 @@ def limit_memory(megabytes: int) -> None:
     os.environ["RUST_BACKTRACE"] = "0"
 
 
-def out_of_memory(megabytes: int) -> Exception:
+def out_of_memory(megabytes: int) -> QueryMemoryError:
     """The error of a query that needed more memory than its bound."""
-    from alliance_kg.errors import QueryError
-
-    return QueryError(
+    return QueryMemoryError(
         f"the query needed more than {megabytes} MB of memory (--max-memory {megabytes}); "
         "narrow it, or raise --max-memory"
+    )
+
+
+def stopped_after(timeout: float) -> QueryError:
+    """The error of a query killed when its time limit passed."""
+    return QueryError(
+        f"the query was stopped after {timeout:g} s (--timeout {timeout:g}); the store is unchanged"
     )
 
 

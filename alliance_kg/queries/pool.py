@@ -29,8 +29,14 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries import Dataset
-from alliance_kg.queries.bounded import Bounds, QueryOutput, run_on_store, stopped_after
-from alliance_kg.queries.lifetime import die_with, died_of_memory, limit_memory, out_of_memory
+from alliance_kg.queries.bounded import Bounds, QueryOutput, run_on_store
+from alliance_kg.queries.lifetime import (
+    die_with,
+    died_of_memory,
+    limit_memory,
+    out_of_memory,
+    stopped_after,
+)
 
 DEFAULT_WORKERS = 2
 #: Seconds a new worker may take to import and open the store.

@@ -29,7 +29,8 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, FormatError, QueryError, terminal_safe
 from alliance_kg.queries import GRAPH_FORMATS, Dataset
-from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location, run_in_child
+from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location
+from alliance_kg.queries.child import run_in_child
 from alliance_kg.queries.listener import Server
 from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
 from alliance_kg.queries.protocol import (
@@ -317,12 +318,8 @@ class _Handler(StrictRequest):
         if output.kind != "graph" and fmt in GRAPH_FORMATS:
             self._not_acceptable()  # rows or a boolean, for a client that takes graphs only
             return
-        media = (
-            "text/turtle"
-            if output.kind == "graph" and fmt not in GRAPH_FORMATS
-            else (FORMAT_TYPES[fmt])
-        )
-        self._reply(200, media, output.text)
+        turtle = output.kind == "graph" and fmt not in GRAPH_FORMATS  # the graph, as Turtle
+        self._reply(200, "text/turtle" if turtle else FORMAT_TYPES[fmt], output.text)
 
     def _cookbook(self, name: str, query: str) -> None:
         # A cookbook query with its parameters from the URL, bound as akg query -n binds them.
