@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -104,9 +106,9 @@ HOLDER = textwrap.dedent(
 )
 
 
-def test_a_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    ox.Store(str(store)).flush()
+@contextmanager
+def held(store: Path) -> Iterator[None]:
+    """The store held open for writing by another process, as a build holds it."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(store)],
         stdin=subprocess.PIPE,
@@ -115,13 +117,20 @@ def test_a_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
+        yield
+    finally:
+        holder.communicate("")
+
+
+def test_a_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    ox.Store(str(store)).flush()
+    with held(store):
         update = akg(
             store, "update", "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> 1 } }"
         )
         sample = sorted(sample_corpus_dir().glob("*.txt"))[0]
         build = akg(store, "build", str(sample))
-    finally:
-        holder.communicate("")
     for result in (update, build):
         assert result.exit_code == 1
         assert result.output.splitlines()[-1].startswith(

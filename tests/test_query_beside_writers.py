@@ -4,16 +4,12 @@ Real processes throughout: a holder of the store's write lock, and query childre
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_concurrency import HOLDER
+from test_concurrency import held
 
 from alliance_kg.errors import QueryMemoryError
 from alliance_kg.graph.store import open_store
@@ -33,22 +29,6 @@ def dies_first(runs: Path, deaths: int) -> str:
     if len(runs.read_text().splitlines()) <= deaths:
         bytearray(1 << 44)  # MemoryError, which the child reports as its bound
     return "answered"
-
-
-@contextmanager
-def held(store: Path) -> Iterator[None]:
-    """The store held open for writing by another process, as a build holds it."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(store)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
-        yield
-    finally:
-        holder.communicate("")
 
 
 @pytest.fixture

@@ -84,9 +84,11 @@ class KnowledgeGraph:
         progress: Callable[[int, int], None] | None = None,
         lexicon: Sequence[str | os.PathLike[str]] = (),
         jobs: int | None = None,
+        force: bool = False,
     ) -> LoadResult:
         """Load documents (files or folders; none: the bundled sample corpus), replacing
-        documents of the same key, then rerun the corpus-level stage.
+        documents of the same key, then rerun the corpus-level stage. A file unchanged since
+        its graph was written (``graph.unchanged``) is not extracted again, unless ``force``.
 
         ``progress(done, total)`` is called after each document is extracted. Documents are
         written in batches as they are extracted, each document whole or not at all: a bad
@@ -98,40 +100,15 @@ class KnowledgeGraph:
         the cores, for 50 documents a worker and a store of 20,000 commitments; 1: this process
         alone); the graph is the same byte for byte whatever the number.
         """
+        from alliance_kg.graph.building import build_files
         from alliance_kg.loaders.lexicon import extended
+        from alliance_kg.loaders.readers import collect_documents, sample_corpus_dir
 
         if jobs is not None and jobs < 1:
             raise InputError(f"jobs must be at least 1, not {jobs}")
-        with extended(lexicon):
-            return self._build(paths, progress, jobs)
-
-    def _build(
-        self,
-        paths: Sequence[str | os.PathLike[str]],
-        progress: Callable[[int, int], None] | None,
-        jobs: int | None = 1,
-    ) -> LoadResult:
-        from alliance_kg.graph.load import iter_document_graphs, write_extractions
-        from alliance_kg.graph.stamp import held_for_writing
-        from alliance_kg.loaders.parallel import default_jobs
-        from alliance_kg.loaders.readers import collect_paths, sample_corpus_dir
-
-        files = collect_paths([Path(p) for p in paths] or [sample_corpus_dir()])
-        stage_jobs, jobs = jobs, default_jobs(len(files)) if jobs is None else jobs
-        done = 0
-
-        def step(_path: Path) -> None:
-            nonlocal done
-            done += 1
-            if progress is not None:
-                progress(done, len(files))
-
-        # Extraction streams into batched writes (memory follows a batch); the store is locked
-        # before extraction, and a build that fails before writing leaves none.
-        with held_for_writing(self.location) as (store, check):
-            state = self._links_state()
-            graphs = iter_document_graphs(files, step, jobs, records=state is not None)
-            return write_extractions(store, graphs, check=check, state=state, jobs=stage_jobs)
+        given = collect_documents([Path(p) for p in paths] or [sample_corpus_dir()])
+        with extended(lexicon):  # fingerprints and extraction, under the lexicons given
+            return build_files(self.location, given, self._links_state, progress, jobs, force)
 
     def load_shards(self, paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         """Load N-Quads shards (files, or folders of ``*.nq``) of document graphs extracted

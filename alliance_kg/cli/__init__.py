@@ -147,15 +147,24 @@ def _text(argument: str | None, path: Path | None, what: str) -> str:
     "the machine's cores, for builds of at least 50 documents a process and stores of 20,000 "
     "commitments; 1: no worker processes). The graph is the same whatever the number.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Extract every document again, also those unchanged since their graphs were written.",
+)
 @click.pass_obj
 def build(
-    kg: KnowledgeGraph, paths: tuple[Path, ...], lexicons: tuple[Path, ...], jobs: int | None
+    kg: KnowledgeGraph,
+    paths: tuple[Path, ...],
+    lexicons: tuple[Path, ...],
+    jobs: int | None,
+    force: bool,
 ) -> None:
     """Load documents (files or folders; default: the bundled sample corpus), then validate."""
     from alliance_kg.graph.stats import format_stats
 
     with _Progress("Extracting") as progress:
-        result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs)
+        result = kg.build(paths, progress=progress, lexicon=lexicons, jobs=jobs, force=force)
     loaded(result)
     say(format_stats(kg.stats()))
     say(kg.validate(max_triples=BUILD_VALIDATES).summary())

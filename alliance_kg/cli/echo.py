@@ -23,6 +23,11 @@ def loaded(result: Any) -> None:
         f"Loaded {result.documents} document(s): {result.commitments} commitments, "
         f"{result.meetings} meeting(s), {result.triples} triples written."
     )
+    if result.unchanged:
+        say(
+            f"{result.unchanged} document(s) unchanged since their graphs were written: not "
+            "extracted again (--force extracts them)."
+        )
     warn_conflicts(result.links.new_conflicts)
 
 

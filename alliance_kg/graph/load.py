@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from alliance_kg.errors import AkgError, InputError, StoreError
+from alliance_kg.errors import AkgError, StoreError
 from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.links.read import Rows, graph_records
@@ -29,7 +29,7 @@ from alliance_kg.graph.totals import count_totals, graph_touched, read_totals, w
 from alliance_kg.graph.updates import apply_update, update_scope
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files, map_extractions
-from alliance_kg.loaders.readers import collect_paths, document_key
+from alliance_kg.loaders.readers import collect_documents
 from alliance_kg.ontology import ONTOLOGY_GRAPH, load_ontology
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class LoadResult:
     triples: int
     graphs: list[str]
     links: LinksResult
+    unchanged: int = 0  # files not extracted again: their graphs would be the same
 
 
 #: A batch is written once it holds at least this many triples (a bundled statement makes
@@ -111,17 +112,7 @@ def _in_order(
     progress: Callable[[Path], None] | None,
     work: Callable[[list[Path]], Iterator[T]],
 ) -> Iterator[T]:
-    files = collect_paths(paths)
-    if not files:
-        raise InputError(f"{', '.join(str(p) for p in paths)}: no documents to load")
-    by_key: dict[str, Path] = {}
-    for path in files:
-        key = document_key(path)
-        if key in by_key:
-            raise InputError(
-                f"{path}: has the same document key {key!r} as {by_key[key]}; rename one of them"
-            )
-        by_key[key] = path
+    files = collect_documents(paths)
     for path, result in zip(files, work(files), strict=True):
         yield result
         if progress is not None:
@@ -148,6 +139,7 @@ def write_extractions(
     check: Callable[[], None] | None = None,
     state: LinksState | None = None,
     jobs: int | None = None,
+    prints: dict[str, str] | None = None,
 ) -> LoadResult:
     """Write the named graphs of extracted documents and the ontology, then the corpus-level
     stage's links graph (``graph.links``, planned over the whole store with the new documents
@@ -168,12 +160,12 @@ def write_extractions(
     ``state``: the corpus-level stage's records kept beside an on-disk store
     (``links.state``); each batch forgets those of its graphs before it is written. ``jobs``:
     the processes the stage links its blocks over (default: the machine's cores for a large
-    store, ``links.blocks``).
+    store, ``links.blocks``). ``prints``: the fingerprints of the documents' files, by graph
+    (``unchanged.plan_build``), kept with their records.
     """
     budget = BATCH_TRIPLES if batch_triples is None else batch_triples
     writer = _BatchWriter(store, budget, state)
-    writer.jobs = jobs
-    writer.check = check
+    writer.jobs, writer.check, writer.prints = jobs, check, prints or {}
     del store  # only the writer holds the store, and lets go of it on failure
     try:
         for extraction in extractions:
@@ -215,6 +207,7 @@ class _BatchWriter:
         self.check: Callable[[], None] | None = None
         self.all_written = False
         self.jobs: int | None = None  # of the corpus-level stage
+        self.prints: dict[str, str] = {}  # the files' fingerprints, by graph
         # A batch is written on a thread of its own while the next one is collected: the store
         # writes without Python's lock, so the extraction workers' results keep being taken in
         # and they keep working (else they stop a few chunks ahead, ``parallel.AHEAD``).
@@ -327,7 +320,7 @@ class _BatchWriter:
         )
         self.written += keys
         if self._state is not None:
-            self._state.keep(records)
+            self._state.keep(records, self.prints)
         self._unflushed += size
         if self._unflushed >= FLUSH_TRIPLES:
             # Not after every batch: each flush leaves files for RocksDB to compact later.

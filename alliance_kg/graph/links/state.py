@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
 #: The layout of the file's tables; with the queries, what a file must match to be used.
-SCHEMA = 6
+SCHEMA = 7
 #: Changes whenever the queries or the tables do: a file of another version is emptied.
 VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -207,6 +207,19 @@ class LinksState:
         self._run(read)
         return found & wanted
 
+    def unchanged(self, prints: Mapping[str, str]) -> set[str]:
+        """The graphs of ``prints`` written from a file of that fingerprint, by a build that
+        kept their records (none read back from the store, which has no fingerprint)."""
+        found: set[str] = set()
+
+        def read(db: sqlite3.Connection) -> None:
+            for graph, kept in db.execute("SELECT graph, print FROM known"):
+                if kept is not None and prints.get(graph) == kept:
+                    found.add(graph)
+
+        self._run(read)
+        return found
+
     def read(self, store: SparqlStore, graphs: list[str], every: bool) -> None:
         """Read the records of ``graphs`` from the store and keep them, one query at a time (so
         that only one query's rows are held in memory); ``every``: they are all the store's."""
@@ -217,11 +230,12 @@ class LinksState:
             body = [(g, query, _body(r)) for g, r in rows.items()]
             del rows
             self._run(partial(_insert, "INSERT INTO record VALUES (?, ?, ?)", body))
-        self._run(partial(_insert, "INSERT INTO known VALUES (?)", [(g,) for g in graphs]))
+        self._run(partial(_insert, "INSERT INTO known VALUES (?, NULL)", [(g,) for g in graphs]))
 
-    def keep(self, records: Mapping[str, Rows]) -> None:
+    def keep(self, records: Mapping[str, Rows], prints: Mapping[str, str] | None = None) -> None:
         """Keep the records of graphs just written, made by whoever wrote them
-        (``read.graph_records``): call only once the write is committed, so that a failure
+        (``read.graph_records``), with the fingerprints of the files they were made from
+        (``prints``, by graph): call only once the write is committed, so that a failure
         between leaves graphs without a record (read again), never a record without its graph."""
         body = [
             (g, query, _body(rows))
@@ -230,11 +244,12 @@ class LinksState:
             if rows
         ]
         known = [(g,) for g in records]
+        printed = [(g, (prints or {}).get(g)) for g in records]
 
         def write(db: sqlite3.Connection) -> None:
             _delete(db, known)
             db.executemany("INSERT INTO record VALUES (?, ?, ?)", body)
-            db.executemany("INSERT INTO known VALUES (?)", known)
+            db.executemany("INSERT INTO known VALUES (?, ?)", printed)
 
         if known:
             self._run(write)
@@ -305,7 +320,7 @@ class LinksState:
                     db.execute("DROP TABLE IF EXISTS part")
                     db.execute("DELETE FROM meta WHERE key IN ('links', 'totals')")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
-                db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY)")
+                db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY, print TEXT)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS record (graph TEXT, query TEXT, body TEXT, "
                     "PRIMARY KEY (graph, query))"

@@ -36,6 +36,7 @@ __all__ = [
     "ReaderOutput",
     "collect_paths",
     "detect_kind",
+    "collect_documents",
     "document_key",
     "read_document",
     "sample_corpus_dir",
@@ -173,6 +174,23 @@ def document_key(path: Path) -> str:
     if slug:
         return slug
     return "doc-" + hashlib.sha256(stem.encode()).hexdigest()[:12]
+
+
+def collect_documents(paths: Sequence[str | Path]) -> list[Path]:
+    """``collect_paths``, with an ``InputError`` when it finds no file, or two files of one
+    document key (which would write one graph)."""
+    files = collect_paths(paths)
+    if not files:
+        raise InputError(f"{', '.join(str(p) for p in paths)}: no documents to load")
+    by_key: dict[str, Path] = {}
+    for path in files:
+        key = document_key(path)
+        if key in by_key:
+            raise InputError(
+                f"{path}: has the same document key {key!r} as {by_key[key]}; rename one of them"
+            )
+        by_key[key] = path
+    return files
 
 
 def read_document(path: Path) -> SourceDocument:

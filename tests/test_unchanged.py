@@ -1,0 +1,149 @@
+"""A build extracts only the files that changed since their graphs were written (the file, its
+sidecar, the lexicons in effect); the store it leaves is the one a build of every file leaves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import Result
+from clirunner import akg
+from test_lexicon import UNIT_TEXT, _user_file
+
+from alliance_kg.loaders.readers import sample_corpus_dir
+
+SKIPPED = "{} document(s) unchanged since their graphs were written: not extracted again " + (
+    "(--force extracts them)."
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(sample_corpus_dir(), folder)
+    return folder
+
+
+def loaded(result: Result) -> list[str]:
+    """The lines of a build's output that say what it loaded and what it left as it was."""
+    assert result.exit_code == 0, result.output
+    return [
+        line
+        for line in result.output.splitlines()
+        if line.startswith("Loaded ") or "unchanged since" in line
+    ]
+
+
+def exported(store: Path) -> str:
+    result = akg(store, "export", "-f", "nquads")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def assert_a_whole_build(store: Path, corpus: Path) -> None:
+    """The store is the one a build of every file of ``corpus`` into a new store leaves."""
+    whole = store.with_name(f"{store.name}-whole")
+    shutil.rmtree(whole, ignore_errors=True)
+    akg(whole, "build", str(corpus))
+    assert exported(store) == exported(whole)
+
+
+def test_a_build_again_extracts_nothing_and_changes_nothing(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(corpus))
+    before = exported(store)
+    assert loaded(akg(store, "build", str(corpus))) == [
+        "Loaded 0 document(s): 0 commitments, 3 meeting(s), 0 triples written.",
+        SKIPPED.format(5),
+    ]
+    assert exported(store) == before
+    assert loaded(akg(store, "build", "--force", str(corpus))) == [
+        "Loaded 5 document(s): 106 commitments, 3 meeting(s), 2393 triples written."
+    ]
+    assert exported(store) == before
+
+
+def test_changed_and_new_files_are_extracted_and_the_store_is_a_whole_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(corpus))
+    first = sorted(corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text() + "\nJapan reaffirmed its commitment to the Alliance.\n")
+    (corpus / "new.txt").write_text(UNIT_TEXT)
+    lines = loaded(akg(store, "build", str(corpus)))
+    assert lines[0].startswith("Loaded 2 document(s): ")
+    assert lines[1:] == [SKIPPED.format(4)]
+    assert_a_whole_build(store, corpus)
+
+
+def test_a_changed_sidecar_is_a_changed_document(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(corpus))
+    sidecar = sorted(corpus.glob("*.meta.json"))[1]
+    meta = json.loads(sidecar.read_text())
+    sidecar.write_text(json.dumps({**meta, "title": "Another title"}))
+    lines = loaded(akg(store, "build", str(corpus)))
+    assert lines[0].startswith("Loaded 1 document(s): ")
+    assert lines[1:] == [SKIPPED.format(4)]
+    assert "Another title" in exported(store)
+
+
+def test_another_lexicon_extracts_every_file_again(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(UNIT_TEXT)
+    store = tmp_path / "store"
+    akg(store, "build", str(corpus))
+    query = "SELECT ?l WHERE { ?u a akg:Unit ; skos:prefLabel ?l }"
+    assert akg(store, "query", "--format", "csv", query).output == "l\n"
+    mine = _user_file(tmp_path)
+    lines = loaded(akg(store, "build", "--lexicon", str(mine), str(corpus)))
+    assert lines[0].startswith("Loaded 1 document(s): ") and lines[1:] == []
+    assert akg(store, "query", "--format", "csv", query).output == (
+        "l\nNorthern Rotational Detachment\n"
+    )
+    # The lexicon is part of the fingerprint: the same one again extracts nothing; none, all.
+    assert loaded(akg(store, "build", "--lexicon", str(mine), str(corpus)))[1:] == [
+        SKIPPED.format(1)
+    ]
+    assert loaded(akg(store, "build", str(corpus)))[0].startswith("Loaded 1 document(s): ")
+
+
+def test_a_store_another_program_wrote_is_extracted_whole(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    akg(store, "build", str(corpus))
+    # Another program removes a document's title: its graph is no longer what the build wrote.
+    other = ox.Store(str(store))
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
+    removed = list(other.quads_for_pattern(None, title, None, None))
+    assert removed
+    for quad in removed:
+        other.remove(quad)
+    other.flush()
+    del other
+    assert loaded(akg(store, "build", str(corpus))) == [
+        "Loaded 5 document(s): 106 commitments, 3 meeting(s), 2393 triples written."
+    ]
+    assert_a_whole_build(store, corpus)
+
+
+def test_a_graph_an_update_changed_is_extracted_again(corpus: Path, tmp_path: Path) -> None:
+    # An update forgets the records, and the fingerprints with them, of the graphs it may change.
+    store = tmp_path / "store"
+    akg(store, "build", str(corpus))
+    graph = "https://w3id.org/alliance-kg/id/document/001_cb6815964ed6d868"
+    one = f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <http://x/note> 1 }} }}"
+    assert akg(store, "update", one).exit_code == 0
+    lines = loaded(akg(store, "build", str(corpus)))
+    assert lines[0].startswith("Loaded 1 document(s): ") and lines[1:] == [SKIPPED.format(4)]
+    assert_a_whole_build(store, corpus)
+    every = "DELETE WHERE { GRAPH ?g { ?d <http://purl.org/dc/terms/title> ?t } }"
+    assert akg(store, "update", every).exit_code == 0
+    assert loaded(akg(store, "build", str(corpus))) == [
+        "Loaded 5 document(s): 106 commitments, 3 meeting(s), 2393 triples written."
+    ]
+    assert_a_whole_build(store, corpus)
