@@ -105,6 +105,18 @@ def test_incremental_union_matches_a_full_rebuild(tmp_path: Path, seed: int) -> 
     random_writes(open_store(tmp_path / "store"), seed)
 
 
+@pytest.mark.parametrize("seed", [5, 6])
+def test_differences_written_in_parts_keep_the_union(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """A difference of more than PART_TRIPLES changes is written in parts: removals, then
+    additions; the default graph stays the union after each write."""
+    import alliance_kg.graph.store as store_module
+
+    monkeypatch.setattr(store_module, "PART_TRIPLES", 2)
+    random_writes(open_store(tmp_path / "store"), seed)
+
+
 def test_a_graph_with_blank_nodes_written_again_by_difference_is_replaced_whole(
     tmp_path: Path,
 ) -> None:

@@ -13,7 +13,7 @@ or ``Store.load`` (one transaction) for a longer text (``_load``).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,10 +133,11 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
     """Replace the content of each named graph with the given triples, all or nothing.
 
     Every term is converted before the store is touched; then one SPARQL Update request drops
-    the graphs and inserts their new triples in a single transaction, so on any failure the
-    store is exactly as before. Loading the same triples again leaves the same quads. A graph
-    given no triples is removed. Blank nodes with the same id are one node across the graphs of
-    one call (but never equal to blank nodes written by an earlier call).
+    the graphs and inserts their new triples in a single transaction (in the embedded store,
+    graphs without blank nodes: removes and adds only what changed, ``difference.py``), so on
+    any failure the store is exactly as before. Loading the same triples again leaves the same
+    quads. A graph given no triples is removed. Blank nodes with the same id are one node across
+    the graphs of one call (but never equal to blank nodes written by an earlier call).
 
     The default graph is kept as the union of the named graphs in the same request, touching
     only the triples of the replaced graphs: the cost grows with the size of the graphs
@@ -148,8 +149,11 @@ def replace_graphs(store: SparqlStore, graphs: Mapping[str, Iterable[RdfTriple]]
 def replace_graph_lines(store: SparqlStore, graphs: Mapping[str, Sequence[str]]) -> None:
     """``replace_graphs`` with each graph given as its checked N-Triples lines
     (``terms.graph_lines``, made where the document was extracted)."""
-    if isinstance(store, ox.Store) and _load_new_graphs(store, graphs):
-        return
+    if isinstance(store, ox.Store):
+        from alliance_kg.graph.difference import replace_by_difference
+
+        if _load_new_graphs(store, graphs) or replace_by_difference(store, graphs):
+            return
     nodes: list[ox.NamedNode] = []
     inserts: list[str] = []
     for name in sorted(graphs):
@@ -256,31 +260,27 @@ def write_difference(
     store: SparqlStore, graph: ox.NamedNode, gone: list[str], added: list[str]
 ) -> None:
     """Remove the N-Triples lines ``gone`` from a named graph without blank nodes and add
-    ``added``, keeping the union default graph in step, in one transaction (additions alone of
-    more than ``PART_TRIPLES`` to an embedded store: in parts, ``_add_in_parts``)."""
-    if isinstance(store, ox.Store) and not gone:
-        # Only additions: loaded with the default graph's copies.
-        _add_in_parts(store, graph, added)
+    ``added``, keeping the union default graph in step, in one transaction (in an embedded
+    store, additions alone, or more than ``PART_TRIPLES`` changes: in parts, ``_in_parts``)."""
+    from alliance_kg.graph.difference import difference_request
+
+    if isinstance(store, ox.Store) and (not gone or len(gone) + len(added) > PART_TRIPLES):
+        # Additions are loaded with the default graph's copies. A change of most documents
+        # changes most of the links graph: one transaction of it took a build to 1.6 GB.
+        def remove(part: list[str]) -> None:
+            _update(store, difference_request({graph: (part, [])}, union=True))
+
+        def add(part: list[str]) -> None:
+            copies = [f"{line}\n" for line in part]
+            _load(store, "".join(in_graph(graph, part) + copies), 2 * len(part))
+
+        _in_parts(graph, gone, remove)
+        _in_parts(graph, added, add, len(gone))
         return
-    gone.sort()
-    added.sort()
-    operations = []
     union = writes_union(store) if gone or added else False
-    if gone:
-        operations.append(f"DELETE DATA {{ GRAPH {graph} {{\n" + "\n".join(gone) + "\n} }")
-    if gone and union:
-        # A triple leaves the default graph only when no named graph holds it any more.
-        rows_text = " ".join(f"({line.removesuffix(' .')})" for line in gone)
-        operations.append(
-            f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows_text} }} "
-            "FILTER NOT EXISTS { GRAPH ?any { ?s ?p ?o } } }"
-        )
-    if added:
-        body = "\n".join(added)
-        copy = f"{body}\n" if union else ""
-        operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{copy}}}")
-    if operations:
-        _update(store, " ;\n".join(operations))
+    request = difference_request({graph: (gone, added)}, union=union)
+    if request:
+        _update(store, request)
 
 
 #: A derived graph that gains more triples than this in one write (the links graph of a first
@@ -316,21 +316,21 @@ def holds_blank(line: str) -> bool:
     return line.startswith("_:") or line.rsplit(" ", 2)[-2].startswith("_:")
 
 
-def _add_in_parts(store: ox.Store, graph: ox.NamedNode, added: list[str]) -> None:
-    """Add triples to a graph and their copies to the default graph: in one step (``_load``), or
-    in parts of ``PART_TRIPLES`` when there are more (then a failure part way leaves the graph
-    with only some of them, and the error says so)."""
-    for k in range(0, len(added), PART_TRIPLES):
-        chunk = added[k : k + PART_TRIPLES]
-        text = "".join(in_graph(graph, chunk) + [f"{line}\n" for line in chunk])
+def _in_parts(
+    graph: ox.NamedNode, lines: list[str], write: Callable[[list[str]], None], before: int = 0
+) -> None:
+    """``write`` the lines of a graph's change in parts of ``PART_TRIPLES``, each in one step; a
+    failure part way leaves the graph with only some of the changes, and the error says so.
+    ``before``: the changes written before these."""
+    for k in range(0, len(lines), PART_TRIPLES):
         try:
-            _load(store, text, 2 * len(chunk))
+            write(lines[k : k + PART_TRIPLES])
         except StoreError as exc:
-            if k == 0:
+            if k + before == 0:
                 raise
             raise StoreError(
                 f"{str(exc).removesuffix('; nothing was written')}; graph {graph} was written "
-                f"in part ({k} of its {len(added)} new triples)"
+                f"in part ({before + k} of its {before + len(lines)} changed triples)"
             ) from exc
 
 
