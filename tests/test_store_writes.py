@@ -109,11 +109,12 @@ def test_incremental_union_matches_a_full_rebuild(tmp_path: Path, seed: int) -> 
 def test_differences_written_in_parts_keep_the_union(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    """A difference of more than PART_TRIPLES changes is written in parts: removals, then
-    additions; the default graph stays the union after each write."""
+    """A difference of more than PART_TRIPLES changes is written in parts (of CHANGED_PART when
+    it removes triples): removals, then additions; the default graph stays the union."""
     import alliance_kg.graph.store as store_module
 
     monkeypatch.setattr(store_module, "PART_TRIPLES", 2)
+    monkeypatch.setattr(store_module, "CHANGED_PART", 2)
     random_writes(open_store(tmp_path / "store"), seed)
 
 
