@@ -266,7 +266,7 @@ def write_difference(
 
     if isinstance(store, ox.Store) and (not gone or len(gone) + len(added) > PART_TRIPLES):
         # Additions are loaded with the default graph's copies. A change of most documents
-        # changes most of the links graph: one transaction of it took a build to 1.6 GB.
+        # changes most of the links graph: one transaction of it took a build to 1,594 MB.
         def remove(part: list[str]) -> None:
             _update(store, difference_request({graph: (part, [])}, union=True))
 
@@ -291,7 +291,7 @@ def write_difference(
 #: 1 GB (the bulk loader's tables beside the corpus-level stage's).
 PART_TRIPLES = 50_000
 #: A change that also removes triples (most documents changed) is written in smaller parts:
-#: parts of 50,000 took a build of 10,000 changed documents to 1.09 GB, of 10,000 to 0.95 GB.
+#: parts of 50,000 took a build of 10,000 changed documents to 1,087 MB, of 10,000 to 943 MB.
 CHANGED_PART = 10_000
 
 
