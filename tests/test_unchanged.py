@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from click.testing import Result
 from clirunner import akg
 from test_lexicon import UNIT_TEXT, _user_file
+from test_store_writes import corpus_with_a_bad_file
 
+import alliance_kg
+from alliance_kg.errors import InputError
+from alliance_kg.graph import load
 from alliance_kg.loaders.readers import sample_corpus_dir
 
 SKIPPED = "{} document(s) unchanged since their graphs were written: not extracted again " + (
@@ -147,3 +153,43 @@ def test_a_graph_an_update_changed_is_extracted_again(corpus: Path, tmp_path: Pa
         "Loaded 5 document(s): 106 commitments, 3 meeting(s), 2393 triples written."
     ]
     assert_a_whole_build(store, corpus)
+
+
+def test_with_nothing_to_extract_the_stage_does_not_run_again(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kg = alliance_kg.open(tmp_path / "store")
+    first = kg.build([corpus])
+    before = exported(tmp_path / "store")
+
+    def no_stage(*_: object, **__: object) -> None:
+        raise AssertionError("the corpus-level stage ran")
+
+    monkeypatch.setattr(load, "link_corpus", no_stage)
+    again = kg.build([corpus])
+    assert (again.documents, again.unchanged, again.triples, again.graphs) == (0, 5, 0, [])
+    # What the last stage found, its new conflicts none (they were new to the first build).
+    assert first.links.new_conflicts and again.links == replace(first.links, new_conflicts=[])
+    assert exported(tmp_path / "store") == before
+
+
+def test_after_a_failed_build_the_stage_runs_though_nothing_is_extracted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "BATCH_TRIPLES", 1)
+    folder = corpus_with_a_bad_file(tmp_path)
+    kg = alliance_kg.open(tmp_path / "store")
+    with pytest.raises(InputError):
+        kg.build([folder])  # five documents written, the stage not run
+    (folder / "zz-bad.txt").unlink()
+    stages: list[object] = []
+    link_corpus = load.link_corpus
+
+    def counted(*args: Any, **kwargs: Any) -> object:
+        stages.append(args)
+        return link_corpus(*args, **kwargs)
+
+    monkeypatch.setattr(load, "link_corpus", counted)
+    again = kg.build([folder])
+    assert (again.documents, again.unchanged, len(stages)) == (0, 5, 1)
+    assert_a_whole_build(tmp_path / "store", folder)

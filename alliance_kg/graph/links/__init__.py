@@ -18,10 +18,12 @@ The same documents always give the same triples.
 
 from __future__ import annotations
 
+import heapq
+import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
@@ -47,14 +49,17 @@ from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
     LINKS_VERSION,
     Corpus,
+    RowSource,
     corpus_of,
     read_corpus,
+    read_records,
+    records_source,
 )
-from alliance_kg.graph.links.state import LinksState, corpus_source
+from alliance_kg.graph.links.state import LinksState
 from alliance_kg.graph.links.summary import summary_triples
 from alliance_kg.graph.links.weights import vectors
 from alliance_kg.graph.links.write import write_links
-from alliance_kg.graph.store import RdfTriple
+from alliance_kg.graph.store import RdfTriple, graph_names
 from alliance_kg.ontology import AKG, ID
 
 if TYPE_CHECKING:
@@ -92,7 +97,8 @@ def link_corpus(
     without one are read from the store, and the blocks' parts that the last write of the
     links graph left are neither worked out again nor compared (``parts.py``); the result is
     the same either way. ``jobs``: the processes the blocks are linked over
-    (``corpus_links``)."""
+    (``corpus_links``). The result is kept in ``state`` until a write may change a graph
+    (``last_result``)."""
     before = _conflict_iris(store)
     kept = state.link_parts() if state is not None else None
     # The corpus is not held while the graph is written (some 120 MB at 10,000 statements).
@@ -101,7 +107,22 @@ def link_corpus(
         # A part taken as kept that the write did not find kept: every part worked out.
         parts, result = corpus_parts(_read(store, None, state), jobs=jobs, memo=state)
         write_links(store, parts, state)
+    if state is not None:
+        conflicts = [astuple(c) for c in result.conflicts]
+        state.keep_step(json.dumps([result.meetings, result.lineages, result.restates, conflicts]))
     return _noted(result, before)
+
+
+def last_result(state: LinksState) -> LinksResult | None:
+    """What the last stage found, while no write since may have changed a graph of the store
+    (its links graph is then the one the stage would write again); None otherwise. Its new
+    conflicts are none: they were new to that build."""
+    try:
+        meetings, lineages, restates, conflicts = json.loads(state.step() or "")
+        notes = [ConflictNote(*c) for c in conflicts]
+    except (TypeError, ValueError):
+        return None
+    return LinksResult(meetings, lineages, restates, notes, [])
 
 
 def plan_links(
@@ -130,6 +151,29 @@ def _read(store: SparqlStore, new: SparqlStore | None, state: LinksState | None)
     if state is None:
         return read_corpus(store, new)
     return corpus_of(corpus_source(store, state, new))
+
+
+def corpus_source(
+    store: SparqlStore, state: LinksState, new: SparqlStore | None = None
+) -> RowSource:
+    """The rows of every graph of the store but the links graph, with those of ``new`` (graphs
+    about to be written) in place of any of the same name: the records kept in ``state``, after
+    the graphs without one are read from the store (and kept)."""
+    graphs = [g for g in graph_names(store) if g != str(LINKS_GRAPH)]
+    known = state.known(graphs)
+    missing = [g for g in graphs if g not in known]
+    if missing:
+        # Most graphs missing (a first build): one pass over the store beats long VALUES lists.
+        state.read(store, missing, every=2 * len(missing) >= len(graphs))
+    if new is None:
+        return state.source()
+    written = read_records(new)
+    kept, fresh = state.source(written), records_source(written)
+
+    def rows(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
+        return heapq.merge(kept(query), fresh(query), key=lambda found: found[0])
+
+    return rows
 
 
 #: The score at which a commitment counts as restated in another document, as evidence of

@@ -36,7 +36,6 @@ what it changed, once it is committed.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -52,10 +51,7 @@ from alliance_kg.graph.links.read import (
     Rows,
     RowSource,
     read_query,
-    read_records,
-    records_source,
 )
-from alliance_kg.graph.store import graph_names
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -99,8 +95,8 @@ class LinksState:
 
     def forget_links(self) -> None:
         """Say the kept digests may not be the links graph's (call before it is written); the
-        totals go with them."""
-        self._run(lambda db: db.execute("DELETE FROM meta WHERE key IN ('links', 'totals')"))
+        totals and the stage's result go with them."""
+        self._run(lambda db: db.execute(f"DELETE FROM meta WHERE key IN {_WRITTEN}"))
 
     def totals(self) -> str | None:
         """The store's totals (``graph.totals``, as text) as the last write that kept them left
@@ -123,9 +119,22 @@ class LinksState:
         self._run(lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES ('totals', ?)", [text]))
 
     def forget_totals(self) -> None:
-        """Say the kept totals may not be the store's (call before any write)."""
+        """Say the kept totals, and the stage's result, may not be the store's (call before any
+        write)."""
         if self.path.exists():
-            self._run(lambda db: db.execute("DELETE FROM meta WHERE key = 'totals'"))
+            self._run(lambda db: db.execute("DELETE FROM meta WHERE key IN ('totals', 'step')"))
+
+    def step(self) -> str | None:
+        """The corpus-level stage's result (text), kept by the last stage while no write since
+        may have changed a graph; else None."""
+        found: list[str] = []
+        if self.path.exists():
+            self._run(lambda db: found.extend(r for (r,) in db.execute(_STEP)))
+        return found[0] if found else None
+
+    def keep_step(self, text: str) -> None:
+        """Keep the stage's result: call once the links graph it wrote is committed."""
+        self._run(lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES ('step', ?)", [text]))
 
     def link_parts(self) -> dict[str, int] | None:
         """The parts of the links graph (``parts.py``) as the last write of it left them: each
@@ -318,7 +327,7 @@ class LinksState:
                     db.execute("DROP TABLE IF EXISTS block")
                     db.execute("DROP TABLE IF EXISTS links")
                     db.execute("DROP TABLE IF EXISTS part")
-                    db.execute("DELETE FROM meta WHERE key IN ('links', 'totals')")
+                    db.execute(f"DELETE FROM meta WHERE key IN {_WRITTEN}")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 db.execute("CREATE TABLE IF NOT EXISTS known (graph TEXT PRIMARY KEY, print TEXT)")
                 db.execute(
@@ -342,6 +351,9 @@ class LinksState:
             raise _unusable(self.path, exc) from exc
 
 
+#: The ``meta`` rows that a write of the links graph makes stale.
+_WRITTEN = "('links', 'totals', 'step')"
+_STEP = "SELECT value FROM meta WHERE key = 'step'"
 #: The ``meta`` rows ``totals`` reads.
 _KEYS = ("version", "totals")
 
@@ -370,26 +382,3 @@ def _delete_every(db: sqlite3.Connection) -> None:
 def _delete(db: sqlite3.Connection, graphs: list[tuple[str]]) -> None:
     db.executemany("DELETE FROM known WHERE graph = ?", graphs)
     db.executemany("DELETE FROM record WHERE graph = ?", graphs)
-
-
-def corpus_source(
-    store: SparqlStore, state: LinksState, new: SparqlStore | None = None
-) -> RowSource:
-    """The rows of every graph of the store but the links graph, with those of ``new`` (graphs
-    about to be written) in place of any of the same name: the records kept in ``state``, after
-    the graphs without one are read from the store (and kept)."""
-    graphs = [g for g in graph_names(store) if g != str(LINKS_GRAPH)]
-    known = state.known(graphs)
-    missing = [g for g in graphs if g not in known]
-    if missing:
-        # Most graphs missing (a first build): one pass over the store beats long VALUES lists.
-        state.read(store, missing, every=2 * len(missing) >= len(graphs))
-    if new is None:
-        return state.source()
-    written = read_records(new)
-    kept, fresh = state.source(written), records_source(written)
-
-    def rows(query: str) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
-        return heapq.merge(kept(query), fresh(query), key=lambda found: found[0])
-
-    return rows
