@@ -7,14 +7,13 @@ import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from click.testing import Result
 from clirunner import akg
 from test_lexicon import UNIT_TEXT, _user_file
-from test_store_writes import corpus_with_a_bad_file
+from test_store_writes import counted_stages
 
 import alliance_kg
 from alliance_kg.errors import InputError
@@ -173,23 +172,19 @@ def test_with_nothing_to_extract_the_stage_does_not_run_again(
     assert exported(tmp_path / "store") == before
 
 
-def test_after_a_failed_build_the_stage_runs_though_nothing_is_extracted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_write_since_the_last_stage_makes_the_stage_run_again(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(load, "BATCH_TRIPLES", 1)
-    folder = corpus_with_a_bad_file(tmp_path)
     kg = alliance_kg.open(tmp_path / "store")
-    with pytest.raises(InputError):
-        kg.build([folder])  # five documents written, the stage not run
-    (folder / "zz-bad.txt").unlink()
-    stages: list[object] = []
-    link_corpus = load.link_corpus
-
-    def counted(*args: Any, **kwargs: Any) -> object:
-        stages.append(args)
-        return link_corpus(*args, **kwargs)
-
-    monkeypatch.setattr(load, "link_corpus", counted)
-    again = kg.build([folder])
-    assert (again.documents, again.unchanged, len(stages)) == (0, 5, 1)
-    assert_a_whole_build(tmp_path / "store", folder)
+    kg.build([corpus])
+    first = sorted(corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text() + "\nJapan reaffirmed its commitment to the Alliance.\n")
+    (corpus / "zz-bad.txt").write_bytes(b"caf\xe9\n")
+    monkeypatch.setattr(load, "BATCH_TRIPLES", 1)
+    with pytest.raises(InputError, match="1 document"):
+        kg.build([corpus])  # the changed statement written, the stage not run
+    (corpus / "zz-bad.txt").unlink()
+    ran = counted_stages(monkeypatch)
+    again = kg.build([corpus])
+    assert (again.documents, again.unchanged, len(ran)) == (0, 5, 1)
+    assert_a_whole_build(tmp_path / "store", corpus)
