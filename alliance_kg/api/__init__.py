@@ -88,7 +88,7 @@ class KnowledgeGraph:
     ) -> LoadResult:
         """Load documents (files or folders; none: the bundled sample corpus), replacing
         documents of the same key, then rerun the corpus-level stage. A file unchanged since
-        its graph was written (``graph.unchanged``) is not extracted again, unless ``force``.
+        its graph was written (``graph.building``) is not extracted again, unless ``force``.
 
         ``progress(done, total)`` is called after each document is extracted. Documents are
         written in batches as they are extracted, each document whole or not at all: a bad

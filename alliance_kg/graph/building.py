@@ -16,7 +16,7 @@ from alliance_kg.graph.build import document_iri
 from alliance_kg.graph.links import last_result
 from alliance_kg.graph.load import LoadResult, iter_document_graphs, write_extractions
 from alliance_kg.graph.stamp import held_for_writing, union_stamped
-from alliance_kg.graph.totals import count_totals, read_totals
+from alliance_kg.graph.totals import keep_counted
 from alliance_kg.loaders.fingerprint import fingerprints
 from alliance_kg.loaders.parallel import default_jobs
 from alliance_kg.loaders.readers import document_key
@@ -54,10 +54,8 @@ def build_files(
         plan = plan_build(given, kept, folder, force)
         last = last_result(kept) if kept is not None and not plan.files else None
         if kept is not None and last is not None:
-            # Nothing to extract, and nothing written since the last stage: nothing to write;
-            # the store's counts are counted if they are not kept, as after any build.
-            if read_totals(kept.totals()) is None:
-                kept.keep_totals(count_totals(store()).text())
+            # Nothing to extract, and nothing written since the last stage: nothing to write.
+            keep_counted(store(), kept)
             return LoadResult(0, 0, last.meetings, 0, [], last, plan.unchanged)
         workers = default_jobs(len(plan.files)) if jobs is None else jobs
         graphs = (

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
-from alliance_kg.graph.store import _update, graph_node, holds_blank
+from alliance_kg.graph.store import graph_node, holds_blank, send_update
 
 #: What a write changes in each graph: the N-Triples lines it loses, and those it gains.
 Changes = Mapping[ox.NamedNode, tuple[list[str], list[str]]]
@@ -30,7 +30,7 @@ def replace_by_difference(store: ox.Store, graphs: Mapping[str, Sequence[str]]) 
     drops = [graph for graph in changes if not graphs[graph.value]]
     request = difference_request(changes, union=True, drops=drops)
     if request:
-        _update(store, request)
+        send_update(store, request)
     return True
 
 

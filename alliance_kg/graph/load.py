@@ -25,7 +25,7 @@ from alliance_kg.graph.stamp import stamp_union, union_stamped
 from alliance_kg.graph.store import replace_graph_lines
 from alliance_kg.graph.storefiles import compact_after, flush
 from alliance_kg.graph.terms import graph_lines
-from alliance_kg.graph.totals import count_totals, graph_touched, read_totals, write_tallied
+from alliance_kg.graph.totals import graph_touched, keep_counted, write_tallied
 from alliance_kg.graph.updates import apply_update, update_scope
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files, map_extractions
@@ -238,9 +238,8 @@ class _BatchWriter:
         self.all_written = True
         store = self._target()
         links = link_corpus(store, self._state, self.jobs)
-        if self._state is not None and read_totals(self._state.totals()) is None:
-            # A write too large to measure, or a store whose totals were not kept: counted.
-            self._state.keep_totals(count_totals(store).text())
+        if self._state is not None:
+            keep_counted(store, self._state)
         flush(store, "build")
         compact_after(store, self.triples, "build")
         return LoadResult(

@@ -117,7 +117,7 @@ def refresh_union(store: SparqlStore) -> None:
     instead (see ``replace_graphs``), so this is only needed after quads were added some other
     way. Nothing is written on a server whose default graph is that union already."""
     if writes_union(store):
-        _update(store, REFRESH_UNION)
+        send_update(store, REFRESH_UNION)
 
 
 def writes_union(store: SparqlStore) -> bool:
@@ -150,7 +150,7 @@ def replace_graph_lines(store: SparqlStore, graphs: Mapping[str, Sequence[str]])
     """``replace_graphs`` with each graph given as its checked N-Triples lines
     (``terms.graph_lines``, made where the document was extracted)."""
     if isinstance(store, ox.Store):
-        from alliance_kg.graph.difference import replace_by_difference
+        from alliance_kg.graph.difference import replace_by_difference  # it imports this module
 
         if _load_new_graphs(store, graphs) or replace_by_difference(store, graphs):
             return
@@ -170,7 +170,7 @@ def replace_graph_lines(store: SparqlStore, graphs: Mapping[str, Sequence[str]])
         operations.append(f"INSERT DATA {{\n{chr(10).join(inserts)}\n}}")
         if union:
             operations.append(link_operation(nodes))
-    _update(store, " ;\n".join(operations))
+    send_update(store, " ;\n".join(operations))
 
 
 def _load_new_graphs(store: ox.Store, graphs: Mapping[str, Sequence[str]]) -> bool:
@@ -268,7 +268,7 @@ def write_difference(
         # Additions are loaded with the default graph's copies. A change of most documents
         # changes most of the links graph: one transaction of it took a build to 1,594 MB.
         def remove(part: list[str]) -> None:
-            _update(store, difference_request({graph: (part, [])}, union=True))
+            send_update(store, difference_request({graph: (part, [])}, union=True))
 
         def add(part: list[str]) -> None:
             copies = [f"{line}\n" for line in part]
@@ -281,7 +281,7 @@ def write_difference(
     union = writes_union(store) if gone or added else False
     request = difference_request({graph: (gone, added)}, union=union)
     if request:
-        _update(store, request)
+        send_update(store, request)
 
 
 #: A derived graph that gains more triples than this in one write (the links graph of a first
@@ -371,7 +371,7 @@ def remove_graphs(store: SparqlStore, names: Iterable[str]) -> None:
     """Remove the named graphs and their triples in one transaction; unknown names are ignored."""
     graphs = [graph_node(name) for name in sorted(set(names))]
     if graphs:
-        _update(store, " ;\n".join(unlink_operations(graphs, writes_union(store))))
+        send_update(store, " ;\n".join(unlink_operations(graphs, writes_union(store))))
 
 
 def graph_names(store: SparqlStore) -> list[str]:
@@ -387,7 +387,8 @@ def graph_node(name: str) -> ox.NamedNode:
         raise StoreError(f"graph name {name!r} is not a valid IRI: {exc}") from exc
 
 
-def _update(store: SparqlStore, request: str) -> None:
+def send_update(store: SparqlStore, request: str) -> None:
+    """Run the SPARQL Update ``request`` in one transaction; ``StoreError`` if it fails."""
     try:
         store.update(request)
     except (OSError, RuntimeError, SyntaxError) as exc:

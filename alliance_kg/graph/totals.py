@@ -114,6 +114,13 @@ def kept_totals(folder: Path | None, keeper: TotalsKeeper | None) -> Totals | No
     return read_totals(keeper.totals())
 
 
+def keep_counted(store: SparqlStore, keeper: TotalsKeeper) -> None:
+    """Count the store's totals and keep them, unless they are kept (as at the end of every
+    build: a write too large to measure, or a store whose totals were not kept)."""
+    if read_totals(keeper.totals()) is None:
+        keeper.keep_totals(count_totals(store).text())
+
+
 def count_totals(store: SparqlStore) -> Totals:
     """Count the store's totals (passes over all of it)."""
     classes = _grouped(
