@@ -69,6 +69,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_queries.py $(BENCH_SIZES)
 	$(BIN)/python benchmarks/bench_export.py --documents 1000
 	$(BIN)/python benchmarks/bench_serve.py
+	$(BIN)/python benchmarks/bench_beside_writer.py --seconds 30
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_validate.py $(BENCH_SIZES)
 	$(BIN)/python benchmarks/bench_hostile.py

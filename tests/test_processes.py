@@ -153,6 +153,18 @@ def test_a_query_past_its_memory_bound_is_stopped(corpus_store: Path) -> None:
     assert (small.exit_code, small.output) == (0, "true\n")
 
 
+def test_a_query_past_its_memory_bound_says_only_its_error(corpus_store: Path) -> None:
+    # Nothing of the query's process reaches the terminal: not Oxigraph's line on the failed
+    # allocation, nor a traceback.
+    run = subprocess.run(
+        [str(AKG), "--store", str(corpus_store), "query", "--max-memory", "300", DOUBLING],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (1, "", f"Error: {OUT_OF_MEMORY}\n")
+
+
 def test_an_endpoint_query_past_its_memory_bound_is_refused(corpus_store: Path) -> None:
     process = subprocess.Popen(
         [str(AKG), "--store", str(corpus_store), "serve", "--port", "0", "--max-memory", "300"],

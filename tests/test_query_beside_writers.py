@@ -4,6 +4,9 @@ Real processes throughout: a holder of the store's write lock, and query childre
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from functools import partial
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from test_concurrency import held
 
 from alliance_kg.errors import QueryMemoryError
 from alliance_kg.graph.store import open_store
+from alliance_kg.graph.storefiles import lock_taken
 from alliance_kg.queries.child import run_beside_writers
 
 OUT_OF_MEMORY = (
@@ -68,3 +72,39 @@ def test_this_process_writing_is_no_other_writer(store: Path, tmp_path: Path) ->
     finally:
         del writing
     assert runs.read_text() == "run\n"
+
+
+#: Takes and lets go of the store's lock as a writer opening the store does, over and over for a
+#: second; prints how many times it found the lock taken.
+TAKER = textwrap.dedent(
+    """
+    import fcntl, os, sys, time
+    fd = os.open(sys.argv[1], os.O_RDWR)
+    print("ready", flush=True)
+    refused, end = 0, time.monotonic() + 1
+    while time.monotonic() < end:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            refused += 1
+        else:
+            fcntl.lockf(fd, fcntl.LOCK_UN)
+    print(refused)
+    """
+)
+
+
+def test_looking_at_the_lock_never_takes_it(store: Path) -> None:
+    # A probe that took the lock, even for an instant, would make a writer's opening fail.
+    taker = subprocess.Popen(
+        [sys.executable, "-c", TAKER, str(store / "LOCK")], stdout=subprocess.PIPE, text=True
+    )
+    assert taker.stdout is not None and taker.stdout.readline() == "ready\n"
+    looks = 0
+    while taker.poll() is None:
+        lock_taken(store / "LOCK")
+        looks += 1
+    assert (taker.stdout.read(), looks > 1000) == ("0\n", True)
+    with held(store):
+        assert lock_taken(store / "LOCK")
+    assert not lock_taken(store / "LOCK")

@@ -5,6 +5,7 @@ the files it replaced, and telling a reader that the store was written since it 
 from __future__ import annotations
 
 import os
+import struct
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,25 +26,30 @@ opened_for_writing: set[Path] = set()
 
 
 def writer_active(folder: Path) -> bool:
-    """Whether another process holds the store's write lock (RocksDB's lock on its LOCK file,
-    probed and let go at once)."""
+    """Whether a process holds the store's write lock: this one, or another (``lock_taken``)."""
+    return folder.resolve() in opened_for_writing or lock_taken(folder / "LOCK")
+
+
+def lock_taken(lock: Path | str) -> bool:
+    """Whether another process holds RocksDB's POSIX lock on the file ``lock``. Asked with
+    ``F_GETLK``, which never takes the lock: a probe that took it, even for an instant, could
+    make a writer opening the store then fail as if it were in use. Never ask it of a store
+    this process holds: closing any descriptor of the file drops a POSIX lock."""
     import fcntl
 
-    if folder.resolve() in opened_for_writing:
-        return True
     try:
-        fd = os.open(folder / "LOCK", os.O_RDWR)
+        fd = os.open(lock, os.O_RDONLY)
     except OSError:
         return False
     try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # struct flock on Linux: type, whence, start, length (0: to the end), pid, padding.
+        asked = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, asked)
     except OSError:
-        return True
-    else:
-        fcntl.lockf(fd, fcntl.LOCK_UN)
         return False
     finally:
         os.close(fd)
+    return struct.unpack("hhqqi4x", answer)[0] != fcntl.F_UNLCK
 
 
 def written_elsewhere(folder: Path) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -105,17 +106,31 @@ def run_in_child(
 def _child_main(work: Callable[[], Any], sender: Any, owner: int, memory: int | None) -> None:
     from alliance_kg.loaders.offline import forbid
 
+    # Everything the child has to say goes to the parent through the pipe. What else it would
+    # write (Oxigraph's line on a failed allocation) is not for the user; a developer asking for
+    # Python's record of imports (-X importtime) wants the child's too.
+    if "importtime" not in sys._xoptions and not os.environ.get("PYTHONPROFILEIMPORTTIME"):
+        silent = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(silent, 2)
+        os.close(silent)
     forbid()  # a process akg started does nothing but akg's work: offline for good
     die_with(owner)
     if memory is not None:
         limit_memory(memory)
+    outcome: tuple[str, Any]
     try:
-        sender.send(("ok", work()))
+        outcome = ("ok", work())
     except MemoryError:
-        sender.send(("error", out_of_memory(memory or 0)))
+        outcome = ("error", out_of_memory(memory or 0))
     except AkgError as exc:
-        sender.send(("error", exc))
+        outcome = ("error", exc)
     except Exception as exc:  # noqa: BLE001 - everything must reach the parent as an error
-        sender.send(("error", QueryError(f"the query failed: {exc}")))
+        outcome = ("error", QueryError(f"the query failed: {exc}"))
+    try:
+        sender.send(outcome)
+    except MemoryError:
+        os.abort()  # too little memory left to send it: the parent reads the bound's error
+    except OSError:
+        os._exit(1)  # the parent is gone
     finally:
         sender.close()

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alliance_kg.errors import AkgError, QueryError
+from alliance_kg.errors import QueryError
 from alliance_kg.queries import Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput
-from alliance_kg.queries.lifetime import die_with, limit_memory, out_of_memory, stopped_after
+from alliance_kg.queries.lifetime import die_with, limit_memory, stopped_after
 from alliance_kg.queries.listener import Server
-from alliance_kg.queries.prepared import Prepared
+from alliance_kg.queries.runner import Runner
 from alliance_kg.queries.server import _Handler
 
 #: Slots of a process's table of connections (its byte ``serial % SLOTS`` holds the state of
@@ -63,70 +63,6 @@ class Settings:
     host_names: frozenset[str]
     idle_timeout: float
     cors: bool
-
-
-class Runner:
-    """The store held open read-only, opened again when a write is seen (``StoreWatch``)."""
-
-    def __init__(self, location: str | Path, bounds: Bounds) -> None:
-        from alliance_kg.graph.store import open_location
-        from alliance_kg.graph.storefiles import StoreWatch
-
-        self._location = location
-        self._bounds = bounds
-        self._lock = threading.Lock()
-        self._watch = StoreWatch(location)
-        self._prepared = Prepared()
-        self._store: Any = None
-        self._failure: AkgError | None = None
-        try:
-            self._store = open_location(location, read_only=True, timeout=bounds.timeout)
-        except AkgError as exc:
-            self._failure = exc  # said in answer to every query, as a process per query would
-
-    def query(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
-        """Check and run ``text`` within the row limit (the time limit is the watchdog's)."""
-        from alliance_kg.graph.storefiles import vanished
-
-        store = self._current()
-        try:
-            try:
-                return self._prepared.run(store, text, fmt, self._bounds.limit, dataset)
-            except QueryError as exc:
-                if not vanished(exc):
-                    raise
-                # A writer compacted away a file of the old opening: answer from a new one.
-                store = self._reopen(store)
-                return self._prepared.run(store, text, fmt, self._bounds.limit, dataset)
-        except AkgError:
-            raise
-        except MemoryError as exc:
-            raise out_of_memory(self._bounds.memory) from exc
-        except Exception as exc:  # noqa: BLE001 - every failure is the client's 400, not a crash
-            raise QueryError(f"the query failed: {exc}") from exc
-
-    def _current(self) -> Any:
-        from alliance_kg.graph.store import open_location
-
-        with self._lock:
-            if self._watch.changed():
-                # A build or update wrote the store since it was opened: a read-only handle
-                # keeps seeing the old state, so answer from a fresh one.
-                try:
-                    self._store, self._failure = open_location(self._location, read_only=True), None
-                except AkgError as exc:
-                    self._store, self._failure = None, exc
-            if self._failure is not None:
-                raise self._failure
-            return self._store
-
-    def _reopen(self, seen: Any) -> Any:
-        from alliance_kg.graph.store import open_location
-
-        with self._lock:
-            if self._store is seen:
-                self._store = open_location(self._location, read_only=True)
-            return self._store
 
 
 class Process:
@@ -312,6 +248,9 @@ class InlineHandler(_Handler):
         super().finish()
 
     def _run(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
+        if self.runner.beside_writer():
+            # In a process of its own, which keeps the time limit itself (``runner.py``).
+            return self.runner.query_apart(text, fmt, dataset)
         result: QueryOutput = self.process.run(self, lambda: self.runner.query(text, fmt, dataset))
         return result
 
