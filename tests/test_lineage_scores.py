@@ -119,11 +119,12 @@ def test_blocks_linked_over_processes_give_the_same_links_graph(
     series_corpus: Corpus, jobs: int
 ) -> None:
     from alliance_kg.graph.links import corpus_links
-    from alliance_kg.graph.links.blocks import link_blocks
+    from alliance_kg.graph.links.blocks import corpus_pairs, link_blocks
 
     vecs = vectors(series_corpus)
-    alone, groups_alone, _ = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=1)
-    spread, groups_spread, _ = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=jobs)
+    groups_alone, blocks_alone = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=1)
+    groups_spread, blocks_spread = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=jobs)
+    alone, spread = corpus_pairs(blocks_alone), corpus_pairs(blocks_spread)
     assert len({item.parties for item in series_corpus.items if item.parties}) > 1
     # Block by block, the pairs and groups the whole corpus gives at once.
     whole = scored_pairs(series_corpus, vecs, 0.2)
@@ -135,7 +136,8 @@ def test_blocks_linked_over_processes_give_the_same_links_graph(
     assert len(alone.first) > 50
     # Only the pairs scoring at least ``keep`` come back, whatever the number of processes.
     for n in (1, jobs):
-        kept, groups, _ = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=n, keep=0.3)
+        groups, blocks = link_blocks(series_corpus, vecs, 0.2, 0.2, jobs=n, keep=0.3)
+        kept = corpus_pairs(blocks)
         every = sorted(zip(*alone, strict=True))
         assert sorted(zip(*kept, strict=True)) == [p for p in every if p[2] >= 0.3]
         assert 0 < len(kept.first) < len(alone.first) and groups == groups_alone
@@ -157,15 +159,16 @@ def test_the_meetings_evidence_is_each_pair_seen_from_both_sides(
     series_corpus: Corpus, shuffled: bool
 ) -> None:
     from alliance_kg.graph.links import Restated
-    from alliance_kg.graph.links.blocks import link_blocks
+    from alliance_kg.graph.links.blocks import corpus_pairs, link_blocks
 
     corpus = series_corpus
     if shuffled:  # a document's commitments not next to each other
         items = series_corpus.items[::2] + series_corpus.items[1::2]
         corpus = Corpus(series_corpus.docs, items, series_corpus.entities)
-    pairs, _, blocks = link_blocks(corpus, vectors(corpus), 0.2, 0.2, jobs=1, keep=0.3)
+    _, blocks = link_blocks(corpus, vectors(corpus), 0.2, 0.2, jobs=1, keep=0.3)
+    pairs = corpus_pairs(blocks)
     expected = _restated_by_definition(corpus, list(pairs.first), list(pairs.second))
-    found = Restated(corpus, pairs, blocks)
+    found = Restated(corpus, blocks)
     assert len(expected) > 5 and sum(len(v) for v in expected.values()) > 20
     assert {doc: found[doc] for doc in expected} == expected
     assert all(not found[doc] for doc in found if doc not in expected)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -179,6 +180,7 @@ def corpus_source(
 #: The score at which a commitment counts as restated in another document, as evidence of
 #: which meeting a document reports.
 EVIDENCE = 0.3
+_NO_PAIRS = Pairs(array("q"), array("q"), array("d"))
 
 
 def corpus_links(
@@ -207,11 +209,12 @@ def corpus_parts(
     ``kept`` (keys and their restates links) come without their triples."""
     kept = kept or {}
     vecs = vectors(corpus)
-    evidence, groups, blocks = link_blocks(
+    groups, blocks = link_blocks(
         corpus, vecs, min(threshold, EVIDENCE), threshold, jobs, keep=EVIDENCE, memo=memo
     )
-    meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, evidence, blocks))
-    del evidence  # the largest structure of the stage, not needed for the triples
+    meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, blocks))
+    # The pairs are the largest structure of the stage, and not needed for the triples.
+    blocks = [block._replace(pairs=_NO_PAIRS, by_second=_NO_PAIRS.first) for block in blocks]
     parts = [Part(REST, [], 0)]
     for block in blocks:
         key = part_key(corpus, block, meetings, doc_meeting) if memo is not None else ""
@@ -259,13 +262,13 @@ def corpus_parts(
 
 class Restated(Mapping[str, dict[str, set[int]]]):
     """For a document, the commitments of it (indexes) that restate those of each other
-    document: one side of each of the ``pairs`` (those scoring at least ``EVIDENCE``). Worked
-    out for a document when asked (the meetings ask for some), each of its commitments'
-    pairs found by bisection in its block's (``blocks.Pairs``), without a step per pair of the
+    document: one side of each of the blocks' pairs (those scoring at least ``EVIDENCE``).
+    Worked out for a document when asked (the meetings ask for some), each of its commitments'
+    pairs found by bisection in its block's (``blocks.Block``), without a step per pair of the
     corpus (some two million at 10,000 statements)."""
 
-    def __init__(self, corpus: Corpus, pairs: Pairs, blocks: Sequence[Block]) -> None:
-        self._corpus, self._pairs = corpus, pairs
+    def __init__(self, corpus: Corpus, blocks: Sequence[Block]) -> None:
+        self._corpus = corpus
         items = corpus.items
         self._blocks = {items[block.members[0]].parties: block for block in blocks}
         self._mine: dict[str, list[int]] = {}  # each document's commitments in some block
@@ -274,18 +277,18 @@ class Restated(Mapping[str, dict[str, set[int]]]):
                 self._mine.setdefault(item.doc, []).append(i)
 
     def __getitem__(self, doc: str) -> dict[str, set[int]]:
-        items, first, second = self._corpus.items, self._pairs.first, self._pairs.second
+        items = self._corpus.items
         out: dict[str, set[int]] = defaultdict(set)
         for mine in self._mine[doc]:
             block = self._blocks[items[mine].parties]
-            start, order = block.start, block.by_second
-            end = start + len(order)
-            lo = bisect_left(first, mine, start, end)
-            for k in range(lo, bisect_right(first, mine, lo, end)):
-                out[items[second[k]].doc].add(mine)
-            at = bisect_left(order, mine, key=lambda k: second[start + k])
-            for k in order[at : bisect_right(order, mine, at, key=lambda k: second[start + k])]:
-                out[items[first[start + k]].doc].add(mine)
+            members, (first, second, _), order = block.members, block.pairs, block.by_second
+            i = bisect_left(members, mine)  # its index in the block
+            lo = bisect_left(first, i)
+            for k in range(lo, bisect_right(first, i, lo)):
+                out[items[members[second[k]]].doc].add(mine)
+            at = bisect_left(order, i, key=second.__getitem__)
+            for k in order[at : bisect_right(order, i, at, key=second.__getitem__)]:
+                out[items[members[first[k]]].doc].add(mine)
         return dict(out)
 
     def __iter__(self) -> Iterator[str]:

@@ -23,7 +23,7 @@ import operator
 import os
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
@@ -45,9 +45,9 @@ BlockResult: TypeAlias = "tuple[array[int], array[int], array[float], array[int]
 
 
 class Pairs(NamedTuple):
-    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores, block by
-    block (each from its ``Block.start``), each block's sorted by first then second: a
-    commitment's pairs are found by bisection (``Block.by_second`` for those it is second in)."""
+    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores, sorted by
+    first then second: a commitment's pairs are found by bisection (``Block.by_second`` for
+    those it is second in)."""
 
     first: array[int]
     second: array[int]
@@ -69,23 +69,32 @@ class BlockMemo(Protocol):
 
 class Block(NamedTuple):
     """One block as linked: the digest its result is kept under (empty without a memo), its
-    commitments (the corpus's indexes, in order) and its groups; where its pairs start in
-    ``Pairs``, and their indexes from there sorted by second then first."""
+    commitments (the corpus's indexes, in order) and its groups (of the corpus's indexes); its
+    pairs under its own indexes (``members[k]`` is the corpus's), and their indexes sorted by
+    second then first."""
 
     key: str
     members: list[int]
     groups: list[list[int]]
-    start: int = 0
-    by_second: array[int] = array("q")
+    pairs: Pairs
+    by_second: array[int]
 
 
 class Linked(NamedTuple):
-    """What ``link_blocks`` gives: the pairs, every group (ordered by first member), and the
-    blocks."""
+    """What ``link_blocks`` gives: every group (ordered by first member), and the blocks."""
 
-    pairs: Pairs
     groups: list[list[int]]
     blocks: list[Block]
+
+
+def corpus_pairs(blocks: Sequence[Block]) -> Pairs:
+    """The blocks' pairs under the corpus's indexes, block after block (a step per pair)."""
+    first, second, values = array("q"), array("q"), array("d")
+    for block in blocks:
+        first.extend(map(block.members.__getitem__, block.pairs.first))
+        second.extend(map(block.members.__getitem__, block.pairs.second))
+        values.extend(block.pairs.values)
+    return Pairs(first, second, values)
 
 
 def link_blocks(
@@ -124,19 +133,14 @@ def link_blocks(
         results[k] = result
     if memo is not None:
         memo.keep_blocks(keys, {keys[k]: _encoded(r) for k, r in zip(todo, done, strict=True)})
-    first, second, values = array("q"), array("q"), array("d")
     linked: list[Block] = []
     for k, (block, kept) in enumerate(zip(members, results, strict=True)):
         assert kept is not None
         a, b, s, by_second, block_groups = kept
-        start = len(first)
-        first.extend(map(block.__getitem__, a))
-        second.extend(map(block.__getitem__, b))
-        values.extend(s)
         groups = [list(map(block.__getitem__, group)) for group in block_groups]
-        linked.append(Block(keys[k] if keys else "", block, groups, start, by_second))
+        linked.append(Block(keys[k] if keys else "", block, groups, Pairs(a, b, s), by_second))
     every = sorted((g for block in linked for g in block.groups), key=lambda g: g[0])
-    return Linked(Pairs(first, second, values), every, linked)
+    return Linked(every, linked)
 
 
 def _link_blocks(
@@ -227,7 +231,7 @@ def _key(corpus: Corpus, vecs: list[dict[str, float]], block: list[int], *number
     docs, items = corpus.docs, corpus.items
     head = [_code(), repr(numbers), repr(sorted(items[block[0]].parties))]
     texts: list[str] = []
-    weights = array("d")
+    weights: list[float] = []  # an array made once: extending one per vector costs 5 times more
     for i in block:
         item, vec = items[i], vecs[i]
         doc = docs[item.doc]
@@ -237,7 +241,7 @@ def _key(corpus: Corpus, vecs: list[dict[str, float]], block: list[int], *number
         )
         weights.extend(vec.values())
     digest = hashlib.sha256("\n".join(head + texts).encode())
-    digest.update(weights.tobytes())
+    digest.update(array("d", weights).tobytes())
     return digest.hexdigest()
 
 

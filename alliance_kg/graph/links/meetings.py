@@ -125,14 +125,20 @@ def resolve_meetings(
             own.append(doc)
     # Rule 3: a lone dated report that slipped its year joins the meeting it restates.
     conflicts_at: dict[str, tuple[tuple[str, ...], str, int]] = {}
+    # Only the days of meetings a report can report with its year one off need its counts.
+    days: dict[tuple[tuple[str, frozenset[str]], str], list[str]] = defaultdict(list)
+    for key, docs in groups.items():
+        for shared in _series_keys(docs):
+            days[shared, key[1][5:]].append(key[1])
     for _, docs in sorted(groups.items()):
         if len(docs) != 1 or docs[0].given_date or not docs[0].date:
             continue
-        doc = docs[0]
-        stated = doc.date or ""
-        # The meeting it restates most of all, not only among those of its day and month: in a
-        # long series every later meeting restates something, and one of them may share the
-        # day by chance.
+        doc, stated = docs[0], docs[0].date or ""
+        near = (d for k in _series_keys([doc]) for d in days.get((k, stated[5:]), []))
+        if not any(_slipped(stated, d) for d in near):
+            continue
+        # The meeting it restates most of all, not only of its day and month: in a long series
+        # every later meeting restates something, and one of them may share the day by chance.
         target = _best(counts(doc), MIN_RESTATED_DATED)
         if (
             target is not None
@@ -239,6 +245,12 @@ def _same_series(doc: Doc, others: list[Doc]) -> bool:
         return doc.series in mechanisms
     states = set().union(*(d.parties for d in others))
     return bool(doc.parties) and doc.parties == states
+
+
+def _series_keys(docs: list[Doc]) -> set[tuple[str, frozenset[str]]]:
+    """Keys a document shares with reports ``docs`` it can report with (``_same_series``)."""
+    keys = {("m", frozenset([d.series])) for d in docs if d.series}
+    return keys | {("p", frozenset(set().union(*(d.parties for d in docs))))}
 
 
 def _slipped(stated: str, day: str) -> bool:

@@ -229,65 +229,102 @@ def corpus_of(source: RowSource) -> Corpus:
     kept in ``state``). Graphs are taken in the order of their names and rows in their sorted
     order, so where a document states a field twice the same value wins however the records
     were read."""
-
-    def rows(name: str) -> Iterator[tuple[str, tuple[str, ...]]]:
-        for graph, found in source(name):
-            for row in found:
-                yield graph, row
-
     docs: dict[str, Doc] = {}
-    for d, (f,) in rows("doc"):
-        docs.setdefault(d, Doc(d, f))
+    for d, found in source("doc"):
+        for (f,) in found:
+            if d not in docs:
+                docs[d] = Doc(d, f)
     for attr in _SINGLE:
-        for d, (v,) in rows(attr):
-            if d in docs and getattr(docs[d], attr) is None:
-                setattr(docs[d], attr, v)
+        for d, found in source(attr):
+            doc = docs.get(d)
+            for (v,) in found:
+                if doc is not None and getattr(doc, attr) is None:
+                    setattr(doc, attr, v)
     for attr in ("participants", "parties"):
-        for d, (v,) in rows(attr):
+        for d, found in source(attr):
             if d in docs:
-                getattr(docs[d], attr).add(v)
+                getattr(docs[d], attr).update(v for (v,) in found)
+    items = _items(source, docs)
+    entities = _entities(source)
+    ordered = sorted(items.values(), key=lambda i: (docs[i.doc].key, i.offset, i.iri))
+    return Corpus(docs, ordered, entities)
 
+
+def _items(source: RowSource, docs: dict[str, Doc]) -> dict[str, Item]:
+    """The commitments of the documents, with their types, concerns, parties and deadlines."""
     items: dict[str, Item] = {}
-    for d, (c, q, o) in rows("item"):
+    for d, found in source("item"):
         doc = docs.get(d)
         if doc is not None:
             # The document's own string, not one copy per commitment (the same for the
             # types and concerns below: a large store has some 100,000 commitments).
-            items.setdefault(c, Item(c, doc.iri, q, int(o)))
+            for c, q, o in found:
+                if c not in items:
+                    items[c] = Item(c, doc.iri, q, int(o))
+    # Each class IRI's last segment, made and interned once (some 300,000 rows name a few).
+    short: dict[str, str] = {}
     for attr in ("types", "concerns"):
-        for _, (c, v) in rows(attr):
-            if c in items:
-                getattr(items[c], attr).add(sys.intern(v.rsplit("#", 1)[-1]))
+        for _, found in source(attr):
+            for c, v in found:
+                item = items.get(c)
+                if item is not None:
+                    name = short.get(v)
+                    if name is None:
+                        name = short[v] = sys.intern(v.rsplit("#", 1)[-1])
+                    getattr(item, attr).add(name)
     parties: dict[str, set[str]] = {}
-    for _, (c, v) in rows("made_by"):
-        parties.setdefault(c, set()).add(v)
+    for _, found in source("made_by"):
+        for c, v in found:
+            made = parties.get(c)
+            if made is None:
+                parties[c] = {v}
+            else:
+                made.add(v)
     shared: dict[frozenset[str], frozenset[str]] = {}
-    for iri, found in parties.items():
+    for iri, made in parties.items():
         if iri in items:
-            key = frozenset(found)
+            key = frozenset(made)
             items[iri].parties = shared.setdefault(key, key)
-    for _, (c, x, v, k) in rows("deadline"):
-        if c in items:
-            items[c].deadlines.append((x, v, k))
+    for _, found in source("deadline"):
+        for c, x, v, k in found:
+            if c in items:
+                items[c].deadlines.append((x, v, k))
     for item in items.values():
         item.deadlines.sort()
+    return items
+
+
+def _entities(source: RowSource) -> dict[str, Entity]:
+    """The entities' labels, classes, other names, offices and States. Every graph restates
+    those of the entities it names (some 400,000 rows at 10,000 statements for a few hundred
+    distinct ones); each field is a least value or a union, so a row seen again adds nothing
+    and is passed over."""
+
+    def distinct(query: str) -> Iterator[tuple[str, ...]]:
+        seen: set[tuple[str, ...]] = set()
+        for _, found in source(query):
+            for row in found:
+                if row not in seen:
+                    seen.add(row)
+                    yield row
 
     entities: dict[str, Entity] = {}
-    for _, (e, label, t) in rows("entity"):
-        entity = entities.setdefault(e, Entity(e, label))
+    for e, label, t in distinct("entity"):
+        entity = entities.get(e)
+        if entity is None:
+            entity = entities[e] = Entity(e, label)
         entity.label = min(entity.label, label)
         entity.labels.add(label)
         entity.types.add(t.rsplit("#", 1)[-1])
-    for _, (e, v) in rows("names"):
+    for e, v in distinct("names"):
         if e in entities:
             entities[e].names.add(v)
     for attr in ("office", "represents"):
-        for _, (e, v) in rows(attr):
+        for e, v in distinct(attr):
             if e in entities:
                 current = getattr(entities[e], attr)
                 setattr(entities[e], attr, min(current, v) if current else v)
-    ordered = sorted(items.values(), key=lambda i: (docs[i.doc].key, i.offset, i.iri))
-    return Corpus(docs, ordered, entities)
+    return entities
 
 
 def _rows(store: SparqlStore, query: str, names: tuple[str, ...]) -> Iterator[tuple[str, ...]]:

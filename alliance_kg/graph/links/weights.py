@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from itertools import groupby
+from operator import mul
 
 from alliance_kg.graph.links.read import Corpus
 from alliance_kg.graph.links.wording import content_words
@@ -66,12 +67,18 @@ def vectors(corpus: Corpus, floor: int | None = None) -> list[dict[str, float]]:
 
 
 def commitment_words(corpus: Corpus) -> list[list[str]]:
-    """Each commitment's content words, the names of its parties left out."""
+    """Each commitment's content words, the names of its parties left out. Commitments of the
+    same sentence and parties share one list (never changed)."""
     party_words: dict[frozenset[str], set[str]] = {}
     # Reports restate sentences word for word: each distinct sentence is split once.
     said: dict[str, list[str]] = {}
+    kept: dict[tuple[str, frozenset[str]], list[str]] = {}
     tokens: list[list[str]] = []
     for item in corpus.items:
+        known = kept.get((item.quote, item.parties))
+        if known is not None:
+            tokens.append(known)
+            continue
         words = party_words.get(item.parties)
         if words is None:
             words = set()
@@ -84,14 +91,21 @@ def commitment_words(corpus: Corpus) -> list[list[str]]:
         found = said.get(item.quote)
         if found is None:
             found = said[item.quote] = content_words(item.quote)
-        tokens.append([t for t in found if t not in words])
+        known = kept[item.quote, item.parties] = [t for t in found if t not in words]
+        tokens.append(known)
     return tokens
 
 
 def unit_vector(words: list[str], idf: Callable[[str], float]) -> dict[str, float]:
     """The words' unit-length vector: each weighed by its sublinear count times ``idf``."""
-    weights = {t: (1 + math.log(k)) * idf(t) for t, k in Counter(words).items()}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    if len(set(words)) == len(words):
+        # Each word once (most sentences): its weight is its idf, 1 + log(1) being 1 exactly.
+        weights = {t: idf(t) for t in words}
+    else:
+        weights = {t: (1 + math.log(k)) * idf(t) for t, k in Counter(words).items()}
+    values = list(weights.values())
+    # The same additions in the same order as a sum over the squares: the same bits.
+    norm = math.sqrt(sum(map(mul, values, values))) or 1.0
     return {t: w / norm for t, w in weights.items()}
 
 

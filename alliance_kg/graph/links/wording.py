@@ -55,12 +55,20 @@ def wording() -> Wording:
 
 def content_words(text: str) -> list[str]:
     """The stems of the words of ``text`` that say what it is about, synonyms merged."""
-    w = wording()
     text = text.lower().replace("\u2019", "'").replace("'s", "")
-    out = []
+    out: list[str] = []
     for word in _WORD.findall(text):
-        for part in word.split("-"):
-            if len(part) > 2 and part not in w.stop:
-                s = stem(part)
-                out.append(w.synonyms.get(s, s))
+        out += _word_stems(word)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _word_stems(word: str) -> tuple[str, ...]:
+    # A word's stems, worked out once: statements repeat their words thousands of times.
+    w = wording()
+    out = []
+    for part in word.split("-"):
+        if len(part) > 2 and part not in w.stop:
+            s = stem(part)
+            out.append(w.synonyms.get(s, s))
+    return tuple(out)
