@@ -135,3 +135,29 @@ def test_a_part_given_as_kept_that_the_state_does_not_hold_writes_nothing(
         del opened
     assert exported(store) == before
     assert state.link_parts() == kept
+
+
+def test_the_stage_pauses_the_garbage_collector_only_while_it_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from alliance_kg.graph import links
+
+    seen: list[bool] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return corpus_parts(*args, **kwargs)
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("stopped")
+
+    store = ox.Store()
+    monkeypatch.setattr(links, "corpus_parts", recording)
+    assert links.link_corpus(store).meetings == 0
+    assert (seen, gc.isenabled()) == ([False], True)
+    monkeypatch.setattr(links, "corpus_parts", failing)
+    with pytest.raises(RuntimeError):
+        links.link_corpus(store)
+    assert gc.isenabled()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
+from alliance_kg.loaders.collector import collector_paused
 from alliance_kg.loaders.commitments import Context, extract_commitments
 from alliance_kg.loaders.entities import recognize
 from alliance_kg.loaders.entities.demonyms import state_mentions as demonym_states
@@ -23,25 +20,10 @@ from alliance_kg.loaders.sentences import (
 
 def extract(doc: SourceDocument) -> Extraction:
     """Extract entities, the reported meeting and the commitments of one document."""
-    with _collector_paused():
+    # An extraction's tokens, candidates and matches: about a tenth of its time went to the
+    # cyclic collector walking the vocabulary and the lexicon.
+    with collector_paused():
         return _extract(doc)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one extraction.
-
-    An extraction allocates tens of thousands of small objects (tokens, candidates, matches)
-    and frees nearly all of them by reference counting; each allocation burst makes the
-    collector walk every object alive, the vocabulary and the lexicon included: about a tenth
-    of the extraction time. It runs again as soon as the extraction ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _extract(doc: SourceDocument) -> Extraction:
