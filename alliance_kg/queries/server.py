@@ -32,7 +32,6 @@ from alliance_kg.queries import GRAPH_FORMATS, Dataset
 from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location
 from alliance_kg.queries.child import run_in_child
 from alliance_kg.queries.listener import Server
-from alliance_kg.queries.pool import DEFAULT_WORKERS, QueryPool
 from alliance_kg.queries.protocol import (
     CORS_HEADERS,
     FORMAT_TYPES,
@@ -48,6 +47,8 @@ from alliance_kg.queries.wire import answer_head, date_header, target
 MAX_BODY = 1_000_000
 #: Seconds a connection may stay silent (before or between requests) before it is closed.
 IDLE_TIMEOUT = 60.0
+#: Server processes of a local store (``akg serve --workers``).
+DEFAULT_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -65,18 +66,16 @@ def make_server(
     host: str,
     port: int,
     bounds: Bounds,
-    pool: QueryPool | None = None,
     cors: bool = False,
     access: Access = Access(),
 ) -> Server:
-    """An HTTP server (not yet serving) for the store at ``location``; its queries go to
-    ``pool`` when given, else each to a process of its own (``bounded.query_location``).
+    """An HTTP server (not yet serving) for the store at ``location``; each of its queries
+    runs as ``bounded.query_location`` runs it (a server's own store bounds the time itself).
     ``cors``: let pages of any origin read the answers (``CORS_HEADERS``)."""
 
     class Handler(_Handler):
         store_location = location
         query_bounds = bounds
-        query_pool = pool
         host_names = frozenset(name.lower() for name in (*access.hosts, host))
         timeout = access.idle_timeout
         allow_cors = cors
@@ -107,7 +106,7 @@ def serve(
         raise QueryError("--timeout, --limit and --max-memory must be more than 0")
     server: Any
     if is_remote(location):
-        server = make_server(location, host, port, bounds, None, cors, access)
+        server = make_server(location, host, port, bounds, cors, access)
     else:
         from alliance_kg.queries.inline import Settings
         from alliance_kg.queries.prefork import Prefork
@@ -151,7 +150,6 @@ def _stop_on_signals() -> list[tuple[int, Any]]:
 class _Handler(StrictRequest):
     store_location: str | Path
     query_bounds: Bounds
-    query_pool: QueryPool | None = None
     host_names: frozenset[str] = frozenset()
     allow_cors = False
     server_version = "alliance-kg"
@@ -338,8 +336,6 @@ class _Handler(StrictRequest):
         self._query(text, params)
 
     def _run(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
-        if self.query_pool is not None:
-            return self.query_pool.query(text, fmt, dataset)
         return query_location(
             self.store_location, text, fmt, bounds=self.query_bounds, dataset=dataset
         )

@@ -1,4 +1,4 @@
-"""akg serve's query workers: reused across requests, replaced after a timeout, never orphaned."""
+"""akg serve's server processes: replaced after a timeout, never orphaned, stopped by Ctrl-C."""
 
 from __future__ import annotations
 
@@ -15,10 +15,6 @@ from pathlib import Path
 
 import pytest
 from serve_process import start_akg_serve
-
-from alliance_kg.errors import QueryError
-from alliance_kg.queries.bounded import Bounds
-from alliance_kg.queries.pool import QueryPool
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MEETINGS = "SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/alliance-kg/ontology#Meeting> }"
@@ -136,36 +132,3 @@ def test_a_query_past_its_time_gets_a_new_worker(
     assert time.monotonic() - before < 10
     status, text = _ask(endpoint, MEETINGS)
     assert status == 200 and '"value":"3"' in text.replace(" ", "")
-
-
-def test_pool_answers_concurrent_queries_and_limits_rows(corpus_store: Path) -> None:
-    with QueryPool(corpus_store, 2, Bounds(timeout=20, limit=5)) as pool:
-        assert len(pool.pids()) == 2
-        with ThreadPoolExecutor(6) as threads:
-            outputs = list(threads.map(lambda _: pool.query("ASK {}", "json"), range(12)))
-        assert {o.text for o in outputs} == {'{"head":{},"boolean":true}\n'}
-        with pytest.raises(QueryError, match=r"more than 5 rows \(--limit 5\)"):
-            pool.query("SELECT * WHERE { ?s ?p ?o }", "csv")
-        with pytest.raises(QueryError, match="SPARQL Update"):
-            pool.query("DROP ALL", "json")
-        pids = pool.pids()
-    assert _wait_gone(set(pids)) == set()
-
-
-def test_workers_see_a_build_made_while_they_serve(tmp_path: Path) -> None:
-    from clirunner import akg
-
-    store = tmp_path / "store"
-    assert (
-        akg(
-            store, "build", str(Path(__file__).parent / "data" / "cli" / "ausmin-2031.md")
-        ).exit_code
-        == 0
-    )
-    count = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a akg:Document }"
-    with QueryPool(store, 2, Bounds(timeout=20, limit=100)) as pool:
-        assert pool.query(count, "csv").text == "n\r\n1\r\n"
-        # Another writer (here this process) adds the sample corpus while the workers hold
-        # the store open read-only; every worker answers from the new state.
-        assert akg(store, "build").exit_code == 0
-        assert {pool.query(count, "csv").text for _ in range(6)} == {"n\r\n6\r\n"}
