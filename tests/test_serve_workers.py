@@ -15,43 +15,14 @@ from pathlib import Path
 
 import pytest
 from serve_process import start_akg_serve
+from test_processes import alive, descendants
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MEETINGS = "SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/alliance-kg/ontology#Meeting> }"
 
 
-def _children(pid: int) -> set[int]:
-    """The live descendants of ``pid``, read from /proc (the forkserver's children included)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # ended while we looked
-        # The command name is in parentheses and may hold spaces; the parent id follows it.
-        fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] != "Z":
-            parents[int(entry.name)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= frontier
-    return found
-
-
 def _alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
+    return {pid for pid in pids if alive(pid)}
 
 
 def _wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
@@ -94,7 +65,7 @@ def test_no_worker_outlives_the_server(
     # Both workers busy with queries, so each has opened the store.
     with ThreadPoolExecutor(2) as pool:
         assert [s for s, _ in pool.map(lambda q: _ask(endpoint, q), [MEETINGS] * 2)] == [200] * 2
-    workers = _children(process.pid)
+    workers = descendants(process.pid)
     assert len(workers) >= 2
     os.kill(process.pid, how)
     process.wait(timeout=10)
@@ -110,7 +81,7 @@ def test_ctrl_c_stops_a_server_started_with_it_ignored(corpus_store: Path) -> No
         signal.signal(signal.SIGINT, ignore)
     try:
         assert _ask(endpoint, MEETINGS)[0] == 200
-        workers = _children(process.pid)
+        workers = descendants(process.pid)
         os.kill(process.pid, signal.SIGINT)
         assert process.wait(timeout=30) == 0
         assert _wait_gone(workers) == set()
