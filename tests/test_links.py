@@ -387,3 +387,21 @@ def test_a_lone_report_joins_another_meeting_only_when_its_year_slipped_by_one(
     conflicts = csv_lines(akg(store, "query", "-n", "conflicts", "--format", "csv"))
     assert len(meetings) == (2 if joined else 3)  # with the header line
     assert len(conflicts) == (2 if joined else 1)
+
+
+def test_two_lone_reports_a_year_apart_on_one_day_stay_two_meetings(tmp_path: Path) -> None:
+    """Each restates the other's meeting and is the other's year one off: neither date outvotes
+    the other, so neither report joins the other's meeting (both did, and the stage failed)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, date in (("a.md", "March 4, 2031"), ("b.md", "March 4, 2032")):
+        (folder / name).write_text(SERIES_TEXT.format(place="Canberra", date=date))
+    store = tmp_path / "store"
+    result = akg(store, "build", str(folder))
+    assert result.exit_code == 0, result.output
+    meetings = csv_lines(akg(store, "query", "-n", "meetings", "--format", "csv"))
+    assert meetings[1:] == [
+        f'"Maritime Security Dialogue, {day}",{day},Canberra,,{name}'
+        for day, name in (("2031-03-04", "a.md"), ("2032-03-04", "b.md"))
+    ]
+    assert csv_lines(akg(store, "query", "-n", "conflicts", "--format", "csv"))[1:] == []

@@ -14,7 +14,9 @@ Rules, in order (the README's "Across meetings" says the same for users):
    as a conflict. Strong evidence is all of: its commitments restate that meeting's at least
    ``MIN_RESTATED`` times and more than any other meeting's; its stated date keeps that
    meeting's day and month (only the year differs, by one: the commonest slip); the place and
-   the people it names do not contradict that meeting's. A user-given date is never overruled.
+   the people it names do not contradict that meeting's; that meeting is not itself a lone
+   report joining another (of two lone reports that are each other's slip, neither date
+   outvotes the other: both stay). A user-given date is never overruled.
 4. A resolved meeting takes the date its documents agree on, the place most of them state (the
    user's ``meeting_place`` wins), and the people they name; a person whose State and office
    another person holds in most reports is a participants conflict. A document that merely
@@ -146,6 +148,8 @@ def resolve_meetings(
             and _agrees(corpus, doc, groups[target[0]])
         ):
             conflicts_at[doc.iri] = (*target[0], target[1])
+    moving = {member[iri] for iri in conflicts_at}
+    conflicts_at = {iri: c for iri, c in conflicts_at.items() if c[:2] not in moving}
     for iri, (series, day, _) in sorted(conflicts_at.items()):
         groups.pop(member[iri], None)
         groups[(series, day)].append(corpus.docs[iri])
@@ -367,34 +371,19 @@ def _conflicts(
         places = Counter(d.place for d in docs if d.place)
         stated, resolved = doc.place or "", meeting.place or ""
         if stated and resolved and places[stated] < places[resolved] and not doc.given_place:
-            out.append(
-                Conflict(
-                    doc.iri,
-                    "place",
-                    _label(corpus, stated),
-                    _label(corpus, resolved),
-                    meeting.key,
-                    restated,
-                    why,
-                )  # fmt: skip
-            )
+            found = (_label(corpus, stated), _label(corpus, resolved))
+            out.append(Conflict(doc.iri, "place", *found, meeting.key, restated, why))
         wrong = sorted(p for p in doc.participants if p in losers)
         if wrong:
-            right = sorted({losers[p] for p in wrong})
-            out.append(
-                Conflict(
-                    doc.iri,
-                    "participants",
-                    ", ".join(_label(corpus, p) for p in wrong),
-                    ", ".join(_label(corpus, p) for p in right),
-                    meeting.key,
-                    restated,
-                    why,
-                )  # fmt: skip
-            )
+            found = (_labels(corpus, wrong), _labels(corpus, sorted({losers[p] for p in wrong})))
+            out.append(Conflict(doc.iri, "participants", *found, meeting.key, restated, why))
     return out
 
 
 def _label(corpus: Corpus, iri: str) -> str:
     entity = corpus.entities.get(iri)
     return entity.label if entity else iri.rsplit("/", 1)[-1]
+
+
+def _labels(corpus: Corpus, iris: list[str]) -> str:
+    return ", ".join(_label(corpus, iri) for iri in iris)
