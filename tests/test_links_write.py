@@ -4,15 +4,22 @@ whatever may have changed the graph otherwise makes the next write compare the w
 
 from __future__ import annotations
 
+import gc
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from clirunner import akg
 from series_steps import split_series
 
-from alliance_kg.graph.links import LINKS_GRAPH, LinksState
+from alliance_kg.graph.links import LINKS_GRAPH, LinksState, write
+from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.links.write import _digest
+from alliance_kg.ontology import ID, PREFIXES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 SERIES = Path(__file__).parent / "data" / "series"
 BOGUS = "<https://example.org/bogus> <https://example.org/p> <https://example.org/o> ."
@@ -87,3 +94,49 @@ def test_a_write_left_unfinished_makes_the_next_one_compare_the_graph_whole(
     _build(store, later)
     assert BOGUS not in _links_lines(store)
     assert state.links() == _digests(_links_lines(store))
+
+
+def test_an_update_of_document_graphs_keeps_the_digests_and_writes_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only akg wrote the store and the update names no links graph: the digests hold, so the
+    # stage after it compares only the subjects that changed, as a build's does, and the graph
+    # is that of a build of the documents left.
+    gone = "ausmin-2017-news"
+    first, later = split_series(tmp_path, lambda _, text: text.stem == gone)
+    store, rest = tmp_path / "store", tmp_path / "rest"
+    _build(store, first, later)
+    whole: list[str] = []
+    monkeypatch.setattr(write, "write_graph_lines", lambda *_: whole.append("whole"))
+    dropped = akg(store, "update", f"DROP GRAPH <https://w3id.org/alliance-kg/id/document/{gone}>")
+    assert dropped.exit_code == 0, dropped.output
+    assert whole == []
+    monkeypatch.undo()
+    _build(rest, first)
+    assert sorted(_links_lines(store)) == sorted(_links_lines(rest))
+    assert LinksState(store).links() == _digests(_links_lines(store))
+
+
+def test_an_update_after_another_programs_write_reads_every_graph_again(tmp_path: Path) -> None:
+    # Another program changes a stated date: the records kept beside the store no longer say
+    # what the store holds, and `akg update 'INSERT DATA {}'` (which names no graph) must bring
+    # the stage in step, as it does with no records kept at all.
+    store, fresh = tmp_path / "store", tmp_path / "fresh"
+    _build(store, SERIES)
+    doc, date = f"<{ID}document/ausmin-2017-joint-statement>", f"<{PREFIXES['akg']}statedDate>"
+    writer = ox.Store(str(store))
+    writer.update(
+        f"DELETE {{ GRAPH {doc} {{ {doc} {date} ?d }} }} "
+        f'INSERT {{ GRAPH {doc} {{ {doc} {date} "2017-06-09"^^<{XSD}date> }} }} '
+        f"WHERE {{ GRAPH {doc} {{ {doc} {date} ?d }} }}"
+    )
+    writer.flush()
+    del writer
+    gc.collect()
+    shutil.copytree(store, fresh)
+    (fresh / STATE_FILE).unlink()
+    for folder in (store, fresh):
+        assert akg(folder, "update", "INSERT DATA {}").exit_code == 0
+    lines = sorted(_links_lines(store))
+    assert any('"2017-06-09"' in line for line in lines)
+    assert lines == sorted(_links_lines(fresh))

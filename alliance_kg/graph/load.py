@@ -349,19 +349,23 @@ def update_store(
     first: those of the graphs its text names (``update_scope``), or all of them when that
     cannot be told; the stage reads those graphs again. ``folder``: the on-disk store's, opened
     for writing by ``stamp.open_writer``; after the update its default graph is the union, so
-    the store is stamped."""
+    the store is stamped.
+
+    What ``state`` keeps holds only while akg alone wrote the store (``stamp.union_stamped``):
+    after another program's write every record, and the links graph's digests, are forgotten,
+    so that `akg update` brings the stage back in step with whatever that program changed."""
     scope = update_scope(update) if folder is not None else None
-    if state is not None:
-        if scope is None:
-            state.forget_all()
-        else:
-            state.forget(scope.graphs)
-        # The stage after an update compares the whole links graph: `akg update` is also what
-        # brings a links graph changed by other programs (or an older akg) back in step.
-        state.forget_links()
-    # The union is kept in step for the named graphs alone only where it was the union before
-    # (stamped: no other program wrote the store) and the update leaves the default graph alone.
+    # Stamped: no other program wrote the store since akg's last write.
     exact = folder is not None and union_stamped(folder)
+    if state is not None:
+        if scope is None or not exact:
+            state.forget_all()  # the links graph's digests too
+        else:
+            # The digests stay unless the links graph is one the update names (``forget``).
+            state.forget(scope.graphs)
+            state.forget_totals()
+    # The union is kept in step for the named graphs alone only where it was the union before
+    # (stamped) and the update leaves the default graph alone.
     graphs = scope.graphs if scope is not None and not scope.default and exact else None
     quads = apply_update(store, update, graphs)
     if folder is not None:

@@ -9,20 +9,22 @@ graphs that have no record: those it has just written, and any the file does not
 The file can only be stale if a graph changes while its record stays, so every write of
 document graphs first forgets their records (``forget``), in a committed transaction of its
 own, before the store is touched; ``akg update`` forgets those of the graphs its text names, or
-all of them when it may change any graph (``graph.updates.update_scope``). A failure anywhere
-after that leaves graphs without records, which are read again: never a record that disagrees
-with the store. The records of graphs that left the store are dropped. A
-file written by another version of the queries (``read.QUERIES``) is emptied when opened.
-Programs other than akg that write the store directly bypass this; deleting the file (or any
-``akg update``) makes the next build read everything again.
+all of them when it may change any graph (``graph.updates.update_scope``) or when another
+program wrote the store since akg last did (``graph.stamp``). A failure anywhere after that
+leaves graphs without records, which are read again: never a record that disagrees with the
+store. The records of graphs that left the store are dropped. A file written by another
+version of the queries (``read.QUERIES``) is emptied when opened. Programs other than akg that
+write the store directly bypass this until the next ``akg update`` (or deleting the file), which
+makes the stage read everything again.
 
 The file also keeps the results of the stage's blocks (``blocks.py``), each under the digest of
 all it depends on, so that no write makes one stale; those of blocks the last build did not
 have are dropped. And it keeps a digest of each subject's triples in the links graph, so that
 the next write of that graph reads back from the store only the subjects whose digest changed
 (``write.py``): they are marked as not kept (``forget_links``) in a committed transaction before
-the graph is written and kept again once the write is committed, and forgotten by every
-``akg update`` (``load.update_store``), after which the whole graph is compared again. With the
+the graph is written and kept again once the write is committed, and forgotten by an ``akg
+update`` that names the links graph, may change any graph or follows another program's write
+(``load.update_store``), after which the whole graph is compared again. With the
 digests, and valid only with them, it keeps the key, subjects and restates links of each
 block's part of the graph (``parts.py``) that the last write left, which the next build takes
 as they are when their keys are the same.
