@@ -213,3 +213,21 @@ def test_the_records_a_build_keeps_are_those_read_from_the_store(tmp_path: Path)
     documents = {f"https://w3id.org/alliance-kg/id/document/{d.stem}" for d in DOCS}
     assert documents <= {g for (g,) in known}
     assert {g for g, _, _ in kept} >= documents
+
+
+def test_an_update_oxigraph_refuses_keeps_every_record(tmp_path: Path) -> None:
+    # rdflib cannot read it, so which graphs it may change cannot be told: it is refused before
+    # the records are dropped, and the store's folder (its state file too) is as it was.
+    store = tmp_path / "store"
+    _build(store, SERIES)
+    graphs = [g for g in _graph_names(store) if g != str(LINKS_GRAPH)]
+    kept = (store / STATE_FILE).read_bytes()
+    result = akg(store, "update", "INSERT DATA { <https://example.org/a> <https://example.org/b> }")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: line 1, column 63: expected one of ")
+    assert (store / STATE_FILE).read_bytes() == kept
+    assert LinksState(store).known(graphs) == set(graphs)
+
+
+def _graph_names(store: Path) -> list[str]:
+    return sorted(g.value for g in ox.Store.read_only(str(store)).named_graphs())

@@ -26,7 +26,7 @@ from alliance_kg.graph.store import replace_graph_lines
 from alliance_kg.graph.storefiles import compact_after, flush
 from alliance_kg.graph.terms import graph_lines
 from alliance_kg.graph.totals import graph_touched, keep_counted, write_tallied
-from alliance_kg.graph.updates import apply_update, update_scope
+from alliance_kg.graph.updates import apply_update, check_parses, update_scope
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files, map_extractions
 from alliance_kg.loaders.readers import collect_documents
@@ -359,6 +359,8 @@ def update_store(
     exact = folder is not None and union_stamped(folder)
     if state is not None:
         if scope is None or not exact:
+            if scope is None:
+                check_parses(update)  # an update refused unrun forgets nothing
             state.forget_all()  # the links graph's digests too
         else:
             # The digests stay unless the links graph is one the update names (``forget``).

@@ -199,6 +199,22 @@ _SYNC_UNION = (
 )
 
 
+def check_parses(update: str) -> None:
+    """Raise ``QueryError`` for an update that ``apply_update`` would refuse unrun: one that
+    would fetch something, or, up to ``MAX_CHARS`` (a check costs a run on an empty store in
+    memory), one Oxigraph cannot parse. So a caller can check before it drops what it keeps."""
+    from alliance_kg.graph.sparql import check_update, syntax_message
+
+    check_update(update)
+    if len(update) <= MAX_CHARS:
+        try:
+            ox.Store().update(update, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(syntax_message(update, str(exc))) from exc
+        except (OSError, RuntimeError):
+            pass  # parsed; whatever failed in the run is the store's to say
+
+
 def _syntax_error(update: str, exc: SyntaxError) -> str:
     """The parser's message about the user's update itself (the request holds more text): the
     update alone is parsed again by running it on an empty store in memory."""
