@@ -22,6 +22,7 @@ from alliance_kg.graph.export import export_graph
 from alliance_kg.graph.load import load_paths
 from alliance_kg.graph.remote import RemoteStore, open_remote
 from alliance_kg.graph.render import render_html
+from alliance_kg.graph.render_select import Selection
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.stats import graph_stats
 from alliance_kg.graph.store import graph_names, open_store
@@ -213,6 +214,19 @@ def test_render_is_the_same(stores: Stores) -> None:
     local = render_html(stores.local)
     assert remote.html == local.html
     assert remote.nodes == local.nodes > 10
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [Selection(entity="Okinawa", depth=1), Selection(entity="Lloyd J. Austin III", depth=1)]
+    + [Selection(meeting="2024-07-28")],
+    ids=repr,
+)
+def test_a_drawn_part_is_the_same(stores: Stores, selection: Selection) -> None:
+    remote = render_html(stores.remote, selection=selection)  # type: ignore[arg-type]
+    local = render_html(stores.local, selection=selection)
+    assert remote.html == local.html
+    assert remote.nodes == local.nodes > 3
 
 
 def test_evaluate_is_the_same(stores: Stores) -> None:

@@ -4,14 +4,16 @@ A commitment is named on the canvas by its gist ("Reaffirmation: Article V, Japa
 like the labels the links stage gives lineages (``graph/links``). The timeline view draws the
 meetings on a time axis and one lane per lineage (one commitment stated again over time), with
 a mark for each commitment at its meeting; commitments no other statement restates share a
-lane per type. Its data is read with SPARQL from the whole store (``akg:inLineage`` and the
-lineages' labels, ``akg:atMeeting`` and the meetings' labels and dates, so that a drawn part
-still places its commitments) and sorted, so the same store always gives the same page.
+lane per type. Its data is read with SPARQL from the whole store, for every commitment or for
+those of a drawn part (``akg:inLineage`` and the lineages' labels, ``akg:atMeeting`` and the
+meetings' labels and dates, so that a drawn part still places its commitments) and sorted, so
+the same store always gives the same page.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,14 +64,15 @@ class TimelineFacts:
     meetings: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
-def read_timeline(store: SparqlStore) -> TimelineFacts:
-    """Lineages and meetings of the store's commitments."""
-    facts = TimelineFacts(read_lineages(store))
+def read_timeline(store: SparqlStore, commitments: Collection[str] | None = None) -> TimelineFacts:
+    """Lineages and meetings of the store's commitments (of ``commitments`` alone, when given:
+    what the timeline of a page drawing only those needs)."""
+    facts = TimelineFacts(read_lineages(store, commitments))
     query = (
-        "SELECT DISTINCT ?c ?m ?label ?date WHERE { ?c akg:atMeeting ?m . "
+        "SELECT DISTINCT ?c ?m ?label ?date WHERE { VALUES_C ?c akg:atMeeting ?m . "
         "OPTIONAL { ?m rdfs:label ?label } OPTIONAL { ?m dct:date ?date } }"
     )
-    for row in _rows(store, query):
+    for row in _rows_of(store, query, commitments):
         c, m = row["c"], row["m"]
         facts.held_at.setdefault(c, set()).add(m)
         label, date = row.get("label", m.rsplit("/", 1)[-1]), row.get("date")
@@ -82,15 +85,18 @@ def read_timeline(store: SparqlStore) -> TimelineFacts:
     return facts
 
 
-def read_lineages(store: SparqlStore) -> dict[str, Lineage]:
-    """The lineage of each commitment in a lineage, keyed by the commitment's IRI."""
+def read_lineages(
+    store: SparqlStore, commitments: Collection[str] | None = None
+) -> dict[str, Lineage]:
+    """The lineage of each commitment in a lineage (of ``commitments``, when given), keyed by
+    the commitment's IRI."""
     query = (
-        "SELECT DISTINCT ?c ?l ?label ?first ?last ?count WHERE { ?c akg:inLineage ?l . "
+        "SELECT DISTINCT ?c ?l ?label ?first ?last ?count WHERE { VALUES_C ?c akg:inLineage ?l . "
         "OPTIONAL { ?l rdfs:label ?label } OPTIONAL { ?l akg:firstStated ?first } "
         "OPTIONAL { ?l akg:lastStated ?last } OPTIONAL { ?l akg:meetingCount ?count } }"
     )
     found: dict[str, set[tuple[str, str, str, str, str]]] = {}
-    for row in _rows(store, query):
+    for row in _rows_of(store, query, commitments):
         c, lineage = row.get("c"), row.get("l")
         if c is None or lineage is None:
             continue
@@ -252,6 +258,24 @@ def node_label(node: NodeInfo | None) -> str:
         return ""
     label = node.first("prefLabel", "label", "title")
     return label if label is not None else node.iri.rsplit("/", 1)[-1]
+
+
+#: How many IRIs one query names in its VALUES block.
+CHUNK = 500
+
+
+def _rows_of(
+    store: SparqlStore, query: str, commitments: Collection[str] | None
+) -> Iterator[dict[str, str]]:
+    """The rows of ``query`` with its ``VALUES_C`` mark gone (every commitment), or made a
+    VALUES block of ``commitments`` (some at a time)."""
+    if commitments is None:
+        yield from _rows(store, query.replace("VALUES_C ", ""))
+        return
+    given = sorted(commitments)
+    for start in range(0, len(given), CHUNK):
+        values = " ".join(f"<{c}>" for c in given[start : start + CHUNK])
+        yield from _rows(store, query.replace("VALUES_C ", f"VALUES ?c {{ {values} }} "))
 
 
 def _rows(store: SparqlStore, query: str) -> list[dict[str, str]]:

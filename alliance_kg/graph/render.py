@@ -3,11 +3,12 @@
 The page is made in three steps, each in its own module: ``render_select`` reads the drawn
 resources with SPARQL over the union of the named graphs (docs/graph-shape.md) and cuts them
 down to a meeting, an entity's neighbourhood or what a CONSTRUCT query returned
-(``Selection``); ``render_payload`` turns them into vis-network nodes, edges and options, with
-a precomputed layout for large graphs (``layout.py``) and the timeline view's data
-(``page_timeline.py``); ``render_template`` writes that data into the project's template with
-vis-network inlined. The page loads nothing from the network. This module puts the steps
-together and keeps the names the rest of the project imports from it.
+(``Selection``), where ``render_part`` reads such a part alone; ``render_payload`` turns them
+into vis-network nodes, edges and options, with a precomputed layout for large graphs
+(``layout.py``) and the timeline view's data (``page_timeline.py``); ``render_template`` writes
+that data into the project's template with vis-network inlined. The page loads nothing from the
+network. This module puts the steps together and keeps the names the rest of the project
+imports from it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from alliance_kg.graph.files import write_atomic
 from alliance_kg.graph.network import measures as network_measures
 from alliance_kg.graph.network import read_network
 from alliance_kg.graph.page_timeline import read_timeline
+from alliance_kg.graph.render_part import read_part
 from alliance_kg.graph.render_payload import page_data
 from alliance_kg.graph.render_select import (
     NodeInfo,
@@ -66,11 +68,16 @@ def render_html(
     The same store always gives the same string: nodes and edges are sorted, the browser's
     layout seed is fixed and a precomputed layout uses no random numbers.
     """
-    nodes = select(read_nodes(store), selection or Selection(), constructed)
+    # A part is read alone (``render_part``); the whole graph, or a store whose drawn
+    # resources include a blank node, is read whole and cut down.
+    part = read_part(store, selection, constructed) if selection is not None else None
+    if part is None:
+        nodes = select(read_nodes(store), selection or Selection(), constructed)
+        part = nodes, read_timeline(store)
     found = None
     if measures:
         found = network_measures(read_network(store, set_aside_parties=True))
-    payload = page_data(nodes, title=title, timeline=read_timeline(store), measures=found)
+    payload = page_data(part[0], title=title, timeline=part[1], measures=found)
     return Rendered(
         fill_template(payload, title=title),
         len(payload["nodes"]),

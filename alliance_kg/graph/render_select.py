@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,8 +47,8 @@ EDGE_PROPERTIES: dict[str, tuple[str, str, str]] = {
     "represents": ("represents", "Represents", "Represented by"),
 }
 
-# Literal-valued properties the side panel shows, keyed by their full IRI.
-_VALUE_PROPERTIES: dict[str, str] = {
+#: Literal-valued properties the side panel shows, keyed by their full IRI.
+VALUE_PROPERTIES: dict[str, str] = {
     SKOS + "prefLabel": "prefLabel",
     SKOS + "altLabel": "altLabel",
     RDFS + "label": "label",
@@ -73,7 +73,7 @@ _VALUE_PROPERTIES: dict[str, str] = {
 @dataclass
 class NodeInfo:
     """What the page needs to know about one drawn resource: its class, its literal values
-    (keyed by the short names of ``_VALUE_PROPERTIES``) and its edges out and in, by property."""
+    (keyed by the short names of ``VALUE_PROPERTIES``) and its edges out and in, by property."""
 
     iri: str
     cls: str
@@ -117,7 +117,7 @@ class Selection:
 def read_nodes(store: SparqlStore) -> dict[str, NodeInfo]:
     """Read the drawn resources, their literal values and their edges from the store."""
     class_values = " ".join(f"akg:{name}" for name in NODE_CLASSES)
-    value_props = " ".join(f"<{p}>" for p in _VALUE_PROPERTIES)
+    value_props = " ".join(f"<{p}>" for p in VALUE_PROPERTIES)
     edge_props = " ".join(f"akg:{p}" for p in EDGE_PROPERTIES)
     nodes: dict[str, NodeInfo] = {}
     rank = {name: i for i, name in enumerate(NODE_CLASSES)}
@@ -134,7 +134,7 @@ def read_nodes(store: SparqlStore) -> dict[str, NodeInfo]:
     ):
         node = nodes.get(_text(s))
         if node is not None:
-            node.values[_VALUE_PROPERTIES[_text(p)]].add(_text(o))
+            node.values[VALUE_PROPERTIES[_text(p)]].add(_text(o))
 
     for s, p, o in _select(
         store, f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?p {{ {edge_props} }} ?s ?p ?o }}"
@@ -161,7 +161,7 @@ def select(
     if selection.construct is not None:
         if constructed is None:
             raise ValueError("a query selection needs the query's triples (constructed=...)")
-        keep, edges = _constructed(nodes, constructed, selection.origin)
+        keep, edges = constructed_part(nodes, constructed, selection.origin)
         return restrict(nodes, keep, edges)
     return nodes
 
@@ -185,9 +185,31 @@ def restrict(
     return out
 
 
-def _meeting_part(nodes: dict[str, NodeInfo], date: str) -> set[str]:
+def check_date(date: str) -> None:
+    """Refuse a ``--meeting`` that is not a day."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         raise AkgError(f"--meeting takes a date as YYYY-MM-DD, not {date!r}")
+
+
+def no_meeting(date: str, held: Iterable[str]) -> AkgError:
+    """The error for a day no meeting was held on (``held``: the meetings' dates)."""
+    known = ", ".join(sorted(set(held))) or "none"
+    return AkgError(f"no meeting on {date} in the graph (meeting dates: {known})")
+
+
+def check_depth(depth: int) -> None:
+    """Refuse a negative ``--depth``."""
+    if depth < 0:
+        raise AkgError(f"--depth must be 0 or more, not {depth}")
+
+
+def no_node(label: str) -> AkgError:
+    """The error for a name no drawn node has."""
+    return AkgError(f"no node is named {label!r} (try akg query to look names up)")
+
+
+def _meeting_part(nodes: dict[str, NodeInfo], date: str) -> set[str]:
+    check_date(date)
     meetings = {
         iri
         for iri, n in nodes.items()
@@ -198,9 +220,9 @@ def _meeting_part(nodes: dict[str, NodeInfo], date: str) -> set[str]:
         )
     }
     if not meetings:
-        held = sorted({d for n in nodes.values() if n.cls == "Meeting" for d in n.values["date"]})
-        known = ", ".join(held) if held else "none"
-        raise AkgError(f"no meeting on {date} in the graph (meeting dates: {known})")
+        raise no_meeting(
+            date, (d for n in nodes.values() if n.cls == "Meeting" for d in n.values["date"])
+        )
     keep = set(meetings)
     for meeting in meetings:
         keep |= linked(nodes[meeting])
@@ -210,8 +232,7 @@ def _meeting_part(nodes: dict[str, NodeInfo], date: str) -> set[str]:
 
 
 def _neighbourhood(nodes: dict[str, NodeInfo], label: str, depth: int) -> set[str]:
-    if depth < 0:
-        raise AkgError(f"--depth must be 0 or more, not {depth}")
+    check_depth(depth)
     wanted = label.strip().casefold()
     start = sorted(
         iri
@@ -224,7 +245,7 @@ def _neighbourhood(nodes: dict[str, NodeInfo], label: str, depth: int) -> set[st
         )
     )
     if not start:
-        raise AkgError(f"no node is named {label!r} (try akg query to look names up)")
+        raise no_node(label)
     keep = set(start)
     frontier = set(start)
     for _ in range(depth):
@@ -238,9 +259,11 @@ def linked(node: NodeInfo) -> set[str]:
     return {t for targets in (*node.out.values(), *node.into.values()) for t in targets}
 
 
-def _constructed(
-    nodes: dict[str, NodeInfo], triples: Iterable[pyoxigraph.Triple], origin: str
+def constructed_part(
+    nodes: Collection[str], triples: Iterable[pyoxigraph.Triple], origin: str
 ) -> tuple[set[str], set[tuple[str, str, str]]]:
+    """The drawn resources (of ``nodes``) that a CONSTRUCT query's triples name, and their
+    edges among them."""
     keep: set[str] = set()
     edges: set[tuple[str, str, str]] = set()
     for triple in triples:
