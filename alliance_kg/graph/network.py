@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -32,17 +33,11 @@ if TYPE_CHECKING:
 
 AKG_NS = PREFIXES["akg"]
 
-_MENTIONS = """
-SELECT DISTINCT ?c ?e WHERE {
-  VALUES ?role { akg:madeBy akg:concerns }
-  ?c a akg:Commitment ; ?role ?e .
-}"""
-
-_MEETING_PARTIES = """
-SELECT DISTINCT ?c ?e WHERE {
-  ?c a akg:Commitment ; akg:atMeeting ?m .
-  ?doc akg:reports ?m ; akg:meetingParty ?e .
-}"""
+#: Each a single pattern, joined in Python: as one query with the commitments' class and a
+#: VALUES block of the two roles, Oxigraph took 6.0 s at 126,000 commitments where the three
+#: scans take 2.6 s; the States of each commitment's meeting, joined in one query, 5.1 s.
+_SCAN = "SELECT ?s ?o WHERE { ?s %s ?o }"
+_COMMITMENTS = "SELECT ?c WHERE { ?c a akg:Commitment }"
 
 _QUOTES = """
 SELECT ?c (MIN(?q) AS ?quote) (MIN(?d) AS ?date) WHERE {
@@ -77,13 +72,16 @@ def read_network(store: SparqlStore, *, set_aside_parties: bool = False) -> nx.G
         # An entity typed twice takes the type listed first in the ontology, as the page does.
         if e not in entities or rank[kind] < rank[entities[e][1]]:
             entities[e] = (label, kind)
+    commitments = {c for (c,) in _select(store, _COMMITMENTS)}
     named: dict[str, set[str]] = defaultdict(set)
-    for c, e in _select(store, _MENTIONS):
-        if e in entities:
-            named[c].add(e)
+    for role in ("akg:madeBy", "akg:concerns"):
+        for c, e in _select(store, _SCAN % role):
+            if c in commitments and e in entities:
+                named[c].add(e)
     if set_aside_parties:
-        for c, e in _select(store, _MEETING_PARTIES):
-            named[c].discard(e)
+        for c, e in _meeting_parties(store, commitments):
+            if c in named:
+                named[c].discard(e)
 
     graph = nx.Graph()
     counts: dict[str, int] = defaultdict(int)
@@ -97,9 +95,24 @@ def read_network(store: SparqlStore, *, set_aside_parties: bool = False) -> nx.G
     for e in sorted(counts):
         label, kind = entities[e]
         graph.add_node(e, label=label, type=kind, commitments=counts[e])
-    for (a, b), commitments in sorted(ties.items()):
-        graph.add_edge(a, b, weight=len(commitments), commitment=commitments[0])
+    for (a, b), tied in sorted(ties.items()):
+        graph.add_edge(a, b, weight=len(tied), commitment=tied[0])
     return graph
+
+
+def _meeting_parties(store: SparqlStore, commitments: set[str]) -> Iterator[tuple[str, str]]:
+    """(commitment, State) for each State that met (``akg:meetingParty`` of a document
+    reporting the commitment's meeting)."""
+    parties: dict[str, set[str]] = defaultdict(set)
+    for doc, e in _select(store, _SCAN % "akg:meetingParty"):
+        parties[doc].add(e)
+    at_meeting: dict[str, set[str]] = defaultdict(set)
+    for doc, m in _select(store, _SCAN % "akg:reports"):
+        at_meeting[m] |= parties.get(doc, set())
+    for c, m in _select(store, _SCAN % "akg:atMeeting"):
+        if c in commitments:
+            for e in at_meeting.get(m, ()):
+                yield c, e
 
 
 @dataclass(frozen=True)
