@@ -272,10 +272,16 @@ def _rows_of(
     if commitments is None:
         yield from _rows(store, query.replace("VALUES_C ", ""))
         return
-    given = sorted(commitments)
+    for block in values_blocks("?c", commitments):
+        yield from _rows(store, query.replace("VALUES_C ", block + " "))
+
+
+def values_blocks(name: str, iris: Collection[str]) -> Iterator[str]:
+    """VALUES blocks naming ``iris`` (sorted) for the variable ``name``, ``CHUNK`` at a time."""
+    given = sorted(iris)
     for start in range(0, len(given), CHUNK):
-        values = " ".join(f"<{c}>" for c in given[start : start + CHUNK])
-        yield from _rows(store, query.replace("VALUES_C ", f"VALUES ?c {{ {values} }} "))
+        values = " ".join(f"<{iri}>" for iri in given[start : start + CHUNK])
+        yield f"VALUES {name} {{ {values} }}"
 
 
 def _rows(store: SparqlStore, query: str) -> list[dict[str, str]]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
-from alliance_kg.graph.page_timeline import TimelineFacts, gist, read_timeline
+from alliance_kg.graph.page_timeline import TimelineFacts, gist, read_timeline, values_blocks
 from alliance_kg.graph.render_select import (
     AKG_NS,
     EDGE_PROPERTIES,
@@ -38,8 +38,6 @@ from alliance_kg.ontology import PREFIXES
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
 
-#: How many resources one query names in its VALUES block.
-CHUNK = 500
 _EDGE_IRIS = {AKG_NS + p for p in EDGE_PROPERTIES}
 _LABELS = ("prefLabel", "altLabel", "label", "title")
 _RANK = {name: i for i, name in enumerate(NODE_CLASSES)}
@@ -220,11 +218,8 @@ def _chunked(
     store: SparqlStore, query: str, iris: Collection[str], name: str = "?s"
 ) -> Iterator[tuple[Any, ...]]:
     """The solutions of ``query`` with its ``VALUES_X`` mark made a VALUES block of ``iris`` for
-    ``name``, some at a time."""
-    given = sorted(iris)
-    for start in range(0, len(given), CHUNK):
-        values = " ".join(f"<{iri}>" for iri in given[start : start + CHUNK])
-        block = f"VALUES {name} {{ {values} }}"
+    ``name``, some at a time (``page_timeline.values_blocks``)."""
+    for block in values_blocks(name, iris):
         yield from _solutions(store, query.replace("VALUES_X", block))
 
 
