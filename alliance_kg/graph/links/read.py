@@ -11,6 +11,7 @@ import functools
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -200,9 +201,17 @@ def read_query(
     for chunk in chunks:
         values = "" if chunk is None else "VALUES ?d { " + " ".join(f"<{n}>" for n in chunk) + " } "
         text = f"SELECT {select} WHERE {{ {values}GRAPH ?d {{ {pattern} }} }}"
-        for row in _rows(store, text, ("d", *variables)):
-            if row[0] in wanted:
-                found.setdefault(row[0], []).append(row[1:])
+        result = store.query(text, prefixes=PREFIXES)
+        assert isinstance(result, ox.QuerySolutions)
+        # A step per row of the store's: each solution's terms in the order selected (?d
+        # first), none unbound (the patterns have no OPTIONAL).
+        for solution in result:
+            graph, *rest = map(_value, solution)
+            if graph in wanted:
+                rows = found.get(graph)
+                if rows is None:
+                    rows = found[graph] = []
+                rows.append(tuple(rest))
     for rows in found.values():
         rows.sort()
     return found
@@ -327,10 +336,4 @@ def _entities(source: RowSource) -> dict[str, Entity]:
     return entities
 
 
-def _rows(store: SparqlStore, query: str, names: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    result = store.query(query, prefixes=PREFIXES)
-    assert isinstance(result, ox.QuerySolutions)
-    for solution in result:
-        terms = [solution[name] for name in names]
-        if all(term is not None for term in terms):
-            yield tuple(term.value for term in terms if term is not None)
+_value = attrgetter("value")
