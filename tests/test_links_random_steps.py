@@ -1,7 +1,9 @@
 """A store changed step by step, in a random but seeded order (statements added, their dates
 moved a year or removed, sentences dropped, copies under other names, documents dropped by
 `akg update`), holds after every step the links graph that the stage works out afresh from its
-documents: what the kept records, blocks, parts and digests save is never a different graph."""
+documents: what the kept records, blocks, parts and digests save is never a different graph.
+And one step such orders seldom take: a user's date on one report that moves the meeting of
+another report's commitments, which are in another block."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from clirunner import akg
 
 from alliance_kg.graph.links import LINKS_GRAPH, plan_links
 from alliance_kg.graph.store import open_store, to_oxigraph
+from alliance_kg.ontology import ID, PREFIXES
 
 DATE = re.compile(r"^date: (\d{4})-(\d\d)-(\d\d)$", re.MULTILINE)
 GIVEN = re.compile(r"^meeting_date: .*\n", re.MULTILINE)
@@ -110,3 +113,42 @@ def test_after_every_step_the_links_graph_is_the_one_worked_out_afresh(
         kept, fresh = _links(store)
         assert kept == fresh, f"step {step}"
     assert len(kept) > 500
+
+
+REPORT = """---
+title: Australia-Japan ministerial consultations{given}
+---
+Australia and Japan held their ministerial consultations in Canberra on {day}, 2031.
+
+{sentences}
+"""
+
+
+def test_a_user_date_on_one_report_moves_the_meeting_of_anothers_commitments(
+    tmp_path: Path,
+) -> None:
+    # The two reports' commitments have other parties, so they are in other blocks: the user's
+    # date on the second report moves the meeting (March 4-6 and March 6 overlap; the user's
+    # day wins) while the first report's block stays as it was. Its part of the links graph
+    # must be written again all the same (``parts.part_key`` holds its meeting and date).
+    docs, store = tmp_path / "docs", tmp_path / "store"
+    docs.mkdir()
+    first = "\n".join(
+        f"Australia and Japan {said}."
+        for said in (
+            "resolved to station the 3rd Logistics Regiment in Darwin",
+            "reaffirmed their commitment to the Reciprocal Access Agreement",
+            "strongly opposed coercive actions in the South China Sea",
+        )
+    )
+    second = "Japan pledged to deploy Aegis destroyers to Okinawa."
+    (docs / "a.md").write_text(REPORT.format(given="", day="March 4-6", sentences=first))
+    for given in ("", "\nmeeting_date: 2031-03-05"):
+        report = REPORT.format(given=given, day="March 6", sentences=second)
+        (docs / "b.md").write_text(report)
+        assert akg(store, "build", "--jobs", "1", str(docs)).exit_code == 0
+    kept, fresh = _links(store)
+    assert kept == fresh
+    at = f"<{PREFIXES['akg']}atMeeting>"
+    meetings = {line.rsplit(" ", 1)[1] for line in kept if f" {at} " in line}
+    assert meetings == {f"<{ID}meeting/australia-japan/2031-03-05>"}
