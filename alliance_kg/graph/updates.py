@@ -203,21 +203,25 @@ def check_parses(update: str) -> None:
     """Raise ``QueryError`` for an update that ``apply_update`` would refuse unrun: one that
     would fetch something, or, up to ``MAX_CHARS`` (a check costs a run on an empty store in
     memory), one Oxigraph cannot parse. So a caller can check before it drops what it keeps."""
-    from alliance_kg.graph.sparql import check_update, syntax_message
+    from alliance_kg.graph.sparql import check_update
 
     check_update(update)
     if len(update) <= MAX_CHARS:
-        try:
-            ox.Store().update(update, prefixes=PREFIXES)
-        except SyntaxError as exc:
-            raise QueryError(syntax_message(update, str(exc))) from exc
-        except (OSError, RuntimeError):
-            pass  # parsed; whatever failed in the run is the store's to say
+        message = _alone_error(update)
+        if message is not None:
+            raise QueryError(message)
 
 
 def _syntax_error(update: str, exc: SyntaxError) -> str:
-    """The parser's message about the user's update itself (the request holds more text): the
-    update alone is parsed again by running it on an empty store in memory."""
+    """The parser's message about the user's update itself (the request holds more text)."""
+    from alliance_kg.graph.sparql import syntax_message
+
+    return _alone_error(update) or syntax_message(update, _within(update, str(exc)))
+
+
+def _alone_error(update: str) -> str | None:
+    """The parser's message about the update alone, parsed by running it on an empty store in
+    memory; None when it parses."""
     from alliance_kg.graph.sparql import syntax_message
 
     try:
@@ -225,8 +229,8 @@ def _syntax_error(update: str, exc: SyntaxError) -> str:
     except SyntaxError as alone:
         return syntax_message(update, str(alone))
     except (OSError, RuntimeError):
-        pass
-    return syntax_message(update, _within(update, str(exc)))
+        pass  # parsed; whatever failed in the run is the store's to say
+    return None
 
 
 def _within(update: str, raw: str) -> str:
