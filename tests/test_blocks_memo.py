@@ -136,7 +136,7 @@ def test_without_the_code_to_digest_nothing_kept_by_another_process_is_taken(
     kept = dict(memo.kept)
     # As a package run from an archive, whose modules have no file to read.
     monkeypatch.setattr(blocks.lineages, "__file__", None)
-    blocks._code.cache_clear()
+    blocks.link_code.cache_clear()
     try:
         found = link_blocks(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
         # The same pairs and groups, under other digests.
@@ -145,4 +145,4 @@ def test_without_the_code_to_digest_nothing_kept_by_another_process_is_taken(
         assert memo.found == 0 and not set(memo.kept) & set(kept)
     finally:
         monkeypatch.undo()
-        blocks._code.cache_clear()
+        blocks.link_code.cache_clear()

@@ -21,17 +21,16 @@ from __future__ import annotations
 import heapq
 import json
 from array import array
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from alliance_kg.graph.links.blocks import Block, BlockMemo, Pairs, link_blocks
+from alliance_kg.graph.links.blocks import BlockMemo, Pairs, Restated, link_blocks
 from alliance_kg.graph.links.entities import broader_links
+from alliance_kg.graph.links.grown import Weighing, grown_corpus, keep_grown
 from alliance_kg.graph.links.lineages import THRESHOLD, Link
 from alliance_kg.graph.links.meetings import (
     Conflict,
@@ -107,15 +106,30 @@ def link_corpus(
     # over them took 1.3 of the 7.7 s of a statement added to 10,000 (README, Performance).
     with collector_paused():
         # The corpus is not held while the graph is written (some 120 MB at 10,000 statements).
-        parts, result = corpus_parts(_read(store, None, state), jobs=jobs, memo=state, kept=kept)
+        parts, result = _stage_parts(store, state, jobs, kept)
         if not write_links(store, parts, state):
             # A part taken as kept that the write did not find kept: every part worked out.
-            parts, result = corpus_parts(_read(store, None, state), jobs=jobs, memo=state)
+            parts, result = _stage_parts(store, state, jobs, None)
             write_links(store, parts, state)
     if state is not None:
         conflicts = [astuple(c) for c in result.conflicts]
         state.keep_step(json.dumps([result.meetings, result.lineages, result.restates, conflicts]))
     return _noted(result, before)
+
+
+def _stage_parts(
+    store: SparqlStore, state: LinksState | None, jobs: int | None, kept: Mapping[str, int] | None
+) -> tuple[list[Part], LinksResult]:
+    """``corpus_parts`` of the store's corpus; with ``state``, the corpus and vectors are those
+    the last stage kept where they stay (``grown.py``), and what it works out is kept for the
+    next."""
+    if state is None:
+        return corpus_parts(_read(store, None, None), jobs=jobs, kept=kept)
+    numbers = _numbers(THRESHOLD)
+    corpus, found = grown_corpus(state, corpus_source(store, state), numbers)
+    out = corpus_parts(corpus, jobs=jobs, memo=state, kept=kept, weighing=found)
+    keep_grown(state, corpus, found, numbers)
+    return out
 
 
 def last_result(state: LinksState) -> LinksResult | None:
@@ -207,15 +221,22 @@ def corpus_parts(
     jobs: int | None = None,
     memo: BlockMemo | None = None,
     kept: Mapping[str, int] | None = None,
+    weighing: Weighing | None = None,
 ) -> tuple[list[Part], LinksResult]:
     """``corpus_links`` in parts (``parts.py``): the rest, then one per block, in the order of
     their first commitments. With a ``memo``, each block's part has its key, and those of
-    ``kept`` (keys and their restates links) come without their triples."""
+    ``kept`` (keys and their restates links) come without their triples. ``weighing``: the
+    corpus's vectors as ``grown.grown_corpus`` gives them (default: ``weights.vectors``), which
+    is given the blocks' digests."""
     kept = kept or {}
-    vecs = vectors(corpus)
+    vecs = weighing.vectors if weighing is not None else vectors(corpus)
+    least, _, keep = _numbers(threshold)
+    known = weighing.keys if weighing is not None else None
     groups, blocks = link_blocks(
-        corpus, vecs, min(threshold, EVIDENCE), threshold, jobs, keep=EVIDENCE, memo=memo
+        corpus, vecs, least, threshold, jobs, keep=keep, memo=memo, known=known
     )
+    if weighing is not None:
+        weighing.linked = {corpus.items[b.members[0]].parties: b.key for b in blocks}
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, blocks))
     # The pairs are the largest structure of the stage, and not needed for the triples.
     blocks = [block._replace(pairs=_NO_PAIRS, by_second=_NO_PAIRS.first) for block in blocks]
@@ -264,42 +285,10 @@ def corpus_parts(
     return parts, LinksResult(len(meetings), len(groups), restates, notes, [])
 
 
-class Restated(Mapping[str, dict[str, set[int]]]):
-    """For a document, the commitments of it (indexes) that restate those of each other
-    document: one side of each of the blocks' pairs (those scoring at least ``EVIDENCE``).
-    Worked out for a document when asked (the meetings ask for some), each of its commitments'
-    pairs found by bisection in its block's (``blocks.Block``), without a step per pair of the
-    corpus (some two million at 10,000 statements)."""
-
-    def __init__(self, corpus: Corpus, blocks: Sequence[Block]) -> None:
-        self._corpus = corpus
-        items = corpus.items
-        self._blocks = {items[block.members[0]].parties: block for block in blocks}
-        self._mine: dict[str, list[int]] = {}  # each document's commitments in some block
-        for i, item in enumerate(items):
-            if item.parties:
-                self._mine.setdefault(item.doc, []).append(i)
-
-    def __getitem__(self, doc: str) -> dict[str, set[int]]:
-        items = self._corpus.items
-        out: dict[str, set[int]] = defaultdict(set)
-        for mine in self._mine[doc]:
-            block = self._blocks[items[mine].parties]
-            members, (first, second, _), order = block.members, block.pairs, block.by_second
-            i = bisect_left(members, mine)  # its index in the block
-            lo = bisect_left(first, i)
-            for k in range(lo, bisect_right(first, i, lo)):
-                out[items[members[second[k]]].doc].add(mine)
-            at = bisect_left(order, i, key=second.__getitem__)
-            for k in order[at : bisect_right(order, i, at, key=second.__getitem__)]:
-                out[items[members[first[k]]].doc].add(mine)
-        return dict(out)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._mine)
-
-    def __len__(self) -> int:
-        return len(self._mine)
+def _numbers(threshold: float) -> tuple[float, float, float]:
+    """The scores blocks are linked with (``blocks.link_blocks``): the least a pair is scored
+    at, the threshold of a lineage link, and the least a pair is kept at."""
+    return min(threshold, EVIDENCE), threshold, EVIDENCE
 
 
 def meeting_label(corpus: Corpus, meeting: Meeting) -> str:

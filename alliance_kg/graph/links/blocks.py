@@ -22,8 +22,9 @@ import multiprocessing
 import operator
 import os
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
@@ -99,18 +100,20 @@ def corpus_pairs(blocks: Sequence[Block]) -> Pairs:
 
 def link_blocks(
     corpus: Corpus,
-    vecs: list[dict[str, float]],
+    vecs: Sequence[dict[str, float]],
     least: float,
     threshold: float,
     jobs: int | None = None,
     keep: float | None = None,
     memo: BlockMemo | None = None,
+    known: Mapping[frozenset[str], str] | None = None,
 ) -> Linked:
     """The pairs of ``lineages.scored_pairs(corpus, vecs, least)`` that score at least ``keep``
     (default ``least``), and ``lineages.lineage_groups`` of them all at ``threshold``: the
     blocks kept in ``memo`` taken from it, the others linked over ``jobs`` processes (default:
     the machine's cores when they hold ``PARALLEL_FROM`` commitments or more, else this process
-    alone) and kept in it."""
+    alone) and kept in it. ``known``: the digests (``_key``) of blocks known to be the same as
+    when they were last worked out, by parties (``grown.py``), taken as they are."""
     keep = least if keep is None else keep
     blocks: dict[frozenset[str], list[int]] = defaultdict(list)
     for i, item in enumerate(corpus.items):
@@ -120,7 +123,12 @@ def link_blocks(
     results: list[BlockResult | None] = [None] * len(members)
     keys: list[str] = []
     if memo is not None:
-        keys = [_key(corpus, vecs, block, least, threshold, keep) for block in members]
+        known = known or {}
+        keys = [
+            known.get(corpus.items[block[0]].parties)
+            or _key(corpus, vecs, block, least, threshold, keep)
+            for block in members
+        ]
         found = memo.blocks(keys)
         results = [_decoded(found[k]) if k in found else None for k in keys]
     todo = [k for k, result in enumerate(results) if result is None]
@@ -183,7 +191,7 @@ def _over_processes(
 
 
 def _part(
-    corpus: Corpus, vecs: list[dict[str, float]], block: list[int]
+    corpus: Corpus, vecs: Sequence[dict[str, float]], block: list[int]
 ) -> tuple[Corpus, list[dict[str, float]]]:
     """The block as a corpus of its own (its documents, no entities) and its vectors."""
     items = [corpus.items[i] for i in block]
@@ -223,13 +231,15 @@ def _sorted(major: array[int], minor: array[int], size: int) -> array[int]:
     return array("q", sorted(range(len(keys)), key=keys.__getitem__))
 
 
-def _key(corpus: Corpus, vecs: list[dict[str, float]], block: list[int], *numbers: float) -> str:
+def _key(
+    corpus: Corpus, vecs: Sequence[dict[str, float]], block: list[int], *numbers: float
+) -> str:
     """The digest of all a block's result depends on: the code that links it, the numbers it is
     linked with, its parties, and for each commitment, in order, its document, the document's
     dates, its place in the document, concerns, stance and word vector (its words in their
     order, which is the order of a score's additions, and the bytes of their weights)."""
     docs, items = corpus.docs, corpus.items
-    head = [_code(), repr(numbers), repr(sorted(items[block[0]].parties))]
+    head = [link_code(), repr(numbers), repr(sorted(items[block[0]].parties))]
     texts: list[str] = []
     weights: list[float] = []  # an array made once: extending one per vector costs 5 times more
     for i in block:
@@ -250,7 +260,7 @@ _WORDS = "\x1f"
 
 
 @cache
-def _code() -> str:
+def link_code() -> str:
     """The digest of the code that links a block: these two modules (``code_digest``)."""
     return code_digest((lineages.__file__, __file__))
 
@@ -316,3 +326,41 @@ def _decoded(body: bytes) -> BlockResult | None:
         groups.append(list(members[at : at + size]))
         at += size
     return a, b, s, by_second, groups
+
+
+class Restated(Mapping[str, dict[str, set[int]]]):
+    """For a document, the commitments of it (indexes) that restate those of each other
+    document: one side of each of the blocks' pairs (those scoring at least ``EVIDENCE``).
+    Worked out for a document when asked (the meetings ask for some), each of its commitments'
+    pairs found by bisection in its block's (``blocks.Block``), without a step per pair of the
+    corpus (some two million at 10,000 statements)."""
+
+    def __init__(self, corpus: Corpus, blocks: Sequence[Block]) -> None:
+        self._corpus = corpus
+        items = corpus.items
+        self._blocks = {items[block.members[0]].parties: block for block in blocks}
+        self._mine: dict[str, list[int]] = {}  # each document's commitments in some block
+        for i, item in enumerate(items):
+            if item.parties:
+                self._mine.setdefault(item.doc, []).append(i)
+
+    def __getitem__(self, doc: str) -> dict[str, set[int]]:
+        items = self._corpus.items
+        out: dict[str, set[int]] = defaultdict(set)
+        for mine in self._mine[doc]:
+            block = self._blocks[items[mine].parties]
+            members, (first, second, _), order = block.members, block.pairs, block.by_second
+            i = bisect_left(members, mine)  # its index in the block
+            lo = bisect_left(first, i)
+            for k in range(lo, bisect_right(first, i, lo)):
+                out[items[members[second[k]]].doc].add(mine)
+            at = bisect_left(order, i, key=second.__getitem__)
+            for k in order[at : bisect_right(order, i, at, key=second.__getitem__)]:
+                out[items[members[first[k]]].doc].add(mine)
+        return dict(out)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mine)
+
+    def __len__(self) -> int:
+        return len(self._mine)

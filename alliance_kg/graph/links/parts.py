@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import NamedTuple
 
@@ -86,7 +86,7 @@ def _code() -> str:
 
 def block_triples(
     corpus: Corpus,
-    vecs: list[dict[str, float]],
+    vecs: Sequence[dict[str, float]],
     block: Block,
     meetings: dict[str, Meeting],
     doc_meeting: dict[str, str],
@@ -129,7 +129,7 @@ def _order(
 
 def _lineage_triples(
     corpus: Corpus,
-    vecs: list[dict[str, float]],
+    vecs: Sequence[dict[str, float]],
     groups: list[list[int]],
     meetings: dict[str, Meeting],
     doc_meeting: dict[str, str],

@@ -82,11 +82,13 @@ class Entity:
 
 @dataclass
 class Corpus:
-    """What the stage reads from the store."""
+    """What the stage reads from the store. ``dangling``: the subjects of rows that would say
+    something of a commitment no document states, or of an entity without a label."""
 
     docs: dict[str, Doc]
     items: list[Item]
     entities: dict[str, Entity]
+    dangling: set[str] = field(default_factory=set)
 
 
 def read_corpus(store: SparqlStore, new: SparqlStore | None = None) -> Corpus:
@@ -253,14 +255,23 @@ def corpus_of(source: RowSource) -> Corpus:
         for d, found in source(attr):
             if d in docs:
                 getattr(docs[d], attr).update(v for (v,) in found)
-    items = _items(source, docs)
-    entities = _entities(source)
-    ordered = sorted(items.values(), key=lambda i: (docs[i.doc].key, i.offset, i.iri))
-    return Corpus(docs, ordered, entities)
+    dangling: set[str] = set()
+    items = _items(source, docs, dangling)
+    entities: dict[str, Entity] = {}
+    add_entities(entities, source, dangling)
+    # Entities in the order of their IRIs, however many graphs' rows they were read from.
+    entities = dict(sorted(entities.items()))
+    return Corpus(docs, ordered_items(docs, items.values()), entities, dangling)
 
 
-def _items(source: RowSource, docs: dict[str, Doc]) -> dict[str, Item]:
-    """The commitments of the documents, with their types, concerns, parties and deadlines."""
+def ordered_items(docs: Mapping[str, Doc], items: Iterable[Item]) -> list[Item]:
+    """The commitments in the corpus's order: by document key, place in it, and IRI."""
+    return sorted(items, key=lambda i: (docs[i.doc].key, i.offset, i.iri))
+
+
+def _items(source: RowSource, docs: dict[str, Doc], dangling: set[str]) -> dict[str, Item]:
+    """The commitments of the documents, with their types, concerns, parties and deadlines;
+    the subjects of such rows that are not commitments go to ``dangling``."""
     items: dict[str, Item] = {}
     for d, found in source("item"):
         doc = docs.get(d)
@@ -281,6 +292,8 @@ def _items(source: RowSource, docs: dict[str, Doc]) -> dict[str, Item]:
                     if name is None:
                         name = short[v] = sys.intern(v.rsplit("#", 1)[-1])
                     getattr(item, attr).add(name)
+                else:
+                    dangling.add(c)
     parties: dict[str, set[str]] = {}
     for _, found in source("made_by"):
         for c, v in found:
@@ -294,20 +307,25 @@ def _items(source: RowSource, docs: dict[str, Doc]) -> dict[str, Item]:
         if iri in items:
             key = frozenset(made)
             items[iri].parties = shared.setdefault(key, key)
+        else:
+            dangling.add(iri)
     for _, found in source("deadline"):
         for c, x, v, k in found:
             if c in items:
                 items[c].deadlines.append((x, v, k))
+            else:
+                dangling.add(c)
     for item in items.values():
         item.deadlines.sort()
     return items
 
 
-def _entities(source: RowSource) -> dict[str, Entity]:
-    """The entities' labels, classes, other names, offices and States. Every graph restates
-    those of the entities it names (some 400,000 rows at 10,000 statements for a few hundred
-    distinct ones); each field is a least value or a union, so a row seen again adds nothing
-    and is passed over."""
+def add_entities(entities: dict[str, Entity], source: RowSource, dangling: set[str]) -> None:
+    """Add the entities' labels, classes, other names, offices and States to ``entities``;
+    rows of other subjects than entities go to ``dangling``. Every graph restates those of
+    the entities it names (some 400,000 rows at 10,000 statements for a few hundred distinct
+    ones); each field is a least value or a union, so a row seen again adds nothing and is
+    passed over, and the entities of more graphs can be added to those of others."""
 
     def distinct(query: str) -> Iterator[tuple[str, ...]]:
         seen: set[tuple[str, ...]] = set()
@@ -317,7 +335,6 @@ def _entities(source: RowSource) -> dict[str, Entity]:
                     seen.add(row)
                     yield row
 
-    entities: dict[str, Entity] = {}
     for e, label, t in distinct("entity"):
         entity = entities.get(e)
         if entity is None:
@@ -328,12 +345,15 @@ def _entities(source: RowSource) -> dict[str, Entity]:
     for e, v in distinct("names"):
         if e in entities:
             entities[e].names.add(v)
+        else:
+            dangling.add(e)
     for attr in ("office", "represents"):
         for e, v in distinct(attr):
             if e in entities:
                 current = getattr(entities[e], attr)
                 setattr(entities[e], attr, min(current, v) if current else v)
-    return entities
+            else:
+                dangling.add(e)
 
 
 _value = attrgetter("value")

@@ -1,0 +1,312 @@
+"""The stage's corpus (``read.corpus_of``) and word vectors (``weights.vectors``) on a store
+that grew, from what the last stage kept (``state_corpus.py``).
+
+A commitment's vector depends on its words (its sentence without its parties' names), its
+day, and the counts of the words of every commitment dated up to its day, once at least
+``weights.WEIGHED_FROM`` are counted. So when the store only gained documents whose every
+commitment comes after the last day of the commitments it held (undated ones come after every
+day), and those already counted reached that least number, every earlier vector stays as it
+was: the new commitments are weighed after the kept counts, and nothing else is worked out
+again. The same holds of the digest of a block (``blocks._key``) whose commitments all stay,
+and of the earlier documents, commitments and entities as the last stage read them, to which
+the new graphs' are added. The store "only gained" such documents when all of these hold:
+
+- every graph the last stage read still has the record it read (``LinksState.staged``);
+- the new graphs' rows name only their own commitments (a row of another graph's commitment
+  would change it), none of those is an earlier commitment, and no earlier row names one of
+  them or of their entities without a label (``read.Corpus.dangling``: such a row would count
+  now);
+- the words of the earlier commitments' parties' names are the same (a new graph may give an
+  entity another name);
+- the code that weighs words, links blocks and reads records is the same.
+
+Otherwise the corpus is read from the records and every vector worked out again; both ways
+give the same corpus and the same floats. What the stage worked out is kept for the next.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, overload
+
+from alliance_kg.graph.links import blocks, read, state_corpus, weights, wording
+from alliance_kg.graph.links.read import (
+    Corpus,
+    Doc,
+    Entity,
+    Item,
+    RowSource,
+    add_entities,
+    corpus_of,
+    ordered_items,
+    records_source,
+)
+from alliance_kg.graph.links.state_corpus import GraphVectors, KeptCorpus
+from alliance_kg.graph.links.weights import (
+    Counts,
+    by_day,
+    commitment_words,
+    names_words,
+    weighed,
+    weighed_corpus,
+)
+
+#: The queries whose rows name a commitment as their first value, beside ``item``.
+_OF_COMMITMENTS = ("types", "concerns", "made_by", "deadline")
+
+
+class KeptVectorsOf(Sequence[dict[str, float]]):
+    """The corpus's vectors: those worked out, and the others read from the file when first
+    asked for, a document's at a time."""
+
+    def __init__(self, corpus: Corpus, made: dict[int, dict[str, float]], kept: KeptCorpus):
+        self._items = corpus.items
+        self._made = made
+        self._kept = kept
+        self._docs: dict[str, dict[str, dict[str, float]]] = {}
+
+    def load(self, indexes: Collection[int]) -> None:
+        """Read the kept vectors of the documents of these commitments at once."""
+        docs = {self._items[i].doc for i in indexes if i not in self._made} - set(self._docs)
+        found = self._kept.graph_vectors(docs)
+        for doc in docs:
+            self._docs[doc] = dict(found.get(doc, []))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[dict[str, float]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, float] | Sequence[dict[str, float]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(len(self))[i]]
+        vec = self._made.get(i)
+        if vec is None:
+            item = self._items[i]
+            if item.doc not in self._docs:
+                self.load([i])
+            vec = self._docs[item.doc].get(item.iri)
+            if vec is None:
+                raise KeyError(f"no vector kept for {item.iri}")
+            self._made[i] = vec
+        return vec
+
+    def __iter__(self) -> Iterator[dict[str, float]]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass
+class Weighing:
+    """A stage's vectors, the digests of the blocks known to be as the last stage linked them
+    (by parties: ``blocks.link_blocks`` takes them as they are), and what the stage keeps."""
+
+    vectors: Sequence[dict[str, float]]
+    keys: dict[frozenset[str], str]
+    counts: Counts
+    last: str  # the last day of any commitment
+    made: dict[str, GraphVectors]  # the vectors worked out, by document
+    every: bool  # the corpus was read from the records, and every vector worked out
+    linked: dict[frozenset[str], str] = field(default_factory=dict)  # the stage's block digests
+
+
+def grown_corpus(
+    kept: KeptCorpus, source: RowSource, numbers: tuple[float, ...]
+) -> tuple[Corpus, Weighing]:
+    """The corpus of the records (``source``) and its vectors: from what the last stage kept
+    where the store only gained later documents (module docstring), else worked out afresh.
+    ``numbers``: those ``blocks.link_blocks`` links with."""
+    text, fresh = kept.staged()
+    found = _grown(kept, text, fresh, numbers)
+    if found is not None:
+        return found
+    corpus = corpus_of(source)
+    vecs, counts = weighed_corpus(corpus)
+    last = max((_day(corpus, i) for i in range(len(corpus.items))), default="")
+    made: dict[str, GraphVectors] = {doc: [] for doc in corpus.docs}
+    for item, vec in zip(corpus.items, vecs, strict=True):
+        made[item.doc].append((item.iri, vec))
+    return corpus, Weighing(vecs, {}, counts, last, made, True)
+
+
+def keep_grown(
+    kept: KeptCorpus, corpus: Corpus, found: Weighing, numbers: tuple[float, ...]
+) -> None:
+    """Keep the stage's corpus, vectors and counts for the next (once it read what it read)."""
+    sets = {item.parties for item in corpus.items if item.parties}
+    counts = {
+        "code": _code(),
+        "numbers": list(numbers),
+        "last": found.last,
+        "seen": found.counts.seen,
+        "df": dict(sorted(found.counts.df.items())),
+        "words": [[sorted(p), sorted(names_words(corpus, p))] for p in sorted(sets, key=sorted)],
+        "keys": [[sorted(p), key] for p, key in sorted(found.linked.items(), key=_by_parties)],
+        "entities": [_entity_row(e) for _, e in sorted(corpus.entities.items())],
+        "dangling": sorted(corpus.dangling),
+    }
+    items: dict[str, list[Item]] = {doc: [] for doc in found.made}
+    for item in corpus.items:
+        if item.doc in items:
+            items[item.doc].append(item)
+    docs = {
+        doc: (_doc_text(corpus.docs[doc], items[doc]), vecs) for doc, vecs in found.made.items()
+    }
+    kept.keep_corpus(json.dumps(counts, separators=(",", ":")), docs, found.every)
+
+
+def _grown(
+    kept: KeptCorpus, text: str | None, fresh: list[str], numbers: tuple[float, ...]
+) -> tuple[Corpus, Weighing] | None:
+    """The corpus and weighing of a store that only gained later documents (``fresh``: the
+    new graphs), or None."""
+    if text is None:
+        return None
+    try:
+        last_stage = json.loads(text)
+        if last_stage["code"] != _code() or last_stage["numbers"] != list(numbers):
+            return None
+        counts = Counts(Counter(last_stage["df"]), int(last_stage["seen"]))
+        last = str(last_stage["last"])
+        words = {frozenset(p): set(w) for p, w in last_stage["words"]}
+        linked = {frozenset(p): str(key) for p, key in last_stage["keys"]}
+        entities = {row[0]: _entity(row) for row in last_stage["entities"]}
+        dangling = set(last_stage["dangling"])
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    if counts.seen < weights.WEIGHED_FROM:
+        return None  # the earlier commitments were weighed together, with the new ones
+    records = kept.graph_rows(fresh)
+    own = {row[0] for record in records.values() for row in record["item"]}
+    named = {row[0] for record in records.values() for q in _OF_COMMITMENTS for row in record[q]}
+    labelled = {row[0] for record in records.values() for row in record["entity"]}
+    if not named <= own or (own | labelled) & dangling:
+        return None
+    new = corpus_of(records_source(records))
+    # The new commitments' first day, before the earlier ones are read (an older statement
+    # added is the common way to fail).
+    if new.items and min(_day(new, i) for i in range(len(new.items))) <= last:
+        return None
+    try:
+        docs, items = _kept_corpus(kept)
+    except (ValueError, TypeError):
+        return None  # not as this code keeps them: read afresh (and kept again)
+    if len(items) != counts.seen or any(item.iri in own for item in items):
+        return None
+    add_entities(entities, records_source(records), dangling)
+    # Some rows the new graphs' own corpus finds dangling are not (other names of earlier
+    # entities): more than there are, which only ever makes a later stage read afresh.
+    dangling |= new.dangling
+    docs = dict(sorted((docs | new.docs).items()))  # in the order ``corpus_of`` gives them
+    every = ordered_items(docs, [*items, *new.items])
+    corpus = Corpus(docs, every, dict(sorted(entities.items())), dangling)
+    new_docs = set(new.docs)
+    added = [i for i, item in enumerate(corpus.items) if item.doc in new_docs]
+    days = by_day(corpus, added)
+    if any(names_words(corpus, p) != w for p, w in words.items()):
+        return None
+    tokens = dict(zip(added, commitment_words(corpus, added), strict=True))
+    made_at = dict(
+        weighed([[(i, tokens[i]) for i in g] for g in days], counts, weights.WEIGHED_FROM)
+    )
+    made: dict[str, GraphVectors] = {doc: [] for doc in new_docs}
+    for i in added:
+        made[corpus.items[i].doc].append((corpus.items[i].iri, made_at[i]))
+    if days:
+        last = _day(corpus, days[-1][0])
+    touched = {corpus.items[i].parties for i in added}
+    vecs = KeptVectorsOf(corpus, made_at, kept)
+    vecs.load([i for i, item in enumerate(corpus.items) if item.parties in touched])
+    keys = {p: key for p, key in linked.items() if p not in touched}
+    return corpus, Weighing(vecs, keys, counts, last, made, False)
+
+
+def _kept_corpus(kept: KeptCorpus) -> tuple[dict[str, Doc], list[Item]]:
+    """The documents and commitments the last stage kept."""
+    docs: dict[str, Doc] = {}
+    items: list[Item] = []
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    for iri, text in kept.kept_docs():
+        file, series, date, start, place, given_date, given_place, people, states, found = (
+            json.loads(text)
+        )
+        docs[iri] = Doc(
+            iri, file, series, date, start, place, given_date, given_place, set(people), set(states)
+        )
+        for c, quote, offset, types, parties, concerns, deadlines in found:
+            made = frozenset(parties)
+            items.append(
+                Item(
+                    c,
+                    iri,
+                    quote,
+                    offset,
+                    set(types),
+                    shared.setdefault(made, made),
+                    set(concerns),
+                    [tuple(d) for d in deadlines],
+                )
+            )
+    return docs, items
+
+
+def _doc_text(doc: Doc, items: list[Item]) -> str:
+    """A document and its commitments as ``_kept_corpus`` reads them (sets in any order)."""
+    found = [
+        [i.iri, i.quote, i.offset, [*i.types], [*i.parties], [*i.concerns], i.deadlines]
+        for i in items
+    ]
+    return json.dumps(
+        [
+            doc.file, doc.series, doc.date, doc.start, doc.place, doc.given_date,
+            doc.given_place, [*doc.participants], [*doc.parties], found,
+        ],
+        separators=(",", ":"),
+    )  # fmt: skip
+
+
+def _entity_row(e: Entity) -> list[object]:
+    return [
+        e.iri,
+        e.label,
+        sorted(e.types),
+        sorted(e.names),
+        sorted(e.labels),
+        e.office,
+        e.represents,
+    ]
+
+
+def _entity(row: list[Any]) -> Entity:
+    iri, label, types, names, labels, office, represents = row
+    return Entity(iri, label, set(types), set(names), set(labels), office, represents)
+
+
+def _day(corpus: Corpus, i: int) -> str:
+    """The day the commitment is weighed at (``weights.by_day``)."""
+    doc = corpus.docs[corpus.items[i].doc]
+    return doc.given_date or doc.date or weights.UNDATED
+
+
+def _by_parties(entry: tuple[frozenset[str], str]) -> list[str]:
+    return sorted(entry[0])
+
+
+@cache
+def _code() -> str:
+    """The digest of the code the kept corpus, vectors and block digests were worked out by."""
+    files = (
+        weights.__file__,
+        wording.__file__,
+        str(Path(wording.__file__).with_name("wording.toml")),
+        read.__file__,
+        state_corpus.__file__,
+        __file__,
+    )
+    return f"{blocks.code_digest(files)} {blocks.link_code()}"

@@ -1,0 +1,140 @@
+"""The corpus and word vectors as the last stage worked them out, kept in the links stage's
+file (``state.py``) for the next stage to take (``grown.py``).
+
+Each graph's record has a digest (``known.digest``); the stage keeps the digests of the records
+it read (``staged``), with each document as it read it and its commitments' vectors
+(``kept``), and its counts. While every graph it read has a record of the same digest, what
+it kept is what those records say (a graph written again the same, as the ontology is by every
+build, changes nothing), and the graphs that it did not read are those written since.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from array import array
+from collections.abc import Callable, Collection, Iterator, Mapping
+
+from alliance_kg.graph.links.read import QUERIES, Rows
+
+#: The table of what is kept of each document, and its columns: the document and its
+#: commitments (JSON, ``grown.py``), their IRIs and words (JSON), and the words' weights
+#: (machine floats, in the same order).
+KEPT_TABLE = "kept"
+KEPT_COLUMNS = "graph TEXT PRIMARY KEY, doc TEXT, words TEXT, weights BLOB"
+
+#: A graph's kept vectors: each commitment's IRI and vector.
+GraphVectors = list[tuple[str, dict[str, float]]]
+
+#: A graph the last stage read that has no record now, or another.
+_CHANGED = (
+    "SELECT 1 FROM staged LEFT JOIN known USING (graph) "
+    "WHERE known.digest IS NULL OR known.digest != staged.digest LIMIT 1"
+)
+#: The graphs with a record the last stage did not read.
+_FRESH = (
+    "SELECT graph FROM known WHERE NOT EXISTS "
+    "(SELECT 1 FROM staged WHERE staged.graph = known.graph) ORDER BY graph"
+)
+
+
+class KeptCorpus:
+    """What ``state.LinksState`` keeps of the stage's corpus and vectors."""
+
+    def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        raise NotImplementedError  # ``state.LinksState`` runs the work in a transaction
+
+    def staged(self) -> tuple[str | None, list[str]]:
+        """The counts the last stage kept (text), while every graph it read has a record of
+        the same digest (else None); and the graphs with a record it did not read (written
+        since), in the order of their names."""
+        found: list[str | None] = [None]
+        fresh: list[str] = []
+
+        def read(db: sqlite3.Connection) -> None:
+            row = db.execute("SELECT value FROM meta WHERE key = 'weighed'").fetchone()
+            if row is not None and db.execute(_CHANGED).fetchone() is None:
+                found[0] = row[0]
+            fresh.extend(graph for (graph,) in db.execute(_FRESH))
+
+        self._run(read)
+        return found[0], fresh
+
+    def graph_rows(self, graphs: Collection[str]) -> dict[str, Rows]:
+        """The records of these graphs: each query's rows (``read.QUERIES``)."""
+        wanted = list(graphs)
+        found: dict[str, Rows] = {graph: {query: [] for query in QUERIES} for graph in wanted}
+
+        def read(db: sqlite3.Connection) -> None:
+            for graph in wanted:
+                select = "SELECT query, body FROM record WHERE graph = ?"
+                for query, body in db.execute(select, (graph,)):
+                    found[graph][query] = [tuple(row) for row in json.loads(body)]
+
+        self._run(read)
+        return found
+
+    def kept_docs(self) -> Iterator[tuple[str, str]]:
+        """Each kept document (graph and text), in the order of their names."""
+        found: list[tuple[str, str]] = []
+        self._run(lambda db: found.extend(db.execute(f"SELECT graph, doc FROM {KEPT_TABLE}")))
+        return iter(sorted(found))
+
+    def graph_vectors(self, graphs: Collection[str]) -> dict[str, GraphVectors]:
+        """The vectors kept of these graphs' commitments."""
+        wanted = list(graphs)
+        found: dict[str, GraphVectors] = {}
+
+        def read(db: sqlite3.Connection) -> None:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                query = f"SELECT graph, words, weights FROM {KEPT_TABLE} WHERE graph IN ({marks})"
+                for graph, words, weights in db.execute(query, chunk):
+                    try:
+                        found[graph] = _decoded(words, weights)
+                    except (ValueError, TypeError) as exc:
+                        # Reported as the file's other faults are (``state._unusable``).
+                        raise sqlite3.DatabaseError(f"the vectors of {graph}: {exc}") from exc
+
+        self._run(read)
+        return found
+
+    def keep_corpus(
+        self, counts: str, kept: Mapping[str, tuple[str, GraphVectors]], every: bool
+    ) -> None:
+        """Keep the stage's counts (text), and each document (text) with its vectors that it
+        worked out (``every``: of all its documents, the others dropped), and the digests of
+        the records it read: call with those records still kept, none written since."""
+
+        def write(db: sqlite3.Connection) -> None:
+            if every:
+                db.execute(f"DELETE FROM {KEPT_TABLE}")
+                db.execute("DELETE FROM staged")
+            db.executemany(
+                f"INSERT OR REPLACE INTO {KEPT_TABLE} VALUES (?, ?, ?, ?)",
+                [(graph, doc, *_encoded(vecs)) for graph, (doc, vecs) in kept.items()],
+            )
+            db.execute("INSERT OR REPLACE INTO staged SELECT graph, digest FROM known")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('weighed', ?)", [counts])
+
+        self._run(write)
+
+
+def _encoded(vectors: GraphVectors) -> tuple[str, bytes]:
+    words = [[iri, list(vec)] for iri, vec in vectors]
+    weights = array("d", (w for _, vec in vectors for w in vec.values()))
+    return json.dumps(words, separators=(",", ":")), weights.tobytes()
+
+
+def _decoded(words: str, weights: bytes) -> GraphVectors:
+    values: array[float] = array("d")
+    values.frombytes(weights)
+    out: GraphVectors = []
+    at = 0
+    for iri, keys in json.loads(words):
+        out.append((iri, dict(zip(keys, values[at : at + len(keys)], strict=True))))
+        at += len(keys)
+    if at != len(values):
+        raise ValueError("words and weights do not match")
+    return out

@@ -1,0 +1,290 @@
+"""The stage takes the corpus and word vectors the last stage kept when the store only gained
+statements dated after every other (``graph/links/grown.py``), and reads the corpus and works
+every vector out again otherwise; the links graph is the one worked out afresh either way.
+
+The stores here are small, so the least number of commitments weighed together
+(``weights.WEIGHED_FROM``, 2,000) is lowered to 40 for them; one test keeps it and checks
+that a store of fewer commitments works every vector out."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from clirunner import akg
+from test_links_random_steps import DATE, _dated, _links
+
+import alliance_kg.graph.links as links
+from alliance_kg.graph.links import weights
+from alliance_kg.graph.links.grown import Weighing
+from alliance_kg.graph.links.read import Corpus, RowSource, corpus_of
+from alliance_kg.graph.links.state import LinksState
+from alliance_kg.ontology import ID
+
+
+class Ways(list[bool]):
+    """For each stage run, whether it read the corpus and worked every vector out; and the
+    corpus and weighing of the last."""
+
+    last: tuple[Corpus, Weighing]
+
+
+@pytest.fixture
+def ways(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ways]:
+    """The ways the stages of the test weighed (``Weighing.every``), with the least number of
+    commitments weighed together lowered to 40."""
+    monkeypatch.setattr(weights, "WEIGHED_FROM", 40)
+    found = Ways()
+    grown_corpus = links.grown_corpus
+
+    def spied(
+        kept: LinksState, source: RowSource, numbers: tuple[float, ...]
+    ) -> tuple[Corpus, Weighing]:
+        corpus, result = grown_corpus(kept, source, numbers)
+        found.append(result.every)
+        found.last = corpus, result
+        return corpus, result
+
+    monkeypatch.setattr(links, "grown_corpus", spied)
+    yield found
+
+
+def _pool(tmp_path: Path, seed: int = 5) -> list[Path]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.synthetic import generate
+
+    return generate(tmp_path / "pool", 24, seed=seed)
+
+
+def _year(path: Path) -> int:
+    found = DATE.search(path.read_text(encoding="utf-8"))
+    assert found is not None
+    return int(found[1])
+
+
+def _built(tmp_path: Path, count: int = 14) -> tuple[Path, Path, list[Path]]:
+    """A store of the pool's ``count`` earliest statements; the folder they were built from;
+    the other statements."""
+    pool = sorted(_pool(tmp_path), key=lambda p: (_year(p), p.name))
+    docs, store = tmp_path / "docs", tmp_path / "store"
+    docs.mkdir()
+    for path in pool[:count]:
+        shutil.copy(path, docs)
+    assert akg(store, "build", "--jobs", "1", str(docs)).exit_code == 0
+    return docs, store, pool[count:]
+
+
+def _later(source: Path, docs: Path, name: str, year: int, month: int = 3, day: int = 9) -> Path:
+    """A copy of ``source`` in ``docs``, dated as given."""
+    path = docs / name
+    shutil.copy(source, path)
+    _dated(path, year, month, day)
+    return path
+
+
+def _last_year(docs: Path) -> int:
+    return max(_year(p) for p in docs.iterdir())
+
+
+def _same(store: Path) -> None:
+    kept, fresh = _links(store)
+    assert kept == fresh
+    assert len(kept) > 300
+
+
+def test_a_statement_dated_after_every_other_keeps_the_earlier_vectors(
+    tmp_path: Path, ways: Ways
+) -> None:
+    docs, store, rest = _built(tmp_path)
+    assert ways == [True]  # a first build works every vector out
+    path = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
+    assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
+    assert ways == [True, False]
+    _same(store)
+    # The corpus and vectors the stage took, kept and worked out, are those worked out afresh
+    # from the records it read (its dangling rows may be more).
+    corpus, taken = ways.last
+    afresh = corpus_of(LinksState(store).source())
+    assert (corpus.docs, corpus.items, corpus.entities) == (
+        afresh.docs,
+        afresh.items,
+        afresh.entities,
+    )
+    assert list(corpus.docs) == list(afresh.docs)
+    assert list(corpus.entities) == list(afresh.entities)
+    assert corpus.dangling >= afresh.dangling
+    assert list(taken.vectors) == weights.vectors(corpus)
+    assert taken.keys  # the blocks without the new statement's commitments
+
+
+def test_statements_added_one_after_another_keep_the_vectors(tmp_path: Path, ways: Ways) -> None:
+    docs, store, rest = _built(tmp_path)
+    year = _last_year(docs)
+    for k, source in enumerate(rest[:3]):
+        path = _later(source, tmp_path, f"later{k}.md", year + 1 + k)
+        assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
+        _same(store)
+    assert ways == [True, False, False, False]
+
+
+def _earlier(docs: Path, store: Path, rest: list[Path], tmp_path: Path) -> None:
+    path = _later(rest[0], tmp_path, "earlier.md", min(_year(p) for p in docs.iterdir()))
+    assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
+
+
+def _last_day(docs: Path, store: Path, rest: list[Path], tmp_path: Path) -> None:
+    last = max(DATE.search(p.read_text(encoding="utf-8"))[0] for p in docs.iterdir())  # type: ignore[index]
+    year, month, day = (int(x) for x in last[6:].split("-"))
+    path = _later(rest[0], tmp_path, "same-day.md", year, month, day)
+    assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
+
+
+def _names_an_earlier_commitment(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
+    # A graph of the user's saying that an earlier commitment restated by others opposes: its
+    # words stay, but its pairs score less (``lineages.STANCE``), and its block's digest is
+    # another.
+    query = "SELECT ?c WHERE { GRAPH ?g { ?c akg:restates ?x } } ORDER BY ?c LIMIT 1"
+    first = _one(store, query)
+    insert = (
+        f"INSERT DATA {{ GRAPH <{ID}graph/mine> {{ <{first}> akg:commitmentType "
+        "akg:Opposition } }"
+    )
+    assert akg(store, "update", insert).exit_code == 0
+
+
+def _takes_an_earlier_commitment(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
+    # A document of the user's, before every other in the order of names, that states an
+    # earlier commitment: the commitment is now its (the first graph's statement wins).
+    first = _one(store, "SELECT ?c WHERE { GRAPH ?d { ?c akg:statedIn ?d } } ORDER BY ?c LIMIT 1")
+    mine = f"{ID}a-mine"
+    insert = (
+        f"INSERT DATA {{ GRAPH <{mine}> {{ <{mine}> a akg:Document ; akg:sourceFile "
+        f'"mine.md" . <{first}> akg:statedIn <{mine}> ; akg:quote "Mine." ; '
+        "akg:startOffset 0 } }"
+    )
+    assert akg(store, "update", insert).exit_code == 0
+
+
+def _renames_a_party(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
+    # Another name of a party, which the words of its commitments leave out.
+    party = _one(store, "SELECT ?p WHERE { GRAPH ?d { ?c akg:madeBy ?p } } ORDER BY ?p LIMIT 1")
+    insert = f'INSERT DATA {{ GRAPH <{ID}graph/mine> {{ <{party}> skos:altLabel "Cooperation" }} }}'
+    assert akg(store, "update", insert).exit_code == 0
+
+
+def _rewrites_an_earlier_statement(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
+    path = sorted(docs.iterdir())[0]
+    paragraphs = path.read_text(encoding="utf-8").split("\n\n")
+    del paragraphs[3]
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    assert akg(store, "build", "--jobs", "1", str(docs)).exit_code == 0
+
+
+def _drops_an_earlier_statement(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
+    path = sorted(docs.iterdir())[-1]
+    update = (
+        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { "
+        f'?g akg:sourceFile "{path.name}" . ?s ?p ?o }} }}'
+    )
+    assert akg(store, "update", update).exit_code == 0
+
+
+def _one(store: Path, query: str) -> str:
+    result = akg(store, "query", "--format", "csv", query)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()[1].strip()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _earlier,
+        _last_day,
+        _names_an_earlier_commitment,
+        _takes_an_earlier_commitment,
+        _renames_a_party,
+        _rewrites_an_earlier_statement,
+        _drops_an_earlier_statement,
+    ],
+)
+def test_any_other_change_works_every_vector_out(
+    tmp_path: Path, ways: Ways, change: Callable[[Path, Path, list[Path], Path], None]
+) -> None:
+    docs, store, rest = _built(tmp_path)
+    change(docs, store, rest, tmp_path)
+    assert ways == [True, True]
+    _same(store)
+
+
+def test_a_statement_written_again_the_same_keeps_the_vectors(tmp_path: Path, ways: Ways) -> None:
+    # The ontology's graph is written again by every build, and a statement by --force: the
+    # same records, so nothing the vectors came from changed.
+    docs, store, _ = _built(tmp_path)
+    path = sorted(docs.iterdir())[0]
+    assert akg(store, "build", "--jobs", "1", "--force", str(path)).exit_code == 0
+    assert ways == [True, False]
+    _same(store)
+
+
+def test_a_store_of_fewer_commitments_than_weighed_together_works_every_vector_out(
+    tmp_path: Path, ways: Ways, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(weights, "WEIGHED_FROM", 2000)
+    docs, store, rest = _built(tmp_path)
+    path = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
+    assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
+    assert ways == [True, True]
+    _same(store)
+
+
+def test_kept_vectors_that_cannot_be_read_are_reported(tmp_path: Path, ways: Ways) -> None:
+    import sqlite3
+
+    docs, store, rest = _built(tmp_path)
+    state = LinksState(store)
+    with sqlite3.connect(state.path) as db:
+        db.execute("UPDATE kept SET weights = x'00'")
+    path = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
+    result = akg(store, "build", "--jobs", "1", str(path))
+    assert result.exit_code == 1
+    assert "cannot use the links stage's records: the vectors of " in result.output
+    assert "delete this file" in result.output
+
+
+def test_kept_documents_that_cannot_be_read_are_read_afresh(tmp_path: Path, ways: Ways) -> None:
+    import sqlite3
+
+    docs, store, rest = _built(tmp_path)
+    with sqlite3.connect(LinksState(store).path) as db:
+        db.execute("UPDATE kept SET doc = '[1, 2]'")
+    path = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
+    assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
+    assert ways == [True, True]
+    _same(store)
+
+
+@pytest.mark.parametrize("seed", [2, 7])
+def test_random_later_statements_and_changes_give_the_graph_worked_out_afresh(
+    tmp_path: Path, ways: Ways, seed: int
+) -> None:
+    rng = random.Random(seed)
+    docs, store, rest = _built(tmp_path, 10)
+    year = _last_year(docs)
+    for step in range(8):
+        kind = rng.choice(["later", "later", "later", "earlier", "force"])
+        if kind == "later":
+            year += rng.choice([0, 1])
+            path = _later(rng.choice(rest), docs, f"s{step}.md", year, rng.randint(1, 12), 9)
+        elif kind == "earlier":
+            path = _later(rng.choice(rest), docs, f"s{step}.md", year - 3)
+        else:
+            path = rng.choice(sorted(docs.iterdir()))
+        args = ["--force"] if kind == "force" else []
+        assert akg(store, "build", "--jobs", "1", *args, str(path)).exit_code == 0
+        kept, fresh = _links(store)
+        assert kept == fresh, f"step {step}"
+    assert False in ways and ways.count(True) >= 2
