@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from clirunner import akg
-from test_links_random_steps import DATE, _dated, _links
+from test_links_random_steps import DATE, SAID, _dated, _links
 
 import alliance_kg.graph.links as links
 from alliance_kg.graph.links import weights
@@ -129,6 +129,23 @@ def test_statements_added_one_after_another_keep_the_vectors(tmp_path: Path, way
         assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
         _same(store)
     assert ways == [True, False, False, False]
+
+
+def test_an_undated_report_keeps_the_earlier_vectors(tmp_path: Path, ways: Ways) -> None:
+    # Undated commitments come after every day in the weighing, so the earlier vectors stay,
+    # though they come first in the walk for candidates (``lineages.scored_pairs``).
+    docs, store, rest = _built(tmp_path)
+    source = [p for p in sorted(docs.iterdir()) if p.name.endswith("-news.md")][-1]
+    path = tmp_path / "undated.md"
+    path.write_text(SAID.sub(".", DATE.sub("", source.read_text(encoding="utf-8"))))
+    assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
+    assert ways == [True, False]
+    _same(store)
+    # Nothing comes after an undated commitment: the next statement is weighed afresh.
+    later = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
+    assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
+    assert ways == [True, False, True]
+    _same(store)
 
 
 def _earlier(docs: Path, store: Path, rest: list[Path], tmp_path: Path) -> None:

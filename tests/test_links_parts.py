@@ -17,12 +17,14 @@ from clirunner import akg
 from rdflib import RDFS, Literal, URIRef
 from series_steps import SERIES, built_before_2021, exported
 
-from alliance_kg.graph.links import LinksState, corpus_links, corpus_parts, parts
+from alliance_kg.graph.links import LinksState, by_meeting, corpus_links, corpus_parts, parts
 from alliance_kg.graph.links import weights as weights_module
+from alliance_kg.graph.links.meetings import Meeting
 from alliance_kg.graph.links.parts import REST, Part
 from alliance_kg.graph.links.read import Corpus, read_corpus
 from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.links.write import write_links
+from alliance_kg.ontology import AKG, ID
 
 
 class Memo:
@@ -84,6 +86,13 @@ def _part_keys(store: Path) -> set[str]:
         return {key for (key,) in db.execute("SELECT key FROM part")}
 
 
+def _meetings(store: Path) -> set[str]:
+    opened = ox.Store.read_only(str(store))
+    found = opened.query(f"SELECT ?m WHERE {{ GRAPH ?g {{ ?m a <{AKG.Meeting}> }} }}")
+    assert isinstance(found, ox.QuerySolutions)
+    return {row[0].value for row in found}
+
+
 def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,6 +100,7 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
     store, first, later = built_before_2021(tmp_path)
     whole = tmp_path / "whole"
     before = _part_keys(store)
+    meetings = _meetings(store)
     made: list[Any] = []
     block_triples = parts.block_triples
 
@@ -99,10 +109,22 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
         return block_triples(*args)
 
     monkeypatch.setattr("alliance_kg.graph.links.block_triples", counted)
+    written: list[str] = []
+    meeting_triples = by_meeting.meeting_triples
+
+    def meeting(corpus: Corpus, found: Meeting) -> Any:
+        written.append(found.key)
+        return meeting_triples(corpus, found)
+
+    monkeypatch.setattr(by_meeting, "meeting_triples", meeting)
     assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
     after = _part_keys(store)
-    # One block's part is taken as the first build wrote it; the others are worked out.
-    assert len(before) == len(after) == 3 and len(before & after) == 1
+    # One block's part is taken as the first build wrote it; the others are worked out. Each
+    # meeting has a part (``by_meeting.py``): those of the earlier meetings are as written.
+    added = _meetings(store) - meetings
+    assert len(before) == 3 + len(meetings) and len(after) == 3 + len(meetings | added)
+    assert len(before & after) == 1 + len(meetings) and added
+    assert {str(ID[key]) for key in written} == added  # only the new meetings' parts made
     assert len(made) == 2 and not set(made) & before
     monkeypatch.undo()
     monkeypatch.setattr(weights_module, "WEIGHED_FROM", 10)

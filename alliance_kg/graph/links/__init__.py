@@ -25,22 +25,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, XSD, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import Literal, URIRef
+from rdflib.namespace import SKOS
 
 from alliance_kg.graph.links.blocks import BlockMemo, Pairs, Restated, link_blocks
+from alliance_kg.graph.links.by_meeting import conflict_triples, meeting_label, meeting_parts
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.grown import Weighing, grown_corpus, keep_grown
 from alliance_kg.graph.links.lineages import THRESHOLD, Link
-from alliance_kg.graph.links.meetings import (
-    Conflict,
-    Meeting,
-    previous_meetings,
-    resolve_meetings,
-)
+from alliance_kg.graph.links.meetings import resolve_meetings
 from alliance_kg.graph.links.parts import (
     REST,
     Part,
+    block_static,
     block_triples,
     gist_text,
     part_key,
@@ -61,7 +58,7 @@ from alliance_kg.graph.links.weights import vectors
 from alliance_kg.graph.links.write import write_links
 from alliance_kg.graph.store import RdfTriple, graph_names
 from alliance_kg.loaders.collector import collector_paused
-from alliance_kg.ontology import AKG, ID
+from alliance_kg.ontology import AKG
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -223,11 +220,11 @@ def corpus_parts(
     kept: Mapping[str, int] | None = None,
     weighing: Weighing | None = None,
 ) -> tuple[list[Part], LinksResult]:
-    """``corpus_links`` in parts (``parts.py``): the rest, then one per block, in the order of
-    their first commitments. With a ``memo``, each block's part has its key, and those of
-    ``kept`` (keys and their restates links) come without their triples. ``weighing``: the
-    corpus's vectors as ``grown.grown_corpus`` gives them (default: ``weights.vectors``), which
-    is given the blocks' digests."""
+    """``corpus_links`` in parts (``parts.py``): the rest, one per block in the order of their
+    first commitments, then one per meeting (``by_meeting.py``). With a ``memo``, each part
+    but the rest has its key, and those of ``kept`` (keys and their restates links) come
+    without their triples. ``weighing``: the corpus's vectors as ``grown.grown_corpus`` gives
+    them (default: ``weights.vectors``), which is given the blocks' digests."""
     kept = kept or {}
     vecs = weighing.vectors if weighing is not None else vectors(corpus)
     least, _, keep = _numbers(threshold)
@@ -241,42 +238,31 @@ def corpus_parts(
     # The pairs are the largest structure of the stage, and not needed for the triples.
     blocks = [block._replace(pairs=_NO_PAIRS, by_second=_NO_PAIRS.first) for block in blocks]
     parts = [Part(REST, [], 0)]
+    statics = weighing.statics if weighing is not None else {}
     for block in blocks:
-        key = part_key(corpus, block, meetings, doc_meeting) if memo is not None else ""
+        key = ""
+        if memo is not None:
+            static = statics.get(block.key) or block_static(corpus, block)
+            statics[block.key] = static
+            key = part_key(corpus, block, meetings, doc_meeting, static)
         if key in kept:
             parts.append(Part(key, None, kept[key]))
         else:
             parts.append(Part(key, *block_triples(corpus, vecs, block, meetings, doc_meeting)))
+    parts += meeting_parts(corpus, meetings, doc_meeting, conflicts, kept if memo else None)
     out = parts[0].triples
     assert out is not None
-    for meeting in meetings.values():
-        out += _meeting_triples(corpus, meeting)
-    for later, earlier in previous_meetings(meetings):
-        out.append((ID[later], AKG.previousMeeting, ID[earlier]))
-    for doc, key in sorted(doc_meeting.items()):
-        out.append((URIRef(doc), AKG.reports, ID[key]))
-    for item in corpus.items:
-        # The meeting of a commitment that nobody makes (in no block).
-        if not item.parties and item.doc in doc_meeting:
-            key = doc_meeting[item.doc]
-            out.append((URIRef(item.iri), AKG.atMeeting, ID[key]))
-            if meetings[key].date:
-                date = Literal(meetings[key].date, datatype=XSD.date)
-                out += [(URIRef(dl), AKG.meetingDate, date) for dl, _, _ in item.deadlines]
-    notes = []
-    for conflict in conflicts:
-        iri, triples = _conflict_triples(corpus, conflict, meetings)
-        out += triples
-        notes.append(
-            ConflictNote(
-                str(iri),
-                corpus.docs[conflict.doc].file,
-                conflict.field,
-                conflict.stated,
-                conflict.resolved,
-                meeting_label(corpus, meetings[conflict.meeting]),
-            )  # fmt: skip
+    notes = [
+        ConflictNote(
+            str(conflict_triples(corpus, conflict, meetings)[0]),
+            corpus.docs[conflict.doc].file,
+            conflict.field,
+            conflict.stated,
+            conflict.resolved,
+            meeting_label(corpus, meetings[conflict.meeting]),
         )
+        for conflict in conflicts
+    ]
     for narrow, broad in broader_links(corpus):
         out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
     out += summary_triples(corpus)
@@ -289,55 +275,6 @@ def _numbers(threshold: float) -> tuple[float, float, float]:
     """The scores blocks are linked with (``blocks.link_blocks``): the least a pair is scored
     at, the threshold of a lineage link, and the least a pair is kept at."""
     return min(threshold, EVIDENCE), threshold, EVIDENCE
-
-
-def meeting_label(corpus: Corpus, meeting: Meeting) -> str:
-    """ "Security Consultative Committee, 2023-01-11", or "... (undated)"."""
-    if meeting.series:
-        entity = corpus.entities.get(meeting.series)
-        name = entity.label if entity else meeting.series.rsplit("/", 1)[-1]
-    else:
-        labels = [corpus.entities[s].label for s in meeting.states if s in corpus.entities]
-        name = " - ".join(labels) or "Meeting"
-    return f"{name}, {meeting.date}" if meeting.date else f"{name} (undated)"
-
-
-def _meeting_triples(corpus: Corpus, meeting: Meeting) -> list[RdfTriple]:
-    node = ID[meeting.key]
-    out: list[RdfTriple] = [
-        (node, RDF.type, AKG.Meeting),
-        (node, RDFS.label, Literal(meeting_label(corpus, meeting))),
-    ]
-    if meeting.series:
-        out.append((node, AKG.series, URIRef(meeting.series)))
-    if meeting.date:
-        out.append((node, DCTERMS.date, Literal(meeting.date, datatype=XSD.date)))
-    if meeting.start:
-        out.append((node, AKG.startDate, Literal(meeting.start, datatype=XSD.date)))
-    if meeting.place:
-        out.append((node, AKG.heldIn, URIRef(meeting.place)))
-    for person in meeting.participants:
-        out.append((node, AKG.participant, URIRef(person)))
-    return out
-
-
-def _conflict_triples(
-    corpus: Corpus, conflict: Conflict, meetings: dict[str, Meeting]
-) -> tuple[URIRef, list[RdfTriple]]:
-    doc = corpus.docs[conflict.doc]
-    node = ID[f"conflict/{doc.key}/{conflict.field}"]
-    label = f"{doc.file}: {conflict.field} {conflict.stated} (resolved: {conflict.resolved})"
-    return node, [
-        (node, RDF.type, AKG.Conflict),
-        (node, RDFS.label, Literal(label)),
-        (node, AKG.conflictIn, URIRef(doc.iri)),
-        (node, AKG.field, Literal(conflict.field)),
-        (node, AKG.statedValue, Literal(conflict.stated)),
-        (node, AKG.resolvedValue, Literal(conflict.resolved)),
-        (node, AKG.aboutMeeting, ID[meetings[conflict.meeting].key]),
-        (node, AKG.restatedCount, Literal(conflict.restated)),
-        (node, AKG.evidence, Literal(conflict.evidence)),
-    ]
 
 
 def _conflict_iris(store: SparqlStore) -> set[str]:

@@ -114,6 +114,9 @@ class Weighing:
     made: dict[str, GraphVectors]  # the vectors worked out, by document
     every: bool  # the corpus was read from the records, and every vector worked out
     linked: dict[frozenset[str], str] = field(default_factory=dict)  # the stage's block digests
+    #: The digests of what the blocks' parts read of their commitments (``parts.block_static``)
+    #: by block digest: those of the blocks known to be as before, then the stage's.
+    statics: dict[str, str] = field(default_factory=dict)
 
 
 def grown_corpus(
@@ -147,7 +150,10 @@ def keep_grown(
         "seen": found.counts.seen,
         "df": dict(sorted(found.counts.df.items())),
         "words": [[sorted(p), sorted(names_words(corpus, p))] for p in sorted(sets, key=sorted)],
-        "keys": [[sorted(p), key] for p, key in sorted(found.linked.items(), key=_by_parties)],
+        "keys": [
+            [sorted(p), key, found.statics.get(key)]
+            for p, key in sorted(found.linked.items(), key=_by_parties)
+        ],
         "entities": [_entity_row(e) for _, e in sorted(corpus.entities.items())],
         "dangling": sorted(corpus.dangling),
     }
@@ -175,7 +181,8 @@ def _grown(
         counts = Counts(Counter(last_stage["df"]), int(last_stage["seen"]))
         last = str(last_stage["last"])
         words = {frozenset(p): set(w) for p, w in last_stage["words"]}
-        linked = {frozenset(p): str(key) for p, key in last_stage["keys"]}
+        linked = {frozenset(p): str(key) for p, key, _ in last_stage["keys"]}
+        statics = {str(key): str(static) for _, key, static in last_stage["keys"] if static}
         entities = {row[0]: _entity(row) for row in last_stage["entities"]}
         dangling = set(last_stage["dangling"])
     except (ValueError, KeyError, TypeError, IndexError):
@@ -224,7 +231,8 @@ def _grown(
     vecs = KeptVectorsOf(corpus, made_at, kept)
     vecs.load([i for i, item in enumerate(corpus.items) if item.parties in touched])
     keys = {p: key for p, key in linked.items() if p not in touched}
-    return corpus, Weighing(vecs, keys, counts, last, made, False)
+    kept_statics = {key: statics[key] for key in keys.values() if key in statics}
+    return corpus, Weighing(vecs, keys, counts, last, made, False, statics=kept_statics)
 
 
 def _kept_corpus(kept: KeptCorpus) -> tuple[dict[str, Doc], list[Item]]:

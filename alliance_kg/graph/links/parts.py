@@ -4,12 +4,12 @@ Every triple of the links graph whose subject is a commitment of a block (the me
 stated at, its lineage, what it restates), one of its deadlines (the date of the meeting that
 judges it, how later meetings restated it) or one of the block's lineages is worked out from
 that block and the meetings of its documents alone (``block_triples``). So the links graph is
-made of parts, each subject in one of them: one per block, and one of everything else (meetings,
-reports, conflicts, broader entities, counts). A block's part is decided by its key
+made of parts, each subject in one of them: one per block, one per meeting (``by_meeting.py``),
+and one of everything else (broader entities, counts). A block's part is decided by its key
 (``part_key``): the block's own digest (``blocks._key``: its commitments, their word vectors,
 the numbers they are linked with, the code that links them), what its triples read besides
-(each commitment's IRI, sentence, types, the labels of what it concerns, its deadlines, its
-document's key, the key and date of that document's meeting) and the code that writes them.
+(each commitment's IRI, sentence, types, concerns, deadlines, document and its key, the key
+and date of each document's meeting, the label of each concern) and the code that writes them.
 A build that finds a part's key among those the last write of the links graph left neither
 works that part out again nor compares it with the store (``write.write_links``).
 """
@@ -53,25 +53,48 @@ class Part(NamedTuple):
 
 
 def part_key(
-    corpus: Corpus, block: Block, meetings: Mapping[str, Meeting], doc_meeting: Mapping[str, str]
+    corpus: Corpus,
+    block: Block,
+    meetings: Mapping[str, Meeting],
+    doc_meeting: Mapping[str, str],
+    static: str | None = None,
 ) -> str:
-    """The digest of all the block's part depends on (``block.key`` must be its digest)."""
-    items, docs, entities = corpus.items, corpus.docs, corpus.entities
-    lines = [_code(), block.key]
+    """The digest of all the block's part depends on (``block.key`` must be its digest):
+    ``static`` (``block_static``, worked out when not given), the key and date of the meeting
+    of each of its documents, and the label of each of its concerns."""
+    items, entities = corpus.items, corpus.entities
+    docs: set[str] = set()
+    concerns: set[str] = set()
     for i in block.members:
         item = items[i]
-        key = doc_meeting.get(item.doc)
-        date = meetings[key].date if key is not None else None
-        labels = sorted(entities[c].label for c in item.concerns if c in entities)
+        docs.add(item.doc)
+        concerns.update(item.concerns)
+    lines = [writer_code(), block.key, static or block_static(corpus, block)]
+    for doc in sorted(docs):
+        key = doc_meeting.get(doc)
+        lines.append(f"{doc}\t{key}\t{meetings[key].date if key is not None else None}")
+    for concern in sorted(concerns):
+        found = entities.get(concern)
+        lines.append(f"{concern}\t{found.label if found else None}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def block_static(corpus: Corpus, block: Block) -> str:
+    """The digest of what the block's part reads of its commitments themselves: each one's
+    IRI, sentence, types, concerns, deadlines and document key (the same while they are)."""
+    items, docs = corpus.items, corpus.docs
+    lines = []
+    for i in block.members:
+        item = items[i]
         lines.append(
-            f"{item.iri}\t{item.quote}\t{sorted(item.types)}\t{labels}\t{item.deadlines}"
-            f"\t{docs[item.doc].key}\t{key}\t{date}"
+            f"{item.iri}\t{item.quote}\t{sorted(item.types)}\t{sorted(item.concerns)}"
+            f"\t{item.deadlines}\t{item.doc}\t{docs[item.doc].key}"
         )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 @cache
-def _code() -> str:
+def writer_code() -> str:
     """The digest of the code that writes a block's part: this module, the deadlines', the
     terms' lines, the ontology's names, and the versions of the libraries that write terms."""
     files = (
