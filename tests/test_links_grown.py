@@ -141,11 +141,15 @@ def test_an_undated_report_keeps_the_earlier_vectors(tmp_path: Path, ways: Ways)
     assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
     assert ways == [True, False]
     _same(store)
-    # Nothing comes after an undated commitment: the next statement is weighed afresh.
+    # A later statement comes before the undated ones in the weighing: they are weighed
+    # again after it, and their blocks linked again; the other vectors stay.
     later = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
     assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
-    assert ways == [True, False, True]
+    assert ways == [True, False, False]
     _same(store)
+    corpus, taken = ways.last
+    assert list(taken.vectors) == weights.vectors(corpus)
+    assert f"{ID}document/undated" in taken.made  # its vectors kept again
 
 
 def _earlier(docs: Path, store: Path, rest: list[Path], tmp_path: Path) -> None:

@@ -3,10 +3,11 @@ that grew, from what the last stage kept (``state_corpus.py``).
 
 A commitment's vector depends on its words (its sentence without its parties' names), its
 day, and the counts of the words of every commitment dated up to its day, once at least
-``weights.WEIGHED_FROM`` are counted. So when the store only gained documents whose every
-commitment comes after the last day of the commitments it held (undated ones come after every
-day), and those already counted reached that least number, every earlier vector stays as it
-was: the new commitments are weighed after the kept counts, and nothing else is worked out
+``weights.WEIGHED_FROM`` are counted; undated ones come after every day. So when the store
+only gained documents whose every dated commitment comes after the last day of the dated
+commitments it held, and those reached that least number, every earlier dated vector stays as
+it was: the new commitments are weighed after the kept counts (less those of the earlier
+undated commitments, which are weighed again after them), and nothing else is worked out
 again. The same holds of the digest of a block (``blocks._key``) whose commitments all stay,
 and of the earlier documents, commitments and entities as the last stage read them, to which
 the new graphs' are added. The store "only gained" such documents when all of these hold:
@@ -131,7 +132,7 @@ def grown_corpus(
         return found
     corpus = corpus_of(source)
     vecs, counts = weighed_corpus(corpus)
-    last = max((_day(corpus, i) for i in range(len(corpus.items))), default="")
+    last = max({_day(corpus, i) for i in range(len(corpus.items))} - {weights.UNDATED}, default="")
     made: dict[str, GraphVectors] = {doc: [] for doc in corpus.docs}
     for item, vec in zip(corpus.items, vecs, strict=True):
         made[item.doc].append((item.iri, vec))
@@ -187,8 +188,6 @@ def _grown(
         dangling = set(last_stage["dangling"])
     except (ValueError, KeyError, TypeError, IndexError):
         return None
-    if counts.seen < weights.WEIGHED_FROM:
-        return None  # the earlier commitments were weighed together, with the new ones
     records = kept.graph_rows(fresh)
     own = {row[0] for record in records.values() for row in record["item"]}
     named = {row[0] for record in records.values() for q in _OF_COMMITMENTS for row in record[q]}
@@ -196,9 +195,9 @@ def _grown(
     if not named <= own or (own | labelled) & dangling:
         return None
     new = corpus_of(records_source(records))
-    # The new commitments' first day, before the earlier ones are read (an older statement
-    # added is the common way to fail).
-    if new.items and min(_day(new, i) for i in range(len(new.items))) <= last:
+    # The new dated commitments' first day, before the earlier ones are read (an older
+    # statement added is the common way to fail).
+    if min({_day(new, i) for i in range(len(new.items))} - {weights.UNDATED}, default="~") <= last:
         return None
     try:
         docs, items = _kept_corpus(kept)
@@ -213,21 +212,32 @@ def _grown(
     docs = dict(sorted((docs | new.docs).items()))  # in the order ``corpus_of`` gives them
     every = ordered_items(docs, [*items, *new.items])
     corpus = Corpus(docs, every, dict(sorted(entities.items())), dangling)
-    new_docs = set(new.docs)
-    added = [i for i, item in enumerate(corpus.items) if item.doc in new_docs]
-    days = by_day(corpus, added)
     if any(names_words(corpus, p) != w for p, w in words.items()):
         return None
-    tokens = dict(zip(added, commitment_words(corpus, added), strict=True))
+    new_docs = set(new.docs)
+    # The earlier undated commitments are weighed last, after the new ones: again, from the
+    # counts of the dated ones (the kept counts without theirs).
+    undated = [i for i, item in enumerate(corpus.items) if _day(corpus, i) == weights.UNDATED]
+    for i, words_of in zip(undated, commitment_words(corpus, undated), strict=True):
+        if corpus.items[i].doc not in new_docs:
+            counts.df.subtract(set(words_of))
+            counts.seen -= 1
+    counts.df = +counts.df  # no word counted none
+    if counts.seen < weights.WEIGHED_FROM:
+        return None  # the earlier dated commitments were weighed with what comes after them
+    again = [i for i, item in enumerate(corpus.items) if item.doc in new_docs] + [
+        i for i in undated if corpus.items[i].doc not in new_docs
+    ]
+    days = by_day(corpus, again)
+    tokens = dict(zip(again, commitment_words(corpus, again), strict=True))
     made_at = dict(
         weighed([[(i, tokens[i]) for i in g] for g in days], counts, weights.WEIGHED_FROM)
     )
     made: dict[str, GraphVectors] = {doc: [] for doc in new_docs}
-    for i in added:
-        made[corpus.items[i].doc].append((corpus.items[i].iri, made_at[i]))
-    if days:
-        last = _day(corpus, days[-1][0])
-    touched = {corpus.items[i].parties for i in added}
+    for i in sorted(again):
+        made.setdefault(corpus.items[i].doc, []).append((corpus.items[i].iri, made_at[i]))
+    last = max({last, *(_day(corpus, g[0]) for g in days)} - {weights.UNDATED})
+    touched = {corpus.items[i].parties for i in again}
     vecs = KeptVectorsOf(corpus, made_at, kept)
     vecs.load([i for i, item in enumerate(corpus.items) if item.parties in touched])
     keys = {p: key for p, key in linked.items() if p not in touched}

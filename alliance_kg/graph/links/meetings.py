@@ -159,13 +159,15 @@ def resolve_meetings(
     doc_meeting: dict[str, str] = {}
     conflicts: list[Conflict] = []
     for (series, day), docs in sorted(groups.items()):
-        meeting = _meeting(corpus, series, day, sorted(docs, key=lambda d: d.key))
+        people, losers = _participants(corpus, docs)  # once for the meeting and its conflicts
+        meeting = _meeting(corpus, series, day, sorted(docs, key=lambda d: d.key), people)
         meetings[meeting.key] = meeting
         for doc in docs:
             doc_meeting[doc.iri] = meeting.key
-        conflicts += _conflicts(corpus, meeting, docs, conflicts_at)
+        conflicts += _conflicts(corpus, meeting, docs, conflicts_at, losers)
     for doc in own:
-        meeting = _meeting(corpus, series_of(doc) or ("",), None, [doc])
+        people, _ = _participants(corpus, [doc])
+        meeting = _meeting(corpus, series_of(doc) or ("",), None, [doc], people)
         meetings[meeting.key] = meeting
         doc_meeting[doc.iri] = meeting.key
     return meetings, doc_meeting, sorted(conflicts, key=lambda c: (c.doc, c.field, c.stated))
@@ -329,7 +331,9 @@ def _slots(corpus: Corpus, docs: Iterable[Doc]) -> dict[tuple[str, str], Counter
     return slots
 
 
-def _meeting(corpus: Corpus, series: tuple[str, ...], day: str | None, docs: list[Doc]) -> Meeting:
+def _meeting(
+    corpus: Corpus, series: tuple[str, ...], day: str | None, docs: list[Doc], people: list[str]
+) -> Meeting:
     mechanism = series[0] if len(series) == 1 and series[0] else None
     states = tuple(sorted({p for d in docs for p in d.parties})) if mechanism else series
     slug = (
@@ -342,7 +346,6 @@ def _meeting(corpus: Corpus, series: tuple[str, ...], day: str | None, docs: lis
     places = Counter(d.place for d in docs if d.place)
     place = given[-1] if given else (max(places, key=lambda p: (places[p], p)) if places else None)
     starts = sorted(d.start for d in docs if d.start and day and d.start <= day)
-    people, _ = _participants(corpus, docs)
     return Meeting(
         key, mechanism, states, day, starts[0] if starts else None, place, sorted(people),
         [d.iri for d in docs],
@@ -354,9 +357,10 @@ def _conflicts(
     meeting: Meeting,
     docs: list[Doc],
     joined: dict[str, tuple[tuple[str, ...], str, int]],
+    losers: dict[str, str],
 ) -> list[Conflict]:
     out = []
-    _, losers = _participants(corpus, docs)
+    places = Counter(d.place for d in docs if d.place)
     for doc in docs:
         restated = joined.get(doc.iri, (("",), "", 0))[2]
         why = (
@@ -368,7 +372,6 @@ def _conflicts(
         first, last = _first_day(doc), _last_day(doc)
         if meeting.date and last and not doc.given_date and not first <= meeting.date <= last:
             out.append(Conflict(doc.iri, "date", last, meeting.date, meeting.key, restated, why))
-        places = Counter(d.place for d in docs if d.place)
         stated, resolved = doc.place or "", meeting.place or ""
         if stated and resolved and places[stated] < places[resolved] and not doc.given_place:
             found = (_label(corpus, stated), _label(corpus, resolved))
