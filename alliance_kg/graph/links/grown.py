@@ -162,9 +162,9 @@ def keep_grown(
     for item in corpus.items:
         if item.doc in items:
             items[item.doc].append(item)
-    docs = {
-        doc: (_doc_text(corpus.docs[doc], items[doc]), vecs) for doc, vecs in found.made.items()
-    }
+    docs = (
+        (doc, _doc_text(corpus.docs[doc], items[doc]), vecs) for doc, vecs in found.made.items()
+    )
     kept.keep_corpus(json.dumps(counts, separators=(",", ":")), docs, found.every)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from alliance_kg.graph.links.read import QUERIES, Rows
 
@@ -101,11 +101,13 @@ class KeptCorpus:
         return found
 
     def keep_corpus(
-        self, counts: str, kept: Mapping[str, tuple[str, GraphVectors]], every: bool
+        self, counts: str, kept: Iterable[tuple[str, str, GraphVectors]], every: bool
     ) -> None:
-        """Keep the stage's counts (text), and each document (text) with its vectors that it
-        worked out (``every``: of all its documents, the others dropped), and the digests of
-        the records it read: call with those records still kept, none written since."""
+        """Keep the stage's counts (text), and each document (graph, text) with its vectors
+        that it worked out (``every``: of all its documents, the others dropped), and the
+        digests of the records it read: call with those records still kept, none written
+        since. The documents are encoded one at a time as they are written (some 100 MB of
+        text at 10,000 statements, never held at once)."""
 
         def write(db: sqlite3.Connection) -> None:
             if every:
@@ -113,7 +115,7 @@ class KeptCorpus:
                 db.execute("DELETE FROM staged")
             db.executemany(
                 f"INSERT OR REPLACE INTO {KEPT_TABLE} VALUES (?, ?, ?, ?)",
-                [(graph, doc, *_encoded(vecs)) for graph, (doc, vecs) in kept.items()],
+                ((graph, doc, *_encoded(vecs)) for graph, doc, vecs in kept),
             )
             db.execute("INSERT OR REPLACE INTO staged SELECT graph, digest FROM known")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('weighed', ?)", [counts])
