@@ -54,7 +54,12 @@ from alliance_kg.graph.links.read import (
     RowSource,
     read_query,
 )
-from alliance_kg.graph.links.state_corpus import KEPT_COLUMNS, KEPT_TABLE, KeptCorpus
+from alliance_kg.graph.links.state_corpus import (
+    KEPT_COLUMNS,
+    KEPT_TABLE,
+    KeptCorpus,
+    select_in,
+)
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -298,11 +303,7 @@ class LinksState(KeptCorpus):
         found: dict[str, bytes] = {}
 
         def read(db: sqlite3.Connection) -> None:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ", ".join("?" * len(chunk))
-                rows = db.execute(f"SELECT key, body FROM block WHERE key IN ({marks})", chunk)
-                found.update(rows)
+            found.update(select_in(db, "SELECT key, body FROM block WHERE key IN", wanted))
 
         self._run(read)
         return found

@@ -14,6 +14,7 @@ import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
 
 from alliance_kg.graph.links.read import QUERIES, Rows
 
@@ -86,16 +87,13 @@ class KeptCorpus:
         found: dict[str, GraphVectors] = {}
 
         def read(db: sqlite3.Connection) -> None:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ", ".join("?" * len(chunk))
-                query = f"SELECT graph, words, weights FROM {KEPT_TABLE} WHERE graph IN ({marks})"
-                for graph, words, weights in db.execute(query, chunk):
-                    try:
-                        found[graph] = _decoded(words, weights)
-                    except (ValueError, TypeError) as exc:
-                        # Reported as the file's other faults are (``state._unusable``).
-                        raise sqlite3.DatabaseError(f"the vectors of {graph}: {exc}") from exc
+            query = f"SELECT graph, words, weights FROM {KEPT_TABLE} WHERE graph IN"
+            for graph, words, weights in select_in(db, query, wanted):
+                try:
+                    found[graph] = _decoded(words, weights)
+                except (ValueError, TypeError) as exc:
+                    # Reported as the file's other faults are (``state._unusable``).
+                    raise sqlite3.DatabaseError(f"the vectors of {graph}: {exc}") from exc
 
         self._run(read)
         return found
@@ -121,6 +119,13 @@ class KeptCorpus:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('weighed', ?)", [counts])
 
         self._run(write)
+
+
+def select_in(db: sqlite3.Connection, query: str, keys: list[str]) -> Iterator[Any]:
+    """The rows of ``query`` (which ends in ``IN``) for these keys, 500 to a statement."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        yield from db.execute(f"{query} ({', '.join('?' * len(chunk))})", chunk)
 
 
 def _encoded(vectors: GraphVectors) -> tuple[str, bytes]:
