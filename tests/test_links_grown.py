@@ -169,12 +169,7 @@ def _names_an_earlier_commitment(docs: Path, store: Path, rest: list[Path], _: P
     # words stay, but its pairs score less (``lineages.STANCE``), and its block's digest is
     # another.
     query = "SELECT ?c WHERE { GRAPH ?g { ?c akg:restates ?x } } ORDER BY ?c LIMIT 1"
-    first = _one(store, query)
-    insert = (
-        f"INSERT DATA {{ GRAPH <{ID}graph/mine> {{ <{first}> akg:commitmentType "
-        "akg:Opposition } }"
-    )
-    assert akg(store, "update", insert).exit_code == 0
+    _insert(store, f"{ID}graph/mine", f"<{_one(store, query)}> akg:commitmentType akg:Opposition")
 
 
 def _takes_an_earlier_commitment(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
@@ -182,19 +177,14 @@ def _takes_an_earlier_commitment(docs: Path, store: Path, rest: list[Path], _: P
     # earlier commitment: the commitment is now its (the first graph's statement wins).
     first = _one(store, "SELECT ?c WHERE { GRAPH ?d { ?c akg:statedIn ?d } } ORDER BY ?c LIMIT 1")
     mine = f"{ID}a-mine"
-    insert = (
-        f"INSERT DATA {{ GRAPH <{mine}> {{ <{mine}> a akg:Document ; akg:sourceFile "
-        f'"mine.md" . <{first}> akg:statedIn <{mine}> ; akg:quote "Mine." ; '
-        "akg:startOffset 0 } }"
-    )
-    assert akg(store, "update", insert).exit_code == 0
+    said = f'<{first}> akg:statedIn <{mine}> ; akg:quote "Mine." ; akg:startOffset 0'
+    _insert(store, mine, f'<{mine}> a akg:Document ; akg:sourceFile "mine.md" . {said}')
 
 
 def _renames_a_party(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
     # Another name of a party, which the words of its commitments leave out.
     party = _one(store, "SELECT ?p WHERE { GRAPH ?d { ?c akg:madeBy ?p } } ORDER BY ?p LIMIT 1")
-    insert = f'INSERT DATA {{ GRAPH <{ID}graph/mine> {{ <{party}> skos:altLabel "Cooperation" }} }}'
-    assert akg(store, "update", insert).exit_code == 0
+    _insert(store, f"{ID}graph/mine", f'<{party}> skos:altLabel "Cooperation"')
 
 
 def _rewrites_an_earlier_statement(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
@@ -212,6 +202,12 @@ def _drops_an_earlier_statement(docs: Path, store: Path, rest: list[Path], _: Pa
         f'?g akg:sourceFile "{path.name}" . ?s ?p ?o }} }}'
     )
     assert akg(store, "update", update).exit_code == 0
+
+
+def _insert(store: Path, graph: str, triples: str) -> None:
+    """``akg update`` that puts these triples (Turtle) in a graph of the user's."""
+    result = akg(store, "update", f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}")
+    assert result.exit_code == 0, result.output
 
 
 def _one(store: Path, query: str) -> str:
