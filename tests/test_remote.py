@@ -26,6 +26,7 @@ from alliance_kg.graph.render_select import Selection
 from alliance_kg.graph.sparql import is_remote
 from alliance_kg.graph.stats import graph_stats
 from alliance_kg.graph.store import graph_names, open_store
+from alliance_kg.graph.updates import apply_update
 from alliance_kg.graph.validate import validate_store
 from alliance_kg.loaders.readers import sample_corpus_dir
 from alliance_kg.ontology import PREFIXES
@@ -141,6 +142,50 @@ def test_validation_is_the_same(stores: Stores) -> None:
     assert remote == validate_store(stores.local)
     assert remote.conforms
     assert remote.counts["commitment"] == graph_stats(stores.local)["commitments"] > 100
+
+
+# Breaks that each kind of query of ``shapes_sparql.py`` must see, and their undoing: a count
+# (no party), a list (a type of no scheme), a comparison (a negative start, also a second
+# start), a datatype (an ill-typed date), a SPARQL constraint (a commitment at no meeting) and
+# a class (a participant that is a State). Full IRIs: Virtuoso refuses `\/` in a name.
+_ID = "https://w3id.org/alliance-kg/id/"
+_C = f"<{_ID}commitment/000_45bebea0770f1da9/1792-1979>"
+_D = f"<{_ID}document/000_45bebea0770f1da9>"
+_M = f"<{_ID}meeting/security-consultative-committee/2023-01-11>"
+_BREAKS = [
+    (f"GRAPH {_D} {{ {_C} akg:madeBy <{_ID}state/japan> }}", "DELETE"),
+    (f"GRAPH {_D} {{ {_C} akg:commitmentType akg:Promise }}", "INSERT"),
+    (f"GRAPH {_D} {{ {_C} akg:startOffset -5 }}", "INSERT"),
+    (f'GRAPH {_D} {{ {_D} akg:givenDate "2023-13-45"^^xsd:date }}', "INSERT"),
+    (f"GRAPH <{_ID}graph/links> {{ {_C} akg:atMeeting {_M} }}", "DELETE"),
+    (f"GRAPH <{_ID}graph/links> {{ {_M} akg:participant <{_ID}state/japan> }}", "INSERT"),
+]
+
+
+def test_a_broken_graph_gets_the_same_report(stores: Stores) -> None:
+    undo = {"DELETE": "INSERT", "INSERT": "DELETE"}
+    breaking = " ;\n".join(f"{verb} DATA {{ {quads} }}" for quads, verb in _BREAKS)
+    undoing = " ;\n".join(f"{undo[verb]} DATA {{ {quads} }}" for quads, verb in _BREAKS)
+    for store in (stores.remote, stores.local):
+        apply_update(store, breaking)
+    try:
+        remote = validate_store(stores.remote)  # type: ignore[arg-type]
+        assert remote == validate_store(stores.local)
+        assert remote == validate_store(stores.local, engine="pyshacl")
+        start = "a commitment has exactly one start offset, an integer of at least 0, less "
+        assert [(v.message, v.value) for v in remote.violations] == [
+            (start + "than the end offset", ""),
+            (start + "than the end offset", "-5"),
+            ("a commitment has one or more of the six commitment types", "akg:Promise"),
+            ("a commitment is at the meeting its document reports, and only there", ""),
+            ("a commitment is made by at least one party", ""),
+            ("a document's given meeting date is one xsd:date", '"2023-13-45"^^xsd:date'),
+            ("a meeting's participants are persons", "id:state/japan"),
+        ]
+    finally:
+        for store in (stores.remote, stores.local):
+            apply_update(store, undoing)
+    assert validate_store(stores.remote).conforms  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

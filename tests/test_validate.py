@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from samples import CONTRACT_TRIG, contract_store
 
 import alliance_kg
+from alliance_kg.errors import AkgError
 from alliance_kg.ontology import AKG, load_ontology, shapes_path
 
 DATA = Path(__file__).parent / "data"
@@ -620,12 +621,13 @@ def test_the_contract_graph_is_valid(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_each_broken_rule_is_reported(tmp_path: Path, case: str) -> None:
+def test_each_broken_rule_is_reported(tmp_path: Path, case: str, engine: str) -> None:
     old, new, lines = CASES[case]
     assert CONTRACT_TRIG.count(old) == 1, old
     contract_store(tmp_path / "s", CONTRACT_TRIG.replace(old, new))
-    result = akg(tmp_path / "s", "validate")
+    result = akg(tmp_path / "s", "validate", "--engine", engine)
     assert result.exit_code == 1
     assert result.output.splitlines() == lines
 
@@ -692,6 +694,25 @@ def test_the_api_returns_the_violations(tmp_path: Path) -> None:
         f"Not validated after the build: {TRIPLES} triples is more than a build checks; "
         "run `akg validate`."
     )
+
+
+def test_the_command_offers_the_library_s_engines() -> None:
+    # The command writes the engines out rather than import them (rdflib at start-up).
+    from alliance_kg.cli.checks import ENGINES as offered
+    from alliance_kg.graph.validate import ENGINES
+
+    assert offered == ENGINES
+
+
+def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
+    contract_store(tmp_path / "s")
+    result = akg(tmp_path / "s", "validate", "--engine", "jena")
+    assert result.exit_code == 2
+    assert "Invalid value for '--engine': 'jena' is not one of 'sparql', 'pyshacl'." in (
+        result.output
+    )
+    with pytest.raises(AkgError, match="unknown validation engine 'jena'; use one of sparql, "):
+        alliance_kg.open(tmp_path / "s").validate(engine="jena")
 
 
 def test_validate_needs_a_store(tmp_path: Path) -> None:

@@ -28,14 +28,19 @@ def void(kg: KnowledgeGraph, sparql_endpoint: str | None = None) -> str:
     return void_turtle(kg.store(read_only=True), sparql_endpoint, kg._folder)
 
 
-def validate(kg: KnowledgeGraph, *, max_triples: int | None = None) -> Validation:
+def validate(
+    kg: KnowledgeGraph, *, max_triples: int | None = None, engine: str = "sparql"
+) -> Validation:
     """Check the graph against its contract, the SHACL shapes of
     ``alliance_kg/ontology/shapes.ttl``: every violation is in the result, none is raised
     (``report()`` and ``summary()`` format it). A store of more than ``max_triples`` triples
-    is not checked (``Validation.skipped``)."""
+    is not checked (``Validation.skipped``). ``engine``: ``"sparql"`` (each rule a query the
+    store runs) or ``"pyshacl"`` (pySHACL over a copy of the graph in memory); both give the
+    same result (README, "The graph's contract")."""
     from alliance_kg.graph.totals import kept_totals
     from alliance_kg.graph.validate import validate_store
 
     store = kg.store(read_only=True)
-    kept = kept_totals(kg._folder, kg._links_state()) if max_triples is not None else None
-    return validate_store(store, max_triples=max_triples, triples=kept.triples if kept else None)
+    kept = kept_totals(kg._folder, kg._links_state())
+    triples = kept.triples if kept else None
+    return validate_store(store, max_triples=max_triples, triples=triples, engine=engine)

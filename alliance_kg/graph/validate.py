@@ -1,9 +1,12 @@
 """Check the store against the graph's contract: the SHACL shapes of
-``alliance_kg/ontology/shapes.ttl`` (docs/graph-shape.md in shapes), run by pySHACL over the
-union of the named graphs (the store's default graph).
+``alliance_kg/ontology/shapes.ttl`` (docs/graph-shape.md in shapes), over the union of the
+named graphs (the store's default graph).
 
-pySHACL works on an rdflib graph in memory, so the triples checked are read out of the store
-whole; its time and memory follow their number (README, "Limits and guarantees").
+Two engines: by default each constraint is a SPARQL query that the store runs itself
+(``shapes_sparql.py``), and only the violations and their labels are read back; pySHACL, the
+reference, works on an rdflib graph in memory, so the whole store is read out into one, and
+its time and memory follow the store's size (README, "Limits and guarantees"). Shapes beyond
+what ``shapes_sparql.py`` translates go to pySHACL.
 """
 
 from __future__ import annotations
@@ -12,15 +15,18 @@ import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from alliance_kg.graph.totals import count_of
-from alliance_kg.ontology import AKG, ENTITY_TYPES, PREFIXES, shapes_path
+from alliance_kg.errors import AkgError
+from alliance_kg.graph.totals import count_triples
+from alliance_kg.ontology import AKG, PREFIXES, shapes_path
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import rdflib
 
     from alliance_kg.graph.sparql import SparqlStore
@@ -34,6 +40,8 @@ CHECKED = (
     ("lineage", "lineages", "Lineage"),
     ("conflict", "conflicts", "Conflict"),
 )
+#: The ways ``validate_store`` checks a store: queries in the store, or pySHACL in rdflib.
+ENGINES = ("sparql", "pyshacl")
 
 
 @dataclass(frozen=True, order=True)
@@ -72,36 +80,36 @@ class Validation:
 
 
 def validate_store(
-    store: SparqlStore, *, max_triples: int | None = None, triples: int | None = None
+    store: SparqlStore,
+    *,
+    max_triples: int | None = None,
+    triples: int | None = None,
+    engine: str = "sparql",
+    shapes: Path | None = None,
 ) -> Validation:
     """Check the union of the store's named graphs against the shapes; every violation is
     returned, none raised. A store of more than ``max_triples`` triples is not checked (the
     result says ``skipped``); ``triples``: their number as kept beside the store
-    (``totals.py``), else it is counted."""
+    (``totals.py``), else it is counted. ``engine``: ``"sparql"`` runs each constraint as a
+    query in the store (``shapes_sparql.py``; pySHACL when the shapes use what it does not
+    translate), ``"pyshacl"`` copies the graph into rdflib and runs pySHACL over it.
+    ``shapes``: a Turtle file of shapes to check instead of the graph's contract."""
+    if engine not in ENGINES:
+        raise AkgError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
     if max_triples is not None:
         if triples is None:
-            triples = count_of(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            triples = count_triples(store)
         if triples > max_triples:
             return Validation(triples, {}, skipped=True)
-    return validate_graph(_read(store))
+    if engine == "sparql":
+        from alliance_kg.graph.validate_sparql import validate_in_store
 
+        done = validate_in_store(store, shapes or shapes_path(), triples)
+        if done is not None:
+            return done
+    from alliance_kg.graph.validate_pyshacl import validate_graph, whole_graph
 
-def validate_graph(data: rdflib.Graph) -> Validation:
-    """Check an rdflib graph (the union of named graphs) against the shapes."""
-    import rdflib
-    from pyshacl import validate
-
-    shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
-    counts = _counts(data)
-    # No inference (the contract is about what is written), the data graph checked in place
-    # (not copied), SHACL-SPARQL constraints on.
-    with _quiet_literals():
-        _conforms, report, _text = validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, inplace=True
-        )
-    assert isinstance(report, rdflib.Graph)
-    violations = sorted(_violations(report, data))
-    return Validation(len(data), counts, violations)
+    return validate_graph(whole_graph(store), shapes)
 
 
 def format_validation(result: Validation) -> str:
@@ -141,22 +149,28 @@ def validation_summary(result: Validation) -> str:
     )
 
 
-def _read(store: SparqlStore) -> rdflib.Graph:
-    """The triples to check (the store's default graph, which is the de-duplicated union of
-    its named graphs), read out of the store into an rdflib graph."""
-    import pyoxigraph as ox
-    import rdflib
+def at_fault(focus: Any, value: Any) -> tuple[Any, Any]:
+    """The node at fault and the offending value of one result. A whole-graph rule's focus
+    node is a class of the ontology and its value the node at fault; a rule about a node as a
+    whole gives the node itself as the value, which is not repeated."""
+    if str(focus).startswith(str(AKG)) and value is not None:
+        return value, None
+    return focus, None if value == focus else value
 
-    result = store.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    assert isinstance(result, ox.QueryTriples)
-    text = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-    assert text is not None
-    with _quiet_literals():
-        return rdflib.Graph().parse(data=text, format="nt")
+
+def label_of(labels: list[tuple[int, str]]) -> str:
+    """The label shown for a node, from its ``rdfs:label`` (rank 0) and ``skos:prefLabel``
+    (rank 1) values: the least non-empty ``rdfs:label``, else the least non-empty
+    ``skos:prefLabel``, else "" (a node with several has always the same one shown)."""
+    return min(((rank if text else 2, text) for rank, text in labels), default=(2, ""))[1]
+
+
+def value_text(value: Any) -> str:
+    return "" if value is None else _term_text(value)
 
 
 @contextmanager
-def _quiet_literals() -> Iterator[None]:
+def quiet_literals() -> Iterator[None]:
     """rdflib logs a warning with a traceback for each ill-typed literal it reads (a date
     "2023-13-45"); the report names them, so the log is held back."""
     logger = logging.getLogger("rdflib.term")
@@ -168,40 +182,7 @@ def _quiet_literals() -> Iterator[None]:
         logger.disabled = before
 
 
-def _counts(data: rdflib.Graph) -> dict[str, int]:
-    from rdflib import RDF
-
-    counts = {}
-    for kind, _, cls in CHECKED:
-        classes = ENTITY_TYPES if cls == "Entity" else (cls,)
-        counts[kind] = len({s for c in classes for s in data.subjects(RDF.type, AKG[c])})
-    return counts
-
-
-def _violations(report: rdflib.Graph, data: rdflib.Graph) -> Iterable[Violation]:
-    from rdflib import RDF, RDFS, SKOS, Namespace
-
-    sh = Namespace("http://www.w3.org/ns/shacl#")
-    for result in report.subjects(RDF.type, sh.ValidationResult):
-        focus = report.value(result, sh.focusNode)
-        value = report.value(result, sh.value)
-        path = report.value(result, sh.resultPath)
-        if str(focus).startswith(str(AKG)) and value is not None:
-            # A whole-graph rule (its focus node is a class): the value is the node at fault.
-            focus, value = value, None
-        if value == focus:
-            value = None  # a rule about the node as a whole
-        label = data.value(focus, RDFS.label) or data.value(focus, SKOS.prefLabel) or ""
-        yield Violation(
-            str(report.value(result, sh.resultMessage) or ""),
-            _path_text(report, path),
-            _compact(focus),
-            str(label),
-            "" if value is None else _term_text(value),
-        )
-
-
-def _path_text(report: rdflib.Graph, path: Any) -> str:
+def path_text(report: rdflib.Graph, path: Any) -> str:
     """A result path as text: "akg:madeBy", or "^akg:reports" for an inverse path."""
     from rdflib import BNode, Namespace
 
@@ -209,11 +190,11 @@ def _path_text(report: rdflib.Graph, path: Any) -> str:
         return ""
     if isinstance(path, BNode):
         inverse = report.value(path, Namespace("http://www.w3.org/ns/shacl#").inversePath)
-        return f"^{_compact(inverse)}" if inverse is not None else "(a path)"
-    return _compact(path)
+        return f"^{compact(inverse)}" if inverse is not None else "(a path)"
+    return compact(path)
 
 
-def _compact(term: Any) -> str:
+def compact(term: Any) -> str:
     """An IRI in its prefixed form where a prefix of the project fits, else in <...>."""
     text = str(term)
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
@@ -231,8 +212,8 @@ def _term_text(term: Any) -> str:
         if term.datatype == XSD.integer and re.fullmatch(r"-?[0-9]+", str(term)):
             return str(term)
         text = _quoted(str(term))
-        return f"{text}^^{_compact(term.datatype)}" if term.datatype is not None else text
-    return _compact(term)
+        return f"{text}^^{compact(term.datatype)}" if term.datatype is not None else text
+    return compact(term)
 
 
 # C1 control characters, which json.dumps leaves as they are (C0 ones it escapes).
