@@ -331,8 +331,13 @@ def _store_of(trig: str) -> ox.Store:
         "ex:Extra a sh:NodeShape ; sh:targetClass ex:Person ;"
         ' sh:sparql [ sh:select "SELECT $this WHERE { }" ; sh:message "m" ] .',
         'ex:Extra a sh:NodeShape ; sh:class ex:Agent ; sh:message "m" .',
+        'ex:Robot a rdfs:Class , sh:NodeShape ; sh:class ex:Person ; sh:message "m" .',
+        'ex:Loose sh:property [ sh:path ex:name ; sh:maxCount 1 ; sh:message "m" ] .',
     ],
-    ids=["node", "not", "no message", "severity", "sequence path", "sparql per node", "no target"],
+    ids=[
+        *("node", "not", "no message", "severity", "sequence path", "sparql per node"),
+        *("no target", "a class's own shape", "a shape not typed, without a target"),
+    ],
 )
 def test_shapes_beyond_the_translation_are_checked_by_pyshacl(tmp_path: Path, extra: str) -> None:
     path = tmp_path / "shapes.ttl"

@@ -22,12 +22,26 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from alliance_kg.graph.shapes_read import (
+    SH,
+    Unsupported,
+    count,
+    integer,
+    keys_within,
+    members,
+    message_of,
+    objects,
+    one,
+    read_from,
+    required,
+    said,
+    sh,
+)
+
 if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -53,7 +67,6 @@ _VALUE_TESTS = {
     "flags",
     *_COMPARED,
 }
-_IGNORED = {RDF_TYPE, f"{_RDFS}label", f"{_RDFS}comment", f"{SH}name", f"{SH}description"}
 _TARGETS = ("targetClass", "targetNode", "targetObjectsOf", "targetSubjectsOf")
 _NODE_KEYS = {*_TARGETS, "property", "sparql", "or", "message", *_VALUE_TESTS}
 _PROPERTY_KEYS = {"path", "minCount", "maxCount", "lessThan", "lessThanOrEquals", "or"}
@@ -69,10 +82,6 @@ class DataFacts:
     #: The lexical forms of the literals of a datatype (by IRI) that are ill-formed, among the
     #: values of a path (in SPARQL), or among all objects for None.
     ill_formed: Callable[[str, str | None], Iterable[str]]
-
-
-class Unsupported(Exception):
-    """The shapes use a part of SHACL that is not translated."""
 
 
 @dataclass(frozen=True)
@@ -102,33 +111,32 @@ def _checks(g: rdflib.Graph, data: DataFacts) -> Iterator[Check]:
     shapes = sorted(
         {s for t in _TARGETS for s in g.subjects(URIRef(SH + t), None)}, key=lambda s: str(s)
     )
-    # A shape of its own without a target, or a property shape with targets, checks nothing
-    # the translation would see: leave those to pySHACL.
-    typed = set(g.subjects(URIRef(RDF_TYPE), URIRef(SH + "NodeShape")))
-    typed |= set(g.subjects(URIRef(RDF_TYPE), URIRef(SH + "PropertyShape")))
-    if typed - set(shapes) or any(g.value(s, URIRef(SH + "path")) for s in shapes):
+    # Every node that says something in SHACL must be one the translation reads from the
+    # shapes with targets: a shape without a target of its own (a class's implicit target, say)
+    # would be left unchecked. A property shape with targets is left to pySHACL too.
+    if said(g) - read_from(g, shapes) or any(g.value(s, URIRef(SH + "path")) for s in shapes):
         raise Unsupported
     for shape in shapes:
-        _keys(g, shape, _NODE_KEYS)
+        keys_within(g, shape, _NODE_KEYS)
         focus = _focus(g, shape, data)
-        message = _message(g, shape)
+        message = message_of(g, shape)
         # A node-level constraint reports the focus node as its value: none is kept.
         tests = [("", test) for test in _tests(g, shape, "?this", data, None)]
         for joined, test in [*tests, *_or(g, shape, "?this", data, None)]:
             query = f"SELECT DISTINCT ?this WHERE {{ {focus} {joined} FILTER(!{test}) }}"
-            yield Check(_required(message), None, query)
-        for prop in _objects(g, shape, "property"):
+            yield Check(required(message), None, query)
+        for prop in objects(g, shape, "property"):
             yield from _property_checks(g, prop, focus, data)
-        for constraint in _objects(g, shape, "sparql"):
+        for constraint in objects(g, shape, "sparql"):
             yield from _sparql_checks(g, shape, constraint)
 
 
 def _property_checks(g: rdflib.Graph, prop: Node, focus: str, data: DataFacts) -> Iterator[Check]:
-    _keys(g, prop, _PROPERTY_KEYS)
-    path_node = _one(g, prop, "path")
+    keys_within(g, prop, _PROPERTY_KEYS)
+    path_node = one(g, prop, "path")
     path = _path(g, path_node)
-    message = _required(_message(g, prop))
-    low, high = _integer(g, prop, "minCount"), _integer(g, prop, "maxCount")
+    message = required(message_of(g, prop))
+    low, high = integer(g, prop, "minCount"), integer(g, prop, "maxCount")
     if low is not None or high is not None:
         having = []
         if low is not None:
@@ -153,7 +161,7 @@ def _property_checks(g: rdflib.Graph, prop: Node, focus: str, data: DataFacts) -
         query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} {joined} FILTER(!{test}) }}"
         yield Check(message, path_node, query)
     for key, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
-        for other in _objects(g, prop, key):
+        for other in objects(g, prop, key):
             # One result for each pair of values that fails, as the specification has it.
             yield Check(
                 message,
@@ -173,17 +181,17 @@ def _sparql_checks(g: rdflib.Graph, shape: Node, constraint: Node) -> Iterator[C
 
     if any(g.value(shape, URIRef(SH + t)) is not None for t in _TARGETS if t != "targetNode"):
         raise Unsupported  # run once for each of many focus nodes: left to pySHACL
-    _keys(g, constraint, {"select", "message", "prefixes"})
-    message = _required(_message(g, constraint))
+    keys_within(g, constraint, {"select", "message", "prefixes"})
+    message = required(message_of(g, constraint))
     if "{$" in message or "{?" in message:
         raise Unsupported  # a message template
-    select = str(_one(g, constraint, "select"))
+    select = str(one(g, constraint, "select"))
     prefixes = "".join(
-        f"PREFIX {_one(g, d, 'prefix')}: <{_one(g, d, 'namespace')}>\n"
-        for holder in _objects(g, constraint, "prefixes")
-        for d in sorted(_objects(g, holder, "declare"), key=lambda d: str(_one(g, d, "prefix")))
+        f"PREFIX {one(g, d, 'prefix')}: <{one(g, d, 'namespace')}>\n"
+        for holder in objects(g, constraint, "prefixes")
+        for d in sorted(objects(g, holder, "declare"), key=lambda d: str(one(g, d, "prefix")))
     )
-    for target in sorted(_objects(g, shape, "targetNode"), key=lambda t: str(t)):
+    for target in sorted(objects(g, shape, "targetNode"), key=lambda t: str(t)):
         bound = bind_values(select, {ox.Variable("this"): to_oxigraph(target)})
         yield Check(message, None, prefixes + bound, focus=target)
 
@@ -193,7 +201,7 @@ def _focus(g: rdflib.Graph, shape: Node, data: DataFacts) -> str:
     kind of target, listing its classes (with their subclasses) or properties (fewer groups
     than one a target, which Virtuoso could not plan)."""
     groups = []
-    classes = _objects(g, shape, "targetClass")
+    classes = objects(g, shape, "targetClass")
     if classes:
         listed = " ".join(sorted({c for k in classes for c in _classes(k, data).split()}))
         groups.append(f"{{ VALUES ?target {{ {listed} }} ?this a ?target }}")
@@ -203,7 +211,7 @@ def _focus(g: rdflib.Graph, shape: Node, data: DataFacts) -> str:
         "targetSubjectsOf": "?this ?target []",
     }
     for kind, pattern in kinds.items():
-        targets = _objects(g, shape, kind)
+        targets = objects(g, shape, kind)
         if targets:
             listed = " ".join(_iri(t) if kind != "targetNode" else _term(t) for t in targets)
             groups.append(f"{{ VALUES ?target {{ {listed} }} {pattern} }}")
@@ -228,7 +236,7 @@ def _value_test(
 ) -> Iterator[str]:
     from rdflib import Literal
 
-    for value in _objects(g, shape, key):
+    for value in objects(g, shape, key):
         if key == "datatype":
             test = f"isLiteral({x}) && DATATYPE({x}) = {_iri(value)}"
             ill_formed = [_term(Literal(t)) for t in data.ill_formed(str(value), path)]
@@ -243,12 +251,12 @@ def _value_test(
                 raise Unsupported
             test = _NODE_KINDS[kind].format(x=x)
         elif key == "in":
-            test = " || ".join(_same(x, t) for t in _list(g, value)) or "false"
+            test = " || ".join(_same(x, t) for t in members(g, value)) or "false"
         elif key in ("minLength", "maxLength"):
             op = ">=" if key == "minLength" else "<="
-            test = f"!isBlank({x}) && STRLEN(STR({x})) {op} {_count(value)}"
+            test = f"!isBlank({x}) && STRLEN(STR({x})) {op} {count(value)}"
         elif key == "pattern":
-            flags = g.value(shape, _sh("flags"))
+            flags = g.value(shape, sh("flags"))
             extra = "" if flags is None else f", {_term(flags)}"
             test = f"!isBlank({x}) && REGEX(STR({x}), {_term(value)}{extra})"
         elif key == "flags":
@@ -266,21 +274,21 @@ def _or(
     least one value. The latter is a count joined by ``OPTIONAL``, not an ``EXISTS``, which
     Virtuoso could not plan with the node in the object position."""
     found = []
-    for members in _objects(g, shape, "or"):
+    for head in objects(g, shape, "or"):
         joined: list[str] = []
         alternatives: list[str] = []
-        for member in _list(g, members):
-            if g.value(member, _sh("path")) is None:
-                _keys(g, member, _VALUE_TESTS)
+        for member in members(g, head):
+            if g.value(member, sh("path")) is None:
+                keys_within(g, member, _VALUE_TESTS)
                 tests = _tests(g, member, x, data, path)
                 alternatives.append("(" + (" && ".join(tests) or "true") + ")")
                 continue
-            _keys(g, member, {"path", "minCount"})
-            if _integer(g, member, "minCount") != 1:
+            keys_within(g, member, {"path", "minCount"})
+            if integer(g, member, "minCount") != 1:
                 raise Unsupported
-            path = _path(g, _one(g, member, "path"))
+            member_path = _path(g, one(g, member, "path"))
             n = f"?n{len(joined)}"
-            counted = f"SELECT {x} (COUNT(*) AS {n}) WHERE {{ {x} {path} [] }} GROUP BY {x}"
+            counted = f"SELECT {x} (COUNT(*) AS {n}) WHERE {{ {x} {member_path} [] }} GROUP BY {x}"
             joined.append(f"OPTIONAL {{ {counted} }}")
             alternatives.append(f"BOUND({n})")
         found.append((" ".join(joined), "(" + (" || ".join(alternatives) or "false") + ")"))
@@ -294,75 +302,11 @@ def _path(g: rdflib.Graph, node: Node) -> str:
     if isinstance(node, URIRef):
         return _iri(node)
     if isinstance(node, BNode):
-        _keys(g, node, {"inversePath"})
-        inverse = _one(g, node, "inversePath")
+        keys_within(g, node, {"inversePath"})
+        inverse = one(g, node, "inversePath")
         if isinstance(inverse, URIRef):
             return "^" + _iri(inverse)
     raise Unsupported
-
-
-def _keys(g: rdflib.Graph, node: Node, allowed: set[str]) -> None:
-    """Raise ``Unsupported`` when the node has a predicate outside ``allowed`` (SHACL terms
-    by local name) and the ignored annotations."""
-    for p in set(g.predicates(node, None)):
-        text = str(p)
-        if text in _IGNORED:
-            continue
-        if not (text.startswith(SH) and text.removeprefix(SH) in allowed):
-            raise Unsupported
-
-
-def _message(g: rdflib.Graph, node: Node) -> str | None:
-    messages = list(_objects(g, node, "message"))
-    if len(messages) > 1:
-        raise Unsupported  # pySHACL would report one of them, in no fixed order
-    return str(messages[0]) if messages else None
-
-
-def _required(message: str | None) -> str:
-    if message is None:
-        raise Unsupported  # pySHACL writes a message of its own, worded its way
-    return message
-
-
-def _objects(g: rdflib.Graph, node: Node, key: str) -> list[Node]:
-    return sorted(g.objects(node, _sh(key)), key=lambda n: (type(n).__name__, str(n)))
-
-
-def _one(g: rdflib.Graph, node: Node, key: str) -> Node:
-    found = _objects(g, node, key)
-    if len(found) != 1:
-        raise Unsupported
-    return found[0]
-
-
-def _integer(g: rdflib.Graph, node: Node, key: str) -> int | None:
-    found = _objects(g, node, key)
-    if not found:
-        return None
-    if len(found) > 1:
-        raise Unsupported
-    return _count(found[0])
-
-
-def _count(node: Node) -> int:
-    from rdflib import Literal
-
-    if not isinstance(node, Literal) or not isinstance(node.value, int):
-        raise Unsupported
-    return int(node.value)
-
-
-def _list(g: rdflib.Graph, head: Node) -> list[Node]:
-    from rdflib.collection import Collection
-
-    return list(Collection(g, head))
-
-
-def _sh(local: str) -> rdflib.URIRef:
-    from rdflib import URIRef
-
-    return URIRef(SH + local)
 
 
 def _iri(node: Node) -> str:
