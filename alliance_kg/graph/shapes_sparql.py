@@ -43,8 +43,6 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _NODE_KINDS = {
     "IRI": "isIRI({x})",
