@@ -645,6 +645,30 @@ def test_an_ill_typed_literal_is_reported_not_logged(
     assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []
 
 
+def test_an_ill_formed_first_day_of_a_lineage_is_reported(tmp_path: Path) -> None:
+    # pySHACL fails comparing it with the last day (a TypeError): before the queries, the
+    # command printed a traceback.
+    trig = CONTRACT_TRIG.replace('akg:firstStated "2023-01-11"', 'akg:firstStated "2023-13-45"')
+    contract_store(tmp_path / "s", trig)
+    result = akg(tmp_path / "s", "validate")
+    assert result.exit_code == 1
+    value = f'  {LINEAGE} value "2023-13-45"^^xsd:date'
+    assert result.output.splitlines() == [
+        "a lineage is first stated on one xsd:date, not after it was last stated "
+        "[akg:firstStated]:",
+        value,  # not an xsd:date
+        value,  # not comparable with the last day
+        invalid(2, 1, +0),
+    ]
+    by_pyshacl = akg(tmp_path / "s", "validate", "--engine", "pyshacl")
+    assert by_pyshacl.exit_code == 1
+    assert by_pyshacl.output == (
+        "Error: pySHACL could not check the graph (TypeError: '<=' not supported between "
+        "instances of 'Literal' and 'Literal'); the queries of `akg validate --engine sparql` "
+        "can, unless the shapes use what they leave to pySHACL\n"
+    )
+
+
 def test_labels_are_printed_safe_for_a_terminal(tmp_path: Path) -> None:
     trig = CONTRACT_TRIG.replace(
         'rdfs:label "Pledge by Japan"', 'rdfs:label "Pledge\\u001b]0;x\\u0007"'

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from alliance_kg.errors import AkgError
 from alliance_kg.graph.validate import (
     CHECKED,
     Validation,
@@ -37,10 +38,19 @@ def validate_graph(data: rdflib.Graph, shapes_file: Path | None = None) -> Valid
     counts = _counts(data)
     # No inference (the contract is about what is written), the data graph checked in place
     # (not copied), SHACL-SPARQL constraints on.
-    with quiet_literals():
-        _conforms, report, _text = validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, inplace=True
-        )
+    try:
+        with quiet_literals():
+            _conforms, report, _text = validate(
+                data, shacl_graph=shapes, inference="none", advanced=True, inplace=True
+            )
+    except Exception as exc:
+        # pySHACL fails on some values it meets, as a TypeError comparing an ill-formed date
+        # with a date (sh:lessThanOrEquals): reported, never a traceback.
+        raise AkgError(
+            f"pySHACL could not check the graph ({type(exc).__name__}: {exc}); the queries "
+            "of `akg validate --engine sparql` can, unless the shapes use what they leave "
+            "to pySHACL"
+        ) from exc
     assert isinstance(report, rdflib.Graph)
     violations = sorted(_violations(report, data))
     return Validation(len(data), counts, violations)
