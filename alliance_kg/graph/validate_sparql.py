@@ -66,10 +66,13 @@ def _run(
         return any(v.value == "value" for v in result.variables), list(result)
 
     threads = (os.cpu_count() or 1) if isinstance(store, ox.Store) else 1
+    # The SPARQL constraints first: the longest (the previous meeting's rule, 7 s of 40 at
+    # 10,000 statements) would otherwise run alone at the end.
+    ordered = sorted(checks, key=lambda check: check.focus is None)
     with ThreadPoolExecutor(threads) as pool:
-        answers = list(pool.map(rows, checks))
+        answers = list(pool.map(rows, ordered))
     found = []
-    for check, (with_value, solutions) in zip(checks, answers, strict=True):
+    for check, (with_value, solutions) in zip(ordered, answers, strict=True):
         for row in solutions:
             focus = check.focus if check.focus is not None else from_oxigraph(row["this"])
             value = row["value"] if with_value else None
