@@ -166,6 +166,8 @@ def label_of(labels: list[tuple[int, str]]) -> str:
 
 
 def value_text(value: Any) -> str:
+    """An offending value as the report prints it ("" for none): ``akg:Pledge``, ``-5``,
+    ``"2023-13-45"^^xsd:date``."""
     return "" if value is None else _term_text(value)
 
 
