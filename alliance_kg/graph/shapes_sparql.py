@@ -201,7 +201,7 @@ def _focus(g: rdflib.Graph, shape: Node, data: DataFacts) -> str:
     groups = []
     classes = objects(g, shape, "targetClass")
     if classes:
-        listed = " ".join(sorted({c for k in classes for c in _classes(k, data).split()}))
+        listed = " ".join(sorted({c for k in classes for c in _classes(k, data)}))
         groups.append(f"{{ VALUES ?target {{ {listed} }} ?this a ?target }}")
     kinds = {
         "targetNode": "BIND(?target AS ?this)",
@@ -216,10 +216,10 @@ def _focus(g: rdflib.Graph, shape: Node, data: DataFacts) -> str:
     return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(groups)} }} }}"
 
 
-def _classes(cls: Node, data: DataFacts) -> str:
+def _classes(cls: Node, data: DataFacts) -> list[str]:
     """The class and its subclasses, as the data graph has them (``rdfs:subClassOf*``), each
     in SPARQL syntax: a node is an instance of the class when it has one of them as a type."""
-    return " ".join(f"<{c}>" for c in sorted({str(cls), *data.subclasses(str(cls))}))
+    return [f"<{c}>" for c in sorted({str(cls), *data.subclasses(str(cls))})]
 
 
 def _tests(g: rdflib.Graph, shape: Node, x: str, data: DataFacts, path: str | None) -> list[str]:
@@ -241,7 +241,7 @@ def _value_test(
             if ill_formed:
                 test += f" && !(STR({x}) IN ({', '.join(ill_formed)}))"
         elif key == "class":
-            listed = ", ".join(_classes(value, data).split())
+            listed = ", ".join(_classes(value, data))
             test = f"EXISTS {{ {x} a ?instanceOf FILTER(?instanceOf IN ({listed})) }}"
         elif key == "nodeKind":
             kind = str(value).removeprefix(SH)
