@@ -23,7 +23,7 @@ from alliance_kg.graph.links.meetings import Meeting
 from alliance_kg.graph.links.parts import REST, Part
 from alliance_kg.graph.links.read import Corpus, read_corpus
 from alliance_kg.graph.links.state import STATE_FILE
-from alliance_kg.graph.links.write import write_links
+from alliance_kg.graph.links.write import _digest, write_links
 from alliance_kg.ontology import AKG, ID
 
 
@@ -117,7 +117,20 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
         return meeting_triples(corpus, found)
 
     monkeypatch.setattr(by_meeting, "meeting_triples", meeting)
+    # Every subject is in a part: the write reads the kept digests of the subjects it worked
+    # out and of the parts gone, not every subject's.
+    read: list[int] = []
+    monkeypatch.setattr(LinksState, "links_with_parts", lambda _: pytest.fail("read whole"))
+    subjects_kept = LinksState.subjects_kept
+
+    def kept_of(state: LinksState, subjects: Collection[str]) -> Any:
+        read.append(len(subjects))
+        return subjects_kept(state, subjects)
+
+    monkeypatch.setattr(LinksState, "subjects_kept", kept_of)
     assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
+    every = LinksState(store).links()
+    assert every and len(read) == 1 and 0 < read[0] < len(every)
     after = _part_keys(store)
     # One block's part is taken as the first build wrote it; the others are worked out. Each
     # meeting has a part (``by_meeting.py``): those of the earlier meetings are as written.
@@ -131,7 +144,10 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
     assert akg(whole, "build", "--jobs", "1", str(first), str(later)).exit_code == 0
     assert exported(store) == exported(whole)
     assert _part_keys(whole) == after
-    assert LinksState(store).links() == LinksState(whole).links()
+    # The same digests, parts and part of each subject as a build that wrote the graph whole.
+    assert LinksState(store).links_with_parts() == LinksState(whole).links_with_parts()
+    assert LinksState(store).link_parts() == LinksState(whole).link_parts()
+    assert LinksState(store).links_whole() and LinksState(whole).links_whole()
 
 
 def test_a_part_given_as_kept_that_the_state_does_not_hold_writes_nothing(
@@ -183,3 +199,46 @@ def test_the_stage_pauses_the_garbage_collector_only_while_it_runs(
     with pytest.raises(RuntimeError):
         links.link_corpus(store)
     assert gc.isenabled()
+
+
+def _graph_lines(store: Path) -> list[str]:
+    opened = ox.Store.read_only(str(store))
+    found = opened.query(
+        "SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/alliance-kg/id/graph/links> { ?s ?p ?o } }"
+    )
+    assert isinstance(found, ox.QuerySolutions)
+    return sorted(f"{s} {p} {o} ." for s, p, o in found)
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_subjects_gone_from_the_rest_or_with_their_part_are_removed(
+    series_store: Path, tmp_path: Path, whole: bool
+) -> None:
+    # With every subject in a part (``whole``) the write reads only the kept digests of the
+    # parts it works out and of those gone; with a part that has no key, every kept digest.
+    store = tmp_path / "store"
+    shutil.copytree(series_store, store)
+    state = LinksState(store)
+    said = {x: (URIRef(f"https://example.org/{x}"), RDFS.comment, Literal(x)) for x in "abcde"}
+    extra = [] if whole else [Part("", [said["e"]], 0)]
+    first, second = "1" * 64, "2" * 64
+    steps = [
+        ([Part(REST, [said["a"], said["b"]], 0), Part(first, [said["c"]], 1)], "abc", {first: 1}),
+        ([Part(REST, [said["a"]], 0), Part(first, None, 1)], "ac", {first: 1}),
+        ([Part(REST, [said["a"]], 0), Part(second, [said["d"]], 2)], "ad", {second: 2}),
+    ]
+    for found, subjects, kept in steps:
+        opened = ox.Store(str(store))
+        try:
+            assert write_links(opened, [*found, *extra], state)
+        finally:
+            del opened
+        expected = [
+            f"<https://example.org/{x}> <{RDFS.comment}> {Literal(x).n3()} ." for x in subjects
+        ]
+        if not whole:
+            expected.append(f"<https://example.org/e> <{RDFS.comment}> {Literal('e').n3()} .")
+        assert _graph_lines(store) == sorted(expected)
+        lines = _graph_lines(store)
+        assert state.links() == {line.split(" ", 1)[0]: _digest([line]) for line in lines}
+        assert state.link_parts() == kept and state.links_whole() == whole

@@ -25,9 +25,9 @@ the next write of that graph reads back from the store only the subjects whose d
 the graph is written and kept again once the write is committed, and forgotten by an ``akg
 update`` that names the links graph, may change any graph or follows another program's write
 (``load.update_store``), after which the whole graph is compared again. With the
-digests, and valid only with them, it keeps the key, subjects and restates links of each
-block's part of the graph (``parts.py``) that the last write left, which the next build takes
-as they are when their keys are the same.
+digests, and valid only with them, it keeps the key and restates links of each part of the
+graph (``parts.py``) that the last write left, and the part of each subject, which the next
+build takes as they are when their keys are the same (``state_links.py``).
 
 Last, it keeps the store's counts (``graph.totals``), which only passes over the whole store
 can count: every write forgets them first (``forget``,
@@ -44,7 +44,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from alliance_kg.errors import StoreError
 from alliance_kg.graph.links.read import (
@@ -60,6 +60,7 @@ from alliance_kg.graph.links.state_corpus import (
     KeptCorpus,
     select_in,
 )
+from alliance_kg.graph.links.state_links import LINKS_INDEX, LINKS_TABLES, WRITTEN, KeptLinks
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -67,12 +68,12 @@ if TYPE_CHECKING:
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
 #: The layout of the file's tables; with the queries, what a file must match to be used.
-SCHEMA = 8
+SCHEMA = 9
 #: Changes whenever the queries or the tables do: a file of another version is emptied.
 VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
 
-class LinksState(KeptCorpus):
+class LinksState(KeptCorpus, KeptLinks):
     """The records (``read.read_records``) of the graphs of the store in ``folder``: the rows of
     each query for each graph, and which graphs' records are complete ("known")."""
 
@@ -94,17 +95,6 @@ class LinksState(KeptCorpus):
         if self.path.exists():
             self._run(_delete_every)
             self.forget_links()  # and the totals
-
-    def links(self) -> dict[str, bytes] | None:
-        """The digest of each subject's triples in the store's links graph, as the last write of
-        it left them (``write.write_links``), or None when they may not be."""
-        rows = self._while_links_kept("SELECT subject, digest FROM links")
-        return None if rows is None else dict(rows)
-
-    def forget_links(self) -> None:
-        """Say the kept digests may not be the links graph's (call before it is written); the
-        totals and the stage's result go with them."""
-        self._run(lambda db: db.execute(f"DELETE FROM meta WHERE key IN {_WRITTEN}"))
 
     def totals(self) -> str | None:
         """The store's totals (``graph.totals``, as text) as the last write that kept them left
@@ -143,72 +133,6 @@ class LinksState(KeptCorpus):
     def keep_step(self, text: str) -> None:
         """Keep the stage's result: call once the links graph it wrote is committed."""
         self._run(lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES ('step', ?)", [text]))
-
-    def link_parts(self) -> dict[str, int] | None:
-        """The parts of the links graph (``parts.py``) as the last write of it left them: each
-        one's key and its restates links; None when they may not be the graph's."""
-        rows = self._while_links_kept("SELECT key, restates FROM part")
-        return None if rows is None else dict(rows)
-
-    def _while_links_kept(self, select: str) -> list[tuple[Any, Any]] | None:
-        """The rows of ``select`` while the links graph's digests and parts are kept (the
-        ``links`` mark, which ``forget_links`` removes), else None."""
-        found: list[tuple[Any, Any]] = []
-        valid = False
-
-        def read(db: sqlite3.Connection) -> None:
-            nonlocal valid
-            valid = db.execute("SELECT 1 FROM meta WHERE key = 'links'").fetchone() is not None
-            if valid:
-                found.extend(db.execute(select))
-
-        if self.path.exists():
-            self._run(read)
-        return found if valid else None
-
-    def part_subjects(self, keys: Collection[str]) -> list[str]:
-        """The subjects of these kept parts."""
-        wanted = [(k,) for k in keys]
-        found: list[str] = []
-
-        def read(db: sqlite3.Connection) -> None:
-            for key in wanted:
-                row = db.execute("SELECT subjects FROM part WHERE key = ?", key).fetchone()
-                if row is not None and row[0]:
-                    found.extend(row[0].split("\n"))
-
-        self._run(read)
-        return found
-
-    def keep_links(
-        self,
-        changed: Mapping[str, bytes],
-        removed: Collection[str],
-        every: bool = False,
-        parts: Mapping[str, tuple[Collection[str], int]] | None = None,
-        dropped: Collection[str] = (),
-    ) -> None:
-        """Keep the digests of the subjects of the links graph just written: ``changed`` and
-        ``removed`` are the difference from those kept (``every``: ``changed`` are all of
-        them, and ``parts`` all the parts); ``parts``, the parts written (their subjects and
-        restates links), ``dropped`` those no longer in the graph. Without ``parts``, no part
-        is kept. Call only once the write is committed."""
-
-        def write(db: sqlite3.Connection) -> None:
-            if every:
-                db.execute("DELETE FROM links")
-            if every or parts is None:
-                db.execute("DELETE FROM part")
-            db.executemany("DELETE FROM links WHERE subject = ?", [(k,) for k in removed])
-            db.executemany("INSERT OR REPLACE INTO links VALUES (?, ?)", list(changed.items()))
-            db.executemany("DELETE FROM part WHERE key = ?", [(k,) for k in dropped])
-            db.executemany(
-                "INSERT OR REPLACE INTO part VALUES (?, ?, ?)",
-                [(k, "\n".join(sorted(s)), n) for k, (s, n) in (parts or {}).items()],
-            )
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('links', 'kept')")
-
-        self._run(write)
 
     def known(self, graphs: Iterable[str]) -> set[str]:
         """Those of ``graphs`` whose records are complete; the records of any other graph (gone
@@ -335,7 +259,7 @@ class LinksState(KeptCorpus):
                 if row is None or row[0] != VERSION:
                     for table in _TABLES:
                         db.execute(f"DROP TABLE IF EXISTS {table}")
-                    db.execute(f"DELETE FROM meta WHERE key IN {_WRITTEN}")
+                    db.execute(f"DELETE FROM meta WHERE key IN {WRITTEN}")
                     db.execute("DELETE FROM meta WHERE key = 'weighed'")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 for table, columns in _TABLES.items():
@@ -344,6 +268,7 @@ class LinksState(KeptCorpus):
                 # this, each of its queries scans the whole table (0.65 against 0.37 s for the
                 # 15 queries of 10,000 documents).
                 db.execute("CREATE INDEX IF NOT EXISTS record_query ON record (query, graph)")
+                db.execute(LINKS_INDEX)
                 work(db)
         except sqlite3.Error as exc:
             raise _unusable(self.path, exc) from exc
@@ -357,12 +282,9 @@ _TABLES = {
     "staged": "graph TEXT PRIMARY KEY, digest TEXT",
     "record": "graph TEXT, query TEXT, body TEXT, PRIMARY KEY (graph, query)",
     "block": "key TEXT PRIMARY KEY, body BLOB",
-    "links": "subject TEXT PRIMARY KEY, digest BLOB",
-    "part": "key TEXT PRIMARY KEY, subjects TEXT, restates INTEGER",
+    **LINKS_TABLES,
     KEPT_TABLE: KEPT_COLUMNS,
 }
-#: The ``meta`` rows that a write of the links graph makes stale.
-_WRITTEN = "('links', 'totals', 'step')"
 _STEP = "SELECT value FROM meta WHERE key = 'step'"
 #: The ``meta`` rows ``totals`` reads.
 _KEYS = ("version", "totals")

@@ -9,7 +9,9 @@ read back from the store and compared. Without kept digests (a first build, a re
 failure after the digests were marked as not kept) the graph is written as ``write_graph``
 writes it, and its digests kept. The triples come in parts (``parts.py``); a block's part that
 the last write left, by its key, comes without them, and neither its lines nor its digests are
-made again: its subjects are only kept from being taken as gone.
+made again: its subjects are only kept from being taken as gone. When the last write left every
+subject in a part (``state_links.py``), only the kept digests of the subjects of the parts
+worked out, and the subjects of the parts gone, are read from the file: not every subject's.
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ def write_links(store: SparqlStore, parts: Sequence[Part], state: LinksState | N
             return False
         write_graph_lines(store, name, lines)
         return True
-    kept, kept_parts, known = state.links(), state.link_parts(), state.totals()
-    if skipped and (kept is None or kept_parts is None or not skipped <= set(kept_parts)):
+    kept_parts, known = state.link_parts(), state.totals()
+    if skipped and (kept_parts is None or not skipped <= set(kept_parts)):
         return False
     if any(map(holds_blank, lines)):
         if skipped:
@@ -63,59 +65,75 @@ def write_links(store: SparqlStore, parts: Sequence[Part], state: LinksState | N
         write_graph_lines(store, name, lines)
         return True
     by_subject, records = _by_subject(computed)
-    unchanged = set(state.part_subjects(skipped))
-    if skipped and (records is None or not unchanged.isdisjoint(by_subject)):
+    if skipped and records is None:
         return False
+    part_of, restates = records or ({}, None)
+    whole = records is not None and "" not in part_of.values()
     digests = {subject: _digest(found) for subject, found in by_subject.items()}
-    state.forget_links()
-    if kept is None or kept_parts is None:
+    if kept_parts is None:
+        state.forget_links()
         del by_subject
         write_graph_lines(store, name, lines)
-        state.keep_links(digests, (), every=True, parts=records)
+        placed = {s: key for s, key in part_of.items() if key}
+        state.keep_links(digests, (), True, restates, placed=placed, whole=whole)
         return True
-    changed = {s: d for s, d in digests.items() if kept.get(s) != d}
-    removed = [s for s in kept if s not in digests and s not in unchanged]
+    dropped = [key for key in kept_parts if key not in skipped]
+    if whole and state.links_whole():
+        # Every kept subject is in a part: only those of the parts worked out, and of the parts
+        # gone, can have changed.
+        kept = state.subjects_kept(by_subject)
+        gone = state.part_subjects([*dropped, REST])
+        removed = [s for s in gone if s not in by_subject]
+    else:
+        kept = state.links_with_parts() or {}
+        unchanged = set(state.part_subjects(skipped))
+        removed = [s for s in kept if s not in digests and s not in unchanged]
+    if skipped and any(kept[s][1] in skipped for s in by_subject if s in kept):
+        return False  # a subject of a part taken as kept is in a part worked out
+    state.forget_links()
+    changed = {s: d for s, d in digests.items() if s not in kept or kept[s][0] != d}
+    placed = {s: key for s, key in part_of.items() if s not in kept or kept[s][1] != key}
     graph = graph_node(name)
     old = set(_subject_lines(store, graph, [*changed, *removed]))
     new = {line for subject in changed for line in by_subject[subject]}
-    gone, added = sorted(old - new), sorted(new - old)
+    gone_lines, added = sorted(old - new), sorted(new - old)
     write_tallied(
         store,
         state,
         known,
-        lambda: {name: {*gone, *added}},
-        lambda: write_difference(store, graph, gone, added),
+        lambda: {name: {*gone_lines, *added}},
+        lambda: write_difference(store, graph, gone_lines, added),
     )
-    dropped = [key for key in kept_parts if key not in skipped]
-    state.keep_links(changed, removed, parts=records, dropped=dropped)
+    state.keep_links(changed, removed, False, restates, dropped, placed, whole)
     return True
 
 
 def _by_subject(
     computed: list[tuple[Part, list[str]]],
-) -> tuple[dict[str, list[str]], dict[str, tuple[list[str], int]] | None]:
-    """The parts' lines by subject, and the subjects and restates links of each block's part;
-    None for those when a subject is in two parts (then no part can be taken as kept)."""
+) -> tuple[dict[str, list[str]], tuple[dict[str, str], dict[str, int]] | None]:
+    """The parts' lines by subject, and the part of each subject ("" for a part without a key)
+    with the restates links of each block's and meeting's part; None for those when a subject
+    is in two parts (then no part can be taken as kept)."""
     by_subject: dict[str, list[str]] = {}
-    records: dict[str, tuple[list[str], int]] | None = {}
+    part_of: dict[str, str] = {}
+    restates: dict[str, int] = {}
+    whole = True
     for part, found in computed:
-        # The part's subjects, each the one string ``by_subject`` keeps (not one per line).
-        subjects: list[str] = []
         mine: set[str] = set()
         for line in found:
+            # Each subject the one string ``by_subject`` keeps (not one per line).
             subject = line.split(" ", 1)[0]
             held = by_subject.get(subject)
             if held is None:
                 by_subject[subject] = [line]
-                subjects.append(subject)
+                part_of[subject] = part.key
                 mine.add(subject)
             else:
                 held.append(line)
-                if subject not in mine:
-                    records = None
-        if records is not None and part.key and part.key != REST:
-            records[part.key] = (subjects, part.restates)
-    return by_subject, records
+                whole = whole and subject in mine
+        if part.key and part.key != REST:
+            restates[part.key] = part.restates
+    return by_subject, ((part_of, restates) if whole else None)
 
 
 def _digest(lines: Iterable[str]) -> bytes:
