@@ -9,13 +9,23 @@ from array import array
 from collections.abc import Collection, Mapping
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from clirunner import akg
 from series_steps import built_before_2021, exported
 
+from alliance_kg.graph.links import blocks as blocks_module
 from alliance_kg.graph.links import corpus_links, weights
-from alliance_kg.graph.links.blocks import BlockResult, _decoded, _encoded, link_blocks
+from alliance_kg.graph.links.block_codec import (
+    BlockResult,
+    Growth,
+    Pairs,
+    decoded,
+    decoded_growth,
+    encoded,
+)
+from alliance_kg.graph.links.blocks import Linked, link_blocks
 from alliance_kg.graph.links.read import Corpus, Doc, Item
 from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.links.weights import vectors
@@ -69,14 +79,21 @@ def test_a_kept_result_reads_back_as_written() -> None:
         array("q", [1, 0, 2]),
         [[0, 1], [2, 3]],
     )
-    assert _decoded(_encoded(result)) == result
+    weak = Pairs(array("q", [1]), array("q", [2]), array("d", [0.21]))
+    growth = Growth(weak, {"regiment": [0, 3], "concern:https://example.org/é": [2], "x": []})
+    body = encoded(result, growth)
+    assert decoded(body) == result and decoded_growth(body) == growth
     empty: BlockResult = (array("q"), array("q"), array("d"), array("q"), [])
-    assert _decoded(_encoded(empty)) == empty
-    body = _encoded(result)
-    for broken in [b"", body[:20], body[:-8], body + b"\0" * 8, b"\3" + body[1:]]:
-        assert _decoded(broken) is None
-    # A result kept in the layout before (mark 1: no order by second) is not taken.
-    assert _decoded(b"\1" + body[1:]) is None
+    nothing = Growth(Pairs(array("q"), array("q"), array("d")), {})
+    assert decoded(encoded(empty, nothing)) == empty
+    assert decoded_growth(encoded(empty, nothing)) == nothing
+    for broken in [b"", body[:20], body[:-8], body + b"\0" * 8, b"\4" + body[1:]]:
+        assert decoded(broken) is None and decoded_growth(broken) is None
+    # A result kept in a layout before (mark 2: without what linking on needs) is not taken.
+    assert decoded(b"\2" + body[1:]) is None
+    # Words that are not the walk's: no growth (the block is linked again).
+    words = body.rindex(b'["')
+    assert decoded_growth(body[:words] + b"{" + body[words + 1 :]) is None
 
 
 def test_blocks_a_later_statement_leaves_are_taken_as_kept(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,7 +116,101 @@ def test_a_kept_result_that_is_not_one_is_linked_again(monkeypatch: pytest.Monke
     expected = link_blocks(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
     memo.kept = {k: v[:-8] for k, v in memo.kept.items()}
     assert link_blocks(corpus, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo) == expected
-    assert memo.found == 2 and all(_decoded(v) is not None for v in memo.kept.values())
+    assert memo.found == 2 and all(decoded(v) is not None for v in memo.kept.values())
+
+
+#: Phrases that vary the statements' words, so that some pairs score under the kept score.
+PHRASES = [
+    "with partners across the pacific",
+    "under a new bilateral framework",
+    "ahead of the next exercise season",
+    "to deter coercion at sea",
+    "through shared maritime awareness",
+    "with rotational forces",
+]
+
+
+def _varied(docs: dict[str, Doc], dates: dict[str, str | None], n: int) -> list[Item]:
+    """Statements of the documents ``dates`` names, added to ``docs``, with varied words."""
+    items: list[Item] = []
+    for doc, date in dates.items():
+        docs[doc] = Doc(doc, f"{doc}.txt", date=date)
+        n += 1
+        for k, words in enumerate(WORDS):
+            parties = frozenset({"x", "y"} if k % 2 == 0 else {"x", "z"})
+            said = f"{words} {PHRASES[n * (k + 1) % 6]} {PHRASES[(n + k) % 5]}"
+            items.append(Item(f"{doc}#{k}", doc, said, k * 60, parties=parties))
+    return items
+
+
+def _later(dates: list[str | None]) -> tuple[Corpus, Corpus, set[str]]:
+    """Statements of 2001 to 2007, and they with statements of these dates whose documents come
+    first in the corpus's order (so the earlier commitments' indexes move), and those."""
+    earlier: dict[str, Doc] = {}
+    items = _varied(earlier, {f"doc/{year}": f"{year}-05-01" for year in range(2001, 2008)}, 0)
+    docs: dict[str, Doc] = {}
+    added = _varied(docs, {f"doc/0{n}": date for n, date in enumerate(dates)}, 7)
+    return Corpus(earlier, items, {}), Corpus(docs | earlier, [*added, *items], {}), set(docs)
+
+
+@pytest.mark.parametrize(
+    ("dates", "tried", "linked_on"),
+    [
+        (["2008-05-01"], 2, 2),
+        (["2008-05-01", "2009-05-01"], 2, 2),
+        # Earlier words counted on the day of the last: their vectors, so their blocks, change.
+        (["2007-05-01"], 0, 0),
+        (["2000-05-01"], 0, 0),
+        ([None], 2, 0),  # undated: weighed last, but walked first
+    ],
+)
+def test_a_block_that_gains_later_commitments_is_linked_on_from_where_it_stopped(
+    monkeypatch: pytest.MonkeyPatch, dates: list[str | None], tried: int, linked_on: int
+) -> None:
+    monkeypatch.setattr(weights, "WEIGHED_FROM", 8)
+    before, after, fresh = _later(dates)
+    vecs = vectors(after)
+    assert (vecs[-len(before.items) :] == vectors(before)) == (tried > 0)
+    memo, whole = Memo(), Memo()
+    link_blocks(before, vectors(before), 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
+    grown: list[object] = []
+    on = blocks_module._grown_block
+
+    def spied(*args: Any) -> Any:
+        found = on(*args)
+        grown.append(found)
+        return found
+
+    monkeypatch.setattr(blocks_module, "_grown_block", spied)
+    found = link_blocks(after, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo, fresh=fresh)
+    assert found == link_blocks(after, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=whole)
+    assert _keyless(found) == link_blocks(after, vecs, 0.2, 0.2, jobs=1, keep=0.3)
+    assert len(grown) == tried and sum(g is not None for g in grown) == linked_on
+    # What is kept to link on again is what a walk over the whole block keeps.
+    assert memo.kept == whole.kept
+
+
+def test_a_kept_result_that_does_not_fit_the_earlier_commitments_is_linked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(weights, "WEIGHED_FROM", 8)
+    before, after, fresh = _later(["2008-05-01"])
+    memo = Memo()
+    link_blocks(before, vectors(before), 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
+    # Each kept result given the walk of a block of one commitment more than it had.
+    for key, body in memo.kept.items():
+        result, growth = decoded(body), decoded_growth(body)
+        assert result is not None and growth is not None
+        walk = {word: [x + 100 for x in found] for word, found in growth.walk.items()}
+        memo.kept[key] = encoded(result, Growth(growth.weak, walk))
+    vecs = vectors(after)
+    found = link_blocks(after, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo, fresh=fresh)
+    assert _keyless(found) == link_blocks(after, vecs, 0.2, 0.2, jobs=1, keep=0.3)
+
+
+def _keyless(linked: Linked) -> Linked:
+    """The blocks as linked without a memo (which gives them no key)."""
+    return linked._replace(blocks=[block._replace(key="") for block in linked.blocks])
 
 
 def _block_keys(store: Path) -> set[str]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from alliance_kg.graph.links.blocks import BlockMemo, Pairs, Restated, link_blocks
+from alliance_kg.graph.links.blocks import BlockMemo, Pairs, link_blocks
 from alliance_kg.graph.links.by_meeting import conflict_triples, meeting_label, meeting_parts
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.grown import Weighing, grown_corpus, keep_grown
@@ -52,6 +52,7 @@ from alliance_kg.graph.links.read import (
     read_records,
     records_source,
 )
+from alliance_kg.graph.links.restated import Restated
 from alliance_kg.graph.links.state import LinksState
 from alliance_kg.graph.links.summary import summary_triples
 from alliance_kg.graph.links.weights import vectors
@@ -229,8 +230,9 @@ def corpus_parts(
     vecs = weighing.vectors if weighing is not None else vectors(corpus)
     least, _, keep = _numbers(threshold)
     known = weighing.keys if weighing is not None else None
+    fresh = weighing.fresh if weighing is not None else frozenset()
     groups, blocks = link_blocks(
-        corpus, vecs, least, threshold, jobs, keep=keep, memo=memo, known=known
+        corpus, vecs, least, threshold, jobs, keep=keep, memo=memo, known=known, fresh=fresh
     )
     if weighing is not None:
         weighing.linked = {corpus.items[b.members[0]].parties: b.key for b in blocks}

@@ -22,37 +22,38 @@ import multiprocessing
 import operator
 import os
 from array import array
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
+from itertools import chain
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeAlias
+from typing import NamedTuple, Protocol
 
 from alliance_kg.graph.links import lineages
-from alliance_kg.graph.links.lineages import Scores, lineage_groups, scored_pairs
+from alliance_kg.graph.links.block_codec import (
+    BlockResult,
+    Growth,
+    Pairs,
+    decoded,
+    decoded_growth,
+    encoded,
+)
+from alliance_kg.graph.links.lineages import (
+    WINDOW,
+    Recent,
+    Scores,
+    lineage_groups,
+    walk_key,
+    walk_pairs,
+)
 from alliance_kg.graph.links.read import Corpus
 from alliance_kg.loaders.parallel import main_importable
 
 #: Fewer commitments to link are linked in this process: starting workers and sending them the
 #: blocks costs about a second.
 PARALLEL_FROM = 20_000
-
-#: A block's pairs (three arrays, under the block's own indexes, sorted by first then second),
-#: the pairs' indexes sorted by second then first, and its groups.
-BlockResult: TypeAlias = "tuple[array[int], array[int], array[float], array[int], list[list[int]]]"
-
-
-class Pairs(NamedTuple):
-    """Scored pairs (``first[k]``, ``second[k]``), first < second, with their scores, sorted by
-    first then second: a commitment's pairs are found by bisection (``Block.by_second`` for
-    those it is second in)."""
-
-    first: array[int]
-    second: array[int]
-    values: array[float]
 
 
 class BlockMemo(Protocol):
@@ -107,13 +108,16 @@ def link_blocks(
     keep: float | None = None,
     memo: BlockMemo | None = None,
     known: Mapping[frozenset[str], str] | None = None,
+    fresh: Collection[str] = (),
 ) -> Linked:
     """The pairs of ``lineages.scored_pairs(corpus, vecs, least)`` that score at least ``keep``
     (default ``least``), and ``lineages.lineage_groups`` of them all at ``threshold``: the
     blocks kept in ``memo`` taken from it, the others linked over ``jobs`` processes (default:
     the machine's cores when they hold ``PARALLEL_FROM`` commitments or more, else this process
     alone) and kept in it. ``known``: the digests (``_key``) of blocks known to be the same as
-    when they were last worked out, by parties (``grown.py``), taken as they are."""
+    when they were last worked out, by parties (``grown.py``), taken as they are. ``fresh``: the
+    documents written since the blocks were kept; a block whose other commitments were kept as
+    a block is linked on from where it stopped (``_grown_block``)."""
     keep = least if keep is None else keep
     blocks: dict[frozenset[str], list[int]] = defaultdict(list)
     for i, item in enumerate(corpus.items):
@@ -122,15 +126,23 @@ def link_blocks(
     members = sorted(blocks.values(), key=lambda b: b[0])
     results: list[BlockResult | None] = [None] * len(members)
     keys: list[str] = []
+    made: dict[int, tuple[BlockResult, Growth]] = {}
     if memo is not None:
         known = known or {}
+        numbers = (least, threshold, keep)
         keys = [
-            known.get(corpus.items[block[0]].parties)
-            or _key(corpus, vecs, block, least, threshold, keep)
+            known.get(corpus.items[block[0]].parties) or _key(corpus, vecs, block, *numbers)
             for block in members
         ]
-        found = memo.blocks(keys)
-        results = [_decoded(found[k]) if k in found else None for k in keys]
+        earlier = _earlier(corpus, vecs, members, known, fresh, numbers) if fresh else {}
+        found = memo.blocks([*keys, *(key for _, key in earlier.values())])
+        results = [decoded(found[k]) if k in found else None for k in keys]
+        for k, (old, key) in earlier.items():
+            if results[k] is None and key in found:
+                grown = _grown_block(corpus, vecs, members[k], old, found[key], numbers)
+                if grown is not None:
+                    made[k] = grown
+                    results[k] = grown[0]
     todo = [k for k, result in enumerate(results) if result is None]
     size = sum(len(members[k]) for k in todo)
     if jobs is None:
@@ -138,9 +150,11 @@ def link_blocks(
     parts = [_part(corpus, vecs, members[k]) for k in todo]
     done = _link_blocks(parts, least, threshold, keep, jobs)
     for k, result in zip(todo, done, strict=True):
-        results[k] = result
+        made[k] = result
+        results[k] = result[0]
     if memo is not None:
-        memo.keep_blocks(keys, {keys[k]: _encoded(r) for k, r in zip(todo, done, strict=True)})
+        memo.keep_blocks(keys, {keys[k]: encoded(*result) for k, result in made.items()})
+    del made
     linked: list[Block] = []
     for k, (block, kept) in enumerate(zip(members, results, strict=True)):
         assert kept is not None
@@ -151,13 +165,73 @@ def link_blocks(
     return Linked(every, linked)
 
 
+def _earlier(
+    corpus: Corpus,
+    vecs: Sequence[dict[str, float]],
+    members: list[list[int]],
+    known: Mapping[frozenset[str], str],
+    fresh: Collection[str],
+    numbers: tuple[float, float, float],
+) -> dict[int, tuple[list[int], str]]:
+    """For each block not ``known`` that holds commitments of ``fresh`` documents and others:
+    the others, and the digest their result would be kept under as a block of their own."""
+    items = corpus.items
+    out: dict[int, tuple[list[int], str]] = {}
+    for k, block in enumerate(members):
+        if items[block[0]].parties in known:
+            continue
+        old = [i for i in block if items[i].doc not in fresh]
+        if old and len(old) < len(block):
+            out[k] = (old, _key(corpus, vecs, old, *numbers))
+    return out
+
+
+def _grown_block(
+    corpus: Corpus,
+    vecs: Sequence[dict[str, float]],
+    block: list[int],
+    old: list[int],
+    body: bytes,
+    numbers: tuple[float, float, float],
+) -> tuple[BlockResult, Growth] | None:
+    """The result of ``block`` from the kept result (``body``) of its commitments ``old`` as a
+    block of their own, when each of the others comes after all of those in the walk for
+    candidates (``lineages.walk_key``): the walk goes on from where it stopped, so the pairs are
+    those kept and those of the new commitments, the same as a walk over the whole block (under
+    the block's indexes, which keep the old ones' order). None when they do not come after, or
+    the body is not a result."""
+    least, threshold, keep = numbers
+    prior, growth = decoded(body), decoded_growth(body)
+    part, part_vecs = _part(corpus, vecs, block)
+    when = walk_key(part)
+    local = {i: k for k, i in enumerate(block)}
+    remap = [local[i] for i in old]
+    new = sorted(set(range(len(block))) - set(remap), key=when)
+    if prior is None or growth is None or max(map(when, remap)) >= when(new[0]):
+        return None
+    parties = part.items[0].parties
+    try:
+        recent: Recent = {
+            (parties, word): deque(map(remap.__getitem__, found), maxlen=WINDOW)
+            for word, found in growth.walk.items()
+        }
+        first = array("q", map(remap.__getitem__, chain(prior[0], growth.weak.first)))
+        second = array("q", map(remap.__getitem__, chain(prior[1], growth.weak.second)))
+    except IndexError:
+        return None  # not a result of these commitments: linked again
+    values = prior[2] + growth.weak.values
+    a, b, s = walk_pairs(part, part_vecs, least, new, recent)
+    scores = Scores(first + a, second + b, values + s)
+    return _result(part, scores, recent, threshold, keep)
+
+
 def _link_blocks(
     parts: list[tuple[Corpus, list[dict[str, float]]]],
     least: float,
     threshold: float,
     keep: float,
     jobs: int,
-) -> list[BlockResult]:
+) -> list[tuple[BlockResult, Growth]]:
     """``_link_block`` of each part, over ``jobs`` processes where there are several."""
     workers = min(jobs, len(parts))
     if workers > 1 and main_importable():
@@ -174,7 +248,7 @@ def _over_processes(
     threshold: float,
     keep: float,
     workers: int,
-) -> list[BlockResult]:
+) -> list[tuple[BlockResult, Growth]]:
     """``_link_block`` of each part over ``workers`` processes."""
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -201,14 +275,28 @@ def _part(
 
 def _link_block(
     part: tuple[Corpus, list[dict[str, float]]], least: float, threshold: float, keep: float
-) -> BlockResult:
+) -> tuple[BlockResult, Growth]:
     """A block's scored pairs that score at least ``keep`` (three arrays, under its own
-    indexes) and its groups."""
+    indexes) and its groups, with what linking it on needs."""
     corpus, vecs = part
-    scores = scored_pairs(corpus, vecs, least)
+    recent: Recent = {}
+    order = sorted(range(len(corpus.items)), key=walk_key(corpus))
+    scores = Scores(*walk_pairs(corpus, vecs, least, order, recent))
+    return _result(corpus, scores, recent, threshold, keep)
+
+
+def _result(
+    corpus: Corpus, scores: Scores, recent: Recent, threshold: float, keep: float
+) -> tuple[BlockResult, Growth]:
+    """The block's result from its scored pairs, and what linking it on needs: the pairs under
+    ``keep`` and where the walk stopped (``recent``)."""
     size = len(corpus.items)
     a, b, s = _kept(scores, keep, size)
-    return a, b, s, _sorted(b, a, size), lineage_groups(corpus, scores, threshold)
+    n = scores.best(keep)
+    weak = Pairs(scores.first[n:], scores.second[n:], scores.values[n:])
+    walk = {word: list(found) for (_, word), found in recent.items()}
+    groups = lineage_groups(corpus, scores, threshold)
+    return (a, b, s, _sorted(b, a, size), groups), Growth(weak, walk)
 
 
 def _kept(scores: Scores, keep: float, size: int) -> Pairs:
@@ -277,90 +365,3 @@ def code_digest(files: tuple[str | None, ...]) -> str:
     except OSError:
         digest.update(os.urandom(16))
     return digest.hexdigest()
-
-
-#: The first number of a kept result: read back on a machine of another byte order, or kept by
-#: an akg whose results had another layout (1: pairs by score, without ``by_second``), it is
-#: not this, and the result is linked again.
-_MARK = 2
-
-
-def _encoded(result: BlockResult) -> bytes:
-    """A block's result as kept: counts, then the pairs' arrays, their order by second, the
-    groups' sizes and members (machine integers and floats, as ``array`` writes them; nothing a
-    reader executes)."""
-    a, b, s, by_second, groups = result
-    sizes = array("q", map(len, groups))
-    members = array("q", (x for group in groups for x in group))
-    head = array("q", [_MARK, len(a), len(sizes), len(members)])
-    return b"".join(x.tobytes() for x in (head, a, b, s, by_second, sizes, members))
-
-
-def _decoded(body: bytes) -> BlockResult | None:
-    """The result ``_encoded`` wrote, or None for a body that is not one."""
-    if len(body) < 32 or len(body) % 8:
-        return None
-    head = array("q")
-    head.frombytes(body[:32])
-    if head[0] != _MARK or min(head) < 0:
-        return None
-    _, pairs, count, total = head
-    if len(body) != 8 * (4 + 4 * pairs + count + total):
-        return None
-
-    def read(kind: str, start: int, n: int) -> array[int]:
-        values = array(kind)
-        values.frombytes(body[start : start + 8 * n])
-        return values
-
-    a = read("q", 32, pairs)
-    b = read("q", 32 + 8 * pairs, pairs)
-    s: array[float] = array("d")
-    s.frombytes(body[32 + 16 * pairs : 32 + 24 * pairs])
-    by_second = read("q", 32 + 24 * pairs, pairs)
-    sizes = read("q", 32 + 32 * pairs, count)
-    members = read("q", 32 + 32 * pairs + 8 * count, total)
-    groups: list[list[int]] = []
-    at = 0
-    for size in sizes:
-        groups.append(list(members[at : at + size]))
-        at += size
-    return a, b, s, by_second, groups
-
-
-class Restated(Mapping[str, dict[str, set[int]]]):
-    """For a document, the commitments of it (indexes) that restate those of each other
-    document: one side of each of the blocks' pairs (those scoring at least ``EVIDENCE``).
-    Worked out for a document when asked (the meetings ask for some), each of its commitments'
-    pairs found by bisection in its block's (``blocks.Block``), without a step per pair of the
-    corpus (some two million at 10,000 statements)."""
-
-    def __init__(self, corpus: Corpus, blocks: Sequence[Block]) -> None:
-        self._corpus = corpus
-        items = corpus.items
-        self._blocks = {items[block.members[0]].parties: block for block in blocks}
-        self._mine: dict[str, list[int]] = {}  # each document's commitments in some block
-        for i, item in enumerate(items):
-            if item.parties:
-                self._mine.setdefault(item.doc, []).append(i)
-
-    def __getitem__(self, doc: str) -> dict[str, set[int]]:
-        items = self._corpus.items
-        out: dict[str, set[int]] = defaultdict(set)
-        for mine in self._mine[doc]:
-            block = self._blocks[items[mine].parties]
-            members, (first, second, _), order = block.members, block.pairs, block.by_second
-            i = bisect_left(members, mine)  # its index in the block
-            lo = bisect_left(first, i)
-            for k in range(lo, bisect_right(first, i, lo)):
-                out[items[members[second[k]]].doc].add(mine)
-            at = bisect_left(order, i, key=second.__getitem__)
-            for k in order[at : bisect_right(order, i, at, key=second.__getitem__)]:
-                out[items[members[first[k]]].doc].add(mine)
-        return dict(out)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._mine)
-
-    def __len__(self) -> int:
-        return len(self._mine)

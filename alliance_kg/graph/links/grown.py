@@ -118,6 +118,9 @@ class Weighing:
     #: The digests of what the blocks' parts read of their commitments (``parts.block_static``)
     #: by block digest: those of the blocks known to be as before, then the stage's.
     statics: dict[str, str] = field(default_factory=dict)
+    #: The documents new to the stage, when the others are as it kept them: a block's earlier
+    #: commitments may then be linked on from where the last stage stopped (``blocks.py``).
+    fresh: frozenset[str] = frozenset()
 
 
 def grown_corpus(
@@ -242,7 +245,9 @@ def _grown(
     vecs.load([i for i, item in enumerate(corpus.items) if item.parties in touched])
     keys = {p: key for p, key in linked.items() if p not in touched}
     kept_statics = {key: statics[key] for key in keys.values() if key in statics}
-    return corpus, Weighing(vecs, keys, counts, last, made, False, statics=kept_statics)
+    weighing = Weighing(vecs, keys, counts, last, made, False, statics=kept_statics)
+    weighing.fresh = frozenset(new_docs)
+    return corpus, weighing
 
 
 def _kept_corpus(kept: KeptCorpus) -> tuple[dict[str, Doc], list[Item]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from alliance_kg.graph.links.read import Corpus
@@ -116,27 +116,51 @@ def score(va: dict[str, float], vb: dict[str, float]) -> float:
     return total
 
 
+#: Where a walk for candidates stopped: the last ``WINDOW`` commitments (indexes, oldest first)
+#: that hold each word or concern (``concern:`` and its IRI), by parties.
+Recent = dict[tuple[frozenset[str], str], deque[int]]
+
+
+def walk_key(corpus: Corpus) -> Callable[[int], tuple[str, str, int]]:
+    """The order commitments are walked in for candidates: by date (undated first), document
+    and place in it."""
+    items, docs = corpus.items, corpus.docs
+
+    def when(i: int) -> tuple[str, str, int]:
+        doc = docs[items[i].doc]
+        return doc.given_date or doc.date or "", doc.key, items[i].offset
+
+    return when
+
+
 def scored_pairs(corpus: Corpus, vecs: Sequence[dict[str, float]], least: float) -> Scores:
     """The candidate pairs that score at least ``least``, with their scores (``vecs``: the
     commitments' ``vectors``).
 
     Candidates are pairs of commitments of different documents with the same parties that
     share a concern or one of their most telling words (``TELLING``, highest weight first):
-    the commitments are walked by date, and each is paired with the ``WINDOW`` last ones before
-    it that hold each of its words and concerns. Only those last ones are kept, so memory
-    follows the number of words, not of pairs."""
+    the commitments are walked by date (``walk_key``), and each is paired with the ``WINDOW``
+    last ones before it that hold each of its words and concerns. Only those last ones are
+    kept, so memory follows the number of words, not of pairs."""
+    order = sorted(range(len(corpus.items)), key=walk_key(corpus))
+    return Scores(*walk_pairs(corpus, vecs, least, order, {}))
+
+
+def walk_pairs(
+    corpus: Corpus,
+    vecs: Sequence[dict[str, float]],
+    least: float,
+    order: Iterable[int],
+    recent: Recent,
+) -> tuple[array[int], array[int], array[float]]:
+    """The pairs ``scored_pairs`` finds for the commitments of ``order`` (in the walk's order),
+    each with those before it: ``recent``, where the walk stopped before them, which this
+    moves on. A walk in two steps finds the pairs of one walk."""
     items = corpus.items
-    docs = corpus.docs
-
-    def when(i: int) -> tuple[str, str, int]:
-        doc = docs[items[i].doc]
-        return doc.given_date or doc.date or "", doc.key, items[i].offset
-
     opposes = ["Opposition" in item.types for item in items]
     doc = [item.doc for item in items]
-    recent: dict[tuple[frozenset[str], str], deque[int]] = {}
     first, second, values = array("q"), array("q"), array("d")
-    for j in sorted(range(len(items)), key=when):
+    for j in order:
         item = items[j]
         if not item.parties:
             continue
@@ -168,7 +192,7 @@ def scored_pairs(corpus: Corpus, vecs: Sequence[dict[str, float]], least: float)
                 first.append(a)
                 second.append(b)
                 values.append(s)
-    return Scores(first, second, values)
+    return first, second, values
 
 
 def find_links(
