@@ -220,7 +220,8 @@ def _grown(
     new_docs = set(new.docs)
     # The earlier undated commitments are weighed last, after the new ones: again, from the
     # counts of the dated ones (the kept counts without theirs).
-    undated = [i for i, item in enumerate(corpus.items) if _day(corpus, i) == weights.UNDATED]
+    days_of = {iri: _doc_day(doc) for iri, doc in docs.items()}
+    undated = [i for i, item in enumerate(corpus.items) if days_of[item.doc] == weights.UNDATED]
     for i, words_of in zip(undated, commitment_words(corpus, undated), strict=True):
         if corpus.items[i].doc not in new_docs:
             counts.df.subtract(set(words_of))
@@ -313,7 +314,11 @@ def _entity(row: list[Any]) -> Entity:
 
 def _day(corpus: Corpus, i: int) -> str:
     """The day the commitment is weighed at (``weights.by_day``)."""
-    doc = corpus.docs[corpus.items[i].doc]
+    return _doc_day(corpus.docs[corpus.items[i].doc])
+
+
+def _doc_day(doc: Doc) -> str:
+    """The day a document's commitments are weighed at."""
     return doc.given_date or doc.date or weights.UNDATED
 
 

@@ -266,7 +266,8 @@ def corpus_of(source: RowSource) -> Corpus:
 
 def ordered_items(docs: Mapping[str, Doc], items: Iterable[Item]) -> list[Item]:
     """The commitments in the corpus's order: by document key, place in it, and IRI."""
-    return sorted(items, key=lambda i: (docs[i.doc].key, i.offset, i.iri))
+    keys = {iri: doc.key for iri, doc in docs.items()}  # a key is made once per document
+    return sorted(items, key=lambda i: (keys[i.doc], i.offset, i.iri))
 
 
 def _items(source: RowSource, docs: dict[str, Doc], dangling: set[str]) -> dict[str, Item]:
