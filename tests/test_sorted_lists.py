@@ -124,3 +124,48 @@ def test_timeline_gives_the_same_bytes_narrowed_or_not(corpus_store: Path) -> No
         assert narrowed == _run(store, "timeline", given, narrow=False), name
         rows += len(narrowed.splitlines()) - 1
     assert rows > 100
+
+
+def test_lists_of_values_with_tabs_quotes_and_newlines_are_sorted_whole() -> None:
+    # The rows pass through the TSV results format, where such characters are escaped: each
+    # row stays one line, and its other cells stay as they were.
+    store = ox.Store()
+    subject, predicate = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
+    values = ['z "quoted"', "tab\there", "new\nline", "back\\slash", "émigré"]
+    for value in values:
+        store.add(ox.Quad(subject, predicate, ox.Literal(value)))
+    text = LISTED.replace('separator=", "', 'separator="|"')
+    data = json.loads(run_on_store(store, text, "json", None, 10).text)
+    row = data["results"]["bindings"][0]
+    assert row["names"]["value"] == "|".join(sorted(values))
+    assert row["n"] == {
+        "type": "literal",
+        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+        "value": "5",
+    }
+    tagged = ox.Store()
+    for value in ["b", "a"]:
+        tagged.add(ox.Quad(subject, predicate, ox.Literal(value, language="en")))
+    found = json.loads(run_on_store(tagged, LISTED, "json", None, 10).text)
+    assert found["results"]["bindings"][0]["names"] == {
+        "type": "literal",
+        "xml:lang": "en",
+        "value": "a, b",
+    }
+
+
+@pytest.mark.parametrize("rows", [0, 1, 999, 1000, 1001, 5000])
+def test_a_result_of_the_limit_is_given_and_one_row_more_is_refused(rows: int) -> None:
+    store = ox.Store()
+    predicate = ox.NamedNode("http://e/p")
+    for k in range(rows):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/s{k}"), predicate, ox.Literal(f"v\n{k}")))
+    text = "SELECT ?s ?o WHERE { ?s <http://e/p> ?o } ORDER BY ?s"
+    if rows > 1000:
+        with pytest.raises(QueryError, match="more than 1000 rows"):
+            run_on_store(store, text, "csv", None, 1000)
+        return
+    found = run_on_store(store, text, "tsv", None, 1000).text.splitlines()
+    assert found[0] == "?s\t?o" and len(found) == rows + 1
+    order = sorted(range(rows), key=lambda k: f"http://e/s{k}")
+    assert found[1:] == [f'<http://e/s{k}>\t"v\\n{k}"' for k in order]

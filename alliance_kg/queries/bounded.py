@@ -246,61 +246,93 @@ def _syntax_only(text: str) -> None:
 
 def format_limited(result: Any, fmt: str, limit: int, lists: dict[str, str] | None = None) -> str:
     """``format_results`` that refuses more than ``limit`` rows or triples, reading at most
-    ``limit + 1`` of them; each column of ``lists`` sorted (``lists.sorted_list``)."""
+    ``limit + 1`` of them (give or take a buffer of Oxigraph's writer); each column of
+    ``lists`` sorted (``lists.sorted_list``)."""
     if isinstance(result, ox.QueryBoolean):
         return format_results(result, fmt)
-    try:
-        items = list(islice(result, limit + 1))
-    except (OSError, RuntimeError, ValueError) as exc:
-        raise QueryError(f"the query failed: {exc}") from exc
-    if len(items) > limit:
-        what = "triples" if isinstance(result, ox.QueryTriples) else "rows"
-        raise QueryError(
-            f"the query gives more than {limit} {what} (--limit {limit}); "
-            "narrow it, add LIMIT, or raise --limit"
-        )
     if isinstance(result, ox.QueryTriples):
+        try:
+            items = list(islice(result, limit + 1))
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+        if len(items) > limit:
+            raise _too_many(limit, "triples")
         from alliance_kg.graph.export import serialize_sorted
 
         return serialize_sorted(items, GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)).decode()
-    variables = [v.value for v in result.variables]
-    return format_results(_solutions(variables, items, lists or {}), fmt)
-
-
-def _solutions(
-    variables: list[str], rows: list[ox.QuerySolution], lists: dict[str, str]
-) -> ox.QuerySolutions:
-    """Read rows again as ``QuerySolutions``, so that the usual formatting applies to the rows
-    kept, with the columns of ``lists`` sorted: through the W3C TSV results format, whose
-    cells are the terms in N-Triples syntax, which pyoxigraph writes (``str``) and reads back
-    as they were, with less work a term than JSON made here."""
-    from alliance_kg.queries.lists import sorted_list
-
-    lines = ["\t".join(f"?{name}" for name in variables)]
-    for row in rows:
-        cells = []
-        for name in variables:
-            term = row[name]
-            if term is None:
-                cells.append("")
-            elif name in lists and isinstance(term, ox.Literal):
-                cells.append(str(_listed(term, sorted_list(term.value, lists[name]))))
-            else:
-                cells.append(_written(term))
-        lines.append("\t".join(cells))
-    data = ("\n".join(lines) + "\n").encode("utf-8")
+    # The rows are written by Oxigraph in the W3C TSV results format, whose cells are the terms
+    # in N-Triples syntax, and read back as ``QuerySolutions`` for the usual formatting: no
+    # Python step per term (0.4 of the 3.2 s of 48,000 rows of five columns, when each term
+    # was written here).
+    written = _Rows(limit)
+    try:
+        result.serialize(written, ox.QueryResultsFormat.TSV)
+    except _TooMany:
+        raise _too_many(limit, "rows") from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed: {exc}") from exc
+    data = b"".join(written.chunks)
+    if lists:
+        data = _sorted_lists(data, lists)
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
-    return parsed
+    return format_results(parsed, fmt)
 
 
-def _written(term: Any) -> str:
-    # A triple term's str() is its three terms alone; the TSV format wraps it in <<( )>>.
-    if isinstance(term, ox.Triple):
-        return (
-            f"<<( {_written(term.subject)} {_written(term.predicate)} {_written(term.object)} )>>"
-        )
-    return str(term)
+class _TooMany(Exception):
+    """Raised by ``_Rows`` to stop Oxigraph's writer."""
+
+
+class _Rows:
+    """Where Oxigraph writes TSV results: kept, until they pass ``limit`` rows."""
+
+    def __init__(self, limit: int) -> None:
+        self.chunks: list[bytes] = []
+        self._lines = -1  # the first is the head
+        self._limit = limit
+
+    def write(self, chunk: bytes) -> int:
+        data = bytes(chunk)
+        self._lines += data.count(b"\n")  # one a row: a newline in a term is written escaped
+        if self._lines > self._limit:
+            raise _TooMany
+        self.chunks.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _too_many(limit: int, what: str) -> QueryError:
+    return QueryError(
+        f"the query gives more than {limit} {what} (--limit {limit}); "
+        "narrow it, add LIMIT, or raise --limit"
+    )
+
+
+def _sorted_lists(data: bytes, lists: dict[str, str]) -> bytes:
+    """TSV results with the literals of the columns of ``lists`` sorted (``lists.sorted_list``),
+    each row's cells otherwise as written."""
+    from alliance_kg.queries.lists import sorted_list
+
+    lines = data.decode("utf-8").split("\n")
+    columns = [(k, name[1:]) for k, name in enumerate(lines[0].split("\t")) if name[1:] in lists]
+    if not columns:
+        return data
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+    assert isinstance(parsed, ox.QuerySolutions)
+    for n, row in enumerate(parsed, start=1):
+        cells: list[str] | None = None
+        for k, name in columns:
+            term = row[name]
+            if isinstance(term, ox.Literal):
+                value = sorted_list(term.value, lists[name])
+                if value != term.value:
+                    cells = cells or lines[n].split("\t")
+                    cells[k] = str(_listed(term, value))
+        if cells is not None:
+            lines[n] = "\t".join(cells)
+    return "\n".join(lines).encode("utf-8")
 
 
 def _listed(term: ox.Literal, value: str) -> ox.Literal:
