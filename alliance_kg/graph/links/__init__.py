@@ -37,6 +37,7 @@ from alliance_kg.graph.links.meetings import resolve_meetings
 from alliance_kg.graph.links.parts import (
     REST,
     Part,
+    block_slot,
     block_static,
     block_triples,
     gist_text,
@@ -239,18 +240,19 @@ def corpus_parts(
     meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, blocks))
     # The pairs are the largest structure of the stage, and not needed for the triples.
     blocks = [block._replace(pairs=_NO_PAIRS, by_second=_NO_PAIRS.first) for block in blocks]
-    parts = [Part(REST, [], 0)]
+    parts = [Part(REST, [], 0, REST)]
     statics = weighing.statics if weighing is not None else {}
     for block in blocks:
-        key = ""
+        key, slot = "", block_slot(corpus.items[block.members[0]].parties)
         if memo is not None:
             static = statics.get(block.key) or block_static(corpus, block)
             statics[block.key] = static
             key = part_key(corpus, block, meetings, doc_meeting, static)
         if key in kept:
-            parts.append(Part(key, None, kept[key]))
+            parts.append(Part(key, None, kept[key], slot))
         else:
-            parts.append(Part(key, *block_triples(corpus, vecs, block, meetings, doc_meeting)))
+            found = block_triples(corpus, vecs, block, meetings, doc_meeting)
+            parts.append(Part(key, *found, slot))
     parts += meeting_parts(corpus, meetings, doc_meeting, conflicts, kept if memo else None)
     out = parts[0].triples
     assert out is not None

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS
 from alliance_kg.graph.links import parts
 from alliance_kg.graph.links.blocks import code_digest
 from alliance_kg.graph.links.meetings import Conflict, Meeting, previous_meetings
-from alliance_kg.graph.links.parts import Part
+from alliance_kg.graph.links.parts import Part, meeting_slot
 from alliance_kg.graph.links.read import Corpus, Item
 from alliance_kg.graph.store import RdfTriple
 from alliance_kg.ontology import AKG, ID
@@ -60,7 +60,7 @@ def meeting_parts(
         if kept is not None:
             part = _key(corpus, meeting, before[key], docs, items, found)
             if part in kept:
-                out.append(Part(part, None, 0))
+                out.append(Part(part, None, 0, meeting_slot(key)))
                 continue
         triples = meeting_triples(corpus, meeting)
         triples += [(ID[key], AKG.previousMeeting, ID[earlier]) for earlier in before[key]]
@@ -72,7 +72,7 @@ def meeting_parts(
                 triples += [(URIRef(dl), AKG.meetingDate, date) for dl, _, _ in item.deadlines]
         for conflict in found:
             triples += conflict_triples(corpus, conflict, meetings)[1]
-        out.append(Part(part, triples, 0))
+        out.append(Part(part, triples, 0, meeting_slot(key)))
     return out
 
 

@@ -45,11 +45,23 @@ REST = "rest"
 class Part(NamedTuple):
     """Triples of the links graph: a block's (``key``: its ``part_key``) or the rest (``REST``).
     ``triples`` is None for a part as the last write of the graph left it; ``restates``: how
-    many ``akg:restates`` links it holds."""
+    many ``akg:restates`` links it holds; ``slot``: what the part is of, which stays while its
+    key changes with its content (``block_slot``, ``meeting_slot``, ``REST``)."""
 
     key: str
     triples: list[RdfTriple] | None
     restates: int
+    slot: str = ""
+
+
+def block_slot(parties: frozenset[str]) -> str:
+    """The slot of a block's part: the block's parties."""
+    return "block " + " ".join(sorted(parties))
+
+
+def meeting_slot(key: str) -> str:
+    """The slot of a meeting's part: the meeting's key."""
+    return "meeting " + key
 
 
 def part_key(

@@ -25,12 +25,15 @@ _WHOLE = "whole"
 #: The tables of the links graph's digests and parts, and their columns.
 LINKS_TABLES = {
     "links": "subject TEXT PRIMARY KEY, digest BLOB, part TEXT",
-    "part": "key TEXT PRIMARY KEY, restates INTEGER",
+    "part": "key TEXT PRIMARY KEY, restates INTEGER, slot TEXT",
 }
-#: ``part_subjects`` and the ``removed`` subjects of a write read the subjects of some parts.
+#: ``slot_subjects`` reads the subjects of some parts.
 LINKS_INDEX = "CREATE INDEX IF NOT EXISTS links_part ON links (part)"
+#: Of more subjects than this share of those kept, every subject is read: one pass over the
+#: table costs less than looking each one up.
+_SCAN_SHARE = 4
 
-#: A subject's kept digest and the key of its part ("" for none).
+#: A subject's kept digest and the slot of its part ("" for none).
 Kept = tuple[bytes, str]
 
 
@@ -65,6 +68,12 @@ class KeptLinks:
         found: dict[str, Kept] = {}
 
         def read(db: sqlite3.Connection) -> None:
+            (count,) = db.execute("SELECT count(*) FROM links").fetchone()
+            if len(wanted) * _SCAN_SHARE > count:
+                keys = set(wanted)
+                rows = db.execute("SELECT subject, digest, part FROM links")
+                found.update((s, (d, p)) for s, d, p in rows if s in keys)
+                return
             query = "SELECT subject, digest, part FROM links WHERE subject IN"
             for subject, digest, part in select_in(db, query, wanted):
                 found[subject] = (digest, part)
@@ -82,6 +91,11 @@ class KeptLinks:
         one's key and its restates links; None when they may not be the graph's."""
         rows = self._while_links_kept("SELECT key, restates FROM part")
         return None if rows is None else {key: found[0] for key, found in rows.items()}
+
+    def part_slots(self) -> dict[str, str]:
+        """The slot of each kept part, by key (call while they are valid: ``link_parts``)."""
+        rows = self._while_links_kept("SELECT key, slot FROM part")
+        return {key: found[0] for key, found in (rows or {}).items()}
 
     def _while_links_kept(self, select: str) -> dict[str, Any] | None:
         """The rows of ``select`` by their first column (the others as a tuple), while the links
@@ -102,27 +116,31 @@ class KeptLinks:
 
     def part_subjects(self, keys: Collection[str]) -> list[str]:
         """The subjects of these kept parts."""
+        slots = self.part_slots()
+        return self.slot_subjects({slots[key] for key in keys if key in slots})
+
+    def slot_subjects(self, slots: Collection[str]) -> list[str]:
+        """The subjects of the parts of these slots."""
         found: list[str] = []
         query = "SELECT subject FROM links WHERE part IN"
-        self._run(lambda db: found.extend(s for (s,) in select_in(db, query, list(keys))))
+        self._run(lambda db: found.extend(s for (s,) in select_in(db, query, list(slots))))
         return sorted(found)
 
     def keep_links(
         self,
-        changed: Mapping[str, bytes],
+        changed: Mapping[str, Kept],
         removed: Collection[str],
         every: bool = False,
-        parts: Mapping[str, int] | None = None,
+        parts: Mapping[str, tuple[int, str]] | None = None,
         dropped: Collection[str] = (),
-        placed: Mapping[str, str] | None = None,
         whole: bool = False,
     ) -> None:
-        """Keep the digests of the subjects of the links graph just written: ``changed`` and
-        ``removed`` are the difference from those kept (``every``: ``changed`` are all of
-        them, and ``parts`` all the parts); ``parts``, the parts written (their restates
-        links), ``dropped`` those no longer in the graph; ``placed``, the part of each subject
-        written whose part is not the one kept; ``whole``: every subject of the graph is now in
-        a part. Without ``parts``, no part is kept. Call only once the write is committed."""
+        """Keep the digests and slots of the subjects of the links graph just written:
+        ``changed`` and ``removed`` are the difference from those kept (``every``: ``changed``
+        are all of them, and ``parts`` all the parts); ``parts``, the parts written (their
+        restates links and slots), ``dropped`` those no longer in the graph; ``whole``: every
+        subject of the graph is now in a part. Without ``parts``, no part is kept. Call only
+        once the write is committed."""
         whole = whole and parts is not None
 
         def write(db: sqlite3.Connection) -> None:
@@ -132,17 +150,14 @@ class KeptLinks:
                 db.execute("DELETE FROM part")
             db.executemany("DELETE FROM links WHERE subject = ?", [(k,) for k in removed])
             db.executemany(
-                "INSERT INTO links VALUES (?, ?, '') "
-                "ON CONFLICT (subject) DO UPDATE SET digest = excluded.digest",
-                list(changed.items()),
+                "INSERT OR REPLACE INTO links VALUES (?, ?, ?)",
+                [(subject, digest, slot) for subject, (digest, slot) in changed.items()],
             )
-            if placed:
-                db.executemany(
-                    "UPDATE links SET part = ? WHERE subject = ?",
-                    [(key, subject) for subject, key in placed.items()],
-                )
             db.executemany("DELETE FROM part WHERE key = ?", [(k,) for k in dropped])
-            db.executemany("INSERT OR REPLACE INTO part VALUES (?, ?)", list((parts or {}).items()))
+            db.executemany(
+                "INSERT OR REPLACE INTO part VALUES (?, ?, ?)",
+                [(key, n, slot) for key, (n, slot) in (parts or {}).items()],
+            )
             mark = _WHOLE if whole else "kept"
             db.execute("INSERT OR REPLACE INTO meta VALUES ('links', ?)", [mark])
 

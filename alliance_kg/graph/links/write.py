@@ -17,7 +17,7 @@ worked out, and the subjects of the parts gone, are read from the file: not ever
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from alliance_kg.graph.links.parts import REST, Part
 from alliance_kg.graph.links.read import LINKS_GRAPH
 from alliance_kg.graph.links.state import LinksState
+from alliance_kg.graph.links.state_links import Kept
 from alliance_kg.graph.store import (
     graph_node,
     holds_blank,
@@ -67,35 +68,37 @@ def write_links(store: SparqlStore, parts: Sequence[Part], state: LinksState | N
     by_subject, records = _by_subject(computed)
     if skipped and records is None:
         return False
-    part_of, restates = records or ({}, None)
-    whole = records is not None and "" not in part_of.values()
-    digests = {subject: _digest(found) for subject, found in by_subject.items()}
+    slot_of, written = records or ({}, None)
+    whole = records is not None and all(part.key and part.slot for part, _ in computed)
+    rows = {s: (_digest(found), slot_of.get(s, "")) for s, found in by_subject.items()}
     if kept_parts is None:
         state.forget_links()
         del by_subject
         write_graph_lines(store, name, lines)
-        placed = {s: key for s, key in part_of.items() if key}
-        state.keep_links(digests, (), True, restates, placed=placed, whole=whole)
+        state.keep_links(rows, (), True, written, whole=whole)
         return True
+    slots = state.part_slots()
     dropped = [key for key in kept_parts if key not in skipped]
+    held = {slots.get(key, "") for key in skipped}  # the slots of the parts taken as kept
+    kept: Mapping[str, Kept]
     if whole and state.links_whole():
         # Every kept subject is in a part: only those of the parts worked out, and of the parts
         # gone, can have changed.
         kept = state.subjects_kept(by_subject)
-        gone = state.part_subjects([*dropped, REST])
+        gone = state.slot_subjects({slots.get(key, "") for key in dropped} | {REST})
         removed = [s for s in gone if s not in by_subject]
     else:
         kept = state.links_with_parts() or {}
-        unchanged = set(state.part_subjects(skipped))
-        removed = [s for s in kept if s not in digests and s not in unchanged]
-    if skipped and any(kept[s][1] in skipped for s in by_subject if s in kept):
+        removed = [s for s in kept if s not in by_subject and kept[s][1] not in held]
+    if skipped and any(kept[s][1] in held for s in by_subject if s in kept):
         return False  # a subject of a part taken as kept is in a part worked out
     state.forget_links()
-    changed = {s: d for s, d in digests.items() if s not in kept or kept[s][0] != d}
-    placed = {s: key for s, key in part_of.items() if s not in kept or kept[s][1] != key}
+    changed = {s: row for s, row in rows.items() if kept.get(s) != row}
+    # A subject whose part only changed slot has the same triples.
+    different = [s for s, (d, _) in changed.items() if s not in kept or kept[s][0] != d]
     graph = graph_node(name)
-    old = set(_subject_lines(store, graph, [*changed, *removed]))
-    new = {line for subject in changed for line in by_subject[subject]}
+    old = set(_subject_lines(store, graph, [*different, *removed]))
+    new = {line for subject in different for line in by_subject[subject]}
     gone_lines, added = sorted(old - new), sorted(new - old)
     write_tallied(
         store,
@@ -104,19 +107,19 @@ def write_links(store: SparqlStore, parts: Sequence[Part], state: LinksState | N
         lambda: {name: {*gone_lines, *added}},
         lambda: write_difference(store, graph, gone_lines, added),
     )
-    state.keep_links(changed, removed, False, restates, dropped, placed, whole)
+    state.keep_links(changed, removed, False, written, dropped, whole)
     return True
 
 
 def _by_subject(
     computed: list[tuple[Part, list[str]]],
-) -> tuple[dict[str, list[str]], tuple[dict[str, str], dict[str, int]] | None]:
-    """The parts' lines by subject, and the part of each subject ("" for a part without a key)
-    with the restates links of each block's and meeting's part; None for those when a subject
-    is in two parts (then no part can be taken as kept)."""
+) -> tuple[dict[str, list[str]], tuple[dict[str, str], dict[str, tuple[int, str]]] | None]:
+    """The parts' lines by subject, and the slot of the part of each subject with the restates
+    links and slot of each block's and meeting's part; None for those when a subject is in two
+    parts (then no part can be taken as kept)."""
     by_subject: dict[str, list[str]] = {}
-    part_of: dict[str, str] = {}
-    restates: dict[str, int] = {}
+    slot_of: dict[str, str] = {}
+    written: dict[str, tuple[int, str]] = {}
     whole = True
     for part, found in computed:
         mine: set[str] = set()
@@ -126,14 +129,14 @@ def _by_subject(
             held = by_subject.get(subject)
             if held is None:
                 by_subject[subject] = [line]
-                part_of[subject] = part.key
+                slot_of[subject] = part.slot
                 mine.add(subject)
             else:
                 held.append(line)
                 whole = whole and subject in mine
         if part.key and part.key != REST:
-            restates[part.key] = part.restates
-    return by_subject, ((part_of, restates) if whole else None)
+            written[part.key] = (part.restates, part.slot)
+    return by_subject, ((slot_of, written) if whole else None)
 
 
 def _digest(lines: Iterable[str]) -> bytes:
