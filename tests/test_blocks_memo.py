@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ class Memo:
         self.found += len(found)
         return found
 
-    def keep_blocks(self, keys: Collection[str], new: Mapping[str, bytes]) -> None:
+    def keep_blocks(self, keys: Collection[str], new: Iterable[tuple[str, bytes]]) -> None:
         self.kept = {k: v for k, v in self.kept.items() if k in set(keys)} | dict(new)
 
 

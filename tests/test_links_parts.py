@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ class Memo:
     def blocks(self, keys: Collection[str]) -> dict[str, bytes]:
         return {k: self.kept[k] for k in keys if k in self.kept}
 
-    def keep_blocks(self, keys: Collection[str], new: Mapping[str, bytes]) -> None:
+    def keep_blocks(self, keys: Collection[str], new: Iterable[tuple[str, bytes]]) -> None:
         self.kept = {k: v for k, v in self.kept.items() if k in set(keys)} | dict(new)
 
 

@@ -232,16 +232,17 @@ class LinksState(KeptCorpus, KeptLinks):
         self._run(read)
         return found
 
-    def keep_blocks(self, keys: Collection[str], new: Mapping[str, bytes]) -> None:
-        """Keep the results of the blocks ``keys`` (``new``: those not kept yet), and drop the
-        others. A result is kept under the digest of all it depends on, so it is never stale
-        (``blocks._key``): no write of the store needs to forget it."""
+    def keep_blocks(self, keys: Collection[str], new: Iterable[tuple[str, bytes]]) -> None:
+        """Keep the results of the blocks ``keys`` (``new``: those not kept yet, each key and
+        result, taken one at a time), and drop the others. A result is kept under the digest of
+        all it depends on, so it is never stale (``blocks._key``): no write of the store needs
+        to forget it."""
         wanted = set(keys)
 
         def write(db: sqlite3.Connection) -> None:
             gone = [(k,) for (k,) in db.execute("SELECT key FROM block") if k not in wanted]
             db.executemany("DELETE FROM block WHERE key = ?", gone)
-            db.executemany("INSERT OR REPLACE INTO block VALUES (?, ?)", list(new.items()))
+            db.executemany("INSERT OR REPLACE INTO block VALUES (?, ?)", new)
 
         self._run(write)
 
