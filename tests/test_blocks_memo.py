@@ -190,22 +190,37 @@ def test_a_block_that_gains_later_commitments_is_linked_on_from_where_it_stopped
     assert memo.kept == whole.kept
 
 
+@pytest.mark.parametrize("shift", [100, -1])
+@pytest.mark.parametrize("part", ["walk", "weak"])
 def test_a_kept_result_that_does_not_fit_the_earlier_commitments_is_linked_again(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, shift: int, part: str
 ) -> None:
     monkeypatch.setattr(weights, "WEIGHED_FROM", 8)
     before, after, fresh = _later(["2008-05-01"])
     memo = Memo()
     link_blocks(before, vectors(before), 0.2, 0.2, jobs=1, keep=0.3, memo=memo)
-    # Each kept result given the walk of a block of one commitment more than it had.
+    # Each kept result given indexes of commitments the block does not have.
     for key, body in memo.kept.items():
         result, growth = decoded(body), decoded_growth(body)
-        assert result is not None and growth is not None
-        walk = {word: [x + 100 for x in found] for word, found in growth.walk.items()}
-        memo.kept[key] = encoded(result, Growth(growth.weak, walk))
+        assert result is not None and growth is not None and growth.weak.first
+        weak, walk = growth
+        # Past the last commitment (every index moved on), or before the first (one index).
+        moved = [x + shift for x in weak.first] if shift > 0 else [shift, *weak.first[1:]]
+        if part == "walk":
+            walk = {
+                word: [x + shift for x in found] if shift > 0 else [shift, *found[1:]]
+                for word, found in walk.items()
+            }
+        else:
+            weak = weak._replace(first=array("q", moved))
+        memo.kept[key] = encoded(result, Growth(weak, walk))
+    grown: list[object] = []
+    on = blocks_module._grown_block
+    monkeypatch.setattr(blocks_module, "_grown_block", lambda *a: grown.append(on(*a)))
     vecs = vectors(after)
     found = link_blocks(after, vecs, 0.2, 0.2, jobs=1, keep=0.3, memo=memo, fresh=fresh)
     assert _keyless(found) == link_blocks(after, vecs, 0.2, 0.2, jobs=1, keep=0.3)
+    assert grown == [None, None]
 
 
 def _keyless(linked: Linked) -> Linked:

@@ -93,7 +93,7 @@ def decoded_growth(body: bytes) -> Growth | None:
     for word, n in zip(words, found.counts, strict=True):
         walk[str(word)] = list(found.recent[at : at + n])
         at += n
-    if at != len(found.recent):
+    if at != len(found.recent) or min(found.recent, default=0) < 0:
         return None
     return Growth(Pairs(found.weak_first, found.weak_second, found.weak_values), walk)
 

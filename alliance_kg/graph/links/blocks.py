@@ -212,6 +212,8 @@ def _grown_block(
     if prior is None or growth is None or max(map(when, remap)) >= when(new[0]):
         return None
     parties = part.items[0].parties
+    if min(chain(prior[0], prior[1], growth.weak.first, growth.weak.second), default=0) < 0:
+        return None  # not a result: linked again
     try:
         recent: Recent = {
             (parties, word): deque(map(remap.__getitem__, found), maxlen=WINDOW)
