@@ -251,3 +251,22 @@ def test_subjects_gone_from_the_rest_or_with_their_part_are_removed(
         lines = _graph_lines(store)
         assert state.links() == {line.split(" ", 1)[0]: _digest([line]) for line in lines}
         assert state.link_parts() == kept and state.links_whole() == whole
+
+
+def test_a_part_taken_as_kept_whose_subjects_the_state_cannot_tell_writes_nothing(
+    series_store: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(series_store, store)
+    state = LinksState(store)
+    said = (URIRef("https://example.org/c"), RDFS.comment, Literal("c"))
+    key = "1" * 64
+    opened = ox.Store(str(store))
+    try:
+        # A part with a key but no slot: its subjects are not kept by part.
+        assert write_links(opened, [Part(REST, [], 0, REST), Part(key, [said], 1)], state)
+        before = _graph_lines(store)
+        assert not write_links(opened, [Part(REST, [], 0, REST), Part(key, None, 1)], state)
+    finally:
+        del opened
+    assert _graph_lines(store) == before and state.link_parts() == {key: 1}

@@ -80,6 +80,8 @@ def write_links(store: SparqlStore, parts: Sequence[Part], state: LinksState | N
     slots = state.part_slots()
     dropped = [key for key in kept_parts if key not in skipped]
     held = {slots.get(key, "") for key in skipped}  # the slots of the parts taken as kept
+    if "" in held:
+        return False  # a part taken as kept whose subjects the state cannot tell
     kept: Mapping[str, Kept]
     if whole and state.links_whole():
         # Every kept subject is in a part: only those of the parts worked out, and of the parts
