@@ -56,6 +56,21 @@ def _subjects(part: Part) -> set[str]:
     return {str(s) for s, _, _ in part.triples or ()}
 
 
+def _copy(series_store: Path, tmp_path: Path) -> Path:
+    store = tmp_path / "store"
+    shutil.copytree(series_store, store)
+    return store
+
+
+def _write(store: Path, parts: list[Part], state: LinksState | None) -> bool:
+    """``write_links`` on the store, opened for this write alone."""
+    opened = ox.Store(str(store))
+    try:
+        return write_links(opened, parts, state)
+    finally:
+        del opened
+
+
 def test_each_subject_is_in_one_part_and_the_parts_are_the_graph(series_corpus: Corpus) -> None:
     found, result = corpus_parts(series_corpus, memo=Memo())
     assert found[0].key == REST and len(found) > 3
@@ -153,24 +168,19 @@ def test_a_later_statement_leaves_the_other_blocks_parts_as_written(
 def test_a_part_given_as_kept_that_the_state_does_not_hold_writes_nothing(
     series_store: Path, tmp_path: Path
 ) -> None:
-    store = tmp_path / "store"
-    shutil.copytree(series_store, store)
+    store = _copy(series_store, tmp_path)
     before = exported(store)
     state = LinksState(store)
     kept = state.link_parts()
     assert kept
     key, restates = sorted(kept.items())[0]
-    subject = state.part_subjects([key])[0]
+    subject = state.slot_subjects([state.part_slots()[key]])[0]
     # A triple about a subject of a kept part, in another part: the parts are not what the
     # state holds.
     moved = (URIRef(subject.strip("<>")), RDFS.comment, Literal("moved"))
-    opened = ox.Store(str(store))
-    try:
-        assert not write_links(opened, [Part(REST, [], 0), Part("0" * 64, None, 0)], state)
-        assert not write_links(opened, [Part("0" * 64, None, 0)], None)
-        assert not write_links(opened, [Part(REST, [moved], 0), Part(key, None, restates)], state)
-    finally:
-        del opened
+    assert not _write(store, [Part(REST, [], 0), Part("0" * 64, None, 0)], state)
+    assert not _write(store, [Part("0" * 64, None, 0)], None)
+    assert not _write(store, [Part(REST, [moved], 0), Part(key, None, restates)], state)
     assert exported(store) == before
     assert state.link_parts() == kept
 
@@ -216,8 +226,7 @@ def test_subjects_gone_from_the_rest_or_with_their_part_are_removed(
 ) -> None:
     # With every subject in a part (``whole``) the write reads only the kept digests of the
     # parts it works out and of those gone; with a part that has no key, every kept digest.
-    store = tmp_path / "store"
-    shutil.copytree(series_store, store)
+    store = _copy(series_store, tmp_path)
     state = LinksState(store)
     said = {x: (URIRef(f"https://example.org/{x}"), RDFS.comment, Literal(x)) for x in "abcdef"}
     extra = [] if whole else [Part("", [said["f"]], 0)]
@@ -237,11 +246,7 @@ def test_subjects_gone_from_the_rest_or_with_their_part_are_removed(
         ([Part(REST, rest, 0, REST), Part(third, [said["e"]], 0, "meeting m")], "ae", {third: 0}),
     ]
     for found, subjects, kept in steps:
-        opened = ox.Store(str(store))
-        try:
-            assert write_links(opened, [*found, *extra], state)
-        finally:
-            del opened
+        assert _write(store, [*found, *extra], state)
         expected = [
             f"<https://example.org/{x}> <{RDFS.comment}> {Literal(x).n3()} ." for x in subjects
         ]
@@ -256,17 +261,12 @@ def test_subjects_gone_from_the_rest_or_with_their_part_are_removed(
 def test_a_part_taken_as_kept_whose_subjects_the_state_cannot_tell_writes_nothing(
     series_store: Path, tmp_path: Path
 ) -> None:
-    store = tmp_path / "store"
-    shutil.copytree(series_store, store)
+    store = _copy(series_store, tmp_path)
     state = LinksState(store)
     said = (URIRef("https://example.org/c"), RDFS.comment, Literal("c"))
     key = "1" * 64
-    opened = ox.Store(str(store))
-    try:
-        # A part with a key but no slot: its subjects are not kept by part.
-        assert write_links(opened, [Part(REST, [], 0, REST), Part(key, [said], 1)], state)
-        before = _graph_lines(store)
-        assert not write_links(opened, [Part(REST, [], 0, REST), Part(key, None, 1)], state)
-    finally:
-        del opened
+    # A part with a key but no slot: its subjects are not kept by part.
+    assert _write(store, [Part(REST, [], 0, REST), Part(key, [said], 1)], state)
+    before = _graph_lines(store)
+    assert not _write(store, [Part(REST, [], 0, REST), Part(key, None, 1)], state)
     assert _graph_lines(store) == before and state.link_parts() == {key: 1}

@@ -114,11 +114,6 @@ class KeptLinks:
             self._run(read)
         return found if valid else None
 
-    def part_subjects(self, keys: Collection[str]) -> list[str]:
-        """The subjects of these kept parts."""
-        slots = self.part_slots()
-        return self.slot_subjects({slots[key] for key in keys if key in slots})
-
     def slot_subjects(self, slots: Collection[str]) -> list[str]:
         """The subjects of the parts of these slots."""
         found: list[str] = []
