@@ -1,6 +1,8 @@
 """The links graph as the last write of it left it, kept in the links stage's file
-(``state.py``) for the next write (``write.py``): a digest of each subject's triples, the part
-(``parts.py``) each subject is in, and each part's key and restates links.
+(``state.py``) for the next write (``write.py``): a digest of each subject's triples with the
+slot of the part it is in (``parts.Part.slot``: what the part is of, which stays while the
+part's key changes with its content, so that a part worked out again moves none of its
+subjects), and each part's key, slot and restates links.
 
 The digests and parts are valid only while the file's ``links`` mark is there: a write of the
 links graph removes it before the store is touched (``forget_links``) and sets it again once the
@@ -24,11 +26,11 @@ WRITTEN = "('links', 'totals', 'step')"
 _WHOLE = "whole"
 #: The tables of the links graph's digests and parts, and their columns.
 LINKS_TABLES = {
-    "links": "subject TEXT PRIMARY KEY, digest BLOB, part TEXT",
+    "links": "subject TEXT PRIMARY KEY, digest BLOB, slot TEXT",
     "part": "key TEXT PRIMARY KEY, restates INTEGER, slot TEXT",
 }
 #: ``slot_subjects`` reads the subjects of some parts.
-LINKS_INDEX = "CREATE INDEX IF NOT EXISTS links_part ON links (part)"
+LINKS_INDEX = "CREATE INDEX IF NOT EXISTS links_slot ON links (slot)"
 #: Of more subjects than this share of those kept, every subject is read: one pass over the
 #: table costs less than looking each one up.
 _SCAN_SHARE = 4
@@ -52,8 +54,8 @@ class KeptLinks:
         return None if rows is None else {subject: found[0] for subject, found in rows.items()}
 
     def links_with_parts(self) -> dict[str, Kept] | None:
-        """``links``, each digest with the key of its subject's part."""
-        return self._while_links_kept("SELECT subject, digest, part FROM links")
+        """``links``, each digest with the slot of its subject's part."""
+        return self._while_links_kept("SELECT subject, digest, slot FROM links")
 
     def links_whole(self) -> bool:
         """Whether the kept digests are the links graph's and every subject is in a part."""
@@ -71,12 +73,12 @@ class KeptLinks:
             (count,) = db.execute("SELECT count(*) FROM links").fetchone()
             if len(wanted) * _SCAN_SHARE > count:
                 keys = set(wanted)
-                rows = db.execute("SELECT subject, digest, part FROM links")
+                rows = db.execute("SELECT subject, digest, slot FROM links")
                 found.update((s, (d, p)) for s, d, p in rows if s in keys)
                 return
-            query = "SELECT subject, digest, part FROM links WHERE subject IN"
-            for subject, digest, part in select_in(db, query, wanted):
-                found[subject] = (digest, part)
+            query = "SELECT subject, digest, slot FROM links WHERE subject IN"
+            for subject, digest, slot in select_in(db, query, wanted):
+                found[subject] = (digest, slot)
 
         self._run(read)
         return found
@@ -117,7 +119,7 @@ class KeptLinks:
     def slot_subjects(self, slots: Collection[str]) -> list[str]:
         """The subjects of the parts of these slots."""
         found: list[str] = []
-        query = "SELECT subject FROM links WHERE part IN"
+        query = "SELECT subject FROM links WHERE slot IN"
         self._run(lambda db: found.extend(s for (s,) in select_in(db, query, list(slots))))
         return sorted(found)
 
