@@ -8,6 +8,7 @@ that a store of fewer commitments works every vector out."""
 
 from __future__ import annotations
 
+import marshal
 import random
 import shutil
 import sys
@@ -272,12 +273,27 @@ def test_kept_vectors_that_cannot_be_read_are_reported(tmp_path: Path, ways: Way
     assert "delete this file" in result.output
 
 
-def test_kept_documents_that_cannot_be_read_are_read_afresh(tmp_path: Path, ways: Ways) -> None:
+#: Kept documents that are not as ``grown._doc_blob`` writes them: text, bytes that are not
+#: marshalled, marshalled bytes cut short, a commitment's row of seven fields, a document of
+#: ten.
+_NOT_KEPT = [
+    ("'[1, 2]'", ()),
+    ("x'00'", ()),
+    ("substr(doc, 1, length(doc) / 2)", ()),
+    ("?", (marshal.dumps((("f",) * 9, [("c",) * 7])),)),
+    ("?", (marshal.dumps((("f",) * 10, [])),)),
+]
+
+
+@pytest.mark.parametrize(("value", "given"), _NOT_KEPT)
+def test_kept_documents_that_cannot_be_read_are_read_afresh(
+    tmp_path: Path, ways: Ways, value: str, given: tuple[bytes, ...]
+) -> None:
     import sqlite3
 
     docs, store, rest = _built(tmp_path)
     with sqlite3.connect(LinksState(store).path) as db:
-        db.execute("UPDATE kept SET doc = '[1, 2]'")
+        db.execute(f"UPDATE kept SET doc = {value}", given)
     path = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
     assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
     assert ways == [True, True]

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -53,18 +53,40 @@ class Doc:
         return self.iri.rsplit("/", 1)[-1]
 
 
-@dataclass(slots=True)
-class Item:
-    """One commitment with what the stage compares."""
-
+class _ItemFields(NamedTuple):
     iri: str
     doc: str
     quote: str
     offset: int
-    types: set[str] = field(default_factory=set)
-    parties: frozenset[str] = frozenset()
-    concerns: set[str] = field(default_factory=set)
-    deadlines: list[tuple[str, str, str]] = field(default_factory=list)  # (iri, date, kind)
+    types: set[str]
+    parties: frozenset[str]
+    concerns: set[str]
+    deadlines: list[tuple[str, str, str]]  # (iri, date, kind)
+
+
+class Item(_ItemFields):
+    """One commitment with what the stage compares. A tuple: a large store's stage makes some
+    100,000 of them from what the last stage kept (``grown.py``), and ``Item._make`` of a row
+    costs a fifth of a dataclass's construction."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        iri: str,
+        doc: str,
+        quote: str,
+        offset: int,
+        types: set[str] | None = None,
+        parties: frozenset[str] = frozenset(),
+        concerns: set[str] | None = None,
+        deadlines: list[tuple[str, str, str]] | None = None,
+    ) -> Item:
+        """A commitment; the sets and list not given are new empty ones."""
+        return super().__new__(
+            cls, iri, doc, quote, offset, set() if types is None else types, parties,
+            set() if concerns is None else concerns, [] if deadlines is None else deadlines,
+        )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -273,6 +295,16 @@ def ordered_items(docs: Mapping[str, Doc], items: Iterable[Item]) -> list[Item]:
 def _items(source: RowSource, docs: dict[str, Doc], dangling: set[str]) -> dict[str, Item]:
     """The commitments of the documents, with their types, concerns, parties and deadlines;
     the subjects of such rows that are not commitments go to ``dangling``."""
+    # The parties first: an item is a tuple, made once with them.
+    parties: dict[str, set[str]] = {}
+    for _, found in source("made_by"):
+        for c, v in found:
+            made = parties.get(c)
+            if made is None:
+                parties[c] = {v}
+            else:
+                made.add(v)
+    shared: dict[frozenset[str], frozenset[str]] = {frozenset(): frozenset()}
     items: dict[str, Item] = {}
     for d, found in source("item"):
         doc = docs.get(d)
@@ -281,7 +313,9 @@ def _items(source: RowSource, docs: dict[str, Doc], dangling: set[str]) -> dict[
             # types and concerns below: a large store has some 100,000 commitments).
             for c, q, o in found:
                 if c not in items:
-                    items[c] = Item(c, doc.iri, q, int(o))
+                    key = frozenset(parties.get(c, ()))
+                    items[c] = Item(c, doc.iri, q, int(o), parties=shared.setdefault(key, key))
+    dangling.update(iri for iri in parties if iri not in items)
     # Each class IRI's last segment, made and interned once (some 300,000 rows name a few).
     short: dict[str, str] = {}
     for attr in ("types", "concerns"):
@@ -295,21 +329,6 @@ def _items(source: RowSource, docs: dict[str, Doc], dangling: set[str]) -> dict[
                     getattr(item, attr).add(name)
                 else:
                     dangling.add(c)
-    parties: dict[str, set[str]] = {}
-    for _, found in source("made_by"):
-        for c, v in found:
-            made = parties.get(c)
-            if made is None:
-                parties[c] = {v}
-            else:
-                made.add(v)
-    shared: dict[frozenset[str], frozenset[str]] = {}
-    for iri, made in parties.items():
-        if iri in items:
-            key = frozenset(made)
-            items[iri].parties = shared.setdefault(key, key)
-        else:
-            dangling.add(iri)
     for _, found in source("deadline"):
         for c, x, v, k in found:
             if c in items:

@@ -19,10 +19,10 @@ from typing import Any
 from alliance_kg.graph.links.read import QUERIES, Rows
 
 #: The table of what is kept of each document, and its columns: the document and its
-#: commitments (JSON, ``grown.py``), their IRIs and words (JSON), and the words' weights
-#: (machine floats, in the same order).
+#: commitments (marshalled, ``grown._doc_blob``), their IRIs and words (JSON), and the words'
+#: weights (machine floats, in the same order).
 KEPT_TABLE = "kept"
-KEPT_COLUMNS = "graph TEXT PRIMARY KEY, doc TEXT, words TEXT, weights BLOB"
+KEPT_COLUMNS = "graph TEXT PRIMARY KEY, doc BLOB, words TEXT, weights BLOB"
 
 #: A graph's kept vectors: each commitment's IRI and vector.
 GraphVectors = list[tuple[str, dict[str, float]]]
@@ -75,9 +75,9 @@ class KeptCorpus:
         self._run(read)
         return found
 
-    def kept_docs(self) -> Iterator[tuple[str, str]]:
-        """Each kept document (graph and text), in the order of their names."""
-        found: list[tuple[str, str]] = []
+    def kept_docs(self) -> Iterator[tuple[str, bytes]]:
+        """Each kept document (graph and its bytes), in the order of their names."""
+        found: list[tuple[str, bytes]] = []
         self._run(lambda db: found.extend(db.execute(f"SELECT graph, doc FROM {KEPT_TABLE}")))
         return iter(sorted(found))
 
@@ -99,9 +99,9 @@ class KeptCorpus:
         return found
 
     def keep_corpus(
-        self, counts: str, kept: Iterable[tuple[str, str, GraphVectors]], every: bool
+        self, counts: str, kept: Iterable[tuple[str, bytes, GraphVectors]], every: bool
     ) -> None:
-        """Keep the stage's counts (text), and each document (graph, text) with its vectors
+        """Keep the stage's counts (text), and each document (graph, bytes) with its vectors
         that it worked out (``every``: of all its documents, the others dropped), and the
         digests of the records it read: call with those records still kept, none written
         since. The documents are encoded one at a time as they are written (some 100 MB of
