@@ -24,6 +24,7 @@ from alliance_kg.graph.links import weights
 from alliance_kg.graph.links.grown import Weighing
 from alliance_kg.graph.links.read import Corpus, RowSource, corpus_of
 from alliance_kg.graph.links.state import LinksState
+from alliance_kg.graph.links.summary import tallies
 from alliance_kg.ontology import ID
 
 
@@ -120,6 +121,9 @@ def test_a_statement_dated_after_every_other_keeps_the_earlier_vectors(
     assert corpus.dangling >= afresh.dangling
     assert list(taken.vectors) == weights.vectors(corpus)
     assert taken.keys  # the blocks without the new statement's commitments
+    # The summary's tallies: the kept ones and the new commitments', those of every commitment.
+    assert taken.tallies == tallies(afresh.items)
+    assert sum(taken.tallies.kinds.values()) == len(afresh.items)
 
 
 def test_statements_added_one_after_another_keep_the_vectors(tmp_path: Path, ways: Ways) -> None:

@@ -269,7 +269,7 @@ def corpus_parts(
     ]
     for narrow, broad in broader_links(corpus):
         out.append((URIRef(narrow), SKOS.broader, URIRef(broad)))
-    out += summary_triples(corpus)
+    out += summary_triples(corpus, weighing.tallies if weighing is not None else None)
     out.append((LINKS_GRAPH, AKG.linksVersion, Literal(LINKS_VERSION)))
     restates = sum(part.restates for part in parts)
     return parts, LinksResult(len(meetings), len(groups), restates, notes, [])

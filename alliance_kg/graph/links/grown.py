@@ -50,6 +50,7 @@ from alliance_kg.graph.links.read import (
     records_source,
 )
 from alliance_kg.graph.links.state_corpus import GraphVectors, KeptCorpus
+from alliance_kg.graph.links.summary import Tallies, tallies
 from alliance_kg.graph.links.weights import (
     Counts,
     by_day,
@@ -116,6 +117,7 @@ class Weighing:
     last: str  # the last day of any commitment
     made: dict[str, GraphVectors]  # the vectors worked out, by document
     every: bool  # the corpus was read from the records, and every vector worked out
+    tallies: Tallies  # of every commitment (``summary.py``)
     linked: dict[frozenset[str], str] = field(default_factory=dict)  # the stage's block digests
     #: The digests of what the blocks' parts read of their commitments (``parts.block_static``)
     #: by block digest: those of the blocks known to be as before, then the stage's.
@@ -141,7 +143,7 @@ def grown_corpus(
     made: dict[str, GraphVectors] = {doc: [] for doc in corpus.docs}
     for item, vec in zip(corpus.items, vecs, strict=True):
         made[item.doc].append((item.iri, vec))
-    return corpus, Weighing(vecs, {}, counts, last, made, True)
+    return corpus, Weighing(vecs, {}, counts, last, made, True, tallies(corpus.items))
 
 
 def keep_grown(
@@ -162,6 +164,8 @@ def keep_grown(
         ],
         "entities": [_entity_row(e) for _, e in sorted(corpus.entities.items())],
         "dangling": sorted(corpus.dangling),
+        "concerns": sorted([sorted(c), n] for c, n in found.tallies.concerns.items()),
+        "kinds": sorted([sorted(p), sorted(t), n] for (p, t), n in found.tallies.kinds.items()),
     }
     items: dict[str, list[Item]] = {doc: [] for doc in found.made}
     for item in corpus.items:
@@ -191,6 +195,10 @@ def _grown(
         statics = {str(key): str(static) for _, key, static in last_stage["keys"] if static}
         entities = {row[0]: _entity(row) for row in last_stage["entities"]}
         dangling = set(last_stage["dangling"])
+        kept_tallies = Tallies(
+            Counter({frozenset(c): int(n) for c, n in last_stage["concerns"]}),
+            Counter({(frozenset(p), frozenset(t)): int(n) for p, t, n in last_stage["kinds"]}),
+        )
     except (ValueError, KeyError, TypeError, IndexError):
         return None
     records = kept.graph_rows(fresh)
@@ -248,7 +256,9 @@ def _grown(
     vecs.load([i for i, item in enumerate(corpus.items) if item.parties in touched])
     keys = {p: key for p, key in linked.items() if p not in touched}
     kept_statics = {key: statics[key] for key in keys.values() if key in statics}
-    weighing = Weighing(vecs, keys, counts, last, made, False, statics=kept_statics)
+    added = tallies(new.items)
+    found = Tallies(kept_tallies.concerns + added.concerns, kept_tallies.kinds + added.kinds)
+    weighing = Weighing(vecs, keys, counts, last, made, False, found, statics=kept_statics)
     weighing.fresh = frozenset(new_docs)
     return corpus, weighing
 

@@ -19,18 +19,42 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from rdflib import RDF, Literal, URIRef
 
-from alliance_kg.graph.links.read import Corpus
+from alliance_kg.graph.links.read import Corpus, Item
 from alliance_kg.graph.store import RdfTriple
 from alliance_kg.ontology import AKG, COMMITMENT_TYPES, ID
 
 
-def summary_triples(corpus: Corpus) -> list[RdfTriple]:
-    """The count nodes for ``corpus``, in a fixed order."""
+class Tallies(NamedTuple):
+    """What the counts are made of: how many commitments have each set of concerns, and each
+    set of parties and set of types. A store that only gained commitments adds theirs to the
+    last stage's (``grown.py``) instead of passing over every commitment again."""
+
+    concerns: Counter[frozenset[str]]
+    kinds: Counter[tuple[frozenset[str], frozenset[str]]]
+
+
+def tallies(items: Iterable[Item]) -> Tallies:
+    """The tallies of these commitments."""
+    concerns: Counter[frozenset[str]] = Counter()
+    kinds: Counter[tuple[frozenset[str], frozenset[str]]] = Counter()
+    for item in items:
+        concerns[frozenset(item.concerns)] += 1
+        kinds[item.parties, frozenset(item.types)] += 1
+    return Tallies(concerns, kinds)
+
+
+def summary_triples(corpus: Corpus, found: Tallies | None = None) -> list[RdfTriple]:
+    """The count nodes for ``corpus`` (whose tallies are ``found``, when given), in a fixed
+    order."""
+    if found is None:
+        found = tallies(corpus.items)
     out: list[RdfTriple] = []
-    for (first, second), n in sorted(co_occurrences(corpus).items()):
+    for (first, second), n in sorted(co_occurrences(corpus, found.concerns).items()):
         node = ID["summary/co-occurrence/" + _digest(first, second)]
         out += [
             (node, RDF.type, AKG.CoOccurrence),
@@ -38,7 +62,7 @@ def summary_triples(corpus: Corpus) -> list[RdfTriple]:
             (node, AKG.secondName, Literal(second)),
             (node, AKG.commitmentCount, Literal(n)),
         ]
-    for (name, kind), n in sorted(party_types(corpus).items()):
+    for (name, kind), n in sorted(party_types(corpus, found.kinds).items()):
         node = ID[f"summary/party-type/{_digest(name)}/{kind}"]
         out += [
             (node, RDF.type, AKG.PartyTypeCount),
@@ -49,15 +73,15 @@ def summary_triples(corpus: Corpus) -> list[RdfTriple]:
     return out
 
 
-def co_occurrences(corpus: Corpus) -> Counter[tuple[str, str]]:
+def co_occurrences(
+    corpus: Corpus, per_concerns: Counter[frozenset[str]]
+) -> Counter[tuple[str, str]]:
     """For each pair of names (first, second), how many commitments concern an entity of the
     first name and another of the second, the first's IRI sorting before the other's; only
-    pairs of more than one commitment (``co-occurrence`` shows no others)."""
+    pairs of more than one commitment (``co-occurrence`` shows no others). ``per_concerns``:
+    how many commitments have each set of concerns (``Tallies``): many commitments concern the
+    same entities, and their pairs of names are worked out once."""
     entities = corpus.entities
-    # Many commitments concern the same entities: their pairs of names are worked out once.
-    per_concerns: Counter[frozenset[str]] = Counter(
-        frozenset(item.concerns) for item in corpus.items
-    )
     counts: Counter[tuple[str, str]] = Counter()
     for concerns, commitments in per_concerns.items():
         named = sorted(e for e in concerns if e in entities)
@@ -73,14 +97,14 @@ def co_occurrences(corpus: Corpus) -> Counter[tuple[str, str]]:
     return Counter({pair: n for pair, n in counts.items() if n > 1})
 
 
-def party_types(corpus: Corpus) -> Counter[tuple[str, str]]:
+def party_types(
+    corpus: Corpus, per_kind: Counter[tuple[frozenset[str], frozenset[str]]]
+) -> Counter[tuple[str, str]]:
     """For each party's name and commitment type (its local name), how many commitments of
-    that type a party of that name made. Only the ontology's types: the query shows a type by
-    its label, which only they have (and any other would have no ``akg:`` term)."""
+    that type a party of that name made (``per_kind``: how many commitments have each set of
+    parties and set of types). Only the ontology's types: the query shows a type by its label,
+    which only they have (and any other would have no ``akg:`` term)."""
     entities = corpus.entities
-    per_kind: Counter[tuple[frozenset[str], frozenset[str]]] = Counter(
-        (item.parties, frozenset(item.types)) for item in corpus.items
-    )
     counts: Counter[tuple[str, str]] = Counter()
     for (parties, kinds), commitments in per_kind.items():
         keys = {
