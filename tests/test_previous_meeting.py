@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 from clirunner import akg
 
-from alliance_kg.graph.links.meetings import Meeting, previous_meetings
+from alliance_kg.graph.links.by_meeting import previous_meetings
+from alliance_kg.graph.links.meetings import Meeting
 from alliance_kg.ontology import PREFIXES
 from alliance_kg.queries.bounded import run_on_store
 from alliance_kg.queries.cookbook import get_query

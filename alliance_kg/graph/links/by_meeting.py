@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS
 
 from alliance_kg.graph.links import parts
 from alliance_kg.graph.links.blocks import code_digest
-from alliance_kg.graph.links.meetings import Conflict, Meeting, previous_meetings
+from alliance_kg.graph.links.meetings import Conflict, Meeting
 from alliance_kg.graph.links.parts import Part, meeting_slot
 from alliance_kg.graph.links.read import Corpus, Item
 from alliance_kg.graph.store import RdfTriple
@@ -74,6 +74,23 @@ def meeting_parts(
             triples += conflict_triples(corpus, conflict, meetings)[1]
         out.append(Part(part, triples, 0, meeting_slot(key)))
     return out
+
+
+def previous_meetings(meetings: dict[str, Meeting]) -> list[tuple[str, str]]:
+    """Pairs (meeting key, key of the previous meeting): for each dated meeting of a series
+    mechanism, the meetings of that series on the latest earlier date (one, as keys hold the
+    series and the day). What ``akg:previousMeeting`` says, so that queries need not compare
+    every pair of meetings of a series."""
+    by_series: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for meeting in meetings.values():
+        if meeting.series and meeting.date:
+            by_series[meeting.series][meeting.date].append(meeting.key)
+    out: list[tuple[str, str]] = []
+    for days in by_series.values():
+        ordered = sorted(days)
+        for before, day in zip(ordered, ordered[1:], strict=False):
+            out += [(later, earlier) for later in days[day] for earlier in days[before]]
+    return sorted(out)
 
 
 def _key(

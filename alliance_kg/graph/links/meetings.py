@@ -100,9 +100,15 @@ def resolve_meetings(
     def counts(doc: Doc) -> Counter[tuple[tuple[str, ...], str]]:
         """Per meeting of the document's series, how many of its commitments it restates."""
         found: dict[tuple[tuple[str, ...], str], set[int]] = defaultdict(set)
+        same: dict[tuple[tuple[str, ...], str], bool] = {}  # many documents of one meeting
+        own = member.get(doc.iri)
         for other, which in restated.get(doc.iri, {}).items():
             gkey = member.get(other)
-            if gkey is not None and gkey != member.get(doc.iri) and _same_series(doc, groups[gkey]):
+            if gkey is None or gkey == own:
+                continue
+            if gkey not in same:
+                same[gkey] = _same_series(doc, groups[gkey])
+            if same[gkey]:
                 found[gkey] |= which
         return Counter({k: len(v) for k, v in found.items()})
 
@@ -173,23 +179,6 @@ def resolve_meetings(
     return meetings, doc_meeting, sorted(conflicts, key=lambda c: (c.doc, c.field, c.stated))
 
 
-def previous_meetings(meetings: dict[str, Meeting]) -> list[tuple[str, str]]:
-    """Pairs (meeting key, key of the previous meeting): for each dated meeting of a series
-    mechanism, the meetings of that series on the latest earlier date (one, as keys hold the
-    series and the day). What ``akg:previousMeeting`` says, so that queries need not compare
-    every pair of meetings of a series."""
-    by_series: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for meeting in meetings.values():
-        if meeting.series and meeting.date:
-            by_series[meeting.series][meeting.date].append(meeting.key)
-    out: list[tuple[str, str]] = []
-    for days in by_series.values():
-        ordered = sorted(days)
-        for before, day in zip(ordered, ordered[1:], strict=False):
-            out += [(later, earlier) for later in days[day] for earlier in days[before]]
-    return sorted(out)
-
-
 def _first_day(doc: Doc) -> str:
     return doc.given_date or doc.start or doc.date or ""
 
@@ -219,8 +208,10 @@ def _merge_overlapping(
     return out
 
 
-def _resolved_day(docs: Iterable[Doc]) -> str:
+def _resolved_day(docs: list[Doc]) -> str:
     """The day most documents give (the user's date first); ties go to the later day."""
+    if len(docs) == 1:
+        return _last_day(docs[0])
     given = sorted(d.given_date for d in docs if d.given_date)
     if given:
         return given[-1]
@@ -300,6 +291,8 @@ def _slot(corpus: Corpus, person: str) -> tuple[str, str] | None:
 def _participants(corpus: Corpus, docs: list[Doc]) -> tuple[list[str], dict[str, str]]:
     """The meeting's participants, and each person outvoted in a seat (the same State and
     office) by another whom more reports name and no report names together with them."""
+    if len(docs) == 1:
+        return sorted(docs[0].participants), {}  # one report names each person once: no loser
     named_by: dict[str, set[str]] = defaultdict(set)
     for doc in docs:
         for person in doc.participants:
@@ -311,6 +304,8 @@ def _participants(corpus: Corpus, docs: list[Doc]) -> tuple[list[str], dict[str,
             seats[seat].append(person)
     losers: dict[str, str] = {}
     for people in seats.values():
+        if len(people) < 2:
+            continue
         ranked = sorted(people, key=lambda p: (-len(named_by[p]), p))
         if len(ranked) < 2 or len(named_by[ranked[0]]) == len(named_by[ranked[1]]):
             continue  # nobody holds the seat on more reports than the others
@@ -343,8 +338,11 @@ def _meeting(
     )
     key = f"meeting/{slug}/{day}" if day else f"meeting/{slug}/undated-{docs[0].key}"
     given = sorted(d.given_place for d in docs if d.given_place)
-    places = Counter(d.place for d in docs if d.place)
-    place = given[-1] if given else (max(places, key=lambda p: (places[p], p)) if places else None)
+    if given or len(docs) == 1:
+        place = given[-1] if given else docs[0].place
+    else:
+        places = Counter(d.place for d in docs if d.place)
+        place = max(places, key=lambda p: (places[p], p)) if places else None
     starts = sorted(d.start for d in docs if d.start and day and d.start <= day)
     return Meeting(
         key, mechanism, states, day, starts[0] if starts else None, place, sorted(people),

@@ -22,6 +22,7 @@ class Restated(Mapping[str, dict[str, set[int]]]):
         self._corpus = corpus
         items = corpus.items
         self._blocks = {items[block.members[0]].parties: block for block in blocks}
+        self._docs: dict[frozenset[str], list[str]] = {}  # each block's members' documents
         self._mine: dict[str, list[int]] = {}  # each document's commitments in some block
         for i, item in enumerate(items):
             if item.parties:
@@ -31,15 +32,21 @@ class Restated(Mapping[str, dict[str, set[int]]]):
         items = self._corpus.items
         out: dict[str, set[int]] = defaultdict(set)
         for mine in self._mine[doc]:
-            block = self._blocks[items[mine].parties]
+            parties = items[mine].parties
+            block = self._blocks[parties]
             members, (first, second, _), order = block.members, block.pairs, block.by_second
+            docs = self._docs.get(parties)
+            if docs is None:
+                docs = self._docs[parties] = [items[m].doc for m in members]
             i = bisect_left(members, mine)  # its index in the block
             lo = bisect_left(first, i)
-            for k in range(lo, bisect_right(first, i, lo)):
-                out[items[members[second[k]]].doc].add(mine)
+            # The other documents of its pairs, looked up in C (a document has many pairs).
+            others = set(map(docs.__getitem__, second[lo : bisect_right(first, i, lo)]))
             at = bisect_left(order, i, key=second.__getitem__)
-            for k in order[at : bisect_right(order, i, at, key=second.__getitem__)]:
-                out[items[members[first[k]]].doc].add(mine)
+            end = bisect_right(order, i, at, key=second.__getitem__)
+            others.update(map(docs.__getitem__, map(first.__getitem__, order[at:end])))
+            for other in sorted(others):  # in a fixed order, whatever the strings' hashes
+                out[other].add(mine)
         return dict(out)
 
     def __iter__(self) -> Iterator[str]:
