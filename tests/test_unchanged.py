@@ -188,3 +188,33 @@ def test_a_write_since_the_last_stage_makes_the_stage_run_again(
     again = kg.build([corpus])
     assert (again.documents, again.unchanged, len(ran)) == (0, 5, 1)
     assert_a_whole_build(tmp_path / "store", corpus)
+
+
+def test_a_build_lists_its_files_once(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alliance_kg.loaders.readers as readers
+
+    calls: list[list[str]] = []
+    listed = readers.collect_documents
+
+    def spied(paths: list[Path]) -> list[Path]:
+        calls.append([Path(p).name for p in paths])
+        return listed(paths)
+
+    monkeypatch.setattr(readers, "collect_documents", spied)
+    monkeypatch.setattr(load, "collect_documents", spied)
+    store = tmp_path / "store"
+    assert loaded(akg(store, "build", str(corpus)))[0].startswith("Loaded 5 document(s): ")
+    assert calls == [["corpus"]]
+    # The files that changed are extracted without being listed again.
+    first = sorted(corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text() + "\nJapan reaffirmed its commitment to the Alliance.\n")
+    assert loaded(akg(store, "build", str(corpus)))[0].startswith("Loaded 1 document(s): ")
+    assert calls == [["corpus"], ["corpus"]]
+    assert_a_whole_build(store, corpus)  # a third build, of a new store
+    # ``iter_extractions`` of paths not listed yet lists them, when first asked.
+    found = load.iter_extractions([first])
+    assert len(calls) == 3
+    assert len(list(found)) == 1
+    assert calls[3:] == [[first.name]]

@@ -59,7 +59,9 @@ def build_files(
             return LoadResult(0, 0, last.meetings, 0, [], last, plan.unchanged)
         workers = default_jobs(len(plan.files)) if jobs is None else jobs
         graphs = (
-            iter_document_graphs(plan.files, step, workers, records=kept is not None)
+            iter_document_graphs(
+                plan.files, step, workers, records=kept is not None, collected=True
+            )
             if plan.files
             else iter(())
         )
