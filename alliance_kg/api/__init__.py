@@ -122,8 +122,8 @@ class KnowledgeGraph:
 
     def update(self, sparql: str) -> UpdateResult:
         """Run a SPARQL Update in one transaction, then refresh the corpus-level stage."""
-        from alliance_kg.graph.load import update_store
         from alliance_kg.graph.stamp import open_writer
+        from alliance_kg.graph.updating import update_store
 
         store = open_writer(self.location)
         return UpdateResult(*update_store(store, sparql, self._links_state(), self._folder))

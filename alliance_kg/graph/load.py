@@ -17,16 +17,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from alliance_kg.errors import AkgError, StoreError
+from alliance_kg.errors import AkgError
 from alliance_kg.graph.build import DocumentGraph, document_graph
 from alliance_kg.graph.links import LINKS_GRAPH, LinksResult, LinksState, link_corpus
 from alliance_kg.graph.links.read import Rows, graph_records
-from alliance_kg.graph.stamp import stamp_union, union_stamped
 from alliance_kg.graph.store import replace_graph_lines
 from alliance_kg.graph.storefiles import compact_after, flush
 from alliance_kg.graph.terms import graph_lines
 from alliance_kg.graph.totals import graph_touched, keep_counted, write_tallied
-from alliance_kg.graph.updates import apply_update, check_parses, update_scope
 from alliance_kg.loaders.model import Extraction
 from alliance_kg.loaders.parallel import extract_files, map_extractions
 from alliance_kg.loaders.readers import collect_documents
@@ -353,49 +351,3 @@ class _BatchWriter:
         if self._writer is not None:
             self._writer.shutdown(wait=True)
             self._writer = None
-
-
-def update_store(
-    store: SparqlStore, update: str, state: LinksState | None = None, folder: Path | None = None
-) -> tuple[int, LinksResult]:
-    """Run a SPARQL Update (see ``updates.apply_update``), then the corpus-level stage; return the
-    number of quads in named graphs and what the stage found. (The stage reads the updated
-    store, so it runs in a transaction of its own: should it fail, the update stays and the
-    error says so.) The records of ``state`` that the update may make stale are forgotten
-    first: those of the graphs its text names (``update_scope``), or all of them when that
-    cannot be told; the stage reads those graphs again. ``folder``: the on-disk store's, opened
-    for writing by ``stamp.open_writer``; after the update its default graph is the union, so
-    the store is stamped.
-
-    What ``state`` keeps holds only while akg alone wrote the store (``stamp.union_stamped``):
-    after another program's write every record, and the links graph's digests, are forgotten,
-    so that `akg update` brings the stage back in step with whatever that program changed."""
-    scope = update_scope(update) if folder is not None else None
-    # Stamped: no other program wrote the store since akg's last write.
-    exact = folder is not None and union_stamped(folder)
-    if state is not None:
-        if scope is None or not exact:
-            if scope is None:
-                check_parses(update)  # an update refused unrun forgets nothing
-            state.forget_all()  # the links graph's digests too
-        else:
-            # The digests stay unless the links graph is one the update names (``forget``).
-            state.forget(scope.graphs)
-            state.forget_totals()
-    # The union is kept in step for the named graphs alone only where it was the union before
-    # (stamped) and the update leaves the default graph alone.
-    graphs = scope.graphs if scope is not None and not scope.default and exact else None
-    quads = apply_update(store, update, graphs)
-    if folder is not None:
-        stamp_union(folder)
-    try:
-        links = link_corpus(store, state)
-    except AkgError as exc:
-        raise StoreError(
-            f"the update was applied, but the links graph could not be refreshed: {exc}; "
-            "queries about meetings and lineages may be stale until the next build or update"
-        ) from exc
-    # The update wrote the default graph: a log as large as the change, else replayed by every
-    # reader that opens it next.
-    flush(store, "update")
-    return quads, links

@@ -17,11 +17,11 @@ cannot be looked up, leaves them forgotten, and the build counts them afresh at 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -196,6 +196,54 @@ def held(store: ox.Store, touched: Mapping[str, Collection[str]]) -> Totals:
             found = store.quads_for_pattern(node, kind_node, None, default)
             out.kinds.update(q.object.value for q in found if isinstance(q.object, ox.NamedNode))
     return out
+
+
+def updated(
+    store: ox.Store,
+    before: Mapping[str, set[ox.Triple]],
+    after: Mapping[str, set[ox.Triple]],
+    existed: Mapping[str, bool],
+) -> tuple[Totals, Totals]:
+    """What ``held`` measured of these named graphs' triples before a write that changed these
+    graphs alone, and what it measures now: ``before`` and ``after``, their triples then and
+    now; ``existed``, whether each was in the store. (An update's triples are known only once
+    it ran: what the store held before is what the other graphs hold now, with ``before``.)"""
+    lines = {name: {_line(t) for t in before[name] | after[name]} for name in before}
+    now = held(store, lines)
+    changed = {graph_node(name) for name in before}
+    old: set[ox.Triple] = set().union(*before.values())
+    touched: set[ox.Triple] = old.union(*after.values())
+
+    def elsewhere(subject: Any, predicate: ox.NamedNode, obj: Any = None) -> Iterator[Any]:
+        """The objects of the quads the other named graphs hold of this pattern (as they did
+        before)."""
+        for q in store.quads_for_pattern(subject, predicate, obj, None):
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name not in changed:
+                yield q.object
+
+    was = Totals(graphs=sum(existed.values()), quads=sum(map(len, before.values())))
+    was.triples = sum(t in old or any(True for _ in elsewhere(*t)) for t in touched)
+    type_node, kind_node = ox.NamedNode(_TYPE), ox.NamedNode(_KIND)
+    stated: dict[tuple[Any, ox.NamedNode], set[Any]] = defaultdict(set)
+    for t in old:
+        stated[t.subject, t.predicate].add(t.object)
+
+    def objects(node: Any, predicate: ox.NamedNode) -> set[str]:
+        """The IRIs the default graph held as objects of this node and predicate."""
+        found = stated.get((node, predicate), set()) | set(elsewhere(node, predicate))
+        return {o.value for o in found if isinstance(o, ox.NamedNode)}
+
+    for node in {t.subject for t in touched if t.predicate in (type_node, kind_node)}:
+        types = objects(node, type_node)
+        was.classes.update(types.intersection(CLASSES))
+        was.entities += not types.isdisjoint(_ENTITY_CLASSES)
+        if str(AKG.Commitment) in types:
+            was.kinds.update(objects(node, kind_node))
+    return was, now
+
+
+def _line(triple: ox.Triple) -> str:
+    return f"{triple.subject} {triple.predicate} {triple.object} ."
 
 
 def write_tallied(

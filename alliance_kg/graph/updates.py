@@ -139,10 +139,9 @@ def _targets(names: Iterable[Any]) -> Scope | None:
     return Scope(frozenset(graphs), default)
 
 
-def apply_update(store: Any, update: str, graphs: Collection[str] | None = None) -> int:
-    """Run a SPARQL Update and bring the union default graph in step, in one transaction;
-    return the number of quads in named graphs afterwards. The project prefixes need no
-    declaration.
+def apply_update(store: Any, update: str, graphs: Collection[str] | None = None) -> None:
+    """Run a SPARQL Update and bring the union default graph in step, in one transaction. The
+    project prefixes need no declaration.
 
     ``graphs``: every named graph the update may change (``update_scope``), given only when the
     default graph is the union of the named graphs before the update and the update writes no
@@ -181,8 +180,6 @@ def apply_update(store: Any, update: str, graphs: Collection[str] | None = None)
         raise QueryError(_syntax_error(update, exc)) from exc
     except (OSError, RuntimeError) as exc:
         raise StoreError(f"the update failed: {exc}; nothing was written") from exc
-    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return int(next(iter(result))["n"].value)
 
 
 #: What may come before an update's first operation: space, comments, BASE and PREFIX.

@@ -24,7 +24,7 @@ the next write of that graph reads back from the store only the subjects whose d
 (``write.py``): they are marked as not kept (``forget_links``) in a committed transaction before
 the graph is written and kept again once the write is committed, and forgotten by an ``akg
 update`` that names the links graph, may change any graph or follows another program's write
-(``load.update_store``), after which the whole graph is compared again. With the
+(``updating.update_store``), after which the whole graph is compared again. With the
 digests, and valid only with them, it keeps the key and restates links of each part of the
 graph (``parts.py``) that the last write left, and the part of each subject, which the next
 build takes as they are when their keys are the same (``state_links.py``).
