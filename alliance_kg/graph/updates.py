@@ -13,6 +13,7 @@ it cannot parse, gives no answer (every graph may change).
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Collection, Iterable
@@ -68,10 +69,18 @@ def _parsed_scope(update: str) -> Scope | None:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    # rdflib keeps a prefixed name's escapes (``id:a\/b``) in the IRI it makes, and warns of
+    # each such IRI: the names are unescaped below (``_unescaped``), and the warnings are not
+    # the user's concern (Oxigraph reads the names as written).
+    terms = logging.getLogger("rdflib.term")
+    level = terms.level
+    terms.setLevel(logging.ERROR)
     try:
         operations = translateUpdate(parseUpdate(declared + update)).algebra
     except Exception:  # noqa: BLE001 - any parser failure means "cannot tell", never an error
         return None
+    finally:
+        terms.setLevel(level)
     graphs: set[str] = set()
     default = False
     for operation in operations:
@@ -120,6 +129,17 @@ def _template(op: Any) -> Scope | None:
     return Scope(found.graphs, found.default or bool(op.triples))
 
 
+#: A prefixed name's escaped character (SPARQL's ``PN_LOCAL_ESC``), which rdflib leaves escaped.
+_LOCAL_ESCAPE = re.compile(r"\\([-_~.!$&'()*+,;=/?#@%])")
+
+
+def _unescaped(iri: str) -> str | None:
+    """The IRI a prefixed name with escapes stands for; None when a backslash is left (no IRI
+    holds one)."""
+    plain = _LOCAL_ESCAPE.sub(r"\1", iri)
+    return None if "\\" in plain else plain
+
+
 def _targets(names: Iterable[Any]) -> Scope | None:
     """Graphs named by IRIs or by ``DEFAULT``; None for ``ALL``, ``NAMED``, a variable or an
     IRI that is not absolute."""
@@ -129,9 +149,10 @@ def _targets(names: Iterable[Any]) -> Scope | None:
     default = False
     for name in names:
         if isinstance(name, URIRef):
-            if not _ABSOLUTE.match(name):
+            iri = _unescaped(str(name))
+            if iri is None or not _ABSOLUTE.match(iri):
                 return None
-            graphs.add(str(name))
+            graphs.add(iri)
         elif isinstance(name, str) and name == "DEFAULT":
             default = True
         else:
