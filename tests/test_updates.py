@@ -227,3 +227,47 @@ def test_a_syntax_error_is_placed_in_the_users_text(
         " " * (int(error.split()[3][:-1]) + 1) + "^",
     ]
     assert _quads(folder) == before
+
+
+def _rows(folder: Path, query: str) -> set[tuple[str, ...]]:
+    gc.collect()
+    store = open_store(folder, read_only=True)
+    result = store.query(query, prefixes={"akg": "https://w3id.org/alliance-kg/ontology#"})
+    assert isinstance(result, ox.QuerySolutions)
+    rows = {tuple(str(term.value) for term in row) for row in result}
+    del store, result
+    gc.collect()
+    return rows
+
+
+def test_an_update_of_named_graphs_reads_the_whole_union(built: Path, tmp_path: Path) -> None:
+    # The update's WHERE reads the default graph, the union, which it must see whole: among
+    # its triples, the document's own place, which no other graph holds.
+    folder = _stamped_copy(built, tmp_path / "store")
+    placed = _rows(folder, "SELECT ?g ?d WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }")
+    graph = sorted(placed)[0][0]
+    update = (
+        f'INSERT {{ GRAPH <{graph}> {{ ?d <http://example.org/note> "x" }} }} '
+        "WHERE { ?d akg:statedPlace ?p }"
+    )
+    assert update_scope(update) == Scope(frozenset({graph}), False)
+    code, output = _update(folder, update)
+    assert code == 0, output
+    noted = _rows(
+        folder, f"SELECT ?d WHERE {{ GRAPH <{graph}> {{ ?d <http://example.org/note> ?n }} }}"
+    )
+    assert noted == {(d,) for _, d in placed} and (graph,) in noted
+    _check_against_full_rebuild(folder)
+
+
+def test_graphs_too_large_to_read_first_are_brought_in_step_with_every_graph(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alliance_kg.graph import updating
+
+    monkeypatch.setattr(updating, "SNAPSHOT_TRIPLES", 3)
+    folder = _stamped_copy(built, tmp_path / "store")
+    for update in UPDATES[:3]:
+        code, output = _update(folder, update)
+        assert code == 0, output
+        _check_against_full_rebuild(folder)

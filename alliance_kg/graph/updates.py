@@ -16,20 +16,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
-from alliance_kg.graph.store import (
-    REFRESH_UNION,
-    graph_node,
-    link_operation,
-    unlink_operations,
-    writes_union,
-)
+from alliance_kg.graph.store import REFRESH_UNION, graph_node, link_operation, writes_union
 from alliance_kg.ontology import PREFIXES
 
 #: Longer updates are not looked into: rdflib's parser takes about a second per 10,000
@@ -160,16 +154,21 @@ def _targets(names: Iterable[Any]) -> Scope | None:
     return Scope(frozenset(graphs), default)
 
 
-def apply_update(store: Any, update: str, graphs: Collection[str] | None = None) -> None:
+def apply_update(
+    store: Any, update: str, before: Mapping[str, Collection[str]] | None = None
+) -> None:
     """Run a SPARQL Update and bring the union default graph in step, in one transaction. The
     project prefixes need no declaration.
 
-    ``graphs``: every named graph the update may change (``update_scope``), given only when the
-    default graph is the union of the named graphs before the update and the update writes no
-    triple into it; the union is then kept in step for these graphs alone, as ``replace_graphs``
-    does. Otherwise an arbitrary update may have touched any graph: the embedded store's default
-    graph is compared with the named graphs triple by triple through the indexes (time in
-    proportion to the store, memory only for what differs), a server's is rebuilt.
+    ``before``: the N-Triples lines, none holding a blank node, of every named graph the update
+    may change (``update_scope``), as they are before it; given only when the default graph is
+    the union of the named graphs before the update and the update writes no triple into it.
+    The union is then kept in step for these graphs alone, after the update (which reads the
+    whole union, as a query does): those lines' triples that no named graph holds any more
+    leave the default graph, and the graphs' triples go in. Otherwise an arbitrary update may
+    have touched any graph: the embedded store's default graph is compared with the named
+    graphs triple by triple through the indexes (time in proportion to the store, memory only
+    for what differs), a server's is rebuilt.
 
     Invalid SPARQL, and an update that would fetch something (``LOAD``, ``SERVICE``), raise
     ``QueryError`` (nothing written); a failing update ``StoreError``.
@@ -180,16 +179,8 @@ def apply_update(store: Any, update: str, graphs: Collection[str] | None = None)
     check_update(update)
     request = update
     if writes_union(store):
-        if graphs is not None:
-            nodes = [graph_node(name) for name in sorted(graphs)]
-            if nodes:
-                # Oxigraph takes a prologue only at the start: the first step goes after it.
-                end = _PROLOGUE.match(update)
-                cut = end.end() if end else 0
-                request = f"{update[:cut]}\n{unlink_operations(nodes)[0]} ;\n{update[cut:]}"
-                after = link_operation(nodes)
-            else:
-                after = ""
+        if before is not None:
+            after = _stepped_union(before)
         else:
             after = _SYNC_UNION if isinstance(store, ox.Store) else REFRESH_UNION
         if after:
@@ -203,10 +194,24 @@ def apply_update(store: Any, update: str, graphs: Collection[str] | None = None)
         raise StoreError(f"the update failed: {exc}; nothing was written") from exc
 
 
-#: What may come before an update's first operation: space, comments, BASE and PREFIX.
-_PROLOGUE = re.compile(
-    r"(?:\s+|#[^\n]*|BASE\s*<[^>\s]*>|PREFIX\s*[^\s:<]*:\s*<[^>\s]*>)*", re.IGNORECASE
-)
+def _stepped_union(before: Mapping[str, Collection[str]]) -> str:
+    """The operations that bring the union in step after an update that changed only the named
+    graphs of ``before`` (their lines before it): empty for none."""
+    nodes = [graph_node(name) for name in sorted(before)]
+    if not nodes:
+        return ""
+    rows = sorted({line.removesuffix(" .") for lines in before.values() for line in lines})
+    link = link_operation(nodes)
+    if not rows:
+        return link
+    values = " ".join(f"({row})" for row in rows)
+    gone = (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {values} }} "
+        "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    return f"{gone} ;\n{link}"
+
+
 #: The embedded store's default graph made the union of its named graphs by removing and
 #: adding only what differs: each triple is looked up in the other side's index, so nothing
 #: the size of the store is held in memory (a rebuild, ``REFRESH_UNION``, held the whole

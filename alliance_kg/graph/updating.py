@@ -1,15 +1,17 @@
 """``akg update``: a user's SPARQL Update (``updates.apply_update``), then the corpus-level stage,
 with the union default graph, the stage's records and the store's counts kept in step.
 
-The store's counts (``totals.py``) are kept through an update that names the few graphs it may
-change (``updates.update_scope``) on a store that akg alone wrote: those graphs' triples are read
-before and after it, and the counts move by what they changed (``totals.updated``). Otherwise
-they are forgotten, and the next build or ``akg stats`` counts them again (a pass over the whole
-store: some 2 s at 10,000 statements).
+An update that names the few graphs it may change (``updates.update_scope``), on a store that
+akg alone wrote, has those graphs' triples read before it (``Snapshot``): the union is brought in
+step for them alone, after the update, and the store's counts (``totals.py``) move by what they
+changed (``totals.updated``). Otherwise the union is compared with every graph, and the counts
+are forgotten (the next build or ``akg stats`` counts them again: some 2 s at 10,000
+statements).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,7 @@ from alliance_kg.errors import AkgError, StoreError
 from alliance_kg.graph import totals
 from alliance_kg.graph.links import LinksResult, LinksState, link_corpus
 from alliance_kg.graph.stamp import stamp_union, union_stamped
-from alliance_kg.graph.store import graph_node
+from alliance_kg.graph.store import graph_node, holds_blank, stored_lines
 from alliance_kg.graph.storefiles import flush
 from alliance_kg.graph.totals import Totals, count_of, read_totals, updated
 from alliance_kg.graph.updates import apply_update, check_parses, update_scope
@@ -28,18 +30,27 @@ if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What the store holds of some named graphs: each one's N-Triples lines, and whether it is
+    in the store (a graph may be empty)."""
+
+    lines: dict[str, list[str]]
+    existed: dict[str, bool]
+
+
 def update_store(
     store: SparqlStore, update: str, state: LinksState | None = None, folder: Path | None = None
 ) -> tuple[int, LinksResult]:
     """Run a SPARQL Update (see ``updates.apply_update``), then the corpus-level stage; return the
     number of quads in named graphs then (as kept, when the update and the stage kept the
-    store's counts) and what the stage found. (The stage reads the updated
-    store, so it runs in a transaction of its own: should it fail, the update stays and the
-    error says so.) The records of ``state`` that the update may make stale are forgotten
-    first: those of the graphs its text names (``update_scope``), or all of them when that
-    cannot be told; the stage reads those graphs again. ``folder``: the on-disk store's, opened
-    for writing by ``stamp.open_writer``; after the update its default graph is the union, so
-    the store is stamped.
+    store's counts) and what the stage found. (The stage reads the updated store, so it runs in
+    a transaction of its own: should it fail, the update stays and the error says so.) The
+    records of ``state`` that the update may make stale are forgotten first: those of the
+    graphs its text names (``update_scope``), or all of them when that cannot be told; the
+    stage reads those graphs again. ``folder``: the on-disk store's, opened for writing by
+    ``stamp.open_writer``; after the update its default graph is the union, so the store is
+    stamped.
 
     What ``state`` keeps holds only while akg alone wrote the store (``stamp.union_stamped``):
     after another program's write every record, and the links graph's digests, are forgotten,
@@ -48,10 +59,10 @@ def update_store(
     # Stamped: no other program wrote the store since akg's last write.
     exact = folder is not None and union_stamped(folder)
     # The union is kept in step for the named graphs alone only where it was the union before
-    # (stamped) and the update leaves the default graph alone.
+    # (stamped), the update leaves the default graph alone, and their triples can be read.
     graphs = sorted(scope.graphs) if scope is not None and not scope.default and exact else None
-    known = read_totals(state.totals()) if state is not None and graphs is not None else None
-    before = _held(store, graphs) if known is not None and graphs is not None else None
+    before = snapshot(store, graphs) if graphs is not None else None
+    known = read_totals(state.totals()) if state is not None and before is not None else None
     if state is not None:
         if scope is None or not exact:
             if scope is None:
@@ -61,7 +72,7 @@ def update_store(
             # The digests stay unless the links graph is one the update names (``forget``).
             state.forget(scope.graphs)
             state.forget_totals()
-    apply_update(store, update, graphs)
+    apply_update(store, update, before.lines if before is not None else None)
     if folder is not None:
         stamp_union(folder)
     if state is not None and known is not None and before is not None:
@@ -87,34 +98,49 @@ def update_store(
 _QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-#: The triples of some named graphs, and whether each is in the store (a graph may be empty).
-Held = tuple[dict[str, set[ox.Triple]], dict[str, bool]]
+#: The most triples of the graphs an update names that are read before it to keep the union in
+#: step for them alone (written into the update: some 20 MB of text at most); with more, the
+#: union is compared with every graph instead.
+SNAPSHOT_TRIPLES = 200_000
 
 
-def _held(store: SparqlStore, graphs: list[str]) -> Held | None:
-    """What the embedded store holds of these named graphs; None when they hold more than
-    ``TALLIED_TRIPLES`` triples or a blank node (which cannot be looked up again), or the store
-    is a server."""
-    if not isinstance(store, ox.Store):
-        return None
-    found: dict[str, set[ox.Triple]] = {}
+def snapshot(store: SparqlStore, graphs: list[str], limit: int | None = None) -> Snapshot | None:
+    """What the store holds of these named graphs; None when that is more than ``limit``
+    (default ``SNAPSHOT_TRIPLES``) triples, or holds a blank node or a triple term (neither can
+    be named again in an update)."""
+    limit = SNAPSHOT_TRIPLES if limit is None else limit
+    lines: dict[str, list[str]] = {}
+    existed: dict[str, bool] = {}
     size = 0
     for name in graphs:
-        found[name] = triples = set()
-        for quad in store.quads_for_pattern(None, None, None, graph_node(name)):
+        node = graph_node(name)
+        # Whether each graph was there matters to the counts alone, kept of the embedded store.
+        existed[name] = store.contains_named_graph(node) if isinstance(store, ox.Store) else True
+        lines[name] = found = []
+        for line in stored_lines(store, node):
             size += 1
-            blank = isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
-            if size > totals.TALLIED_TRIPLES or blank:
+            if size > limit or holds_blank(line) or "<<" in line:
                 return None
-            triples.add(quad.triple)
-    return found, {name: store.contains_named_graph(graph_node(name)) for name in graphs}
+            found.append(line)
+    return Snapshot(lines, existed)
 
 
-def _moved(store: SparqlStore, known: Totals, before: Held) -> Totals | None:
-    """The kept totals moved by what the update changed of the graphs held ``before``; None
-    when what they hold now cannot be measured."""
-    after = _held(store, sorted(before[0]))
-    if after is None or not isinstance(store, ox.Store):
+def _moved(store: SparqlStore, known: Totals, before: Snapshot) -> Totals | None:
+    """The kept totals moved by what the update changed of the graphs of ``before``; None when
+    what they held or hold now is more than ``totals.TALLIED_TRIPLES`` triples (each is looked
+    up), or the store is a server."""
+    limit = totals.TALLIED_TRIPLES
+    if sum(map(len, before.lines.values())) > limit or not isinstance(store, ox.Store):
         return None
-    was, now = updated(store, before[0], after[0], before[1])
+    after = snapshot(store, sorted(before.lines), limit)
+    if after is None:
+        return None
+    was, now = updated(store, _triples(before), _triples(after), before.existed)
     return known.moved(was, now)
+
+
+def _triples(found: Snapshot) -> dict[str, set[ox.Triple]]:
+    return {
+        name: {q.triple for q in ox.parse("\n".join(lines), format=ox.RdfFormat.N_TRIPLES)}
+        for name, lines in found.lines.items()
+    }
