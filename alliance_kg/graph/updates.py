@@ -42,23 +42,55 @@ class Scope:
     default: bool
 
 
-def update_scope(update: str) -> Scope | None:
+def update_scope(update: str, store: Any | None = None) -> Scope | None:
     """The graphs ``update`` may change (with the project prefixes declared, as
-    ``apply_update`` runs it), or None when that cannot be told from its text."""
+    ``apply_update`` runs it), or None when that cannot be told from its text. With ``store``,
+    an update of one ``DELETE WHERE`` that names its graphs by variables is told by asking
+    ``store`` which graphs its pattern matches now: it deletes from those alone."""
     if len(update) > MAX_CHARS:
         return None
     # Parsed in a thread of its own: pyparsing keeps frames of a parse alive (in its cache and
     # in cycles of exceptions), and through them their callers' frames, with the open store
     # their locals hold, until the garbage collector runs; a new thread's frames have no caller.
-    found: list[Scope | None] = [None]
+    found: list[tuple[Scope | None, _Lookup | None]] = [(None, None)]
     worker = threading.Thread(target=lambda: found.__setitem__(0, _parsed_scope(update)))
     worker.start()
     worker.join()
-    return found[0]
+    scope, lookup = found[0]
+    if scope is None and lookup is not None and store is not None:
+        return _looked_up(store, lookup)
+    return scope
 
 
-def _parsed_scope(update: str) -> Scope | None:
-    """``update_scope`` of an update short enough to parse."""
+@dataclass(frozen=True)
+class _Lookup:
+    """A query of the graphs a ``DELETE WHERE``'s variables name (``variables``), and the
+    graphs its pattern names by IRI."""
+
+    query: str
+    variables: tuple[str, ...]
+    named: frozenset[str]
+
+
+def _looked_up(store: Any, lookup: _Lookup) -> Scope | None:
+    """The graphs the lookup finds, with those named; None if one is not an IRI."""
+    graphs = set(lookup.named)
+    try:
+        result = store.query(lookup.query)
+    except (SyntaxError, OSError, RuntimeError):
+        return None  # cannot tell: every graph may change
+    for solution in result:
+        for name in lookup.variables:
+            graph = solution[name]
+            if not isinstance(graph, ox.NamedNode):
+                return None  # a blank node's graph cannot be named in the union's step
+            graphs.add(graph.value)
+    return Scope(frozenset(graphs), False)
+
+
+def _parsed_scope(update: str) -> tuple[Scope | None, _Lookup | None]:
+    """``update_scope`` of an update short enough to parse, from its text alone; or else the
+    lookup of the graphs of an update of one ``DELETE WHERE`` naming them by variables."""
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -72,7 +104,7 @@ def _parsed_scope(update: str) -> Scope | None:
     try:
         operations = translateUpdate(parseUpdate(declared + update)).algebra
     except Exception:  # noqa: BLE001 - any parser failure means "cannot tell", never an error
-        return None
+        return None, None
     finally:
         terms.setLevel(level)
     graphs: set[str] = set()
@@ -80,10 +112,55 @@ def _parsed_scope(update: str) -> Scope | None:
     for operation in operations:
         found = _operation_scope(operation)
         if found is None:
-            return None
+            # One operation alone: an earlier one could make its pattern match other graphs.
+            one = len(operations) == 1 and operation.name == "DeleteWhere"
+            return None, _lookup(operation) if one else None
         graphs |= found.graphs
         default = default or found.default
-    return Scope(frozenset(graphs), default)
+    return Scope(frozenset(graphs), default), None
+
+
+def _lookup(op: Any) -> _Lookup | None:
+    """The lookup of a ``DELETE WHERE`` whose pattern names graphs by variables, none outside a
+    ``GRAPH``; None when a term of it cannot be written back as rdflib read it (a blank node,
+    an IRI that is not one, a typed literal, which rdflib may have rewritten: "01" as "1")."""
+    from rdflib import Literal, URIRef, Variable
+
+    def term(value: Any) -> str | None:
+        if isinstance(value, Variable):
+            return f"?{value}"
+        if isinstance(value, URIRef):
+            iri = _unescaped(str(value))
+            return f"<{iri}>" if iri is not None and _IRI.fullmatch(iri) else None
+        if isinstance(value, Literal) and value.datatype is None:
+            return str(value.n3())
+        return None
+
+    if op.triples or not op.quads:
+        return None
+    blocks: list[str] = []
+    variables: list[str] = []
+    named: set[str] = set()
+    for graph, triples in op.quads.items():
+        name = term(graph)
+        lines = [[term(x) for x in triple] for triple in triples]
+        if name is None or any(None in line for line in lines):
+            return None
+        if isinstance(graph, Variable):
+            variables.append(str(graph))
+        else:
+            named.add(name[1:-1])
+        body = " ".join(" ".join(str(x) for x in line) + " ." for line in lines)
+        blocks.append(f"GRAPH {name} {{ {body} }}")
+    if not variables:
+        return None
+    selected = " ".join(f"?{v}" for v in sorted(set(variables)))
+    query = f"SELECT DISTINCT {selected} WHERE {{ {' '.join(blocks)} }}"
+    return _Lookup(query, tuple(sorted(set(variables))), frozenset(named))
+
+
+#: An absolute IRI as an IRIREF may hold it.
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*")
 
 
 def _operation_scope(op: Any) -> Scope | None:

@@ -55,9 +55,10 @@ def update_store(
     What ``state`` keeps holds only while akg alone wrote the store (``stamp.union_stamped``):
     after another program's write every record, and the links graph's digests, are forgotten,
     so that `akg update` brings the stage back in step with whatever that program changed."""
-    scope = update_scope(update) if folder is not None else None
     # Stamped: no other program wrote the store since akg's last write.
     exact = folder is not None and union_stamped(folder)
+    # The graphs of a DELETE WHERE that names them by variables are those it matches now.
+    scope = update_scope(update, store if exact else None) if folder is not None else None
     # The union is kept in step for the named graphs alone only where it was the union before
     # (stamped), the update leaves the default graph alone, and their triples can be read.
     graphs = sorted(scope.graphs) if scope is not None and not scope.default and exact else None
