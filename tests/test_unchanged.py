@@ -146,7 +146,16 @@ def test_a_graph_an_update_changed_is_extracted_again(corpus: Path, tmp_path: Pa
     lines = loaded(akg(store, "build", str(corpus)))
     assert lines[0].startswith("Loaded 1 document(s): ") and lines[1:] == [SKIPPED.format(4)]
     assert_a_whole_build(store, corpus)
-    every = "DELETE WHERE { GRAPH ?g { ?d <http://purl.org/dc/terms/title> ?t } }"
+    # A DELETE WHERE naming its graphs by a variable changes those its pattern matches: the
+    # four documents with a title.
+    title = "?d <http://purl.org/dc/terms/title> ?t"
+    matched = f"DELETE WHERE {{ GRAPH ?g {{ {title} }} }}"
+    assert akg(store, "update", matched).exit_code == 0
+    lines = loaded(akg(store, "build", str(corpus)))
+    assert lines[0].startswith("Loaded 4 document(s): ") and lines[1:] == [SKIPPED.format(1)]
+    assert_a_whole_build(store, corpus)
+    # One whose graphs cannot be told may change every graph.
+    every = f"DELETE {{ GRAPH ?g {{ {title} }} }} WHERE {{ GRAPH ?g {{ {title} }} }}"
     assert akg(store, "update", every).exit_code == 0
     assert loaded(akg(store, "build", str(corpus))) == [
         "Loaded 5 document(s): 106 commitments, 3 meeting(s), 2393 triples written."
