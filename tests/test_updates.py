@@ -273,39 +273,72 @@ def test_graphs_too_large_to_read_first_are_brought_in_step_with_every_graph(
         _check_against_full_rebuild(folder)
 
 
-#: Updates of one DELETE WHERE naming its graphs by variables, each with the graphs its pattern
-#: matches in the built store, as ``select`` finds them (None: the store is not asked).
+#: Updates of one operation writing graphs named by variables, each with the graphs its
+#: templates write in the built store: those ``select`` finds (None: the store is not asked),
+#: and those named by IRI.
 LOOKED_UP = [
     (
         "DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }",
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }",
+        [],
     ),
     # No graph matches: nothing may change.
-    ("DELETE WHERE { GRAPH ?g { <http://example.org/none> ?p ?o } }", ""),
+    ("DELETE WHERE { GRAPH ?g { <http://example.org/none> ?p ?o } }", "", []),
     # A graph named by IRI beside one by a variable, joined on a shared subject; escapes.
     (
         f"DELETE WHERE {{ GRAPH <{NEWS}> {{ ?d akg:statedPlace ?p }} "
         r"GRAPH ?g { ?d id:x\/y ?z } }",
         "",
+        [NEWS],
+    ),
+    ('DELETE WHERE { GRAPH ?g { ?c akg:quote ?q . ?c skos:note "x"@en } }', "", []),
+    # A DELETE/INSERT whose WHERE is triple patterns and GRAPHs: the graphs its templates
+    # write (not one its WHERE only reads).
+    (
+        "DELETE { GRAPH ?g { ?d akg:statedPlace ?p } } "
+        "INSERT { GRAPH ?g { ?d akg:statedPlace <http://example.org/nowhere> } } "
+        "WHERE { GRAPH ?g { ?d akg:statedPlace ?p } ?d a akg:Document }",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d akg:statedPlace ?p } ?d a akg:Document }",
+        [],
     ),
     (
-        'DELETE WHERE { GRAPH ?g { ?c akg:quote ?q . ?c skos:note "x"@en } }',
-        "",
+        f"INSERT {{ GRAPH ?h {{ ?d akg:p 1 }} }} WHERE {{ GRAPH ?h {{ ?d akg:quote ?q }} "
+        f"GRAPH <{NEWS}> {{ ?x akg:statedPlace ?z }} }}",
+        "SELECT DISTINCT ?h WHERE { GRAPH ?h { ?d akg:quote ?q } }",
+        [],
     ),
     # Not asked: a typed literal (rdflib may have rewritten it), two operations, a pattern
-    # outside GRAPH (the update writes the default graph).
-    ('DELETE WHERE { GRAPH ?g { ?d akg:p "01"^^xsd:integer } }', None),
-    ("INSERT DATA { } ; DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }", None),
-    ("DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } ?d ?q ?r }", None),
+    # outside GRAPH (the update writes the default graph), a filter, an optional part, WITH.
+    ('DELETE WHERE { GRAPH ?g { ?d akg:p "01"^^xsd:integer } }', None, []),
+    ("INSERT DATA { } ; DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }", None, []),
+    ("DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } ?d ?q ?r }", None, []),
+    (
+        "DELETE { GRAPH ?g { ?d akg:statedPlace ?p } } WHERE { GRAPH ?g { ?d akg:statedPlace ?p } "
+        "FILTER (?p) }",
+        None,
+        [],
+    ),
+    (
+        "INSERT { GRAPH ?g { ?d akg:p 1 } } WHERE { GRAPH ?g { ?d a akg:Document "
+        "OPTIONAL { ?d akg:statedPlace ?p } } }",
+        None,
+        [],
+    ),
+    (
+        f"WITH <{NEWS}> DELETE {{ GRAPH ?g {{ ?d akg:p ?o }} }} "
+        "WHERE { GRAPH ?g { ?d akg:p ?o } }",
+        None,
+        [],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("update", "select"), LOOKED_UP)
-def test_a_delete_where_by_variables_is_told_by_the_graphs_it_matches(
-    built: Path, tmp_path: Path, update: str, select: str | None
+@pytest.mark.parametrize(("update", "select", "named"), LOOKED_UP)
+def test_an_update_by_variables_is_told_by_the_graphs_it_writes(
+    built: Path, tmp_path: Path, update: str, select: str | None, named: list[str]
 ) -> None:
     folder = _stamped_copy(built, tmp_path / "store")
-    found = {NEWS} if "<" + NEWS in update else set()
+    found = set(named)
     if select:
         found |= {g for (g,) in _rows(folder, select)}
     gc.collect()

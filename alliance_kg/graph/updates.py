@@ -113,50 +113,89 @@ def _parsed_scope(update: str) -> tuple[Scope | None, _Lookup | None]:
         found = _operation_scope(operation)
         if found is None:
             # One operation alone: an earlier one could make its pattern match other graphs.
-            one = len(operations) == 1 and operation.name == "DeleteWhere"
-            return None, _lookup(operation) if one else None
+            return None, _lookup(operation) if len(operations) == 1 else None
         graphs |= found.graphs
         default = default or found.default
     return Scope(frozenset(graphs), default), None
 
 
 def _lookup(op: Any) -> _Lookup | None:
-    """The lookup of a ``DELETE WHERE`` whose pattern names graphs by variables, none outside a
-    ``GRAPH``; None when a term of it cannot be written back as rdflib read it (a blank node,
-    an IRI that is not one, a typed literal, which rdflib may have rewritten: "01" as "1")."""
-    from rdflib import Literal, URIRef, Variable
-
-    def term(value: Any) -> str | None:
-        if isinstance(value, Variable):
-            return f"?{value}"
-        if isinstance(value, URIRef):
-            iri = _unescaped(str(value))
-            return f"<{iri}>" if iri is not None and _IRI.fullmatch(iri) else None
-        if isinstance(value, Literal) and value.datatype is None:
-            return str(value.n3())
+    """The lookup of the graphs an update of one operation writes by variables: a ``DELETE
+    WHERE``, or a ``DELETE``/``INSERT`` whose ``WHERE`` is triple patterns and ``GRAPH``s alone
+    (no ``WITH``, ``USING``, filter, optional part, union, path or sub-query), its templates
+    writing nothing outside a ``GRAPH``. None when the update is of another form, or a term of
+    it cannot be written back as rdflib read it (a blank node, an IRI that is not one, a typed
+    literal, which rdflib may have rewritten: "01" as "1")."""
+    if op.name == "DeleteWhere":
+        templates = [op]
+        where = _pattern(_quads_pattern(op.quads or {}))
+    elif op.name == "Modify" and op.withClause is None and "using" not in op:
+        templates = [t for t in (op.delete, op.insert) if t is not None]
+        where = _pattern(op.where)
+    else:
         return None
-
-    if op.triples or not op.quads:
+    if where is None or any(t.triples for t in templates):
         return None
-    blocks: list[str] = []
-    variables: list[str] = []
+    variables: set[str] = set()
     named: set[str] = set()
-    for graph, triples in op.quads.items():
-        name = term(graph)
-        lines = [[term(x) for x in triple] for triple in triples]
-        if name is None or any(None in line for line in lines):
+    for graph in (g for t in templates for g in t.quads or {}):
+        name = _term(graph)
+        if name is None:
             return None
-        if isinstance(graph, Variable):
-            variables.append(str(graph))
+        if name.startswith("?"):
+            variables.add(name[1:])
         else:
             named.add(name[1:-1])
-        body = " ".join(" ".join(str(x) for x in line) + " ." for line in lines)
-        blocks.append(f"GRAPH {name} {{ {body} }}")
     if not variables:
         return None
-    selected = " ".join(f"?{v}" for v in sorted(set(variables)))
-    query = f"SELECT DISTINCT {selected} WHERE {{ {' '.join(blocks)} }}"
-    return _Lookup(query, tuple(sorted(set(variables))), frozenset(named))
+    selected = " ".join(f"?{v}" for v in sorted(variables))
+    query = f"SELECT DISTINCT {selected} WHERE {{ {where} }}"
+    return _Lookup(query, tuple(sorted(variables)), frozenset(named))
+
+
+def _quads_pattern(quads: Any) -> Any:
+    """A ``DELETE WHERE``'s quads as the algebra of a ``WHERE``: a join of ``GRAPH``s."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    graphs = [CompValue("Graph", term=g, p=CompValue("BGP", triples=t)) for g, t in quads.items()]
+    if not graphs:
+        return None
+    joined = graphs[0]
+    for graph in graphs[1:]:
+        joined = CompValue("Join", p1=joined, p2=graph)
+    return joined
+
+
+def _pattern(node: Any) -> str | None:
+    """A ``WHERE`` of triple patterns, ``GRAPH``s and their joins, written back as SPARQL; None
+    for anything else."""
+    name = getattr(node, "name", None)
+    if name == "BGP":
+        lines = [[_term(x) for x in triple] for triple in node.triples]
+        if any(None in line for line in lines):
+            return None
+        return " ".join(" ".join(str(x) for x in line) + " ." for line in lines)
+    if name == "Join":
+        first, second = _pattern(node.p1), _pattern(node.p2)
+        return None if first is None or second is None else f"{first} {second}"
+    if name == "Graph":
+        graph, inner = _term(node.term), _pattern(node.p)
+        return None if graph is None or inner is None else f"GRAPH {graph} {{ {inner} }}"
+    return None
+
+
+def _term(value: Any) -> str | None:
+    """A term of rdflib's algebra as SPARQL, where it reads back as the same term."""
+    from rdflib import Literal, URIRef, Variable
+
+    if isinstance(value, Variable):
+        return f"?{value}"
+    if isinstance(value, URIRef):
+        iri = _unescaped(str(value))
+        return f"<{iri}>" if iri is not None and _IRI.fullmatch(iri) else None
+    if isinstance(value, Literal) and value.datatype is None:
+        return str(value.n3())
+    return None
 
 
 #: An absolute IRI as an IRIREF may hold it.
