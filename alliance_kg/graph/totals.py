@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -200,19 +200,19 @@ def held(store: ox.Store, touched: Mapping[str, Collection[str]]) -> Totals:
 
 def updated(
     store: ox.Store,
-    before: Mapping[str, set[ox.Triple]],
-    after: Mapping[str, set[ox.Triple]],
+    before: Mapping[str, Collection[str]],
+    after: Mapping[str, Collection[str]],
     existed: Mapping[str, bool],
 ) -> tuple[Totals, Totals]:
     """What ``held`` measured of these named graphs' triples before a write that changed these
-    graphs alone, and what it measures now: ``before`` and ``after``, their triples then and
-    now; ``existed``, whether each was in the store. (An update's triples are known only once
-    it ran: what the store held before is what the other graphs hold now, with ``before``.)"""
-    lines = {name: {_line(t) for t in before[name] | after[name]} for name in before}
-    now = held(store, lines)
+    graphs alone, and what it measures now: ``before`` and ``after``, their N-Triples lines
+    (without blank nodes) then and now; ``existed``, whether each was in the store. (An
+    update's triples are known only once it ran: what the store held before is what the other
+    graphs hold now, with ``before``.)"""
+    now = held(store, {name: {*before[name], *after[name]} for name in before})
     changed = {graph_node(name) for name in before}
-    old: set[ox.Triple] = set().union(*before.values())
-    touched: set[ox.Triple] = old.union(*after.values())
+    old = _triples(line for lines in before.values() for line in lines)
+    touched = old | _triples(line for lines in after.values() for line in lines)
 
     def elsewhere(subject: Any, predicate: ox.NamedNode, obj: Any = None) -> Iterator[Any]:
         """The objects of the quads the other named graphs hold of this pattern (as they did
@@ -242,8 +242,8 @@ def updated(
     return was, now
 
 
-def _line(triple: ox.Triple) -> str:
-    return f"{triple.subject} {triple.predicate} {triple.object} ."
+def _triples(lines: Iterable[str]) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse("\n".join(lines), format=ox.RdfFormat.N_TRIPLES)}
 
 
 def write_tallied(

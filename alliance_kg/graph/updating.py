@@ -57,7 +57,7 @@ def update_store(
     so that `akg update` brings the stage back in step with whatever that program changed."""
     # Stamped: no other program wrote the store since akg's last write.
     exact = folder is not None and union_stamped(folder)
-    # The graphs of a DELETE WHERE that names them by variables are those it matches now.
+    # The graphs an update of one operation names by variables are those its pattern binds now.
     scope = update_scope(update, store if exact else None) if folder is not None else None
     # The union is kept in step for the named graphs alone only where it was the union before
     # (stamped), the update leaves the default graph alone, and their triples can be read.
@@ -136,12 +136,5 @@ def _moved(store: SparqlStore, known: Totals, before: Snapshot) -> Totals | None
     after = snapshot(store, sorted(before.lines), limit)
     if after is None:
         return None
-    was, now = updated(store, _triples(before), _triples(after), before.existed)
+    was, now = updated(store, before.lines, after.lines, before.existed)
     return known.moved(was, now)
-
-
-def _triples(found: Snapshot) -> dict[str, set[ox.Triple]]:
-    return {
-        name: {q.triple for q in ox.parse("\n".join(lines), format=ox.RdfFormat.N_TRIPLES)}
-        for name, lines in found.lines.items()
-    }

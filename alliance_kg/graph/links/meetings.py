@@ -307,7 +307,7 @@ def _participants(corpus: Corpus, docs: list[Doc]) -> tuple[list[str], dict[str,
         if len(people) < 2:
             continue
         ranked = sorted(people, key=lambda p: (-len(named_by[p]), p))
-        if len(ranked) < 2 or len(named_by[ranked[0]]) == len(named_by[ranked[1]]):
+        if len(named_by[ranked[0]]) == len(named_by[ranked[1]]):
             continue  # nobody holds the seat on more reports than the others
         winner = ranked[0]
         for person in ranked[1:]:
