@@ -5,8 +5,9 @@ its text before it runs (``update_scope``).
 the store. Both cost time in proportion to the whole store when any graph may have changed,
 and nearly nothing when only a few named graphs may have: the graphs an update writes are named
 in its text (``DROP GRAPH <g>``, ``INSERT DATA { GRAPH <g> { ... } }``, a template's
-``GRAPH <g>``), unless a template names them by a variable (``GRAPH ?g``) or an operation takes
-every graph (``DROP ALL``, ``CLEAR NAMED``). The answer may name graphs the update leaves
+``GRAPH <g>``), unless a template names them by a variable (``GRAPH ?g``: then, for an update of
+one operation, the store is asked which graphs its ``WHERE`` binds them to, ``update_lookup.py``)
+or an operation takes every graph (``DROP ALL``, ``CLEAR NAMED``). The answer may name graphs the update leaves
 unchanged, never leave out one it changes: any form this module does not know, and any text
 it cannot parse, gives no answer (every graph may change).
 """
@@ -24,14 +25,13 @@ import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.store import REFRESH_UNION, graph_node, link_operation, writes_union
+from alliance_kg.graph.update_lookup import ABSOLUTE, Lookup, looked_up, lookup_of, unescaped
 from alliance_kg.ontology import PREFIXES
 
 #: Longer updates are not looked into: rdflib's parser takes about a second per 10,000
 #: characters, while the work the answer saves is bounded by the store, so a long update
 #: (thousands of triples of INSERT DATA) is treated as one that may change any graph.
 MAX_CHARS = 10_000
-
-_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -45,161 +45,55 @@ class Scope:
 def update_scope(update: str, store: Any | None = None) -> Scope | None:
     """The graphs ``update`` may change (with the project prefixes declared, as
     ``apply_update`` runs it), or None when that cannot be told from its text. With ``store``,
-    an update of one ``DELETE WHERE`` that names its graphs by variables is told by asking
-    ``store`` which graphs its pattern matches now: it deletes from those alone."""
+    an update of one operation whose templates name graphs by variables is told by asking
+    ``store`` which graphs its ``WHERE`` binds them to now: it writes those alone."""
     if len(update) > MAX_CHARS:
         return None
     # Parsed in a thread of its own: pyparsing keeps frames of a parse alive (in its cache and
     # in cycles of exceptions), and through them their callers' frames, with the open store
     # their locals hold, until the garbage collector runs; a new thread's frames have no caller.
-    found: list[tuple[Scope | None, _Lookup | None]] = [(None, None)]
+    found: list[tuple[Scope | None, Lookup | None]] = [(None, None)]
     worker = threading.Thread(target=lambda: found.__setitem__(0, _parsed_scope(update)))
-    worker.start()
-    worker.join()
-    scope, lookup = found[0]
-    if scope is None and lookup is not None and store is not None:
-        return _looked_up(store, lookup)
-    return scope
-
-
-@dataclass(frozen=True)
-class _Lookup:
-    """A query of the graphs a ``DELETE WHERE``'s variables name (``variables``), and the
-    graphs its pattern names by IRI."""
-
-    query: str
-    variables: tuple[str, ...]
-    named: frozenset[str]
-
-
-def _looked_up(store: Any, lookup: _Lookup) -> Scope | None:
-    """The graphs the lookup finds, with those named; None if one is not an IRI."""
-    graphs = set(lookup.named)
-    try:
-        result = store.query(lookup.query)
-    except (SyntaxError, OSError, RuntimeError):
-        return None  # cannot tell: every graph may change
-    for solution in result:
-        for name in lookup.variables:
-            graph = solution[name]
-            if not isinstance(graph, ox.NamedNode):
-                return None  # a blank node's graph cannot be named in the union's step
-            graphs.add(graph.value)
-    return Scope(frozenset(graphs), False)
-
-
-def _parsed_scope(update: str) -> tuple[Scope | None, _Lookup | None]:
-    """``update_scope`` of an update short enough to parse, from its text alone; or else the
-    lookup of the graphs of an update of one ``DELETE WHERE`` naming them by variables."""
-    from rdflib.plugins.sparql.algebra import translateUpdate
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
     # rdflib keeps a prefixed name's escapes (``id:a\/b``) in the IRI it makes, and warns of
-    # each such IRI: the names are unescaped below (``_unescaped``), and the warnings are not
-    # the user's concern (Oxigraph reads the names as written).
+    # each such IRI: the names are unescaped (``_unescaped``), and the warnings are not the
+    # user's concern (Oxigraph reads the names as written).
     terms = logging.getLogger("rdflib.term")
     level = terms.level
     terms.setLevel(logging.ERROR)
     try:
+        worker.start()
+        worker.join()
+    finally:
+        terms.setLevel(level)
+    scope, lookup = found[0]
+    if scope is None and lookup is not None and store is not None:
+        graphs = looked_up(store, lookup)
+        return None if graphs is None else Scope(graphs, False)
+    return scope
+
+
+def _parsed_scope(update: str) -> tuple[Scope | None, Lookup | None]:
+    """``update_scope`` of an update short enough to parse, from its text alone; or else the
+    lookup of the graphs of an update of one operation naming them by variables
+    (``update_lookup.py``)."""
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    try:
         operations = translateUpdate(parseUpdate(declared + update)).algebra
     except Exception:  # noqa: BLE001 - any parser failure means "cannot tell", never an error
         return None, None
-    finally:
-        terms.setLevel(level)
     graphs: set[str] = set()
     default = False
     for operation in operations:
         found = _operation_scope(operation)
         if found is None:
             # One operation alone: an earlier one could make its pattern match other graphs.
-            return None, _lookup(operation) if len(operations) == 1 else None
+            return None, lookup_of(operation, update, declared) if len(operations) == 1 else None
         graphs |= found.graphs
         default = default or found.default
     return Scope(frozenset(graphs), default), None
-
-
-def _lookup(op: Any) -> _Lookup | None:
-    """The lookup of the graphs an update of one operation writes by variables: a ``DELETE
-    WHERE``, or a ``DELETE``/``INSERT`` whose ``WHERE`` is triple patterns and ``GRAPH``s alone
-    (no ``WITH``, ``USING``, filter, optional part, union, path or sub-query), its templates
-    writing nothing outside a ``GRAPH``. None when the update is of another form, or a term of
-    it cannot be written back as rdflib read it (a blank node, an IRI that is not one, a typed
-    literal, which rdflib may have rewritten: "01" as "1")."""
-    if op.name == "DeleteWhere":
-        templates = [op]
-        where = _pattern(_quads_pattern(op.quads or {}))
-    elif op.name == "Modify" and op.withClause is None and "using" not in op:
-        templates = [t for t in (op.delete, op.insert) if t is not None]
-        where = _pattern(op.where)
-    else:
-        return None
-    if where is None or any(t.triples for t in templates):
-        return None
-    variables: set[str] = set()
-    named: set[str] = set()
-    for graph in (g for t in templates for g in t.quads or {}):
-        name = _term(graph)
-        if name is None:
-            return None
-        if name.startswith("?"):
-            variables.add(name[1:])
-        else:
-            named.add(name[1:-1])
-    if not variables:
-        return None
-    selected = " ".join(f"?{v}" for v in sorted(variables))
-    query = f"SELECT DISTINCT {selected} WHERE {{ {where} }}"
-    return _Lookup(query, tuple(sorted(variables)), frozenset(named))
-
-
-def _quads_pattern(quads: Any) -> Any:
-    """A ``DELETE WHERE``'s quads as the algebra of a ``WHERE``: a join of ``GRAPH``s."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    graphs = [CompValue("Graph", term=g, p=CompValue("BGP", triples=t)) for g, t in quads.items()]
-    if not graphs:
-        return None
-    joined = graphs[0]
-    for graph in graphs[1:]:
-        joined = CompValue("Join", p1=joined, p2=graph)
-    return joined
-
-
-def _pattern(node: Any) -> str | None:
-    """A ``WHERE`` of triple patterns, ``GRAPH``s and their joins, written back as SPARQL; None
-    for anything else."""
-    name = getattr(node, "name", None)
-    if name == "BGP":
-        lines = [[_term(x) for x in triple] for triple in node.triples]
-        if any(None in line for line in lines):
-            return None
-        return " ".join(" ".join(str(x) for x in line) + " ." for line in lines)
-    if name == "Join":
-        first, second = _pattern(node.p1), _pattern(node.p2)
-        return None if first is None or second is None else f"{first} {second}"
-    if name == "Graph":
-        graph, inner = _term(node.term), _pattern(node.p)
-        return None if graph is None or inner is None else f"GRAPH {graph} {{ {inner} }}"
-    return None
-
-
-def _term(value: Any) -> str | None:
-    """A term of rdflib's algebra as SPARQL, where it reads back as the same term."""
-    from rdflib import Literal, URIRef, Variable
-
-    if isinstance(value, Variable):
-        return f"?{value}"
-    if isinstance(value, URIRef):
-        iri = _unescaped(str(value))
-        return f"<{iri}>" if iri is not None and _IRI.fullmatch(iri) else None
-    if isinstance(value, Literal) and value.datatype is None:
-        return str(value.n3())
-    return None
-
-
-#: An absolute IRI as an IRIREF may hold it.
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*")
 
 
 def _operation_scope(op: Any) -> Scope | None:
@@ -239,17 +133,6 @@ def _template(op: Any) -> Scope | None:
     return Scope(found.graphs, found.default or bool(op.triples))
 
 
-#: A prefixed name's escaped character (SPARQL's ``PN_LOCAL_ESC``), which rdflib leaves escaped.
-_LOCAL_ESCAPE = re.compile(r"\\([-_~.!$&'()*+,;=/?#@%])")
-
-
-def _unescaped(iri: str) -> str | None:
-    """The IRI a prefixed name with escapes stands for; None when a backslash is left (no IRI
-    holds one)."""
-    plain = _LOCAL_ESCAPE.sub(r"\1", iri)
-    return None if "\\" in plain else plain
-
-
 def _targets(names: Iterable[Any]) -> Scope | None:
     """Graphs named by IRIs or by ``DEFAULT``; None for ``ALL``, ``NAMED``, a variable or an
     IRI that is not absolute."""
@@ -259,8 +142,8 @@ def _targets(names: Iterable[Any]) -> Scope | None:
     default = False
     for name in names:
         if isinstance(name, URIRef):
-            iri = _unescaped(str(name))
-            if iri is None or not _ABSOLUTE.match(iri):
+            iri = unescaped(str(name))
+            if iri is None or not ABSOLUTE.match(iri):
                 return None
             graphs.add(iri)
         elif isinstance(name, str) and name == "DEFAULT":

@@ -1,0 +1,160 @@
+"""Which graphs an update of one operation writes when its templates name them by variables
+(``GRAPH ?g``): its ``WHERE`` asked of the store as a ``SELECT`` of those variables, before the
+update runs and under the same lock, so that ``akg update`` brings those graphs alone in step.
+
+The ``WHERE`` is taken from the user's text as written, not written back from rdflib's reading
+of it (which may rewrite a typed literal and has no syntax for some of its forms): the text's
+top-level groups are found by SPARQL's tokens, and the group taken is checked by having rdflib
+read it again and compare it with the update's own pattern. Anything not so found or checked
+gives no answer, and the update is then treated as one that may change any graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+#: The start of an absolute IRI: its scheme.
+ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A query of the graphs an operation's templates name by variables (``variables``), and
+    the graphs they name by IRI."""
+
+    query: str
+    variables: tuple[str, ...]
+    named: frozenset[str]
+
+
+def looked_up(store: Any, lookup: Lookup) -> frozenset[str] | None:
+    """The graphs the lookup finds, with those named; None if one is not an IRI. A variable a
+    solution leaves unbound writes no graph (the template's quads are skipped)."""
+    graphs = set(lookup.named)
+    try:
+        for solution in store.query(lookup.query):
+            for name in lookup.variables:
+                graph = solution[name]
+                if graph is not None and not isinstance(graph, ox.NamedNode):
+                    return None  # a blank node's graph cannot be named in the union's step
+                graphs.update([graph.value] if graph is not None else [])
+    except (SyntaxError, OSError, RuntimeError):
+        return None  # cannot tell: every graph may change
+    return frozenset(graphs)
+
+
+def lookup_of(op: Any, update: str, declared: str) -> Lookup | None:
+    """The lookup of the graphs an update of one operation writes by variables: a ``DELETE
+    WHERE``, or a ``DELETE``/``INSERT`` without ``WITH`` or ``USING`` (which change the graphs
+    its ``WHERE`` reads), its templates writing nothing outside a ``GRAPH``. Its ``WHERE`` is
+    asked as the user wrote it (``_where``), so any pattern reads as the update reads it. None
+    when the update is of another form, or a graph of its templates is not a variable or an
+    absolute IRI."""
+    if op.name == "DeleteWhere":
+        templates = [op]
+    elif op.name == "Modify" and op.withClause is None and "using" not in op:
+        templates = [t for t in (op.delete, op.insert) if t is not None]
+    else:
+        return None
+    if any(t.triples for t in templates):
+        return None
+    variables: set[str] = set()
+    named: set[str] = set()
+    for graph in (g for t in templates for g in t.quads or {}):
+        name = _graph_term(graph)
+        if name is None:
+            return None
+        if name.startswith("?"):
+            variables.add(name[1:])
+        else:
+            named.add(name)
+    where = _where(op, update, declared)
+    if not variables or where is None:
+        return None
+    prologue, group = where
+    selected = " ".join(f"?{v}" for v in sorted(variables))
+    query = f"{declared}{prologue}SELECT DISTINCT {selected} WHERE {group}"
+    return Lookup(query, tuple(sorted(variables)), frozenset(named))
+
+
+def _graph_term(value: Any) -> str | None:
+    """A template's graph: ``?name`` for a variable, the IRI it names, or None."""
+    from rdflib import URIRef, Variable
+
+    if isinstance(value, Variable):
+        return f"?{value}"
+    if isinstance(value, URIRef):
+        iri = unescaped(str(value))
+        return iri if iri is not None and ABSOLUTE.match(iri) else None
+    return None
+
+
+#: SPARQL's tokens as far as finding an operation's groups needs: whitespace and comments,
+#: strings, IRIs, words (keywords and prefixed names), braces, and any other character.
+_TOKEN = re.compile(
+    r"""(?P<skip>\s+|\#[^\r\n]*)
+    |(?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+        |\"(?:[^\"\\\r\n]|\\.)*\"|'(?:[^'\\\r\n]|\\.)*')
+    |(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)
+    |(?P<word>[^\W\d][\w.-]*(?::(?:[\w.:%-]|\\.)*)?)
+    |(?P<open>\{)|(?P<close>\})|(?P<other>.)""",
+    re.X | re.S,
+)
+
+
+def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
+    """The prologue of an update of one operation and the text of its ``WHERE`` group (a
+    ``DELETE WHERE``'s pattern), checked by parsing that group again: None when they cannot
+    be found so (a group rdflib reads with blank nodes, whose labels differ at each parse)."""
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    depth, start, begins, last = 0, 0, -1, ""
+    groups: list[tuple[int, int, str]] = []  # each top-level group and the token before it
+    for token in _TOKEN.finditer(update):
+        kind = token.lastgroup
+        if kind == "open":
+            start = token.start() if depth == 0 else start
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                groups.append((start, token.end(), last))
+        elif depth == 0 and kind != "skip":
+            last = token.group().upper()
+            if begins < 0 and kind == "word" and last in ("DELETE", "INSERT"):
+                begins = token.start()
+    if depth or not groups or begins < 0:
+        return None
+    start, end, before = groups[-1]
+    tail = "".join(t.group() for t in _TOKEN.finditer(update, end) if t.lastgroup != "skip")
+    if before != "WHERE" or tail not in ("", ";"):
+        return None
+    prologue, group = update[:begins], update[start:end]
+    again = "DELETE WHERE " if op.name == "DeleteWhere" else "INSERT { } WHERE "
+    try:
+        (found,) = translateUpdate(parseUpdate(declared + prologue + again + group)).algebra
+    except Exception:  # noqa: BLE001 - not the group rdflib read: cannot tell
+        return None
+    if op.name == "DeleteWhere":
+        same = (found.quads, found.triples) == (op.quads, op.triples)
+    else:
+        same = found.where == op.where
+    return (prologue, group) if same else None
+
+
+#: A prefixed name's escaped character (SPARQL's ``PN_LOCAL_ESC``), which rdflib leaves escaped.
+_LOCAL_ESCAPE = re.compile(r"\\([-_~.!$&'()*+,;=/?#@%])")
+
+
+def unescaped(iri: str) -> str | None:
+    """The IRI a prefixed name with escapes stands for; None when a backslash is left (no IRI
+    holds one)."""
+    plain = _LOCAL_ESCAPE.sub(r"\1", iri)
+    return None if "\\" in plain else plain
