@@ -57,8 +57,8 @@ def is_remote(location: str | os.PathLike[str]) -> TypeGuard[str]:
     return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
 
 
-# Strings (long and short), IRIs and comments: what a scan of a query skips whole.
-_SKIPPED = (
+#: Strings (long and short), IRIs and comments: what a scan of a query skips whole.
+SKIPPED = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
@@ -67,7 +67,7 @@ _SKIPPED = (
     r"|#[^\n]*"
 )
 # What is skipped, the WHERE keyword and braces, in query order.
-_SCANNED = re.compile(_SKIPPED + r"|\bWHERE\b|[{}]", re.IGNORECASE)
+_SCANNED = re.compile(SKIPPED + r"|\bWHERE\b|[{}]", re.IGNORECASE)
 
 
 def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
@@ -86,7 +86,7 @@ def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
 # What the scan for a variable's uses meets: strings, IRIs and comments (skipped whole),
 # variables, the FILTER and BOUND keywords, parentheses and braces.
 _USES = re.compile(
-    _SKIPPED + r"|[?$](?P<var>[\w\u00b7\u0300-\u036f\u203f\u2040]+)"
+    SKIPPED + r"|[?$](?P<var>[\w\u00b7\u0300-\u036f\u203f\u2040]+)"
     r"|(?<![\w:-])(?P<word>FILTER|BOUND)(?![\w:-])"
     r"|[(){}]",
     re.IGNORECASE,

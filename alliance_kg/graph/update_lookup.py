@@ -17,6 +17,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from alliance_kg.graph.sparql import SKIPPED
+
 #: The start of an absolute IRI: its scheme.
 ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -93,16 +95,13 @@ def _graph_term(value: Any) -> str | None:
     return None
 
 
-#: SPARQL's tokens as far as finding an operation's groups needs: whitespace and comments,
-#: strings, IRIs, words (keywords and prefixed names), braces, and any other character.
+#: SPARQL's tokens as far as finding an operation's groups needs: strings, IRIs and comments
+#: (``sparql.SKIPPED``), whitespace, words (keywords and prefixed names), braces, and any other
+#: character.
 _TOKEN = re.compile(
-    r"""(?P<skip>\s+|\#[^\r\n]*)
-    |(?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-        |\"(?:[^\"\\\r\n]|\\.)*\"|'(?:[^'\\\r\n]|\\.)*')
-    |(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)
-    |(?P<word>[^\W\d][\w.-]*(?::(?:[\w.:%-]|\\.)*)?)
-    |(?P<open>\{)|(?P<close>\})|(?P<other>.)""",
-    re.X | re.S,
+    rf"(?P<skipped>{SKIPPED})|(?P<space>\s+)|(?P<word>[^\W\d][\w.-]*(?::(?:[\w.:%-]|\\.)*)?)"
+    r"|(?P<open>\{)|(?P<close>\})|(?P<other>.)",
+    re.S,
 )
 
 
@@ -126,14 +125,14 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
                 return None
             if depth == 0:
                 groups.append((start, token.end(), last))
-        elif depth == 0 and kind != "skip":
+        elif depth == 0 and not _blank(token):
             last = token.group().upper()
             if begins < 0 and kind == "word" and last in ("DELETE", "INSERT"):
                 begins = token.start()
     if depth or not groups or begins < 0:
         return None
     start, end, before = groups[-1]
-    tail = "".join(t.group() for t in _TOKEN.finditer(update, end) if t.lastgroup != "skip")
+    tail = "".join(t.group() for t in _TOKEN.finditer(update, end) if not _blank(t))
     if before != "WHERE" or tail not in ("", ";"):
         return None
     prologue, group = update[:begins], update[start:end]
@@ -147,6 +146,11 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
     else:
         same = found.where == op.where
     return (prologue, group) if same else None
+
+
+def _blank(token: re.Match[str]) -> bool:
+    """Whitespace or a comment."""
+    return token.lastgroup == "space" or token.group().startswith("#")
 
 
 #: A prefixed name's escaped character (SPARQL's ``PN_LOCAL_ESC``), which rdflib leaves escaped.

@@ -7,9 +7,9 @@ and nearly nothing when only a few named graphs may have: the graphs an update w
 in its text (``DROP GRAPH <g>``, ``INSERT DATA { GRAPH <g> { ... } }``, a template's
 ``GRAPH <g>``), unless a template names them by a variable (``GRAPH ?g``: then, for an update of
 one operation, the store is asked which graphs its ``WHERE`` binds them to, ``update_lookup.py``)
-or an operation takes every graph (``DROP ALL``, ``CLEAR NAMED``). The answer may name graphs the update leaves
-unchanged, never leave out one it changes: any form this module does not know, and any text
-it cannot parse, gives no answer (every graph may change).
+or an operation takes every graph (``DROP ALL``, ``CLEAR NAMED``). The answer may name graphs
+the update leaves unchanged, never leave out one it changes: any form this module does not
+know, and any text it cannot parse, gives no answer (every graph may change).
 """
 
 from __future__ import annotations
