@@ -17,7 +17,10 @@ file run by itself gives the same rows, only slower on a large store. ``# narrow
 binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a filter (in the
 query proper and in the narrowing queries after it): for queries whose rows and their order do
 not depend on the order solutions are met in (an ``ORDER BY`` that orders every row, lists
-sorted as below).
+sorted as below). Lines of the query proper from ``# unless narrowed: NAME`` to ``# end unless
+narrowed`` are a test that every value the narrowing of NAME binds passes: they are left out
+when it runs (``bounded.unless_narrowed``), so that the store does not test again, row by row,
+what the narrowing found, and kept for the text run alone.
 
 ``# sorted lists: NAME ...`` names ``GROUP_CONCAT`` columns whose values are sorted (by code
 point) before the rows are formatted (``queries.lists``, wherever akg runs the text): SPARQL
@@ -30,7 +33,10 @@ added to the links graph: a store an older stage wrote is refused with an error 
 
 The queries keep to SPARQL that Virtuoso 7.2 also evaluates as written (README, "Queries that
 run on Virtuoso too"): strings are sorted by ``STR(?x)``, an optional parameter is tested with
-``BOUND``, and no ``IF`` or ``COALESCE`` is put around an aggregate.
+``BOUND``, and no ``IF`` or ``COALESCE`` is put around an aggregate. A sort key is written
+``CONCAT("~", STR(?x))``: the same order (one character before every string), which Oxigraph
+sorts faster than ``STR(?x)`` of a stored string, a string it makes being compared in memory
+(README, "Sort keys made by the query").
 """
 
 from __future__ import annotations
@@ -47,7 +53,13 @@ import pyoxigraph as ox
 from alliance_kg.errors import QueryError
 from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
 from alliance_kg.queries import Substitutions
-from alliance_kg.queries.bounded import Bounds, Narrowing, QueryOutput, query_location
+from alliance_kg.queries.bounded import (
+    Bounds,
+    Narrowing,
+    QueryOutput,
+    query_location,
+    unless_blocks,
+)
 from alliance_kg.queries.lists import DECLARED, unit_separated
 from alliance_kg.queries.version import NEEDS
 
@@ -175,6 +187,13 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
     for param, _, lines in narrowing:
         if param not in declared or not "".join(lines).strip():
             raise QueryError(f"{name}.rq: '# narrow: {param}' needs a parameter and a query")
+    try:
+        blocks = unless_blocks(text)
+    except QueryError as exc:
+        raise QueryError(f"{name}.rq: {exc}") from exc
+    unknown = sorted(set(blocks) - {param for param, _, _ in narrowing})
+    if unknown:
+        raise QueryError(f"{name}.rq: '# unless narrowed: {unknown[0]}' has no '# narrow:' step")
     steps = tuple(Narrowing(param, "\n".join(lines), values) for param, values, lines in narrowing)
     try:
         unit_separated(text, tuple(lists))
