@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from alliance_kg.graph.sparql import SKIPPED
+from alliance_kg.graph.sparql import SKIPPED, tree_has
 
 #: The start of an absolute IRI: its scheme.
 ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -54,15 +54,16 @@ def lookup_of(op: Any, update: str, declared: str) -> Lookup | None:
     WHERE``, or a ``DELETE``/``INSERT`` without ``WITH`` or ``USING`` (which change the graphs
     its ``WHERE`` reads), its templates writing nothing outside a ``GRAPH``. Its ``WHERE`` is
     asked as the user wrote it (``_where``), so any pattern reads as the update reads it. None
-    when the update is of another form, or a graph of its templates is not a variable or an
-    absolute IRI."""
+    when the update is of another form, its ``WHERE`` holds a ``SERVICE``, or a graph of its
+    templates is not a variable or an absolute IRI."""
     if op.name == "DeleteWhere":
         templates = [op]
     elif op.name == "Modify" and op.withClause is None and "using" not in op:
         templates = [t for t in (op.delete, op.insert) if t is not None]
     else:
         return None
-    if any(t.triples for t in templates):
+    # A SERVICE would make the store fetch while asked (the update itself is refused unrun).
+    if any(t.triples for t in templates) or tree_has(op.get("where"), "ServiceGraphPattern"):
         return None
     variables: set[str] = set()
     named: set[str] = set()

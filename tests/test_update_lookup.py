@@ -1,0 +1,90 @@
+"""The graphs an update by variables is told to write (graph/update_lookup.py) hold every graph
+it changes: updates made of many forms of ``WHERE`` (filters, optional parts, unions, MINUS,
+VALUES, BIND, sub-queries, paths, typed and tagged literals, strings and comments holding
+braces, prologues) are run on a store of the series, and the graphs whose triples changed are
+compared with the answer asked of the store before."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_kg.graph.updates import update_scope
+from alliance_kg.ontology import PREFIXES
+
+ID = "https://w3id.org/alliance-kg/id/"
+NEWS = f"<{ID}document/ausmin-2019-news>"
+
+PROLOGUES = [
+    "",
+    "PREFIX delete: <http://example.org/> # a comment { with braces\n",
+    f"BASE <{ID}document/> PREFIX where: <http://example.org/w#>\n",
+]
+TEMPLATES = [
+    "DELETE {{ GRAPH ?g {{ ?d akg:statedPlace ?p }} }} WHERE {where}",
+    "INSERT {{ GRAPH ?g {{ ?d <http://example.org/note> '''}}{{\"''' }} }} WHERE {where}",
+    "DELETE {{ GRAPH ?g {{ ?d akg:statedPlace ?p }} }} "
+    "INSERT {{ GRAPH ?g {{ ?d akg:statedPlace <http://example.org/nowhere> }} }} WHERE {where}",
+    "INSERT {{ GRAPH ?h {{ ?d <http://example.org/seen> true }} }} WHERE {where}",
+]
+#: Patterns binding ?g (and ?h, ?d, ?p), each alone a group.
+WHERES = [
+    '{ GRAPH ?g { ?d akg:statedPlace ?p } FILTER (CONTAINS(STR(?d), "20") || ?p = "}") }',
+    "{ GRAPH ?g { ?d akg:statedPlace ?p } OPTIONAL { GRAPH ?h { ?d akg:statedDate ?x } } }",
+    "{ { GRAPH ?g { ?d akg:statedPlace ?p } } UNION { GRAPH ?h { ?d akg:statedDate ?p } } }",
+    "{ GRAPH ?g { ?d akg:statedPlace ?p } MINUS { GRAPH ?g { ?d akg:statedDate ?x } } }",
+    f"{{ VALUES ?d {{ {NEWS} }} GRAPH ?g {{ ?d akg:statedPlace ?p }} BIND(?g AS ?h) }}",
+    "{ { SELECT ?g WHERE { GRAPH ?g { ?x akg:statedDate ?y } } ORDER BY ?g LIMIT 2 } "
+    "GRAPH ?g { ?d akg:statedPlace ?p } }",
+    '{ GRAPH ?g { ?d akg:statedDate "2020-07-28"^^xsd:date ; akg:statedPlace ?p } }',
+    "{ GRAPH ?g { ?d akg:statedPlace/skos:prefLabel ?l } GRAPH ?h { ?d akg:statedPlace ?p } "
+    '# } { a comment\n FILTER (LANG(?l) = "" || LANGMATCHES(LANG(?l), "en")) }',
+    "{ GRAPH ?g { ?d akg:statedPlace ?p FILTER NOT EXISTS { ?d akg:statedDate ?x } } }",
+    "{ GRAPH ?g { ?d ?q ?p } FILTER (?q = akg:statedPlace && STRLEN(STR(?p)) < 400) }",
+]
+
+
+@pytest.fixture(scope="module")
+def quads(series_store: Path) -> list[ox.Quad]:
+    store = ox.Store.read_only(str(series_store))
+    return list(store)
+
+
+def _by_graph(store: ox.Store) -> dict[str, set[ox.Triple]]:
+    found: dict[str, set[ox.Triple]] = {}
+    for quad in store:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            found.setdefault(quad.graph_name.value, set()).add(quad.triple)
+    return found
+
+
+def _updates() -> list[str]:
+    chosen = random.Random(11)
+    updates = [
+        prologue + template.format(where=where)
+        for template in TEMPLATES
+        for where in WHERES
+        for prologue in [chosen.choice(PROLOGUES)]
+    ]
+    return updates
+
+
+@pytest.mark.parametrize("update", _updates())
+def test_the_graphs_told_hold_every_graph_the_update_changes(
+    quads: list[ox.Quad], update: str
+) -> None:
+    store = ox.Store()
+    store.extend(quads)
+    scope = update_scope(update, store)
+    assert scope is not None and not scope.default, update
+    before = _by_graph(store)
+    store.update(update, prefixes=PREFIXES)
+    after = _by_graph(store)
+    changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
+    assert changed <= scope.graphs
+    # The answer is the graphs the templates write for the WHERE's solutions: those changed,
+    # and those the update wrote what they held (an INSERT of a triple already there).
+    assert scope.graphs <= before.keys() | after.keys()
