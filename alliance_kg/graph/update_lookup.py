@@ -109,10 +109,13 @@ _TOKEN = re.compile(
 def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
     """The prologue of an update of one operation and the text of its ``WHERE`` group (a
     ``DELETE WHERE``'s pattern), checked by parsing that group again: None when they cannot
-    be found so (a group rdflib reads with blank nodes, whose labels differ at each parse)."""
+    be found so (a codepoint escape, which may spell a brace; a group rdflib reads with blank
+    nodes, whose labels differ at each parse)."""
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
+    if "\\u" in update.lower():
+        return None  # a codepoint escape may spell a brace or a keyword the tokens do not see
     depth, start, begins, last = 0, 0, -1, ""
     groups: list[tuple[int, int, str]] = []  # each top-level group and the token before it
     for token in _TOKEN.finditer(update):

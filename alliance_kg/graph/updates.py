@@ -55,8 +55,8 @@ def update_scope(update: str, store: Any | None = None) -> Scope | None:
     found: list[tuple[Scope | None, Lookup | None]] = [(None, None)]
     worker = threading.Thread(target=lambda: found.__setitem__(0, _parsed_scope(update)))
     # rdflib keeps a prefixed name's escapes (``id:a\/b``) in the IRI it makes, and warns of
-    # each such IRI: the names are unescaped (``_unescaped``), and the warnings are not the
-    # user's concern (Oxigraph reads the names as written).
+    # each such IRI: the names are unescaped (``update_lookup.unescaped``), and the warnings
+    # are not the user's concern (Oxigraph reads the names as written).
     terms = logging.getLogger("rdflib.term")
     level = terms.level
     terms.setLevel(logging.ERROR)
