@@ -157,6 +157,68 @@ def test_an_undated_report_keeps_the_earlier_vectors(tmp_path: Path, ways: Ways)
     assert f"{ID}document/undated" in taken.made  # its vectors kept again
 
 
+def _update(store: Path, update: str) -> None:
+    result = akg(store, "update", update)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_document_whose_meeting_changed_keeps_the_vectors(tmp_path: Path, ways: Ways) -> None:
+    # What a document states of its meeting (its place, people, States and first day) is read
+    # by the meetings alone: its commitments, their vectors and the blocks stay as kept.
+    docs, store, rest = _built(tmp_path)
+    first = _one(
+        store, "SELECT ?d WHERE { GRAPH ?d { ?d akg:statedPlace ?p } } ORDER BY ?d LIMIT 1"
+    )
+    other = _one(
+        store,
+        f"SELECT ?p WHERE {{ ?x akg:statedPlace ?p "
+        f"FILTER NOT EXISTS {{ <{first}> akg:statedPlace ?p }} }} ORDER BY ?p LIMIT 1",
+    )
+    _update(
+        store,
+        f"DELETE {{ GRAPH <{first}> {{ <{first}> akg:statedPlace ?p }} }} "
+        f"INSERT {{ GRAPH <{first}> {{ <{first}> akg:statedPlace <{other}> }} }} "
+        f"WHERE {{ GRAPH <{first}> {{ <{first}> akg:statedPlace ?p }} }}",
+    )
+    assert ways == [True, False]
+    _same(store)
+    corpus, taken = ways.last
+    assert corpus.docs[first].place == other
+    assert corpus.docs == corpus_of(LinksState(store).source()).docs
+    assert first in taken.made  # kept again as it is now
+    # People left out of a report, and another first day: the same.
+    person = _one(
+        store,
+        f"SELECT ?p WHERE {{ GRAPH <{first}> {{ <{first}> akg:statedParticipant ?p }} }} "
+        "ORDER BY ?p LIMIT 1",
+    )
+    start = '"2001-01-01"^^xsd:date'
+    _update(
+        store,
+        f"DELETE DATA {{ GRAPH <{first}> {{ <{first}> akg:statedParticipant <{person}> }} }} ; "
+        f"INSERT DATA {{ GRAPH <{first}> {{ <{first}> akg:statedStartDate {start} }} }}",
+    )
+    assert ways == [True, False, False]
+    _same(store)
+    assert person not in ways.last[0].docs[first].participants
+    # A later statement then keeps the vectors as before.
+    later = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
+    assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
+    assert ways == [True, False, False, False]
+    _same(store)
+
+
+def _redated(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
+    # A document's date orders its commitments among the others: every vector from it on.
+    first = _one(store, "SELECT ?d WHERE { GRAPH ?d { ?d akg:statedDate ?x } } ORDER BY ?d LIMIT 1")
+    _update(
+        store,
+        f"DELETE {{ GRAPH <{first}> {{ <{first}> akg:statedDate ?x }} }} "
+        f'INSERT {{ GRAPH <{first}> {{ <{first}> akg:statedDate "1990-01-01"^^xsd:date }} }} '
+        f"WHERE {{ GRAPH <{first}> {{ <{first}> akg:statedDate ?x }} }}",
+    )
+
+
 def _earlier(docs: Path, store: Path, rest: list[Path], tmp_path: Path) -> None:
     path = _later(rest[0], tmp_path, "earlier.md", min(_year(p) for p in docs.iterdir()))
     assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
@@ -231,6 +293,7 @@ def _one(store: Path, query: str) -> str:
         _renames_a_party,
         _rewrites_an_earlier_statement,
         _drops_an_earlier_statement,
+        _redated,
     ],
 )
 def test_any_other_change_works_every_vector_out(

@@ -12,7 +12,10 @@ again. The same holds of the digest of a block (``blocks._key``) whose commitmen
 and of the earlier documents, commitments and entities as the last stage read them, to which
 the new graphs' are added. The store "only gained" such documents when all of these hold:
 
-- every graph the last stage read still has the record it read (``LinksState.staged``);
+- every graph the last stage read still has the record it read (``LinksState.staged``), or one
+  that differs only in the rows only meetings read (``read.MEETING_ONLY``: the place, people,
+  series and States its document states, its first day), whose document is then taken as it
+  is now: an ``akg update`` correcting where a meeting was held weighs and links nothing again;
 - the new graphs' rows name only their own commitments (a row of another graph's commitment
   would change it), none of those is an earlier commitment, and no earlier row names one of
   them or of their entities without a label (``read.Corpus.dangling``: such a row would count
@@ -133,8 +136,8 @@ def grown_corpus(
     """The corpus of the records (``source``) and its vectors: from what the last stage kept
     where the store only gained later documents (module docstring), else worked out afresh.
     ``numbers``: those ``blocks.link_blocks`` links with."""
-    text, fresh = kept.staged()
-    found = _grown(kept, text, fresh, numbers)
+    text, fresh, changed = kept.staged()
+    found = _grown(kept, text, fresh, changed, numbers)
     if found is not None:
         return found
     corpus = corpus_of(source)
@@ -178,10 +181,15 @@ def keep_grown(
 
 
 def _grown(
-    kept: KeptCorpus, text: str | None, fresh: list[str], numbers: tuple[float, ...]
+    kept: KeptCorpus,
+    text: str | None,
+    fresh: list[str],
+    changed: list[str],
+    numbers: tuple[float, ...],
 ) -> tuple[Corpus, Weighing] | None:
     """The corpus and weighing of a store that only gained later documents (``fresh``: the
-    new graphs), or None."""
+    new graphs), and whose graphs ``changed`` only in what their documents state of their
+    meetings; or None."""
     if text is None:
         return None
     try:
@@ -218,6 +226,12 @@ def _grown(
         return None  # not as this code keeps them: read afresh (and kept again)
     if len(items) != counts.seen or any(item.iri in own for item in items):
         return None
+    # The documents of graphs that changed only in what they state of their meetings: the
+    # rest of their records, and so their commitments, entities and vectors, are as kept.
+    edited = corpus_of(records_source(kept.graph_rows(changed))).docs
+    if not edited.keys() <= docs.keys():
+        return None
+    docs.update(edited)
     add_entities(entities, records_source(records), dangling)
     # Some rows the new graphs' own corpus finds dangling are not (other names of earlier
     # entities): more than there are, which only ever makes a later stage read afresh.
@@ -250,6 +264,8 @@ def _grown(
     made: dict[str, GraphVectors] = {doc: [] for doc in new_docs}
     for i in sorted(again):
         made.setdefault(corpus.items[i].doc, []).append((corpus.items[i].iri, made_at[i]))
+    # An edited document is kept again as it is now, with the vectors kept of it.
+    made.update(kept.graph_vectors([doc for doc in edited if doc not in made]))
     last = max({last, *(_day(corpus, g[0]) for g in days)} - {weights.UNDATED})
     touched = {corpus.items[i].parties for i in again}
     vecs = KeptVectorsOf(corpus, made_at, kept)

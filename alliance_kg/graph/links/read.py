@@ -157,6 +157,10 @@ QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
     "represents": (("e", "v"), "?e akg:represents ?v"),
 }
 _SINGLE = ("series", "date", "start", "place", "given_date", "given_place")
+#: The queries whose rows only the meetings read (``meetings.py``, ``by_meeting.py``): a graph
+#: whose other rows stay as they were leaves its commitments, their vectors and the blocks as
+#: they were (``grown.py``). A document's dates are not among them: they order its commitments.
+MEETING_ONLY = frozenset({"series", "start", "place", "given_place", "participants", "parties"})
 
 #: The rows each query gives in one graph, sorted (so that reading a graph alone or with all
 #: the others gives the same rows in the same order).

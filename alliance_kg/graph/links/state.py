@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 from alliance_kg.errors import StoreError
 from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
+    MEETING_ONLY,
     QUERIES,
     Rows,
     RowSource,
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
 #: The file's name in the store's folder.
 STATE_FILE = "akg-links-state.sqlite"
 #: The layout of the file's tables; with the queries, what a file must match to be used.
-SCHEMA = 12
+SCHEMA = 13
 #: Changes whenever the queries or the tables do: a file of another version is emptied.
 VERSION = hashlib.sha256(json.dumps([SCHEMA, QUERIES], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -166,13 +167,13 @@ class LinksState(KeptCorpus, KeptLinks):
         that only one query's rows are held in memory); ``every``: they are all the store's."""
         names = [(g,) for g in graphs]
         self._run(lambda db: _delete(db, names))  # not ``forget``: the store is only read
-        digests = {g: hashlib.sha256() for g in graphs}
+        digests = {g: _Digest() for g in graphs}
         for query in QUERIES:
             rows = read_query(store, query, graphs, every)
             body = [(g, query, _body(r)) for g, r in rows.items()]
             del rows
             for g, _, text in body:
-                digests[g].update(_digested(query, text))
+                digests[g].update(query, text)
             self._run(partial(_insert, "INSERT INTO record VALUES (?, ?, ?)", body))
         known = [(g, digest.hexdigest()) for g, digest in digests.items()]
         self._run(partial(_insert, "INSERT INTO known (graph, digest) VALUES (?, ?)", known))
@@ -188,9 +189,9 @@ class LinksState(KeptCorpus, KeptLinks):
             for query in QUERIES
             if record.get(query)
         ]
-        digests = {g: hashlib.sha256() for g in records}
+        digests = {g: _Digest() for g in records}
         for g, query, text in body:
-            digests[g].update(_digested(query, text))
+            digests[g].update(query, text)
         known = [(g,) for g in records]
         printed = [(g, (prints or {}).get(g), digests[g].hexdigest()) for g in records]
 
@@ -296,9 +297,20 @@ def _body(rows: list[tuple[str, ...]]) -> str:
     return json.dumps(rows, separators=(",", ":"))
 
 
-def _digested(query: str, body: str) -> bytes:
-    """What a graph's record digest takes of one query's rows (``known.digest``)."""
-    return f"{query}\t{body}\n".encode()
+class _Digest:
+    """A graph's record digest (``known.digest``): of the rows of the queries but
+    ``MEETING_ONLY``, then ``:``, then of theirs (``state_corpus.core``)."""
+
+    def __init__(self) -> None:
+        self._core, self._meeting = hashlib.sha256(), hashlib.sha256()
+
+    def update(self, query: str, body: str) -> None:
+        """Take one query's rows (queries in the order of ``QUERIES``)."""
+        part = self._meeting if query in MEETING_ONLY else self._core
+        part.update(f"{query}\t{body}\n".encode())
+
+    def hexdigest(self) -> str:
+        return f"{self._core.hexdigest()}:{self._meeting.hexdigest()}"
 
 
 def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connection) -> None:

@@ -5,7 +5,9 @@ Each graph's record has a digest (``known.digest``); the stage keeps the digests
 it read (``staged``), with each document as it read it and its commitments' vectors
 (``kept``), and its counts. While every graph it read has a record of the same digest, what
 it kept is what those records say (a graph written again the same, as the ontology is by every
-build, changes nothing), and the graphs that it did not read are those written since.
+build, changes nothing), and the graphs that it did not read are those written since. A digest
+is in two parts, the second of the rows only meetings read (``read.MEETING_ONLY``): a graph
+whose first part is the same changed only what its document states of its meeting.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ KEPT_COLUMNS = "graph TEXT PRIMARY KEY, doc BLOB, words TEXT, weights BLOB"
 #: A graph's kept vectors: each commitment's IRI and vector.
 GraphVectors = list[tuple[str, dict[str, float]]]
 
-#: A graph the last stage read that has no record now, or another.
+#: The graphs the last stage read that have no record now, or another: the digests of both.
 _CHANGED = (
-    "SELECT 1 FROM staged LEFT JOIN known USING (graph) "
-    "WHERE known.digest IS NULL OR known.digest != staged.digest LIMIT 1"
+    "SELECT staged.graph, staged.digest, known.digest FROM staged LEFT JOIN known USING (graph) "
+    "WHERE known.digest IS NULL OR known.digest != staged.digest ORDER BY staged.graph"
 )
 #: The graphs with a record the last stage did not read.
 _FRESH = (
@@ -45,21 +47,25 @@ class KeptCorpus:
     def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
         raise NotImplementedError  # ``state.LinksState`` runs the work in a transaction
 
-    def staged(self) -> tuple[str | None, list[str]]:
+    def staged(self) -> tuple[str | None, list[str], list[str]]:
         """The counts the last stage kept (text), while every graph it read has a record of
-        the same digest (else None); and the graphs with a record it did not read (written
-        since), in the order of their names."""
+        the same ``core`` digest (else None); the graphs with a record it did not read (written
+        since), and those whose record changed in the rows only meetings read (``changed``),
+        each in the order of their names."""
         found: list[str | None] = [None]
         fresh: list[str] = []
+        changed: list[str] = []
 
         def read(db: sqlite3.Connection) -> None:
             row = db.execute("SELECT value FROM meta WHERE key = 'weighed'").fetchone()
-            if row is not None and db.execute(_CHANGED).fetchone() is None:
+            rows = db.execute(_CHANGED).fetchall()
+            if row is not None and all(new and core(new) == core(old) for _, old, new in rows):
                 found[0] = row[0]
+                changed.extend(graph for graph, _, _ in rows)
             fresh.extend(graph for (graph,) in db.execute(_FRESH))
 
         self._run(read)
-        return found[0], fresh
+        return found[0], fresh, changed
 
     def graph_rows(self, graphs: Collection[str]) -> dict[str, Rows]:
         """The records of these graphs: each query's rows (``read.QUERIES``)."""
@@ -119,6 +125,12 @@ class KeptCorpus:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('weighed', ?)", [counts])
 
         self._run(write)
+
+
+def core(digest: str) -> str:
+    """The part of a record's digest (``known.digest``) of the rows other than those only
+    meetings read (``read.MEETING_ONLY``)."""
+    return digest.split(":", 1)[0]
 
 
 def select_in(db: sqlite3.Connection, query: str, keys: list[str]) -> Iterator[Any]:
