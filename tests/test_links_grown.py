@@ -367,6 +367,21 @@ def test_kept_documents_that_cannot_be_read_are_read_afresh(
     _same(store)
 
 
+def _moves_a_meeting(store: Path, rng: random.Random) -> None:
+    """An ``akg update`` giving a document that states a place another place."""
+    query = "SELECT DISTINCT ?d ?p WHERE { GRAPH ?d { ?d akg:statedPlace ?p } } ORDER BY ?d ?p"
+    result = akg(store, "query", "--format", "csv", query)
+    rows = [line.split(",") for line in result.output.splitlines()[1:]]
+    doc = rng.choice(rows)[0]
+    place = rng.choice(sorted({p for _, p in rows}))
+    _update(
+        store,
+        f"DELETE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }} "
+        f"INSERT {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace <{place.strip()}> }} }} "
+        f"WHERE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }}",
+    )
+
+
 @pytest.mark.parametrize("seed", [2, 7])
 def test_random_later_statements_and_changes_give_the_graph_worked_out_afresh(
     tmp_path: Path, ways: Ways, seed: int
@@ -375,7 +390,12 @@ def test_random_later_statements_and_changes_give_the_graph_worked_out_afresh(
     docs, store, rest = _built(tmp_path, 10)
     year = _last_year(docs)
     for step in range(8):
-        kind = rng.choice(["later", "later", "later", "earlier", "force"])
+        kind = rng.choice(["later", "later", "later", "earlier", "force", "meeting", "meeting"])
+        if kind == "meeting":
+            _moves_a_meeting(store, rng)
+            kept, fresh = _links(store)
+            assert kept == fresh, f"step {step}"
+            continue
         if kind == "later":
             year += rng.choice([0, 1])
             path = _later(rng.choice(rest), docs, f"s{step}.md", year, rng.randint(1, 12), 9)
