@@ -208,6 +208,68 @@ def test_a_document_whose_meeting_changed_keeps_the_vectors(tmp_path: Path, ways
     _same(store)
 
 
+def _retype(store: Path, commitment: str, kind: str) -> None:
+    """An ``akg update`` giving a commitment, in its document's graph, this type alone."""
+    _update(
+        store,
+        f"DELETE {{ GRAPH ?g {{ <{commitment}> akg:commitmentType ?t }} }} "
+        f"INSERT {{ GRAPH ?g {{ <{commitment}> akg:commitmentType akg:{kind} }} }} "
+        f"WHERE {{ GRAPH ?g {{ <{commitment}> akg:statedIn ?g ; akg:commitmentType ?t }} }}",
+    )
+
+
+def test_a_commitment_edited_in_its_own_graph_keeps_the_vectors(tmp_path: Path, ways: Ways) -> None:
+    # Its type and concerns: the other commitments' vectors stay, its own while its words do,
+    # and the blocks of its parties are linked again.
+    docs, store, rest = _built(tmp_path)
+    query = "SELECT ?c WHERE { GRAPH ?g { ?c akg:restates ?x } } ORDER BY ?c LIMIT 1"
+    restated = _one(store, query)
+    _retype(store, restated, "Opposition")
+    concern = _one(store, f"SELECT ?e WHERE {{ <{restated}> akg:concerns ?e }} ORDER BY ?e LIMIT 1")
+    _update(store, f"DELETE WHERE {{ GRAPH ?g {{ <{restated}> akg:concerns <{concern}> }} }}")
+    assert ways == [True, False, False]
+    _same(store)
+    corpus, taken = ways.last
+    afresh = corpus_of(LinksState(store).source())
+    assert (corpus.docs, corpus.items, corpus.entities) == (
+        afresh.docs,
+        afresh.items,
+        afresh.entities,
+    )
+    assert list(taken.vectors) == weights.vectors(corpus)
+    assert taken.tallies == tallies(afresh.items)
+    # A later statement then keeps the vectors as before.
+    later = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
+    assert akg(store, "build", "--jobs", "1", str(later)).exit_code == 0
+    assert ways == [True, False, False, False]
+    _same(store)
+
+
+def _requoted(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
+    # Another sentence: other words, which every later vector counts.
+    first = _one(store, "SELECT ?c WHERE { GRAPH ?g { ?c akg:quote ?q } } ORDER BY ?c LIMIT 1")
+    _update(
+        store,
+        f"DELETE {{ GRAPH ?g {{ <{first}> akg:quote ?q }} }} "
+        f'INSERT {{ GRAPH ?g {{ <{first}> akg:quote "The Ministers welcomed a new treaty." }} }} '
+        f"WHERE {{ GRAPH ?g {{ <{first}> akg:quote ?q }} }}",
+    )
+
+
+def test_a_commitment_edited_beside_a_row_of_another_graph_works_every_vector_out(
+    tmp_path: Path, ways: Ways
+) -> None:
+    # A graph of the user's names an earlier commitment: which graph's rows made a kept
+    # commitment can no longer be told, so a commitment's edit works every vector out.
+    docs, store, rest = _built(tmp_path)
+    query = "SELECT ?c WHERE { GRAPH ?g { ?c akg:restates ?x } } ORDER BY ?c LIMIT 1"
+    restated = _one(store, query)
+    _insert(store, f"{ID}graph/mine", f"<{restated}> akg:concerns <{ID}place/nowhere>")
+    _retype(store, restated, "Opposition")
+    assert ways == [True, True, True]
+    _same(store)
+
+
 def _redated(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
     # A document's date orders its commitments among the others: every vector from it on.
     first = _one(store, "SELECT ?d WHERE { GRAPH ?d { ?d akg:statedDate ?x } } ORDER BY ?d LIMIT 1")
@@ -294,6 +356,7 @@ def _one(store: Path, query: str) -> str:
         _rewrites_an_earlier_statement,
         _drops_an_earlier_statement,
         _redated,
+        _requoted,
     ],
 )
 def test_any_other_change_works_every_vector_out(
@@ -382,7 +445,15 @@ def _moves_a_meeting(store: Path, rng: random.Random) -> None:
     )
 
 
-@pytest.mark.parametrize("seed", [2, 7])
+def _retypes_one(store: Path, rng: random.Random) -> None:
+    """An ``akg update`` giving a commitment another type, in its own graph."""
+    query = "SELECT ?c WHERE { GRAPH ?g { ?c akg:statedIn ?g } } ORDER BY ?c"
+    result = akg(store, "query", "--format", "csv", query)
+    commitment = rng.choice(result.output.splitlines()[1:]).strip()
+    _retype(store, commitment, rng.choice(["Pledge", "Opposition", "Reaffirmation"]))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 7])
 def test_random_later_statements_and_changes_give_the_graph_worked_out_afresh(
     tmp_path: Path, ways: Ways, seed: int
 ) -> None:
@@ -390,9 +461,10 @@ def test_random_later_statements_and_changes_give_the_graph_worked_out_afresh(
     docs, store, rest = _built(tmp_path, 10)
     year = _last_year(docs)
     for step in range(8):
-        kind = rng.choice(["later", "later", "later", "earlier", "force", "meeting", "meeting"])
-        if kind == "meeting":
-            _moves_a_meeting(store, rng)
+        kinds = ["later", "later", "later", "earlier", "force", "meeting", "meeting", "type"]
+        kind = rng.choice(kinds)
+        if kind in ("meeting", "type"):
+            (_moves_a_meeting if kind == "meeting" else _retypes_one)(store, rng)
             kept, fresh = _links(store)
             assert kept == fresh, f"step {step}"
             continue

@@ -13,9 +13,13 @@ and of the earlier documents, commitments and entities as the last stage read th
 the new graphs' are added. The store "only gained" such documents when all of these hold:
 
 - every graph the last stage read still has the record it read (``LinksState.staged``), or one
-  that differs only in the rows only meetings read (``read.MEETING_ONLY``: the place, people,
-  series and States its document states, its first day), whose document is then taken as it
-  is now: an ``akg update`` correcting where a meeting was held weighs and links nothing again;
+  that ``state_corpus._edited`` allows: the same rows of its entities, and either the same rows
+  but those only meetings read (``read.MEETING_ONLY``: where its meeting was held, who took
+  part), or rows that name only its own commitments while no graph names another's. Its
+  document and commitments are then taken as they are now, provided the document's dates and
+  the commitments (their IRIs, and each one's words) are the same: a changed commitment keeps
+  its vector, and the blocks of its parties are linked again. So an ``akg update`` correcting a
+  meeting's place, a commitment's type or its concerns weighs nothing again;
 - the new graphs' rows name only their own commitments (a row of another graph's commitment
   would change it), none of those is an earlier commitment, and no earlier row names one of
   them or of their entities without a label (``read.Corpus.dangling``: such a row would count
@@ -42,6 +46,7 @@ from typing import Any, overload
 
 from alliance_kg.graph.links import blocks, read, state_corpus, weights, wording
 from alliance_kg.graph.links.read import (
+    OF_COMMITMENTS,
     Corpus,
     Doc,
     Entity,
@@ -62,9 +67,6 @@ from alliance_kg.graph.links.weights import (
     weighed,
     weighed_corpus,
 )
-
-#: The queries whose rows name a commitment as their first value, beside ``item``.
-_OF_COMMITMENTS = ("types", "concerns", "made_by", "deadline")
 
 
 class KeptVectorsOf(Sequence[dict[str, float]]):
@@ -211,7 +213,7 @@ def _grown(
         return None
     records = kept.graph_rows(fresh)
     own = {row[0] for record in records.values() for row in record["item"]}
-    named = {row[0] for record in records.values() for q in _OF_COMMITMENTS for row in record[q]}
+    named = {row[0] for record in records.values() for q in OF_COMMITMENTS for row in record[q]}
     labelled = {row[0] for record in records.values() for row in record["entity"]}
     if not named <= own or (own | labelled) & dangling:
         return None
@@ -226,12 +228,20 @@ def _grown(
         return None  # not as this code keeps them: read afresh (and kept again)
     if len(items) != counts.seen or any(item.iri in own for item in items):
         return None
-    # The documents of graphs that changed only in what they state of their meetings: the
-    # rest of their records, and so their commitments, entities and vectors, are as kept.
-    edited = corpus_of(records_source(kept.graph_rows(changed))).docs
-    if not edited.keys() <= docs.keys():
+    # The documents of the graphs that changed (``state_corpus._edited``), and their
+    # commitments, as their records now say; the entities are as kept.
+    edited = corpus_of(records_source(kept.graph_rows(changed)))
+    now = {item.iri: item for item in edited.items}
+    before = {item.iri: item for item in items if item.doc in edited.docs}
+    if not edited.docs.keys() <= docs.keys() or now.keys() != before.keys():
         return None
-    docs.update(edited)
+    # A document's dates order its commitments among the others (their vectors, the blocks).
+    if any(_dates(doc) != _dates(docs[iri]) for iri, doc in edited.docs.items()):
+        return None
+    docs.update(edited.docs)
+    replaced = [iri for iri, item in now.items() if item != before[iri]]
+    if replaced:
+        items = [now.get(item.iri, item) for item in items]
     add_entities(entities, records_source(records), dangling)
     # Some rows the new graphs' own corpus finds dangling are not (other names of earlier
     # entities): more than there are, which only ever makes a later stage read afresh.
@@ -240,6 +250,10 @@ def _grown(
     every = ordered_items(docs, [*items, *new.items])
     corpus = Corpus(docs, every, dict(sorted(entities.items())), dangling)
     if any(names_words(corpus, p) != w for p, w in words.items()):
+        return None
+    # A changed commitment keeps its vector, and every other its own, while its words do.
+    old = [before[iri] for iri in replaced]
+    if _words(corpus, old) != _words(corpus, [now[iri] for iri in replaced]):
         return None
     new_docs = set(new.docs)
     # The earlier undated commitments are weighed last, after the new ones: again, from the
@@ -265,18 +279,31 @@ def _grown(
     for i in sorted(again):
         made.setdefault(corpus.items[i].doc, []).append((corpus.items[i].iri, made_at[i]))
     # An edited document is kept again as it is now, with the vectors kept of it.
-    made.update(kept.graph_vectors([doc for doc in edited if doc not in made]))
+    made.update(kept.graph_vectors([doc for doc in edited.docs if doc not in made]))
     last = max({last, *(_day(corpus, g[0]) for g in days)} - {weights.UNDATED})
     touched = {corpus.items[i].parties for i in again}
+    touched |= {item.parties for item in [*old, *(now[iri] for iri in replaced)]}
     vecs = KeptVectorsOf(corpus, made_at, kept)
     vecs.load([i for i, item in enumerate(corpus.items) if item.parties in touched])
     keys = {p: key for p, key in linked.items() if p not in touched}
     kept_statics = {key: statics[key] for key in keys.values() if key in statics}
-    added = tallies(new.items)
-    found = Tallies(kept_tallies.concerns + added.concerns, kept_tallies.kinds + added.kinds)
+    added, gone = tallies([*new.items, *(now[iri] for iri in replaced)]), tallies(old)
+    found = Tallies(
+        kept_tallies.concerns - gone.concerns + added.concerns,
+        kept_tallies.kinds - gone.kinds + added.kinds,
+    )
     weighing = Weighing(vecs, keys, counts, last, made, False, found, statics=kept_statics)
     weighing.fresh = frozenset(new_docs)
     return corpus, weighing
+
+
+def _dates(doc: Doc) -> tuple[str | None, str | None]:
+    return doc.date, doc.given_date
+
+
+def _words(corpus: Corpus, items: list[Item]) -> list[list[str]]:
+    """The words of these commitments (``weights.commitment_words``)."""
+    return commitment_words(Corpus(corpus.docs, items, corpus.entities, corpus.dangling))
 
 
 def _kept_corpus(kept: KeptCorpus) -> tuple[dict[str, Doc], list[Item]]:

@@ -159,8 +159,13 @@ QUERIES: dict[str, tuple[tuple[str, ...], str]] = {
 _SINGLE = ("series", "date", "start", "place", "given_date", "given_place")
 #: The queries whose rows only the meetings read (``meetings.py``, ``by_meeting.py``): a graph
 #: whose other rows stay as they were leaves its commitments, their vectors and the blocks as
-#: they were (``grown.py``). A document's dates are not among them: they order its commitments.
+#: they were (``state_corpus._edited``). A document's dates are not among them: they order its
+#: commitments.
 MEETING_ONLY = frozenset({"series", "start", "place", "given_place", "participants", "parties"})
+#: The queries whose rows name a commitment as their first value, beside ``item``.
+OF_COMMITMENTS = ("types", "concerns", "made_by", "deadline")
+#: The queries of an entity's label, classes, other names, office and State.
+OF_ENTITIES = frozenset({"entity", "names", "office", "represents"})
 
 #: The rows each query gives in one graph, sorted (so that reading a graph alone or with all
 #: the others gives the same rows in the same order).

@@ -50,6 +50,8 @@ from alliance_kg.errors import StoreError
 from alliance_kg.graph.links.read import (
     LINKS_GRAPH,
     MEETING_ONLY,
+    OF_COMMITMENTS,
+    OF_ENTITIES,
     QUERIES,
     Rows,
     RowSource,
@@ -171,9 +173,9 @@ class LinksState(KeptCorpus, KeptLinks):
         for query in QUERIES:
             rows = read_query(store, query, graphs, every)
             body = [(g, query, _body(r)) for g, r in rows.items()]
-            del rows
             for g, _, text in body:
-                digests[g].update(query, text)
+                digests[g].update(query, rows[g], text)
+            del rows
             self._run(partial(_insert, "INSERT INTO record VALUES (?, ?, ?)", body))
         known = [(g, digest.hexdigest()) for g, digest in digests.items()]
         self._run(partial(_insert, "INSERT INTO known (graph, digest) VALUES (?, ?)", known))
@@ -191,7 +193,7 @@ class LinksState(KeptCorpus, KeptLinks):
         ]
         digests = {g: _Digest() for g in records}
         for g, query, text in body:
-            digests[g].update(query, text)
+            digests[g].update(query, records[g][query], text)
         known = [(g,) for g in records]
         printed = [(g, (prints or {}).get(g), digests[g].hexdigest()) for g in records]
 
@@ -298,19 +300,34 @@ def _body(rows: list[tuple[str, ...]]) -> str:
 
 
 class _Digest:
-    """A graph's record digest (``known.digest``): of the rows of the queries but
-    ``MEETING_ONLY``, then ``:``, then of theirs (``state_corpus.core``)."""
+    """A graph's record digest (``known.digest``, read by ``state_corpus.digest_parts``): of the
+    rows of its entities (``OF_ENTITIES``), of the rows only meetings read (``MEETING_ONLY``)
+    and of the others, each followed by ``:``; then ``1`` if the rows about commitments
+    (``OF_COMMITMENTS``) name only the graph's own commitments, else ``0``."""
 
     def __init__(self) -> None:
-        self._core, self._meeting = hashlib.sha256(), hashlib.sha256()
+        self._entities, self._meeting, self._rest = (hashlib.sha256() for _ in range(3))
+        self._own: set[str] = set()
+        self._named: set[str] = set()
 
-    def update(self, query: str, body: str) -> None:
-        """Take one query's rows (queries in the order of ``QUERIES``)."""
-        part = self._meeting if query in MEETING_ONLY else self._core
+    def update(self, query: str, rows: Sequence[tuple[str, ...]], body: str) -> None:
+        """Take one query's rows (queries in the order of ``QUERIES``) and their text."""
+        part = (
+            self._entities
+            if query in OF_ENTITIES
+            else self._meeting
+            if query in MEETING_ONLY
+            else self._rest
+        )
         part.update(f"{query}\t{body}\n".encode())
+        if query == "item":
+            self._own.update(row[0] for row in rows)
+        elif query in OF_COMMITMENTS:
+            self._named.update(row[0] for row in rows)
 
     def hexdigest(self) -> str:
-        return f"{self._core.hexdigest()}:{self._meeting.hexdigest()}"
+        parts = (self._entities, self._meeting, self._rest)
+        return ":".join(part.hexdigest() for part in parts) + f":{int(self._named <= self._own)}"
 
 
 def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connection) -> None:

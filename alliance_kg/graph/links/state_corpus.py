@@ -6,8 +6,9 @@ it read (``staged``), with each document as it read it and its commitments' vect
 (``kept``), and its counts. While every graph it read has a record of the same digest, what
 it kept is what those records say (a graph written again the same, as the ontology is by every
 build, changes nothing), and the graphs that it did not read are those written since. A digest
-is in two parts, the second of the rows only meetings read (``read.MEETING_ONLY``): a graph
-whose first part is the same changed only what its document states of its meeting.
+is in parts (``digest_parts``), so that a graph whose entities' rows are the same is told apart:
+its document, and its commitments where no graph names another's, can then be taken as they
+are now (``grown._grown``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ _CHANGED = (
     "SELECT staged.graph, staged.digest, known.digest FROM staged LEFT JOIN known USING (graph) "
     "WHERE known.digest IS NULL OR known.digest != staged.digest ORDER BY staged.graph"
 )
+#: Any graph whose rows about commitments name another graph's (``state._Digest``).
+_FOREIGN = "SELECT 1 FROM known WHERE digest LIKE '%:0' LIMIT 1"
 #: The graphs with a record the last stage did not read.
 _FRESH = (
     "SELECT graph FROM known WHERE NOT EXISTS "
@@ -48,10 +51,10 @@ class KeptCorpus:
         raise NotImplementedError  # ``state.LinksState`` runs the work in a transaction
 
     def staged(self) -> tuple[str | None, list[str], list[str]]:
-        """The counts the last stage kept (text), while every graph it read has a record of
-        the same ``core`` digest (else None); the graphs with a record it did not read (written
-        since), and those whose record changed in the rows only meetings read (``changed``),
-        each in the order of their names."""
+        """The counts the last stage kept (text), while every graph it read has a record that
+        is the same or ``_edited`` (else None); the graphs with a record it did not read
+        (written since), and those whose record changed (``changed``), each in the order of
+        their names."""
         found: list[str | None] = [None]
         fresh: list[str] = []
         changed: list[str] = []
@@ -59,7 +62,8 @@ class KeptCorpus:
         def read(db: sqlite3.Connection) -> None:
             row = db.execute("SELECT value FROM meta WHERE key = 'weighed'").fetchone()
             rows = db.execute(_CHANGED).fetchall()
-            if row is not None and all(new and core(new) == core(old) for _, old, new in rows):
+            foreign = db.execute(_FOREIGN).fetchone() is not None
+            if row is not None and all(_edited(old, new, foreign) for _, old, new in rows):
                 found[0] = row[0]
                 changed.extend(graph for graph, _, _ in rows)
             fresh.extend(graph for (graph,) in db.execute(_FRESH))
@@ -127,10 +131,27 @@ class KeptCorpus:
         self._run(write)
 
 
-def core(digest: str) -> str:
-    """The part of a record's digest (``known.digest``) of the rows other than those only
-    meetings read (``read.MEETING_ONLY``)."""
-    return digest.split(":", 1)[0]
+def digest_parts(digest: str) -> tuple[str, str, str, bool]:
+    """A record's digest (``known.digest``, ``state._Digest``) in its parts: of the entities'
+    rows, of those only meetings read, of the others; and whether the rows about commitments
+    name only the graph's own."""
+    entities, meeting, rest, own = (digest.split(":") + ["", "", "", ""])[:4]
+    return entities, meeting, rest, own == "1"
+
+
+def _edited(old: str, new: str | None, foreign: bool) -> bool:
+    """Whether a graph's record may have changed from the digest ``old`` to ``new`` while the
+    kept corpus stays right once its document and commitments are taken as they are now
+    (``grown._grown``): its entities' rows are the same (each field is a union over graphs,
+    from which a row gone cannot be taken back); and its other rows are the same but those
+    only meetings read, or they name only its own commitments before and after while no graph
+    names another's (``foreign``), so that its commitments are all its rows say of them."""
+    if not new:
+        return False
+    before, after = digest_parts(old), digest_parts(new)
+    if before[0] != after[0]:
+        return False
+    return before[2] == after[2] or (before[3] and after[3] and not foreign)
 
 
 def select_in(db: sqlite3.Connection, query: str, keys: list[str]) -> Iterator[Any]:
