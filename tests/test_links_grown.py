@@ -256,6 +256,28 @@ def _requoted(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
     )
 
 
+def test_a_meeting_edited_beside_a_row_of_another_graph_keeps_that_row(
+    tmp_path: Path, ways: Ways
+) -> None:
+    # A graph of the user's gives a commitment another concern; then its document's place
+    # changes. The commitment stays as every graph's rows make it, the user's row with them.
+    docs, store, rest = _built(tmp_path)
+    query = "SELECT ?c ?d WHERE { GRAPH ?d { ?c akg:statedIn ?d . ?d akg:statedPlace ?p } }"
+    commitment, doc = _one(store, query + " ORDER BY ?c LIMIT 1").split(",")
+    _insert(store, f"{ID}graph/mine", f"<{commitment}> akg:concerns <{ID}place/nowhere>")
+    _update(
+        store,
+        f"DELETE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }} "
+        f"INSERT {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace <{ID}place/elsewhere> }} }} "
+        f"WHERE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }}",
+    )
+    assert ways == [True, True, False]
+    _same(store)
+    corpus, _ = ways.last
+    assert corpus.items == corpus_of(LinksState(store).source()).items
+    assert any(f"{ID}place/nowhere" in item.concerns for item in corpus.items)
+
+
 def test_a_commitment_edited_beside_a_row_of_another_graph_works_every_vector_out(
     tmp_path: Path, ways: Ways
 ) -> None:

@@ -57,7 +57,7 @@ from alliance_kg.graph.links.read import (
     ordered_items,
     records_source,
 )
-from alliance_kg.graph.links.state_corpus import GraphVectors, KeptCorpus
+from alliance_kg.graph.links.state_corpus import GraphVectors, KeptCorpus, Staged
 from alliance_kg.graph.links.summary import Tallies, tallies
 from alliance_kg.graph.links.weights import (
     Counts,
@@ -138,8 +138,7 @@ def grown_corpus(
     """The corpus of the records (``source``) and its vectors: from what the last stage kept
     where the store only gained later documents (module docstring), else worked out afresh.
     ``numbers``: those ``blocks.link_blocks`` links with."""
-    text, fresh, changed = kept.staged()
-    found = _grown(kept, text, fresh, changed, numbers)
+    found = _grown(kept, kept.staged(), numbers)
     if found is not None:
         return found
     corpus = corpus_of(source)
@@ -183,15 +182,11 @@ def keep_grown(
 
 
 def _grown(
-    kept: KeptCorpus,
-    text: str | None,
-    fresh: list[str],
-    changed: list[str],
-    numbers: tuple[float, ...],
+    kept: KeptCorpus, staged: Staged, numbers: tuple[float, ...]
 ) -> tuple[Corpus, Weighing] | None:
     """The corpus and weighing of a store that only gained later documents (``fresh``: the
-    new graphs), and whose graphs ``changed`` only in what their documents state of their
-    meetings; or None."""
+    new graphs), and whose other changes ``staged`` allows (``met``, ``rewritten``); or None."""
+    text, fresh = staged.counts, staged.fresh
     if text is None:
         return None
     try:
@@ -228,11 +223,13 @@ def _grown(
         return None  # not as this code keeps them: read afresh (and kept again)
     if len(items) != counts.seen or any(item.iri in own for item in items):
         return None
-    # The documents of the graphs that changed (``state_corpus._edited``), and their
-    # commitments, as their records now say; the entities are as kept.
-    edited = corpus_of(records_source(kept.graph_rows(changed)))
-    now = {item.iri: item for item in edited.items}
-    before = {item.iri: item for item in items if item.doc in edited.docs}
+    # The documents of the graphs that changed (``state_corpus._edited``), and the commitments
+    # of those rewritten, as their records now say; the entities are as kept. (The commitments
+    # of the others are as kept: another graph's rows may add to them.)
+    edited = corpus_of(records_source(kept.graph_rows([*staged.met, *staged.rewritten])))
+    rewritten = set(staged.rewritten)
+    now = {item.iri: item for item in edited.items if item.doc in rewritten}
+    before = {item.iri: item for item in items if item.doc in rewritten}
     if not edited.docs.keys() <= docs.keys() or now.keys() != before.keys():
         return None
     # A document's dates order its commitments among the others (their vectors, the blocks).

@@ -17,7 +17,7 @@ import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from alliance_kg.graph.links.read import QUERIES, Rows
 
@@ -29,6 +29,19 @@ KEPT_COLUMNS = "graph TEXT PRIMARY KEY, doc BLOB, words TEXT, weights BLOB"
 
 #: A graph's kept vectors: each commitment's IRI and vector.
 GraphVectors = list[tuple[str, dict[str, float]]]
+
+
+class Staged(NamedTuple):
+    """The counts the last stage kept (text), while every graph it read has a record that is
+    the same or ``_edited`` (else None); the graphs with a record it did not read (written
+    since); those whose record changed in the rows only meetings read (``met``), and those
+    whose commitments may be taken as they are now (``rewritten``), each in name order."""
+
+    counts: str | None
+    fresh: list[str]
+    met: list[str]
+    rewritten: list[str]
+
 
 #: The graphs the last stage read that have no record now, or another: the digests of both.
 _CHANGED = (
@@ -50,26 +63,26 @@ class KeptCorpus:
     def _run(self, work: Callable[[sqlite3.Connection], object]) -> None:
         raise NotImplementedError  # ``state.LinksState`` runs the work in a transaction
 
-    def staged(self) -> tuple[str | None, list[str], list[str]]:
-        """The counts the last stage kept (text), while every graph it read has a record that
-        is the same or ``_edited`` (else None); the graphs with a record it did not read
-        (written since), and those whose record changed (``changed``), each in the order of
-        their names."""
+    def staged(self) -> Staged:
+        """What the last stage kept, and the graphs written since (``Staged``)."""
         found: list[str | None] = [None]
         fresh: list[str] = []
-        changed: list[str] = []
+        met: list[str] = []
+        rewritten: list[str] = []
 
         def read(db: sqlite3.Connection) -> None:
             row = db.execute("SELECT value FROM meta WHERE key = 'weighed'").fetchone()
             rows = db.execute(_CHANGED).fetchall()
             foreign = db.execute(_FOREIGN).fetchone() is not None
-            if row is not None and all(_edited(old, new, foreign) for _, old, new in rows):
+            kinds = [_edited(old, new, foreign) for _, old, new in rows]
+            if row is not None and all(kinds):
                 found[0] = row[0]
-                changed.extend(graph for graph, _, _ in rows)
+                for (graph, _, _), kind in zip(rows, kinds, strict=True):
+                    (met if kind == "meeting" else rewritten).append(graph)
             fresh.extend(graph for (graph,) in db.execute(_FRESH))
 
         self._run(read)
-        return found[0], fresh, changed
+        return Staged(found[0], fresh, met, rewritten)
 
     def graph_rows(self, graphs: Collection[str]) -> dict[str, Rows]:
         """The records of these graphs: each query's rows (``read.QUERIES``)."""
@@ -139,19 +152,22 @@ def digest_parts(digest: str) -> tuple[str, str, str, bool]:
     return entities, meeting, rest, own == "1"
 
 
-def _edited(old: str, new: str | None, foreign: bool) -> bool:
-    """Whether a graph's record may have changed from the digest ``old`` to ``new`` while the
-    kept corpus stays right once its document and commitments are taken as they are now
-    (``grown._grown``): its entities' rows are the same (each field is a union over graphs,
-    from which a row gone cannot be taken back); and its other rows are the same but those
-    only meetings read, or they name only its own commitments before and after while no graph
-    names another's (``foreign``), so that its commitments are all its rows say of them."""
+def _edited(old: str, new: str | None, foreign: bool) -> str:
+    """How a graph's record changed from the digest ``old`` to ``new``, where the kept corpus
+    stays right once its document, or also its commitments, are taken as they are now
+    (``grown._grown``): ``meeting`` if only the rows only meetings read changed; ``rewritten``
+    if other rows changed too, but they name only its own commitments before and after while
+    no graph names another's (``foreign``), so that its commitments are all its rows say of
+    them; else "" (its entities' rows changed: each entity's fields are a union over graphs,
+    from which a row gone cannot be taken back; or it is gone)."""
     if not new:
-        return False
+        return ""
     before, after = digest_parts(old), digest_parts(new)
     if before[0] != after[0]:
-        return False
-    return before[2] == after[2] or (before[3] and after[3] and not foreign)
+        return ""
+    if before[2] == after[2]:
+        return "meeting"
+    return "rewritten" if before[3] and after[3] and not foreign else ""
 
 
 def select_in(db: sqlite3.Connection, query: str, keys: list[str]) -> Iterator[Any]:
