@@ -162,6 +162,18 @@ def _update(store: Path, update: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+def _replace(store: Path, graph: str, subject: str, predicate: str, value: str) -> None:
+    """An ``akg update`` giving ``subject`` this one ``predicate`` value in ``graph`` (an IRI in
+    brackets, or a variable: every graph that states one)."""
+    said = f"{subject} {predicate}"
+    _update(
+        store,
+        f"DELETE {{ GRAPH {graph} {{ {said} ?old }} }} "
+        f"INSERT {{ GRAPH {graph} {{ {said} {value} }} }} "
+        f"WHERE {{ GRAPH {graph} {{ {said} ?old }} }}",
+    )
+
+
 def test_a_document_whose_meeting_changed_keeps_the_vectors(tmp_path: Path, ways: Ways) -> None:
     # What a document states of its meeting (its place, people, States and first day) is read
     # by the meetings alone: its commitments, their vectors and the blocks stay as kept.
@@ -174,12 +186,7 @@ def test_a_document_whose_meeting_changed_keeps_the_vectors(tmp_path: Path, ways
         f"SELECT ?p WHERE {{ ?x akg:statedPlace ?p "
         f"FILTER NOT EXISTS {{ <{first}> akg:statedPlace ?p }} }} ORDER BY ?p LIMIT 1",
     )
-    _update(
-        store,
-        f"DELETE {{ GRAPH <{first}> {{ <{first}> akg:statedPlace ?p }} }} "
-        f"INSERT {{ GRAPH <{first}> {{ <{first}> akg:statedPlace <{other}> }} }} "
-        f"WHERE {{ GRAPH <{first}> {{ <{first}> akg:statedPlace ?p }} }}",
-    )
+    _replace(store, f"<{first}>", f"<{first}>", "akg:statedPlace", f"<{other}>")
     assert ways == [True, False]
     _same(store)
     corpus, taken = ways.last
@@ -214,13 +221,8 @@ def test_a_document_whose_meeting_changed_keeps_the_vectors(tmp_path: Path, ways
 
 
 def _retype(store: Path, commitment: str, kind: str) -> None:
-    """An ``akg update`` giving a commitment, in its document's graph, this type alone."""
-    _update(
-        store,
-        f"DELETE {{ GRAPH ?g {{ <{commitment}> akg:commitmentType ?t }} }} "
-        f"INSERT {{ GRAPH ?g {{ <{commitment}> akg:commitmentType akg:{kind} }} }} "
-        f"WHERE {{ GRAPH ?g {{ <{commitment}> akg:statedIn ?g ; akg:commitmentType ?t }} }}",
-    )
+    """An ``akg update`` giving a commitment this type alone, where its type is stated."""
+    _replace(store, "?g", f"<{commitment}>", "akg:commitmentType", f"akg:{kind}")
 
 
 def test_a_commitment_edited_in_its_own_graph_keeps_the_vectors(tmp_path: Path, ways: Ways) -> None:
@@ -253,12 +255,7 @@ def test_a_commitment_edited_in_its_own_graph_keeps_the_vectors(tmp_path: Path, 
 def _requoted(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
     # Another sentence: other words, which every later vector counts.
     first = _one(store, "SELECT ?c WHERE { GRAPH ?g { ?c akg:quote ?q } } ORDER BY ?c LIMIT 1")
-    _update(
-        store,
-        f"DELETE {{ GRAPH ?g {{ <{first}> akg:quote ?q }} }} "
-        f'INSERT {{ GRAPH ?g {{ <{first}> akg:quote "The Ministers welcomed a new treaty." }} }} '
-        f"WHERE {{ GRAPH ?g {{ <{first}> akg:quote ?q }} }}",
-    )
+    _replace(store, "?g", f"<{first}>", "akg:quote", '"The Ministers welcomed a new treaty."')
 
 
 def test_a_meeting_edited_beside_a_row_of_another_graph_keeps_that_row(
@@ -270,12 +267,7 @@ def test_a_meeting_edited_beside_a_row_of_another_graph_keeps_that_row(
     query = "SELECT ?c ?d WHERE { GRAPH ?d { ?c akg:statedIn ?d . ?d akg:statedPlace ?p } }"
     commitment, doc = _one(store, query + " ORDER BY ?c LIMIT 1").split(",")
     _insert(store, f"{ID}graph/mine", f"<{commitment}> akg:concerns <{ID}place/nowhere>")
-    _update(
-        store,
-        f"DELETE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }} "
-        f"INSERT {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace <{ID}place/elsewhere> }} }} "
-        f"WHERE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }}",
-    )
+    _replace(store, f"<{doc}>", f"<{doc}>", "akg:statedPlace", f"<{ID}place/elsewhere>")
     assert ways == [True, True, False]
     _same(store)
     corpus, _ = ways.last
@@ -300,12 +292,7 @@ def test_a_commitment_edited_beside_a_row_of_another_graph_works_every_vector_ou
 def _redated(docs: Path, store: Path, rest: list[Path], _: Path) -> None:
     # A document's date orders its commitments among the others: every vector from it on.
     first = _one(store, "SELECT ?d WHERE { GRAPH ?d { ?d akg:statedDate ?x } } ORDER BY ?d LIMIT 1")
-    _update(
-        store,
-        f"DELETE {{ GRAPH <{first}> {{ <{first}> akg:statedDate ?x }} }} "
-        f'INSERT {{ GRAPH <{first}> {{ <{first}> akg:statedDate "1990-01-01"^^xsd:date }} }} '
-        f"WHERE {{ GRAPH <{first}> {{ <{first}> akg:statedDate ?x }} }}",
-    )
+    _replace(store, f"<{first}>", f"<{first}>", "akg:statedDate", '"1990-01-01"^^xsd:date')
 
 
 def _earlier(docs: Path, store: Path, rest: list[Path], tmp_path: Path) -> None:
@@ -464,12 +451,7 @@ def _moves_a_meeting(store: Path, rng: random.Random) -> None:
     rows = [line.split(",") for line in result.output.splitlines()[1:]]
     doc = rng.choice(rows)[0]
     place = rng.choice(sorted({p for _, p in rows}))
-    _update(
-        store,
-        f"DELETE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }} "
-        f"INSERT {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace <{place.strip()}> }} }} "
-        f"WHERE {{ GRAPH <{doc}> {{ <{doc}> akg:statedPlace ?p }} }}",
-    )
+    _replace(store, f"<{doc}>", f"<{doc}>", "akg:statedPlace", f"<{place.strip()}>")
 
 
 def _retypes_one(store: Path, rng: random.Random) -> None:
