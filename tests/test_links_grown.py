@@ -92,6 +92,18 @@ def _last_year(docs: Path) -> int:
     return max(_year(p) for p in docs.iterdir())
 
 
+def _as_read_afresh(store: Path, corpus: Corpus) -> Corpus:
+    """The corpus read afresh from the store's records, which the stage's must equal in its
+    documents, commitments and entities (its dangling rows may be more)."""
+    afresh = corpus_of(LinksState(store).source())
+    assert (corpus.docs, corpus.items, corpus.entities) == (
+        afresh.docs,
+        afresh.items,
+        afresh.entities,
+    )
+    return afresh
+
+
 def _same(store: Path) -> None:
     kept, fresh = _links(store)
     assert kept == fresh
@@ -110,12 +122,7 @@ def test_a_statement_dated_after_every_other_keeps_the_earlier_vectors(
     # The corpus and vectors the stage took, kept and worked out, are those worked out afresh
     # from the records it read (its dangling rows may be more).
     corpus, taken = ways.last
-    afresh = corpus_of(LinksState(store).source())
-    assert (corpus.docs, corpus.items, corpus.entities) == (
-        afresh.docs,
-        afresh.items,
-        afresh.entities,
-    )
+    afresh = _as_read_afresh(store, corpus)
     assert list(corpus.docs) == list(afresh.docs)
     assert list(corpus.entities) == list(afresh.entities)
     assert corpus.dangling >= afresh.dangling
@@ -191,12 +198,7 @@ def test_a_document_whose_meeting_changed_keeps_the_vectors(tmp_path: Path, ways
     _same(store)
     corpus, taken = ways.last
     assert corpus.docs[first].place == other
-    afresh = corpus_of(LinksState(store).source())
-    assert (corpus.docs, corpus.items, corpus.entities) == (
-        afresh.docs,
-        afresh.items,
-        afresh.entities,
-    )
+    _as_read_afresh(store, corpus)
     assert first in taken.made  # kept again as it is now
     # People left out of a report, and another first day: the same.
     person = _one(
@@ -237,12 +239,7 @@ def test_a_commitment_edited_in_its_own_graph_keeps_the_vectors(tmp_path: Path, 
     assert ways == [True, False, False]
     _same(store)
     corpus, taken = ways.last
-    afresh = corpus_of(LinksState(store).source())
-    assert (corpus.docs, corpus.items, corpus.entities) == (
-        afresh.docs,
-        afresh.items,
-        afresh.entities,
-    )
+    afresh = _as_read_afresh(store, corpus)
     assert list(taken.vectors) == weights.vectors(corpus)
     assert taken.tallies == tallies(afresh.items)
     # A later statement then keeps the vectors as before.
