@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_synthetic import timed_build  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 from alliance_kg.graph.stamp import stamp_union  # noqa: E402
@@ -111,12 +112,7 @@ def main() -> None:
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             built = Path(tmp) / "store"
-            files = generate(Path(tmp) / "corpus", n)
-            subprocess.run(
-                [str(AKG), "--store", str(built), "build", *map(str, files)],
-                check=True,
-                capture_output=True,
-            )
+            timed_build(built, generate(Path(tmp) / "corpus", n), None)
             doc = first_document(built)
             for label, update in cases(doc):
                 seconds, peak = timed_akg(fresh_copy(built, Path(tmp) / "copy"), update)
