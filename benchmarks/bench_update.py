@@ -3,9 +3,10 @@ the same update run by pyoxigraph alone on a copy of the same store.
 
 akg does more than pyoxigraph here: it keeps the union default graph, the corpus-level stage's
 records and the links graph in step with the update. Where it can tell the graphs an update
-writes (named in its text, or asked of the store for an update of one operation naming them by
-variables: README, "Any `WHERE` of an update by variables, asked as written"), that costs the
-graphs written; otherwise (several operations naming graphs by variables) it costs the store.
+writes (named in its text, or asked of the store for operations naming them by variables:
+README, "Any `WHERE` of an update by variables, asked as written" and "Several operations by
+variables, checked as they run"), that costs the graphs written; otherwise (``WITH`` beside
+``GRAPH ?g``) it costs the store.
 Each case runs on a fresh copy of one build, stamped as akg's own write and synced, so that no
 case pays for another's writes or for the copy's.
 
@@ -58,7 +59,16 @@ def cases(doc: str) -> list[tuple[str, str]]:
             f"DELETE {{ GRAPH ?g {{ {place} }} }} {moved} "
             f"WHERE {{ GRAPH ?g {{ {place} }} FILTER (?d = <{doc}>) }}",
         ),
-        ("two operations (every graph)", f"INSERT DATA {{ }} ; {delete}"),
+        (
+            "two operations by variables",
+            f"{delete} ;\nINSERT {{ GRAPH ?g {{ <{doc}> akg:statedPlace "
+            f"<http://example.org/nowhere> }} }} WHERE {{ GRAPH ?g {{ <{doc}> a akg:Document }} }}",
+        ),
+        (
+            "WITH and GRAPH ?g (every graph)",
+            f"WITH <{doc}> DELETE {{ GRAPH ?g {{ {place} }} }} "
+            f"WHERE {{ GRAPH ?g {{ {place} }} FILTER (?d = <{doc}>) }}",
+        ),
     ]
 
 

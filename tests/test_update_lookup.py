@@ -2,7 +2,9 @@
 it changes: updates made of many forms of ``WHERE`` (filters, optional parts, unions, MINUS,
 VALUES, BIND, sub-queries, paths, typed and tagged literals, strings and comments holding
 braces, prologues) are run on a store of the series, and the graphs whose triples changed are
-compared with the answer asked of the store before."""
+compared with the answer asked of the store before. Updates of two such operations are run
+with their checks (graph/update_checks.py): the request either changes what the update
+changes, within the graphs told, or fails on a check, writing nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from alliance_kg.graph.update_checks import CHECK
 from alliance_kg.graph.updates import update_scope
 from alliance_kg.ontology import PREFIXES
 
@@ -88,3 +91,55 @@ def test_the_graphs_told_hold_every_graph_the_update_changes(
     # The answer is the graphs the templates write for the WHERE's solutions: those changed,
     # and those the update wrote what they held (an INSERT of a triple already there).
     assert scope.graphs <= before.keys() | after.keys()
+
+
+#: What a first operation may write that a second one's WHERE then matches in other graphs.
+MARKED = f"INSERT DATA {{ GRAPH {NEWS} {{ <http://example.org/m> <http://example.org/is> true }} }}"
+
+
+def _several() -> list[str]:
+    chosen = random.Random(12)
+    singles = [template.format(where=where) for template in TEMPLATES for where in WHERES]
+    marked = [
+        "INSERT { GRAPH ?g { ?d akg:note 'x' } } WHERE { "
+        "GRAPH ?m { <http://example.org/m> <http://example.org/is> true } "
+        "GRAPH ?g { ?d akg:statedDate ?v } }",
+        "DELETE { GRAPH ?g { ?d akg:statedPlace ?p } } WHERE { GRAPH ?g { ?d akg:statedPlace ?p } "
+        "FILTER EXISTS { GRAPH ?m { <http://example.org/m> ?i ?t } } }",
+    ]
+    updates = [
+        chosen.choice(PROLOGUES)
+        + chosen.choice([*singles, MARKED])
+        + " ;\n"
+        + chosen.choice([*singles, *marked])
+        + chosen.choice(["", " ;", " ; # the end"])
+        for _ in range(30)
+    ]
+    return [*updates, f"{MARKED} ;\n{marked[0]}", f"{MARKED} ; {marked[1]} ;"]
+
+
+def test_several_operations_change_what_they_are_told_or_fail_on_a_check(
+    quads: list[ox.Quad],
+) -> None:
+    outcomes = {"told": 0, "checked": 0}
+    for update in _several():
+        store, plain = ox.Store(), ox.Store()
+        store.extend(quads)
+        plain.extend(quads)
+        scope = update_scope(update, store)
+        assert scope is not None and scope.request is not None and not scope.default, update
+        plain.update(update, prefixes=PREFIXES)
+        before = _by_graph(store)
+        try:
+            store.update(scope.request, prefixes=PREFIXES)
+        except RuntimeError as exc:
+            assert f"<{CHECK}>" in str(exc), update
+            assert _by_graph(store) == before, update  # nothing written
+            outcomes["checked"] += 1
+            continue
+        after = _by_graph(store)
+        assert after == _by_graph(plain), update  # the checks change nothing
+        changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
+        assert changed <= scope.graphs, update
+        outcomes["told"] += 1
+    assert outcomes["told"] >= 20 and outcomes["checked"] >= 2, outcomes

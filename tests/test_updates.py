@@ -17,7 +17,9 @@ from alliance_kg.graph.links import LINKS_GRAPH, LinksState, plan_links
 from alliance_kg.graph.links.read import QUERIES, read_records, records_source
 from alliance_kg.graph.stamp import union_stamped
 from alliance_kg.graph.store import open_store, to_oxigraph
-from alliance_kg.graph.updates import MAX_CHARS, Scope, update_scope
+from alliance_kg.graph.totals import Totals, count_totals, read_totals
+from alliance_kg.graph.update_checks import CHECK, Unchecked
+from alliance_kg.graph.updates import MAX_CHARS, Scope, apply_update, update_scope
 from alliance_kg.ontology import PREFIXES
 
 SERIES = Path(__file__).parent / "data" / "series"
@@ -178,10 +180,15 @@ def _quads(folder: Path) -> set[ox.Quad]:
         # Scope known: the union is kept in step for the document's graph alone.
         f'INSERT DATA {{ GRAPH <{NEWS}> {{ <{NEWS}> akg:statedPlace "x" }} }} ; '
         f"DELETE DATA {{ GRAPH <{SHEET}> {{ {SHARED} }} }} ; CREATE GRAPH <{NEWS}>",
-        # Any graph: the union is compared with every graph.
+        # Graphs looked up, and the request holding checks: the user's error, not a check's.
         f"DELETE WHERE {{ GRAPH ?g {{ ?d akg:statedPlace ?p }} }} ; CREATE GRAPH <{NEWS}>",
+        f"INSERT DATA {{ }} ; DELETE WHERE {{ GRAPH ?g {{ ?d akg:statedPlace ?p }} }} ; "
+        f"CREATE GRAPH <{NEWS}>",
+        # Any graph: the union is compared with every graph.
+        f"WITH <{NEWS}> DELETE {{ GRAPH ?g {{ ?d akg:statedPlace ?p }} }} "
+        f"WHERE {{ GRAPH ?g {{ ?d akg:statedPlace ?p }} }} ; CREATE GRAPH <{NEWS}>",
     ],
-    ids=["named", "any"],
+    ids=["named", "looked-up", "checked", "any"],
 )
 def test_a_failing_update_writes_nothing(built: Path, tmp_path: Path, update: str) -> None:
     folder = _stamped_copy(built, tmp_path / "store")
@@ -351,13 +358,12 @@ LOOKED_UP = [
         "SELECT ?g WHERE { GRAPH ?g { ?x akg:statedPlace ?y } } ORDER BY DESC(?g) LIMIT 1",
         [],
     ),
-    # Not asked: two operations, a pattern outside GRAPH (the update writes the default
-    # graph), WITH; a blank node in the WHERE (rdflib labels it anew at each parse, so the
+    # Not asked: a pattern outside GRAPH (the update writes the default graph), WITH; a blank
+    # node in the WHERE (rdflib labels it anew at each parse, so the
     # group read again cannot be compared); a comparison whose "<'" reads as an IRI's start
     # and hides a string's quote, so that the groups cannot be told; a codepoint escape
     # (rdflib reads one anywhere, Oxigraph in strings and names alone: one may spell a brace).
     ('DELETE WHERE { GRAPH ?g { ?d akg:statedPlace "\\u0031" } }', None, []),
-    ("INSERT DATA { } ; DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }", None, []),
     ("DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } ?d ?q ?r }", None, []),
     (
         f"WITH <{NEWS}> DELETE {{ GRAPH ?g {{ ?d akg:p ?o }} }} "
@@ -396,4 +402,105 @@ def test_an_update_by_variables_is_told_by_the_graphs_it_writes(
     assert update_scope(update) is None  # the text alone cannot tell
     code, output = _update(folder, update)
     assert code == 0, output
+    _check_against_full_rebuild(folder)
+
+
+#: Updates of several operations, some naming graphs by variables, each with the graphs its
+#: operations' WHEREs find before it runs (``select``) and those named by IRI.
+SEVERAL = [
+    (
+        "INSERT DATA { } ; DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }",
+        [],
+    ),
+    # Two by variables, the second's WHERE matching less once the first ran; a prologue, a
+    # closing semicolon, semicolons inside groups and strings, a comment between operations.
+    (
+        "PREFIX x: <http://example.org/x#>\n"
+        "DELETE { GRAPH ?g { ?d akg:statedPlace ?p } } WHERE { GRAPH ?g { ?d akg:statedPlace ?p ;"
+        ' a akg:Document } FILTER (CONTAINS(STR(?d), "2019")) } ; # the first; then\n'
+        "INSERT { GRAPH ?h { ?d x:note 'a ; b' } } WHERE { GRAPH ?h { ?d akg:statedPlace ?p } } ;",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }",
+        [],
+    ),
+    # A graph by IRI between them; the first's graphs are none, the second's the news report.
+    (
+        "DELETE WHERE { GRAPH ?g { ?d akg:statedPlace <http://example.org/none> } } ;\n"
+        f"DROP SILENT GRAPH <{ID}document/none> ;\n"
+        f"INSERT {{ GRAPH ?g {{ ?d akg:p 1 }} }} WHERE {{ GRAPH ?g {{ ?d a akg:Document }} "
+        f"VALUES ?d {{ <{NEWS}> }} }}",
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{NEWS}> a akg:Document }} }}",
+        [f"{ID}document/none"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("update", "select", "named"), SEVERAL)
+def test_an_update_of_several_operations_is_told_and_checked_as_it_runs(
+    built: Path, tmp_path: Path, update: str, select: str, named: list[str]
+) -> None:
+    folder = _stamped_copy(built, tmp_path / "store")
+    found = set(named) | {g for (g,) in _rows(folder, select)}
+    gc.collect()
+    store = open_store(folder, read_only=True)  # a writer's open would stale the stamp
+    scope = update_scope(update, store)
+    del store
+    gc.collect()
+    assert scope is not None and (scope.graphs, scope.default) == (frozenset(found), False)
+    assert scope.request is not None and f"CREATE GRAPH <{CHECK}>" in scope.request
+    assert update_scope(update) is None  # the text alone cannot tell
+    _keep_counts(folder)
+    code, output = _update(folder, update)
+    assert code == 0, output
+    # Told: the store's counts were moved, not forgotten; the checks' graph is not left.
+    assert read_totals(LinksState(folder).totals()) == _counts(folder)
+    assert (CHECK,) not in _rows(folder, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    _check_against_full_rebuild(folder)
+
+
+def _counts(folder: Path) -> Totals:
+    gc.collect()
+    store = open_store(folder, read_only=True)
+    counted = count_totals(store)
+    del store
+    gc.collect()
+    return counted
+
+
+def _keep_counts(folder: Path) -> None:
+    """The store's counts kept beside it, which a told update moves and an untold one forgets."""
+    LinksState(folder).keep_totals(_counts(folder).text())
+
+
+def test_a_later_operation_binding_graphs_not_told_runs_as_an_update_of_any_graph(
+    built: Path, tmp_path: Path
+) -> None:
+    # The second operation's WHERE matches only once the first wrote the marker: asked before,
+    # it finds no graph; its check makes the request fail, and it runs again untold.
+    folder = _stamped_copy(built, tmp_path / "store")
+    marker = "<http://example.org/marker> <http://example.org/is> true"
+    update = (
+        f"INSERT DATA {{ GRAPH <{NEWS}> {{ {marker} }} }} ;\n"
+        f"DELETE {{ GRAPH ?g {{ ?d akg:statedPlace ?p }} }} "
+        f"WHERE {{ GRAPH <{NEWS}> {{ {marker} }} GRAPH ?g {{ ?d akg:statedPlace ?p }} }}"
+    )
+    placed = _rows(folder, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }")
+    assert len(placed) > 1
+    gc.collect()
+    store = open_store(folder, read_only=True)  # a writer's open would stale the stamp
+    scope = update_scope(update, store)
+    # The request fails on the check alone, and writes nothing.
+    memory = ox.Store()
+    memory.extend(store)
+    assert scope is not None and scope.graphs == {NEWS} and scope.request is not None
+    with pytest.raises(Unchecked):
+        apply_update(memory, update, checked=scope.request)
+    assert set(memory) == set(store)
+    del store, memory
+    gc.collect()
+    _keep_counts(folder)
+    code, output = _update(folder, update)
+    assert code == 0, output
+    assert _rows(folder, "SELECT ?g WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }") == set()
+    assert LinksState(folder).totals() is None  # forgotten: any graph may have changed
     _check_against_full_rebuild(folder)

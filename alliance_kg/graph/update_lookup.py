@@ -31,6 +31,8 @@ class Lookup:
     query: str
     variables: tuple[str, ...]
     named: frozenset[str]
+    group: str  # the ``WHERE`` group as the user wrote it
+    at: int  # where the operation's first keyword is in the text it was found in
 
 
 def looked_up(store: Any, lookup: Lookup) -> frozenset[str] | None:
@@ -81,7 +83,7 @@ def lookup_of(op: Any, update: str, declared: str) -> Lookup | None:
     prologue, group = where
     selected = " ".join(f"?{v}" for v in sorted(variables))
     query = f"{declared}{prologue}SELECT DISTINCT {selected} WHERE {group}"
-    return Lookup(query, tuple(sorted(variables)), frozenset(named))
+    return Lookup(query, tuple(sorted(variables)), frozenset(named), group, len(prologue))
 
 
 def _graph_term(value: Any) -> str | None:
@@ -99,7 +101,7 @@ def _graph_term(value: Any) -> str | None:
 #: SPARQL's tokens as far as finding an operation's groups needs: strings, IRIs and comments
 #: (``sparql.SKIPPED``), whitespace, words (keywords and prefixed names), braces, and any other
 #: character.
-_TOKEN = re.compile(
+TOKEN = re.compile(
     rf"(?P<skipped>{SKIPPED})|(?P<space>\s+)|(?P<word>[^\W\d][\w.-]*(?::(?:[\w.:%-]|\\.)*)?)"
     r"|(?P<open>\{)|(?P<close>\})|(?P<other>.)",
     re.S,
@@ -118,7 +120,7 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
         return None  # a codepoint escape may spell a brace or a keyword the tokens do not see
     depth, start, begins, last = 0, 0, -1, ""
     groups: list[tuple[int, int, str]] = []  # each top-level group and the token before it
-    for token in _TOKEN.finditer(update):
+    for token in TOKEN.finditer(update):
         kind = token.lastgroup
         if kind == "open":
             start = token.start() if depth == 0 else start
@@ -129,14 +131,14 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
                 return None
             if depth == 0:
                 groups.append((start, token.end(), last))
-        elif depth == 0 and not _blank(token):
+        elif depth == 0 and not blank(token):
             last = token.group().upper()
             if begins < 0 and kind == "word" and last in ("DELETE", "INSERT"):
                 begins = token.start()
     if depth or not groups or begins < 0:
         return None
     start, end, before = groups[-1]
-    tail = "".join(t.group() for t in _TOKEN.finditer(update, end) if not _blank(t))
+    tail = "".join(t.group() for t in TOKEN.finditer(update, end) if not blank(t))
     if before != "WHERE" or tail not in ("", ";"):
         return None
     prologue, group = update[:begins], update[start:end]
@@ -152,7 +154,7 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
     return (prologue, group) if same else None
 
 
-def _blank(token: re.Match[str]) -> bool:
+def blank(token: re.Match[str]) -> bool:
     """Whitespace or a comment."""
     return token.lastgroup == "space" or token.group().startswith("#")
 

@@ -5,9 +5,10 @@ its text before it runs (``update_scope``).
 the store. Both cost time in proportion to the whole store when any graph may have changed,
 and nearly nothing when only a few named graphs may have: the graphs an update writes are named
 in its text (``DROP GRAPH <g>``, ``INSERT DATA { GRAPH <g> { ... } }``, a template's
-``GRAPH <g>``), unless a template names them by a variable (``GRAPH ?g``: then, for an update of
-one operation, the store is asked which graphs its ``WHERE`` binds them to, ``update_lookup.py``)
-or an operation takes every graph (``DROP ALL``, ``CLEAR NAMED``). The answer may name graphs
+``GRAPH <g>``), unless a template names them by a variable (``GRAPH ?g``: then the store is
+asked which graphs its ``WHERE`` binds them to, ``update_lookup.py``, and for several operations
+the answer is checked as the update runs, ``update_checks.py``) or an operation takes every graph
+(``DROP ALL``, ``CLEAR NAMED``). The answer may name graphs
 the update leaves unchanged, never leave out one it changes: any form this module does not
 know, and any text it cannot parse, gives no answer (every graph may change).
 """
@@ -17,14 +18,15 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.store import REFRESH_UNION, graph_node, link_operation, writes_union
+from alliance_kg.graph.update_checks import CHECK, Several, Unchecked, checked_request, several_of
 from alliance_kg.graph.update_lookup import ABSOLUTE, Lookup, looked_up, lookup_of, unescaped
 from alliance_kg.ontology import PREFIXES
 
@@ -33,27 +35,63 @@ from alliance_kg.ontology import PREFIXES
 #: (thousands of triples of INSERT DATA) is treated as one that may change any graph.
 MAX_CHARS = 10_000
 
+_T = TypeVar("_T")
+
 
 @dataclass(frozen=True)
 class Scope:
-    """What an update may change: these named graphs, and the default graph if ``default``."""
+    """What an update may change: these named graphs, and the default graph if ``default``.
+    ``request``: the text to run in its place, which checks the graphs told as it runs
+    (``update_checks.py``); None for the update itself."""
 
     graphs: frozenset[str]
     default: bool
+    request: str | None = None
 
 
 def update_scope(update: str, store: Any | None = None) -> Scope | None:
     """The graphs ``update`` may change (with the project prefixes declared, as
     ``apply_update`` runs it), or None when that cannot be told from its text. With ``store``,
-    an update of one operation whose templates name graphs by variables is told by asking
-    ``store`` which graphs its ``WHERE`` binds them to now: it writes those alone."""
+    an update whose templates name graphs by variables is told by asking ``store`` which graphs
+    its ``WHERE`` binds them to now: it writes those alone. (Of several operations, a later one
+    may bind others once an earlier one ran: the answer's ``request`` checks that as it runs.)"""
     if len(update) > MAX_CHARS:
         return None
-    # Parsed in a thread of its own: pyparsing keeps frames of a parse alive (in its cache and
-    # in cycles of exceptions), and through them their callers' frames, with the open store
-    # their locals hold, until the garbage collector runs; a new thread's frames have no caller.
-    found: list[tuple[Scope | None, Lookup | None]] = [(None, None)]
-    worker = threading.Thread(target=lambda: found.__setitem__(0, _parsed_scope(update)))
+    unparsed: tuple[Scope | None, Lookup | Several | None] = (None, None)
+    scope, lookup = _in_thread(lambda: _parsed_scope(update), unparsed)
+    if scope is not None or lookup is None or store is None:
+        return scope
+    if isinstance(lookup, Lookup):
+        graphs = looked_up(store, lookup)
+        return None if graphs is None else Scope(graphs, False)
+    return _asked(update, lookup, store)
+
+
+def _asked(update: str, several: Several, store: Any) -> Scope | None:
+    """The scope of an update of several operations: the graphs named in its text and those
+    each lookup finds now, with the request that checks them as it runs."""
+    told: set[str] = set()
+    for operation in several.operations:
+        found = _operation_scope(operation)
+        told |= found.graphs if found is not None else set()
+    for _, lookup in several.lookups:
+        graphs = looked_up(store, lookup)
+        if graphs is None:
+            return None
+        told |= graphs
+    request = _in_thread(
+        lambda: checked_request(update, several, frozenset(told), _declared()), None
+    )
+    return None if request is None else Scope(frozenset(told), False, request)
+
+
+def _in_thread(work: Callable[[], _T], failed: _T) -> _T:
+    """What ``work`` (an rdflib parse) gives, run in a thread of its own: pyparsing keeps frames
+    of a parse alive (in its cache and in cycles of exceptions), and through them their
+    callers' frames, with the open store their locals hold, until the garbage collector runs;
+    a new thread's frames have no caller."""
+    found: list[_T] = []
+    worker = threading.Thread(target=lambda: found.append(work()))
     # rdflib keeps a prefixed name's escapes (``id:a\/b``) in the IRI it makes, and warns of
     # each such IRI: the names are unescaped (``update_lookup.unescaped``), and the warnings
     # are not the user's concern (Oxigraph reads the names as written).
@@ -65,35 +103,42 @@ def update_scope(update: str, store: Any | None = None) -> Scope | None:
         worker.join()
     finally:
         terms.setLevel(level)
-    scope, lookup = found[0]
-    if scope is None and lookup is not None and store is not None:
-        graphs = looked_up(store, lookup)
-        return None if graphs is None else Scope(graphs, False)
-    return scope
+    return found[0] if found else failed  # ``failed``: what a parse that raised gives
 
 
-def _parsed_scope(update: str) -> tuple[Scope | None, Lookup | None]:
+def _declared() -> str:
+    """The project prefixes, declared as ``apply_update`` declares them to Oxigraph."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def _parsed_scope(update: str) -> tuple[Scope | None, Lookup | Several | None]:
     """``update_scope`` of an update short enough to parse, from its text alone; or else the
     lookup of the graphs of an update of one operation naming them by variables
-    (``update_lookup.py``)."""
+    (``update_lookup.py``), or the lookups of those of several (``update_checks.py``)."""
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    declared = _declared()
     try:
         operations = translateUpdate(parseUpdate(declared + update)).algebra
     except Exception:  # noqa: BLE001 - any parser failure means "cannot tell", never an error
         return None, None
     graphs: set[str] = set()
     default = False
-    for operation in operations:
+    by_variables: list[int] = []
+    for k, operation in enumerate(operations):
         found = _operation_scope(operation)
         if found is None:
-            # One operation alone: an earlier one could make its pattern match other graphs.
-            return None, lookup_of(operation, update, declared) if len(operations) == 1 else None
+            by_variables.append(k)
+            continue
         graphs |= found.graphs
         default = default or found.default
-    return Scope(frozenset(graphs), default), None
+    if not by_variables:
+        return Scope(frozenset(graphs), default), None
+    if len(operations) == 1:
+        return None, lookup_of(operations[0], update, declared)
+    # An update that writes the default graph is brought in step with every graph anyway.
+    return None, None if default else several_of(update, operations, by_variables, declared)
 
 
 def _operation_scope(op: Any) -> Scope | None:
@@ -154,7 +199,10 @@ def _targets(names: Iterable[Any]) -> Scope | None:
 
 
 def apply_update(
-    store: Any, update: str, before: Mapping[str, Collection[str]] | None = None
+    store: Any,
+    update: str,
+    before: Mapping[str, Collection[str]] | None = None,
+    checked: str | None = None,
 ) -> None:
     """Run a SPARQL Update and bring the union default graph in step, in one transaction. The
     project prefixes need no declaration.
@@ -169,6 +217,10 @@ def apply_update(
     graphs triple by triple through the indexes (time in proportion to the store, memory only
     for what differs), a server's is rebuilt.
 
+    ``checked``: the update with its checks (``Scope.request``), run in its place; should a check
+    find a graph not told, or the checks make a request Oxigraph cannot parse, ``Unchecked`` is
+    raised (nothing written).
+
     Invalid SPARQL, and an update that would fetch something (``LOAD``, ``SERVICE``), raise
     ``QueryError`` (nothing written); a failing update ``StoreError``.
     """
@@ -176,7 +228,7 @@ def apply_update(
 
     # LOAD and SERVICE would make Oxigraph fetch from the network: refused before it runs.
     check_update(update)
-    request = update
+    request = checked or update
     if writes_union(store):
         if before is not None:
             after = _stepped_union(before)
@@ -188,8 +240,12 @@ def apply_update(
     try:
         store.update(request, prefixes=PREFIXES)
     except SyntaxError as exc:
+        if checked is not None and _alone_error(update) is None:
+            raise Unchecked(str(exc)) from exc  # the user's update parses: the checks did not
         raise QueryError(_syntax_error(update, exc)) from exc
     except (OSError, RuntimeError) as exc:
+        if checked is not None and f"<{CHECK}>" in str(exc):
+            raise Unchecked(str(exc)) from exc
         raise StoreError(f"the update failed: {exc}; nothing was written") from exc
 
 

@@ -24,7 +24,7 @@ from alliance_kg.graph.stamp import stamp_union, union_stamped
 from alliance_kg.graph.store import graph_node, holds_blank, stored_lines
 from alliance_kg.graph.storefiles import flush
 from alliance_kg.graph.totals import Totals, count_of, read_totals, updated
-from alliance_kg.graph.updates import apply_update, check_parses, update_scope
+from alliance_kg.graph.updates import Unchecked, apply_update, check_parses, update_scope
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -73,7 +73,16 @@ def update_store(
             # The digests stay unless the links graph is one the update names (``forget``).
             state.forget(scope.graphs)
             state.forget_totals()
-    apply_update(store, update, before.lines if before is not None else None)
+    try:
+        checked = scope.request if scope is not None else None
+        apply_update(store, update, before.lines if before is not None else None, checked)
+    except Unchecked:
+        # An earlier operation made a later one's WHERE bind a graph not told: nothing was
+        # written, and the update runs again as one that may change any graph.
+        known = before = None
+        if state is not None:
+            state.forget_all()
+        apply_update(store, update)
     if folder is not None:
         stamp_union(folder)
     if state is not None and known is not None and before is not None:
