@@ -15,11 +15,18 @@ from clirunner import akg
 
 from alliance_kg.graph.links import LINKS_GRAPH, LinksState, plan_links
 from alliance_kg.graph.links.read import QUERIES, read_records, records_source
+from alliance_kg.graph.links.state import STATE_FILE
 from alliance_kg.graph.stamp import union_stamped
 from alliance_kg.graph.store import open_store, to_oxigraph
 from alliance_kg.graph.totals import Totals, count_totals, read_totals
 from alliance_kg.graph.update_checks import CHECK, Unchecked
-from alliance_kg.graph.updates import MAX_CHARS, Scope, apply_update, update_scope
+from alliance_kg.graph.updates import (
+    DEFAULT_WRITE,
+    MAX_CHARS,
+    Scope,
+    apply_update,
+    update_scope,
+)
 from alliance_kg.ontology import PREFIXES
 
 SERIES = Path(__file__).parent / "data" / "series"
@@ -358,13 +365,11 @@ LOOKED_UP = [
         "SELECT ?g WHERE { GRAPH ?g { ?x akg:statedPlace ?y } } ORDER BY DESC(?g) LIMIT 1",
         [],
     ),
-    # Not asked: a pattern outside GRAPH (the update writes the default graph), WITH; a blank
-    # node in the WHERE (rdflib labels it anew at each parse, so the
+    # Not asked: WITH; a blank node in the WHERE (rdflib labels it anew at each parse, so the
     # group read again cannot be compared); a comparison whose "<'" reads as an IRI's start
     # and hides a string's quote, so that the groups cannot be told; a codepoint escape
     # (rdflib reads one anywhere, Oxigraph in strings and names alone: one may spell a brace).
     ('DELETE WHERE { GRAPH ?g { ?d akg:statedPlace "\\u0031" } }', None, []),
-    ("DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } ?d ?q ?r }", None, []),
     (
         f"WITH <{NEWS}> DELETE {{ GRAPH ?g {{ ?d akg:p ?o }} }} "
         "WHERE { GRAPH ?g { ?d akg:p ?o } }",
@@ -503,4 +508,56 @@ def test_a_later_operation_binding_graphs_not_told_runs_as_an_update_of_any_grap
     assert code == 0, output
     assert _rows(folder, "SELECT ?g WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }") == set()
     assert LinksState(folder).totals() is None  # forgotten: any graph may have changed
+    _check_against_full_rebuild(folder)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        'INSERT DATA { <http://example.org/a> <http://example.org/b> "c" }',
+        # What a user may mean as "everywhere": the union's triples, which stay in their graphs.
+        "DELETE WHERE { ?c akg:madeBy ?s }",
+        "DELETE { ?d akg:statedPlace ?p } WHERE { GRAPH ?g { ?d akg:statedPlace ?p } }",
+        f'INSERT DATA {{ GRAPH <{NEWS}> {{ <{NEWS}> akg:p "x" }} <{NEWS}> akg:p "y" }}',
+        "CLEAR DEFAULT",
+        f"COPY <{NEWS}> TO DEFAULT",
+        f"MOVE DEFAULT TO <{ID}document/all>",
+        "DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } ?d ?q ?r }",
+        # A later operation, after one that writes named graphs alone.
+        "DELETE WHERE { GRAPH ?g { ?d akg:statedPlace ?p } } ; "
+        "INSERT { ?d akg:p 1 } WHERE { GRAPH ?g { ?d akg:statedDate ?x } }",
+    ],
+)
+def test_an_update_that_writes_the_default_graph_is_refused_unrun(
+    built: Path, tmp_path: Path, update: str
+) -> None:
+    # The default graph is the union, brought back after every update: the change would be
+    # lost, so the update is refused before anything is written or forgotten.
+    folder = _stamped_copy(built, tmp_path / "store")
+    before, kept = _quads(folder), (folder / STATE_FILE).read_bytes()
+    code, output = _update(folder, update)
+    assert (code, output) == (1, f"Error: {DEFAULT_WRITE}\n")
+    assert _quads(folder) == before
+    assert (folder / STATE_FILE).read_bytes() == kept
+    assert union_stamped(folder)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        # WITH names the graph the templates' triples go into (and the WHERE reads, so its
+        # pattern names another); COPY and ADD read the default graph into a named one.
+        "WITH <{g}> INSERT { ?d akg:p 1 } WHERE { GRAPH ?x { ?d akg:statedPlace ?p } }",
+        "COPY DEFAULT TO <{g}>",
+        "ADD DEFAULT TO <{g}>",
+    ],
+)
+def test_an_update_that_writes_named_graphs_alone_runs(
+    built: Path, tmp_path: Path, update: str
+) -> None:
+    folder = _stamped_copy(built, tmp_path / "store")
+    graph = f"{ID}document/notes"
+    code, output = _update(folder, update.replace("{g}", graph))
+    assert code == 0, output
+    assert (graph,) in _rows(folder, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     _check_against_full_rebuild(folder)

@@ -313,8 +313,9 @@ def queries() -> None:
 def update(kg: KnowledgeGraph, update: str | None, update_file: Path | None) -> None:
     """Change the graph with a SPARQL Update (argument, -f FILE or stdin), in one transaction.
 
-    Write into the documents' named graphs (GRAPH <...>): the default graph is always the union
-    of the named graphs and is kept so after the update.
+    Write into the documents' named graphs (GRAPH <...>, GRAPH ?g): the default graph is always
+    the union of the named graphs and is kept so after the update, so an update that writes it
+    is refused.
     """
     result = kg.update(_text(update, update_file, "update"))
     say(f"Updated: the store holds {result.quads} quads in named graphs.")

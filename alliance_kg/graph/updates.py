@@ -141,6 +141,56 @@ def _parsed_scope(update: str) -> tuple[Scope | None, Lookup | Several | None]:
     return None, None if default else several_of(update, operations, by_variables, declared)
 
 
+#: Why an update that writes the default graph is refused (``refuse_default_writes``).
+DEFAULT_WRITE = (
+    "the update writes the default graph (a triple outside any GRAPH, or DEFAULT), which akg "
+    "keeps as the union of the named graphs, so the change would be undone; write into named "
+    "graphs instead (GRAPH <iri> { ... } for one graph, GRAPH ?g { ... } for each graph a "
+    "pattern matches); nothing was written"
+)
+
+
+def refuse_default_writes(update: str) -> None:
+    """Raise ``QueryError`` (``DEFAULT_WRITE``) for an update whose text writes the default
+    graph: whatever it writes there is undone when the union is brought in step after it, and
+    the user meant a change. An update too long to parse (``MAX_CHARS``), or one rdflib cannot
+    read, is not refused here."""
+    if len(update) <= MAX_CHARS and _in_thread(lambda: _writes_default(update), False):
+        raise QueryError(DEFAULT_WRITE)
+
+
+def _writes_default(update: str) -> bool:
+    """Whether an operation of the update writes the default graph."""
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        operations = translateUpdate(parseUpdate(_declared() + update)).algebra
+    except Exception:  # noqa: BLE001 - what rdflib cannot read is Oxigraph's to judge
+        return False
+    return any(map(_operation_writes_default, operations))
+
+
+def _operation_writes_default(op: Any) -> bool:
+    """Whether one operation of rdflib's algebra writes the default graph: a triple of its
+    data or templates outside any ``GRAPH`` (under ``WITH`` they go into its graph), or
+    ``DEFAULT`` as what it drops, clears, or copies, adds or moves into (a move empties its
+    source too)."""
+    name = op.name
+    if name in ("Drop", "Clear"):
+        return bool(op.graphiri == "DEFAULT")
+    if name in ("Add", "Copy"):
+        return bool(op.graph[1] == "DEFAULT")
+    if name == "Move":
+        return "DEFAULT" in op.graph
+    if name in ("InsertData", "DeleteData", "DeleteWhere"):
+        return bool(op.triples)
+    if name == "Modify":
+        templates = [t for t in (op.delete, op.insert) if t is not None]
+        return op.withClause is None and any(t.triples for t in templates)
+    return False
+
+
 def _operation_scope(op: Any) -> Scope | None:
     """The graphs one operation of rdflib's algebra may change (None: cannot tell)."""
     name = op.name

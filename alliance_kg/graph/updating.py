@@ -24,7 +24,13 @@ from alliance_kg.graph.stamp import stamp_union, union_stamped
 from alliance_kg.graph.store import graph_node, holds_blank, stored_lines
 from alliance_kg.graph.storefiles import flush
 from alliance_kg.graph.totals import Totals, count_of, read_totals, updated
-from alliance_kg.graph.updates import Unchecked, apply_update, check_parses, update_scope
+from alliance_kg.graph.updates import (
+    Unchecked,
+    apply_update,
+    check_parses,
+    refuse_default_writes,
+    update_scope,
+)
 
 if TYPE_CHECKING:
     from alliance_kg.graph.sparql import SparqlStore
@@ -45,7 +51,9 @@ def update_store(
     """Run a SPARQL Update (see ``updates.apply_update``), then the corpus-level stage; return the
     number of quads in named graphs then (as kept, when the update and the stage kept the
     store's counts) and what the stage found. (The stage reads the updated store, so it runs in
-    a transaction of its own: should it fail, the update stays and the error says so.) The
+    a transaction of its own: should it fail, the update stays and the error says so.) An
+    update that writes the default graph is refused before anything is written
+    (``updates.refuse_default_writes``). The
     records of ``state`` that the update may make stale are forgotten first: those of the
     graphs its text names (``update_scope``), or all of them when that cannot be told; the
     stage reads those graphs again. ``folder``: the on-disk store's, opened for writing by
@@ -55,6 +63,7 @@ def update_store(
     What ``state`` keeps holds only while akg alone wrote the store (``stamp.union_stamped``):
     after another program's write every record, and the links graph's digests, are forgotten,
     so that `akg update` brings the stage back in step with whatever that program changed."""
+    refuse_default_writes(update)  # what it wrote there would be undone: refused unrun
     # Stamped: no other program wrote the store since akg's last write.
     exact = folder is not None and union_stamped(folder)
     # The graphs an update of one operation names by variables are those its pattern binds now.
