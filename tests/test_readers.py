@@ -565,3 +565,21 @@ def test_collect_paths_order_and_filtering(tmp_path: Path) -> None:
     assert collect_paths([root / "no_suffix"]) == [root / "no_suffix"]
     assert collect_paths([tmp_path / "corpus" / "sub" / "deeper"]) == [root / "sub/deeper/d.text"]
     assert collect_paths([]) == []
+
+
+def test_a_file_reached_through_links_is_listed_once(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    outside = tmp_path / "elsewhere"
+    write(root / "a.txt", "x")
+    write(root / "sub" / "c.txt", "x")
+    write(outside / "b.txt", "x")
+    (root / "z-link.txt").symlink_to(root / "a.txt")  # the same file again, later in the walk
+    (root / "b-link.txt").symlink_to(outside / "b.txt")  # a file outside the folder
+    (root / "linked-sub").symlink_to(root / "sub", target_is_directory=True)  # not entered
+    (tmp_path / "corpus-link").symlink_to(root, target_is_directory=True)
+    listed = collect_paths([root, outside, tmp_path / "corpus-link", root / "sub" / "c.txt"])
+    assert [p.relative_to(tmp_path).as_posix() for p in listed] == [
+        "corpus/a.txt",
+        "corpus/b-link.txt",
+        "corpus/sub/c.txt",
+    ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from alliance_kg.loaders.lexicon import user_paths
-from alliance_kg.loaders.readers.metadata import sidecar_candidates
+from alliance_kg.loaders.readers.metadata import sidecar_names
 
 #: The distributions whose code reads documents or writes their graphs.
 _LIBRARIES = ("rdflib", "pyoxigraph", "beautifulsoup4", "pypdf", "PyYAML")
@@ -27,11 +27,15 @@ def fingerprints(files: Sequence[Path]) -> dict[Path, str]:
     cannot be read gets none: its extraction reports the error."""
     common = extraction_digest()
     found: dict[Path, str] = {}
+    listed: dict[Path, set[str]] = {}  # each folder's names, listed once for the sidecars
     for path in files:
         try:
             # A FIFO or a device would block the read, or never end.
             if stat.S_ISREG(path.stat().st_mode):
-                found[path] = _file_digest(path, common)
+                names = listed.get(path.parent)
+                if names is None:
+                    names = listed[path.parent] = set(os.listdir(path.parent))
+                found[path] = _file_digest(path, common, names)
         except OSError:
             continue
     return found
@@ -58,10 +62,14 @@ def extraction_digest() -> str:
     return digest.hexdigest()
 
 
-def _file_digest(path: Path, common: str) -> str:
+def _file_digest(path: Path, common: str, names: set[str]) -> str:
+    """The file's fingerprint; ``names``: those in its folder (a sidecar not among them is
+    not looked for)."""
     digest = hashlib.sha256(common.encode())
     _add(digest, path.name.encode(), path.read_bytes())
-    sidecar = next((c for c in sidecar_candidates(path) if c.is_file()), None)
+    # Paths made only of names in the folder: making one per candidate cost more than reading.
+    found = (path.with_name(n) for n in sidecar_names(path) if n in names)
+    sidecar = next((c for c in found if c.is_file()), None)
     if sidecar is not None:
         _add(digest, sidecar.name.encode(), sidecar.read_bytes())
     return digest.hexdigest()

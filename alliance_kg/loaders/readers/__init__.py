@@ -124,10 +124,9 @@ def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
     given; a file reached twice is listed once.
     """
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
-    def add(path: Path) -> None:
-        resolved = path.resolve()
+    def add(path: Path, resolved: str) -> None:
         if resolved not in seen:
             seen.add(resolved)
             found.append(path)
@@ -135,20 +134,25 @@ def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            in_folder: list[tuple[tuple[str, ...], Path]] = []
+            in_folder: list[tuple[tuple[str, ...], Path, str]] = []
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and d != "__pycache__")
-                base = Path(root)
+                base, real = Path(root), os.path.realpath(root)
+                inside = base.relative_to(path).parts
                 for name in names:
                     if _wanted_in_folder(name):
-                        file = base / name
-                        in_folder.append((file.relative_to(path).parts, file))
-            for _, file in sorted(in_folder):
-                add(file)
+                        # The folder resolved once (os.walk does not enter linked folders):
+                        # a file's own path then, unless the file is itself a link.
+                        joined = os.path.join(root, name)
+                        link = os.path.islink(joined)
+                        resolved = os.path.realpath(joined) if link else os.path.join(real, name)
+                        in_folder.append(((*inside, name), base / name, resolved))
+            for _, file, resolved in sorted(in_folder):
+                add(file, resolved)
         elif path.is_file():
             if detect_kind(path) is None:
                 raise InputError(_unsupported(path))
-            add(path)
+            add(path, str(path.resolve()))
         elif path.exists():
             raise InputError(f"{path}: not a regular file (a FIFO, socket or device)")
         else:

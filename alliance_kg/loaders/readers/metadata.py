@@ -143,10 +143,15 @@ def sidecar_candidates(path: Path) -> list[Path]:
     ``statement.txt.meta.json`` beats ``statement.meta.json`` (which a ``statement.pdf`` beside
     it would share).
     """
-    candidates = [path.with_name(path.name + SIDECAR_SUFFIX)]
+    return [path.with_name(name) for name in sidecar_names(path)]
+
+
+def sidecar_names(path: Path) -> list[str]:
+    """The names of ``sidecar_candidates``, in the document's folder."""
+    names = [path.name + SIDECAR_SUFFIX]
     if path.suffix:
-        candidates.append(path.with_name(path.stem + SIDECAR_SUFFIX))
-    return candidates
+        names.append(path.stem + SIDECAR_SUFFIX)
+    return names
 
 
 def read_sidecar(path: Path) -> Metadata | None:
