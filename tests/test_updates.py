@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import gc
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 import pytest
@@ -34,6 +36,7 @@ ID = "https://w3id.org/alliance-kg/id/"
 NEWS = f"{ID}document/ausmin-2019-news"
 SHEET = f"{ID}document/ausmin-2018-fact-sheet"
 SHARED = f'<{ID}state/australia> skos:prefLabel "Australia"'
+_T = TypeVar("_T")
 
 
 @pytest.mark.parametrize(
@@ -172,13 +175,18 @@ def test_an_update_of_any_graph_ends_as_a_full_rebuild(built: Path, tmp_path: Pa
     _check_against_full_rebuild(folder)
 
 
-def _quads(folder: Path) -> set[ox.Quad]:
+def _reading(folder: Path, read: Callable[[ox.Store], _T]) -> _T:
+    """What ``read`` finds in the store, opened read-only, then closed (collected) again."""
     gc.collect()
     store = open_store(folder, read_only=True)
-    quads = set(store)
+    found = read(store)
     del store
     gc.collect()
-    return quads
+    return found
+
+
+def _quads(folder: Path) -> set[ox.Quad]:
+    return _reading(folder, set)
 
 
 @pytest.mark.parametrize(
@@ -464,12 +472,7 @@ def test_an_update_of_several_operations_is_told_and_checked_as_it_runs(
 
 
 def _counts(folder: Path) -> Totals:
-    gc.collect()
-    store = open_store(folder, read_only=True)
-    counted = count_totals(store)
-    del store
-    gc.collect()
-    return counted
+    return _reading(folder, count_totals)
 
 
 def _keep_counts(folder: Path) -> None:
