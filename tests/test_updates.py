@@ -564,3 +564,37 @@ def test_an_update_that_writes_named_graphs_alone_runs(
     assert code == 0, output
     assert (graph,) in _rows(folder, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     _check_against_full_rebuild(folder)
+
+
+def _notes(count: int, graph: str) -> str:
+    """An update of data alone longer than rdflib is asked to read: notes on the news report."""
+    notes = [
+        f'<{NEWS}> <http://example.org/note> "note {k}: checked by hand" .' for k in range(count)
+    ]
+    return f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(notes) + "\n} }"
+
+
+def test_a_long_update_of_data_is_told_by_oxigraph(built: Path, tmp_path: Path) -> None:
+    folder = _stamped_copy(built, tmp_path / "store")
+    update = (
+        _notes(200, f"<{ID}document/notes>")
+        + f" ;\nDELETE DATA {{ GRAPH <{NEWS}> {{ {SHARED} }} }}"
+    )
+    assert len(update) > MAX_CHARS
+    assert update_scope(update) == Scope(frozenset({f"{ID}document/notes", NEWS}), False)
+    _keep_counts(folder)
+    code, output = _update(folder, update)
+    assert code == 0, output
+    assert read_totals(LinksState(folder).totals()) == _counts(folder)  # told: moved
+    _check_against_full_rebuild(folder)
+
+
+def test_a_long_update_of_data_into_the_default_graph_is_refused(
+    built: Path, tmp_path: Path
+) -> None:
+    folder = _stamped_copy(built, tmp_path / "store")
+    before = _quads(folder)
+    update = _notes(200, f"<{ID}document/notes>") + f" ; INSERT DATA {{ <{NEWS}> akg:p 1 }}"
+    assert len(update) > MAX_CHARS
+    assert _update(folder, update) == (1, f"Error: {DEFAULT_WRITE}\n")
+    assert _quads(folder) == before

@@ -27,12 +27,13 @@ import pyoxigraph as ox
 from alliance_kg.errors import QueryError, StoreError
 from alliance_kg.graph.store import REFRESH_UNION, graph_node, link_operation, writes_union
 from alliance_kg.graph.update_checks import CHECK, Several, Unchecked, checked_request, several_of
+from alliance_kg.graph.update_data import data_scope
 from alliance_kg.graph.update_lookup import ABSOLUTE, Lookup, looked_up, lookup_of, unescaped
 from alliance_kg.ontology import PREFIXES
 
 #: Longer updates are not looked into: rdflib's parser takes about a second per 10,000
-#: characters, while the work the answer saves is bounded by the store, so a long update
-#: (thousands of triples of INSERT DATA) is treated as one that may change any graph.
+#: characters, while the work the answer saves is bounded by the store, so a long update is
+#: treated as one that may change any graph, unless it is of data alone (``update_data.py``).
 MAX_CHARS = 10_000
 
 _T = TypeVar("_T")
@@ -55,6 +56,9 @@ def update_scope(update: str, store: Any | None = None) -> Scope | None:
     an update whose templates name graphs by variables is told by asking ``store`` which graphs
     its ``WHERE`` binds them to now: it writes those alone. (Of several operations, a later one
     may bind others once an earlier one ran: the answer's ``request`` checks that as it runs.)"""
+    data = data_scope(update)
+    if data is not None:
+        return Scope(*data)
     if len(update) > MAX_CHARS:
         return None
     unparsed: tuple[Scope | None, Lookup | Several | None] = (None, None)
@@ -153,9 +157,15 @@ DEFAULT_WRITE = (
 def refuse_default_writes(update: str) -> None:
     """Raise ``QueryError`` (``DEFAULT_WRITE``) for an update whose text writes the default
     graph: whatever it writes there is undone when the union is brought in step after it, and
-    the user meant a change. An update too long to parse (``MAX_CHARS``), or one rdflib cannot
-    read, is not refused here."""
-    if len(update) <= MAX_CHARS and _in_thread(lambda: _writes_default(update), False):
+    the user meant a change. An update of data alone is read by Oxigraph (``update_data.py``);
+    another one too long to parse (``MAX_CHARS``), or one rdflib cannot read, is not refused
+    here."""
+    data = data_scope(update)
+    if data is not None:
+        writes = data[1]
+    else:
+        writes = len(update) <= MAX_CHARS and _in_thread(lambda: _writes_default(update), False)
+    if writes:
         raise QueryError(DEFAULT_WRITE)
 
 
