@@ -64,12 +64,21 @@ def cases(doc: str) -> list[tuple[str, str]]:
             f"{delete} ;\nINSERT {{ GRAPH ?g {{ <{doc}> akg:statedPlace "
             f"<http://example.org/nowhere> }} }} WHERE {{ GRAPH ?g {{ <{doc}> a akg:Document }} }}",
         ),
+        ("INSERT DATA of 150 notes", _notes(doc, 150)),
         (
             "WITH and GRAPH ?g (every graph)",
             f"WITH <{doc}> DELETE {{ GRAPH ?g {{ {place} }} }} "
             f"WHERE {{ GRAPH ?g {{ {place} }} FILTER (?d = <{doc}>) }}",
         ),
     ]
+
+
+def _notes(doc: str, count: int) -> str:
+    """An update of data alone longer than rdflib is asked to read (``updates.MAX_CHARS``)."""
+    notes = [
+        f'<{doc}> <http://example.org/note> "note {k}: checked by hand" .' for k in range(count)
+    ]
+    return "INSERT DATA { GRAPH <http://example.org/my-notes> {\n" + "\n".join(notes) + "\n} }"
 
 
 def fresh_copy(built: Path, copy: Path) -> Path:
