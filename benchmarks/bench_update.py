@@ -5,8 +5,8 @@ akg does more than pyoxigraph here: it keeps the union default graph, the corpus
 records and the links graph in step with the update. Where it can tell the graphs an update
 writes (named in its text, or asked of the store for operations naming them by variables:
 README, "Any `WHERE` of an update by variables, asked as written" and "Several operations by
-variables, checked as they run"), that costs the graphs written; otherwise (``WITH`` beside
-``GRAPH ?g``) it costs the store.
+variables, checked as they run"), that costs the graphs written; otherwise (several
+operations, one of them under ``WITH`` or ``USING``) it costs the store.
 Each case runs on a fresh copy of one build, stamped as akg's own write and synced, so that no
 case pays for another's writes or for the copy's.
 
@@ -66,8 +66,13 @@ def cases(doc: str) -> list[tuple[str, str]]:
         ),
         ("INSERT DATA of 150 notes", _notes(doc, 150)),
         (
-            "WITH and GRAPH ?g (every graph)",
+            "WITH and GRAPH ?g",
             f"WITH <{doc}> DELETE {{ GRAPH ?g {{ {place} }} }} "
+            f"WHERE {{ GRAPH ?g {{ {place} }} FILTER (?d = <{doc}>) }}",
+        ),
+        (
+            "WITH as a second op (all graphs)",
+            f"INSERT DATA {{ }} ;\nWITH <{doc}> DELETE {{ GRAPH ?g {{ {place} }} }} "
             f"WHERE {{ GRAPH ?g {{ {place} }} FILTER (?d = <{doc}>) }}",
         ),
     ]

@@ -143,3 +143,45 @@ def test_several_operations_change_what_they_are_told_or_fail_on_a_check(
         assert changed <= scope.graphs, update
         outcomes["told"] += 1
     assert outcomes["told"] >= 20 and outcomes["checked"] >= 2, outcomes
+
+
+def _under_datasets(graphs: list[str]) -> list[str]:
+    """Updates of one operation under WITH or USING clauses naming random graphs of the
+    series (and one not in it), each WHERE reading the default graph too."""
+    chosen = random.Random(13)
+    updates = []
+    for template in TEMPLATES:
+        for where in chosen.sample(WHERES, 3):
+            picked = [f"<{g}>" for g in chosen.sample([*graphs, f"{ID}document/none"], 2)]
+            # The default graph read beside the WHERE (a union, then the group).
+            read = "{ { ?d a akg:Document } UNION { ?d akg:statedPlace ?p } } "
+            within = "{ " + read + where + " }"
+            clauses = [
+                f"WITH {picked[0]} ",
+                f"USING {picked[0]} ",
+                f"USING NAMED {picked[0]} USING NAMED {picked[1]} ",
+                f"USING {picked[0]} USING NAMED {picked[1]} ",
+            ]
+            clause = chosen.choice(clauses)
+            if clause.startswith("WITH"):
+                updates.append(clause + template.format(where=within))
+            else:
+                head, tail = template.split(" WHERE ")  # USING goes before the WHERE
+                updates.append(f"{head} {clause}WHERE {tail}".format(where=within))
+    return updates
+
+
+def test_updates_under_with_or_using_are_told_the_graphs_they_change(
+    quads: list[ox.Quad],
+) -> None:
+    graphs = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+    for update in _under_datasets(graphs):
+        store = ox.Store()
+        store.extend(quads)
+        scope = update_scope(update, store)
+        assert scope is not None and not scope.default, update
+        before = _by_graph(store)
+        store.update(update, prefixes=PREFIXES)
+        after = _by_graph(store)
+        changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
+        assert changed <= scope.graphs, update

@@ -43,7 +43,8 @@ def several_of(
 ) -> Several | None:
     """The lookups of ``update``'s operations of ``by_variables`` (indexes into rdflib's
     ``operations``); None when the text cannot be split into as many operations, a later one
-    has a prologue of its own, or one of them cannot be looked up (``lookup_of``)."""
+    has a prologue of its own, or one of them cannot be looked up (``lookup_of``) or reads
+    another dataset (``WITH``, ``USING``)."""
     spans = _spans(update)
     if spans is None or len(spans) != len(operations):
         return None
@@ -56,7 +57,8 @@ def several_of(
         if k and _body(text) != _first_token(text):
             return None  # a later prologue: Oxigraph's requests hold none
         found = lookup_of(operations[k], text, declared + (prologue if k else ""))
-        if found is None:
+        # The checks read the store's own dataset: an operation under WITH or USING is not split.
+        if found is None or (found.default_graphs, found.named_graphs) != (None, None):
             return None
         lookups.append((k, replace(found, at=start + found.at)))
     return Several(tuple(lookups), tuple(operations))

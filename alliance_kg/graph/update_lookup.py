@@ -1,6 +1,7 @@
 """Which graphs an update of one operation writes when its templates name them by variables
-(``GRAPH ?g``): its ``WHERE`` asked of the store as a ``SELECT`` of those variables, before the
-update runs and under the same lock, so that ``akg update`` brings those graphs alone in step.
+(``GRAPH ?g``): its ``WHERE`` asked of the store as a ``SELECT`` of those variables (over the
+dataset ``WITH`` or ``USING`` make it read), before the update runs and under the same lock, so
+that ``akg update`` brings those graphs alone in step.
 
 The ``WHERE`` is taken from the user's text as written, not written back from rdflib's reading
 of it (which may rewrite a typed literal and has no syntax for some of its forms): the text's
@@ -33,14 +34,23 @@ class Lookup:
     named: frozenset[str]
     group: str  # the ``WHERE`` group as the user wrote it
     at: int  # where the operation's first keyword is in the text it was found in
+    # The dataset its WHERE reads under WITH or USING (None: the store's own): the graphs
+    # merged into its default graph, and those GRAPH may name.
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
 
 
 def looked_up(store: Any, lookup: Lookup) -> frozenset[str] | None:
     """The graphs the lookup finds, with those named; None if one is not an IRI. A variable a
     solution leaves unbound writes no graph (the template's quads are skipped)."""
     graphs = set(lookup.named)
+    dataset: dict[str, Any] = {}
+    if lookup.default_graphs is not None:
+        dataset["default_graph"] = [ox.NamedNode(g) for g in lookup.default_graphs]
+    if lookup.named_graphs is not None:
+        dataset["named_graphs"] = [ox.NamedNode(g) for g in lookup.named_graphs]
     try:
-        for solution in store.query(lookup.query):
+        for solution in store.query(lookup.query, **dataset):
             for name in lookup.variables:
                 graph = solution[name]
                 if graph is not None and not isinstance(graph, ox.NamedNode):
@@ -53,22 +63,35 @@ def looked_up(store: Any, lookup: Lookup) -> frozenset[str] | None:
 
 def lookup_of(op: Any, update: str, declared: str) -> Lookup | None:
     """The lookup of the graphs an update of one operation writes by variables: a ``DELETE
-    WHERE``, or a ``DELETE``/``INSERT`` without ``WITH`` or ``USING`` (which change the graphs
-    its ``WHERE`` reads), its templates writing nothing outside a ``GRAPH``. Its ``WHERE`` is
-    asked as the user wrote it (``_where``), so any pattern reads as the update reads it. None
-    when the update is of another form, its ``WHERE`` holds a ``SERVICE``, or a graph of its
-    templates is not a variable or an absolute IRI."""
+    WHERE``, or a ``DELETE``/``INSERT``, its templates writing nothing outside a ``GRAPH``
+    unless ``WITH`` names the graph they go into. Its ``WHERE`` is asked as the user wrote it
+    (``_where``), over the dataset ``WITH`` or ``USING`` make it read, so any pattern reads as
+    the update reads it. None when the update is of another form, its ``WHERE`` holds a
+    ``SERVICE``, or a graph it names is not a variable or an absolute IRI."""
+    variables: set[str] = set()
+    named: set[str] = set()
+    with_graph: str | None = None
+    dataset: _Dataset = _STORES
     if op.name == "DeleteWhere":
         templates = [op]
-    elif op.name == "Modify" and op.withClause is None and "using" not in op:
+    elif op.name == "Modify":
         templates = [t for t in (op.delete, op.insert) if t is not None]
+        if op.withClause is not None:
+            with_graph = _graph_term(op.withClause)
+            if with_graph is None or with_graph.startswith("?"):
+                return None
+            if any(t.triples for t in templates):
+                named.add(with_graph)  # where the templates' triples outside GRAPH go
+        read = _dataset(op, with_graph)
+        if read is None:
+            return None
+        dataset = read
     else:
         return None
     # A SERVICE would make the store fetch while asked (the update itself is refused unrun).
-    if any(t.triples for t in templates) or tree_has(op.get("where"), "ServiceGraphPattern"):
+    outside = with_graph is None and any(t.triples for t in templates)
+    if outside or tree_has(op.get("where"), "ServiceGraphPattern"):
         return None
-    variables: set[str] = set()
-    named: set[str] = set()
     for graph in (g for t in templates for g in t.quads or {}):
         name = _graph_term(graph)
         if name is None:
@@ -83,7 +106,35 @@ def lookup_of(op: Any, update: str, declared: str) -> Lookup | None:
     prologue, group = where
     selected = " ".join(f"?{v}" for v in sorted(variables))
     query = f"{declared}{prologue}SELECT DISTINCT {selected} WHERE {group}"
-    return Lookup(query, tuple(sorted(variables)), frozenset(named), group, len(prologue))
+    found = tuple(sorted(variables)), frozenset(named), group, len(prologue)
+    return Lookup(query, *found, *dataset)
+
+
+#: The graphs merged into a ``WHERE``'s default graph, and those ``GRAPH`` may name there
+#: (None: the store's own).
+_Dataset = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+#: The dataset of an update without ``WITH`` or ``USING``.
+_STORES: _Dataset = (None, None)
+
+
+def _dataset(op: Any, with_graph: str | None) -> _Dataset | None:
+    """The graphs an operation's ``WHERE`` reads as its default graph and may name in
+    ``GRAPH`` (None: the store's own). ``USING`` and ``USING NAMED`` make the whole dataset
+    (one without the other leaves that part empty); else ``WITH`` makes the default graph.
+    None when a graph is not an absolute IRI."""
+    # Not ``op.get``: rdflib's ``CompValue.get`` gives the key itself for a missing one.
+    usings = op["using"] if "using" in op else []  # noqa: SIM401
+    if not usings:
+        return ((with_graph,), None) if with_graph is not None else _STORES
+    default: list[str] = []
+    named: list[str] = []
+    for clause in usings:
+        into = named if "named" in clause else default
+        iri = _graph_term(clause["named"] if "named" in clause else clause["default"])
+        if iri is None or iri.startswith("?"):
+            return None
+        into.append(iri)
+    return tuple(default), tuple(named)
 
 
 def _graph_term(value: Any) -> str | None:
@@ -133,7 +184,7 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
                 groups.append((start, token.end(), last))
         elif depth == 0 and not blank(token):
             last = token.group().upper()
-            if begins < 0 and kind == "word" and last in ("DELETE", "INSERT"):
+            if begins < 0 and kind == "word" and last in ("WITH", "DELETE", "INSERT"):
                 begins = token.start()
     if depth or not groups or begins < 0:
         return None
