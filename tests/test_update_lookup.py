@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_kg.graph.update_checks import CHECK
-from alliance_kg.graph.updates import update_scope
+from alliance_kg.graph.updates import Scope, update_scope
 from alliance_kg.ontology import PREFIXES
 
 ID = "https://w3id.org/alliance-kg/id/"
@@ -79,6 +79,16 @@ def _updates() -> list[str]:
 def test_the_graphs_told_hold_every_graph_the_update_changes(
     quads: list[ox.Quad], update: str
 ) -> None:
+    scope, changed, present = _told_and_changed(quads, update)
+    assert changed <= scope.graphs
+    # The answer is the graphs the templates write for the WHERE's solutions: those changed,
+    # and those the update wrote what they held (an INSERT of a triple already there).
+    assert scope.graphs <= present
+
+
+def _told_and_changed(quads: list[ox.Quad], update: str) -> tuple[Scope, set[str], set[str]]:
+    """The graphs ``update`` is told to write, asked of a store of ``quads``; those it then
+    changed there; and those the store held before or after."""
     store = ox.Store()
     store.extend(quads)
     scope = update_scope(update, store)
@@ -87,10 +97,7 @@ def test_the_graphs_told_hold_every_graph_the_update_changes(
     store.update(update, prefixes=PREFIXES)
     after = _by_graph(store)
     changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
-    assert changed <= scope.graphs
-    # The answer is the graphs the templates write for the WHERE's solutions: those changed,
-    # and those the update wrote what they held (an INSERT of a triple already there).
-    assert scope.graphs <= before.keys() | after.keys()
+    return scope, changed, before.keys() | after.keys()
 
 
 #: What a first operation may write that a second one's WHERE then matches in other graphs.
@@ -176,12 +183,5 @@ def test_updates_under_with_or_using_are_told_the_graphs_they_change(
 ) -> None:
     graphs = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
     for update in _under_datasets(graphs):
-        store = ox.Store()
-        store.extend(quads)
-        scope = update_scope(update, store)
-        assert scope is not None and not scope.default, update
-        before = _by_graph(store)
-        store.update(update, prefixes=PREFIXES)
-        after = _by_graph(store)
-        changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
-        assert changed <= scope.graphs, update
+        scope, changed, present = _told_and_changed(quads, update)
+        assert changed <= scope.graphs <= present, update
