@@ -18,7 +18,9 @@ from alliance_kg.graph.update_lookup import TOKEN, blank
 from alliance_kg.ontology import PREFIXES
 
 
-@lru_cache(maxsize=2)  # asked twice of one update: whether it writes the default graph, and where
+# Asked twice of one update (whether it writes the default graph, then where): kept for the
+# second; ``updating.update_store`` clears it, so that no long update is held after it.
+@lru_cache(maxsize=1)
 def data_scope(update: str) -> tuple[frozenset[str], bool] | None:
     """The named graphs an update of ``INSERT DATA`` and ``DELETE DATA`` operations alone
     writes, and whether it writes the default graph; None for an update of any other form, or

@@ -24,6 +24,7 @@ from alliance_kg.graph.stamp import stamp_union, union_stamped
 from alliance_kg.graph.store import graph_node, holds_blank, stored_lines
 from alliance_kg.graph.storefiles import flush
 from alliance_kg.graph.totals import Totals, count_of, read_totals, updated
+from alliance_kg.graph.update_data import data_scope
 from alliance_kg.graph.updates import (
     Unchecked,
     apply_update,
@@ -63,11 +64,14 @@ def update_store(
     What ``state`` keeps holds only while akg alone wrote the store (``stamp.union_stamped``):
     after another program's write every record, and the links graph's digests, are forgotten,
     so that `akg update` brings the stage back in step with whatever that program changed."""
-    refuse_default_writes(update)  # what it wrote there would be undone: refused unrun
     # Stamped: no other program wrote the store since akg's last write.
     exact = folder is not None and union_stamped(folder)
-    # The graphs an update of one operation names by variables are those its pattern binds now.
-    scope = update_scope(update, store if exact else None) if folder is not None else None
+    try:
+        refuse_default_writes(update)  # what it wrote there would be undone: refused unrun
+        # The graphs an update names by variables are those its pattern binds now.
+        scope = update_scope(update, store if exact else None) if folder is not None else None
+    finally:
+        data_scope.cache_clear()  # asked of this update twice, and of no other
     # The union is kept in step for the named graphs alone only where it was the union before
     # (stamped), the update leaves the default graph alone, and their triples can be read.
     graphs = sorted(scope.graphs) if scope is not None and not scope.default and exact else None
