@@ -31,9 +31,9 @@ from rdflib.namespace import SKOS
 from alliance_kg.graph.links.blocks import BlockMemo, Pairs, link_blocks
 from alliance_kg.graph.links.by_meeting import conflict_triples, meeting_label, meeting_parts
 from alliance_kg.graph.links.entities import broader_links
+from alliance_kg.graph.links.families import resolve_kept
 from alliance_kg.graph.links.grown import Weighing, grown_corpus, keep_grown
 from alliance_kg.graph.links.lineages import THRESHOLD, Link
-from alliance_kg.graph.links.meetings import resolve_meetings
 from alliance_kg.graph.links.parts import (
     REST,
     Part,
@@ -237,7 +237,7 @@ def corpus_parts(
     )
     if weighing is not None:
         weighing.linked = {corpus.items[b.members[0]].parties: b.key for b in blocks}
-    meetings, doc_meeting, conflicts = resolve_meetings(corpus, Restated(corpus, blocks))
+    meetings, doc_meeting, conflicts = resolve_kept(corpus, Restated(corpus, blocks), memo)
     # The pairs are the largest structure of the stage, and not needed for the triples.
     blocks = [block._replace(pairs=_NO_PAIRS, by_second=_NO_PAIRS.first) for block in blocks]
     parts = [Part(REST, [], 0, REST)]

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 
 from alliance_kg.graph.links.blocks import Block
 from alliance_kg.graph.links.read import Corpus
+
+_PARTIES = attrgetter("parties")
 
 
 class Restated(Mapping[str, dict[str, set[int]]]):
@@ -27,6 +30,16 @@ class Restated(Mapping[str, dict[str, set[int]]]):
         for i, item in enumerate(items):
             if item.parties:
                 self._mine.setdefault(item.doc, []).append(i)
+        #: Whether every block has its digest (``Block.key``: the blocks were linked with a memo).
+        self.keyed = all(block.key for block in blocks)
+
+    def block_keys(self, docs: Iterable[str]) -> list[str]:
+        """The digests of the blocks the documents' commitments are in, sorted."""
+        sets: set[frozenset[str]] = set()
+        at = self._corpus.items.__getitem__
+        for doc in docs:
+            sets.update(map(_PARTIES, map(at, self._mine.get(doc, ()))))
+        return sorted(self._blocks[parties].key for parties in sets)
 
     def __getitem__(self, doc: str) -> dict[str, set[int]]:
         items = self._corpus.items

@@ -226,26 +226,43 @@ class LinksState(KeptCorpus, KeptLinks):
 
     def blocks(self, keys: Collection[str]) -> dict[str, bytes]:
         """The blocks' results kept under those of ``keys`` that have one (``blocks.py``)."""
-        wanted = list(keys)
-        found: dict[str, bytes] = {}
-
-        def read(db: sqlite3.Connection) -> None:
-            found.update(select_in(db, "SELECT key, body FROM block WHERE key IN", wanted))
-
-        self._run(read)
-        return found
+        return self._memo("block", keys)
 
     def keep_blocks(self, keys: Collection[str], new: Iterable[tuple[str, bytes]]) -> None:
         """Keep the results of the blocks ``keys`` (``new``: those not kept yet, each key and
         result, taken one at a time), and drop the others. A result is kept under the digest of
         all it depends on, so it is never stale (``blocks._key``): no write of the store needs
         to forget it."""
+        self._keep_memo("block", keys, new)
+
+    def families(self, keys: Collection[str]) -> dict[str, bytes]:
+        """The meetings of the families kept under those of ``keys`` (``families.py``)."""
+        return self._memo("family", keys)
+
+    def keep_families(self, keys: Collection[str], new: Iterable[tuple[str, bytes]]) -> None:
+        """Keep the meetings of the families ``keys`` (``new``: those not kept yet), and drop
+        the others; each is kept under the digest of all it depends on, as a block's is."""
+        self._keep_memo("family", keys, new)
+
+    def _memo(self, table: str, keys: Collection[str]) -> dict[str, bytes]:
+        wanted = list(keys)
+        found: dict[str, bytes] = {}
+
+        def read(db: sqlite3.Connection) -> None:
+            found.update(select_in(db, f"SELECT key, body FROM {table} WHERE key IN", wanted))
+
+        self._run(read)
+        return found
+
+    def _keep_memo(
+        self, table: str, keys: Collection[str], new: Iterable[tuple[str, bytes]]
+    ) -> None:
         wanted = set(keys)
 
         def write(db: sqlite3.Connection) -> None:
-            gone = [(k,) for (k,) in db.execute("SELECT key FROM block") if k not in wanted]
-            db.executemany("DELETE FROM block WHERE key = ?", gone)
-            db.executemany("INSERT OR REPLACE INTO block VALUES (?, ?)", new)
+            gone = [(k,) for (k,) in db.execute(f"SELECT key FROM {table}") if k not in wanted]
+            db.executemany(f"DELETE FROM {table} WHERE key = ?", gone)
+            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", new)
 
         self._run(write)
 
@@ -286,6 +303,7 @@ _TABLES = {
     "staged": "graph TEXT PRIMARY KEY, digest TEXT",
     "record": "graph TEXT, query TEXT, body TEXT, PRIMARY KEY (graph, query)",
     "block": "key TEXT PRIMARY KEY, body BLOB",
+    "family": "key TEXT PRIMARY KEY, body BLOB",
     **LINKS_TABLES,
     KEPT_TABLE: KEPT_COLUMNS,
 }
