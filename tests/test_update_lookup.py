@@ -15,6 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_kg.graph.update_checks import CHECK
+from alliance_kg.graph.update_data import data_scope
+from alliance_kg.graph.update_lookup import Unreadable, blank, depths
 from alliance_kg.graph.updates import Scope, update_scope
 from alliance_kg.ontology import PREFIXES
 
@@ -185,3 +187,20 @@ def test_updates_under_with_or_using_are_told_the_graphs_they_change(
     for update in _under_datasets(graphs):
         scope, changed, present = _told_and_changed(quads, update)
         assert changed <= scope.graphs <= present, update
+
+
+def test_tokens_are_given_with_the_depth_of_the_braces_around_them() -> None:
+    text = 'INSERT { GRAPH ?g { ?s ?p "}{" } } # {\nWHERE { ?s ?p <urn:x#y> } ;'
+    found = [(t.group(), depth) for t, depth in depths(text) if not blank(t)]
+    assert found == [
+        ("INSERT", 0), ("{", 0), ("GRAPH", 1), ("?", 1), ("g", 1), ("{", 1), ("?", 2), ("s", 2),
+        ("?", 2), ("p", 2), ('"}{"', 2), ("}", 1), ("}", 0), ("WHERE", 0), ("{", 0), ("?", 1),
+        ("s", 1), ("?", 1), ("p", 1), ("<urn:x#y>", 1), ("}", 0), (";", 0),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["} {", "INSERT DATA { { }", "INSERT DATA { } }"])
+def test_braces_that_do_not_pair_are_unreadable(text: str) -> None:
+    with pytest.raises(Unreadable):
+        list(depths(text))
+    assert data_scope(text) is None

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from alliance_kg.graph.update_lookup import TOKEN, Lookup, blank, lookup_of
+from alliance_kg.graph.update_lookup import TOKEN, Lookup, Unreadable, blank, depths, lookup_of
 
 #: The graph the checks write into; never left in the store (the request drops it or fails).
 CHECK = "urn:x-alliance-kg:update-check"
@@ -116,19 +116,13 @@ def _spans(update: str) -> list[tuple[int, int]] | None:
     semicolon the tokens do not see) or unpaired braces."""
     if "\\u" in update.lower():
         return None
-    spans, depth, start = [], 0, 0
-    for token in TOKEN.finditer(update):
-        kind = token.lastgroup
-        if kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif depth == 0 and token.group() == ";":
-            spans.append((start, token.start()))
-            start = token.end()
-    if depth:
+    spans, start = [], 0
+    try:
+        for token, depth in depths(update):
+            if depth == 0 and token.group() == ";":
+                spans.append((start, token.start()))
+                start = token.end()
+    except Unreadable:
         return None
     if any(not blank(t) for t in TOKEN.finditer(update, start)):
         spans.append((start, len(update)))

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from alliance_kg.graph.update_lookup import TOKEN, blank
+from alliance_kg.graph.update_lookup import Unreadable, blank, depths
 from alliance_kg.ontology import PREFIXES
 
 
@@ -42,40 +42,36 @@ def _as_inserts(update: str) -> str | None:
     """The update with each ``DELETE DATA`` keyword made ``INSERT``; None unless everything
     outside its groups is a prologue, ``INSERT DATA``, ``DELETE DATA`` and semicolons."""
     out: list[str] = []
-    last, depth = 0, 0
+    last = 0
     expect = ""  # what the prologue or an operation needs next at the top level
-    for token in TOKEN.finditer(update):
-        kind, text = token.lastgroup, token.group()
-        if kind == "open":
-            if depth == 0 and expect != "{":
+    try:
+        for token, depth in depths(update):
+            kind, text = token.lastgroup, token.group()
+            if kind == "open" and depth == 0:
+                if expect != "{":
+                    return None
+                expect = ""
+                continue
+            if depth or kind == "close" or blank(token):
+                continue
+            word = text.upper()
+            if expect in ("name", "iri"):
+                expect = "iri" if expect == "name" else ""  # a prefix's name, then an IRI
+            elif expect == "DATA" and word == "DATA":
+                expect = "{"
+            elif not expect and word == "PREFIX":
+                expect = "name"
+            elif not expect and word == "BASE":
+                expect = "iri"
+            elif not expect and word in ("INSERT", "DELETE"):
+                if word == "DELETE":
+                    out += [update[last : token.start()], "INSERT"]
+                    last = token.end()
+                expect = "DATA"
+            elif expect or text != ";":
                 return None
-            depth, expect = depth + 1, ""
-            continue
-        if kind == "close":
-            depth -= 1
-            if depth < 0:
-                return None
-            continue
-        if depth or blank(token):
-            continue
-        word = text.upper()
-        if expect in ("name", "iri"):
-            expect = "iri" if expect == "name" else ""  # a prefix's name, then an IRI
-        elif expect == "DATA" and word == "DATA":
-            expect = "{"
-        elif not expect and word == "PREFIX":
-            expect = "name"
-        elif not expect and word == "BASE":
-            expect = "iri"
-        elif not expect and word in ("INSERT", "DELETE"):
-            if word == "DELETE":
-                out += [update[last : token.start()], "INSERT"]
-                last = token.end()
-            expect = "DATA"
-        elif not expect and text == ";":
-            continue
-        else:
-            return None
-    if depth or expect:
+    except Unreadable:
+        return None
+    if expect:
         return None
     return "".join([*out, update[last:]])

@@ -13,6 +13,7 @@ gives no answer, and the update is then treated as one that may change any graph
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,24 +170,24 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
 
     if "\\u" in update.lower():
         return None  # a codepoint escape may spell a brace or a keyword the tokens do not see
-    depth, start, begins, last = 0, 0, -1, ""
+    start, begins, last = 0, -1, ""
     groups: list[tuple[int, int, str]] = []  # each top-level group and the token before it
-    for token in TOKEN.finditer(update):
-        kind = token.lastgroup
-        if kind == "open":
-            start = token.start() if depth == 0 else start
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            if depth < 0:
-                return None
-            if depth == 0:
+    try:
+        for token, depth in depths(update):
+            kind = token.lastgroup
+            if depth:
+                continue
+            if kind == "open":
+                start = token.start()
+            elif kind == "close":
                 groups.append((start, token.end(), last))
-        elif depth == 0 and not blank(token):
-            last = token.group().upper()
-            if begins < 0 and kind == "word" and last in ("WITH", "DELETE", "INSERT"):
-                begins = token.start()
-    if depth or not groups or begins < 0:
+            elif not blank(token):
+                last = token.group().upper()
+                if begins < 0 and kind == "word" and last in ("WITH", "DELETE", "INSERT"):
+                    begins = token.start()
+    except Unreadable:
+        return None
+    if not groups or begins < 0:
         return None
     start, end, before = groups[-1]
     tail = "".join(t.group() for t in TOKEN.finditer(update, end) if not blank(t))
@@ -203,6 +204,27 @@ def _where(op: Any, update: str, declared: str) -> tuple[str, str] | None:
     else:
         same = found.where == op.where
     return (prologue, group) if same else None
+
+
+class Unreadable(ValueError):
+    """Text whose braces do not pair (``depths``)."""
+
+
+def depths(text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each token of the text and the depth of the braces around it (a brace's is that of the
+    group it opens or closes). Raises ``Unreadable`` when the braces do not pair."""
+    depth = 0
+    for token in TOKEN.finditer(text):
+        kind = token.lastgroup
+        if kind == "close":
+            depth -= 1
+            if depth < 0:
+                raise Unreadable("a closing brace with none open")
+        yield token, depth
+        if kind == "open":
+            depth += 1
+    if depth:
+        raise Unreadable("a brace left open")
 
 
 def blank(token: re.Match[str]) -> bool:
