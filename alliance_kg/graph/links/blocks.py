@@ -35,6 +35,7 @@ from alliance_kg.graph.links import lineages
 from alliance_kg.graph.links.block_codec import (
     BlockResult,
     Growth,
+    Ints,
     Pairs,
     decoded,
     decoded_growth,
@@ -80,7 +81,7 @@ class Block(NamedTuple):
     members: list[int]
     groups: list[list[int]]
     pairs: Pairs
-    by_second: array[int]
+    by_second: Ints
 
 
 class Linked(NamedTuple):
@@ -223,7 +224,9 @@ def _grown_block(
         second = array("q", map(remap.__getitem__, chain(prior[1], growth.weak.second)))
     except IndexError:
         return None  # not a result of these commitments: linked again
-    values = prior[2] + growth.weak.values
+    values = array("d")  # the kept views' values, copied to add the new pairs to
+    for kept in (prior[2], growth.weak.values):
+        values.frombytes(memoryview(kept).cast("B"))
     a, b, s = walk_pairs(part, part_vecs, least, new, recent)
     scores = Scores(first + a, second + b, values + s)
     return _result(part, scores, recent, threshold, keep)
@@ -316,7 +319,7 @@ def _kept(scores: Scores, keep: float, size: int) -> Pairs:
     )
 
 
-def _sorted(major: array[int], minor: array[int], size: int) -> array[int]:
+def _sorted(major: Ints, minor: Ints, size: int) -> array[int]:
     """The indexes of pairs (``major[k]``, ``minor[k]``), each under ``size``, sorted by major
     then minor (their keys made and compared in C: no Python step per pair)."""
     keys = list(map(operator.add, map(size.__mul__, major), minor))
