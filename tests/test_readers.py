@@ -583,3 +583,13 @@ def test_a_file_reached_through_links_is_listed_once(tmp_path: Path) -> None:
         "corpus/b-link.txt",
         "corpus/sub/c.txt",
     ]
+
+
+def test_a_folder_lists_the_files_whose_last_suffix_is_a_document_s(tmp_path: Path) -> None:
+    """Only the last suffix counts, in any case; a name ending in a dot or starting with one
+    (hidden) is not listed."""
+    names = ["a.md", "B.TXT", "c.tar.md", "d.md.bak", "e.", "f..html", ".g.md", "h", "i.Pdf"]
+    for name in names:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = [p.name for p in collect_paths([tmp_path])]
+    assert found == ["B.TXT", "a.md", "c.tar.md", "f..html", "i.Pdf"]

@@ -111,8 +111,14 @@ def _wanted_in_folder(name: str) -> bool:
         not _is_hidden(name)
         and not name.endswith(SIDECAR_SUFFIX)
         and not _NOT_DOCUMENTS.fullmatch(name)
-        and Path(name).suffix.lower() in SUFFIXES
+        and _suffix(name) in SUFFIXES
     )
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix``, lower case, without making a path (10,000 of them cost 0.03 s)."""
+    i = name.rfind(".")
+    return name[i:].lower() if 0 < i < len(name) - 1 else ""
 
 
 def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
