@@ -318,7 +318,9 @@ def format_limited(result: Any, fmt: str, limit: int, lists: dict[str, str] | No
         raise QueryError(f"the query failed: {exc}") from exc
     data = b"".join(written.chunks)
     if lists:
-        data = _sorted_lists(data, lists)
+        from alliance_kg.queries.lists import sorted_tsv
+
+        data = sorted_tsv(data, lists)
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
     return format_results(parsed, fmt)
@@ -353,35 +355,3 @@ def _too_many(limit: int, what: str) -> QueryError:
         f"the query gives more than {limit} {what} (--limit {limit}); "
         "narrow it, add LIMIT, or raise --limit"
     )
-
-
-def _sorted_lists(data: bytes, lists: dict[str, str]) -> bytes:
-    """TSV results with the literals of the columns of ``lists`` sorted (``lists.sorted_list``),
-    each row's cells otherwise as written."""
-    from alliance_kg.queries.lists import sorted_list
-
-    lines = data.decode("utf-8").split("\n")
-    columns = [(k, name[1:]) for k, name in enumerate(lines[0].split("\t")) if name[1:] in lists]
-    if not columns:
-        return data
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
-    assert isinstance(parsed, ox.QuerySolutions)
-    for n, row in enumerate(parsed, start=1):
-        cells: list[str] | None = None
-        for k, name in columns:
-            term = row[name]
-            if isinstance(term, ox.Literal):
-                value = sorted_list(term.value, lists[name])
-                if value != term.value:
-                    cells = cells or lines[n].split("\t")
-                    cells[k] = str(_listed(term, value))
-        if cells is not None:
-            lines[n] = "\t".join(cells)
-    return "\n".join(lines).encode("utf-8")
-
-
-def _listed(term: ox.Literal, value: str) -> ox.Literal:
-    """``term`` holding ``value`` instead, with its language tag or datatype."""
-    if term.language:
-        return ox.Literal(value, language=term.language)
-    return ox.Literal(value, datatype=term.datatype)
