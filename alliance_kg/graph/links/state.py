@@ -19,8 +19,9 @@ makes the stage read everything again.
 
 The file also keeps the results of the stage's blocks (``blocks.py``) and the meetings of its
 families of reports (``families.py``), each under the digest of all it depends on, so that no
-write makes one stale; those of blocks and families the last build did not have are dropped. And it keeps a digest of each subject's triples in the links graph, so that
-the next write of that graph reads back from the store only the subjects whose digest changed
+write makes one stale; those of blocks and families the last build did not have are dropped.
+And it keeps a digest of each subject's triples in the links graph, so that the next write of
+that graph reads back from the store only the subjects whose digest changed
 (``write.py``): they are marked as not kept (``forget_links``) in a committed transaction before
 the graph is written and kept again once the write is committed, and forgotten by an ``akg
 update`` that names the links graph, may change any graph or follows another program's write
