@@ -1,6 +1,7 @@
 """Adding one statement to a store of the synthetic corpus (``synthetic.py``): ``akg build FILE``
-of a statement dated after every other, and ``akg build FOLDER`` of the corpus's folder with that
-statement added, as a user runs them; for one or more versions of the code, interleaved.
+of a statement dated after every other, ``akg build FOLDER`` of the corpus's folder with that
+statement added, and ``akg build FILE`` of a statement dated on the corpus's middle day, as a
+user runs them; for one or more versions of the code, interleaved.
 
 Each version builds its own store of the corpus first (a change of the package changes every
 file's fingerprint and every kept digest, so a store built by another version would be worked
@@ -36,12 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 _DATE = re.compile(r"^date: (\d{4}-\d{2}-\d{2})$", re.M)
 
 
-def later_statement(corpus: Path, target: Path) -> Path:
-    """A copy of the corpus's last statement, dated a year after every other one."""
+def redated_statement(corpus: Path, target: Path, later: bool) -> Path:
+    """A copy of the corpus's last statement, dated a year after every other one (``later``),
+    else on the corpus's middle day (whose weights then change every later vector: README,
+    "The corpus and vectors of a grown store kept")."""
     files = sorted(corpus.glob("*.md"))
     dates = {path: date.fromisoformat(_DATE.findall(path.read_text("utf-8"))[0]) for path in files}
     last = max(files, key=lambda path: (dates[path], path.name))
-    day = max(dates.values()) + timedelta(days=365)
+    ordered = sorted(dates.values())
+    day = ordered[-1] + timedelta(days=365) if later else ordered[len(ordered) // 2]
     text, old = last.read_text("utf-8"), dates[last]
     text = text.replace(old.isoformat(), day.isoformat())
     text = text.replace(f"{old:%B} {old.day}, {old.year}", f"{day:%B} {day.day}, {day.year}")
@@ -67,23 +71,25 @@ def main() -> None:
     args = parser.parse_args()
     codes: list[Path] = args.code or [ROOT]
     print(
-        f"{'documents':>9}  {'case':<18} {'code':<24} {'least s':>8} {'median s':>9} {'most s':>7}"
+        f"{'documents':>9}  {'case':<20} {'code':<24} {'least s':>8} {'median s':>9} {'most s':>7}"
     )
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = Path(tmp) / "corpus"
             generate(corpus, n)
-            extra = later_statement(corpus, Path(tmp) / "s999-later-joint.md")
+            extra = redated_statement(corpus, Path(tmp) / "s999-later-joint.md", True)
+            older = redated_statement(corpus, Path(tmp) / "s998-older-joint.md", False)
             built = {code: Path(tmp) / f"built-{k}" for k, code in enumerate(codes)}
             for code, store in built.items():
                 akg(code, "--store", store, "build", corpus)
             times: dict[tuple[str, Path], list[float]] = {}
             for _ in range(args.rounds):
-                for case in ("statement alone", "the folder"):
+                for case in ("statement alone", "the folder", "an older statement"):
                     for code, store in built.items():
                         copy = fresh_copy(store, Path(tmp) / "copy")
-                        if case == "statement alone":
-                            seconds = akg(code, "--store", copy, "build", extra)
+                        if case != "the folder":
+                            added = extra if case == "statement alone" else older
+                            seconds = akg(code, "--store", copy, "build", added)
                         else:
                             added = corpus / extra.name
                             added.write_bytes(extra.read_bytes())
@@ -95,7 +101,7 @@ def main() -> None:
             for (case, code), found in times.items():
                 name = str(code)[-24:]
                 middle = statistics.median(found)
-                print(f"{n:>9}  {case:<18} {name:<24} {min(found):>8.2f} {middle:>9.2f} "
+                print(f"{n:>9}  {case:<20} {name:<24} {min(found):>8.2f} {middle:>9.2f} "
                       f"{max(found):>7.2f}", flush=True)  # fmt: skip
 
 
