@@ -217,3 +217,13 @@ def test_a_list_with_escapes_is_sorted_by_its_values_not_its_escapes() -> None:
 
     data = b'?names\n"a,b\x1fa\\tb"\n"b\x1fa"@en\n'
     assert sorted_tsv(data, {"names": "; "}) == b'?names\n"a\\tb; a,b"\n"a; b"@en\n'
+
+
+def test_a_list_whose_separator_is_written_escaped_is_sorted_too() -> None:
+    """A tab as the separator: every row is read by Oxigraph, and each list holds it."""
+    store = _store()
+    text = LISTED.replace('separator=", "', 'separator="\t"')
+    data = json.loads(run_on_store(store, text, "json", None, 10).text)
+    assert data["results"]["bindings"][0]["names"]["value"] == (
+        "A\tB, Z\tC\tJapan\tKorea, Republic of"
+    )

@@ -82,7 +82,8 @@ def sorted_tsv(data: bytes, lists: dict[str, str]) -> bytes:
     if not columns:
         return data
     if not all(_PLAIN.fullmatch(f'"{lists[name]}"') for _, name in columns):
-        return _sorted_rows(lines, range(1, len(lines)), columns, lists)
+        # A separator written escaped (a tab, say): every row read by Oxigraph.
+        return _sorted_rows(lines, [n for n in range(1, len(lines)) if lines[n]], columns, lists)
     others: list[int] = []
     for n in range(1, len(lines)):
         if not lines[n]:
