@@ -19,12 +19,19 @@ import hashlib
 import marshal
 import sys
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import astuple
 from functools import cache
 from typing import Protocol, runtime_checkable
 
 from alliance_kg.graph.links import meetings as rules
 from alliance_kg.graph.links.blocks import code_digest
-from alliance_kg.graph.links.meetings import Conflict, Meeting, resolve_meetings, series_of
+from alliance_kg.graph.links.meetings import (
+    Conflict,
+    Meeting,
+    reports_meeting,
+    resolve_meetings,
+    series_of,
+)
 from alliance_kg.graph.links.read import Corpus, Doc
 from alliance_kg.graph.links.restated import Restated
 
@@ -73,7 +80,7 @@ def doc_families(corpus: Corpus) -> list[list[str]]:
     # Documents of one series are of one family: series are joined, not documents.
     series: dict[tuple[str, ...], list[Doc]] = {}
     for doc in corpus.docs.values():
-        if _reports(doc):
+        if reports_meeting(doc):
             series.setdefault(series_of(doc) or ("",), []).append(doc)
     parent: dict[object, object] = {}
 
@@ -136,11 +143,6 @@ def _order(meeting: Meeting) -> tuple[int, tuple[str, ...], str]:
     return 0, series, meeting.date
 
 
-def _reports(doc: Doc) -> bool:
-    """Whether the document reports a meeting (``resolve_meetings`` skips the others)."""
-    return series_of(doc) is not None or bool(doc.participants) or bool(doc.date or doc.given_date)
-
-
 def _family_key(corpus: Corpus, family: list[str], restated: Restated) -> str:
     """The digest of all a family's result depends on (module docstring)."""
     docs, entities = corpus.docs, corpus.entities
@@ -167,15 +169,8 @@ def _family_key(corpus: Corpus, family: list[str], restated: Restated) -> str:
 
 def _encoded(result: Resolved) -> bytes:
     meetings, doc_meeting, conflicts = result
-    return marshal.dumps(
-        (
-            [(m.key, m.series, m.states, m.date, m.start, m.place, m.participants, m.docs)
-             for m in meetings.values()],
-            doc_meeting,
-            [(c.doc, c.field, c.stated, c.resolved, c.meeting, c.restated, c.evidence)
-             for c in conflicts],
-        )
-    )  # fmt: skip
+    rows = [astuple(m) for m in meetings.values()]
+    return marshal.dumps((rows, doc_meeting, [astuple(c) for c in conflicts]))
 
 
 def _decoded(body: bytes) -> Resolved | None:

@@ -73,6 +73,11 @@ def series_of(doc: Doc) -> tuple[str, ...] | None:
     return None
 
 
+def reports_meeting(doc: Doc) -> bool:
+    """Whether the document reports a meeting: it has a series, names people, or gives a date."""
+    return series_of(doc) is not None or bool(doc.participants or doc.date or doc.given_date)
+
+
 def resolve_meetings(
     corpus: Corpus, restated: Mapping[str, dict[str, set[int]]]
 ) -> tuple[dict[str, Meeting], dict[str, str], list[Conflict]]:
@@ -82,9 +87,9 @@ def resolve_meetings(
     groups: dict[tuple[tuple[str, ...], str], list[Doc]] = defaultdict(list)
     undated: list[Doc] = []
     for doc in sorted(corpus.docs.values(), key=lambda d: d.key):
+        if not reports_meeting(doc):
+            continue
         series = series_of(doc)
-        if series is None and not doc.participants and not (doc.date or doc.given_date):
-            continue  # reports no meeting
         series = series or ("",)
         day = doc.given_date or doc.date
         if day is None:
