@@ -1,12 +1,13 @@
 """Shared test set-up: ``pytest --update-golden`` rewrites the expected files (golden RDF and
 cookbook rows) from what the code gives now (review the diff before committing it), and
 ``corpus_store`` is the bundled sample corpus built once for the whole run, ``series_store``
-the reports of ``tests/data/series`` likewise, and
+the reports of ``tests/data/series`` likewise, ``synthetic_built`` 60 synthetic statements, and
 ``corpus_server`` the same corpus built into a real Oxigraph server (read them only: tests that
 write build stores of their own)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,20 @@ def series_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = akg(store, "build", str(Path(__file__).parent / "data" / "series"))
     assert result.exit_code == 0, result.output
     return store
+
+
+@pytest.fixture(scope="session")
+def synthetic_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store of 60 synthetic statements (``benchmarks/synthetic.py``), built once per
+    run: lists of several values, restated and moved deadlines, and thousands of rows."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.synthetic import generate
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate(folder / "in", 60)
+    result = akg(folder / "store", "build", str(folder / "in"))
+    assert result.exit_code == 0, result.output
+    return folder / "store"
 
 
 @pytest.fixture(scope="session")

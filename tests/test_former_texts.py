@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from clirunner import akg
 from former import DEADLINES, MEETINGS, as_now
 
 from alliance_kg.ontology import COMMITMENT_TYPES, PREFIXES
@@ -272,15 +270,9 @@ FORMER = Path(__file__).parent / "data" / "former"
 
 
 @pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    """A build of 60 synthetic statements (``benchmarks/synthetic.py``), opened read-only."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks.synthetic import generate
-
-    folder = tmp_path_factory.mktemp("synthetic")
-    generate(folder / "in", 60)
-    assert akg(folder / "store", "build", str(folder / "in")).exit_code == 0
-    return ox.Store.read_only(str(folder / "store"))
+def synthetic_store(synthetic_built: Path) -> ox.Store:
+    """``synthetic_built`` opened read-only."""
+    return ox.Store.read_only(str(synthetic_built))
 
 
 def test_lineage_text_holds_the_label_and_each_distinct_sentence_once(

@@ -1,6 +1,7 @@
-"""A cookbook query's narrowing gives the rows its text run alone gives, and leaves out the
-blocks ``# unless narrowed: NAME`` ... ``# end unless narrowed`` that it makes redundant
-(``queries.bounded.unless_narrowed``)."""
+"""A cookbook query's narrowing gives the rows its text run alone gives, leaves out the blocks
+``# unless narrowed: NAME`` ... ``# end unless narrowed`` that it makes redundant, and keeps the
+blocks ``# when narrowed: NAME`` ... ``# end when narrowed`` only when it runs
+(``queries.narrow_blocks``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_kg.errors import QueryError
-from alliance_kg.queries.bounded import narrowed, run_on_store, unless_narrowed
+from alliance_kg.queries.bounded import narrowed, run_on_store
 from alliance_kg.queries.cookbook import cookbook, parse_query_file
+from alliance_kg.queries.narrow_blocks import for_narrowings
 
 #: Parameters of the queries with a narrowing, several per query: names of entities with and
 #: without narrower ones (12th Marine Littoral Regiment is under Marine Littoral Regiment), in
@@ -63,25 +65,30 @@ def test_a_narrowing_gives_the_rows_of_the_text_alone(
         assert "transforming the 12th Artillery Regiment into the 12th Marine" in fast
 
 
-def test_a_narrowing_leaves_out_the_test_it_makes_redundant(corpus_store: Path) -> None:
+def test_a_narrowing_leaves_out_the_whole_store_form_and_keeps_the_lookups(
+    corpus_store: Path,
+) -> None:
     entry = cookbook()["timeline"]
     store = ox.Store.read_only(str(corpus_store))
     test = "FILTER(!BOUND(?entity) || BOUND(?named))"
-    assert test in entry.text
-    assert test not in narrowed(
-        store, entry.text, entry.bind({"entity": "Okinawa"}), entry.narrowing
-    )
-    # Without the parameter, no narrowing runs and the text keeps its test.
-    assert test in narrowed(store, entry.text, entry.bind({}), entry.narrowing)
+    hashed = "{ SELECT ?c ?quote WHERE { ?c akg:quote ?quote } }"
+    looked_up = "  ?c a akg:Commitment ;\n     akg:quote ?quote ;"
+    assert all(part in entry.text for part in (test, hashed, looked_up))
+    fast = narrowed(store, entry.text, entry.bind({"entity": "Okinawa"}), entry.narrowing)
+    assert test not in fast and hashed not in fast and looked_up in fast
+    # Without the parameter, no narrowing runs: the text keeps its test and the whole store's
+    # form, and leaves out the form that looks up what a narrowing found.
+    every = narrowed(store, entry.text, entry.bind({}), entry.narrowing)
+    assert test in every and hashed in every and looked_up not in every
 
 
 def test_only_the_blocks_of_the_narrowings_that_ran_are_left_out() -> None:
     text = "a\n# unless narrowed: x\nb\n# end unless narrowed\n  #unless narrowed: y why\nc\n"
     text += "  # end unless narrowed\nd\n"
-    assert unless_narrowed(text, {"x"}) == text.replace("b\n", "")
-    assert unless_narrowed(text, {"y"}) == text.replace("c\n", "")
-    assert unless_narrowed(text, {"x", "y"}) == text.replace("b\n", "").replace("c\n", "")
-    assert unless_narrowed(text, set()) == text
+    assert for_narrowings(text, {"x"}) == text.replace("b\n", "")
+    assert for_narrowings(text, {"y"}) == text.replace("c\n", "")
+    assert for_narrowings(text, {"x", "y"}) == text.replace("b\n", "").replace("c\n", "")
+    assert for_narrowings(text, set()) == text
     entry = parse_query_file("q", BLOCK)
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://e/a"), SKOS_LABEL, ox.Literal("A")))
@@ -92,6 +99,45 @@ def test_only_the_blocks_of_the_narrowings_that_ran_are_left_out() -> None:
     assert found.text.splitlines() == ["e,label", "http://e/b,B"]
     every = run_on_store(store, entry.text, "csv", entry.bind({}), 10, (), entry.narrowing)
     assert len(every.text.splitlines()) == 3
+
+
+def test_a_when_block_is_kept_only_when_its_narrowing_ran() -> None:
+    text = "L1\n# when narrowed: x\nL2\n# end when narrowed\n# unless narrowed: x\nL3\n"
+    text += "# end unless narrowed\n  # when narrowed: y why\nL4\n  # end when narrowed\nL5\n"
+    assert for_narrowings(text, set()) == text.replace("L2\n", "").replace("L4\n", "")
+    assert for_narrowings(text, {"x"}) == text.replace("L3\n", "").replace("L4\n", "")
+    assert for_narrowings(text, {"y"}) == text.replace("L2\n", "")
+    assert for_narrowings(text, {"x", "y"}) == text.replace("L3\n", "")
+    # Two forms that give the same rows: the narrowed one starts from the values found.
+    entry = parse_query_file("q", FORMS)
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/a"), SKOS_LABEL, ox.Literal("A")))
+    store.add(ox.Quad(ox.NamedNode("http://e/b"), SKOS_LABEL, ox.Literal("B")))
+    for given, rows in [({"name": "B"}, ["http://e/b,B"]), ({}, ["http://e/a,A", "http://e/b,B"])]:
+        bound = entry.bind(given)
+        found = run_on_store(store, entry.text, "csv", bound, 10, (), entry.narrowing).text
+        alone = run_on_store(store, entry.text, "csv", bound, 10, (), ()).text
+        assert found.splitlines() == ["e,label", *rows] == alone.splitlines()
+    fast = narrowed(store, entry.text, entry.bind({"name": "B"}), entry.narrowing)
+    assert "{ SELECT ?e ?label" not in fast and "?e skos:prefLabel ?label ." in fast
+    every = narrowed(store, entry.text, entry.bind({}), entry.narrowing)
+    assert "{ SELECT ?e ?label" in every and "?e skos:prefLabel ?label ." not in every
+
+
+FORMS = """# Q.
+# param: name text optional - a name
+# narrow: name values
+#| SELECT ?e WHERE { ?e skos:prefLabel ?name }
+SELECT ?e ?label WHERE {
+  # unless narrowed: name
+  { SELECT ?e ?label WHERE { ?e skos:prefLabel ?label } }
+  FILTER(!BOUND(?name) || ?label = ?name)
+  # end unless narrowed
+  # when narrowed: name
+  ?e skos:prefLabel ?label .
+  # end when narrowed
+} ORDER BY ?label
+"""
 
 
 SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
@@ -110,10 +156,24 @@ SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
             "# unless narrowed: other\n# end unless narrowed\n",
             "'# unless narrowed: other' has no '# narrow:' step",
         ),
+        (
+            "# when narrowed: other\n# end when narrowed\n",
+            "'# when narrowed: other' has no '# narrow:' step",
+        ),
+        ("# when narrowed: name\n", "'# when narrowed: name' has no '# end when narrowed'"),
+        ("# end when narrowed\n", "'# end when narrowed' must follow a block's end or start"),
+        (
+            "# when narrowed: name\n# end unless narrowed\n",
+            "'# end unless narrowed' ends a '# when narrowed:' block",
+        ),
+        (
+            "# unless narrowed: name\n# when narrowed: name\n# end when narrowed\n",
+            "'# when narrowed: name' must follow a block's end or start",
+        ),
     ],
 )
 def test_blocks_that_do_not_pair_or_name_no_narrowing_are_errors(body: str, message: str) -> None:
-    bare = unless_narrowed(BLOCK, {"name"}).replace("  # unless narrowed: name\n", "")
+    bare = for_narrowings(BLOCK, {"name"}).replace("  # unless narrowed: name\n", "")
     bare = bare.replace("  # end unless narrowed\n", "")
     assert "unless" not in bare
     head, _, rest = bare.partition("\nSELECT")

@@ -9,8 +9,6 @@ Queries to a remote SPARQL server are bounded by the HTTP timeout instead.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -29,6 +27,7 @@ from alliance_kg.queries import (
     run_query,
 )
 from alliance_kg.queries.child import run_beside_writers
+from alliance_kg.queries.narrow_blocks import for_narrowings
 from alliance_kg.queries.safety import check_read_only, parse_tree_needed
 
 _T = TypeVar("_T")
@@ -209,7 +208,8 @@ def narrowed(
 ) -> str:
     """``text`` restricted to the values that each ``narrowing`` query whose parameter is given
     finds (``graph.sparql.restrict``; a variable some row leaves unbound is not restricted),
-    without the blocks those narrowings make redundant (``unless_narrowed``).
+    with the blocks of the narrowings that ran and of those that did not as
+    ``narrow_blocks.for_narrowings`` leaves them.
     Each narrowing query is itself restricted by what the ones before it found, so that a
     chain of them can start from a few values (a name's entities, then their commitments).
     A step with ``values`` binds what it finds with a ``VALUES`` block instead
@@ -219,7 +219,7 @@ def narrowed(
     found: dict[ox.Variable, list[Any]] = {}
     starts: dict[ox.Variable, list[Any]] = {}
     ran = {step.param for step in narrowing if ox.Variable(step.param) in substitutions}
-    text = unless_narrowed(text, ran)
+    text = for_narrowings(text, ran)
     for step in narrowing:
         if step.param not in ran:
             continue
@@ -242,46 +242,6 @@ def narrowed(
         (starts if step.values else found).update(allowed)
     text = restrict(text, found) if found else text
     return start_from(text, starts) if starts else text
-
-
-#: The lines opening and closing a block of a query proper that the narrowing of a parameter
-#: makes redundant (``unless_narrowed``).
-_UNLESS = re.compile(r"#\s*unless narrowed:\s*(\w+)\b.*")
-_END = re.compile(r"#\s*end unless narrowed\s*")
-
-
-def unless_blocks(text: str) -> list[str]:
-    """The parameters of the blocks ``# unless narrowed: NAME`` ... ``# end unless narrowed``
-    of ``text``, in order; ``QueryError`` for a block left open, nested or never opened."""
-    params: list[str] = []
-    open_block = False
-    for line in text.splitlines():
-        start, end = _UNLESS.fullmatch(line.strip()), _END.fullmatch(line.strip())
-        if (start and open_block) or (end and not open_block):
-            raise QueryError(f"'{line.strip()}' must follow a block's end or start")
-        if start:
-            params.append(start[1])
-        open_block = open_block if not (start or end) else bool(start)
-    if open_block:
-        raise QueryError(f"'# unless narrowed: {params[-1]}' has no '# end unless narrowed'")
-    return params
-
-
-def unless_narrowed(text: str, given: Collection[str]) -> str:
-    """``text`` without the lines of its blocks ``# unless narrowed: NAME`` ...
-    ``# end unless narrowed`` whose NAME is in ``given``: a test that every value the
-    narrowing of NAME binds passes (its commitments found by the same pattern), which the text
-    run alone needs and the narrowed one would only repeat, row by row."""
-    kept: list[str] = []
-    dropping = False
-    for line in text.splitlines(keepends=True):
-        start = _UNLESS.fullmatch(line.strip())
-        if start or _END.fullmatch(line.strip()):
-            dropping = start is not None and start[1] in given
-            kept.append(line)  # the markers are comments
-        elif not dropping:
-            kept.append(line)
-    return "".join(kept)
 
 
 def _syntax_only(text: str) -> None:

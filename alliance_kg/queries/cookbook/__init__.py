@@ -18,9 +18,11 @@ binds the rows with a ``VALUES`` block, from which Oxigraph starts, instead of a
 query proper and in the narrowing queries after it): for queries whose rows and their order do
 not depend on the order solutions are met in (an ``ORDER BY`` that orders every row, lists
 sorted as below). Lines of the query proper from ``# unless narrowed: NAME`` to ``# end unless
-narrowed`` are a test that every value the narrowing of NAME binds passes: they are left out
-when it runs (``bounded.unless_narrowed``), so that the store does not test again, row by row,
-what the narrowing found, and kept for the text run alone.
+narrowed`` are left out when the narrowing of NAME runs, and lines from ``# when narrowed:
+NAME`` to ``# end when narrowed`` kept only then (``queries.narrow_blocks``): a test that every
+value the narrowing binds passes, which the store would only test again row by row, or two
+forms of the query that give the same rows, one joining whole properties by hashing (for the
+whole store) and one looking up the values the narrowing found.
 
 ``# sorted lists: NAME ...`` names ``GROUP_CONCAT`` columns whose values are sorted (by code
 point) before the rows are formatted (``queries.lists``, wherever akg runs the text): SPARQL
@@ -58,9 +60,9 @@ from alliance_kg.queries.bounded import (
     Narrowing,
     QueryOutput,
     query_location,
-    unless_blocks,
 )
 from alliance_kg.queries.lists import DECLARED, unit_separated
+from alliance_kg.queries.narrow_blocks import block_params
 from alliance_kg.queries.version import NEEDS
 
 _PARAM = re.compile(
@@ -188,12 +190,14 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
         if param not in declared or not "".join(lines).strip():
             raise QueryError(f"{name}.rq: '# narrow: {param}' needs a parameter and a query")
     try:
-        blocks = unless_blocks(text)
+        blocks = block_params(text)
     except QueryError as exc:
         raise QueryError(f"{name}.rq: {exc}") from exc
-    unknown = sorted(set(blocks) - {param for param, _, _ in narrowing})
+    stepped = {param for param, _, _ in narrowing}
+    unknown = [(kind, param) for kind, param in blocks if param not in stepped]
     if unknown:
-        raise QueryError(f"{name}.rq: '# unless narrowed: {unknown[0]}' has no '# narrow:' step")
+        kind, param = unknown[0]
+        raise QueryError(f"{name}.rq: '# {kind} narrowed: {param}' has no '# narrow:' step")
     steps = tuple(Narrowing(param, "\n".join(lines), values) for param, values, lines in narrowing)
     try:
         unit_separated(text, tuple(lists))
