@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def start_akg_serve(
-    store: Path, *args: str, stderr: int = subprocess.DEVNULL
+    store: Path | str, *args: str, stderr: int = subprocess.DEVNULL
 ) -> tuple[subprocess.Popen[str], re.Match[str]]:
     """Start ``akg serve`` on ``store`` with these options on a free port; return the process
     and the match of the endpoint's URL in its first line (groups: host, port)."""
@@ -33,7 +33,7 @@ def start_akg_serve(
 
 
 @contextlib.contextmanager
-def akg_serve(store: Path, *args: str) -> Iterator[str]:
+def akg_serve(store: Path | str, *args: str) -> Iterator[str]:
     """Serve ``store`` (with extra ``akg serve`` options) and yield the endpoint's URL."""
     process, match = start_akg_serve(store, "--timeout", "60", *args)
     try:

@@ -124,6 +124,48 @@ def test_a_when_block_is_kept_only_when_its_narrowing_ran() -> None:
     assert "{ SELECT ?e ?label" in every and "?e skos:prefLabel ?label ." not in every
 
 
+def test_a_server_process_narrows_a_query_given_by_name(tmp_path: Path) -> None:
+    """``akg serve`` runs a cookbook query as ``akg query -n`` does (``bounded.Given``): its
+    narrowing runs, and the form the blocks keep for it is the one run."""
+    from alliance_kg.queries.bounded import Bounds, Given
+    from alliance_kg.queries.runner import Runner
+
+    written = ox.Store(str(tmp_path / "store"))
+    written.add(ox.Quad(ox.NamedNode("http://e/a"), SKOS_LABEL, ox.Literal("A")))
+    written.add(ox.Quad(ox.NamedNode("http://e/b"), SKOS_LABEL, ox.Literal("B")))
+    written.flush()
+    del written
+    entry = parse_query_file("q", MARKED)
+    runner = Runner(tmp_path / "store", Bounds())
+    for given, rows in [
+        ({"name": "B"}, ["http://e/b,looked up"]),
+        ({}, ["http://e/a,whole store", "http://e/b,whole store"]),
+    ]:
+        found = Given(entry.bind(given), entry.narrowing)
+        for run in (runner.query, runner.query_apart):
+            assert run(entry.text, "csv", None, found).text.splitlines() == ["e,form", *rows]
+    # Without it, the text as written: both forms, so no row (the forms bind ?form apart).
+    assert runner.query(entry.text, "csv", None).text.splitlines() == ["e,form"]
+
+
+#: Two forms that give different rows, to tell which one ran.
+MARKED = """# Q.
+# param: name text optional - a name
+# narrow: name values
+#| SELECT ?e WHERE { ?e skos:prefLabel ?name }
+SELECT ?e ?form WHERE {
+  ?e skos:prefLabel ?label .
+  # unless narrowed: name
+  FILTER(!BOUND(?name) || ?label = ?name)
+  { BIND("whole store" AS ?form) }
+  # end unless narrowed
+  # when narrowed: name
+  { BIND("looked up" AS ?form) }
+  # end when narrowed
+} ORDER BY ?e
+"""
+
+
 FORMS = """# Q.
 # param: name text optional - a name
 # narrow: name values

@@ -178,6 +178,25 @@ def test_rdflib_sparqlstore_with_named_graphs(endpoint: str, corpus_store: Path)
         assert labels == {rdflib.Literal("Japan")}
 
 
+def test_cookbook_urls_over_a_remote_store(corpus_server: str, corpus_store: Path) -> None:
+    """``akg serve`` of a SPARQL server's store narrows a cookbook query as ``akg query -n``
+    does, by the other path a query takes there (``server.py``, not a server process)."""
+    with akg_serve(corpus_server) as url:
+        base = url.removesuffix("/sparql")
+        for name, given in [
+            ("timeline", {"entity": "senkakus", "as_of": "2026-11-26"}),
+            ("timeline", {"as_of": "2026-11-26"}),
+            ("commitments-by-type", {"type": "Opposition", "date": "2024-07-28"}),
+            ("commitments-by-type", {"type": "Pledge"}),
+        ]:
+            params = [arg for k, v in given.items() for arg in ("--param", f"{k}={v}")]
+            local = akg(corpus_store, "query", "-n", name, *params, "--format", "csv")
+            assert local.exit_code == 0 and local.output.count("\n") > 2
+            query = urllib.parse.urlencode(given)
+            found = fetch(f"{base}/cookbook/{name}?{query}", accept="text/csv")
+            assert found[::2] == (200, local.stdout_bytes), (name, given)
+
+
 def test_service_description(endpoint: str) -> None:
     status, headers, body = fetch(endpoint)
     assert (status, headers["Content-Type"]) == (200, "text/turtle; charset=utf-8")
@@ -197,12 +216,17 @@ def test_cookbook_urls_and_the_ontology(endpoint: str, corpus_store: Path) -> No
     status, _, body = fetch(f"{base}/cookbook/timeline?entity=Okinawa&as_of=2026-11-26")
     assert status == 200, body
     assert len(json.loads(body)["results"]["bindings"]) == 3
-    # The text alone, without its narrowing, lists the types in Oxigraph's order; the lists
-    # the query names in its heading are sorted wherever it runs.
+    # Bound and narrowed as akg query -n binds and narrows it, the lists its heading names
+    # sorted.
     params = ["--param", "entity=senkakus", "--param", "as_of=2026-11-26"]
     local = akg(corpus_store, "query", "-n", "timeline", *params, "--format", "csv")
     assert "Opposition/Reaffirmation" in local.output
     url = f"{base}/cookbook/timeline?entity=senkakus&as_of=2026-11-26"
+    assert fetch(url, accept="text/csv")[::2] == (200, local.stdout_bytes)
+    params = ["--param", "type=Opposition", "--param", "date=2024-07-28"]
+    local = akg(corpus_store, "query", "-n", "commitments-by-type", *params, "--format", "csv")
+    assert local.output.count("\n") == 9
+    url = f"{base}/cookbook/commitments-by-type?type=Opposition&date=2024-07-28"
     assert fetch(url, accept="text/csv")[::2] == (200, local.stdout_bytes)
     status, _, body = fetch(f"{base}/cookbook/no-such-query")
     assert (status, body) == (400, b"no cookbook query 'no-such-query'; akg queries lists them\n")

@@ -61,6 +61,15 @@ class Narrowing:
 
 
 @dataclass(frozen=True)
+class Given:
+    """A cookbook query's parameters as bound (``CookbookQuery.bind``) and its narrowing steps:
+    what a query is run with besides its text when it is asked for by name."""
+
+    substitutions: Substitutions
+    narrowing: tuple[Narrowing, ...] = ()
+
+
+@dataclass(frozen=True)
 class Bounds:
     """How long a query may run (seconds), how many rows (or triples) it may return, and how
     much memory (megabytes) its process may use."""
@@ -201,6 +210,14 @@ def run_on_store(
         else "solutions"
     )
     return QueryOutput(format_limited(result, fmt, limit, lists), kind)
+
+
+def given_text(store: Any, text: str, given: Given) -> str:
+    """``text`` as ``run_on_store`` runs it with ``given``: narrowed, then its parameters bound."""
+    from alliance_kg.graph.sparql import bind_values
+
+    text = narrowed(store, text, given.substitutions, given.narrowing)
+    return bind_values(text, given.substitutions) if given.substitutions else text
 
 
 def narrowed(

@@ -27,12 +27,13 @@ import struct
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alliance_kg.errors import QueryError
 from alliance_kg.queries import Dataset
-from alliance_kg.queries.bounded import Bounds, QueryOutput
+from alliance_kg.queries.bounded import Bounds, Given, QueryOutput
 from alliance_kg.queries.lifetime import die_with, limit_memory, stopped_after
 from alliance_kg.queries.listener import Server
 from alliance_kg.queries.runner import Runner
@@ -247,11 +248,14 @@ class InlineHandler(_Handler):
         self.process.table[self.slot] = CLOSED
         super().finish()
 
-    def _run(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
+    def _run(
+        self, text: str, fmt: str, dataset: Dataset | None, given: Given | None = None
+    ) -> QueryOutput:
         if self.runner.beside_writer():
             # In a process of its own, which keeps the time limit itself (``runner.py``).
-            return self.runner.query_apart(text, fmt, dataset)
-        result: QueryOutput = self.process.run(self, lambda: self.runner.query(text, fmt, dataset))
+            return self.runner.query_apart(text, fmt, dataset, given)
+        work = partial(self.runner.query, text, fmt, dataset, given)
+        result: QueryOutput = self.process.run(self, work)
         return result
 
     def stopped(self, error: QueryError) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries import Dataset
-from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location
+from alliance_kg.queries.bounded import Bounds, Given, QueryOutput, given_text, query_location
 from alliance_kg.queries.lifetime import out_of_memory
 from alliance_kg.queries.prepared import Prepared
 
@@ -43,20 +43,23 @@ class Runner:
         except AkgError as exc:
             self._failure = exc  # said in answer to every query, as a process per query would
 
-    def query(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
-        """Check and run ``text`` within the row limit (the time limit is the watchdog's)."""
+    def query(
+        self, text: str, fmt: str, dataset: Dataset | None, given: Given | None = None
+    ) -> QueryOutput:
+        """Check and run ``text`` within the row limit (the time limit is the watchdog's);
+        ``given``: a cookbook query's parameters and narrowing (``bounded.given_text``)."""
         from alliance_kg.graph.storefiles import vanished
 
         store = self._current()
         try:
             try:
-                return self._prepared.run(store, text, fmt, self._bounds.limit, dataset)
+                return self._run(store, text, fmt, dataset, given)
             except QueryError as exc:
                 if not vanished(exc):
                     raise
                 # A writer compacted away a file of the old opening: answer from a new one.
                 store = self._reopen(store)
-                return self._prepared.run(store, text, fmt, self._bounds.limit, dataset)
+                return self._run(store, text, fmt, dataset, given)
         except AkgError:
             raise
         except MemoryError as exc:
@@ -71,10 +74,23 @@ class Runner:
 
         return lock_taken(self._lock_file)
 
-    def query_apart(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
+    def query_apart(
+        self, text: str, fmt: str, dataset: Dataset | None, given: Given | None = None
+    ) -> QueryOutput:
         """``query`` in a process of its own, within the time and memory bounds, run again if
         that process died while a writer held the store (``query_location``)."""
-        return query_location(self._location, text, fmt, bounds=self._bounds, dataset=dataset)
+        subs, steps = (given.substitutions, given.narrowing) if given else (None, ())
+        return query_location(
+            self._location, text, fmt, substitutions=subs, bounds=self._bounds,
+            dataset=dataset, narrowing=steps,
+        )  # fmt: skip
+
+    def _run(
+        self, store: Any, text: str, fmt: str, dataset: Dataset | None, given: Given | None
+    ) -> QueryOutput:
+        if given is not None:
+            text = given_text(store, text, given)
+        return self._prepared.run(store, text, fmt, self._bounds.limit, dataset)
 
     def _current(self) -> Any:
         from alliance_kg.graph.store import open_location

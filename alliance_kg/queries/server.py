@@ -29,7 +29,7 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, FormatError, QueryError, terminal_safe
 from alliance_kg.queries import GRAPH_FORMATS, Dataset
-from alliance_kg.queries.bounded import Bounds, QueryOutput, query_location
+from alliance_kg.queries.bounded import Bounds, Given, QueryOutput, query_location
 from alliance_kg.queries.child import run_in_child
 from alliance_kg.queries.listener import Server
 from alliance_kg.queries.protocol import (
@@ -280,7 +280,9 @@ class _Handler(StrictRequest):
     def _length_refusal(self) -> tuple[int, str, str] | None:
         return length_refusal(self.headers.get("Content-Length"), MAX_BODY)
 
-    def _query(self, text: str | None, params: dict[str, list[str]]) -> None:
+    def _query(
+        self, text: str | None, params: dict[str, list[str]], given: Given | None = None
+    ) -> None:
         if not text:
             self._reply(400, "text/plain", "no query: send one as the query parameter\n")
             return
@@ -295,7 +297,7 @@ class _Handler(StrictRequest):
             self._not_acceptable()
             return
         try:
-            output = self._run(text, fmt, dataset)
+            output = self._run(text, fmt, dataset, given)
             if output.kind == "graph" and fmt not in GRAPH_FORMATS:
                 # Asked for rows first; the result is a graph: give the graph format asked.
                 if choice.graph is None:
@@ -303,7 +305,7 @@ class _Handler(StrictRequest):
                     return
                 fmt = choice.graph
                 if fmt != "turtle":  # the rows format left graphs in Turtle
-                    output = self._run(text, fmt, dataset)
+                    output = self._run(text, fmt, dataset, given)
         except FormatError:
             self._not_acceptable()  # rows or a boolean, for a client that takes graphs only
             return
@@ -320,8 +322,8 @@ class _Handler(StrictRequest):
         self._reply(200, "text/turtle" if turtle else FORMAT_TYPES[fmt], output.text)
 
     def _cookbook(self, name: str, query: str) -> None:
-        # A cookbook query with its parameters from the URL, bound as akg query -n binds them.
-        from alliance_kg.graph.sparql import bind_values
+        # A cookbook query with its parameters from the URL, bound and narrowed as akg query -n
+        # binds and narrows them.
         from alliance_kg.queries.cookbook import get_query
 
         params = urllib.parse.parse_qs(query)
@@ -332,13 +334,16 @@ class _Handler(StrictRequest):
         except QueryError as exc:
             self._reply(400, "text/plain", f"{exc}\n")
             return
-        text = bind_values(entry.text, substitutions) if substitutions else entry.text
-        self._query(text, params)
+        self._query(entry.text, params, Given(substitutions, entry.narrowing))
 
-    def _run(self, text: str, fmt: str, dataset: Dataset | None) -> QueryOutput:
+    def _run(
+        self, text: str, fmt: str, dataset: Dataset | None, given: Given | None = None
+    ) -> QueryOutput:
+        subs, steps = (given.substitutions, given.narrowing) if given else (None, ())
         return query_location(
-            self.store_location, text, fmt, bounds=self.query_bounds, dataset=dataset
-        )
+            self.store_location, text, fmt, substitutions=subs, bounds=self.query_bounds,
+            dataset=dataset, narrowing=steps,
+        )  # fmt: skip
 
     def _not_acceptable(self) -> None:
         offered = ", ".join(sorted(set(FORMAT_TYPES.values())))
