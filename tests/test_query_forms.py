@@ -36,6 +36,12 @@ def _store(which: str, request: pytest.FixtureRequest) -> ox.Store:
     return ox.Store.read_only(str(request.getfixturevalue(which)))
 
 
+@pytest.fixture(params=STORES)
+def built(request: pytest.FixtureRequest) -> tuple[str, ox.Store]:
+    """Each store of ``STORES``, by name, opened read-only."""
+    return request.param, _store(request.param, request)
+
+
 def _forms(name: str, param: str) -> tuple[str, str]:
     """The text as run without the narrowing of ``param`` (the whole store's form), and the
     text with the form that looks up what the narrowing finds instead, each without its
@@ -54,24 +60,29 @@ def _unmarked(text: str) -> str:
     )
 
 
+def _as_akg(store: ox.Store, name: str, given: dict[str, str]) -> str:
+    """The CSV ``akg query -n`` gives: the query narrowed, with its lists sorted."""
+    entry = get_query(name)
+    bound = entry.bind(given)
+    return run_on_store(store, entry.text, "csv", bound, 1_000_000, (), entry.narrowing).text
+
+
 def _lists(text: str, column: int) -> int:
     """The rows whose cell ``column`` holds a list of two values or more."""
     return sum(", " in row[column] for row in csv.reader(io.StringIO(text)))
 
 
-@pytest.mark.parametrize("which", STORES)
 def test_the_whole_store_timeline_gives_the_bytes_of_its_former_text(
-    which: str, request: pytest.FixtureRequest
+    built: tuple[str, ox.Store],
 ) -> None:
-    entry = get_query("timeline")
-    store = _store(which, request)
+    which, store = built
     hashed, looked_up = _forms("timeline", "entity")
     former = (FORMER / "timeline-lookups.rq").read_text(encoding="utf-8")
     assert "# when narrowed:" not in former
     rows = lists = moved = 0
     for as_of in ["2001-06-30", "2010-06-30", "2016-06-30", "2024-07-28", "2030-01-01"]:
-        bound = entry.bind({"as_of": as_of})
-        now = run_on_store(store, entry.text, "csv", bound, 1_000_000, (), entry.narrowing).text
+        now = _as_akg(store, "timeline", {"as_of": as_of})
+        bound = get_query("timeline").bind({"as_of": as_of})
         assert now == run_on_store(store, hashed, "csv", bound, 1_000_000).text
         assert now == run_on_store(store, former, "csv", bound, 1_000_000).text, as_of
         assert now == run_on_store(store, looked_up, "csv", bound, 1_000_000).text, as_of
@@ -83,34 +94,28 @@ def test_the_whole_store_timeline_gives_the_bytes_of_its_former_text(
         assert rows > 1_000 and moved > 10
 
 
-@pytest.mark.parametrize("which", STORES)
 def test_commitments_by_type_of_every_meeting_give_the_bytes_of_their_lookups(
-    which: str, request: pytest.FixtureRequest
+    built: tuple[str, ox.Store],
 ) -> None:
-    entry = get_query("commitments-by-type")
-    store = _store(which, request)
-    hashed, looked_up = _forms("commitments-by-type", "date")
+    _, store = built
+    _, looked_up = _forms("commitments-by-type", "date")
     rows = lists = 0
     for kind in COMMITMENT_TYPES:
-        bound = entry.bind({"type": kind})
-        now = run_on_store(store, entry.text, "csv", bound, 1_000_000, (), entry.narrowing).text
-        then = run_on_store(store, looked_up, "csv", bound, 1_000_000).text
-        assert now == then, kind
+        now = _as_akg(store, "commitments-by-type", {"type": kind})
+        bound = get_query("commitments-by-type").bind({"type": kind})
+        assert now == run_on_store(store, looked_up, "csv", bound, 1_000_000).text, kind
         rows += now.count("\n") - 1
         lists += _lists(now, 3) + _lists(now, 4)
     assert rows > 20 and lists > 5
 
 
-@pytest.mark.parametrize("which", STORES)
-def test_attendance_gives_the_bytes_of_its_former_text(
-    which: str, request: pytest.FixtureRequest
-) -> None:
+def test_attendance_gives_the_bytes_of_its_former_text(built: tuple[str, ox.Store]) -> None:
     text = get_query("attendance").text
     start = text.index("    # Each property read once")
     end = text.index("    # The office and the State as the meeting's own reports give them")
     former = text[:start] + FORMER_ATTENDANCE + text[end:]
     assert former != text
-    store = _store(which, request)
+    _, store = built
     now = run_on_store(store, text, "csv", {}, 1_000_000).text
     assert now == run_on_store(store, former, "csv", {}, 1_000_000).text
     assert now.count("\n") > 10
