@@ -147,6 +147,25 @@ def construct_triples(store: Any, text: str, origin: str) -> list[ox.Triple]:
     return list(result)
 
 
+def query_given(
+    location: str | Path,
+    text: str,
+    fmt: str,
+    given: Given | None,
+    *,
+    bounds: Bounds,
+    dataset: Dataset | None = None,
+) -> QueryOutput:
+    """``query_location`` of ``text`` with a cookbook query's ``given`` parameters and
+    narrowing, or of the text alone (``None``)."""
+    if given is None:
+        return query_location(location, text, fmt, bounds=bounds, dataset=dataset)
+    return query_location(
+        location, text, fmt, substitutions=given.substitutions, bounds=bounds, dataset=dataset,
+        narrowing=given.narrowing,
+    )  # fmt: skip
+
+
 def _bounded_run(
     location: str | Path,
     text: str,

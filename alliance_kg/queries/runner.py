@@ -18,7 +18,7 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, QueryError
 from alliance_kg.queries import Dataset
-from alliance_kg.queries.bounded import Bounds, Given, QueryOutput, given_text, query_location
+from alliance_kg.queries.bounded import Bounds, Given, QueryOutput, given_text, query_given
 from alliance_kg.queries.lifetime import out_of_memory
 from alliance_kg.queries.prepared import Prepared
 
@@ -78,12 +78,8 @@ class Runner:
         self, text: str, fmt: str, dataset: Dataset | None, given: Given | None = None
     ) -> QueryOutput:
         """``query`` in a process of its own, within the time and memory bounds, run again if
-        that process died while a writer held the store (``query_location``)."""
-        subs, steps = (given.substitutions, given.narrowing) if given else (None, ())
-        return query_location(
-            self._location, text, fmt, substitutions=subs, bounds=self._bounds,
-            dataset=dataset, narrowing=steps,
-        )  # fmt: skip
+        that process died while a writer held the store (``bounded.query_given``)."""
+        return query_given(self._location, text, fmt, given, bounds=self._bounds, dataset=dataset)
 
     def _run(
         self, store: Any, text: str, fmt: str, dataset: Dataset | None, given: Given | None

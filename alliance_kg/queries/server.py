@@ -29,7 +29,7 @@ from typing import Any
 
 from alliance_kg.errors import AkgError, FormatError, QueryError, terminal_safe
 from alliance_kg.queries import GRAPH_FORMATS, Dataset
-from alliance_kg.queries.bounded import Bounds, Given, QueryOutput, query_location
+from alliance_kg.queries.bounded import Bounds, Given, QueryOutput, query_given
 from alliance_kg.queries.child import run_in_child
 from alliance_kg.queries.listener import Server
 from alliance_kg.queries.protocol import (
@@ -339,11 +339,9 @@ class _Handler(StrictRequest):
     def _run(
         self, text: str, fmt: str, dataset: Dataset | None, given: Given | None = None
     ) -> QueryOutput:
-        subs, steps = (given.substitutions, given.narrowing) if given else (None, ())
-        return query_location(
-            self.store_location, text, fmt, substitutions=subs, bounds=self.query_bounds,
-            dataset=dataset, narrowing=steps,
-        )  # fmt: skip
+        return query_given(
+            self.store_location, text, fmt, given, bounds=self.query_bounds, dataset=dataset
+        )
 
     def _not_acceptable(self) -> None:
         offered = ", ".join(sorted(set(FORMAT_TYPES.values())))
