@@ -121,7 +121,7 @@ def test_commitments_about_gives_the_bytes_of_its_former_text(series_store: Path
 
 
 def test_source_gives_the_bytes_of_its_former_text(series_store: Path) -> None:
-    former = _former("source", FORMER_SOURCE, "# ?end and ?c")
+    former = _former("source", FORMER_SOURCE, "ORDER BY")
     store = ox.Store.read_only(str(series_store))
     rows = 0
     for words in WORDS:

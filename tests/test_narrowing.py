@@ -1,7 +1,7 @@
 """A cookbook query's narrowing gives the rows its text run alone gives, leaves out the blocks
 ``# unless narrowed: NAME`` ... ``# end unless narrowed`` that it makes redundant, and keeps the
-blocks ``# when narrowed: NAME`` ... ``# end when narrowed`` only when it runs
-(``queries.narrow_blocks``)."""
+blocks ``# when narrowed: NAME`` ... ``# end when narrowed`` only when it runs, and blocks ``#
+only as written: NAME`` only when NAME is given but not narrowed (``queries.narrow_blocks``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_kg.errors import QueryError
-from alliance_kg.queries.bounded import narrowed, run_on_store
+from alliance_kg.queries import run_query
+from alliance_kg.queries.bounded import format_limited, narrowed, run_on_store
 from alliance_kg.queries.cookbook import cookbook, parse_query_file
 from alliance_kg.queries.narrow_blocks import for_narrowings
 
@@ -76,10 +77,13 @@ def test_a_narrowing_leaves_out_the_whole_store_form_and_keeps_the_lookups(
     assert all(part in entry.text for part in (test, hashed, looked_up))
     fast = narrowed(store, entry.text, entry.bind({"entity": "Okinawa"}), entry.narrowing)
     assert test not in fast and hashed not in fast and looked_up in fast
-    # Without the parameter, no narrowing runs: the text keeps its test and the whole store's
-    # form, and leaves out the form that looks up what a narrowing found.
+    # Without the parameter, no narrowing runs: the text keeps the whole store's form, and
+    # leaves out the form that looks up what a narrowing found and the test, which every row
+    # passes. Given but not narrowed (the text run without its steps), the test is kept.
     every = narrowed(store, entry.text, entry.bind({}), entry.narrowing)
-    assert test in every and hashed in every and looked_up not in every
+    assert test not in every and hashed in every and looked_up not in every
+    alone = narrowed(store, entry.text, entry.bind({"entity": "Okinawa"}), ())
+    assert test in alone and hashed in alone and looked_up not in alone
 
 
 def test_only_the_blocks_of_the_narrowings_that_ran_are_left_out() -> None:
@@ -182,6 +186,44 @@ SELECT ?e ?label WHERE {
 """
 
 
+def test_a_block_only_as_written_is_kept_only_for_a_parameter_given_but_not_narrowed() -> None:
+    text = "L1\n# only as written: x\nL2\n# end only as written\n  # only as written: y why\n"
+    text += "L3\n  # end only as written\nL4\n"
+    assert for_narrowings(text, set()) == text.replace("L2\n", "").replace("L3\n", "")
+    assert for_narrowings(text, {"x"}) == text.replace("L2\n", "").replace("L3\n", "")
+    assert for_narrowings(text, {"x"}, {"x", "y"}) == text.replace("L2\n", "")
+    assert for_narrowings(text, set(), {"x", "y"}) == text
+    entry = parse_query_file("q", WRITTEN)
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/a"), SKOS_LABEL, ox.Literal("A")))
+    store.add(ox.Quad(ox.NamedNode("http://e/b"), SKOS_LABEL, ox.Literal("B")))
+    test = "FILTER(!BOUND(?name) || ?label = ?name)"
+    for given, rows in [({"name": "B"}, ["http://e/b,B"]), ({}, ["http://e/a,A", "http://e/b,B"])]:
+        bound = entry.bind(given)
+        # Narrowed or not given, the test is left out; given without the narrowing, kept.
+        assert test not in narrowed(store, entry.text, bound, entry.narrowing)
+        assert (test in narrowed(store, entry.text, bound, ())) == bool(given)
+        found = run_on_store(store, entry.text, "csv", bound, 10, (), entry.narrowing).text
+        alone = run_on_store(store, entry.text, "csv", bound, 10, (), ()).text
+        written = run_query(store, entry.text, substitutions=bound)
+        assert found.splitlines() == ["e,label", *rows] == alone.splitlines()
+        assert format_limited(written, "csv", 10).splitlines() == found.splitlines()
+
+
+#: A test of the parameter that its narrowing makes, kept only for a client running the file.
+WRITTEN = """# Q.
+# param: name text optional - a name
+# narrow: name values
+#| SELECT ?e WHERE { ?e skos:prefLabel ?name }
+SELECT ?e ?label WHERE {
+  ?e skos:prefLabel ?label .
+  # only as written: name
+  FILTER(!BOUND(?name) || ?label = ?name)
+  # end only as written
+} ORDER BY ?label
+"""
+
+
 SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
@@ -211,6 +253,19 @@ SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
         (
             "# unless narrowed: name\n# when narrowed: name\n# end when narrowed\n",
             "'# when narrowed: name' must follow a block's end or start",
+        ),
+        ("# only as written: name\n", "'# only as written: name' has no '# end only as written'"),
+        (
+            "# only as written: other\n# end only as written\n",
+            "'# only as written: other' has no '# narrow:' step",
+        ),
+        (
+            "# only as written: name\n# end unless narrowed\n",
+            "'# end unless narrowed' ends a '# only as written:' block",
+        ),
+        (
+            "# when narrowed: name\n# only as written: name\n# end only as written\n",
+            "'# only as written: name' must follow a block's end or start",
         ),
     ],
 )

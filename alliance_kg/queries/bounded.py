@@ -255,7 +255,7 @@ def narrowed(
     found: dict[ox.Variable, list[Any]] = {}
     starts: dict[ox.Variable, list[Any]] = {}
     ran = {step.param for step in narrowing if ox.Variable(step.param) in substitutions}
-    text = for_narrowings(text, ran)
+    text = for_narrowings(text, ran, {variable.value for variable in substitutions})
     for step in narrowing:
         if step.param not in ran:
             continue

@@ -22,7 +22,10 @@ narrowed`` are left out when the narrowing of NAME runs, and lines from ``# when
 NAME`` to ``# end when narrowed`` kept only then (``queries.narrow_blocks``): a test that every
 value the narrowing binds passes, which the store would only test again row by row, or two
 forms of the query that give the same rows, one joining whole properties by hashing (for the
-whole store) and one looking up the values the narrowing found.
+whole store) and one looking up the values the narrowing found. Lines from ``# only as written:
+NAME`` to ``# end only as written`` are left out but when NAME is given and its narrowing does
+not run: a test of NAME that the narrowing makes when NAME is given and every row passes when it
+is not, for a client that runs the file as written.
 
 ``# sorted lists: NAME ...`` names ``GROUP_CONCAT`` columns whose values are sorted (by code
 point) before the rows are formatted (``queries.lists``, wherever akg runs the text): SPARQL
@@ -197,7 +200,7 @@ def parse_query_file(name: str, text: str) -> CookbookQuery:
     unknown = [(kind, param) for kind, param in blocks if param not in stepped]
     if unknown:
         kind, param = unknown[0]
-        raise QueryError(f"{name}.rq: '# {kind} narrowed: {param}' has no '# narrow:' step")
+        raise QueryError(f"{name}.rq: '# {kind}: {param}' has no '# narrow:' step")
     steps = tuple(Narrowing(param, "\n".join(lines), values) for param, values, lines in narrowing)
     try:
         unit_separated(text, tuple(lists))
