@@ -64,6 +64,9 @@ def test_cookbook_and_timeline(kg: alliance_kg.KnowledgeGraph) -> None:
     assert [(r["deadline"], r["status"]) for r in rows] == [("2025", "pending"), (None, "")]
     with pytest.raises(QueryError, match="no entity is named 'Korea'; the closest: North Korea"):
         kg.timeline("Korea")
+    assert len(kg.timeline(as_of="2026-11-26", limit=106)) == 106
+    with pytest.raises(QueryError, match="the query gives more than 105 rows"):
+        kg.timeline(as_of="2026-11-26", limit=105)
 
 
 def test_to_dataframe(kg: alliance_kg.KnowledgeGraph) -> None:

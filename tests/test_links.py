@@ -91,6 +91,21 @@ def test_timeline_table_and_json(corpus: Path) -> None:
     assert len(dates) == 106 and dates == sorted(dates)
 
 
+def test_timeline_is_bounded_as_a_query_is(corpus: Path) -> None:
+    # The whole timeline of a large store is more rows than the default limit: --limit raises
+    # it (106 rows here), and fewer rows than a result holds are an error.
+    every = akg(corpus, "timeline", "--as-of", "2026-11-26", "--format", "csv", "--limit", "106")
+    assert every.exit_code == 0 and len(csv_lines(every)) == 107
+    over = akg(corpus, "timeline", "--as-of", "2026-11-26", "--limit", "105")
+    assert (over.exit_code, over.output.strip()) == (
+        1,
+        "Error: the query gives more than 105 rows (--limit 105); narrow it, add LIMIT, or "
+        "raise --limit",
+    )
+    slow = akg(corpus, "timeline", "--timeout", "0.000001")
+    assert slow.exit_code == 1 and slow.output.startswith("Error: the query was stopped after")
+
+
 def test_an_unknown_entity_gets_the_closest_names(corpus: Path) -> None:
     result = akg(corpus, "timeline", "Korea")
     assert (result.exit_code, result.output.strip()) == (

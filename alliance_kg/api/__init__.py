@@ -208,26 +208,24 @@ class KnowledgeGraph:
         *,
         as_of: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        limit: int = DEFAULT_LIMIT,
     ) -> Rows:
         """Commitments in the order of their meetings (or those about ``entity`` and the
-        entities under it), with deadline status as of ``as_of`` (default today)."""
+        entities under it), with deadline status as of ``as_of`` (default today); more than
+        ``limit`` rows are an error, as for ``query``."""
         params = _timeline_params(entity, as_of)
-        rows = decoded(
-            self.cookbook_text("timeline", params, "json", _bounds(timeout, DEFAULT_LIMIT))
-        )
+        rows = decoded(self.cookbook_text("timeline", params, "json", _bounds(timeout, limit)))
         assert isinstance(rows, Rows)
         return rows
 
     def timeline_text(
         self, entity: str | None = None, *, as_of: str | None = None, fmt: str = "table",
-        timeout: float = DEFAULT_TIMEOUT,
+        bounds: Bounds | None = None,
     ) -> str:  # fmt: skip
         """The timeline formatted as ``table``, ``csv`` or ``json``, as ``akg timeline``
         prints it."""
-        from alliance_kg.queries.bounded import Bounds
-
         params = _timeline_params(entity, as_of)
-        return self.cookbook_text("timeline", params, fmt, Bounds(timeout=timeout)).text
+        return self.cookbook_text("timeline", params, fmt, bounds).text
 
     def export(self, fmt: str | None = None, path: str | os.PathLike[str] | None = None) -> bytes:
         """The whole graph in an RDF format (``turtle``, ``nt``, ``nquads``, ``trig``,

@@ -287,15 +287,23 @@ def _pair(text: str) -> tuple[str, str]:
     default="table",
     show_default=True,
 )
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
+@_bounded("Stop the query after this many seconds.", "Refuse results of more rows.")
 @click.pass_obj
 def timeline(
-    kg: KnowledgeGraph, entity: str | None, as_of: str | None, fmt: str, timeout: float
+    kg: KnowledgeGraph,
+    entity: str | None,
+    as_of: str | None,
+    fmt: str,
+    timeout: float,
+    limit: int,
+    max_memory: int,
 ) -> None:
     """Commitments in the order of their meetings (or those about ENTITY and the entities under
     it), with parties, deadline and its status, and the lineage each belongs to."""
-    text = kg.timeline_text(entity, as_of=as_of, fmt=fmt, timeout=timeout)
-    say(text, nl=False, raw=fmt != "table")
+    from alliance_kg.queries.bounded import Bounds
+
+    bounds = Bounds(timeout, limit, max_memory)
+    say(kg.timeline_text(entity, as_of=as_of, fmt=fmt, bounds=bounds), nl=False, raw=fmt != "table")
 
 
 @main.command()
