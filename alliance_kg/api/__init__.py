@@ -254,9 +254,12 @@ class KnowledgeGraph:
         title: str = "alliance-kg",
         selection: Selection | None = None,
         measures: bool = False,
+        max_nodes: int | None = 20_000,
     ) -> Rendered:
         """Write the offline interactive page of the graph (or of ``selection``) to ``path``;
-        ``measures`` sizes entities by betweenness and colours them by community."""
+        ``measures`` sizes entities by betweenness and colours them by community. A page of
+        more than ``max_nodes`` nodes (None: any number) is an error, raised before it is made
+        (``graph.render.MAX_NODES``)."""
         from alliance_kg.graph.render import Selection, write_html
         from alliance_kg.queries.bounded import construct_triples
 
@@ -275,6 +278,7 @@ class KnowledgeGraph:
             selection=chosen,
             constructed=constructed,
             measures=measures,
+            max_nodes=max_nodes,
         )
 
     stats = _stats  # (api/checks.py)

@@ -11,7 +11,7 @@ import click
 
 from alliance_kg.api import BUILD_VALIDATES, DEFAULT_STORE, KnowledgeGraph
 from alliance_kg.cli.analyze import analyze
-from alliance_kg.cli.checks import validate
+from alliance_kg.cli.checks import evaluate, stats, validate
 from alliance_kg.cli.echo import loaded, say, warn_conflicts
 from alliance_kg.cli.inputs import read_query
 from alliance_kg.cli.outputs import export, ontology, render
@@ -363,42 +363,7 @@ def serve(kg: KnowledgeGraph, allow_host: tuple[str, ...], **options: Any) -> No
     kg.serve(options["host"], options["port"], bounds, options["workers"], options["cors"], access)
 
 
-@main.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "void")),
-    default="text",
-    show_default=True,
-    help="void: the counts as a VoID description of the dataset (Turtle).",
-)
-@click.pass_obj
-def stats(kg: KnowledgeGraph, fmt: str) -> None:
-    """Count documents, meetings, commitments, entities by type and triples."""
-    from alliance_kg.graph.stats import format_stats
-
-    if fmt == "text":
-        say(format_stats(kg.stats()))
-    else:
-        say(kg.void(), nl=False, raw=True)
-
-
-@main.command()
-@click.argument("gold_dir", type=click.Path(path_type=Path))
-@click.option("--per-document", is_flag=True, help="Also score each document on its own.")
-@click.option(
-    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True
-)
-@click.pass_obj
-def evaluate(kg: KnowledgeGraph, gold_dir: Path, per_document: bool, fmt: str) -> None:
-    """Score the built graph against gold annotation files (*.gold.json) in GOLD_DIR."""
-    from alliance_kg.evaluate import format_report
-
-    report = format_report(kg.evaluate(gold_dir), fmt, per_document=per_document)
-    say(report, raw=fmt != "table")
-
-
-for command in (analyze, export, ontology, render, validate):
+for command in (analyze, evaluate, export, ontology, render, stats, validate):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,6 +73,13 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: Path | None) -> None:
     help="Size entities by betweenness and colour them by community (akg analyze, with the "
     "States that met set aside).",
 )
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="Refuse a page of more nodes (too large for a browser to show).",
+)
 @click.pass_obj
 def render(
     kg: KnowledgeGraph,
@@ -83,13 +90,16 @@ def render(
     depth: int,
     query_file: Path | None,
     measures: bool,
+    max_nodes: int,
 ) -> None:
     """Write an interactive HTML page of the graph (or part of it) that works offline."""
     from alliance_kg.graph.render import WARN_FROM, Selection
 
     construct = read_query(query_file) if query_file is not None else None
     selection = Selection(meeting, entity, depth, construct, str(query_file))
-    page = kg.render(output, title=title, selection=selection, measures=measures)
+    page = kg.render(
+        output, title=title, selection=selection, measures=measures, max_nodes=max_nodes
+    )
     say(f"Wrote {output} ({page.nodes} nodes, {page.edges} edges)")
     if page.nodes >= WARN_FROM:
         say(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph
 
+from alliance_kg.errors import AkgError
 from alliance_kg.graph.files import write_atomic
 from alliance_kg.graph.network import measures as network_measures
 from alliance_kg.graph.network import read_network
@@ -29,6 +30,7 @@ from alliance_kg.graph.render_payload import page_data
 from alliance_kg.graph.render_select import (
     NodeInfo,
     Selection,
+    count_nodes,
     read_nodes,
     restrict,
     select,
@@ -40,6 +42,9 @@ if TYPE_CHECKING:
 
 #: From this many nodes ``akg render`` suggests drawing a part of the graph.
 WARN_FROM = 3000
+#: The most nodes ``akg render`` draws unless told otherwise: a page of many more is too large
+#: for a browser to show (142,962 nodes, the whole of 10,000 statements: 451 MB of HTML).
+MAX_NODES = 20_000
 
 
 @dataclass(frozen=True)
@@ -59,21 +64,30 @@ def render_html(
     selection: Selection | None = None,
     constructed: Iterable[pyoxigraph.Triple] | None = None,
     measures: bool = False,
+    max_nodes: int | None = None,
 ) -> Rendered:
     """Return one self-contained HTML page showing the graph in ``store`` (or a part of it).
     ``constructed``: the result of ``selection.construct``, run by the caller. ``measures``:
     size entities by betweenness and colour them by community, measured in the entity network
-    with the States that met set aside (``graph/network.py``, as ``akg analyze`` does).
+    with the States that met set aside (``graph/network.py``, as ``akg analyze`` does). A page
+    of more than ``max_nodes`` nodes is an error, found before the page is made.
 
     The same store always gives the same string: nodes and edges are sorted, the browser's
     layout seed is fixed and a precomputed layout uses no random numbers.
     """
+    chosen = selection or Selection()
+    whole = chosen.meeting is None and chosen.entity is None and chosen.construct is None
+    if whole and max_nodes is not None:
+        # Counted first: reading a large store whole took minutes before a page was refused.
+        _check_nodes(count_nodes(store), max_nodes)
     # A part is read alone (``render_part``); the whole graph, or a store whose drawn
     # resources include a blank node, is read whole and cut down.
-    part = read_part(store, selection, constructed) if selection is not None else None
+    part = read_part(store, chosen, constructed)
     if part is None:
-        nodes = select(read_nodes(store), selection or Selection(), constructed)
+        nodes = select(read_nodes(store), chosen, constructed)
         part = nodes, read_timeline(store)
+    if max_nodes is not None:
+        _check_nodes(len(part[0]), max_nodes)
     found = None
     if measures:
         found = network_measures(read_network(store, set_aside_parties=True))
@@ -86,6 +100,14 @@ def render_html(
     )
 
 
+def _check_nodes(nodes: int, max_nodes: int) -> None:
+    if nodes > max_nodes:
+        raise AkgError(
+            f"the page would draw {nodes} nodes (--max-nodes {max_nodes}); draw a part with "
+            "--meeting DATE, --entity LABEL --depth N or --query FILE.rq, or raise --max-nodes"
+        )
+
+
 def write_html(
     store: SparqlStore,
     path: str | Path,
@@ -94,17 +116,20 @@ def write_html(
     selection: Selection | None = None,
     constructed: Iterable[pyoxigraph.Triple] | None = None,
     measures: bool = False,
+    max_nodes: int | None = None,
 ) -> Rendered:
     """Render the page and write it to ``path`` atomically (``files.write_atomic``), creating
     missing folders."""
     rendered = render_html(
-        store, title=title, selection=selection, constructed=constructed, measures=measures
-    )
+        store, title=title, selection=selection, constructed=constructed, measures=measures,
+        max_nodes=max_nodes,
+    )  # fmt: skip
     write_atomic(path, rendered.html.encode("utf-8"), what="the page", make_folder=True)
     return rendered
 
 
 __all__ = [
+    "MAX_NODES",
     "WARN_FROM",
     "NodeInfo",
     "Rendered",

@@ -114,6 +114,15 @@ class Selection:
             raise AkgError("choose one of a meeting, an entity or a query to draw")
 
 
+def count_nodes(store: SparqlStore) -> int:
+    """How many resources ``read_nodes`` would read: those of the drawn classes."""
+    class_values = " ".join(f"akg:{name}" for name in NODE_CLASSES)
+    rows = _select(
+        store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ VALUES ?c {{ {class_values} }} ?s a ?c }}"
+    )
+    return int(_text(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+
 def read_nodes(store: SparqlStore) -> dict[str, NodeInfo]:
     """Read the drawn resources, their literal values and their edges from the store."""
     class_values = " ".join(f"akg:{name}" for name in NODE_CLASSES)
