@@ -155,6 +155,22 @@ def test_discovered_unit_place_agreement_and_mechanism_names() -> None:
     ]
 
 
+def test_a_name_that_starts_with_a_place_whose_first_word_is_a_stop_word_keeps_it() -> None:
+    # "New" starts no name of its own ("New initiatives ..."), but New Zealand and New Delhi do.
+    text = (
+        "Joint Statement of the New Zealand-United Kingdom Foreign and Defence Ministerial "
+        "Consultations. They adopted the New Delhi Maritime Plan and New Security Dialogue."
+    )
+    assert spans(text) == [
+        (
+            "New Zealand-United Kingdom Foreign and Defence Ministerial Consultations",
+            "mechanism/new-zealand-united-kingdom-foreign-and-defence-ministerial-consultations",
+        ),
+        ("New Delhi Maritime Plan", "agreement/new-delhi-maritime-plan"),
+        ("Security Dialogue", "mechanism/security-dialogue"),
+    ]
+
+
 def test_article_of_a_known_treaty_and_session_numbers() -> None:
     text = (
         "Article V of the Japan-U.S. Security Treaty was discussed at the 9th "

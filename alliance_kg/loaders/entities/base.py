@@ -168,6 +168,22 @@ def stop_words() -> frozenset[str]:
 
 
 @derived
+def stop_led_places() -> tuple[str, ...]:
+    """Names of States and Places whose first word is a stop word ("New Zealand", "New Delhi"):
+    a name built on a head word keeps such a first word where one of them begins there."""
+    gaz, stops = load_gazetteer(), stop_words()
+    return tuple(
+        sorted(
+            form
+            for form, keys in surface_forms().items()
+            if form.split(" ", 1)[0] in stops
+            and " " in form
+            and gaz[keys[0]].type in ("State", "Place")
+        )
+    )
+
+
+@derived
 def connectors() -> frozenset[str]:
     """Lower-case words allowed inside a name ("Ministry of Defence")."""
     return frozenset(words("entities", "connectors"))

@@ -19,6 +19,7 @@ from alliance_kg.loaders.entities.base import (
     is_state_words,
     qualifier_parts,
     state_forms,
+    stop_led_places,
     stop_words,
     token_lines,
     tokens,
@@ -222,6 +223,8 @@ def _names_in_chunk(text: str, words: list[tuple[str, int]]) -> list[tuple[int, 
             # office named head first ("Philippine Department of National Defense").
             first = i - 1 if i > 0 and plain[i - 1] in where_words() else i
         while first < i and (plain[first] in stop_words() or plain[first] in connectors()):
+            if _place_at(text, words[first][1]):
+                break  # "New Zealand-United Kingdom ... Consultations" keeps its "New"
             first += 1
         while (
             first < i and _sentence_initial(text, words[first][1]) and plain[first].endswith("ing")
@@ -304,6 +307,15 @@ def _coordinated_modifier(
         and after not in where_words()
         and _head_type(plain, first - 2) is None
     )
+
+
+def _place_at(text: str, pos: int) -> bool:
+    """Whether a State or Place whose name starts with a stop word begins at ``pos``."""
+    for name in stop_led_places():
+        end = pos + len(name)
+        if text.startswith(name, pos) and not (end < len(text) and text[end].isalnum()):
+            return True
+    return False
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
