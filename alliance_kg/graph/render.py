@@ -76,8 +76,7 @@ def render_html(
     layout seed is fixed and a precomputed layout uses no random numbers.
     """
     chosen = selection or Selection()
-    whole = chosen.meeting is None and chosen.entity is None and chosen.construct is None
-    if whole and max_nodes is not None:
+    if chosen.whole and max_nodes is not None:
         # Counted first: reading a large store whole took minutes before a page was refused.
         _check_nodes(count_nodes(store), max_nodes)
     # A part is read alone (``render_part``); the whole graph, or a store whose drawn
@@ -86,8 +85,8 @@ def render_html(
     if part is None:
         nodes = select(read_nodes(store), chosen, constructed)
         part = nodes, read_timeline(store)
-    if max_nodes is not None:
-        _check_nodes(len(part[0]), max_nodes)
+    if max_nodes is not None and not chosen.whole:
+        _check_nodes(len(part[0]), max_nodes)  # a part, once read
     found = None
     if measures:
         found = network_measures(read_network(store, set_aside_parties=True))

@@ -51,7 +51,7 @@ def read_part(
     """The drawn nodes of ``selection`` (a meeting, an entity's neighbourhood or a query's
     result) and their timeline facts; None when it selects nothing (the whole graph is drawn)
     or a blank node (which no query can name) is met on the way."""
-    if selection.meeting is None and selection.entity is None and selection.construct is None:
+    if selection.whole:
         return None
     classes = _Classes(store)
     try:

@@ -113,6 +113,11 @@ class Selection:
         if sum(c is not None for c in chosen) > 1:
             raise AkgError("choose one of a meeting, an entity or a query to draw")
 
+    @property
+    def whole(self) -> bool:
+        """Whether it chooses no part: the whole graph is drawn."""
+        return self.meeting is None and self.entity is None and self.construct is None
+
 
 def count_nodes(store: SparqlStore) -> int:
     """How many resources ``read_nodes`` would read: those of the drawn classes."""
