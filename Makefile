@@ -67,6 +67,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_build.py $(BENCH_SIZES)
 	$(BIN)/python benchmarks/bench_links.py $(BENCH_SIZES)
 	$(BIN)/python benchmarks/bench_queries.py $(BENCH_SIZES)
+	$(BIN)/python benchmarks/listing_floor.py --documents 1000
 	$(BIN)/python benchmarks/bench_update.py $(BENCH_SIZES)
 	$(BIN)/python benchmarks/bench_add.py $(BENCH_SIZES)
 	$(BIN)/python benchmarks/bench_export.py --documents 1000
