@@ -33,6 +33,7 @@ from alliance_kg.graph.links.by_meeting import conflict_triples, meeting_label, 
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.families import resolve_kept
 from alliance_kg.graph.links.grown import Weighing, grown_corpus, keep_grown
+from alliance_kg.graph.links.kept_items import parties_of
 from alliance_kg.graph.links.lineages import THRESHOLD, Link
 from alliance_kg.graph.links.parts import (
     REST,
@@ -235,15 +236,16 @@ def corpus_parts(
     groups, blocks = link_blocks(
         corpus, vecs, least, threshold, jobs, keep=keep, memo=memo, known=known, fresh=fresh
     )
+    parties = parties_of(corpus)
     if weighing is not None:
-        weighing.linked = {corpus.items[b.members[0]].parties: b.key for b in blocks}
+        weighing.linked = {parties[b.members[0]]: b.key for b in blocks}
     meetings, doc_meeting, conflicts = resolve_kept(corpus, Restated(corpus, blocks), memo)
     # The pairs are the largest structure of the stage, and not needed for the triples.
     blocks = [block._replace(pairs=_NO_PAIRS, by_second=_NO_PAIRS.first) for block in blocks]
     parts = [Part(REST, [], 0, REST)]
     statics = weighing.statics if weighing is not None else {}
     for block in blocks:
-        key, slot = "", block_slot(corpus.items[block.members[0]].parties)
+        key, slot = "", block_slot(parties[block.members[0]])
         if memo is not None:
             static = statics.get(block.key) or block_static(corpus, block)
             statics[block.key] = static

@@ -41,6 +41,7 @@ from alliance_kg.graph.links.block_codec import (
     decoded_growth,
     encoded,
 )
+from alliance_kg.graph.links.kept_items import docs_of, parties_of
 from alliance_kg.graph.links.lineages import (
     WINDOW,
     Recent,
@@ -122,9 +123,10 @@ def link_blocks(
     a block is linked on from where it stopped (``_grown_block``)."""
     keep = least if keep is None else keep
     blocks: dict[frozenset[str], list[int]] = defaultdict(list)
-    for i, item in enumerate(corpus.items):
-        if item.parties:  # a commitment nobody makes is compared with none
-            blocks[item.parties].append(i)
+    parties = parties_of(corpus)
+    for i, party_set in enumerate(parties):
+        if party_set:  # a commitment nobody makes is compared with none
+            blocks[party_set].append(i)
     members = sorted(blocks.values(), key=lambda b: b[0])
     results: list[BlockResult | None] = [None] * len(members)
     keys: list[str] = []
@@ -133,8 +135,7 @@ def link_blocks(
         known = known or {}
         numbers = (least, threshold, keep)
         keys = [
-            known.get(corpus.items[block[0]].parties) or _key(corpus, vecs, block, *numbers)
-            for block in members
+            known.get(parties[block[0]]) or _key(corpus, vecs, block, *numbers) for block in members
         ]
         earlier = _earlier(corpus, vecs, members, known, fresh, numbers) if fresh else {}
         found = memo.blocks([*keys, *(key for _, key in earlier.values())])
@@ -178,12 +179,12 @@ def _earlier(
 ) -> dict[int, tuple[list[int], str]]:
     """For each block not ``known`` that holds commitments of ``fresh`` documents and others:
     the others, and the digest their result would be kept under as a block of their own."""
-    items = corpus.items
+    parties, docs = parties_of(corpus), docs_of(corpus)
     out: dict[int, tuple[list[int], str]] = {}
     for k, block in enumerate(members):
-        if items[block[0]].parties in known:
+        if parties[block[0]] in known:
             continue
-        old = [i for i in block if items[i].doc not in fresh]
+        old = [i for i in block if docs[i] not in fresh]
         if old and len(old) < len(block):
             out[k] = (old, _key(corpus, vecs, old, *numbers))
     return out

@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS
 
 from alliance_kg.graph.links import parts
 from alliance_kg.graph.links.blocks import code_digest
+from alliance_kg.graph.links.kept_items import docs_of, parties_of
 from alliance_kg.graph.links.meetings import Conflict, Meeting
 from alliance_kg.graph.links.parts import Part, meeting_slot
 from alliance_kg.graph.links.read import Corpus, Item
@@ -46,9 +47,10 @@ def meeting_parts(
     for doc, key in sorted(doc_meeting.items()):
         reports[key].append(doc)
     nobodys: dict[str, list[Item]] = defaultdict(list)
-    for item in corpus.items:
-        if not item.parties and item.doc in doc_meeting:
-            nobodys[item.doc].append(item)
+    docs = docs_of(corpus)
+    for i, parties in enumerate(parties_of(corpus)):
+        if not parties and docs[i] in doc_meeting:
+            nobodys[docs[i]].append(corpus.items[i])
     about: dict[str, list[Conflict]] = defaultdict(list)
     for conflict in conflicts:
         about[conflict.meeting].append(conflict)

@@ -16,6 +16,7 @@ their digest is the key its result is kept under.
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import sys
 from collections.abc import Collection, Iterable, Sequence
@@ -163,7 +164,10 @@ def _family_key(corpus: Corpus, family: list[str], restated: Restated) -> str:
         if entity is not None:
             said.append((iri, entity.label, entity.office, entity.represents))
     digest = hashlib.sha256(_code().encode())
-    digest.update(marshal.dumps((heads, said, restated.block_keys(family))))
+    # JSON, not marshal: marshal writes an object met twice as a reference to the first, so
+    # equal inputs held as shared or as separate strings (documents read from the store, or
+    # kept) gave other bytes, and every family was resolved again.
+    digest.update(json.dumps([heads, said, restated.block_keys(family)]).encode())
     return digest.hexdigest()
 
 

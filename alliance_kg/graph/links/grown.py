@@ -44,7 +44,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, overload
 
-from alliance_kg.graph.links import blocks, read, state_corpus, weights, wording
+from alliance_kg.errors import StoreError
+from alliance_kg.graph.links import blocks, kept_items, read, state_corpus, weights, wording
+from alliance_kg.graph.links.kept_items import KeptItems, columns_of, docs_of, parties_of
 from alliance_kg.graph.links.read import (
     OF_COMMITMENTS,
     Corpus,
@@ -75,16 +77,18 @@ class KeptVectorsOf(Sequence[dict[str, float]]):
 
     def __init__(self, corpus: Corpus, made: dict[int, dict[str, float]], kept: KeptCorpus):
         self._items = corpus.items
+        self._docs = docs_of(corpus)
         self._made = made
         self._kept = kept
-        self._docs: dict[str, dict[str, dict[str, float]]] = {}
+        self._vectors: dict[str, dict[str, dict[str, float]]] = {}
 
     def load(self, indexes: Collection[int]) -> None:
         """Read the kept vectors of the documents of these commitments at once."""
-        docs = {self._items[i].doc for i in indexes if i not in self._made} - set(self._docs)
+        of = self._docs
+        docs = {of[i] for i in indexes if i not in self._made} - set(self._vectors)
         found = self._kept.graph_vectors(docs)
         for doc in docs:
-            self._docs[doc] = dict(found.get(doc, []))
+            self._vectors[doc] = dict(found.get(doc, []))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -99,9 +103,9 @@ class KeptVectorsOf(Sequence[dict[str, float]]):
         vec = self._made.get(i)
         if vec is None:
             item = self._items[i]
-            if item.doc not in self._docs:
+            if item.doc not in self._vectors:
                 self.load([i])
-            vec = self._docs[item.doc].get(item.iri)
+            vec = self._vectors[item.doc].get(item.iri)
             if vec is None:
                 raise KeyError(f"no vector kept for {item.iri}")
             self._made[i] = vec
@@ -154,7 +158,7 @@ def keep_grown(
     kept: KeptCorpus, corpus: Corpus, found: Weighing, numbers: tuple[float, ...]
 ) -> None:
     """Keep the stage's corpus, vectors and counts for the next (once it read what it read)."""
-    sets = {item.parties for item in corpus.items if item.parties}
+    sets = set(parties_of(corpus)) - {frozenset()}
     counts = {
         "code": _code(),
         "numbers": list(numbers),
@@ -172,13 +176,18 @@ def keep_grown(
         "kinds": sorted([sorted(p), sorted(t), n] for (p, t), n in found.tallies.kinds.items()),
     }
     items: dict[str, list[Item]] = {doc: [] for doc in found.made}
-    for item in corpus.items:
-        if item.doc in items:
-            items[item.doc].append(item)
-    docs = (
-        (doc, _doc_blob(corpus.docs[doc], items[doc]), vecs) for doc, vecs in found.made.items()
-    )
-    kept.keep_corpus(json.dumps(counts, separators=(",", ":")), docs, found.every)
+    if isinstance(corpus.items, KeptItems):
+        for doc in items:
+            if corpus.items.holds(doc):
+                items[doc] = corpus.items.of_doc(doc)
+    else:
+        for item in corpus.items:
+            if item.doc in items:
+                items[item.doc].append(item)
+    docs = ((doc, _doc_blob(items[doc]), vecs) for doc, vecs in found.made.items())
+    columns = columns_of(corpus)
+    blob = kept_items.encoded(columns, corpus.docs) if columns is not None else None
+    kept.keep_corpus(json.dumps(counts, separators=(",", ":")), docs, found.every, blob)
 
 
 def _grown(
@@ -219,17 +228,18 @@ def _grown(
         return None
     try:
         docs, items = _kept_corpus(kept)
-    except (ValueError, TypeError, EOFError):
+        if len(items) != counts.seen or items.may_hold(own):
+            return None
+        # The documents of the graphs that changed (``state_corpus._edited``), and the
+        # commitments of those rewritten, as their records now say; the entities are as kept.
+        # (The commitments of the others are as kept: another graph's rows may add to them.)
+        edited = corpus_of(records_source(kept.graph_rows([*staged.met, *staged.rewritten])))
+        rewritten = [doc for doc in staged.rewritten if items.holds(doc)]
+        items.load(rewritten)
+        now = {item.iri: item for item in edited.items if item.doc in set(staged.rewritten)}
+        before = {item.iri: item for doc in rewritten for item in items.of_doc(doc)}
+    except (ValueError, TypeError, IndexError, KeyError, EOFError, StoreError):
         return None  # not as this code keeps them: read afresh (and kept again)
-    if len(items) != counts.seen or any(item.iri in own for item in items):
-        return None
-    # The documents of the graphs that changed (``state_corpus._edited``), and the commitments
-    # of those rewritten, as their records now say; the entities are as kept. (The commitments
-    # of the others are as kept: another graph's rows may add to them.)
-    edited = corpus_of(records_source(kept.graph_rows([*staged.met, *staged.rewritten])))
-    rewritten = set(staged.rewritten)
-    now = {item.iri: item for item in edited.items if item.doc in rewritten}
-    before = {item.iri: item for item in items if item.doc in rewritten}
     if not edited.docs.keys() <= docs.keys() or now.keys() != before.keys():
         return None
     # A document's dates order its commitments among the others (their vectors, the blocks).
@@ -237,14 +247,22 @@ def _grown(
         return None
     docs.update(edited.docs)
     replaced = [iri for iri, item in now.items() if item != before[iri]]
-    if replaced:
-        items = [now.get(item.iri, item) for item in items]
+    for doc in sorted({now[iri].doc for iri in replaced}):
+        taken = [now.get(item.iri, item) for item in items.of_doc(doc)]
+        if taken != ordered_items(docs, taken):
+            return None  # a commitment moved in its document: read afresh
+        items.replaced(doc, taken)
     add_entities(entities, records_source(records), dangling)
     # Some rows the new graphs' own corpus finds dangling are not (other names of earlier
     # entities): more than there are, which only ever makes a later stage read afresh.
     dangling |= new.dangling
     docs = dict(sorted((docs | new.docs).items()))  # in the order ``corpus_of`` gives them
-    every = ordered_items(docs, [*items, *new.items])
+    fresh_items: dict[str, list[Item]] = {}
+    for item in new.items:
+        fresh_items.setdefault(item.doc, []).append(item)
+    every = items.grown(fresh_items, {iri: doc.key for iri, doc in docs.items()})
+    if every is None:
+        return None  # a new document's key is another's: read afresh
     corpus = Corpus(docs, every, dict(sorted(entities.items())), dangling)
     if any(names_words(corpus, p) != w for p, w in words.items()):
         return None
@@ -255,18 +273,18 @@ def _grown(
     new_docs = set(new.docs)
     # The earlier undated commitments are weighed last, after the new ones: again, from the
     # counts of the dated ones (the kept counts without theirs).
-    days_of = {iri: _doc_day(doc) for iri, doc in docs.items()}
-    undated = [i for i, item in enumerate(corpus.items) if days_of[item.doc] == weights.UNDATED]
+    undated = every.indexes_of(
+        [iri for iri, doc in docs.items() if _doc_day(doc) == weights.UNDATED]
+    )
+    of = every.docs
     for i, words_of in zip(undated, commitment_words(corpus, undated), strict=True):
-        if corpus.items[i].doc not in new_docs:
+        if of[i] not in new_docs:
             counts.df.subtract(set(words_of))
             counts.seen -= 1
     counts.df = +counts.df  # no word counted none
     if counts.seen < weights.WEIGHED_FROM:
         return None  # the earlier dated commitments were weighed with what comes after them
-    again = [i for i, item in enumerate(corpus.items) if item.doc in new_docs] + [
-        i for i in undated if corpus.items[i].doc not in new_docs
-    ]
+    again = every.indexes_of(new_docs) + [i for i in undated if of[i] not in new_docs]
     days = by_day(corpus, again)
     tokens = dict(zip(again, commitment_words(corpus, again), strict=True))
     made_at = dict(
@@ -278,10 +296,19 @@ def _grown(
     # An edited document is kept again as it is now, with the vectors kept of it.
     made.update(kept.graph_vectors([doc for doc in edited.docs if doc not in made]))
     last = max({last, *(_day(corpus, g[0]) for g in days)} - {weights.UNDATED})
-    touched = {corpus.items[i].parties for i in again}
+    parties = every.columns.parties
+    touched = {parties[i] for i in again}
     touched |= {item.parties for item in [*old, *(now[iri] for iri in replaced)]}
+    # The commitments the stage reads whole: those of the blocks linked again, and those of no
+    # party (each meeting's part lists them). Read now, so that one that cannot be read is
+    # read afresh from the records.
+    wanted = [i for i, p in enumerate(parties) if p in touched]
+    try:
+        every.load({of[i] for i in wanted} | {of[i] for i, p in enumerate(parties) if not p})
+    except (ValueError, StoreError):
+        return None
     vecs = KeptVectorsOf(corpus, made_at, kept)
-    vecs.load([i for i, item in enumerate(corpus.items) if item.parties in touched])
+    vecs.load(wanted)
     keys = {p: key for p, key in linked.items() if p not in touched}
     kept_statics = {key: statics[key] for key in keys.values() if key in statics}
     added, gone = tallies([*new.items, *(now[iri] for iri in replaced)]), tallies(old)
@@ -303,27 +330,22 @@ def _words(corpus: Corpus, items: list[Item]) -> list[list[str]]:
     return commitment_words(Corpus(corpus.docs, items, corpus.entities, corpus.dangling))
 
 
-def _kept_corpus(kept: KeptCorpus) -> tuple[dict[str, Doc], list[Item]]:
-    """The documents and commitments the last stage kept (``_doc_blob``)."""
-    docs: dict[str, Doc] = {}
-    items: list[Item] = []
-    make = Item._make
-    for iri, blob in kept.kept_docs():
-        head, rows = marshal.loads(blob)
-        docs[iri] = Doc(iri, *head)
-        items += map(make, rows)  # a row of another length raises TypeError
-    return docs, items
+def _kept_corpus(kept: KeptCorpus) -> tuple[dict[str, Doc], KeptItems]:
+    """The documents and commitments the last stage kept (``kept_items.encoded``), each
+    document's commitments read (``state_corpus.kept_items``) when first asked for; ValueError
+    where none were kept."""
+    blob = kept.kept_columns()
+    if blob is None:
+        raise ValueError("no columns kept")
+    return kept_items.decoded(blob, kept.kept_items)
 
 
-def _doc_blob(doc: Doc, items: list[Item]) -> bytes:
-    """A document and its commitments as ``_kept_corpus`` reads them. Marshalled: its sets and
-    tuples read back as they are, some twice as fast as the same in JSON, then made into
-    ``Item`` tuples without a step of Python each (``Item._make``)."""
-    head = (
-        doc.file, doc.series, doc.date, doc.start, doc.place, doc.given_date, doc.given_place,
-        doc.participants, doc.parties,
-    )  # fmt: skip
-    return marshal.dumps((head, [tuple(item) for item in items]))
+def _doc_blob(items: list[Item]) -> bytes:
+    """A document's commitments as ``state_corpus.kept_items`` reads them. Marshalled: their
+    sets and tuples read back as they are, some twice as fast as the same in JSON, then made
+    into ``Item`` tuples without a step of Python each (``Item._make``). (The document itself
+    is kept with every other, ``kept_items.encoded``.)"""
+    return marshal.dumps([tuple(item) for item in items])
 
 
 def _entity_row(e: Entity) -> list[object]:
@@ -362,6 +384,7 @@ def _code() -> str:
     """The digest of the code the kept corpus, vectors and block digests were worked out by."""
     files = (
         weights.__file__,
+        kept_items.__file__,
         wording.__file__,
         str(Path(wording.__file__).with_name("wording.toml")),
         read.__file__,

@@ -32,6 +32,7 @@ from alliance_kg.graph import terms
 from alliance_kg.graph.links import deadlines
 from alliance_kg.graph.links.blocks import Block, code_digest
 from alliance_kg.graph.links.deadlines import deadline_triples
+from alliance_kg.graph.links.kept_items import concerns_of, docs_of
 from alliance_kg.graph.links.lineages import WINDOW, score
 from alliance_kg.graph.links.meetings import Meeting
 from alliance_kg.graph.links.read import Corpus, Item
@@ -74,13 +75,10 @@ def part_key(
     """The digest of all the block's part depends on (``block.key`` must be its digest):
     ``static`` (``block_static``, worked out when not given), the key and date of the meeting
     of each of its documents, and the label of each of its concerns."""
-    items, entities = corpus.items, corpus.entities
-    docs: set[str] = set()
+    entities = corpus.entities
+    docs = set(map(docs_of(corpus).__getitem__, block.members))
     concerns: set[str] = set()
-    for i in block.members:
-        item = items[i]
-        docs.add(item.doc)
-        concerns.update(item.concerns)
+    concerns.update(*map(concerns_of(corpus).__getitem__, block.members))
     lines = [writer_code(), block.key, static or block_static(corpus, block)]
     for doc in sorted(docs):
         key = doc_meeting.get(doc)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -108,9 +108,14 @@ class Corpus:
     something of a commitment no document states, or of an entity without a label."""
 
     docs: dict[str, Doc]
-    items: list[Item]
+    items: Sequence[Item]  # a list, or ``kept_items.KeptItems``
     entities: dict[str, Entity]
     dangling: set[str] = field(default_factory=set)
+    #: Each commitment's field, by field name, for the items it was made of
+    #: (``kept_items.parties_of`` and the others).
+    fields: dict[str, tuple[Sequence[Item], list[Any]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 def read_corpus(store: SparqlStore, new: SparqlStore | None = None) -> Corpus:

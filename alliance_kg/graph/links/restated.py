@@ -6,12 +6,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from operator import attrgetter
 
 from alliance_kg.graph.links.blocks import Block
+from alliance_kg.graph.links.kept_items import docs_of, parties_of
 from alliance_kg.graph.links.read import Corpus
-
-_PARTIES = attrgetter("parties")
 
 
 class Restated(Mapping[str, dict[str, set[int]]]):
@@ -23,34 +21,33 @@ class Restated(Mapping[str, dict[str, set[int]]]):
 
     def __init__(self, corpus: Corpus, blocks: Sequence[Block]) -> None:
         self._corpus = corpus
-        items = corpus.items
-        self._blocks = {items[block.members[0]].parties: block for block in blocks}
+        self._parties, self._of = parties_of(corpus), docs_of(corpus)
+        self._blocks = {self._parties[block.members[0]]: block for block in blocks}
         self._docs: dict[frozenset[str], list[str]] = {}  # each block's members' documents
         self._mine: dict[str, list[int]] = {}  # each document's commitments in some block
-        for i, item in enumerate(items):
-            if item.parties:
-                self._mine.setdefault(item.doc, []).append(i)
+        for i, (doc, parties) in enumerate(zip(self._of, self._parties, strict=True)):
+            if parties:
+                self._mine.setdefault(doc, []).append(i)
         #: Whether every block has its digest (``Block.key``: the blocks were linked with a memo).
         self.keyed = all(block.key for block in blocks)
 
     def block_keys(self, docs: Iterable[str]) -> list[str]:
         """The digests of the blocks the documents' commitments are in, sorted."""
         sets: set[frozenset[str]] = set()
-        at = self._corpus.items.__getitem__
+        at = self._parties.__getitem__
         for doc in docs:
-            sets.update(map(_PARTIES, map(at, self._mine.get(doc, ()))))
+            sets.update(map(at, self._mine.get(doc, ())))
         return sorted(self._blocks[parties].key for parties in sets)
 
     def __getitem__(self, doc: str) -> dict[str, set[int]]:
-        items = self._corpus.items
         out: dict[str, set[int]] = defaultdict(set)
         for mine in self._mine[doc]:
-            parties = items[mine].parties
+            parties = self._parties[mine]
             block = self._blocks[parties]
             members, (first, second, _), order = block.members, block.pairs, block.by_second
             docs = self._docs.get(parties)
             if docs is None:
-                docs = self._docs[parties] = [items[m].doc for m in members]
+                docs = self._docs[parties] = list(map(self._of.__getitem__, members))
             i = bisect_left(members, mine)  # its index in the block
             lo = bisect_left(first, i)
             # The other documents of its pairs, looked up in C (a document has many pairs).

@@ -282,7 +282,7 @@ class LinksState(KeptCorpus, KeptLinks):
                     for table in _TABLES:
                         db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute(f"DELETE FROM meta WHERE key IN {WRITTEN}")
-                    db.execute("DELETE FROM meta WHERE key = 'weighed'")
+                    db.execute("DELETE FROM meta WHERE key IN ('weighed', 'columns')")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
                 for table, columns in _TABLES.items():
                     db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")

@@ -14,16 +14,17 @@ are now (``grown._grown``).
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from alliance_kg.graph.links.read import QUERIES, Rows
+from alliance_kg.graph.links.read import QUERIES, Item, Rows
 
-#: The table of what is kept of each document, and its columns: the document and its
-#: commitments (marshalled, ``grown._doc_blob``), their IRIs and words (JSON), and the words'
-#: weights (machine floats, in the same order).
+#: The table of what is kept of each document, and its columns: its commitments (marshalled,
+#: ``grown._doc_blob``), their IRIs and words (JSON), and the words' weights (machine floats,
+#: in the same order). The documents themselves are kept together (``kept_columns``).
 KEPT_TABLE = "kept"
 KEPT_COLUMNS = "graph TEXT PRIMARY KEY, doc BLOB, words TEXT, weights BLOB"
 
@@ -48,6 +49,8 @@ _CHANGED = (
     "SELECT staged.graph, staged.digest, known.digest FROM staged LEFT JOIN known USING (graph) "
     "WHERE known.digest IS NULL OR known.digest != staged.digest ORDER BY staged.graph"
 )
+#: The columns of every kept commitment (``KeptCorpus.kept_columns``).
+_COLUMNS = "SELECT value FROM meta WHERE key = 'columns'"
 #: Any graph whose rows about commitments name another graph's (``state._Digest``).
 _FOREIGN = "SELECT 1 FROM known WHERE digest LIKE '%:0' LIMIT 1"
 #: The graphs with a record the last stage did not read.
@@ -98,11 +101,29 @@ class KeptCorpus:
         self._run(read)
         return found
 
-    def kept_docs(self) -> Iterator[tuple[str, bytes]]:
-        """Each kept document (graph and its bytes), in the order of their names."""
-        found: list[tuple[str, bytes]] = []
-        self._run(lambda db: found.extend(db.execute(f"SELECT graph, doc FROM {KEPT_TABLE}")))
-        return iter(sorted(found))
+    def kept_items(self, graphs: Collection[str]) -> dict[str, list[Item]]:
+        """The commitments kept of these graphs' documents (``grown._doc_blob``), in order;
+        ``StoreError`` where one cannot be read."""
+        found: dict[str, list[Item]] = {}
+
+        def read(db: sqlite3.Connection) -> None:
+            make = Item._make
+            query = f"SELECT graph, doc FROM {KEPT_TABLE} WHERE graph IN"
+            for graph, body in select_in(db, query, list(graphs)):
+                try:
+                    found[graph] = list(map(make, marshal.loads(body)))  # another length: TypeError
+                except (ValueError, TypeError, EOFError) as exc:
+                    raise sqlite3.DatabaseError(f"the commitments of {graph}: {exc}") from exc
+
+        self._run(read)
+        return found
+
+    def kept_columns(self) -> bytes | None:
+        """What the last stage kept of every commitment and document (``kept_items.encoded``),
+        if it kept them."""
+        found: list[tuple[object]] = []
+        self._run(lambda db: found.extend(db.execute(_COLUMNS)))
+        return found[0][0] if found and isinstance(found[0][0], bytes) else None
 
     def graph_vectors(self, graphs: Collection[str]) -> dict[str, GraphVectors]:
         """The vectors kept of these graphs' commitments."""
@@ -122,13 +143,18 @@ class KeptCorpus:
         return found
 
     def keep_corpus(
-        self, counts: str, kept: Iterable[tuple[str, bytes, GraphVectors]], every: bool
+        self,
+        counts: str,
+        kept: Iterable[tuple[str, bytes, GraphVectors]],
+        every: bool,
+        columns: bytes | None = None,
     ) -> None:
         """Keep the stage's counts (text), and each document (graph, bytes) with its vectors
-        that it worked out (``every``: of all its documents, the others dropped), and the
-        digests of the records it read: call with those records still kept, none written
-        since. The documents are encoded one at a time as they are written (some 100 MB of
-        text at 10,000 statements, never held at once)."""
+        that it worked out (``every``: of all its documents, the others dropped), the columns
+        of every commitment (``kept_items.encoded``; none: none kept), and the digests of the
+        records it read: call with those records still kept, none written since. The documents
+        are encoded one at a time as they are written (some 100 MB of text at 10,000
+        statements, never held at once)."""
 
         def write(db: sqlite3.Connection) -> None:
             if every:
@@ -140,6 +166,10 @@ class KeptCorpus:
             )
             db.execute("INSERT OR REPLACE INTO staged SELECT graph, digest FROM known")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('weighed', ?)", [counts])
+            if columns is None:
+                db.execute("DELETE FROM meta WHERE key = 'columns'")
+            else:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('columns', ?)", [columns])
 
         self._run(write)
 
