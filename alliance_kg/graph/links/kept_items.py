@@ -15,7 +15,7 @@ from __future__ import annotations
 import marshal
 import zlib
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from operator import attrgetter
@@ -29,7 +29,7 @@ from alliance_kg.graph.links.state import STATE_FILE
 Loader = Callable[[list[str]], Mapping[str, list[Item]]]
 
 #: A document's commitments in the columns: how many, their parties, concerns and IRIs' CRCs.
-Segment = tuple[int, list[frozenset[str]], list[frozenset[str]], "array[int]"]
+Segment = tuple[int, list[frozenset[str]], list[frozenset[str]], list[int]]
 
 _PARTIES = attrgetter("parties")
 _CONCERNS = attrgetter("concerns")
@@ -38,8 +38,8 @@ _DOC = attrgetter("doc")
 
 class Columns(NamedTuple):
     """What every pass reads of every commitment: the documents in the corpus's order and how
-    many commitments each has; each commitment's parties and concerns; and the CRC-32 of each
-    one's IRI (a new commitment whose IRI has none of them is not an earlier one)."""
+    many commitments each has; each commitment's parties and concerns; and the CRC-32 of every
+    one's IRI, sorted (a new commitment whose IRI has none of them is not an earlier one)."""
 
     order: list[str]
     counts: list[int]
@@ -143,7 +143,12 @@ class KeptItems(Sequence[Item]):
     def may_hold(self, iris: Collection[str]) -> bool:
         """Whether a commitment of these IRIs may be one of these (never False when it is)."""
         crcs = self.columns.crcs
-        return any(zlib.crc32(iri.encode()) in crcs for iri in iris)
+        for iri in iris:
+            crc = zlib.crc32(iri.encode())
+            at = bisect_left(crcs, crc)
+            if at < len(crcs) and crcs[at] == crc:
+                return True
+        return False
 
     def replaced(self, doc: str, items: list[Item]) -> None:
         """Take ``items`` as the document's commitments (as many, in the same order)."""
@@ -168,7 +173,7 @@ class KeptItems(Sequence[Item]):
         # Each new document's segment spliced in where its key falls among the others'.
         at = [keys[doc] for doc in order]
         c = self.columns
-        parties, concerns, crcs = list(c.parties), list(c.concerns), array("L", c.crcs)
+        parties, concerns, crcs = list(c.parties), list(c.concerns), array("I", c.crcs)
         merged, counts = list(order), list(c.counts)
         for doc in sorted(new, key=keys.__getitem__, reverse=True):
             k = bisect_right(at, keys[doc])
@@ -176,7 +181,8 @@ class KeptItems(Sequence[Item]):
             count, made, about, sums = _segment(new[doc])
             parties[start:start] = made
             concerns[start:start] = about
-            crcs[start:start] = sums
+            for crc in sums:
+                crcs.insert(bisect_left(crcs, crc), crc)
             merged.insert(k, doc)
             counts.insert(k, count)
         columns = Columns(merged, counts, parties, concerns, crcs)
@@ -205,7 +211,7 @@ def columns_of(corpus: Corpus) -> Columns | None:
         counts,
         list(map(_PARTIES, items)),
         list(map(frozenset, map(_CONCERNS, items))),
-        array("L", (zlib.crc32(item.iri.encode()) for item in items)),
+        array("I", sorted(zlib.crc32(item.iri.encode()) for item in items)),
     )
 
 
@@ -255,10 +261,10 @@ def encoded(columns: Columns, docs: Mapping[str, Doc]) -> bytes:
         (
             heads,
             list(sets),
-            array("L", map(at.__getitem__, columns.order)).tobytes(),
-            array("L", columns.counts).tobytes(),
-            array("L", map(sets.__getitem__, columns.parties)).tobytes(),
-            array("L", map(sets.__getitem__, columns.concerns)).tobytes(),
+            array("I", map(at.__getitem__, columns.order)).tobytes(),
+            array("I", columns.counts).tobytes(),
+            array("I", map(sets.__getitem__, columns.parties)).tobytes(),
+            array("I", map(sets.__getitem__, columns.concerns)).tobytes(),
             columns.crcs.tobytes(),
         )
     )
@@ -277,11 +283,11 @@ def decoded(blob: bytes, load: Loader) -> tuple[dict[str, Doc], KeptItems]:
         )  # fmt: skip
     iris = list(docs)
     columns = Columns(
-        list(map(iris.__getitem__, array("L", order))),
-        list(array("L", counts)),
-        list(map(sets.__getitem__, array("L", parties))),
-        list(map(sets.__getitem__, array("L", concerns))),
-        array("L", crcs),
+        list(map(iris.__getitem__, array("I", order))),
+        list(array("I", counts)),
+        list(map(sets.__getitem__, array("I", parties))),
+        list(map(sets.__getitem__, array("I", concerns))),
+        array("I", crcs),
     )
     total = sum(columns.counts)
     if not len(columns.parties) == len(columns.concerns) == len(columns.crcs) == total:
@@ -295,7 +301,7 @@ def _segment(items: list[Item]) -> Segment:
         len(items),
         list(map(_PARTIES, items)),
         list(map(frozenset, map(_CONCERNS, items))),
-        array("L", (zlib.crc32(item.iri.encode()) for item in items)),
+        [zlib.crc32(item.iri.encode()) for item in items],
     )
 
 
