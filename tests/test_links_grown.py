@@ -11,8 +11,10 @@ from __future__ import annotations
 import marshal
 import random
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -134,23 +136,35 @@ def test_a_statement_dated_after_every_other_keeps_the_earlier_vectors(
     assert sum(taken.tallies.kinds.values()) == len(afresh.items)
 
 
-def test_a_later_statement_decodes_only_the_kept_documents_it_reads_whole(
+def test_a_later_statement_decodes_only_the_kept_documents_and_blocks_it_reads_whole(
     tmp_path: Path, ways: Ways, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The kept commitments are decoded by document when asked for (``kept_items.py``): those of
     # the block the new statement joins, and of no party; the other passes read the columns.
     docs, store, rest = _built(tmp_path)
     asked: list[str] = []
-    kept_items = LinksState.kept_items
+    read: list[str] = []
+    kept_items, kept_blocks = LinksState.kept_items, LinksState.blocks
+    with closing(sqlite3.connect(LinksState(store).path)) as db:
+        blocks = {key for (key,) in db.execute("SELECT key FROM block")}
 
     def spied(state: LinksState, graphs: Collection[str]) -> dict[str, list[Item]]:
         asked.extend(graphs)
         return kept_items(state, graphs)
 
+    def blocks_read(state: LinksState, keys: Collection[str]) -> dict[str, bytes]:
+        found = kept_blocks(state, keys)
+        read.extend(found)
+        return found
+
     monkeypatch.setattr(LinksState, "kept_items", spied)
+    monkeypatch.setattr(LinksState, "blocks", blocks_read)
     path = _later(rest[0], tmp_path, "later.md", _last_year(docs) + 1)
     assert akg(store, "build", "--jobs", "1", str(path)).exit_code == 0
     decoded = list(asked)
+    # The blocks' kept results read: that of the block the statement joins (linked on from
+    # it), and any the meetings ask about; not the others (``linked.Block``).
+    assert 1 <= len(set(read)) < len(blocks) and set(read) <= blocks
     assert ways == [True, False]
     corpus, _ = ways.last
     parties, of = parties_of(corpus), docs_of(corpus)
@@ -444,8 +458,8 @@ def test_kept_vectors_that_cannot_be_read_are_reported(tmp_path: Path, ways: Way
     assert "delete this file" in result.output
 
 
-#: Kept commitments that are not as ``grown._doc_blob`` writes them: text, bytes that are not
-#: marshalled, marshalled bytes cut short, a commitment's row of seven fields, of nine.
+#: Kept commitments that are not as ``state_corpus.items_blob`` writes them: text, bytes that
+#: are not marshalled, marshalled bytes cut short, a commitment's row of seven fields, of nine.
 _NOT_KEPT = [
     ("'[1, 2]'", ()),
     ("x'00'", ()),

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import heapq
 import json
-from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from alliance_kg.graph.links.blocks import BlockMemo, Pairs, link_blocks
+from alliance_kg.graph.links.blocks import BlockMemo, link_blocks
 from alliance_kg.graph.links.by_meeting import conflict_triples, meeting_label, meeting_parts
 from alliance_kg.graph.links.entities import broader_links
 from alliance_kg.graph.links.families import resolve_kept
@@ -198,7 +197,6 @@ def corpus_source(
 #: The score at which a commitment counts as restated in another document, as evidence of
 #: which meeting a document reports.
 EVIDENCE = 0.3
-_NO_PAIRS = Pairs(array("q"), array("q"), array("d"))
 
 
 def corpus_links(
@@ -233,15 +231,20 @@ def corpus_parts(
     least, _, keep = _numbers(threshold)
     known = weighing.keys if weighing is not None else None
     fresh = weighing.fresh if weighing is not None else frozenset()
-    groups, blocks = link_blocks(
-        corpus, vecs, least, threshold, jobs, keep=keep, memo=memo, known=known, fresh=fresh
+    counts = weighing.counts_of if weighing is not None else None
+    linked = link_blocks(
+        corpus, vecs, least, threshold, jobs, keep, memo, known, fresh, counts=counts
     )
+    blocks = linked.blocks
     parties = parties_of(corpus)
     if weighing is not None:
         weighing.linked = {parties[b.members[0]]: b.key for b in blocks}
     meetings, doc_meeting, conflicts = resolve_kept(corpus, Restated(corpus, blocks), memo)
+    lineages = linked.count
+    if weighing is not None:
+        weighing.counts_of = {b.key: b.count for b in blocks}
     # The pairs are the largest structure of the stage, and not needed for the triples.
-    blocks = [block._replace(pairs=_NO_PAIRS, by_second=_NO_PAIRS.first) for block in blocks]
+    blocks = [block.without_pairs() for block in blocks]
     parts = [Part(REST, [], 0, REST)]
     statics = weighing.statics if weighing is not None else {}
     for block in blocks:
@@ -274,7 +277,7 @@ def corpus_parts(
     out += summary_triples(corpus, weighing.tallies if weighing is not None else None)
     out.append((LINKS_GRAPH, AKG.linksVersion, Literal(LINKS_VERSION)))
     restates = sum(part.restates for part in parts)
-    return parts, LinksResult(len(meetings), len(groups), restates, notes, [])
+    return parts, LinksResult(len(meetings), lineages, restates, notes, [])
 
 
 def _numbers(threshold: float) -> tuple[float, float, float]:

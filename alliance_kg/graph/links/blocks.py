@@ -26,11 +26,12 @@ from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import cache
+from functools import cache, partial
 from itertools import chain
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
+from alliance_kg.errors import StoreError
 from alliance_kg.graph.links import lineages
 from alliance_kg.graph.links.block_codec import (
     BlockResult,
@@ -50,6 +51,7 @@ from alliance_kg.graph.links.lineages import (
     walk_key,
     walk_pairs,
 )
+from alliance_kg.graph.links.linked import Block, Linked
 from alliance_kg.graph.links.read import Corpus
 from alliance_kg.loaders.parallel import main_importable
 
@@ -72,26 +74,6 @@ class BlockMemo(Protocol):
         ...
 
 
-class Block(NamedTuple):
-    """One block as linked: the digest its result is kept under (empty without a memo), its
-    commitments (the corpus's indexes, in order) and its groups (of the corpus's indexes); its
-    pairs under its own indexes (``members[k]`` is the corpus's), and their indexes sorted by
-    second then first."""
-
-    key: str
-    members: list[int]
-    groups: list[list[int]]
-    pairs: Pairs
-    by_second: Ints
-
-
-class Linked(NamedTuple):
-    """What ``link_blocks`` gives: every group (ordered by first member), and the blocks."""
-
-    groups: list[list[int]]
-    blocks: list[Block]
-
-
 def corpus_pairs(blocks: Sequence[Block]) -> Pairs:
     """The blocks' pairs under the corpus's indexes, block after block (a step per pair)."""
     first, second, values = array("q"), array("q"), array("d")
@@ -112,6 +94,7 @@ def link_blocks(
     memo: BlockMemo | None = None,
     known: Mapping[frozenset[str], str] | None = None,
     fresh: Collection[str] = (),
+    counts: Mapping[str, int] | None = None,
 ) -> Linked:
     """The pairs of ``lineages.scored_pairs(corpus, vecs, least)`` that score at least ``keep``
     (default ``least``), and ``lineages.lineage_groups`` of them all at ``threshold``: the
@@ -120,7 +103,9 @@ def link_blocks(
     alone) and kept in it. ``known``: the digests (``_key``) of blocks known to be the same as
     when they were last worked out, by parties (``grown.py``), taken as they are. ``fresh``: the
     documents written since the blocks were kept; a block whose other commitments were kept as
-    a block is linked on from where it stopped (``_grown_block``)."""
+    a block is linked on from where it stopped (``_grown_block``). ``counts``: the groups of
+    kept blocks, by digest; a block ``known`` with its count is read from ``memo`` only when
+    its result is first asked for (``linked.Block``)."""
     keep = least if keep is None else keep
     blocks: dict[frozenset[str], list[int]] = defaultdict(list)
     parties = parties_of(corpus)
@@ -131,15 +116,20 @@ def link_blocks(
     results: list[BlockResult | None] = [None] * len(members)
     keys: list[str] = []
     made: dict[int, tuple[BlockResult, Growth]] = {}
+    later: set[int] = set()  # the blocks read when first asked for
     if memo is not None:
-        known = known or {}
+        known, counts = known or {}, counts or {}
         numbers = (least, threshold, keep)
         keys = [
             known.get(parties[block[0]]) or _key(corpus, vecs, block, *numbers) for block in members
         ]
+        later = {k for k, block in enumerate(members) if known.get(parties[block[0]]) in counts}
         earlier = _earlier(corpus, vecs, members, known, fresh, numbers) if fresh else {}
-        found = memo.blocks([*keys, *(key for _, key in earlier.values())])
-        results = [decoded(found[k]) if k in found else None for k in keys]
+        wanted = [key for k, key in enumerate(keys) if k not in later]
+        found = memo.blocks([*wanted, *(key for _, key in earlier.values())])
+        results = [decoded(found[key]) if key in found else None for key in keys]
+        for k in later:
+            results[k] = _NOT_READ
         for k, (old, key) in earlier.items():
             if results[k] is None and key in found:
                 grown = _grown_block(corpus, vecs, members[k], old, found[key], numbers)
@@ -162,11 +152,28 @@ def link_blocks(
     linked: list[Block] = []
     for k, (block, kept) in enumerate(zip(members, results, strict=True)):
         assert kept is not None
-        a, b, s, by_second, block_groups = kept
-        groups = [list(map(block.__getitem__, group)) for group in block_groups]
-        linked.append(Block(keys[k] if keys else "", block, groups, Pairs(a, b, s), by_second))
-    every = sorted((g for block in linked for g in block.groups), key=lambda g: g[0])
-    return Linked(every, linked)
+        key = keys[k] if keys else ""
+        if k in later:
+            assert memo is not None and counts is not None
+            linked.append(Block(key, block, None, partial(_read_kept, memo, key), counts[key]))
+        else:
+            linked.append(Block(key, block, kept))
+    return Linked(linked)
+
+
+#: A result to be read when first asked for (``linked.Block``).
+_NOT_READ: BlockResult = (array("q"), array("q"), array("d"), array("q"), [])
+
+
+def _read_kept(memo: BlockMemo, key: str) -> BlockResult:
+    """The result kept under ``key`` (a block taken as known to be kept)."""
+    found = decoded(memo.blocks([key]).get(key, b""))
+    if found is None:
+        raise StoreError(
+            f"the links stage's records keep no result for the block {key}; delete "
+            "akg-links-state.sqlite in the store's folder (the next build reads the store again)"
+        )
+    return found
 
 
 def _earlier(

@@ -59,7 +59,7 @@ from alliance_kg.graph.links.read import (
     ordered_items,
     records_source,
 )
-from alliance_kg.graph.links.state_corpus import GraphVectors, KeptCorpus, Staged
+from alliance_kg.graph.links.state_corpus import GraphVectors, KeptCorpus, Staged, items_blob
 from alliance_kg.graph.links.summary import Tallies, tallies
 from alliance_kg.graph.links.weights import (
     Counts,
@@ -134,6 +134,9 @@ class Weighing:
     #: The documents new to the stage, when the others are as it kept them: a block's earlier
     #: commitments may then be linked on from where the last stage stopped (``blocks.py``).
     fresh: frozenset[str] = frozenset()
+    #: How many groups each block has, by digest: those of the blocks known to be as before
+    #: (read from the memo only when asked for, ``linked.Block``), then the stage's.
+    counts_of: dict[str, int] = field(default_factory=dict)
 
 
 def grown_corpus(
@@ -167,7 +170,7 @@ def keep_grown(
         "df": dict(sorted(found.counts.df.items())),
         "words": [[sorted(p), sorted(names_words(corpus, p))] for p in sorted(sets, key=sorted)],
         "keys": [
-            [sorted(p), key, found.statics.get(key)]
+            [sorted(p), key, found.statics.get(key), found.counts_of.get(key)]
             for p, key in sorted(found.linked.items(), key=_by_parties)
         ],
         "entities": [_entity_row(e) for _, e in sorted(corpus.entities.items())],
@@ -184,7 +187,7 @@ def keep_grown(
         for item in corpus.items:
             if item.doc in items:
                 items[item.doc].append(item)
-    docs = ((doc, _doc_blob(items[doc]), vecs) for doc, vecs in found.made.items())
+    docs = ((doc, items_blob(items[doc]), vecs) for doc, vecs in found.made.items())
     columns = columns_of(corpus)
     blob = kept_items.encoded(columns, corpus.docs) if columns is not None else None
     kept.keep_corpus(json.dumps(counts, separators=(",", ":")), docs, found.every, blob)
@@ -205,8 +208,9 @@ def _grown(
         counts = Counts(Counter(last_stage["df"]), int(last_stage["seen"]))
         last = str(last_stage["last"])
         words = {frozenset(p): set(w) for p, w in last_stage["words"]}
-        linked = {frozenset(p): str(key) for p, key, _ in last_stage["keys"]}
-        statics = {str(key): str(static) for _, key, static in last_stage["keys"] if static}
+        linked = {frozenset(p): str(key) for p, key, _, _ in last_stage["keys"]}
+        statics = {str(key): str(static) for _, key, static, _ in last_stage["keys"] if static}
+        groups = {str(key): int(n) for _, key, _, n in last_stage["keys"] if n is not None}
         entities = {row[0]: _entity(row) for row in last_stage["entities"]}
         dangling = set(last_stage["dangling"])
         kept_tallies = Tallies(
@@ -311,12 +315,15 @@ def _grown(
     vecs.load(wanted)
     keys = {p: key for p, key in linked.items() if p not in touched}
     kept_statics = {key: statics[key] for key in keys.values() if key in statics}
+    kept_counts = {key: groups[key] for key in keys.values() if key in groups}
     added, gone = tallies([*new.items, *(now[iri] for iri in replaced)]), tallies(old)
     found = Tallies(
         kept_tallies.concerns - gone.concerns + added.concerns,
         kept_tallies.kinds - gone.kinds + added.kinds,
     )
-    weighing = Weighing(vecs, keys, counts, last, made, False, found, statics=kept_statics)
+    weighing = Weighing(
+        vecs, keys, counts, last, made, False, found, statics=kept_statics, counts_of=kept_counts
+    )
     weighing.fresh = frozenset(new_docs)
     return corpus, weighing
 
@@ -338,14 +345,6 @@ def _kept_corpus(kept: KeptCorpus) -> tuple[dict[str, Doc], KeptItems]:
     if blob is None:
         raise ValueError("no columns kept")
     return kept_items.decoded(blob, kept.kept_items)
-
-
-def _doc_blob(items: list[Item]) -> bytes:
-    """A document's commitments as ``state_corpus.kept_items`` reads them. Marshalled: their
-    sets and tuples read back as they are, some twice as fast as the same in JSON, then made
-    into ``Item`` tuples without a step of Python each (``Item._make``). (The document itself
-    is kept with every other, ``kept_items.encoded``.)"""
-    return marshal.dumps([tuple(item) for item in items])
 
 
 def _entity_row(e: Entity) -> list[object]:
