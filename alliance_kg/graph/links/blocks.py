@@ -31,7 +31,6 @@ from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
-from alliance_kg.errors import StoreError
 from alliance_kg.graph.links import lineages
 from alliance_kg.graph.links.block_codec import (
     BlockResult,
@@ -53,6 +52,7 @@ from alliance_kg.graph.links.lineages import (
 )
 from alliance_kg.graph.links.linked import Block, Linked
 from alliance_kg.graph.links.read import Corpus
+from alliance_kg.graph.links.state import records_fault
 from alliance_kg.loaders.parallel import main_importable
 
 #: Fewer commitments to link are linked in this process: starting workers and sending them the
@@ -169,10 +169,7 @@ def _read_kept(memo: BlockMemo, key: str) -> BlockResult:
     """The result kept under ``key`` (a block taken as known to be kept)."""
     found = decoded(memo.blocks([key]).get(key, b""))
     if found is None:
-        raise StoreError(
-            f"the links stage's records keep no result for the block {key}; delete "
-            "akg-links-state.sqlite in the store's folder (the next build reads the store again)"
-        )
+        raise records_fault(f"keep no result for the block {key}")
     return found
 
 

@@ -21,9 +21,8 @@ from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, NamedTuple, overload
 
-from alliance_kg.errors import StoreError
 from alliance_kg.graph.links.read import Corpus, Doc, Item
-from alliance_kg.graph.links.state import STATE_FILE
+from alliance_kg.graph.links.state import records_fault
 
 #: The commitments of each of these documents, in the corpus's order.
 Loader = Callable[[list[str]], Mapping[str, list[Item]]]
@@ -111,11 +110,7 @@ class KeptItems(Sequence[Item]):
         for doc in wanted:
             items = found.get(doc)
             if items is None or len(items) != self.columns.counts[self._at[doc]]:
-                raise StoreError(
-                    f"the links stage's records keep other commitments of {doc} than they "
-                    f"count; delete {STATE_FILE} in the store's folder (the next build reads "
-                    "the store again)"
-                )
+                raise records_fault(f"keep other commitments of {doc} than they count")
             self._took(doc, items)
 
     def _took(self, doc: str, items: list[Item]) -> None:

@@ -353,6 +353,15 @@ def _insert(statement: str, rows: Sequence[tuple[str, ...]], db: sqlite3.Connect
     db.executemany(statement, rows)
 
 
+def records_fault(what: str) -> StoreError:
+    """The error of records the stage finds wrong once read (``what`` they hold), where the
+    file's path is not at hand."""
+    return StoreError(
+        f"the links stage's records {what}; delete {STATE_FILE} in the store's folder (the "
+        "next build reads the store again)"
+    )
+
+
 def _unusable(path: Path, exc: sqlite3.Error) -> StoreError:
     return StoreError(
         f"{path}: cannot use the links stage's records: {exc}; delete this file (the next "
